@@ -1,0 +1,107 @@
+/**
+ * The small seams between DIM and its infrastructure. Each has an embedded implementation
+ * (PostgreSQL-backed, for `npm run dev` and the default tests) and a real one (Kafka, ZooKeeper,
+ * Redis) for cluster mode. Both are real implementations of the same contract.
+ */
+import type { Message } from "@dim/shared";
+
+// ───────────────────────────── bus ─────────────────────────────
+
+/** Messages one core node sends another. Keyed by conversationId so a conversation stays ordered. */
+export type BusEnvelope =
+  | {
+      type: "deliver";
+      conversationId: string;
+      /** The committed message (PostgreSQL already holds it; the bus is only the doorbell). */
+      message: Message;
+      /** Users on the target node to push it to. */
+      recipients: string[];
+    }
+  | {
+      type: "receipt";
+      conversationId: string;
+      /** Who delivered / read. */
+      userId: string;
+      kind: "delivered" | "read";
+      seq: number;
+      /** Users on the target node to tell. */
+      recipients: string[];
+    };
+
+export type BusHandler = (envelope: BusEnvelope) => Promise<void>;
+
+export interface Bus {
+  /**
+   * Starts consuming this node's own inbox (its Kafka topic, or its embedded channel). The
+   * handler's promise resolving means the envelope was handed to sockets or left for sync;
+   * only then may it be committed.
+   */
+  subscribe(nodeId: string, handler: BusHandler): Promise<void>;
+  /** Sends to another node's inbox. Resolves once the bus accepted it durably (acks=all). */
+  publish(targetNodeId: string, envelope: BusEnvelope): Promise<void>;
+  /**
+   * Called when a node leaves for good (graceful stop): drop or keep its inbox, as documented
+   * by the implementation. Idempotent.
+   */
+  removeInbox?(nodeId: string): Promise<void>;
+  /** Idempotent. Stops consuming and closes connections. */
+  close(): Promise<void>;
+}
+
+// ───────────────────────────── registry ─────────────────────────────
+
+export interface NodeInfo {
+  nodeId: string;
+  host: string;
+  wsPort: number;
+  httpPort: number;
+  /** Where clients connect, e.g. ws://127.0.0.1:7001/ws */
+  wsUrl: string;
+  startedAt: string;
+  /** Increases at every (re-)registration; fences a node that lost its identity. */
+  epoch: number;
+  /** Authenticated connections, as last reported by the node. */
+  connections: number;
+}
+
+export interface Registration {
+  readonly epoch: number;
+  /** Reports the node's load (for least-connections assignment). Cheap; may be coalesced. */
+  setConnections(count: number): void;
+  /**
+   * Called when the registration is lost (ZooKeeper session expiry, or an embedded lease that
+   * expired): the node must stop taking work; it may then register again with a new epoch.
+   */
+  onLost(listener: () => void): void;
+  /** Idempotent: removes the node from the live set. */
+  deregister(): Promise<void>;
+}
+
+export interface Registry {
+  /** Node side: join the live set. */
+  register(info: Omit<NodeInfo, "epoch" | "connections">): Promise<Registration>;
+  /** Gateway side: the nodes that are live now. */
+  liveNodes(): Promise<NodeInfo[]>;
+  /** Idempotent. */
+  close(): Promise<void>;
+}
+
+// ───────────────────────────── presence ─────────────────────────────
+
+/** One connection of a user, on a node. A user may have several (devices, tabs). */
+export interface Route {
+  userId: string;
+  nodeId: string;
+  connectionId: string;
+}
+
+export interface Presence {
+  /** Creates or renews the leases of these connections for ttlMs. */
+  claim(routes: Route[], ttlMs: number): Promise<void>;
+  /** Removes a lease only if it still belongs to route.nodeId (compare-and-delete). */
+  release(route: Route): Promise<void>;
+  /** Live routes of these users (expired leases are not returned). */
+  routesOf(userIds: string[]): Promise<Route[]>;
+  /** Idempotent. */
+  close(): Promise<void>;
+}

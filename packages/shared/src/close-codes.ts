@@ -1,0 +1,41 @@
+/**
+ * WebSocket close codes used by core nodes. 4xxx codes are ours; clients switch on them.
+ * "reconnect" tells the client whether to reconnect (through the gateway) or stop and ask the
+ * person (for example, to log in again).
+ */
+export const CloseCode = {
+  /** Normal closure requested by the client. */
+  Normal: 1000,
+  /** Origin header not allowed. */
+  ForbiddenOrigin: 4003,
+  /** No `auth` frame within the authentication deadline. */
+  AuthTimeout: 4008,
+  /** Too many invalid frames; the connection is not worth keeping. */
+  ProtocolViolation: 4400,
+  /** The token was missing, invalid, expired, or bound to another node. Get a new one. */
+  Unauthorized: 4401,
+  /** No inbound frame (heartbeat or other) within the idle timeout. */
+  IdleTimeout: 4408,
+  /** The protocol version in `auth` is not supported. */
+  UnsupportedVersion: 4426,
+  /** The client sent faster than its rate limit for too long. */
+  RateLimited: 4429,
+  /** The client could not keep up: its send buffer passed the limit. */
+  SlowConsumer: 4430,
+  /** The node is shutting down or lost its identity: reconnect through the gateway elsewhere. */
+  NodeShuttingDown: 4503,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Whether a client should reconnect (via the gateway, with backoff) after this close code. */
+export function shouldReconnect(code: number): boolean {
+  switch (code) {
+    case CloseCode.Normal:
+    case CloseCode.ForbiddenOrigin:
+    case CloseCode.UnsupportedVersion:
+    case CloseCode.ProtocolViolation:
+      return false;
+    default:
+      return true;
+  }
+}

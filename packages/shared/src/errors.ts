@@ -1,0 +1,74 @@
+/**
+ * One error model for every edge (tRPC gateway, WebSocket, CLI, config): an AppError carries a
+ * stable string code that clients switch on, and a human message that they may show.
+ */
+export const ErrorCode = {
+  /** A frame or request that does not match its schema (not JSON, unknown type, extra keys, bounds). */
+  BadRequest: "BAD_REQUEST",
+  /** The frame is larger than the negotiated maximum. */
+  PayloadTooLarge: "PAYLOAD_TOO_LARGE",
+  /** The client speaks a protocol version this server does not. */
+  UnsupportedVersion: "UNSUPPORTED_VERSION",
+  /** No valid session or socket token. */
+  Unauthorized: "UNAUTHORIZED",
+  /** A frame other than `auth` was sent before authentication completed. */
+  AuthRequired: "AUTH_REQUIRED",
+  /** A second `auth` frame on an authenticated socket. */
+  AlreadyAuthenticated: "ALREADY_AUTHENTICATED",
+  /** Authenticated, but not allowed to do this (for example, not a member of the conversation). */
+  Forbidden: "FORBIDDEN",
+  NotFound: "NOT_FOUND",
+  /** The same clientMsgId was sent again with different content. */
+  IdempotencyConflict: "IDEMPOTENCY_CONFLICT",
+  /** Wrong username or password (deliberately the same answer for both). */
+  InvalidCredentials: "INVALID_CREDENTIALS",
+  UsernameTaken: "USERNAME_TAKEN",
+  /** A state conflict: a contact request that already exists, a request already decided, … */
+  Conflict: "CONFLICT",
+  RateLimited: "RATE_LIMITED",
+  /** No live core node can take the client. */
+  NoNodeAvailable: "NO_NODE_AVAILABLE",
+  /** Invalid configuration at boot. */
+  InvalidConfig: "INVALID_CONFIG",
+  /** The server failed; the request may be retried. */
+  Internal: "INTERNAL",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const ERROR_CODES = Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]];
+
+export class AppError extends Error {
+  override readonly name = "AppError";
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Extra machine-readable detail (field paths, retry-after, …). Never secrets. */
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}
+
+/** Maps our codes onto tRPC's so HTTP status codes are meaningful too. */
+export const TRPC_CODE_BY_ERROR: Record<ErrorCode, string> = {
+  BAD_REQUEST: "BAD_REQUEST",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  UNSUPPORTED_VERSION: "BAD_REQUEST",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  AUTH_REQUIRED: "UNAUTHORIZED",
+  ALREADY_AUTHENTICATED: "BAD_REQUEST",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  IDEMPOTENCY_CONFLICT: "CONFLICT",
+  INVALID_CREDENTIALS: "UNAUTHORIZED",
+  USERNAME_TAKEN: "CONFLICT",
+  CONFLICT: "CONFLICT",
+  RATE_LIMITED: "TOO_MANY_REQUESTS",
+  NO_NODE_AVAILABLE: "SERVICE_UNAVAILABLE",
+  INVALID_CONFIG: "INTERNAL_SERVER_ERROR",
+  INTERNAL: "INTERNAL_SERVER_ERROR",
+};

@@ -1,0 +1,118 @@
+/**
+ * Inputs and outputs of the gateway's tRPC procedures (version 1). Procedures live in
+ * packages/api; docs/protocol.md documents each with an example.
+ */
+import { z } from "zod";
+import { Limits } from "./limits";
+import { isoDate, messageSchema, seq, uuid } from "./protocol";
+
+export const username = z
+  .string()
+  .min(Limits.usernameMin)
+  .max(Limits.usernameMax)
+  .regex(/^[a-z0-9_]+$/, "username may hold only a-z, 0-9 and '_'");
+export const password = z.string().min(Limits.passwordMin).max(Limits.passwordMax);
+export const displayName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(Limits.displayNameMax);
+
+export const publicUser = z.strictObject({
+  id: uuid,
+  username,
+  displayName: z.string(),
+  avatarUrl: z.string().nullable(),
+});
+export type PublicUser = z.infer<typeof publicUser>;
+
+// auth.*
+export const registerInput = z.strictObject({ username, password, displayName: displayName.optional() });
+export const loginInput = z.strictObject({ username: z.string().min(1).max(Limits.usernameMax), password: z.string().min(1).max(Limits.passwordMax) });
+/** `sessionToken` is also set as an httpOnly cookie for browsers; other clients send it as a Bearer token. */
+export const sessionOutput = z.strictObject({ user: publicUser, sessionToken: z.string(), expiresAt: isoDate });
+export type SessionOutput = z.infer<typeof sessionOutput>;
+
+// users.*
+export const searchUsersInput = z.strictObject({
+  query: z.string().trim().min(1).max(Limits.usernameMax),
+  limit: z.number().int().min(1).max(Limits.maxSearchResults).default(10),
+});
+
+// contacts.*
+export const contactRequestInput = z.strictObject({ username });
+export const contactRequestIdInput = z.strictObject({ requestId: uuid });
+export const contactRequest = z.strictObject({
+  id: uuid,
+  from: publicUser,
+  to: publicUser,
+  status: z.enum(["pending", "accepted", "declined"]),
+  createdAt: isoDate,
+});
+export type ContactRequest = z.infer<typeof contactRequest>;
+export const contactRequestsOutput = z.strictObject({
+  incoming: z.array(contactRequest),
+  outgoing: z.array(contactRequest),
+});
+export const contact = z.strictObject({ user: publicUser, conversationId: uuid, since: isoDate });
+export type Contact = z.infer<typeof contact>;
+export const acceptOutput = z.strictObject({ contact });
+
+// conversations.*
+export const conversationSummary = z.strictObject({
+  id: uuid,
+  kind: z.enum(["direct", "group"]),
+  title: z.string(),
+  /** The other member, for direct conversations. */
+  peer: publicUser.nullable(),
+  lastMessage: messageSchema.nullable(),
+  lastSeq: seq,
+  readSeq: seq,
+  deliveredSeq: seq,
+  unreadCount: z.number().int().nonnegative(),
+  /** The lowest delivered / read cursor among the other members: how far *my* messages got. */
+  peersDeliveredSeq: seq,
+  peersReadSeq: seq,
+  updatedAt: isoDate,
+});
+export type ConversationSummary = z.infer<typeof conversationSummary>;
+
+/** History page: give `beforeSeq` to page backwards (newest first is NOT used: always ascending), or `afterSeq` to page forwards. */
+export const historyInput = z
+  .strictObject({
+    conversationId: uuid,
+    beforeSeq: seq.min(1).optional(),
+    afterSeq: seq.optional(),
+    limit: z.number().int().min(1).max(Limits.maxPageSize).default(Limits.defaultPageSize),
+  })
+  .refine((v) => v.beforeSeq === undefined || v.afterSeq === undefined, "give beforeSeq or afterSeq, not both");
+export const historyOutput = z.strictObject({
+  /** Ascending by seq. */
+  messages: z.array(messageSchema),
+  /** More messages exist in the paging direction. */
+  hasMore: z.boolean(),
+  lastSeq: seq,
+});
+export type HistoryOutput = z.infer<typeof historyOutput>;
+
+export const markReadInput = z.strictObject({ conversationId: uuid, seq: seq.min(1) });
+export const markReadOutput = z.strictObject({ readSeq: seq });
+
+// nodes.*
+export const assignNodeInput = z
+  .strictObject({
+    /** Node ids the client saw fail; they are not assigned again if another node is live. */
+    exclude: z.array(z.string().min(1).max(64)).max(16).default([]),
+  })
+  .default({ exclude: [] });
+export const assignNodeOutput = z.strictObject({
+  nodeId: z.string(),
+  wsUrl: z.string(),
+  /** Short-lived, bound to nodeId. Send it in the `auth` frame, never in a URL. */
+  token: z.string(),
+  expiresAt: isoDate,
+  protocolVersion: z.number().int().positive(),
+});
+export type AssignNodeOutput = z.infer<typeof assignNodeOutput>;
+
+export const okOutput = z.strictObject({ ok: z.literal(true) });

@@ -1,0 +1,30 @@
+/** Protocol bounds. Changing one changes the public contract (docs/protocol.md). */
+export const PROTOCOL_VERSION = 1;
+
+export const Limits = {
+  /** Largest WebSocket frame a core node accepts, in bytes. */
+  maxFrameBytes: 64 * 1024,
+  /** Longest text message body, in characters. */
+  maxBodyChars: 4000,
+  /** clientMsgId: 8 to 64 of [A-Za-z0-9_-]. A UUID fits. */
+  minClientMsgIdChars: 8,
+  maxClientMsgIdChars: 64,
+  usernameMin: 3,
+  usernameMax: 32,
+  passwordMin: 8,
+  passwordMax: 256,
+  displayNameMax: 64,
+  /** Most messages in one history page or sync batch. */
+  maxPageSize: 200,
+  defaultPageSize: 50,
+  /** Most results of a user search. */
+  maxSearchResults: 20,
+} as const;
+
+/** The seed's ACK clocks: wait, re-send once, wait, then fail (client) / leave to sync (server). */
+export const DEFAULT_ACK_TIMEOUT_MS = 4000;
+export const DEFAULT_HEARTBEAT_MS = 15_000;
+export const DEFAULT_IDLE_TIMEOUT_MS = 45_000;
+export const DEFAULT_AUTH_TIMEOUT_MS = 5_000;
+/** Lifetime of the gateway's socket token. */
+export const DEFAULT_SOCKET_TOKEN_TTL_MS = 60_000;

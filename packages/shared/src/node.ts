@@ -1,0 +1,6 @@
+// Node-only helpers shared by the gateway and core nodes.
+export * from "./node/socket-token";
+export * from "./node/logger";
+export * from "./node/config";
+export * from "./node/dev-secret";
+export * from "./node/free-port";

@@ -1,0 +1,192 @@
+/**
+ * The WebSocket protocol between clients and core nodes (version 1). This file is the contract;
+ * docs/protocol.md describes it for people. Every object is strict: unknown keys are errors.
+ */
+import { z } from "zod";
+import { ERROR_CODES } from "./errors";
+import { Limits, PROTOCOL_VERSION } from "./limits";
+
+export const uuid = z.uuid();
+export const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+export const clientMsgId = z
+  .string()
+  .min(Limits.minClientMsgIdChars)
+  .max(Limits.maxClientMsgIdChars)
+  .regex(/^[A-Za-z0-9_-]+$/, "clientMsgId may hold only A-Z, a-z, 0-9, '_' and '-'");
+export const messageKind = z.enum(["text", "image", "file"]);
+export type MessageKind = z.infer<typeof messageKind>;
+export const messageBody = z
+  .string()
+  .min(1)
+  .max(Limits.maxBodyChars)
+  .refine((s) => s.trim().length > 0, "body must not be blank");
+export const isoDate = z.iso.datetime({ offset: true });
+
+/** A stored message as clients see it. `seq` is gap-free per conversation, starting at 1. */
+export const messageSchema = z.strictObject({
+  id: uuid,
+  conversationId: uuid,
+  seq: seq.min(1),
+  senderId: uuid,
+  clientMsgId,
+  kind: messageKind,
+  body: z.string().max(Limits.maxBodyChars),
+  createdAt: isoDate,
+});
+export type Message = z.infer<typeof messageSchema>;
+
+// ───────────────────────────── client → server ─────────────────────────────
+
+/** First frame on every socket. Nothing else is accepted before it. */
+export const authFrame = z.strictObject({
+  type: z.literal("auth"),
+  v: z.number().int().positive(),
+  token: z.string().min(1).max(2048),
+});
+
+/** Send a message. Re-send with the same clientMsgId until `sent` arrives; it is stored once. */
+export const sendFrame = z.strictObject({
+  type: z.literal("send"),
+  conversationId: uuid,
+  clientMsgId,
+  kind: z.literal("text"),
+  body: messageBody,
+});
+
+/** "I hold every message of this conversation up to and including seq" (recipient ACK). */
+export const ackFrame = z.strictObject({
+  type: z.literal("ack"),
+  conversationId: uuid,
+  seq: seq.min(1),
+});
+
+/** "I have read every message of this conversation up to and including seq." */
+export const readFrame = z.strictObject({
+  type: z.literal("read"),
+  conversationId: uuid,
+  seq: seq.min(1),
+});
+
+/** Ask for the messages after `afterSeq`, in order. Answered by `sync.batch`. */
+export const syncFrame = z.strictObject({
+  type: z.literal("sync"),
+  conversationId: uuid,
+  afterSeq: seq,
+  limit: z.number().int().min(1).max(Limits.maxPageSize).optional(),
+});
+
+/** Heartbeat. Any inbound frame counts as activity; this one exists for idle clients. */
+export const pingFrame = z.strictObject({
+  type: z.literal("ping"),
+  /** Echoed in `pong`, for round-trip measurement. */
+  t: z.number().int().nonnegative().optional(),
+});
+
+export const clientFrame = z.discriminatedUnion("type", [
+  authFrame,
+  sendFrame,
+  ackFrame,
+  readFrame,
+  syncFrame,
+  pingFrame,
+]);
+export type ClientFrame = z.infer<typeof clientFrame>;
+export type AuthFrame = z.infer<typeof authFrame>;
+export type SendFrame = z.infer<typeof sendFrame>;
+export type AckFrame = z.infer<typeof ackFrame>;
+export type ReadFrame = z.infer<typeof readFrame>;
+export type SyncFrame = z.infer<typeof syncFrame>;
+export type PingFrame = z.infer<typeof pingFrame>;
+export const CLIENT_FRAME_TYPES = ["auth", "send", "ack", "read", "sync", "ping"] as const;
+
+// ───────────────────────────── server → client ─────────────────────────────
+
+export const conversationCursor = z.strictObject({
+  conversationId: uuid,
+  /** Highest seq stored in the conversation. */
+  lastSeq: seq,
+  /** Highest seq this user acknowledged (delivered) / read. */
+  deliveredSeq: seq,
+  readSeq: seq,
+});
+export type ConversationCursor = z.infer<typeof conversationCursor>;
+
+/** Answer to a valid `auth`. The client compares `conversations` with what it holds and syncs. */
+export const welcomeFrame = z.strictObject({
+  type: z.literal("welcome"),
+  v: z.literal(PROTOCOL_VERSION),
+  nodeId: z.string(),
+  connectionId: z.string(),
+  userId: uuid,
+  heartbeatMs: z.number().int().positive(),
+  idleTimeoutMs: z.number().int().positive(),
+  ackTimeoutMs: z.number().int().positive(),
+  conversations: z.array(conversationCursor),
+});
+
+/** Server ACK: the message is committed. Re-sends of the same clientMsgId get the same answer. */
+export const sentFrame = z.strictObject({
+  type: z.literal("sent"),
+  clientMsgId,
+  messageId: uuid,
+  conversationId: uuid,
+  seq: seq.min(1),
+  createdAt: isoDate,
+  /** true when this clientMsgId had been stored before (a re-send). */
+  duplicate: z.boolean(),
+});
+
+/** A pushed message. Also sent to the sender's other connections. ACK it with `ack`. */
+export const messageFrame = z.strictObject({
+  type: z.literal("message"),
+  message: messageSchema,
+});
+
+/** Cursor news for a conversation: `userId` has delivered / read everything up to `seq`. */
+export const receiptFrame = z.strictObject({
+  type: z.literal("receipt"),
+  conversationId: uuid,
+  userId: uuid,
+  kind: z.enum(["delivered", "read"]),
+  seq: seq,
+});
+
+export const syncBatchFrame = z.strictObject({
+  type: z.literal("sync.batch"),
+  conversationId: uuid,
+  messages: z.array(messageSchema),
+  /** More messages exist after the last one here: ask again with its seq. */
+  hasMore: z.boolean(),
+  lastSeq: seq,
+});
+
+export const pongFrame = z.strictObject({
+  type: z.literal("pong"),
+  t: z.number().int().nonnegative().optional(),
+});
+
+/** A typed error. `ref` names what it answers: the clientMsgId of a send, or the frame type. */
+export const errorFrame = z.strictObject({
+  type: z.literal("error"),
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  ref: z.string().optional(),
+});
+
+export const serverFrame = z.discriminatedUnion("type", [
+  welcomeFrame,
+  sentFrame,
+  messageFrame,
+  receiptFrame,
+  syncBatchFrame,
+  pongFrame,
+  errorFrame,
+]);
+export type ServerFrame = z.infer<typeof serverFrame>;
+export type WelcomeFrame = z.infer<typeof welcomeFrame>;
+export type SentFrame = z.infer<typeof sentFrame>;
+export type MessageFrame = z.infer<typeof messageFrame>;
+export type ReceiptFrame = z.infer<typeof receiptFrame>;
+export type SyncBatchFrame = z.infer<typeof syncBatchFrame>;
+export type PongFrame = z.infer<typeof pongFrame>;
+export type ErrorFrame = z.infer<typeof errorFrame>;
