@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// Says exactly what is missing before a long command starts. Usage:
+//   node scripts/check-prereqs.mjs dev     — the embedded default: Node only
+//   node scripts/check-prereqs.mjs test    — the whole suite: + Java 17, Maven, redis-server, Chromium
+//   node scripts/check-prereqs.mjs cluster — real services: + Java 17, Maven, redis-server
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+
+const mode = process.argv[2] ?? "dev";
+const missing = [];
+
+const [major, minor] = process.versions.node.split(".").map(Number);
+if (!((major === 20 && minor >= 19) || (major === 22 && minor >= 12) || major > 22)) {
+  missing.push(`Node.js ${process.versions.node} is too old: install Node 20.19+ (or 22.12+)`);
+}
+
+function has(cmd, args = ["--version"]) {
+  const r = spawnSync(cmd, args, { encoding: "utf8" });
+  return r.error ? null : `${r.stdout}${r.stderr}`;
+}
+
+if (mode === "test" || mode === "cluster") {
+  const java = has("java", ["-version"]);
+  const m = java && /version "(\d+)/.exec(java);
+  if (!java) missing.push("java not found: apt-get install -y openjdk-17-jre-headless");
+  else if (m && Number(m[1]) < 17) missing.push(`java ${m[1]} is too old: Java 17+ is needed (apt-get install -y openjdk-17-jre-headless)`);
+  if (!has("mvn", ["-v"])) missing.push("mvn not found: apt-get install -y maven");
+  if (!has("redis-server")) missing.push("redis-server not found: apt-get install -y redis-server");
+}
+if (mode === "test" && !existsSync(process.env.DIM_CHROMIUM ?? "/usr/bin/chromium")) {
+  missing.push("Chromium not found at /usr/bin/chromium (or $DIM_CHROMIUM): apt-get install -y chromium");
+}
+if (!existsSync(new URL("../node_modules/.bin/turbo", import.meta.url))) {
+  missing.push("dependencies are not installed: run npm install");
+}
+
+if (missing.length) {
+  console.error(`Missing prerequisites for '${mode}':`);
+  for (const line of missing) console.error(`  - ${line}`);
+  process.exit(1);
+}
