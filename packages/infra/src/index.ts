@@ -1,0 +1,3 @@
+export type * from "./types";
+export { MemoryHub, MemoryBus, MemoryRegistry, MemoryPresence, createMemoryInfra } from "./memory/index";
+export type { MemoryInfra } from "./memory/index";

@@ -1,0 +1,87 @@
+import type { Logger } from "@dim/shared/node";
+import { createLogger } from "@dim/shared/node";
+import type { BusEnvelope, BusHandler, NodeInfo } from "../types";
+
+/** One node's inbox: its handler and one delivery chain per conversation (like a Kafka partition key). */
+export interface MemoryInbox {
+  handler: BusHandler;
+  /** The handle that subscribed it, so closing one handle does not drop another's inbox. */
+  owner: object;
+  chains: Map<string, Promise<void>>;
+  closed: boolean;
+}
+
+export interface MemoryNodeEntry {
+  info: NodeInfo;
+  /** Fires the registration's onLost listeners (at most once). */
+  lose: () => void;
+}
+
+export interface MemoryLease {
+  nodeId: string;
+  expiresAt: number;
+}
+
+/**
+ * The shared state behind several in-process bus / registry / presence handles: the same role
+ * socket.io's in-memory adapter plays in its multi-node tests. Create one hub per test (or per
+ * process), then `createMemoryInfra(hub)` once per simulated node.
+ *
+ * Everything here is a real implementation of the contracts in ../types — not a mock — only
+ * bounded by one process. Time is read with Date.now(), so vitest fake timers drive lease expiry.
+ */
+export class MemoryHub {
+  readonly logger: Logger;
+  /** @internal */ readonly inboxes = new Map<string, MemoryInbox>();
+  /** @internal */ readonly nodes = new Map<string, MemoryNodeEntry>();
+  /** @internal */ readonly leases = new Map<string, Map<string, MemoryLease>>();
+  /** @internal */ lastEpoch = 0;
+
+  constructor(opts: { logger?: Logger } = {}) {
+    this.logger = opts.logger ?? createLogger("infra-memory");
+  }
+
+  /** @internal Queues an envelope on a node's inbox; false when nobody consumes that inbox. */
+  enqueue(targetNodeId: string, envelope: BusEnvelope): boolean {
+    const inbox = this.inboxes.get(targetNodeId);
+    if (!inbox) return false;
+    // A copy, as a real bus would serialise it: sender and receiver never share objects.
+    const copy = structuredClone(envelope);
+    const key = envelope.conversationId;
+    const previous = inbox.chains.get(key) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      if (inbox.closed) return;
+      try {
+        await inbox.handler(copy);
+      } catch (err) {
+        // Like a consumer that logs and moves on: PostgreSQL holds the message; clients sync.
+        this.logger.error({ err, nodeId: targetNodeId, conversationId: key }, "bus handler failed");
+      }
+    });
+    inbox.chains.set(key, next);
+    void next.then(() => {
+      if (inbox.chains.get(key) === next) inbox.chains.delete(key);
+    });
+    return true;
+  }
+
+  /**
+   * Test helper: the node's registration is lost as if its ZooKeeper session or embedded lease
+   * expired. It leaves the live set and its onLost listeners fire. No-op for an unknown node.
+   */
+  expireNode(nodeId: string): void {
+    const entry = this.nodes.get(nodeId);
+    if (!entry) return;
+    this.nodes.delete(nodeId);
+    entry.lose();
+  }
+
+  /** Resolves when every envelope queued so far has been handled (useful to settle tests). */
+  async drain(): Promise<void> {
+    for (;;) {
+      const pending = [...this.inboxes.values()].flatMap((i) => [...i.chains.values()]);
+      if (pending.length === 0) return;
+      await Promise.all(pending);
+    }
+  }
+}

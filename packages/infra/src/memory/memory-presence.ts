@@ -1,0 +1,60 @@
+import { AppError, ErrorCode } from "@dim/shared";
+import type { Presence, Route } from "../types";
+import type { MemoryHub } from "./memory-hub";
+
+/** In-process presence: one lease per (user, connection), compare-and-delete on release. */
+export class MemoryPresence implements Presence {
+  private closed = false;
+
+  constructor(private readonly hub: MemoryHub) {}
+
+  async claim(routes: Route[], ttlMs: number): Promise<void> {
+    this.assertOpen();
+    assertTtl(ttlMs);
+    const expiresAt = Date.now() + ttlMs;
+    for (const route of routes) {
+      let byConn = this.hub.leases.get(route.userId);
+      if (!byConn) this.hub.leases.set(route.userId, (byConn = new Map()));
+      byConn.set(route.connectionId, { nodeId: route.nodeId, expiresAt });
+    }
+  }
+
+  async release(route: Route): Promise<void> {
+    this.assertOpen();
+    const byConn = this.hub.leases.get(route.userId);
+    const lease = byConn?.get(route.connectionId);
+    if (!byConn || !lease || lease.nodeId !== route.nodeId) return;
+    byConn.delete(route.connectionId);
+    if (byConn.size === 0) this.hub.leases.delete(route.userId);
+  }
+
+  async routesOf(userIds: string[]): Promise<Route[]> {
+    this.assertOpen();
+    const now = Date.now();
+    const routes: Route[] = [];
+    for (const userId of new Set(userIds)) {
+      const byConn = this.hub.leases.get(userId);
+      if (!byConn) continue;
+      for (const [connectionId, lease] of byConn) {
+        if (lease.expiresAt <= now) byConn.delete(connectionId);
+        else routes.push({ userId, nodeId: lease.nodeId, connectionId });
+      }
+      if (byConn.size === 0) this.hub.leases.delete(userId);
+    }
+    return routes;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new AppError(ErrorCode.Internal, "presence is closed");
+  }
+}
+
+export function assertTtl(ttlMs: number): void {
+  if (!Number.isInteger(ttlMs) || ttlMs <= 0) {
+    throw new AppError(ErrorCode.BadRequest, `lease ttlMs must be a positive integer, got ${ttlMs}`);
+  }
+}
