@@ -7,6 +7,13 @@ import pg from "pg";
 import { inject } from "vitest";
 import { migrate } from "./migrate";
 
+declare module "vitest" {
+  // Provided by scripts/vitest-global-setup.ts (declared there too, for the root config).
+  export interface ProvidedContext {
+    pgAdminUrl: string;
+  }
+}
+
 export interface TestDatabase {
   url: string;
   drop(): Promise<void>;
