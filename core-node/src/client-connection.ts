@@ -1,0 +1,404 @@
+/**
+ * One object per WebSocket: it owns the socket's timers (auth deadline, idle timeout, delivery
+ * re-push) and limits (rate, send buffer, bad frames), runs the authentication handshake, and
+ * hands authenticated frames to the node one at a time, in arrival order, so one sender's
+ * messages are stored in the order it sent them. Nothing thrown inside escapes a socket handler.
+ */
+import { randomUUID } from "node:crypto";
+import type { RawData, WebSocket } from "ws";
+import {
+  AppError,
+  CloseCode,
+  ErrorCode,
+  isAppError,
+  parseClientFrame,
+  PROTOCOL_VERSION,
+  type AckFrame,
+  type AuthFrame,
+  type ClientFrame,
+  type ConversationCursor,
+  type Message,
+  type ReadFrame,
+  type SendFrame,
+  type ServerFrame,
+  type SyncFrame,
+} from "@dim/shared";
+import { verifySocketToken, type Logger } from "@dim/shared/node";
+import { TokenBucket } from "./token-bucket";
+
+/** Frames that need an authenticated user. */
+export type UserFrame = SendFrame | AckFrame | ReadFrame | SyncFrame;
+
+/** What a connection needs from its node. */
+export interface ConnectionHost {
+  readonly nodeId: string;
+  /**
+   * Binds a verified socket to its user (local map, presence lease) and returns the cursors for
+   * `welcome`. Pushes that arrive before `welcome` is sent are held by the connection.
+   */
+  authenticate(conn: ClientConnection, userId: string): Promise<ConversationCursor[]>;
+  /** Handles one frame of an authenticated socket. May throw; the connection answers INTERNAL. */
+  dispatch(conn: ClientConnection, frame: UserFrame): Promise<void>;
+  /** The socket is gone: forget it and release its presence lease. Must not throw. */
+  release(conn: ClientConnection): Promise<void>;
+}
+
+export interface ConnectionOptions {
+  tokenSecret: string;
+  authTimeoutMs: number;
+  idleTimeoutMs: number;
+  heartbeatMs: number;
+  ackTimeoutMs: number;
+  repush: boolean;
+  maxBufferedBytes: number;
+  rateLimitPerSec: number;
+  rateLimitBurst: number;
+}
+
+/** Invalid frames tolerated on an authenticated socket before it is closed with ProtocolViolation. */
+export const MAX_BAD_FRAMES = 10;
+/** Frames other than a valid `auth` tolerated before authentication (each answered with an error). */
+export const MAX_UNAUTHENTICATED_FRAMES = 3;
+/** Pushes held while the socket is between token check and `welcome`; beyond, sync repairs. */
+const MAX_HELD_PUSHES = 1000;
+/** Deliveries awaiting an `ack` that get a re-push; beyond, sync repairs. */
+const MAX_TRACKED_DELIVERIES = 1000;
+/** How long a closing socket may take to finish the close handshake before it is destroyed. */
+const CLOSE_GRACE_MS = 2000;
+
+type State = "unauthenticated" | "authenticating" | "open" | "closing" | "closed";
+
+export class ClientConnection {
+  readonly id = randomUUID();
+  private state: State = "unauthenticated";
+  private _userId: string | undefined;
+  private log: Logger;
+
+  private readonly authTimer: NodeJS.Timeout;
+  private readonly idleTimer: NodeJS.Timeout;
+  private closeTimer: NodeJS.Timeout | undefined;
+  /** conversationId → seq → re-push timer. */
+  private readonly unacked = new Map<string, Map<number, NodeJS.Timeout>>();
+  private unackedCount = 0;
+  private readonly held: ServerFrame[] = [];
+  /** conversationId:kind → highest cursor this socket's frames announced (suppresses repeats). */
+  private readonly announced = new Map<string, number>();
+
+  private readonly bucket: TokenBucket;
+  private rateStrikes = 0;
+  private badFrames = 0;
+  private unauthenticatedFrames = 0;
+
+  /** Frames are handled one after another, in arrival order. */
+  private queue: Promise<void> = Promise.resolve();
+  private resolveDone!: () => void;
+  /** Resolves once the socket closed, its queued frames finished and the node released it. */
+  readonly done = new Promise<void>((r) => (this.resolveDone = r));
+  private closeInfo: { code: number; reason: string } | undefined;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly host: ConnectionHost,
+    private readonly opts: ConnectionOptions,
+    logger: Logger,
+  ) {
+    this.log = logger.child({ connId: this.id });
+    this.bucket = new TokenBucket(opts.rateLimitPerSec, opts.rateLimitBurst);
+    this.authTimer = setTimeout(() => this.close(CloseCode.AuthTimeout, "authentication deadline passed"), opts.authTimeoutMs);
+    this.idleTimer = setTimeout(() => this.close(CloseCode.IdleTimeout, "idle timeout"), opts.idleTimeoutMs);
+    ws.on("message", (data, isBinary) => this.onMessage(data, isBinary));
+    ws.on("error", (err) => this.log.debug({ err }, "socket error"));
+    ws.on("close", (code, reason) => void this.onClose(code, reason.toString("utf8")));
+  }
+
+  get userId(): string | undefined {
+    return this._userId;
+  }
+
+  get authenticated(): boolean {
+    return this.state === "open" || this.state === "authenticating";
+  }
+
+  get isOpen(): boolean {
+    return this.state !== "closing" && this.state !== "closed";
+  }
+
+  /** Sends a frame now, or holds it until `welcome` while authenticating. False when dropped. */
+  send(frame: ServerFrame): boolean {
+    if (this.state === "authenticating" && frame.type !== "welcome" && frame.type !== "error") {
+      if (this.held.length >= MAX_HELD_PUSHES) return false;
+      this.held.push(frame);
+      return true;
+    }
+    return this.write(frame);
+  }
+
+  sendError(error: AppError, ref?: string): void {
+    this.write({ type: "error", code: error.code, message: error.message, ...(ref !== undefined ? { ref } : {}) });
+  }
+
+  /**
+   * Pushes a stored message and, unless it is already waiting, arms its one re-push: when no
+   * `ack` covering it arrives within ackTimeoutMs it is pushed once more, then left to sync.
+   */
+  pushMessage(message: Message): void {
+    if (!this.send({ type: "message", message })) return;
+    if (!this.opts.repush) return;
+    let bySeq = this.unacked.get(message.conversationId);
+    if (bySeq?.has(message.seq) || this.unackedCount >= MAX_TRACKED_DELIVERIES) return;
+    if (!bySeq) this.unacked.set(message.conversationId, (bySeq = new Map()));
+    const timer = setTimeout(() => {
+      this.forget(message.conversationId, message.seq);
+      this.log.debug({ conversationId: message.conversationId, seq: message.seq }, "no ack: re-pushing once");
+      this.write({ type: "message", message });
+    }, this.opts.ackTimeoutMs);
+    bySeq.set(message.seq, timer);
+    this.unackedCount++;
+  }
+
+  /** The client holds everything up to `seq` in this conversation: no re-push for those. */
+  acknowledged(conversationId: string, seq: number): void {
+    const bySeq = this.unacked.get(conversationId);
+    if (!bySeq) return;
+    for (const [s, timer] of bySeq) {
+      if (s <= seq) {
+        clearTimeout(timer);
+        bySeq.delete(s);
+        this.unackedCount--;
+      }
+    }
+    if (bySeq.size === 0) this.unacked.delete(conversationId);
+  }
+
+  /** True when `value` moves this socket's announced cursor forward (then it is recorded). */
+  advanceAnnounced(conversationId: string, kind: "delivered" | "read", value: number): boolean {
+    const key = `${conversationId}:${kind}`;
+    if ((this.announced.get(key) ?? 0) >= value) return false;
+    this.announced.set(key, value);
+    return true;
+  }
+
+  /** Starts the close handshake; idempotent. The socket is destroyed if the peer does not answer. */
+  close(code: number, reason: string): void {
+    if (this.state === "closing" || this.state === "closed") return;
+    this.state = "closing";
+    this.closeInfo = { code, reason };
+    this.clearTimers();
+    this.log.debug({ code, reason }, "closing socket");
+    try {
+      this.ws.close(code, truncateReason(reason));
+    } catch (err) {
+      this.log.debug({ err }, "close failed; terminating");
+      this.ws.terminate();
+    }
+    this.closeTimer = setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS);
+    this.closeTimer.unref();
+  }
+
+  // ─────────────────────────── inbound ───────────────────────────
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    try {
+      if (!this.isOpen) return;
+      this.idleTimer.refresh();
+      if (isBinary) {
+        this.rejectFrame(new AppError(ErrorCode.BadRequest, "binary frames are not accepted; send JSON text"));
+        return;
+      }
+      const parsed = parseClientFrame(rawToString(data));
+      if (!parsed.ok) {
+        this.rejectFrame(parsed.error, parsed.ref);
+        return;
+      }
+      const frame = parsed.frame;
+      if (!this.bucket.take()) {
+        this.onRateLimited(frame);
+        return;
+      }
+      this.rateStrikes = 0;
+      if (frame.type === "ping") {
+        // Answered at once, not behind a slow send: it measures the link, not the database.
+        this.write({ type: "pong", ...(frame.t !== undefined ? { t: frame.t } : {}) });
+        return;
+      }
+      this.queue = this.queue.then(() => this.process(frame));
+    } catch (err) {
+      this.log.error({ err }, "unexpected error handling an inbound frame");
+      this.sendError(new AppError(ErrorCode.Internal, "internal error"));
+    }
+  }
+
+  private async process(frame: Exclude<ClientFrame, { type: "ping" }>): Promise<void> {
+    if (!this.isOpen) return;
+    const ref = frame.type === "send" ? frame.clientMsgId : frame.type;
+    try {
+      if (frame.type === "auth") {
+        await this.authenticate(frame);
+        return;
+      }
+      if (this.state !== "open") {
+        this.unauthenticatedFrames++;
+        this.sendError(new AppError(ErrorCode.AuthRequired, "send `auth` first"), ref);
+        if (this.unauthenticatedFrames >= MAX_UNAUTHENTICATED_FRAMES) {
+          this.close(CloseCode.ProtocolViolation, "too many frames before auth");
+        }
+        return;
+      }
+      await this.host.dispatch(this, frame);
+    } catch (err) {
+      if (isAppError(err)) {
+        this.sendError(err, ref);
+      } else {
+        this.log.error({ err, type: frame.type }, "frame handler failed");
+        this.sendError(new AppError(ErrorCode.Internal, "internal error; retry"), ref);
+      }
+    }
+  }
+
+  private async authenticate(frame: AuthFrame): Promise<void> {
+    if (this.state !== "unauthenticated") {
+      this.rejectFrame(new AppError(ErrorCode.AlreadyAuthenticated, "this socket is already authenticated"), "auth");
+      return;
+    }
+    if (frame.v !== PROTOCOL_VERSION) {
+      this.sendError(
+        new AppError(ErrorCode.UnsupportedVersion, `protocol version ${frame.v} is not supported; this node speaks ${PROTOCOL_VERSION}`, {
+          supported: [PROTOCOL_VERSION],
+        }),
+        "auth",
+      );
+      this.close(CloseCode.UnsupportedVersion, `unsupported protocol version ${frame.v}`);
+      return;
+    }
+    let userId: string;
+    try {
+      userId = verifySocketToken(frame.token, { nodeId: this.host.nodeId }, this.opts.tokenSecret).sub;
+    } catch (err) {
+      const error = isAppError(err) ? err : new AppError(ErrorCode.Unauthorized, "invalid token");
+      this.log.info({ reason: error.message }, "socket token rejected");
+      this.sendError(error, "auth");
+      this.close(CloseCode.Unauthorized, error.message);
+      return;
+    }
+    this._userId = userId;
+    this.log = this.log.child({ userId });
+    this.state = "authenticating";
+    let cursors: ConversationCursor[];
+    try {
+      cursors = await this.host.authenticate(this, userId);
+    } catch (err) {
+      this.log.error({ err }, "could not bind the socket to its user");
+      this.sendError(new AppError(ErrorCode.Internal, "could not start the session; reconnect"), "auth");
+      this.close(CloseCode.NodeShuttingDown, "could not start the session");
+      return;
+    }
+    if (this.state !== "authenticating") return; // closed meanwhile
+    clearTimeout(this.authTimer);
+    this.write({
+      type: "welcome",
+      v: PROTOCOL_VERSION,
+      nodeId: this.host.nodeId,
+      connectionId: this.id,
+      userId,
+      heartbeatMs: this.opts.heartbeatMs,
+      idleTimeoutMs: this.opts.idleTimeoutMs,
+      ackTimeoutMs: this.opts.ackTimeoutMs,
+      conversations: cursors,
+    });
+    this.state = "open";
+    this.log.debug("authenticated");
+    for (const frame of this.held.splice(0)) {
+      if (frame.type === "message") this.pushMessage(frame.message);
+      else this.write(frame);
+    }
+  }
+
+  private rejectFrame(error: AppError, ref?: string): void {
+    this.sendError(error, ref);
+    if (this.state === "unauthenticated") {
+      if (++this.unauthenticatedFrames >= MAX_UNAUTHENTICATED_FRAMES) {
+        this.close(CloseCode.ProtocolViolation, "too many invalid frames before auth");
+      }
+    } else if (++this.badFrames >= MAX_BAD_FRAMES) {
+      this.close(CloseCode.ProtocolViolation, "too many invalid frames");
+    }
+  }
+
+  private onRateLimited(frame: ClientFrame): void {
+    this.rateStrikes++;
+    // Sustained: a whole burst's worth of frames over the limit in a row.
+    if (this.rateStrikes > this.opts.rateLimitBurst) {
+      this.close(CloseCode.RateLimited, "rate limit exceeded for too long");
+      return;
+    }
+    const ref = frame.type === "send" ? frame.clientMsgId : frame.type;
+    this.sendError(
+      new AppError(ErrorCode.RateLimited, `more than ${this.opts.rateLimitPerSec} frames per second; slow down`, {
+        ratePerSec: this.opts.rateLimitPerSec,
+      }),
+      ref,
+    );
+  }
+
+  // ─────────────────────────── outbound & teardown ───────────────────────────
+
+  private write(frame: ServerFrame): boolean {
+    if (this.state === "closing" || this.state === "closed" || this.ws.readyState !== this.ws.OPEN) return false;
+    if (this.ws.bufferedAmount > this.opts.maxBufferedBytes) {
+      this.log.warn({ bufferedAmount: this.ws.bufferedAmount }, "slow consumer");
+      this.close(CloseCode.SlowConsumer, "send buffer limit exceeded");
+      return false;
+    }
+    try {
+      this.ws.send(JSON.stringify(frame));
+      return true;
+    } catch (err) {
+      this.log.debug({ err }, "send failed");
+      return false;
+    }
+  }
+
+  private forget(conversationId: string, seq: number): void {
+    const bySeq = this.unacked.get(conversationId);
+    if (bySeq?.delete(seq)) this.unackedCount--;
+    if (bySeq?.size === 0) this.unacked.delete(conversationId);
+  }
+
+  private clearTimers(): void {
+    clearTimeout(this.authTimer);
+    clearTimeout(this.idleTimer);
+    for (const bySeq of this.unacked.values()) for (const timer of bySeq.values()) clearTimeout(timer);
+    this.unacked.clear();
+    this.unackedCount = 0;
+    this.held.length = 0;
+  }
+
+  private async onClose(code: number, reason: string): Promise<void> {
+    if (this.state === "closed") return;
+    this.state = "closed";
+    this.clearTimers();
+    if (this.closeTimer) clearTimeout(this.closeTimer);
+    this.log.debug({ code, reason, sent: this.closeInfo }, "socket closed");
+    try {
+      await this.queue;
+      await this.host.release(this);
+    } catch (err) {
+      this.log.error({ err }, "release after close failed");
+    } finally {
+      this.resolveDone();
+    }
+  }
+}
+
+function rawToString(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString("utf8");
+  return data.toString("utf8");
+}
+
+/** Close reasons are limited to 123 bytes by RFC 6455. */
+function truncateReason(reason: string): string {
+  let r = reason;
+  while (Buffer.byteLength(r, "utf8") > 123) r = r.slice(0, -1);
+  return r;
+}

@@ -1,0 +1,302 @@
+/**
+ * A core node: holds client sockets and routes their messages. It owns its HTTP server and the
+ * sockets; the store, bus, registry and presence are passed in and closed by whoever created
+ * them (main.ts, or a test).
+ *
+ * Lifecycle: start() binds, subscribes to the node's bus inbox, registers, and starts renewing
+ * presence leases; stop() is idempotent. When the registry says the registration is lost the
+ * node fences itself (closes every socket, releases every lease) before registering again, so
+ * no user is ever served by a node that no longer owns its identity.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import type { IncomingMessage } from "node:http";
+import type { WebSocket } from "ws";
+import { CloseCode, type ConversationCursor } from "@dim/shared";
+import { createLogger, type Logger } from "@dim/shared/node";
+import type { MessageStore } from "@dim/db";
+import type { Bus, NodeInfo, Presence, Registration, Registry } from "@dim/infra";
+import { ClientConnection, type ConnectionHost, type UserFrame } from "./client-connection";
+import type { CoreNodeConfig } from "./config";
+import { LocalConnections } from "./local-connections";
+import { MessageRouter } from "./message-router";
+import { NodeServer, WS_PATH } from "./server";
+
+export interface CoreNodeDeps {
+  config: CoreNodeConfig;
+  store: MessageStore;
+  bus: Bus;
+  registry: Registry;
+  presence: Presence;
+  logger?: Logger;
+}
+
+export interface StartedNode {
+  nodeId: string;
+  port: number;
+  wsUrl: string;
+}
+
+type Phase = "new" | "starting" | "running" | "fenced" | "stopping" | "stopped";
+
+export class CoreNode implements ConnectionHost {
+  private readonly config: CoreNodeConfig;
+  private readonly store: MessageStore;
+  private readonly bus: Bus;
+  private readonly registry: Registry;
+  private readonly presence: Presence;
+  private log: Logger;
+
+  private readonly connections = new LocalConnections();
+  private readonly router: MessageRouter;
+  private readonly server: NodeServer;
+  private readonly abort = new AbortController();
+
+  private phase: Phase = "new";
+  private accepting = false;
+  private registration: Registration | undefined;
+  private info: Omit<NodeInfo, "epoch" | "connections"> | undefined;
+  private presenceTimer: NodeJS.Timeout | undefined;
+  private refreshing = false;
+  private fencing: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+  private _nodeId: string | undefined;
+
+  constructor(deps: CoreNodeDeps) {
+    this.config = deps.config;
+    this.store = deps.store;
+    this.bus = deps.bus;
+    this.registry = deps.registry;
+    this.presence = deps.presence;
+    this.log = (deps.logger ?? createLogger("core-node")).child(deps.config.nodeId ? { nodeId: deps.config.nodeId } : {});
+    this.router = new MessageRouter({
+      nodeId: () => this.nodeId,
+      store: this.store,
+      bus: this.bus,
+      presence: this.presence,
+      connections: this.connections,
+      logger: this.log,
+    });
+    this.server = new NodeServer({
+      host: this.config.host,
+      port: this.config.port,
+      allowedOrigins: this.config.allowedOrigins,
+      maxConnections: this.config.maxConnections,
+      logger: this.log,
+      accepting: () => this.accepting,
+      connectionCount: () => this.connections.size,
+      health: () => ({
+        nodeId: this._nodeId ?? null,
+        phase: this.phase,
+        connections: this.connections.authenticatedCount,
+        epoch: this.registration?.epoch ?? null,
+      }),
+      onSocket: (ws, req) => this.onSocket(ws, req),
+    });
+  }
+
+  /** This node's id (config, or node-<host>-<port> once bound). */
+  get nodeId(): string {
+    if (this._nodeId === undefined) throw new Error("CoreNode: nodeId is known once start() bound the port");
+    return this._nodeId;
+  }
+
+  /** Authenticated sockets held now. */
+  get connectionCount(): number {
+    return this.connections.authenticatedCount;
+  }
+
+  /** True while the node takes new sockets (running and not fenced). */
+  get isAccepting(): boolean {
+    return this.accepting;
+  }
+
+  async start(): Promise<StartedNode> {
+    if (this.phase !== "new") throw new Error(`CoreNode.start() called in phase '${this.phase}'`);
+    this.phase = "starting";
+    try {
+      const port = await this.server.listen();
+      const nodeId = this.config.nodeId ?? `node-${this.config.host.replace(/[^A-Za-z0-9_.-]/g, "-")}-${port}`;
+      this._nodeId = nodeId;
+      this.log = this.log.child(this.config.nodeId ? {} : { nodeId });
+      const wsUrl = this.config.publicWsUrl ?? `ws://${urlHost(this.config.host)}:${port}${WS_PATH}`;
+      this.info = { nodeId, host: this.config.host, wsPort: port, httpPort: port, wsUrl, startedAt: new Date().toISOString() };
+
+      await this.bus.subscribe(nodeId, async (envelope) => {
+        if (this.phase === "stopped") return;
+        try {
+          await this.router.onEnvelope(envelope);
+        } catch (err) {
+          this.log.error({ err, type: envelope.type }, "bus envelope handling failed");
+        }
+      });
+      this.adoptRegistration(await this.registry.register(this.info));
+
+      const every = Math.max(100, Math.floor(this.config.presenceTtlMs / 3));
+      this.presenceTimer = setInterval(() => void this.refreshPresence(), every);
+      this.presenceTimer.unref();
+
+      this.phase = "running";
+      this.accepting = true;
+      this.log.info({ port, wsUrl, epoch: this.registration?.epoch }, "core node started");
+      return { nodeId, port, wsUrl };
+    } catch (err) {
+      this.log.error({ err }, "core node failed to start");
+      await this.stop();
+      throw err;
+    }
+  }
+
+  /** Idempotent graceful stop: stop accepting, deregister, close sockets, release leases, flush, close HTTP. */
+  stop(): Promise<void> {
+    this.stopping ??= this.runStop();
+    return this.stopping;
+  }
+
+  private async runStop(): Promise<void> {
+    const wasStarted = this._nodeId !== undefined;
+    this.phase = "stopping";
+    this.accepting = false;
+    this.abort.abort();
+    clearInterval(this.presenceTimer);
+    const registration = this.registration;
+    this.registration = undefined;
+    try {
+      await registration?.deregister();
+    } catch (err) {
+      this.log.warn({ err }, "deregister failed; the registration will expire");
+    }
+    await this.closeAllSockets("node is shutting down");
+    if (wasStarted) {
+      try {
+        await this.bus.removeInbox?.(this.nodeId);
+      } catch (err) {
+        this.log.warn({ err }, "could not remove the bus inbox");
+      }
+    }
+    await this.server.close();
+    await this.fencing?.catch(() => undefined);
+    this.phase = "stopped";
+    this.log.info("core node stopped");
+  }
+
+  // ─────────────────────────── sockets ───────────────────────────
+
+  private onSocket(ws: WebSocket, req: IncomingMessage): void {
+    const conn = new ClientConnection(
+      ws,
+      this,
+      {
+        tokenSecret: this.config.tokenSecret,
+        authTimeoutMs: this.config.authTimeoutMs,
+        idleTimeoutMs: this.config.idleTimeoutMs,
+        heartbeatMs: this.config.heartbeatMs,
+        ackTimeoutMs: this.config.ackTimeoutMs,
+        repush: this.config.repush,
+        maxBufferedBytes: this.config.maxBufferedBytes,
+        rateLimitPerSec: this.config.rateLimitPerSec,
+        rateLimitBurst: this.config.rateLimitBurst,
+      },
+      this.log,
+    );
+    this.connections.add(conn);
+    this.log.debug({ connId: conn.id, remote: req.socket.remoteAddress }, "socket opened");
+  }
+
+  /** ConnectionHost: a verified socket joins its user's routes. */
+  async authenticate(conn: ClientConnection, userId: string): Promise<ConversationCursor[]> {
+    if (!this.accepting) throw new Error("node is not accepting sockets");
+    // Bound and leased before the cursors are read: a message committed after that read is
+    // pushed (held until welcome), one committed before it is counted in lastSeq and synced.
+    this.connections.bind(conn, userId);
+    this.registration?.setConnections(this.connections.authenticatedCount);
+    await this.presence.claim([{ userId, nodeId: this.nodeId, connectionId: conn.id }], this.config.presenceTtlMs);
+    return this.store.cursorsOf(userId);
+  }
+
+  /** ConnectionHost */
+  dispatch(conn: ClientConnection, frame: UserFrame): Promise<void> {
+    return this.router.dispatch(conn, frame);
+  }
+
+  /** ConnectionHost: the socket closed. */
+  async release(conn: ClientConnection): Promise<void> {
+    const wasBound = this.connections.remove(conn);
+    if (!wasBound || conn.userId === undefined) return;
+    this.registration?.setConnections(this.connections.authenticatedCount);
+    try {
+      // Compare-and-delete: if the user already reconnected elsewhere, that route stays.
+      await this.presence.release({ userId: conn.userId, nodeId: this.nodeId, connectionId: conn.id });
+    } catch (err) {
+      this.log.warn({ err, connId: conn.id }, "presence release failed; the lease will expire");
+    }
+  }
+
+  private async closeAllSockets(reason: string): Promise<void> {
+    const all = this.connections.list();
+    for (const conn of all) conn.close(CloseCode.NodeShuttingDown, reason);
+    await Promise.all(all.map((c) => c.done));
+  }
+
+  private async refreshPresence(): Promise<void> {
+    if (this.refreshing || this.phase !== "running") return;
+    const routes = this.connections.routes(this.nodeId);
+    if (routes.length === 0) return;
+    this.refreshing = true;
+    try {
+      await this.presence.claim(routes, this.config.presenceTtlMs);
+    } catch (err) {
+      this.log.warn({ err, routes: routes.length }, "presence refresh failed");
+    } finally {
+      this.refreshing = false;
+    }
+  }
+
+  // ─────────────────────────── registration & fencing ───────────────────────────
+
+  private adoptRegistration(registration: Registration): void {
+    this.registration = registration;
+    registration.onLost(() => {
+      if (this.registration !== registration || this.stopping) return;
+      this.fencing = this.fence();
+    });
+  }
+
+  /**
+   * The registration was lost (session expiry, lease expired, or a newer node took the id):
+   * another node may now be handed our users, so stop serving anyone, then register again.
+   */
+  private async fence(): Promise<void> {
+    this.log.error({ epoch: this.registration?.epoch }, "registration lost: fencing (closing all sockets) before re-registering");
+    this.phase = "fenced";
+    this.accepting = false;
+    this.registration = undefined;
+    await this.closeAllSockets("node lost its registration");
+    for (let attempt = 1; !this.stopping; attempt++) {
+      try {
+        const registration = await this.registry.register(this.info!);
+        if (this.stopping) {
+          await registration.deregister().catch(() => undefined);
+          return;
+        }
+        this.adoptRegistration(registration);
+        this.phase = "running";
+        this.accepting = true;
+        this.log.warn({ epoch: registration.epoch }, "re-registered after fencing; accepting sockets again");
+        return;
+      } catch (err) {
+        const wait = Math.min(10_000, 250 * 2 ** Math.min(attempt, 6));
+        this.log.error({ err, attempt, wait }, "re-registration failed; retrying");
+        try {
+          await sleep(wait, undefined, { signal: this.abort.signal });
+        } catch {
+          return; // stopping
+        }
+      }
+    }
+  }
+}
+
+function urlHost(host: string): string {
+  if (host === "0.0.0.0" || host === "::") return "127.0.0.1";
+  return host.includes(":") ? `[${host}]` : host;
+}

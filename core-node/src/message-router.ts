@@ -1,0 +1,192 @@
+/**
+ * What a core node does with an authenticated user's frames, and with the envelopes other nodes
+ * send it. PostgreSQL (the store) is the truth; pushes and the bus are only doorbells: whatever
+ * they lose, the client repairs by `sync`.
+ */
+import {
+  AppError,
+  ErrorCode,
+  Limits,
+  type AckFrame,
+  type Message,
+  type ReadFrame,
+  type SendFrame,
+  type ServerFrame,
+  type SyncFrame,
+} from "@dim/shared";
+import type { Logger } from "@dim/shared/node";
+import type { MessageStore } from "@dim/db";
+import type { Bus, BusEnvelope, Presence } from "@dim/infra";
+import type { ClientConnection, UserFrame } from "./client-connection";
+import type { LocalConnections } from "./local-connections";
+
+export interface MessageRouterDeps {
+  nodeId: () => string;
+  store: MessageStore;
+  bus: Bus;
+  presence: Presence;
+  connections: LocalConnections;
+  logger: Logger;
+}
+
+type ReceiptKind = "delivered" | "read";
+
+export class MessageRouter {
+  constructor(private readonly deps: MessageRouterDeps) {}
+
+  /** One frame of an authenticated socket. Throws AppError for the client; anything else is INTERNAL. */
+  async dispatch(conn: ClientConnection, frame: UserFrame): Promise<void> {
+    const userId = conn.userId;
+    if (userId === undefined) throw new AppError(ErrorCode.AuthRequired, "send `auth` first");
+    switch (frame.type) {
+      case "send":
+        return this.onSend(conn, userId, frame);
+      case "ack":
+        return this.onCursor(conn, userId, frame, "delivered");
+      case "read":
+        return this.onCursor(conn, userId, frame, "read");
+      case "sync":
+        return this.onSync(conn, userId, frame);
+    }
+  }
+
+  /** An envelope from another node's publish: hand it to this node's sockets. */
+  async onEnvelope(envelope: BusEnvelope): Promise<void> {
+    switch (envelope.type) {
+      case "deliver":
+        for (const userId of envelope.recipients) {
+          for (const conn of this.deps.connections.ofUser(userId)) conn.pushMessage(envelope.message);
+        }
+        return;
+      case "receipt":
+        this.pushLocal(envelope.recipients, null, {
+          type: "receipt",
+          conversationId: envelope.conversationId,
+          userId: envelope.userId,
+          kind: envelope.kind,
+          seq: envelope.seq,
+        });
+        return;
+    }
+  }
+
+  // ─────────────────────────── send ───────────────────────────
+
+  private async onSend(conn: ClientConnection, senderId: string, frame: SendFrame): Promise<void> {
+    // The store authorizes (sender is a member) and de-duplicates (sender, clientMsgId) in the
+    // same transaction that assigns seq; its AppErrors go back with ref = clientMsgId.
+    const { message, duplicate, memberIds } = await this.deps.store.append({
+      senderId,
+      conversationId: frame.conversationId,
+      clientMsgId: frame.clientMsgId,
+      kind: frame.kind,
+      body: frame.body,
+    });
+    conn.send({
+      type: "sent",
+      clientMsgId: message.clientMsgId,
+      messageId: message.id,
+      conversationId: message.conversationId,
+      seq: message.seq,
+      createdAt: message.createdAt,
+      duplicate,
+    });
+    // A re-send is delivered again too: the first delivery may be what was lost. Clients
+    // de-duplicate by message id.
+    await this.deliver(message, memberIds, conn);
+  }
+
+  /** Pushes a committed message to every connection of every member except the sending one. */
+  private async deliver(message: Message, memberIds: string[], except: ClientConnection): Promise<void> {
+    for (const userId of memberIds) {
+      for (const conn of this.deps.connections.ofUser(userId)) {
+        if (conn !== except) conn.pushMessage(message);
+      }
+    }
+    await this.publishToRemote(memberIds, (recipients) => ({
+      type: "deliver",
+      conversationId: message.conversationId,
+      message,
+      recipients,
+    }));
+  }
+
+  // ─────────────────────────── ack / read ───────────────────────────
+
+  private async onCursor(conn: ClientConnection, userId: string, frame: AckFrame | ReadFrame, kind: ReceiptKind): Promise<void> {
+    // Either frame means the client holds everything up to seq: stop re-pushing those.
+    conn.acknowledged(frame.conversationId, frame.seq);
+    const value = await this.deps.store.advanceCursor(frame.conversationId, userId, kind, frame.seq);
+    if (value === null) throw new AppError(ErrorCode.Forbidden, "not a member of this conversation");
+    if (value === 0 || !conn.advanceAnnounced(frame.conversationId, kind, value)) return;
+    const members = (await this.deps.store.members(frame.conversationId)) ?? [];
+    const others = members.filter((m) => m !== userId);
+    if (others.length === 0) return;
+    this.pushLocal(others, null, { type: "receipt", conversationId: frame.conversationId, userId, kind, seq: value });
+    await this.publishToRemote(others, (recipients) => ({
+      type: "receipt",
+      conversationId: frame.conversationId,
+      userId,
+      kind,
+      seq: value,
+      recipients,
+    }));
+  }
+
+  // ─────────────────────────── sync ───────────────────────────
+
+  private async onSync(conn: ClientConnection, userId: string, frame: SyncFrame): Promise<void> {
+    const members = await this.deps.store.members(frame.conversationId);
+    if (!members?.includes(userId)) throw new AppError(ErrorCode.Forbidden, "not a member of this conversation");
+    const limit = frame.limit ?? Limits.defaultPageSize;
+    const rows = await this.deps.store.after(frame.conversationId, frame.afterSeq, limit + 1);
+    const messages = rows.slice(0, limit);
+    conn.send({
+      type: "sync.batch",
+      conversationId: frame.conversationId,
+      messages,
+      hasMore: rows.length > limit,
+      lastSeq: messages.at(-1)?.seq ?? frame.afterSeq,
+    });
+  }
+
+  // ─────────────────────────── fan-out ───────────────────────────
+
+  private pushLocal(userIds: Iterable<string>, except: ClientConnection | null, frame: ServerFrame): void {
+    for (const userId of userIds) {
+      for (const conn of this.deps.connections.ofUser(userId)) {
+        if (conn !== except) conn.send(frame);
+      }
+    }
+  }
+
+  /**
+   * Publishes one envelope per other node that holds a connection of these users (presence
+   * routes). A failure is logged, not surfaced: the message is committed and sync repairs.
+   */
+  private async publishToRemote(userIds: string[], envelope: (recipients: string[]) => BusEnvelope): Promise<void> {
+    const self = this.deps.nodeId();
+    let byNode: Map<string, Set<string>>;
+    try {
+      byNode = new Map();
+      for (const route of await this.deps.presence.routesOf(userIds)) {
+        if (route.nodeId === self) continue; // this node's own sockets were served from memory
+        let users = byNode.get(route.nodeId);
+        if (!users) byNode.set(route.nodeId, (users = new Set()));
+        users.add(route.userId);
+      }
+    } catch (err) {
+      this.deps.logger.warn({ err }, "presence lookup failed; remote recipients will sync");
+      return;
+    }
+    await Promise.all(
+      [...byNode].map(async ([nodeId, users]) => {
+        try {
+          await this.deps.bus.publish(nodeId, envelope([...users]));
+        } catch (err) {
+          this.deps.logger.warn({ err, targetNodeId: nodeId }, "bus publish failed; recipients will sync");
+        }
+      }),
+    );
+  }
+}
