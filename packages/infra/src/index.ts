@@ -1,3 +1,8 @@
 export type * from "./types";
 export { MemoryHub, MemoryBus, MemoryRegistry, MemoryPresence, createMemoryInfra } from "./memory/index";
 export type { MemoryInfra } from "./memory/index";
+export { PgBus, PgRegistry, PgPresence, channelFor } from "./pg/index";
+export type { PgBusOptions, PgRegistryOptions, PgPresenceOptions, PgOptions } from "./pg/index";
+export { infraConfigSchema, createInfra } from "./config";
+export type { InfraConfig, InfraDeps, CreateClusterInfra } from "./config";
+export { KeyedSerialQueue } from "./keyed-serial-queue";

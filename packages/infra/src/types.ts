@@ -105,3 +105,14 @@ export interface Presence {
   /** Idempotent. */
   close(): Promise<void>;
 }
+
+// ───────────────────────────── together ─────────────────────────────
+
+/** The three seams as one process uses them, from `createInfra` (or `createClusterInfra`). */
+export interface Infra {
+  bus: Bus;
+  registry: Registry;
+  presence: Presence;
+  /** Idempotent. Closes the three and the connections they share. */
+  close(): Promise<void>;
+}

@@ -1,5 +1,6 @@
 import { AppError, ErrorCode } from "@dim/shared";
 import type { Bus, BusEnvelope, BusHandler } from "../types";
+import { KeyedSerialQueue } from "../keyed-serial-queue";
 import type { MemoryHub } from "./memory-hub";
 
 /**
@@ -24,7 +25,7 @@ export class MemoryBus implements Bus {
       existing.closed = true;
       this.hub.logger.warn({ nodeId }, "bus inbox re-subscribed; previous handler replaced");
     }
-    this.hub.inboxes.set(nodeId, { handler, owner: this, chains: new Map(), closed: false });
+    this.hub.inboxes.set(nodeId, { handler, owner: this, queue: new KeyedSerialQueue(), closed: false });
     this.subscribed.add(nodeId);
   }
 

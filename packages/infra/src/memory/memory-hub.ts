@@ -1,5 +1,6 @@
 import type { Logger } from "@dim/shared/node";
 import { createLogger } from "@dim/shared/node";
+import { KeyedSerialQueue } from "../keyed-serial-queue";
 import type { BusEnvelope, BusHandler, NodeInfo } from "../types";
 
 /** One node's inbox: its handler and one delivery chain per conversation (like a Kafka partition key). */
@@ -7,7 +8,7 @@ export interface MemoryInbox {
   handler: BusHandler;
   /** The handle that subscribed it, so closing one handle does not drop another's inbox. */
   owner: object;
-  chains: Map<string, Promise<void>>;
+  queue: KeyedSerialQueue;
   closed: boolean;
 }
 
@@ -48,8 +49,7 @@ export class MemoryHub {
     // A copy, as a real bus would serialise it: sender and receiver never share objects.
     const copy = structuredClone(envelope);
     const key = envelope.conversationId;
-    const previous = inbox.chains.get(key) ?? Promise.resolve();
-    const next = previous.then(async () => {
+    void inbox.queue.push(key, async () => {
       if (inbox.closed) return;
       try {
         await inbox.handler(copy);
@@ -57,10 +57,6 @@ export class MemoryHub {
         // Like a consumer that logs and moves on: PostgreSQL holds the message; clients sync.
         this.logger.error({ err, nodeId: targetNodeId, conversationId: key }, "bus handler failed");
       }
-    });
-    inbox.chains.set(key, next);
-    void next.then(() => {
-      if (inbox.chains.get(key) === next) inbox.chains.delete(key);
     });
     return true;
   }
@@ -78,10 +74,8 @@ export class MemoryHub {
 
   /** Resolves when every envelope queued so far has been handled (useful to settle tests). */
   async drain(): Promise<void> {
-    for (;;) {
-      const pending = [...this.inboxes.values()].flatMap((i) => [...i.chains.values()]);
-      if (pending.length === 0) return;
-      await Promise.all(pending);
+    while ([...this.inboxes.values()].some((i) => i.queue.size > 0)) {
+      await Promise.all([...this.inboxes.values()].map((i) => i.queue.drain()));
     }
   }
 }

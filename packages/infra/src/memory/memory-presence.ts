@@ -1,4 +1,5 @@
 import { AppError, ErrorCode } from "@dim/shared";
+import { assertTtl } from "../lease-ttl";
 import type { Presence, Route } from "../types";
 import type { MemoryHub } from "./memory-hub";
 
@@ -50,11 +51,5 @@ export class MemoryPresence implements Presence {
 
   private assertOpen(): void {
     if (this.closed) throw new AppError(ErrorCode.Internal, "presence is closed");
-  }
-}
-
-export function assertTtl(ttlMs: number): void {
-  if (!Number.isInteger(ttlMs) || ttlMs <= 0) {
-    throw new AppError(ErrorCode.BadRequest, `lease ttlMs must be a positive integer, got ${ttlMs}`);
   }
 }

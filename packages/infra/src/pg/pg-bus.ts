@@ -1,0 +1,216 @@
+import { createHash } from "node:crypto";
+import pg from "pg";
+import { AppError, ErrorCode } from "@dim/shared";
+import { createLogger, type Logger } from "@dim/shared/node";
+import { KeyedSerialQueue } from "../keyed-serial-queue";
+import type { Bus, BusEnvelope, BusHandler } from "../types";
+import { EnvelopeDecoder, encodeEnvelope } from "./notify-codec";
+import { resolvePool, type PgOptions } from "./pg-pool";
+
+export interface PgBusOptions extends PgOptions {
+  logger?: Logger;
+  /** Backoff bounds for re-opening a dropped LISTEN connection (default 100 ms … 5 s). */
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+}
+
+interface Inbox {
+  nodeId: string;
+  handler: BusHandler;
+  queue: KeyedSerialQueue;
+  closed: boolean;
+}
+
+const FRAGMENT_MAX_AGE_MS = 30_000;
+
+/** A node's channel: readable, collision-free (hash of the exact id), lower case, ≤ 63 bytes. */
+export function channelFor(nodeId: string): string {
+  const readable = nodeId.toLowerCase().replace(/[^a-z0-9_]/g, "_").slice(0, 40);
+  const hash = createHash("sha256").update(nodeId).digest("hex").slice(0, 12);
+  return `dim_bus_${readable}_${hash}`;
+}
+
+/**
+ * Embedded bus over PostgreSQL LISTEN/NOTIFY: each node LISTENs on its own channel on one
+ * dedicated connection; publishers NOTIFY through the pool. Envelopes larger than a NOTIFY
+ * payload are fragmented (see notify-codec.ts). Per target node and conversation, publishes are
+ * sent one after another, and the consumer awaits its handler per envelope in that order.
+ *
+ * Delivery is at most once. NOTIFY has no storage: an envelope sent to a node that is not
+ * listening (absent, or its LISTEN connection is down and reconnecting) is lost, and publish
+ * still resolves. That is acceptable because the bus is only the doorbell: PostgreSQL already
+ * holds every message and receipt cursor, and clients fetch what they miss by sync on
+ * (re)connect and on any seq gap.
+ */
+export class PgBus implements Bus {
+  private readonly pool: pg.Pool;
+  private readonly ownsPool: boolean;
+  private readonly logger: Logger;
+  private readonly databaseUrl: string;
+  private readonly reconnectMinMs: number;
+  private readonly reconnectMaxMs: number;
+  /** By channel. */
+  private readonly inboxes = new Map<string, Inbox>();
+  private readonly publishQueue = new KeyedSerialQueue();
+  private readonly decoder = new EnvelopeDecoder();
+  private listener: pg.Client | undefined;
+  private connecting: Promise<pg.Client> | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private reconnectAttempt = 0;
+  private readonly sweepTimer: NodeJS.Timeout;
+  private closing: Promise<void> | undefined;
+
+  constructor(opts: PgBusOptions) {
+    this.logger = opts.logger ?? createLogger("infra-pg-bus");
+    ({ pool: this.pool, owned: this.ownsPool } = resolvePool(opts, "dim-bus", this.logger));
+    this.databaseUrl = opts.databaseUrl;
+    this.reconnectMinMs = opts.reconnectMinMs ?? 100;
+    this.reconnectMaxMs = opts.reconnectMaxMs ?? 5_000;
+    this.sweepTimer = setInterval(() => {
+      const dropped = this.decoder.sweep(FRAGMENT_MAX_AGE_MS);
+      if (dropped > 0) this.logger.warn({ dropped }, "incomplete bus envelopes dropped");
+    }, FRAGMENT_MAX_AGE_MS);
+    this.sweepTimer.unref();
+  }
+
+  async subscribe(nodeId: string, handler: BusHandler): Promise<void> {
+    this.assertOpen();
+    const channel = channelFor(nodeId);
+    const existing = this.inboxes.get(channel);
+    if (existing) {
+      existing.closed = true;
+      this.logger.warn({ nodeId }, "bus inbox re-subscribed; previous handler replaced");
+    }
+    this.inboxes.set(channel, { nodeId, handler, queue: new KeyedSerialQueue(), closed: false });
+    try {
+      const client = await this.ensureListener();
+      await client.query(`LISTEN "${channel}"`);
+    } catch (err) {
+      this.inboxes.delete(channel);
+      throw err;
+    }
+    this.logger.info({ nodeId, channel }, "bus inbox listening");
+  }
+
+  async publish(targetNodeId: string, envelope: BusEnvelope): Promise<void> {
+    this.assertOpen();
+    const channel = channelFor(targetNodeId);
+    const payloads = encodeEnvelope(envelope);
+    // One statement = one transaction: all fragments are delivered together, at commit.
+    return this.publishQueue.push(`${channel}\u0000${envelope.conversationId}`, async () => {
+      if (payloads.length === 1) await this.pool.query("SELECT pg_notify($1, $2)", [channel, payloads[0]]);
+      else await this.pool.query("SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS t(p, i) ORDER BY i", [channel, payloads]);
+    });
+  }
+
+  /** Stops consuming the node's channel. NOTIFY keeps nothing, so there is nothing else to drop. */
+  async removeInbox(nodeId: string): Promise<void> {
+    const channel = channelFor(nodeId);
+    const inbox = this.inboxes.get(channel);
+    if (!inbox) return;
+    inbox.closed = true;
+    this.inboxes.delete(channel);
+    await this.listener?.query(`UNLISTEN "${channel}"`).catch((err: unknown) => {
+      this.logger.warn({ err, nodeId }, "UNLISTEN failed");
+    });
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      clearInterval(this.sweepTimer);
+      if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+      for (const inbox of this.inboxes.values()) inbox.closed = true;
+      this.inboxes.clear();
+      await this.connecting?.catch(() => undefined);
+      const listener = this.listener;
+      this.listener = undefined;
+      await listener?.end().catch(() => undefined);
+      await this.publishQueue.drain();
+      if (this.ownsPool) await this.pool.end();
+    })();
+    return this.closing;
+  }
+
+  private ensureListener(): Promise<pg.Client> {
+    if (this.listener) return Promise.resolve(this.listener);
+    this.connecting ??= this.connectListener().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  /** Opens the LISTEN connection and listens on every current inbox's channel. */
+  private async connectListener(): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: this.databaseUrl, application_name: "dim-bus-listen" });
+    client.on("error", (err) => this.onDrop(client, err));
+    client.on("end", () => this.onDrop(client));
+    client.on("notification", (msg) => this.onNotification(msg.channel, msg.payload ?? ""));
+    try {
+      await client.connect();
+      for (const channel of this.inboxes.keys()) await client.query(`LISTEN "${channel}"`);
+      if (this.closing) throw new AppError(ErrorCode.Internal, "bus is closed");
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
+    this.listener = client;
+    return client;
+  }
+
+  private onDrop(client: pg.Client, err?: Error): void {
+    if (client !== this.listener || this.closing) return;
+    this.listener = undefined;
+    this.decoder.reset();
+    this.logger.warn({ err }, "bus LISTEN connection lost; reconnecting (notifications meanwhile are lost; clients sync)");
+    client.end().catch(() => undefined);
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closing || this.reconnectTimer) return;
+    const delay = Math.min(this.reconnectMaxMs, this.reconnectMinMs * 2 ** this.reconnectAttempt);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      this.ensureListener().then(
+        () => {
+          this.reconnectAttempt = 0;
+          this.logger.info({ channels: this.inboxes.size }, "bus LISTEN connection restored");
+        },
+        (err: unknown) => {
+          if (this.closing) return;
+          this.reconnectAttempt++;
+          this.logger.warn({ err, attempt: this.reconnectAttempt }, "bus LISTEN reconnect failed");
+          this.scheduleReconnect();
+        },
+      );
+    }, delay);
+    this.reconnectTimer.unref();
+  }
+
+  private onNotification(channel: string, payload: string): void {
+    const inbox = this.inboxes.get(channel);
+    if (!inbox) return;
+    let envelope: BusEnvelope | undefined;
+    try {
+      envelope = this.decoder.accept(payload);
+    } catch (err) {
+      this.logger.error({ err, nodeId: inbox.nodeId }, "malformed bus payload dropped");
+      return;
+    }
+    if (!envelope) return;
+    const message = envelope;
+    void inbox.queue.push(message.conversationId, async () => {
+      if (inbox.closed) return;
+      try {
+        await inbox.handler(message);
+      } catch (err) {
+        // PostgreSQL holds the message; the client syncs. The next envelope still goes through.
+        this.logger.error({ err, nodeId: inbox.nodeId, conversationId: message.conversationId }, "bus handler failed");
+      }
+    });
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new AppError(ErrorCode.Internal, "bus is closed");
+  }
+}

@@ -1,0 +1,115 @@
+import type pg from "pg";
+import { AppError, ErrorCode } from "@dim/shared";
+import { createLogger, type Logger } from "@dim/shared/node";
+import { assertTtl } from "../lease-ttl";
+import type { Presence, Route } from "../types";
+import { resolvePool, ttlSql, type PgOptions } from "./pg-pool";
+
+export interface PgPresenceOptions extends PgOptions {
+  logger?: Logger;
+  /** How often expired rows are deleted (default 60 s; 0 disables). Reads ignore them anyway. */
+  cleanupMs?: number;
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_ID = 64;
+
+const CLAIM_SQL = `
+  INSERT INTO presence_leases (user_id, connection_id, node_id, expires_at)
+  SELECT u, c, n, now() + ${ttlSql("$4")} FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(u, c, n)
+  ON CONFLICT (user_id, connection_id) DO UPDATE SET node_id = EXCLUDED.node_id, expires_at = EXCLUDED.expires_at`;
+
+/** Compare-and-delete: a stale node's release never removes a route another node now holds. */
+const RELEASE_SQL = `DELETE FROM presence_leases WHERE user_id = $1 AND connection_id = $2 AND node_id = $3`;
+
+const ROUTES_SQL = `
+  SELECT user_id, node_id, connection_id FROM presence_leases
+  WHERE user_id = ANY($1::uuid[]) AND expires_at > now()`;
+
+// Re-checked under the row lock, so a lease renewed meanwhile survives.
+const CLEANUP_SQL = `DELETE FROM presence_leases WHERE expires_at <= now()`;
+
+/**
+ * Embedded presence shared by processes through the `presence_leases` table: one lease per
+ * (user, connection) with an expiry in database time, so every process agrees on it.
+ */
+export class PgPresence implements Presence {
+  private readonly pool: pg.Pool;
+  private readonly ownsPool: boolean;
+  private readonly logger: Logger;
+  private readonly timer: NodeJS.Timeout | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(opts: PgPresenceOptions) {
+    this.logger = opts.logger ?? createLogger("infra-pg-presence");
+    ({ pool: this.pool, owned: this.ownsPool } = resolvePool(opts, "dim-presence", this.logger));
+    const cleanupMs = opts.cleanupMs ?? 60_000;
+    if (cleanupMs > 0) {
+      this.timer = setInterval(() => void this.cleanup(), cleanupMs);
+      this.timer.unref();
+    }
+  }
+
+  async claim(routes: Route[], ttlMs: number): Promise<void> {
+    this.assertOpen();
+    assertTtl(ttlMs);
+    // One row per (user, connection), last wins: ON CONFLICT cannot touch a row twice.
+    const unique = new Map<string, Route>();
+    for (const route of routes) {
+      assertRoute(route);
+      unique.set(`${route.userId}\u0000${route.connectionId}`, route);
+    }
+    if (unique.size === 0) return;
+    const list = [...unique.values()];
+    await this.pool.query(CLAIM_SQL, [
+      list.map((r) => r.userId),
+      list.map((r) => r.connectionId),
+      list.map((r) => r.nodeId),
+      ttlMs,
+    ]);
+  }
+
+  async release(route: Route): Promise<void> {
+    this.assertOpen();
+    if (!UUID_RE.test(route.userId)) return; // never stored, so nothing to release
+    await this.pool.query(RELEASE_SQL, [route.userId, route.connectionId, route.nodeId]);
+  }
+
+  async routesOf(userIds: string[]): Promise<Route[]> {
+    this.assertOpen();
+    const ids = [...new Set(userIds)].filter((id) => UUID_RE.test(id));
+    if (ids.length === 0) return [];
+    const res = await this.pool.query<{ user_id: string; node_id: string; connection_id: string }>(ROUTES_SQL, [ids]);
+    return res.rows.map((r) => ({ userId: r.user_id, nodeId: r.node_id, connectionId: r.connection_id }));
+  }
+
+  /** Deletes expired leases; returns how many. */
+  async cleanup(): Promise<number> {
+    try {
+      const res = await this.pool.query(CLEANUP_SQL);
+      return res.rowCount ?? 0;
+    } catch (err) {
+      this.logger.warn({ err }, "presence cleanup failed");
+      return 0;
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.timer) clearInterval(this.timer);
+      if (this.ownsPool) await this.pool.end();
+    })();
+    return this.closing;
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new AppError(ErrorCode.Internal, "presence is closed");
+  }
+}
+
+function assertRoute(route: Route): void {
+  if (!UUID_RE.test(route.userId)) throw new AppError(ErrorCode.BadRequest, "route userId must be a UUID");
+  if (!route.connectionId || route.connectionId.length > MAX_ID || !route.nodeId || route.nodeId.length > MAX_ID) {
+    throw new AppError(ErrorCode.BadRequest, `route connectionId and nodeId must be 1..${MAX_ID} characters`);
+  }
+}
