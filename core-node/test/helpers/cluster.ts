@@ -1,0 +1,147 @@
+/**
+ * Real core nodes for tests: each on 127.0.0.1 port 0, sharing one in-memory hub (bus, registry,
+ * presence) and one real PostgreSQL database. Teardown is registered where things are created.
+ */
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, onTestFinished } from "vitest";
+import { createPrisma, PrismaMessageStore, type MessageStore, type PrismaClient } from "@dim/db";
+import { createTestDatabase, type TestDatabase } from "@dim/db/testing";
+import { createMemoryInfra, MemoryHub, type MemoryInfra, type Registry } from "@dim/infra";
+import { issueSocketToken } from "@dim/shared/node";
+import type { WelcomeFrame } from "@dim/shared";
+import { CoreNode } from "../../src/core-node";
+import { loadCoreNodeConfig, type CoreNodeConfig } from "../../src/config";
+import { TestClient } from "./test-client";
+
+export const TEST_SECRET = "core-node-test-secret-0123456789";
+export const ALLOWED_ORIGIN = "http://localhost:3000";
+
+/** Defaults from the real schema, with a test secret and loopback port 0. */
+export function testConfig(overrides: Partial<CoreNodeConfig> = {}): CoreNodeConfig {
+  const { databaseUrl: _db, tokenSecret: _secret, ...base } = loadCoreNodeConfig({
+    DIM_NODE_HOST: "127.0.0.1",
+    DIM_NODE_PORT: "0",
+    DIM_ALLOWED_ORIGINS: ALLOWED_ORIGIN,
+  });
+  return { ...base, tokenSecret: TEST_SECRET, ...overrides };
+}
+
+export interface TestDb {
+  readonly url: string;
+  readonly prisma: PrismaClient;
+  readonly store: MessageStore;
+}
+
+/** One fresh migrated database for the calling file (tests make their own users in it). */
+export function useTestDatabase(): TestDb {
+  let db: TestDatabase | undefined;
+  let prisma: PrismaClient | undefined;
+  let store: MessageStore | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    prisma = createPrisma(db.url, { poolSize: 4 });
+    store = new PrismaMessageStore(prisma);
+  });
+  afterAll(async () => {
+    await prisma?.$disconnect();
+    await db?.drop();
+  });
+  return {
+    get url() {
+      return need(db).url;
+    },
+    get prisma() {
+      return need(prisma);
+    },
+    get store() {
+      return need(store);
+    },
+  };
+}
+
+export interface TestNode {
+  node: CoreNode;
+  nodeId: string;
+  port: number;
+  wsUrl: string;
+  infra: MemoryInfra;
+  httpUrl(path: string): string;
+}
+
+export async function startNode(
+  db: TestDb,
+  hub: MemoryHub,
+  opts: { nodeId?: string; config?: Partial<CoreNodeConfig>; registry?: (r: Registry) => Registry } = {},
+): Promise<TestNode> {
+  const infra = createMemoryInfra(hub);
+  const node = new CoreNode({
+    config: testConfig({ nodeId: opts.nodeId ?? `node-${randomUUID().slice(0, 8)}`, ...opts.config }),
+    store: db.store,
+    bus: infra.bus,
+    registry: opts.registry ? opts.registry(infra.registry) : infra.registry,
+    presence: infra.presence,
+  });
+  onTestFinished(async () => {
+    await node.stop();
+    await infra.close();
+  });
+  const started = await node.start();
+  return { node, infra, ...started, httpUrl: (path) => `http://127.0.0.1:${started.port}${path}` };
+}
+
+/** Two nodes on one hub: the smallest cluster where cross-node routing happens. */
+export async function startCluster(db: TestDb, config: Partial<CoreNodeConfig> = {}) {
+  const hub = new MemoryHub();
+  const a = await startNode(db, hub, { nodeId: `node-a-${randomUUID().slice(0, 6)}`, config });
+  const b = await startNode(db, hub, { nodeId: `node-b-${randomUUID().slice(0, 6)}`, config });
+  return { hub, a, b };
+}
+
+export async function createUser(prisma: PrismaClient, name = `u${randomUUID().slice(0, 8)}`): Promise<string> {
+  const id = randomUUID();
+  await prisma.user.create({ data: { id, username: name.replace(/-/g, "_"), passwordHash: "x", displayName: name } });
+  return id;
+}
+
+export async function createConversation(prisma: PrismaClient, memberIds: string[]): Promise<string> {
+  const id = randomUUID();
+  const direct = memberIds.length === 2;
+  await prisma.conversation.create({
+    data: {
+      id,
+      kind: direct ? "direct" : "group",
+      directKey: direct ? [...memberIds].sort().join(":") : null,
+      title: direct ? null : "group",
+      members: { create: memberIds.map((userId) => ({ userId })) },
+    },
+  });
+  return id;
+}
+
+export function tokenFor(userId: string, nodeId: string, ttlMs = 60_000): string {
+  return issueSocketToken({ userId, nodeId, ttlMs }, TEST_SECRET).token;
+}
+
+/** Opens a raw socket to the node (closed at the end of the test). */
+export async function openSocket(node: TestNode, opts: { origin?: string } = {}): Promise<TestClient> {
+  const client = await TestClient.connect(node.wsUrl, opts);
+  onTestFinished(() => client.close());
+  return client;
+}
+
+/** Opens a socket and authenticates as the user; resolves with the welcome frame. */
+export async function connectAs(node: TestNode, userId: string): Promise<{ client: TestClient; welcome: WelcomeFrame }> {
+  const client = await openSocket(node);
+  client.send({ type: "auth", v: 1, token: tokenFor(userId, node.nodeId) });
+  const welcome = await client.next("welcome");
+  return { client, welcome };
+}
+
+export function clientMsgId(): string {
+  return `c-${randomUUID()}`;
+}
+
+function need<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error("test database is not ready (use it inside a test)");
+  return value;
+}
