@@ -1,0 +1,87 @@
+import type { Message } from "@dim/shared";
+import type { ConversationMeta, MessageState } from "./types";
+
+/**
+ * What one client holds of one conversation: messages by seq (each shown once, whatever the
+ * number of pushes, re-pushes and syncs that brought it), the contiguous cursor the client
+ * ACKs, and the cursors that give own messages their state.
+ */
+export class ConversationState {
+  readonly meta: ConversationMeta;
+  private readonly bySeq = new Map<number, Message>();
+  private readonly ids = new Set<string>();
+  private contiguous: number;
+  private sortedCache: Message[] | null = null;
+
+  constructor(meta: ConversationMeta) {
+    this.meta = { ...meta };
+    this.contiguous = meta.baseSeq;
+  }
+
+  /** Highest seq such that every message in (baseSeq, seq] is held. */
+  get contiguousSeq(): number {
+    return this.contiguous;
+  }
+
+  has(seq: number): boolean {
+    return this.bySeq.has(seq);
+  }
+
+  get(seq: number): Message | undefined {
+    return this.bySeq.get(seq);
+  }
+
+  /** Adds a message; false when it was already held (same id or same seq). */
+  insert(message: Message): boolean {
+    if (this.ids.has(message.id) || this.bySeq.has(message.seq)) return false;
+    this.bySeq.set(message.seq, message);
+    this.ids.add(message.id);
+    this.sortedCache = null;
+    if (message.seq > this.meta.knownLastSeq) this.meta.knownLastSeq = message.seq;
+    while (this.bySeq.has(this.contiguous + 1)) this.contiguous++;
+    return true;
+  }
+
+  /** Lowers baseSeq after older history was paged in (contiguity from the new base). */
+  lowerBase(baseSeq: number): void {
+    if (baseSeq >= this.meta.baseSeq) return;
+    this.meta.baseSeq = baseSeq;
+    this.contiguous = baseSeq;
+    while (this.bySeq.has(this.contiguous + 1)) this.contiguous++;
+  }
+
+  /** A seq after the contiguous cursor means something in between is missing. */
+  hasGapBefore(seq: number): boolean {
+    return seq > this.contiguous + 1;
+  }
+
+  /** Ascending by seq. */
+  messages(): Message[] {
+    this.sortedCache ??= [...this.bySeq.values()].sort((a, b) => a.seq - b.seq);
+    return this.sortedCache;
+  }
+
+  lowestSeq(): number | undefined {
+    return this.messages()[0]?.seq;
+  }
+
+  /** State of an own stored message, from the other members' receipts. */
+  stateOfSeq(seq: number): MessageState {
+    if (seq <= this.meta.peersReadSeq) return "read";
+    if (seq <= this.meta.peersDeliveredSeq) return "delivered";
+    return "sent";
+  }
+
+  /** Own messages with seq in (from, to], for state-change events after a receipt. */
+  ownMessagesIn(from: number, to: number, userId: string | null): Message[] {
+    if (userId === null || to <= from) return [];
+    return this.messages().filter((m) => m.seq > from && m.seq <= to && m.senderId === userId);
+  }
+
+  /** Messages from others after my read cursor. */
+  unreadCount(userId: string | null): number {
+    let count = 0;
+    for (const m of this.bySeq.values()) if (m.seq > this.meta.readSeq && m.senderId !== userId) count++;
+    return count;
+  }
+}

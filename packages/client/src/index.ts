@@ -1,0 +1,19 @@
+// @dim/client — DIM's framework-free client core (browsers, Electron, Node).
+export { DimClient, type DimClientOptions } from "./dim-client";
+export { createGatewayClient, gatewayPort, toAppError, TRPC_PATH, type GatewayClient, type GatewayClientOptions } from "./gateway-client";
+export { MemoryClientStore, type ClientStore, type ClientSnapshot } from "./store";
+export { backoffDelay, backoffWindow, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff";
+export { AckClock } from "./ack-clock";
+export { newClientMsgId } from "./client-msg-id";
+export type { WebSocketConstructor, WebSocketLike } from "./transport";
+export type {
+  ChatMessage,
+  ConnectionState,
+  ConversationMeta,
+  DimClientEvents,
+  DimGateway,
+  FailureReason,
+  MessageState,
+  MessageStateChange,
+  OutboxItem,
+} from "./types";

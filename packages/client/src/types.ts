@@ -1,0 +1,103 @@
+import type { AssignNodeOutput, ConversationSummary, ErrorCode, HistoryOutput, Message, MessageKind, ReceiptFrame } from "@dim/shared";
+import type { AppError } from "@dim/shared";
+
+/** Life of an own message: sending → sent → delivered → read, or failed (manual retry). */
+export type MessageState = "sending" | "sent" | "delivered" | "read" | "failed";
+
+/** Why a message failed: a server error code, or the client's ACK clock running out. */
+export interface FailureReason {
+  code: ErrorCode | "ACK_TIMEOUT";
+  message: string;
+}
+
+/** One message as a UI shows it: stored ones (with id and seq) and own ones still in the outbox. */
+export interface ChatMessage {
+  clientMsgId: string;
+  conversationId: string;
+  /** Server id and per-conversation seq; null while the message is only in the outbox. */
+  id: string | null;
+  seq: number | null;
+  /** null only for messages queued before the client ever learnt who it is. */
+  senderId: string | null;
+  own: boolean;
+  kind: MessageKind;
+  body: string;
+  /** Server time once stored; the local time it was queued before that. */
+  createdAt: string;
+  /** State of an own message; null for other people's messages. */
+  state: MessageState | null;
+  error: FailureReason | null;
+}
+
+/** An own message the server has not confirmed (`sent`) yet. Kept in order, persisted. */
+export interface OutboxItem {
+  clientMsgId: string;
+  conversationId: string;
+  kind: "text";
+  body: string;
+  createdAt: string;
+  state: "sending" | "failed";
+  error: FailureReason | null;
+}
+
+/** What the client keeps per conversation besides the messages themselves. */
+export interface ConversationMeta {
+  conversationId: string;
+  /**
+   * Messages at or below baseSeq are not needed for contiguity: older history is paged through
+   * the gateway (`loadOlder`). 0 for a conversation the client holds from its start.
+   */
+  baseSeq: number;
+  /** Highest seq the server reported (welcome, push, sync). */
+  knownLastSeq: number;
+  /** My read cursor (any of my devices). */
+  readSeq: number;
+  /** How far the other members got with my messages (highest receipt seen). */
+  peersDeliveredSeq: number;
+  peersReadSeq: number;
+}
+
+export type ConnectionState =
+  | { status: "offline"; reason: { code: number | ErrorCode; message: string } | null }
+  | { status: "connecting"; attempt: number }
+  | { status: "connected"; nodeId: string; connectionId: string }
+  | { status: "reconnecting"; inMs: number; attempt: number }
+  | { status: "stopped" };
+
+export interface MessageStateChange {
+  conversationId: string;
+  clientMsgId: string;
+  messageId: string | null;
+  seq: number | null;
+  previous: MessageState | null;
+  state: MessageState;
+  error: FailureReason | null;
+}
+
+export interface DimClientEvents extends Record<string, unknown> {
+  /** Connection state changed. */
+  state: ConnectionState;
+  /** A message the client did not hold before (pushed, synced, or paged in). */
+  message: ChatMessage;
+  /** An own message changed state. */
+  messageState: MessageStateChange;
+  /** A receipt from the server (another member, or my other device, moved a cursor). */
+  receipt: ReceiptFrame;
+  /** Anything that went wrong that is not a message's own failure (which is a messageState). */
+  error: AppError;
+  /** A conversation's view changed (new message, state, cursor): re-render it. */
+  conversation: { conversationId: string };
+  /** A conversation caught up with the server's last seq after a sync. */
+  synced: { conversationId: string; lastSeq: number };
+}
+
+/** What DimClient needs from the gateway. `gatewayPort(createGatewayClient(...))` provides it. */
+export interface DimGateway {
+  assignNode(input: { exclude: string[] }): Promise<AssignNodeOutput>;
+  /** Optional: lets the client learn the other members' cursors it missed while away. */
+  listConversations?(): Promise<ConversationSummary[]>;
+  /** Optional: lets `loadOlder` page older history. */
+  history?(input: { conversationId: string; beforeSeq?: number; afterSeq?: number; limit?: number }): Promise<HistoryOutput>;
+}
+
+export type { Message };
