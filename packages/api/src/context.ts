@@ -1,0 +1,42 @@
+/**
+ * What every procedure receives. `GatewayServices` is built once per gateway; the rest is per
+ * request.
+ */
+import type { MessageStore } from "@dim/db";
+import type { Bus, Presence, Registry } from "@dim/infra";
+import type { Logger } from "@dim/shared/node";
+import type { AssignStrategy } from "./assign/strategies";
+import type { RateLimiter } from "./auth/rate-limiter";
+import type { GatewayConfig } from "./config";
+import type { Db } from "./db";
+
+export interface GatewayServices {
+  prisma: Db;
+  store: MessageStore;
+  registry: Registry;
+  /** With bus: markRead tells the other members' nodes (read receipts). Optional. */
+  presence?: Presence;
+  bus?: Bus;
+  config: GatewayConfig;
+  logger: Logger;
+  assignStrategy: AssignStrategy;
+  limiters: {
+    loginByUsername: RateLimiter;
+    loginByIp: RateLimiter;
+    registerByIp: RateLimiter | null;
+  };
+}
+
+export interface Context extends GatewayServices {
+  /** From `Authorization: Bearer <token>`, else the `dim_session` cookie. */
+  sessionToken: string | null;
+  /** null when unknown (then per-IP limits do not apply). */
+  clientIp: string | null;
+  origin: string | null;
+  /** The request arrived over https (directly or per X-Forwarded-Proto): cookies get `Secure`. */
+  secure: boolean;
+  /** Response headers (Set-Cookie, Retry-After). */
+  resHeaders: Headers;
+  /** Request-scoped logger. */
+  log: Logger;
+}

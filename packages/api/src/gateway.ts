@@ -1,0 +1,165 @@
+/**
+ * The gateway as a fetch handler: tRPC at /api/trpc with our origin, body-size and batch limits
+ * in front. web/ (Next.js) mounts `fetchHandler`; tests and the benchmark serve it with
+ * startStandaloneGateway.
+ */
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import type { MessageStore } from "@dim/db";
+import type { Bus, Presence, Registry } from "@dim/infra";
+import { ErrorCode } from "@dim/shared";
+import { createLogger, type Logger } from "@dim/shared/node";
+import { createAssignStrategy, type AssignStrategy } from "./assign/strategies";
+import { RateLimiter } from "./auth/rate-limiter";
+import { SESSION_COOKIE } from "./auth/session";
+import { resolveGatewayConfig, type GatewayConfig, type GatewayConfigInput } from "./config";
+import type { Context, GatewayServices } from "./context";
+import type { Db } from "./db";
+import { readCookie } from "./http/cookies";
+import { earlyErrorResponse } from "./http/error-response";
+import { classifyOrigin, corsHeaders, PREFLIGHT_HEADERS } from "./http/origin";
+import { readCappedBody } from "./http/read-capped-body";
+import { appRouter, type AppRouter } from "./root";
+
+export const TRPC_ENDPOINT = "/api/trpc";
+
+export interface GatewayDeps {
+  prisma: Db;
+  store: MessageStore;
+  registry: Registry;
+  /** Both presence and bus are needed for read receipts from markRead; without them it only stores. */
+  presence?: Presence;
+  bus?: Bus;
+  config: GatewayConfigInput;
+  logger?: Logger;
+  /** Overrides config.assignStrategy with a strategy of your own. */
+  assignStrategy?: AssignStrategy;
+}
+
+export interface RequestInfo {
+  /** The peer address, when the server knows it (ignored when trustProxy takes X-Forwarded-For). */
+  clientIp?: string | null;
+}
+
+export interface Gateway {
+  readonly router: AppRouter;
+  readonly config: GatewayConfig;
+  fetchHandler(req: Request, info?: RequestInfo): Promise<Response>;
+  /** Idempotent. The gateway owns no connections: the caller closes prisma and infra it passed in. */
+  close(): Promise<void>;
+}
+
+function bearerToken(req: Request): string | null {
+  const header = req.headers.get("authorization");
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  return match?.[1] ?? null;
+}
+
+function clientIpOf(req: Request, info: RequestInfo | undefined, trustProxy: boolean): string | null {
+  if (trustProxy) {
+    const forwarded = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  return info?.clientIp ?? null;
+}
+
+function isHttps(req: Request): boolean {
+  if (req.url.startsWith("https:")) return true;
+  // Only ever makes the cookie stricter, so it is safe to believe without trustProxy.
+  return req.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
+}
+
+export function createGateway(deps: GatewayDeps): Gateway {
+  const config = resolveGatewayConfig(deps.config);
+  const logger = deps.logger ?? createLogger("gateway");
+  const services: GatewayServices = {
+    prisma: deps.prisma,
+    store: deps.store,
+    registry: deps.registry,
+    ...(deps.presence ? { presence: deps.presence } : {}),
+    ...(deps.bus ? { bus: deps.bus } : {}),
+    config,
+    logger,
+    assignStrategy: deps.assignStrategy ?? createAssignStrategy(config.assignStrategy),
+    limiters: {
+      loginByUsername: new RateLimiter({ capacity: config.loginMaxAttempts, windowMs: config.loginWindowMs }),
+      loginByIp: new RateLimiter({ capacity: config.loginMaxAttemptsPerIp, windowMs: config.loginWindowMs }),
+      registerByIp:
+        config.registerMaxPerIp > 0
+          ? new RateLimiter({ capacity: config.registerMaxPerIp, windowMs: config.registerWindowMs })
+          : null,
+    },
+  };
+  const policy = { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy };
+  let closed = false;
+
+  async function handle(req: Request, info: RequestInfo | undefined): Promise<Response> {
+    const origin = req.headers.get("origin");
+    const originClass = classifyOrigin(req, policy);
+    const cors = originClass === "allowed" && origin ? corsHeaders(origin) : {};
+
+    if (closed) {
+      return new Response(JSON.stringify({ error: { message: "gateway is shutting down" } }), {
+        status: 503,
+        headers: { "content-type": "application/json", ...cors },
+      });
+    }
+    if (req.method === "OPTIONS") {
+      if (originClass === "denied") return new Response(null, { status: 403 });
+      return new Response(null, { status: 204, headers: { ...cors, ...PREFLIGHT_HEADERS } });
+    }
+    const safeMethod = req.method === "GET" || req.method === "HEAD";
+    if (originClass === "denied" && !safeMethod) {
+      logger.warn({ origin, method: req.method }, "cross-origin request refused");
+      return earlyErrorResponse(req, TRPC_ENDPOINT, "FORBIDDEN", ErrorCode.Forbidden, `origin '${origin}' is not allowed`);
+    }
+    if (!safeMethod) {
+      const body = await readCappedBody(req, config.maxBodyBytes);
+      if (body === null) {
+        return earlyErrorResponse(
+          req,
+          TRPC_ENDPOINT,
+          "PAYLOAD_TOO_LARGE",
+          ErrorCode.PayloadTooLarge,
+          `request body is larger than ${config.maxBodyBytes} bytes`,
+          cors,
+        );
+      }
+      req = new Request(req.url, { method: req.method, headers: req.headers, body });
+    }
+
+    const request = req;
+    const response = await fetchRequestHandler({
+      endpoint: TRPC_ENDPOINT,
+      req: request,
+      router: appRouter,
+      maxBatchSize: config.maxBatchSize,
+      createContext: ({ resHeaders }): Context => ({
+        ...services,
+        sessionToken: bearerToken(request) ?? readCookie(request.headers.get("cookie"), SESSION_COOKIE),
+        clientIp: clientIpOf(request, info, config.trustProxy),
+        origin,
+        secure: isHttps(request),
+        resHeaders,
+        log: logger,
+      }),
+    });
+    for (const [k, v] of Object.entries(cors)) response.headers.set(k, v);
+    return response;
+  }
+
+  return {
+    router: appRouter,
+    config,
+    async fetchHandler(req, info) {
+      try {
+        return await handle(req, info);
+      } catch (err) {
+        logger.error({ err }, "gateway request failed");
+        return earlyErrorResponse(req, TRPC_ENDPOINT, "INTERNAL_SERVER_ERROR", ErrorCode.Internal, "internal error");
+      }
+    },
+    async close() {
+      closed = true;
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import { authRouter } from "./routers/auth";
+import { contactsRouter } from "./routers/contacts";
+import { conversationsRouter } from "./routers/conversations";
+import { nodesRouter } from "./routers/nodes";
+import { usersRouter } from "./routers/users";
+import { createTRPCRouter } from "./trpc";
+
+/** The gateway's procedures, one router per domain. Inputs/outputs: @dim/shared gateway.ts. */
+export const appRouter = createTRPCRouter({
+  auth: authRouter,
+  users: usersRouter,
+  contacts: contactsRouter,
+  conversations: conversationsRouter,
+  nodes: nodesRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,101 @@
+import { randomUUID } from "node:crypto";
+import { AppError, ErrorCode, loginInput, okOutput, publicUser, registerInput, sessionOutput } from "@dim/shared";
+import { dummyPasswordHash, hashPassword, verifyPassword } from "../auth/password";
+import { createSession, deleteExpiredSessions, deleteSession, SESSION_COOKIE, toPublicUser } from "../auth/session";
+import type { Context } from "../context";
+import { isUniqueViolation } from "../db";
+import { serializeCookie } from "../http/cookies";
+import { authedProcedure, createTRPCRouter, publicProcedure } from "../trpc";
+
+function setSessionCookie(ctx: Context, token: string, expiresAt: Date): void {
+  ctx.resHeaders.append(
+    "Set-Cookie",
+    serializeCookie(SESSION_COOKIE, token, {
+      maxAgeSeconds: (expiresAt.getTime() - Date.now()) / 1000,
+      secure: ctx.secure,
+    }),
+  );
+}
+
+function rateLimited(retryAfterMs: number, what: string): AppError {
+  return new AppError(ErrorCode.RateLimited, `too many ${what}; try again in ${Math.ceil(retryAfterMs / 1000)} s`, {
+    retryAfterMs,
+  });
+}
+
+async function startSession(ctx: Context, user: { id: string; username: string; displayName: string; avatarUrl: string | null }) {
+  const { token, expiresAt } = await createSession(ctx.prisma, user.id, ctx.config.sessionTtlMs);
+  setSessionCookie(ctx, token, expiresAt);
+  return { user: toPublicUser(user), sessionToken: token, expiresAt: expiresAt.toISOString() };
+}
+
+export const authRouter = createTRPCRouter({
+  /** Creates an account and signs it in. */
+  register: publicProcedure
+    .input(registerInput)
+    .output(sessionOutput)
+    .mutation(async ({ ctx, input }) => {
+      const limiter = ctx.limiters.registerByIp;
+      if (limiter && ctx.clientIp) {
+        const r = limiter.take(ctx.clientIp);
+        if (!r.ok) throw rateLimited(r.retryAfterMs, "registrations from this address");
+      }
+      const taken = () => new AppError(ErrorCode.UsernameTaken, `the username '${input.username}' is taken`);
+      if (await ctx.prisma.user.findUnique({ where: { username: input.username }, select: { id: true } })) {
+        throw taken();
+      }
+      const passwordHash = await hashPassword(input.password);
+      let user;
+      try {
+        user = await ctx.prisma.user.create({
+          data: {
+            id: randomUUID(),
+            username: input.username,
+            passwordHash,
+            displayName: input.displayName ?? input.username,
+          },
+        });
+      } catch (err) {
+        if (isUniqueViolation(err)) throw taken();
+        throw err;
+      }
+      ctx.log.info({ userId: user.id }, "user registered");
+      return startSession(ctx, user);
+    }),
+
+  /**
+   * Wrong password and unknown user get the same error after the same work (an argon2 verify
+   * against a dummy hash). Throttled per username and per client IP, in this process.
+   */
+  login: publicProcedure
+    .input(loginInput)
+    .output(sessionOutput)
+    .mutation(async ({ ctx, input }) => {
+      const username = input.username.trim().toLowerCase();
+      const { loginByUsername, loginByIp } = ctx.limiters;
+      const wait = Math.max(loginByUsername.check(username), ctx.clientIp ? loginByIp.check(ctx.clientIp) : 0);
+      if (wait > 0) throw rateLimited(wait, "login attempts");
+      loginByUsername.take(username);
+      if (ctx.clientIp) loginByIp.take(ctx.clientIp);
+
+      const user = await ctx.prisma.user.findUnique({ where: { username } });
+      const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
+      if (!user || !ok) {
+        ctx.log.info({ username }, "login failed");
+        throw new AppError(ErrorCode.InvalidCredentials, "wrong username or password");
+      }
+      loginByUsername.reset(username);
+      await deleteExpiredSessions(ctx.prisma, user.id);
+      ctx.log.info({ userId: user.id }, "user logged in");
+      return startSession(ctx, user);
+    }),
+
+  /** Ends the current session (if any) and clears the cookie. Always succeeds. */
+  logout: publicProcedure.output(okOutput).mutation(async ({ ctx }) => {
+    if (ctx.sessionToken) await deleteSession(ctx.prisma, ctx.sessionToken);
+    ctx.resHeaders.append("Set-Cookie", serializeCookie(SESSION_COOKIE, "", { maxAgeSeconds: 0, secure: ctx.secure }));
+    return { ok: true as const };
+  }),
+
+  me: authedProcedure.output(publicUser).query(({ ctx }) => ctx.user),
+});

@@ -1,0 +1,115 @@
+/**
+ * The gateway on a plain node:http server (no Next.js): for tests, the benchmark and the client
+ * library's tests. Converts each request to a fetch Request and streams the Response back.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+import { createPrisma, PrismaMessageStore } from "@dim/db";
+import { createGateway, TRPC_ENDPOINT, type Gateway, type GatewayDeps } from "./gateway";
+
+export type StandaloneGatewayOptions = {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+} & (
+  | { gateway: Gateway }
+  | GatewayDeps
+  /** Convenience for tests: the gateway opens (and closes) its own Prisma client and store. */
+  | (Omit<GatewayDeps, "prisma" | "store"> & { databaseUrl: string })
+);
+
+export interface StandaloneGateway {
+  /** Origin, e.g. http://127.0.0.1:41234 */
+  url: string;
+  /** Where tRPC answers: `${url}/api/trpc`. */
+  trpcUrl: string;
+  port: number;
+  gateway: Gateway;
+  /** Idempotent: closes the server, then the gateway (and what it opened itself). */
+  close(): Promise<void>;
+}
+
+function toRequest(req: IncomingMessage, fallbackHost: string): Request {
+  const url = `http://${req.headers.host ?? fallbackHost}${req.url ?? "/"}`;
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else headers.set(name, value);
+  }
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  return new Request(url, {
+    method: req.method ?? "GET",
+    headers,
+    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
+  } as RequestInit);
+}
+
+async function send(res: ServerResponse, response: Response): Promise<void> {
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, name) => {
+    if (name !== "set-cookie") headers[name] = value;
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) headers["set-cookie"] = cookies;
+  res.writeHead(response.status, headers);
+  if (response.body) {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
+  }
+  res.end();
+}
+
+export async function startStandaloneGateway(opts: StandaloneGatewayOptions): Promise<StandaloneGateway> {
+  const host = opts.host ?? "127.0.0.1";
+  let gateway: Gateway;
+  let ownedPrisma: ReturnType<typeof createPrisma> | undefined;
+  if ("gateway" in opts) {
+    gateway = opts.gateway;
+  } else if ("databaseUrl" in opts) {
+    const { databaseUrl, port: _p, host: _h, ...deps } = opts;
+    ownedPrisma = createPrisma(databaseUrl);
+    gateway = createGateway({ ...deps, prisma: ownedPrisma, store: new PrismaMessageStore(ownedPrisma) });
+  } else {
+    const { port: _p, host: _h, ...deps } = opts;
+    gateway = createGateway(deps);
+  }
+
+  const server = createServer((req, res) => {
+    const request = toRequest(req, `${host}:${(server.address() as AddressInfo | null)?.port ?? 0}`);
+    gateway
+      .fetchHandler(request, { clientIp: req.socket.remoteAddress ?? null })
+      .then((response) => send(res, response))
+      .catch(() => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    trpcUrl: `${url}${TRPC_ENDPOINT}`,
+    port,
+    gateway,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await gateway.close();
+        await ownedPrisma?.$disconnect();
+      })();
+      return closing;
+    },
+  };
+}
