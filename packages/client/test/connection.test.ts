@@ -1,0 +1,261 @@
+import { randomUUID } from "node:crypto";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { AppError, CloseCode, PROTOCOL_VERSION } from "@dim/shared";
+import { backoffDelay, backoffWindow, MemoryClientStore, type ConnectionState } from "../src";
+import { CONV, FakeGateway, FakeSocket, connected, cursor, harness, lastSocket, settle, welcome } from "./fake-transport";
+
+describe("connection: handshake, heartbeat, reconnect", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("sends the token only in the first frame, `auth`, never in the URL", async () => {
+    const h = harness();
+    const states: ConnectionState[] = [];
+    h.client.on("state", (s) => states.push(s));
+    const done = h.client.connect();
+    await settle();
+    const socket = lastSocket();
+    expect(socket.url).toBe("ws://127.0.0.1:7001/ws?node=node-a");
+    expect(socket.url).not.toContain("secret-token");
+    expect(socket.sent).toEqual([]); // nothing before open
+    socket.open();
+    expect(socket.frames()).toEqual([{ type: "auth", v: PROTOCOL_VERSION, token: "secret-token-1" }]);
+    // Nothing else is written before welcome, even if the app sends.
+    h.client.send(CONV, "early bird");
+    expect(socket.frames()).toHaveLength(1);
+    socket.push(welcome());
+    await done;
+    expect(socket.frames().map((f) => f.type)).toEqual(["auth", "send"]);
+    expect(states.map((s) => s.status)).toEqual(["connecting", "connected"]);
+    expect(h.client.connectionState).toEqual({ status: "connected", nodeId: "node-a", connectionId: "c-1" });
+  });
+
+  it("messages queued while offline stay sending and go out in order, with the same ids, after welcome", async () => {
+    const h = harness();
+    const a = h.client.send(CONV, "first");
+    const b = h.client.send(CONV, "second");
+    const c = h.client.send(CONV, "third");
+    expect(h.client.outbox.map((i) => i.state)).toEqual(["sending", "sending", "sending"]);
+    await vi.advanceTimersByTimeAsync(20_000); // no socket: no clock runs, nothing fails
+    expect(h.client.outbox.map((i) => i.state)).toEqual(["sending", "sending", "sending"]);
+    const socket = await connected(h);
+    expect(socket.framesOf("send").map((f) => [f.clientMsgId, f.body])).toEqual([
+      [a.clientMsgId, "first"],
+      [b.clientMsgId, "second"],
+      [c.clientMsgId, "third"],
+    ]);
+  });
+
+  it("writes a ping when write-idle for heartbeatMs; any write postpones it", async () => {
+    const h = harness();
+    const socket = await connected(h, welcome([], { heartbeatMs: 10_000 }));
+    await vi.advanceTimersByTimeAsync(9_000);
+    expect(socket.framesOf("ping")).toHaveLength(0);
+    const m = h.client.send(CONV, "activity");
+    socket.push({ type: "sent", clientMsgId: m.clientMsgId, messageId: randomUUID(), conversationId: CONV, seq: 1, createdAt: new Date().toISOString(), duplicate: false });
+    await vi.advanceTimersByTimeAsync(9_000);
+    expect(socket.framesOf("ping")).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(socket.framesOf("ping")).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(socket.framesOf("ping")).toHaveLength(2);
+    expect(h.client.connectionState.status).toBe("connected");
+  });
+
+  it("backoff delays stay within [step/2, step], step = min(cap, base·2^attempt)", () => {
+    const opts = { baseMs: 500, capMs: 30_000 };
+    for (let attempt = 0; attempt < 12; attempt++) {
+      const { minMs, maxMs } = backoffWindow(attempt, opts);
+      expect(maxMs).toBe(Math.min(30_000, 500 * 2 ** attempt));
+      expect(minMs).toBe(maxMs / 2);
+      for (const r of [0, 0.25, 0.999999, Math.random()]) {
+        const d = backoffDelay(attempt, opts, () => r);
+        expect(d).toBeGreaterThanOrEqual(minMs);
+        expect(d).toBeLessThanOrEqual(maxMs);
+      }
+    }
+    // Jitter really spreads clients out.
+    expect(backoffDelay(3, opts, () => 0)).not.toBe(backoffDelay(3, opts, () => 1));
+  });
+
+  it("reconnects after a dead node with jittered backoff, excluding that node, then re-syncs and re-sends", async () => {
+    const random = vi.fn(() => 0.3);
+    const h = harness({ random, backoff: { baseMs: 1000, capMs: 8000 } });
+    const states: ConnectionState[] = [];
+    const first = await connected(h, welcome([cursor(CONV, 0)]));
+    h.client.on("state", (s) => states.push(s));
+    const pending = h.client.send(CONV, "in flight when the node died");
+
+    first.serverClose(1006);
+    await settle();
+    const delay = backoffDelay(0, { baseMs: 1000, capMs: 8000 }, () => 0.3);
+    expect(states.at(-1)).toEqual({ status: "reconnecting", inMs: delay, attempt: 1 });
+    expect(delay).toBeGreaterThanOrEqual(500);
+    expect(delay).toBeLessThanOrEqual(1000);
+    expect(h.client.conversationMessages(CONV)[0]!.state).toBe("sending");
+
+    await vi.advanceTimersByTimeAsync(delay - 1);
+    expect(h.gateway.calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(h.gateway.calls).toEqual([{ exclude: [] }, { exclude: ["node-a"] }]);
+    const second = lastSocket();
+    expect(second).not.toBe(first);
+    second.open();
+    expect(second.frames()[0]).toEqual({ type: "auth", v: PROTOCOL_VERSION, token: "secret-token-2" });
+    second.push(welcome([cursor(CONV, 2)], { nodeId: "node-b", connectionId: "c-2" }));
+    await settle();
+    expect(h.client.connectionState).toMatchObject({ status: "connected", nodeId: "node-b" });
+    expect(second.framesOf("send").map((f) => f.clientMsgId)).toEqual([pending.clientMsgId]);
+    expect(second.framesOf("sync")).toEqual([{ type: "sync", conversationId: CONV, afterSeq: 0, limit: 200 }]);
+  });
+
+  it("backoff grows while the gateway or nodes keep failing, and resets after a welcome", async () => {
+    const gateway = new FakeGateway(["node-a", "node-b"]);
+    const h = harness({ backoff: { baseMs: 1000, capMs: 4000 }, random: () => 1 }, gateway);
+    const states: ConnectionState[] = [];
+    h.client.on("state", (s) => states.push(s));
+    void h.client.connect();
+    await settle();
+    for (let i = 0; i < 4; i++) {
+      lastSocket().serverClose(1006); // connection refused
+      await settle();
+      const s = states.at(-1);
+      if (s?.status !== "reconnecting") throw new Error(`expected reconnecting, got ${s?.status}`);
+      await vi.advanceTimersByTimeAsync(s.inMs);
+    }
+    const delays = states.filter((s) => s.status === "reconnecting").map((s) => (s as { inMs: number }).inMs);
+    expect(delays).toEqual([1000, 2000, 4000, 4000]);
+    const socket = lastSocket();
+    socket.open();
+    socket.push(welcome());
+    await settle();
+    socket.serverClose(CloseCode.NodeShuttingDown);
+    await settle();
+    expect(states.at(-1)).toMatchObject({ status: "reconnecting", inMs: 1000 });
+  });
+
+  it("on Unauthorized it asks the gateway again (fresh token) without blaming the node", async () => {
+    const h = harness();
+    void h.client.connect();
+    await settle();
+    const socket = lastSocket();
+    socket.open();
+    socket.push({ type: "error", code: "UNAUTHORIZED", message: "token expired", ref: "auth" });
+    socket.serverClose(CloseCode.Unauthorized, "token expired");
+    await settle();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(h.gateway.calls).toEqual([{ exclude: [] }, { exclude: [] }]);
+    lastSocket().open();
+    expect(lastSocket().frames()[0]).toMatchObject({ type: "auth", token: "secret-token-2" });
+    expect(h.errors.map((e) => (e as AppError).code)).toContain("UNAUTHORIZED");
+  });
+
+  it("a silent node (no pong, no frames) is abandoned after idleTimeoutMs and excluded", async () => {
+    const h = harness();
+    const socket = await connected(h, welcome([], { heartbeatMs: 5_000, idleTimeoutMs: 12_000 }));
+    socket.autoPong = false;
+    await vi.advanceTimersByTimeAsync(11_999);
+    expect(h.client.connectionState.status).toBe("connected");
+    await vi.advanceTimersByTimeAsync(1);
+    expect(h.client.connectionState.status).toBe("reconnecting");
+    expect(socket.closedByClient).not.toBeNull();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(h.gateway.calls).toEqual([{ exclude: [] }, { exclude: ["node-a"] }]);
+  });
+
+  it("a node that never answers auth is abandoned at the connect deadline", async () => {
+    const h = harness({ connectTimeoutMs: 3000 });
+    void h.client.connect();
+    await settle();
+    lastSocket().open();
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(h.client.connectionState.status).toBe("reconnecting");
+  });
+
+  it.each([CloseCode.ProtocolViolation, CloseCode.UnsupportedVersion, CloseCode.ForbiddenOrigin])(
+    "close code %i means offline: no reconnect",
+    async (code) => {
+      const h = harness();
+      const socket = await connected(h);
+      socket.serverClose(code);
+      await vi.advanceTimersByTimeAsync(120_000);
+      expect(h.client.connectionState).toMatchObject({ status: "offline", reason: { code } });
+      expect(h.gateway.calls).toHaveLength(1);
+    },
+  );
+
+  it("an invalid session at the gateway goes offline and rejects connect()", async () => {
+    const gateway = new FakeGateway();
+    gateway.assignNode = async () => {
+      throw new AppError("UNAUTHORIZED", "no session");
+    };
+    const h = harness({}, gateway);
+    await expect(h.client.connect()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    expect(h.client.connectionState).toMatchObject({ status: "offline" });
+  });
+
+  it("a gateway that is down is retried with backoff", async () => {
+    const gateway = new FakeGateway();
+    const assign = gateway.assignNode.bind(gateway);
+    let fail = 2;
+    gateway.assignNode = async (input) => {
+      if (fail-- > 0) throw new AppError("NO_NODE_AVAILABLE", "no node");
+      return assign(input);
+    };
+    const h = harness({}, gateway);
+    const done = h.client.connect();
+    await vi.advanceTimersByTimeAsync(10_000);
+    const socket = lastSocket();
+    socket.open();
+    socket.push(welcome());
+    await expect(done).resolves.toBeUndefined();
+  });
+
+  it("stop() closes the socket and never reconnects", async () => {
+    const h = harness();
+    const socket = await connected(h);
+    await h.client.stop();
+    expect(socket.closedByClient).toEqual({ code: 1000, reason: "client stop" });
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(h.client.connectionState).toEqual({ status: "stopped" });
+    expect(h.gateway.calls).toHaveLength(1);
+    expect(FakeSocket.all).toHaveLength(1);
+  });
+
+  it("the outbox survives a restart through the store and is re-sent with the same ids", async () => {
+    const store = new MemoryClientStore();
+    const h1 = harness({ store });
+    await connected(h1, welcome([cursor(CONV, 0)]));
+    const kept = h1.client.send(CONV, "survives restart");
+    await h1.client.stop();
+
+    const h2 = harness({ store });
+    await h2.client.ready();
+    expect(h2.client.outbox.map((i) => i.clientMsgId)).toEqual([kept.clientMsgId]);
+    const socket = await connected(h2, welcome([cursor(CONV, 0)]));
+    expect(socket.framesOf("send").map((f) => f.clientMsgId)).toEqual([kept.clientMsgId]);
+    socket.push({ type: "sent", clientMsgId: kept.clientMsgId, messageId: randomUUID(), conversationId: CONV, seq: 1, createdAt: new Date().toISOString(), duplicate: true });
+    await settle();
+    await h2.client.stop();
+    expect((await store.load()).outbox).toEqual([]);
+    expect((await store.load()).messages.map((m) => m.clientMsgId)).toEqual([kept.clientMsgId]);
+  });
+
+  it("another account on the same device starts from nothing", async () => {
+    const store = new MemoryClientStore();
+    const h1 = harness({ store });
+    await connected(h1, welcome([cursor(CONV, 0)]));
+    h1.client.send(CONV, "private");
+    await h1.client.stop();
+
+    const h2 = harness({ store });
+    const socket = await connected(h2, welcome([], { userId: randomUUID() }));
+    expect(socket.framesOf("send")).toEqual([]);
+    expect(h2.client.outbox).toEqual([]);
+    expect(h2.client.conversationMessages(CONV)).toEqual([]);
+  });
+});
