@@ -19,7 +19,12 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+export interface CreateTestDatabaseOptions {
+  /** Apply prisma/migrations (default true); false gives an empty database. */
+  migrate?: boolean;
+}
+
+export async function createTestDatabase(opts: CreateTestDatabaseOptions = {}): Promise<TestDatabase> {
   const adminUrl = inject("pgAdminUrl");
   const name = `dim_t_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -27,7 +32,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = adminUrl.replace(/\/postgres$/, `/${name}`);
-  await migrate(url);
+  if (opts.migrate !== false) await migrate(url);
   return {
     url,
     async drop() {
