@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ChatMessage, MessageStateChange } from "../src";
-import { CONV, ME, PEER, connected, cursor, harness, message, settle, welcome } from "./fake-transport";
+import { CONV, FakeGateway, ME, PEER, connected, cursor, harness, message, settle, welcome } from "./fake-transport";
 
 describe("recipient leg: de-duplication, contiguous ACK, gaps, receipts", () => {
   beforeEach(() => {
@@ -166,5 +166,30 @@ describe("recipient leg: de-duplication, contiguous ACK, gaps, receipts", () => 
     expect(h.client.conversationMessages(CONV)).toEqual([]);
     expect(socket.framesOf("ack")).toEqual([]);
     expect(h.client.connectionState.status).toBe("connected");
+  });
+
+  it("a conversation never held syncs only its newest maxInitialSync messages; older ones page in via the gateway", async () => {
+    const gateway = new FakeGateway();
+    const history = vi.fn(async (input: { conversationId: string; beforeSeq?: number; limit?: number }) => {
+      const from = Math.max(1, (input.beforeSeq ?? 1) - (input.limit ?? 50));
+      const messages = [];
+      for (let s = from; s < (input.beforeSeq ?? 1); s++) messages.push(message(s));
+      return { messages, hasMore: from > 1, lastSeq: 10 };
+    });
+    Object.assign(gateway, { history });
+    const h = harness({ maxInitialSync: 3 }, gateway);
+    const socket = await connected(h, welcome([cursor(CONV, 10)]));
+    expect(socket.framesOf("sync")).toEqual([{ type: "sync", conversationId: CONV, afterSeq: 7, limit: 200 }]);
+    // Nothing is held yet: no ACK for the base seq.
+    expect(socket.framesOf("ack")).toEqual([]);
+    socket.push({ type: "sync.batch", conversationId: CONV, messages: [message(8), message(9), message(10)], hasMore: false, lastSeq: 10 });
+    await settle();
+    expect(socket.framesOf("ack").map((a) => a.seq)).toEqual([10]);
+
+    await expect(h.client.loadOlder(CONV, 4)).resolves.toEqual({ added: 4, hasMore: true });
+    expect(history).toHaveBeenLastCalledWith({ conversationId: CONV, beforeSeq: 8, limit: 4 });
+    await expect(h.client.loadOlder(CONV, 4)).resolves.toEqual({ added: 3, hasMore: false });
+    expect(h.client.conversationMessages(CONV).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(h.client.conversationMeta(CONV)).toMatchObject({ baseSeq: 0, heldSeq: 10 });
   });
 });
