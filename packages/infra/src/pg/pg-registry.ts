@@ -24,9 +24,10 @@ const REGISTER_SQL = `
   RETURNING epoch`;
 
 // Fenced by epoch, and only while unexpired: a lease that lapsed may already be someone else's.
+// clock_timestamp(), not now(): a refresh that waited on a lock is judged when it runs.
 const REFRESH_SQL = `
-  UPDATE node_leases SET expires_at = now() + ${ttlSql("$3")}, connections = $4
-  WHERE node_id = $1 AND epoch = $2 AND expires_at > now()`;
+  UPDATE node_leases SET expires_at = clock_timestamp() + ${ttlSql("$3")}, connections = $4
+  WHERE node_id = $1 AND epoch = $2 AND expires_at > clock_timestamp()`;
 
 // Rows are expired, never deleted, so max(epoch) never goes back and a node id's next epoch is
 // always higher than any it had (the table holds one row per node id ever seen: a handful).
@@ -43,8 +44,8 @@ class PgRegistration implements Registration {
   private readonly listeners: Array<() => void> = [];
   private timer: NodeJS.Timeout | undefined;
   private refreshing = false;
-  /** Local time the last successful refresh was sent: the lease surely lives until this + ttl. */
-  private renewedAt = Date.now();
+  /** Local time the last successful renewal was sent: the lease surely lives until this + ttl. */
+  private renewedAt: number;
 
   constructor(
     private readonly registry: PgRegistry,
@@ -54,8 +55,10 @@ class PgRegistration implements Registration {
     private readonly ttlMs: number,
     refreshMs: number,
     private readonly logger: Logger,
+    registeredAt: number,
   ) {
-    this.timer = setInterval(() => void this.refresh(), refreshMs);
+    this.renewedAt = registeredAt;
+    this.timer = setInterval(() => this.tick(), refreshMs);
     this.timer.unref();
   }
 
@@ -68,19 +71,24 @@ class PgRegistration implements Registration {
     else if (!this.deregistering) this.listeners.push(listener);
   }
 
-  /** @internal One refresh; exposed for tests through the interval only. */
-  async refresh(): Promise<void> {
-    if (this.refreshing || this.lost || this.deregistering) return;
+  private tick(): void {
+    if (this.lost || this.deregistering) return;
+    // Like a ZooKeeper session: past its TTL without a renewal the lease may be gone (the gateway
+    // already stopped counting it), even if a refresh is still stuck in flight.
+    if (Date.now() - this.renewedAt >= this.ttlMs) return this.lose("lease not renewed within its TTL");
+    if (!this.refreshing) void this.refresh();
+  }
+
+  private async refresh(): Promise<void> {
     this.refreshing = true;
     const sentAt = Date.now();
     try {
       const res = await this.pool.query(REFRESH_SQL, [this.nodeId, this.epoch, this.ttlMs, this.connections]);
-      if (this.deregistering) return;
+      if (this.lost || this.deregistering) return;
       if (res.rowCount === 0) this.lose("lease gone, expired or taken by a newer epoch");
       else this.renewedAt = sentAt;
     } catch (err) {
       this.logger.warn({ err, nodeId: this.nodeId }, "registry lease refresh failed");
-      if (Date.now() - this.renewedAt >= this.ttlMs) this.lose("lease could not be refreshed before it expired");
     } finally {
       this.refreshing = false;
     }
@@ -92,6 +100,10 @@ class PgRegistration implements Registration {
     this.stopTimer();
     this.registry.forget(this);
     this.logger.warn({ nodeId: this.nodeId, epoch: this.epoch, reason }, "registration lost");
+    // A lost registration must not look live meanwhile (a late refresh may have renewed it).
+    this.pool.query(DEREGISTER_SQL, [this.nodeId, this.epoch]).catch((err: unknown) => {
+      this.logger.warn({ err, nodeId: this.nodeId }, "could not expire a lost lease; it will lapse");
+    });
     for (const listener of this.listeners.splice(0)) {
       try {
         listener();
@@ -150,6 +162,7 @@ export class PgRegistry implements Registry {
   async register(info: Omit<NodeInfo, "epoch" | "connections">): Promise<Registration> {
     if (this.closing) throw new AppError(ErrorCode.Internal, "registry is closed");
     const client = await this.pool.connect();
+    const sentAt = Date.now();
     let epoch: number;
     try {
       await client.query("BEGIN");
@@ -172,7 +185,7 @@ export class PgRegistry implements Registry {
       client.release();
     }
     const logger = this.logger.child({ nodeId: info.nodeId, epoch });
-    const registration = new PgRegistration(this, this.pool, info.nodeId, epoch, this.ttlMs, this.refreshMs, logger);
+    const registration = new PgRegistration(this, this.pool, info.nodeId, epoch, this.ttlMs, this.refreshMs, logger, sentAt);
     this.registrations.add(registration);
     logger.info("node registered");
     return registration;

@@ -1,0 +1,41 @@
+import { randomUUID } from "node:crypto";
+import type { BusEnvelope } from "../src/types";
+
+/** Polls until `check` passes (returns without throwing), or fails with its last error. */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 15_000, intervalMs = 25): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() >= deadline) throw err;
+      await sleep(intervalMs);
+    }
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function deliver(conversationId: string, seq: number, body = `message ${seq}`, recipients = [randomUUID()]): BusEnvelope {
+  return {
+    type: "deliver",
+    conversationId,
+    recipients,
+    message: {
+      id: randomUUID(),
+      conversationId,
+      seq,
+      senderId: randomUUID(),
+      clientMsgId: `client-${seq}-${randomUUID().slice(0, 8)}`,
+      kind: "text",
+      body,
+      createdAt: new Date().toISOString(),
+    },
+  };
+}
+
+export function receipt(conversationId: string, seq: number): BusEnvelope {
+  return { type: "receipt", conversationId, userId: randomUUID(), kind: "read", seq, recipients: [randomUUID()] };
+}
+
+export const seqOf = (e: BusEnvelope) => (e.type === "deliver" ? e.message.seq : e.seq);

@@ -1,0 +1,405 @@
+/**
+ * One contract, every embedded implementation: the in-process hub (several nodes in one process)
+ * and the PostgreSQL-backed one (what separate processes share in `npm run dev`). Each "node"
+ * below gets its own handles, as a separate process would.
+ */
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@dim/db/testing";
+import { AppError, ErrorCode } from "@dim/shared";
+import { MemoryHub, createMemoryInfra } from "../src/memory/index";
+import { PgBus } from "../src/pg/pg-bus";
+import { PgPresence } from "../src/pg/pg-presence";
+import { PgRegistry } from "../src/pg/pg-registry";
+import type { Bus, BusEnvelope, NodeInfo, Presence, Registry } from "../src/types";
+import { deliver, eventually, receipt, seqOf, sleep } from "./helpers";
+
+interface NodeHandles {
+  bus: Bus;
+  registry: Registry;
+  presence: Presence;
+}
+
+interface Backend {
+  /** Handles of one more node (one more process) on the shared backend. */
+  node(): NodeHandles;
+  /** Makes the node's registry lease expire, as if its owner had stalled past the TTL. */
+  expire(nodeId: string): Promise<void>;
+  teardown(): Promise<void>;
+}
+
+interface Implementation {
+  name: string;
+  setup(): Promise<Backend>;
+}
+
+function trackingBackend(make: () => NodeHandles, expire: Backend["expire"], after: () => Promise<void>): Backend {
+  const all: NodeHandles[] = [];
+  return {
+    node() {
+      const h = make();
+      all.push(h);
+      return h;
+    },
+    expire,
+    async teardown() {
+      await Promise.all(all.flatMap((h) => [h.bus.close(), h.registry.close(), h.presence.close()]));
+      await after();
+    },
+  };
+}
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+const implementations: Implementation[] = [
+  {
+    name: "memory",
+    async setup() {
+      const hub = new MemoryHub();
+      return trackingBackend(
+        () => createMemoryInfra(hub),
+        async (nodeId) => hub.expireNode(nodeId),
+        async () => undefined,
+      );
+    },
+  },
+  {
+    name: "pg",
+    async setup() {
+      const admin = new pg.Client({ connectionString: db.url });
+      await admin.connect();
+      // Each case starts from empty tables (they hold only leases).
+      await admin.query("DELETE FROM node_leases; DELETE FROM presence_leases");
+      const databaseUrl = db.url;
+      return trackingBackend(
+        () => ({
+          bus: new PgBus({ databaseUrl, reconnectMinMs: 20, reconnectMaxMs: 200 }),
+          registry: new PgRegistry({ databaseUrl, ttlMs: 3_000, refreshMs: 100 }),
+          presence: new PgPresence({ databaseUrl, cleanupMs: 0 }),
+        }),
+        async (nodeId) => {
+          await admin.query("UPDATE node_leases SET expires_at = now() - interval '1 second' WHERE node_id = $1", [nodeId]);
+        },
+        () => admin.end(),
+      );
+    },
+  },
+];
+
+function nodeInfo(nodeId: string, port = 7001): Omit<NodeInfo, "epoch" | "connections"> {
+  return {
+    nodeId,
+    host: "127.0.0.1",
+    wsPort: port,
+    httpPort: port,
+    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    startedAt: new Date("2026-01-02T03:04:05.678Z").toISOString(),
+  };
+}
+
+describe.each(implementations)("$name infra contract", (impl) => {
+  let backend: Backend;
+  afterEach(async () => {
+    await backend?.teardown();
+  });
+  const setup = async () => (backend = await impl.setup());
+
+  // ───────────────────────────── registry ─────────────────────────────
+  describe("registry", () => {
+    it("lists registered nodes with their info and distinct, increasing epochs", async () => {
+      await setup();
+      const a = backend.node();
+      const b = backend.node();
+      const gateway = backend.node();
+      const ra = await a.registry.register(nodeInfo("node-a", 7001));
+      const rb = await b.registry.register(nodeInfo("node-b", 7002));
+      expect(rb.epoch).toBeGreaterThan(ra.epoch);
+
+      const live = await gateway.registry.liveNodes();
+      expect(live).toEqual([
+        { ...nodeInfo("node-a", 7001), epoch: ra.epoch, connections: 0 },
+        { ...nodeInfo("node-b", 7002), epoch: rb.epoch, connections: 0 },
+      ]);
+    });
+
+    it("reports the connection count set by the node", async () => {
+      await setup();
+      const a = backend.node();
+      const reg = await a.registry.register(nodeInfo("node-a"));
+      reg.setConnections(42);
+      await eventually(async () => {
+        expect((await backend.node().registry.liveNodes()).map((n) => n.connections)).toEqual([42]);
+      });
+    });
+
+    it("deregister removes the node, is idempotent, and never fires onLost", async () => {
+      await setup();
+      const a = backend.node();
+      const b = backend.node();
+      const ra = await a.registry.register(nodeInfo("node-a"));
+      await b.registry.register(nodeInfo("node-b"));
+      let lost = 0;
+      ra.onLost(() => lost++);
+      await ra.deregister();
+      await ra.deregister();
+      expect((await b.registry.liveNodes()).map((n) => n.nodeId)).toEqual(["node-b"]);
+      await sleep(400); // several refresh periods: a deregistered lease is not "lost"
+      expect(lost).toBe(0);
+    });
+
+    it("a new registration of the same node id fences the old one", async () => {
+      await setup();
+      const first = backend.node();
+      const second = backend.node();
+      const old = await first.registry.register(nodeInfo("node-a", 7001));
+      let lost = 0;
+      old.onLost(() => lost++);
+      const fresh = await second.registry.register(nodeInfo("node-a", 7003));
+      expect(fresh.epoch).toBeGreaterThan(old.epoch);
+
+      await eventually(() => expect(lost).toBe(1));
+      // The fenced owner's late deregister is compare-and-delete: the new one stays.
+      await old.deregister();
+      const live = await second.registry.liveNodes();
+      expect(live.map((n) => [n.nodeId, n.epoch, n.wsPort])).toEqual([["node-a", fresh.epoch, 7003]]);
+    });
+
+    it("an expired lease leaves the live set and its owner's onLost fires", async () => {
+      await setup();
+      const a = backend.node();
+      const reg = await a.registry.register(nodeInfo("node-a"));
+      const lost = new Promise<void>((resolve) => reg.onLost(resolve));
+      await backend.expire("node-a");
+      expect(await backend.node().registry.liveNodes()).toEqual([]);
+      await lost;
+      // It may register again, with a newer epoch.
+      const again = await a.registry.register(nodeInfo("node-a"));
+      expect(again.epoch).toBeGreaterThan(reg.epoch);
+      expect((await a.registry.liveNodes()).map((n) => n.epoch)).toEqual([again.epoch]);
+    });
+
+    it("epochs keep increasing after a node id leaves and comes back", async () => {
+      await setup();
+      const a = backend.node();
+      const r1 = await a.registry.register(nodeInfo("node-a"));
+      await r1.deregister();
+      const r2 = await a.registry.register(nodeInfo("node-a"));
+      expect(r2.epoch).toBeGreaterThan(r1.epoch);
+    });
+
+    it("close deregisters what the handle registered and is idempotent", async () => {
+      await setup();
+      const a = backend.node();
+      await a.registry.register(nodeInfo("node-a"));
+      await a.registry.close();
+      await a.registry.close();
+      expect(await backend.node().registry.liveNodes()).toEqual([]);
+    });
+  });
+
+  // ───────────────────────────── presence ─────────────────────────────
+  describe("presence", () => {
+    it("returns every live connection of the asked users, across nodes", async () => {
+      await setup();
+      const [n1, n2] = [backend.node(), backend.node()];
+      const [u1, u2, u3] = [randomUUID(), randomUUID(), randomUUID()];
+      await n1.presence.claim(
+        [
+          { userId: u1, nodeId: "node-1", connectionId: "c1" },
+          { userId: u2, nodeId: "node-1", connectionId: "c2" },
+        ],
+        60_000,
+      );
+      await n2.presence.claim([{ userId: u1, nodeId: "node-2", connectionId: "c3" }], 60_000);
+
+      const routes = await backend.node().presence.routesOf([u1, u2, u3, u1]);
+      const sorted = [...routes].sort((a, b) => a.connectionId.localeCompare(b.connectionId));
+      expect(sorted).toEqual([
+        { userId: u1, nodeId: "node-1", connectionId: "c1" },
+        { userId: u2, nodeId: "node-1", connectionId: "c2" },
+        { userId: u1, nodeId: "node-2", connectionId: "c3" },
+      ]);
+      expect(await n1.presence.routesOf([])).toEqual([]);
+      expect(await n1.presence.routesOf([u3])).toEqual([]);
+    });
+
+    it("release is compare-and-delete: a stale node cannot remove a newer route", async () => {
+      await setup();
+      const [stale, current] = [backend.node(), backend.node()];
+      const userId = randomUUID();
+      await stale.presence.claim([{ userId, nodeId: "node-old", connectionId: "c1" }], 60_000);
+      await current.presence.claim([{ userId, nodeId: "node-new", connectionId: "c1" }], 60_000);
+
+      await stale.presence.release({ userId, nodeId: "node-old", connectionId: "c1" });
+      expect(await current.presence.routesOf([userId])).toEqual([{ userId, nodeId: "node-new", connectionId: "c1" }]);
+
+      await current.presence.release({ userId, nodeId: "node-new", connectionId: "c1" });
+      await current.presence.release({ userId, nodeId: "node-new", connectionId: "c1" });
+      expect(await current.presence.routesOf([userId])).toEqual([]);
+    });
+
+    it("releasing one connection keeps the user's others", async () => {
+      await setup();
+      const n = backend.node();
+      const userId = randomUUID();
+      await n.presence.claim(
+        [
+          { userId, nodeId: "node-1", connectionId: "tab-1" },
+          { userId, nodeId: "node-1", connectionId: "tab-2" },
+        ],
+        60_000,
+      );
+      await n.presence.release({ userId, nodeId: "node-1", connectionId: "tab-1" });
+      expect(await n.presence.routesOf([userId])).toEqual([{ userId, nodeId: "node-1", connectionId: "tab-2" }]);
+    });
+
+    it("expired leases are not returned; renewed ones are", async () => {
+      await setup();
+      const n = backend.node();
+      const [short, renewed] = [randomUUID(), randomUUID()];
+      await n.presence.claim(
+        [
+          { userId: short, nodeId: "node-1", connectionId: "c1" },
+          { userId: renewed, nodeId: "node-1", connectionId: "c2" },
+        ],
+        200,
+      );
+      await n.presence.claim([{ userId: renewed, nodeId: "node-1", connectionId: "c2" }], 60_000);
+      await eventually(async () => expect(await n.presence.routesOf([short])).toEqual([]));
+      expect(await n.presence.routesOf([short, renewed])).toEqual([{ userId: renewed, nodeId: "node-1", connectionId: "c2" }]);
+    });
+
+    it("a batch may name the same connection twice (last wins)", async () => {
+      await setup();
+      const n = backend.node();
+      const userId = randomUUID();
+      await n.presence.claim(
+        [
+          { userId, nodeId: "node-1", connectionId: "c1" },
+          { userId, nodeId: "node-2", connectionId: "c1" },
+        ],
+        60_000,
+      );
+      expect(await n.presence.routesOf([userId])).toEqual([{ userId, nodeId: "node-2", connectionId: "c1" }]);
+    });
+
+    it("rejects a bad TTL with a typed error and changes nothing", async () => {
+      await setup();
+      const n = backend.node();
+      const userId = randomUUID();
+      for (const ttl of [0, -5, 1.5, Number.NaN]) {
+        const err = await n.presence.claim([{ userId, nodeId: "node-1", connectionId: "c1" }], ttl).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(AppError);
+        expect((err as AppError).code).toBe(ErrorCode.BadRequest);
+      }
+      expect(await n.presence.routesOf([userId])).toEqual([]);
+    });
+  });
+
+  // ───────────────────────────── bus ─────────────────────────────
+  describe("bus", () => {
+    it("delivers every envelope, in order per conversation, only to its target", async () => {
+      await setup();
+      const [sender, target, other] = [backend.node(), backend.node(), backend.node()];
+      const got: BusEnvelope[] = [];
+      const otherGot: BusEnvelope[] = [];
+      await target.bus.subscribe("node-t", async (e) => {
+        // Uneven handler times: order must not depend on them.
+        await sleep(Math.floor(Math.random() * 4));
+        got.push(e);
+      });
+      await other.bus.subscribe("node-o", async (e) => {
+        otherGot.push(e);
+      });
+
+      const conversations = [randomUUID(), randomUUID(), randomUUID()];
+      const sent: BusEnvelope[] = [];
+      for (let seq = 1; seq <= 20; seq++) {
+        for (const c of conversations) sent.push(seq % 2 ? deliver(c, seq) : receipt(c, seq));
+      }
+      // Published without awaiting each: the bus itself must keep per-conversation order.
+      await Promise.all(sent.map((e) => sender.bus.publish("node-t", e)));
+
+      await eventually(() => expect(got).toHaveLength(sent.length));
+      for (const c of conversations) {
+        expect(got.filter((e) => e.conversationId === c).map(seqOf)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      }
+      expect(new Set(got.map((e) => JSON.stringify(e)))).toEqual(new Set(sent.map((e) => JSON.stringify(e))));
+      expect(otherGot).toEqual([]);
+    });
+
+    it("carries an envelope far larger than a NOTIFY payload intact", async () => {
+      await setup();
+      const [sender, target] = [backend.node(), backend.node()];
+      const got: BusEnvelope[] = [];
+      await target.bus.subscribe("node-t", async (e) => {
+        got.push(e);
+      });
+      const c = randomUUID();
+      const body = "😀é字".repeat(1333); // ~4000 characters, ~12 kB of UTF-8
+      const big = deliver(c, 1, body, Array.from({ length: 600 }, () => randomUUID()));
+      const after = deliver(c, 2);
+      await sender.bus.publish("node-t", big);
+      await sender.bus.publish("node-t", after);
+      await eventually(() => expect(got).toHaveLength(2));
+      expect(got).toEqual([big, after]);
+    });
+
+    it("publishing to a node nobody consumes resolves (the message stays in PostgreSQL)", async () => {
+      await setup();
+      const sender = backend.node();
+      await expect(sender.bus.publish("node-absent", deliver(randomUUID(), 1))).resolves.toBeUndefined();
+    });
+
+    it("a failing handler does not stop later envelopes", async () => {
+      await setup();
+      const [sender, target] = [backend.node(), backend.node()];
+      const got: number[] = [];
+      await target.bus.subscribe("node-t", async (e) => {
+        if (seqOf(e) === 1) throw new Error("boom");
+        got.push(seqOf(e));
+      });
+      const c = randomUUID();
+      for (const seq of [1, 2, 3]) await sender.bus.publish("node-t", receipt(c, seq));
+      await eventually(() => expect(got).toEqual([2, 3]));
+    });
+
+    it("removeInbox stops delivery until the node subscribes again", async () => {
+      await setup();
+      const [sender, target] = [backend.node(), backend.node()];
+      const got: number[] = [];
+      const handler = async (e: BusEnvelope) => {
+        got.push(seqOf(e));
+      };
+      const c = randomUUID();
+      await target.bus.subscribe("node-t", handler);
+      await sender.bus.publish("node-t", receipt(c, 1));
+      await eventually(() => expect(got).toEqual([1]));
+
+      await target.bus.removeInbox?.("node-t");
+      await target.bus.removeInbox?.("node-t");
+      await sender.bus.publish("node-t", receipt(c, 2));
+      await target.bus.subscribe("node-t", handler);
+      await sender.bus.publish("node-t", receipt(c, 3));
+      await eventually(() => expect(got).toContain(3));
+      expect(got).toEqual([1, 3]);
+    });
+
+    it("close is idempotent and a closed bus refuses to publish", async () => {
+      await setup();
+      const n = backend.node();
+      await n.bus.subscribe("node-x", async () => undefined);
+      await n.bus.close();
+      await n.bus.close();
+      const err = await n.bus.publish("node-x", receipt(randomUUID(), 1)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AppError);
+    });
+  });
+});
