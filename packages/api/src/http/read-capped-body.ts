@@ -1,5 +1,5 @@
 /** Reads a request body into memory, giving up (null) past `maxBytes`. */
-export async function readCappedBody(req: Request, maxBytes: number): Promise<Uint8Array | null> {
+export async function readCappedBody(req: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer> | null> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (Number.isFinite(declared) && declared > maxBytes) return null;
   if (!req.body) return new Uint8Array(0);
