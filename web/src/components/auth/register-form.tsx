@@ -1,0 +1,110 @@
+"use client";
+import { useCallback, useState, type FormEvent } from "react";
+import { ErrorCode, Limits, displayName as displayNameSchema, password as passwordSchema, username as usernameSchema } from "@dim/shared";
+import { Button } from "@/components/ui/button";
+import { TextField } from "@/components/ui/text-field";
+import { useAuthSubmit } from "@/hooks/use-auth-submit";
+import { useRedirectIfSignedIn } from "@/hooks/use-redirect-if-signed-in";
+import { gateway } from "@/lib/gateway";
+import { FormError } from "./form-error";
+
+type Field = "username" | "displayName" | "password" | "confirm";
+
+/** Checks the fields with the gateway's own schemas, so most mistakes never leave the page. */
+function validate(values: Record<Field, string>): Partial<Record<Field, string>> {
+  const errors: Partial<Record<Field, string>> = {};
+  const u = usernameSchema.safeParse(values.username);
+  if (!u.success) {
+    errors.username =
+      values.username.length < Limits.usernameMin
+        ? `At least ${Limits.usernameMin} characters.`
+        : "Use only lowercase letters a–z, digits and '_'.";
+  }
+  if (values.displayName.trim() && !displayNameSchema.safeParse(values.displayName).success) {
+    errors.displayName = `At most ${Limits.displayNameMax} characters.`;
+  }
+  if (!passwordSchema.safeParse(values.password).success) errors.password = `At least ${Limits.passwordMin} characters.`;
+  if (values.confirm !== values.password) errors.confirm = "The passwords do not match.";
+  return errors;
+}
+
+export function RegisterForm() {
+  useRedirectIfSignedIn();
+  const [values, setValues] = useState<Record<Field, string>>({ username: "", displayName: "", password: "", confirm: "" });
+  const [touched, setTouched] = useState(false);
+  const call = useCallback(
+    () =>
+      gateway().auth.register.mutate({
+        username: values.username,
+        password: values.password,
+        ...(values.displayName.trim() ? { displayName: values.displayName.trim() } : {}),
+      }),
+    [values],
+  );
+  const { submit, pending, error, retryIn, blocked } = useAuthSubmit(call);
+  const local = touched ? validate(values) : {};
+  const set = (field: Field) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [field]: e.target.value }));
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    setTouched(true);
+    if (blocked || Object.keys(validate(values)).length > 0) return;
+    void submit();
+  };
+
+  const serverField = (field: Field) => (field === "username" && error?.code === ErrorCode.UsernameTaken ? "This username is taken." : error?.fields?.[field]);
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Create account">
+      <FormError error={error?.code === ErrorCode.UsernameTaken ? null : error} retryIn={retryIn} />
+      <TextField
+        label="Username"
+        name="username"
+        autoComplete="username"
+        autoCapitalize="none"
+        spellCheck={false}
+        required
+        maxLength={Limits.usernameMax}
+        hint="Lowercase letters, digits and '_'. People add you by it."
+        value={values.username}
+        onChange={set("username")}
+        error={local.username ?? serverField("username")}
+      />
+      <TextField
+        label="Display name (optional)"
+        name="displayName"
+        autoComplete="nickname"
+        maxLength={Limits.displayNameMax}
+        value={values.displayName}
+        onChange={set("displayName")}
+        error={local.displayName ?? serverField("displayName")}
+      />
+      <TextField
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        maxLength={Limits.passwordMax}
+        hint={`At least ${Limits.passwordMin} characters.`}
+        value={values.password}
+        onChange={set("password")}
+        error={local.password ?? serverField("password")}
+      />
+      <TextField
+        label="Confirm password"
+        name="confirm"
+        type="password"
+        autoComplete="new-password"
+        required
+        maxLength={Limits.passwordMax}
+        value={values.confirm}
+        onChange={set("confirm")}
+        error={local.confirm}
+      />
+      <Button type="submit" className="w-full" disabled={blocked}>
+        {pending ? "Creating account…" : "Create account"}
+      </Button>
+    </form>
+  );
+}

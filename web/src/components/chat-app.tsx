@@ -1,0 +1,142 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useEffect, useMemo, useState } from "react";
+import { ErrorCode, type ConversationSummary, type PublicUser } from "@dim/shared";
+import { ChatView } from "@/components/chat/chat-view";
+import { ConnectionBanner } from "@/components/connection-banner";
+import { AddContactForm } from "@/components/sidebar/add-contact-form";
+import { ContactList } from "@/components/sidebar/contact-list";
+import { ContactRequests } from "@/components/sidebar/contact-requests";
+import { ConversationList } from "@/components/sidebar/conversation-list";
+import { UserHeader } from "@/components/sidebar/user-header";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { useConnectionState } from "@/hooks/use-connection-state";
+import { useContacts } from "@/hooks/use-contacts";
+import { useConversations } from "@/hooks/use-conversations";
+import { useDimClient } from "@/hooks/use-dim-client";
+import { useSession } from "@/hooks/use-session";
+import { friendlyMessage } from "@/lib/errors";
+import { gateway } from "@/lib/gateway";
+
+/** The main page: signed in → sidebar + chat; not signed in → /login. */
+export function ChatApp() {
+  const session = useSession();
+  const router = useRouter();
+  useEffect(() => {
+    if (session.status === "anonymous") router.replace("/login");
+  }, [session.status, router]);
+
+  if (session.status === "signed-in") return <SignedInApp me={session.user} />;
+  return (
+    <main className="flex h-full items-center justify-center p-6">
+      {session.status === "error" ? (
+        <div className="max-w-sm space-y-3 text-center">
+          <Alert>Cannot reach the server: {session.message}</Alert>
+          <Button onClick={() => window.location.reload()}>Try again</Button>
+        </div>
+      ) : (
+        <p className="text-sm text-slate-500" role="status">
+          Loading…
+        </p>
+      )}
+    </main>
+  );
+}
+
+function placeholderSummary(conversationId: string, peer: PublicUser, since: string): ConversationSummary {
+  return {
+    id: conversationId,
+    kind: "direct",
+    title: peer.displayName,
+    peer,
+    lastMessage: null,
+    lastSeq: 0,
+    readSeq: 0,
+    deliveredSeq: 0,
+    unreadCount: 0,
+    peersDeliveredSeq: 0,
+    peersReadSeq: 0,
+    updatedAt: since,
+  };
+}
+
+function SignedInApp({ me }: { me: PublicUser }) {
+  const router = useRouter();
+  const client = useDimClient(true);
+  const connection = useConnectionState(client);
+  const conversations = useConversations(client, me.id);
+  const contacts = useContacts(conversations.refresh);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [sidebarError, setSidebarError] = useState<string | null>(null);
+  const [loggingOut, setLoggingOut] = useState(false);
+
+  // The session ended (expired, or logged out elsewhere): sign in again.
+  const offlineCode = connection.state.status === "offline" ? connection.state.reason?.code : undefined;
+  useEffect(() => {
+    if (offlineCode === ErrorCode.Unauthorized) router.replace("/login");
+  }, [offlineCode, router]);
+
+  const selected = useMemo(() => {
+    if (!selectedId) return null;
+    const listed = conversations.summaries.find((s) => s.id === selectedId);
+    if (listed) return listed;
+    const contact = contacts.contacts.find((c) => c.conversationId === selectedId);
+    return contact ? placeholderSummary(contact.conversationId, contact.user, contact.since) : null;
+  }, [selectedId, conversations.summaries, contacts.contacts]);
+
+  const logout = async () => {
+    setLoggingOut(true);
+    await client?.logout();
+    await gateway()
+      .auth.logout.mutate()
+      .catch(() => {});
+    router.replace("/login");
+  };
+
+  const decide = (action: (id: string) => Promise<{ code: ErrorCode; message: string } | null>) => async (id: string) => {
+    const error = await action(id);
+    setSidebarError(error ? friendlyMessage(error) : null);
+  };
+
+  return (
+    <div className="flex h-full flex-col">
+      <ConnectionBanner view={connection} onReconnect={() => void client?.connect()} />
+      <div className="flex min-h-0 flex-1">
+        <aside
+          aria-label="Contacts and conversations"
+          className={`w-full shrink-0 flex-col overflow-y-auto border-r border-slate-200 bg-white md:flex md:w-80 ${selected ? "hidden" : "flex"}`}
+        >
+          <UserHeader user={me} onLogout={() => void logout()} loggingOut={loggingOut} />
+          <AddContactForm onRequest={contacts.request} busy={contacts.busy.has("request")} />
+          {sidebarError || contacts.error || conversations.error ? (
+            <div className="px-4 pb-2">
+              <Alert>{sidebarError ?? contacts.error ?? conversations.error}</Alert>
+            </div>
+          ) : null}
+          <ContactRequests
+            incoming={contacts.incoming}
+            outgoing={contacts.outgoing}
+            busy={contacts.busy}
+            onAccept={(id) => void decide(contacts.accept)(id)}
+            onDecline={(id) => void decide(contacts.decline)(id)}
+          />
+          <ConversationList views={conversations.views} selectedId={selectedId} onSelect={setSelectedId} loaded={conversations.loaded} />
+          <ContactList contacts={contacts.contacts} onOpen={setSelectedId} />
+        </aside>
+        <main className={`min-w-0 flex-1 flex-col bg-slate-50 md:flex ${selected ? "flex" : "hidden"}`}>
+          {selected ? (
+            <ChatView key={selected.id} client={client} summary={selected} me={me} connection={connection.state} onBack={() => setSelectedId(null)} />
+          ) : (
+            <div className="flex flex-1 items-center justify-center p-6 text-center">
+              <div>
+                <p className="text-base font-medium text-slate-700">Pick a conversation</p>
+                <p className="mt-1 text-sm text-slate-500">Or add a contact by username to start one.</p>
+              </div>
+            </div>
+          )}
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+import type { ChatMessage } from "@dim/client";
+import { Button } from "@/components/ui/button";
+import { shortTime } from "@/lib/format";
+import { MessageStateLabel } from "./message-state";
+
+export function MessageBubble({ message, senderName, onRetry }: { message: ChatMessage; senderName: string; onRetry: (clientMsgId: string) => void }) {
+  const own = message.own;
+  return (
+    <li
+      className={`flex ${own ? "justify-end" : "justify-start"}`}
+      data-testid="message"
+      data-own={own ? "true" : "false"}
+      data-state={message.state ?? undefined}
+      data-seq={message.seq ?? undefined}
+    >
+      <div className={`max-w-[75%] ${own ? "items-end" : "items-start"} flex flex-col`}>
+        <span className="sr-only">{own ? "You" : senderName}: </span>
+        <div
+          className={`rounded-2xl px-3.5 py-2 text-sm break-words whitespace-pre-wrap shadow-sm ${
+            own
+              ? message.state === "failed"
+                ? "rounded-br-md border border-red-200 bg-red-50 text-red-900"
+                : "rounded-br-md bg-brand-600 text-white"
+              : "rounded-bl-md border border-slate-200 bg-white text-slate-900"
+          }`}
+        >
+          {message.body}
+        </div>
+        <div className="mt-0.5 flex items-center gap-2 px-1 text-[11px] text-slate-400">
+          <time dateTime={message.createdAt}>{shortTime(message.createdAt)}</time>
+          {own && message.state ? <MessageStateLabel state={message.state} /> : null}
+          {own && message.state === "failed" ? (
+            <Button variant="danger" size="sm" className="!px-2 !py-0.5" onClick={() => onRetry(message.clientMsgId)}>
+              Retry
+            </Button>
+          ) : null}
+        </div>
+        {own && message.state === "failed" && message.error ? <p className="px-1 text-[11px] text-red-600">{message.error.message}</p> : null}
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,80 @@
+"use client";
+import { useEffect, useState } from "react";
+import type { ConnectionView } from "@/hooks/use-connection-state";
+import { useCountdown } from "@/hooks/use-countdown";
+import { Button } from "./ui/button";
+
+function useOnline(): boolean {
+  const [online, setOnline] = useState(true);
+  useEffect(() => {
+    const update = () => setOnline(navigator.onLine);
+    update();
+    window.addEventListener("online", update);
+    window.addEventListener("offline", update);
+    return () => {
+      window.removeEventListener("online", update);
+      window.removeEventListener("offline", update);
+    };
+  }, []);
+  return online;
+}
+
+const TONE = {
+  ok: "bg-emerald-50 text-emerald-800 border-emerald-200",
+  wait: "bg-amber-50 text-amber-900 border-amber-200",
+  bad: "bg-red-50 text-red-800 border-red-200",
+} as const;
+
+const DOT = { ok: "bg-emerald-500", wait: "bg-amber-500 animate-pulse", bad: "bg-red-500" } as const;
+
+/** Always visible: connecting, connected to node X, reconnecting in n s, offline. */
+export function ConnectionBanner({ view, onReconnect }: { view: ConnectionView; onReconnect: () => void }) {
+  const online = useOnline();
+  const seconds = useCountdown(view.reconnectAt);
+  const { state } = view;
+
+  let tone: keyof typeof TONE;
+  let text: string;
+  let action = false;
+  if (!online && state.status !== "connected") {
+    tone = "bad";
+    text = "Offline: no network. Messages you write are sent when the connection returns.";
+  } else {
+    switch (state.status) {
+      case "connected":
+        tone = "ok";
+        text = `Connected to ${state.nodeId}`;
+        break;
+      case "connecting":
+        tone = "wait";
+        text = state.attempt > 0 ? `Connecting… (attempt ${state.attempt + 1})` : "Connecting…";
+        break;
+      case "reconnecting":
+        tone = "wait";
+        text = seconds > 0 ? `Connection lost. Reconnecting in ${seconds} s…` : "Connection lost. Reconnecting…";
+        break;
+      case "offline":
+        tone = "bad";
+        text = `Offline${state.reason ? `: ${state.reason.message}` : ""}`;
+        action = true;
+        break;
+      case "stopped":
+        tone = "bad";
+        text = "Disconnected";
+        action = true;
+        break;
+    }
+  }
+
+  return (
+    <div role="status" aria-live="polite" data-connection={state.status} className={`flex items-center gap-2 border-b px-4 py-1.5 text-xs ${TONE[tone]}`}>
+      <span aria-hidden className={`h-2 w-2 shrink-0 rounded-full ${DOT[tone]}`} />
+      <span className="truncate">{text}</span>
+      {action ? (
+        <Button variant="ghost" size="sm" className="ml-auto" onClick={onReconnect}>
+          Reconnect now
+        </Button>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+import { MessageStateLabel } from "@/components/chat/message-state";
+import { Avatar } from "@/components/ui/avatar";
+import type { ConversationView } from "@/lib/conversation-view";
+import { shortTime } from "@/lib/format";
+import { SidebarSection } from "./section";
+
+export function ConversationList(props: { views: ConversationView[]; selectedId: string | null; onSelect: (id: string) => void; loaded: boolean }) {
+  return (
+    <SidebarSection title="Conversations">
+      {props.loaded && props.views.length === 0 ? (
+        <p className="px-4 py-2 text-sm text-slate-500">No conversations yet. Add a contact to start chatting.</p>
+      ) : null}
+      <ul className="px-2">
+        {props.views.map((c) => {
+          const selected = c.id === props.selectedId;
+          return (
+            <li key={c.id}>
+              <button
+                type="button"
+                onClick={() => props.onSelect(c.id)}
+                aria-current={selected ? "true" : undefined}
+                data-testid="conversation"
+                data-conversation-id={c.id}
+                className={`flex w-full items-center gap-3 rounded-md px-2 py-2 text-left ${selected ? "bg-brand-100/70" : "hover:bg-slate-100"}`}
+              >
+                <Avatar name={c.title} seed={c.peer?.id ?? c.id} />
+                <span className="min-w-0 flex-1">
+                  <span className="flex items-baseline gap-2">
+                    <span className={`truncate text-sm ${c.unreadCount > 0 ? "font-semibold text-slate-900" : "font-medium text-slate-800"}`}>{c.title}</span>
+                    {c.preview ? <span className="ml-auto shrink-0 text-[11px] text-slate-400">{shortTime(c.preview.createdAt)}</span> : null}
+                  </span>
+                  <span className="flex items-center gap-2">
+                    <span className={`truncate text-xs ${c.unreadCount > 0 ? "text-slate-700" : "text-slate-500"}`}>
+                      {c.preview ? (
+                        <>
+                          {c.preview.own && c.preview.state ? (
+                            <span className="mr-1">
+                              <MessageStateLabel state={c.preview.state} compact />
+                            </span>
+                          ) : null}
+                          {c.preview.own ? "You: " : ""}
+                          {c.preview.body}
+                        </>
+                      ) : (
+                        <span className="italic">No messages yet</span>
+                      )}
+                    </span>
+                    {c.unreadCount > 0 ? (
+                      <span className="ml-auto shrink-0 rounded-full bg-brand-600 px-1.5 py-0.5 text-[10px] leading-none font-bold text-white" data-testid="unread-count">
+                        <span className="sr-only">Unread: </span>
+                        {c.unreadCount > 99 ? "99+" : c.unreadCount}
+                      </span>
+                    ) : null}
+                  </span>
+                </span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </SidebarSection>
+  );
+}

@@ -1,0 +1,17 @@
+/** Short time for a message: "14:05" today, "Mon 14:05" this week, "12 Mar" before. */
+export function shortTime(iso: string, now: Date = new Date()): string {
+  const d = new Date(iso);
+  const time = d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  const sameDay = d.toDateString() === now.toDateString();
+  if (sameDay) return time;
+  const days = (now.getTime() - d.getTime()) / 86_400_000;
+  if (days < 6) return `${d.toLocaleDateString(undefined, { weekday: "short" })} ${time}`;
+  return d.toLocaleDateString(undefined, { day: "numeric", month: "short" });
+}
+
+/** One or two initials for an avatar. */
+export function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  const letters = parts.length > 1 ? `${parts[0]![0]}${parts[1]![0]}` : (parts[0] ?? "?").slice(0, 2);
+  return letters.toUpperCase();
+}
