@@ -11,6 +11,7 @@ import {
   DEFAULT_IDLE_TIMEOUT_MS,
 } from "@dim/shared";
 import { loadConfig } from "@dim/shared/node";
+import { infraConfigSchema } from "@dim/infra";
 
 const ms = (min: number) => z.coerce.number().int().min(min).max(24 * 60 * 60 * 1000);
 const flag = z
@@ -101,4 +102,19 @@ export type CoreNodeConfig = Omit<CoreNodeEnvConfig, "tokenSecret" | "databaseUr
 
 export function loadCoreNodeConfig(env: Record<string, string | undefined>): CoreNodeEnvConfig {
   return loadConfig(coreNodeConfigSchema, env, "core node");
+}
+
+/**
+ * Everything a node process reads at boot (main.ts): this node's options and the infrastructure
+ * choice (DIM_MODE, Kafka / ZooKeeper / Redis addresses — see @dim/infra's infraConfigSchema),
+ * validated together so one error lists every bad variable.
+ */
+export const nodeProcessConfigSchema = z.preprocess(
+  (env) => ({ node: env, infra: env }),
+  z.object({ node: coreNodeConfigSchema, infra: infraConfigSchema }),
+);
+export type NodeProcessConfig = z.infer<typeof nodeProcessConfigSchema>;
+
+export function loadNodeProcessConfig(env: Record<string, string | undefined>): NodeProcessConfig {
+  return loadConfig(nodeProcessConfigSchema, env, "core node");
 }

@@ -115,6 +115,7 @@ export class CoreNode implements ConnectionHost {
     this.phase = "starting";
     try {
       const port = await this.server.listen();
+      this.throwIfStopping();
       const nodeId = this.config.nodeId ?? `node-${this.config.host.replace(/[^A-Za-z0-9_.-]/g, "-")}-${port}`;
       this._nodeId = nodeId;
       this.log = this.log.child(this.config.nodeId ? {} : { nodeId });
@@ -129,14 +130,19 @@ export class CoreNode implements ConnectionHost {
           this.log.error({ err, type: envelope.type }, "bus envelope handling failed");
         }
       });
-      this.adoptRegistration(await this.registry.register(this.info));
+      this.throwIfStopping();
+      // Accept before registering: the gateway may send clients as soon as we are listed.
+      this.accepting = true;
+      const registration = await this.registry.register(this.info);
+      if (this.stopping) await registration.deregister().catch(() => undefined);
+      this.throwIfStopping();
+      this.adoptRegistration(registration);
 
       const every = Math.max(100, Math.floor(this.config.presenceTtlMs / 3));
       this.presenceTimer = setInterval(() => void this.refreshPresence(), every);
       this.presenceTimer.unref();
 
       this.phase = "running";
-      this.accepting = true;
       this.log.info({ port, wsUrl, epoch: this.registration?.epoch }, "core node started");
       return { nodeId, port, wsUrl };
     } catch (err) {
@@ -144,6 +150,10 @@ export class CoreNode implements ConnectionHost {
       await this.stop();
       throw err;
     }
+  }
+
+  private throwIfStopping(): void {
+    if (this.stopping) throw new Error("CoreNode stopped while starting");
   }
 
   /** Idempotent graceful stop: stop accepting, deregister, close sockets, release leases, flush, close HTTP. */

@@ -1,0 +1,94 @@
+/**
+ * Composition root of a core node process: validated config → PostgreSQL (wait, migrate) →
+ * message store → infrastructure (embedded or cluster, from DIM_MODE) → CoreNode. The only place
+ * that installs signal handlers; it owns and closes what it creates, in reverse order.
+ */
+import { AppError, ErrorCode, isAppError } from "@dim/shared";
+import { createLogger, embeddedTokenSecret } from "@dim/shared/node";
+import { createPrisma, migrate, PrismaMessageStore, waitForDatabase, type PrismaClient } from "@dim/db";
+import { createInfra, type Infra } from "@dim/infra";
+import { loadNodeProcessConfig } from "./config";
+import { CoreNode } from "./core-node";
+
+/** A graceful stop that takes longer than this is cut short. */
+const SHUTDOWN_DEADLINE_MS = 15_000;
+
+const log = createLogger("core-node");
+
+async function main(): Promise<void> {
+  const { node: config, infra: infraConfig } = loadNodeProcessConfig(process.env);
+  const tokenSecret = config.tokenSecret ?? (infraConfig.DIM_MODE === "embedded" ? embeddedTokenSecret() : undefined);
+  if (tokenSecret === undefined) {
+    throw new AppError(ErrorCode.InvalidConfig, "DIM_TOKEN_SECRET is required when DIM_MODE=cluster (the gateway must use the same one)");
+  }
+  const bootLog = log.child(config.nodeId ? { nodeId: config.nodeId } : {});
+
+  let node: CoreNode | undefined;
+  let infra: Infra | undefined;
+  let prisma: PrismaClient | undefined;
+  let shuttingDown: Promise<void> | undefined;
+  let firstSignalAt = 0;
+  const shutdown = (signal: string) => {
+    if (shuttingDown) {
+      // Ctrl-C reaches us several times at once (terminal, tsx, the dev script): only a later
+      // signal means "stop waiting".
+      if (Date.now() - firstSignalAt < 1000) return;
+      bootLog.warn({ signal }, "second signal: exiting now");
+      process.exit(1);
+    }
+    firstSignalAt = Date.now();
+    bootLog.info({ signal }, "stopping");
+    const deadline = setTimeout(() => {
+      bootLog.error("graceful stop took too long; exiting");
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    shuttingDown = (async () => {
+      await node?.stop();
+      await infra?.close();
+      await prisma?.$disconnect();
+    })();
+    shuttingDown.then(
+      () => exitAfterFlush(0),
+      (err) => {
+        bootLog.error({ err }, "error while stopping");
+        exitAfterFlush(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+
+  await waitForDatabase(config.databaseUrl, { log: bootLog });
+  const { applied } = await migrate(config.databaseUrl, { log: bootLog });
+  if (applied.length > 0) bootLog.info({ applied }, "migrations applied");
+  prisma = createPrisma(config.databaseUrl);
+  infra = await createInfra(infraConfig, { databaseUrl: config.databaseUrl, logger: log });
+  if (shuttingDown) return;
+  node = new CoreNode({
+    config: { ...config, tokenSecret },
+    store: new PrismaMessageStore(prisma),
+    bus: infra.bus,
+    registry: infra.registry,
+    presence: infra.presence,
+    logger: log,
+  });
+  const { nodeId, wsUrl } = await node.start();
+  log.info({ nodeId, wsUrl, mode: infraConfig.DIM_MODE }, "ready");
+}
+
+/** Exits once pino (and a pretty transport's worker) wrote everything. */
+function exitAfterFlush(code: number): void {
+  const exit = () => process.exit(code);
+  setTimeout(exit, 500).unref();
+  log.flush(exit);
+}
+
+main().catch((err: unknown) => {
+  if (isAppError(err) && err.code === ErrorCode.InvalidConfig) {
+    log.fatal(err.message);
+  } else {
+    log.fatal({ err }, "core node failed to start");
+  }
+  exitAfterFlush(1);
+});
