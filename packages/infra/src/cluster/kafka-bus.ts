@@ -1,0 +1,525 @@
+/**
+ * Bus on Kafka (kafkajs 2.2.4).
+ *
+ * - One topic per node, `dim.node.<nodeId>`, created by the node when it subscribes, with the
+ *   configured partitions and a replication factor capped at the number of brokers. One consumer
+ *   group per node (`dim.node.<nodeId>`), reading from the earliest offset when the group is new.
+ * - Records are keyed by conversationId (Kafka's murmur2 partitioner), so one conversation stays on
+ *   one partition and in order.
+ * - Publishing is micro-batched at the application level: publishes are collected for at most
+ *   `lingerMs` (or `maxBatchRecords`), then sent with ONE producer.sendBatch (acks = all,
+ *   idempotent producer). Each publish() resolves when its batch was acknowledged. One batch is in
+ *   flight at a time, so records keep their order across batches and retries; under load the
+ *   batches simply grow.
+ * - Consuming: each partition's records are handed to the handler one at a time, in order; an
+ *   offset is resolved only after the handler resolved, and only resolved offsets are committed
+ *   (after every batch, and at most every second inside a long one). A consumer that dies mid-way
+ *   therefore gets the unhandled records again (at-least-once); a per-process cache of record ids
+ *   drops duplicates a producer retry might have written.
+ * - Graceful stop keeps the topic (see docs/cluster.md): removeInbox() deletes the topic and the
+ *   consumer group, for a node that leaves the cluster for good.
+ */
+import { randomUUID } from "node:crypto";
+import {
+  Kafka,
+  Partitioners,
+  logLevel as KafkaLogLevel,
+  type Admin,
+  type Consumer,
+  type LogEntry,
+  type Producer,
+  type Message as KafkaMessage,
+} from "kafkajs";
+import { AppError, ErrorCode } from "@dim/shared";
+import type { Logger } from "@dim/shared/node";
+import type { Bus, BusEnvelope, BusHandler } from "../types";
+
+export interface KafkaBusOptions {
+  brokers: string[];
+  /** Partitions of each node topic (DIM_KAFKA_PARTITIONS). */
+  partitions: number;
+  /** Wanted replication factor (DIM_KAFKA_REPLICATION), capped at the number of brokers. */
+  replication: number;
+  logger: Logger;
+  clientId?: string;
+  /** How long a publish may wait for others to share its batch (default 2 ms). */
+  lingerMs?: number;
+  /** Largest batch (default 500 records). */
+  maxBatchRecords?: number;
+  /** A publish not acknowledged within this time is rejected (default 30 s). */
+  publishTimeoutMs?: number;
+  /** Publishes waiting beyond this many are rejected at once (default 100 000). */
+  maxQueuedRecords?: number;
+  /** Consumer group session timeout: how fast a dead consumer's partitions are re-assigned (default 10 s). */
+  sessionTimeoutMs?: number;
+  /** Retention of node topics (default 24 h): records are doorbells, PostgreSQL keeps the messages. */
+  retentionMs?: number;
+  /** Handler attempts per record before it is left for sync (default 3). */
+  handlerAttempts?: number;
+}
+
+export const TOPIC_PREFIX = "dim.node.";
+const NODE_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
+const ID_HEADER = "dim-id";
+const DEDUPE_CAPACITY = 20_000;
+
+export function topicFor(nodeId: string): string {
+  return `${TOPIC_PREFIX}${nodeId}`;
+}
+export function groupFor(nodeId: string): string {
+  return `${TOPIC_PREFIX}${nodeId}`;
+}
+
+function assertNodeId(nodeId: string): void {
+  if (!NODE_ID_RE.test(nodeId)) throw new AppError(ErrorCode.BadRequest, "nodeId must be 1..64 characters of A-Z a-z 0-9 . _ -");
+}
+
+interface Pending {
+  topic: string;
+  message: KafkaMessage;
+  deadline: number;
+  settled: boolean;
+  resolve(): void;
+  reject(err: Error): void;
+}
+
+interface Inbox {
+  nodeId: string;
+  consumer: Consumer;
+  seen: Map<string, true>;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function kafkaLogCreator(logger: Logger) {
+  return () =>
+    ({ namespace, level, log }: LogEntry) => {
+      const { message, timestamp: _t, logger: _l, ...extra } = log as LogEntry["log"] & { logger?: string };
+      const text = `kafkajs ${namespace}: ${message}`;
+      if (level === KafkaLogLevel.ERROR || level === KafkaLogLevel.WARN) logger.warn(extra, text);
+      else if (level === KafkaLogLevel.INFO) logger.debug(extra, text);
+      else logger.trace(extra, text);
+    };
+}
+
+export class KafkaBus implements Bus {
+  private readonly kafka: Kafka;
+  private readonly log: Logger;
+  private readonly opts: Required<Omit<KafkaBusOptions, "logger" | "brokers" | "clientId">>;
+  private admin: Promise<Admin> | undefined;
+  private producer: Promise<Producer> | undefined;
+  private readonly inboxes = new Map<string, Inbox>();
+  private readonly knownTopics = new Set<string>();
+  private queue: Pending[] = [];
+  private lingerTimer: NodeJS.Timeout | undefined;
+  private pumping: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+  private readonly counters = { publishes: 0, batches: 0, records: 0, consumed: 0, duplicatesDropped: 0 };
+
+  constructor(options: KafkaBusOptions) {
+    if (options.brokers.length === 0) throw new AppError(ErrorCode.InvalidConfig, "Kafka needs at least one broker");
+    this.log = options.logger;
+    this.opts = {
+      partitions: options.partitions,
+      replication: options.replication,
+      lingerMs: options.lingerMs ?? 2,
+      maxBatchRecords: options.maxBatchRecords ?? 500,
+      publishTimeoutMs: options.publishTimeoutMs ?? 30_000,
+      maxQueuedRecords: options.maxQueuedRecords ?? 100_000,
+      sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
+      retentionMs: options.retentionMs ?? 24 * 3600_000,
+      handlerAttempts: options.handlerAttempts ?? 3,
+    };
+    this.kafka = new Kafka({
+      clientId: options.clientId ?? "dim",
+      brokers: options.brokers,
+      logLevel: KafkaLogLevel.WARN,
+      logCreator: kafkaLogCreator(this.log),
+      connectionTimeout: 3_000,
+      retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 10 },
+    });
+  }
+
+  // ───────────────────────────── admin / topics ─────────────────────────────
+
+  private getAdmin(): Promise<Admin> {
+    this.admin ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })().catch((err: unknown) => {
+      this.admin = undefined;
+      throw err;
+    });
+    return this.admin;
+  }
+
+  /** Creates the node's topic if missing; returns the replication factor used. */
+  async ensureTopic(nodeId: string): Promise<{ created: boolean; replication: number }> {
+    const admin = await this.getAdmin();
+    const topic = topicFor(nodeId);
+    const { brokers } = await admin.describeCluster();
+    const replication = Math.max(1, Math.min(this.opts.replication, brokers.length));
+    if (replication < this.opts.replication) {
+      this.log.warn({ topic, wanted: this.opts.replication, brokers: brokers.length }, "replication factor capped at the number of brokers");
+    }
+    const created = await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        {
+          topic,
+          numPartitions: this.opts.partitions,
+          replicationFactor: replication,
+          configEntries: [
+            { name: "retention.ms", value: String(this.opts.retentionMs) },
+            { name: "min.insync.replicas", value: String(Math.max(1, replication - 1)) },
+          ],
+        },
+      ],
+    });
+    if (!created) {
+      const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+      const count = meta.topics[0]?.partitions.length ?? 0;
+      if (count !== this.opts.partitions) {
+        this.log.warn({ topic, partitions: count, configured: this.opts.partitions }, "existing node topic keeps its partition count");
+      }
+    }
+    this.knownTopics.add(topic);
+    this.log.info({ topic, created, partitions: this.opts.partitions, replication }, created ? "node topic created" : "node topic exists");
+    return { created, replication };
+  }
+
+  private async topicExists(topic: string): Promise<boolean> {
+    if (this.knownTopics.has(topic)) return true;
+    const admin = await this.getAdmin();
+    const topics = await admin.listTopics();
+    if (topics.includes(topic)) {
+      this.knownTopics.add(topic);
+      return true;
+    }
+    return false;
+  }
+
+  // ───────────────────────────── consuming ─────────────────────────────
+
+  async subscribe(nodeId: string, handler: BusHandler): Promise<void> {
+    this.assertOpen();
+    assertNodeId(nodeId);
+    if (this.inboxes.has(nodeId)) throw new AppError(ErrorCode.Conflict, `already subscribed to node '${nodeId}'`);
+    await this.ensureTopic(nodeId);
+    const topic = topicFor(nodeId);
+    const log = this.log.child({ nodeId, topic });
+    const consumer = this.kafka.consumer({
+      groupId: groupFor(nodeId),
+      sessionTimeout: this.opts.sessionTimeoutMs,
+      heartbeatInterval: Math.max(500, Math.floor(this.opts.sessionTimeoutMs / 5)),
+      rebalanceTimeout: Math.max(this.opts.sessionTimeoutMs, 10_000),
+      maxWaitTimeInMs: 1_000,
+      allowAutoTopicCreation: false,
+      retry: { initialRetryTime: 200, maxRetryTime: 5_000, retries: 10 },
+    });
+    const inbox: Inbox = { nodeId, consumer, seen: new Map() };
+    this.inboxes.set(nodeId, inbox);
+    consumer.on(consumer.events.CRASH, (e) => {
+      const { error, restart } = e.payload as { error: Error; restart: boolean };
+      if (restart) log.warn({ err: error }, "consumer crashed; kafkajs restarts it");
+      else log.error({ err: error }, "consumer crashed and will not restart");
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        autoCommit: true,
+        autoCommitInterval: 1_000,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: Math.max(1, Math.min(this.opts.partitions, 8)),
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
+          for (const record of batch.messages) {
+            if (!isRunning() || isStale()) return;
+            await this.handleRecord(inbox, handler, record, batch.partition, log);
+            resolveOffset(record.offset);
+            await commitOffsetsIfNecessary();
+            await heartbeat();
+          }
+        },
+      });
+    } catch (err) {
+      this.inboxes.delete(nodeId);
+      await consumer.disconnect().catch(() => undefined);
+      throw err;
+    }
+    log.info("consuming node topic");
+  }
+
+  private async handleRecord(
+    inbox: Inbox,
+    handler: BusHandler,
+    record: { offset: string; value: Buffer | null; headers?: Record<string, unknown> },
+    partition: number,
+    log: Logger,
+  ): Promise<void> {
+    const idHeader = record.headers?.[ID_HEADER];
+    const id = idHeader === undefined ? undefined : String(idHeader);
+    if (id && inbox.seen.has(id)) {
+      this.counters.duplicatesDropped += 1;
+      log.debug({ partition, offset: record.offset }, "duplicate record dropped");
+      return;
+    }
+    let envelope: BusEnvelope;
+    try {
+      envelope = parseEnvelope(record.value);
+    } catch (err) {
+      log.error({ err, partition, offset: record.offset }, "malformed bus record skipped");
+      return;
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await handler(envelope);
+        break;
+      } catch (err) {
+        if (attempt >= this.opts.handlerAttempts) {
+          // PostgreSQL holds the message: leaving the doorbell unanswered means "left for sync"
+          log.error({ err, partition, offset: record.offset, attempt }, "bus handler failed; record left for sync");
+          break;
+        }
+        log.warn({ err, partition, offset: record.offset, attempt }, "bus handler failed; retrying");
+        await sleep(100 * attempt);
+      }
+    }
+    this.counters.consumed += 1;
+    if (id) {
+      inbox.seen.set(id, true);
+      if (inbox.seen.size > DEDUPE_CAPACITY) inbox.seen.delete(inbox.seen.keys().next().value as string);
+    }
+  }
+
+  // ───────────────────────────── publishing ─────────────────────────────
+
+  private getProducer(): Promise<Producer> {
+    this.producer ??= (async () => {
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        // idempotent: kafkajs retries without bound; publish() bounds the wait instead
+        retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: Number.MAX_SAFE_INTEGER },
+      });
+      await producer.connect();
+      return producer;
+    })().catch((err: unknown) => {
+      this.producer = undefined;
+      throw err;
+    });
+    return this.producer;
+  }
+
+  publish(targetNodeId: string, envelope: BusEnvelope): Promise<void> {
+    try {
+      this.assertOpen();
+      assertNodeId(targetNodeId);
+      if (typeof envelope?.conversationId !== "string" || envelope.conversationId.length === 0) {
+        throw new AppError(ErrorCode.BadRequest, "envelope needs a conversationId");
+      }
+      if (this.queue.length >= this.opts.maxQueuedRecords) {
+        throw new AppError(ErrorCode.RateLimited, "bus publish queue is full (Kafka unavailable?)");
+      }
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise<void>((resolve, reject) => {
+      const pending: Pending = {
+        topic: topicFor(targetNodeId),
+        message: {
+          key: envelope.conversationId,
+          value: JSON.stringify(envelope),
+          headers: { [ID_HEADER]: randomUUID() },
+        },
+        deadline: Date.now() + this.opts.publishTimeoutMs,
+        settled: false,
+        resolve: () => {
+          if (pending.settled) return;
+          pending.settled = true;
+          resolve();
+        },
+        reject: (err) => {
+          if (pending.settled) return;
+          pending.settled = true;
+          reject(err);
+        },
+      };
+      this.counters.publishes += 1;
+      this.queue.push(pending);
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.pumping) return; // the running pump takes whatever is queued next
+    if (this.queue.length >= this.opts.maxBatchRecords) {
+      clearTimeout(this.lingerTimer);
+      this.lingerTimer = undefined;
+      this.startPump();
+    } else if (!this.lingerTimer) {
+      this.lingerTimer = setTimeout(() => {
+        this.lingerTimer = undefined;
+        this.startPump();
+      }, this.opts.lingerMs);
+    }
+  }
+
+  private startPump(): void {
+    if (this.pumping || this.queue.length === 0) return;
+    this.pumping = (async () => {
+      try {
+        while (this.queue.length > 0) {
+          const batch = this.queue.splice(0, this.opts.maxBatchRecords);
+          await this.sendBatch(batch);
+        }
+      } finally {
+        this.pumping = undefined;
+      }
+    })();
+  }
+
+  /**
+   * Sends one batch until Kafka acknowledges it. A publish still unacknowledged at its deadline is
+   * rejected; once every publish of the batch is, the batch is abandoned (the caller knows: the
+   * message stays in PostgreSQL for sync) so a dead broker cannot hold the queue forever.
+   */
+  private async sendBatch(batch: Pending[]): Promise<void> {
+    let abandon!: () => void;
+    const abandoned = new Promise<"abandoned">((resolve) => (abandon = () => resolve("abandoned")));
+    const timer = setInterval(() => {
+      const now = Date.now();
+      for (const p of batch) {
+        if (!p.settled && now > p.deadline) p.reject(new AppError(ErrorCode.Internal, "Kafka did not acknowledge the publish in time"));
+      }
+      if (batch.every((p) => p.settled)) abandon();
+    }, 100);
+    timer.unref();
+    try {
+      // a target without a topic has no inbox: fail those at once instead of retrying
+      const missing = new Set<string>();
+      for (const topic of new Set(batch.map((p) => p.topic))) {
+        if (!(await this.topicExists(topic).catch(() => true))) missing.add(topic);
+      }
+      for (const p of batch) {
+        if (missing.has(p.topic)) p.reject(new AppError(ErrorCode.NotFound, `no inbox for node '${p.topic.slice(TOPIC_PREFIX.length)}'`));
+      }
+      const live = batch.filter((p) => !missing.has(p.topic));
+      if (live.length === 0) return;
+      const byTopic = new Map<string, KafkaMessage[]>();
+      for (const p of live) {
+        const list = byTopic.get(p.topic) ?? [];
+        list.push(p.message);
+        byTopic.set(p.topic, list);
+      }
+      const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const send = this.getProducer().then((producer) => producer.sendBatch({ acks: -1, topicMessages }));
+          send.catch(() => undefined);
+          if ((await Promise.race([send.then(() => "sent" as const), abandoned])) === "abandoned") {
+            this.log.error({ records: live.length }, "Kafka publish abandoned after its deadline; the messages wait for sync");
+            this.resetProducer();
+            return;
+          }
+          this.counters.batches += 1;
+          this.counters.records += live.length;
+          for (const p of live) p.resolve();
+          return;
+        } catch (err) {
+          if (live.every((p) => p.settled)) return;
+          // beyond kafkajs's own retries (fenced producer, sequence errors, …): a fresh producer
+          this.log.warn({ err, records: live.length, attempt }, "Kafka publish failed; retrying with a new producer");
+          this.resetProducer();
+          if ((await Promise.race([sleep(Math.min(200 * attempt, 2_000)).then(() => "slept" as const), abandoned])) === "abandoned") return;
+        }
+      }
+    } finally {
+      clearInterval(timer);
+      abandon();
+      for (const p of batch) if (!p.settled) p.reject(new AppError(ErrorCode.Internal, "Kafka did not acknowledge the publish"));
+    }
+  }
+
+  private resetProducer(): void {
+    const old = this.producer;
+    this.producer = undefined;
+    void old?.then((p) => p.disconnect()).catch(() => undefined);
+  }
+
+  // ───────────────────────────── lifecycle ─────────────────────────────
+
+  /** Counters since start: publishes, acknowledged batches and records, handled and duplicate records. */
+  stats(): { publishes: number; batches: number; records: number; consumed: number; duplicatesDropped: number } {
+    return { ...this.counters };
+  }
+
+  /**
+   * The node leaves the cluster for good: stop consuming, delete its topic and consumer group.
+   * (A graceful restart does not call this: the topic and the group's offsets are kept.) Idempotent.
+   */
+  async removeInbox(nodeId: string): Promise<void> {
+    assertNodeId(nodeId);
+    const inbox = this.inboxes.get(nodeId);
+    if (inbox) {
+      this.inboxes.delete(nodeId);
+      await inbox.consumer.disconnect().catch((err: unknown) => this.log.warn({ err, nodeId }, "consumer disconnect failed"));
+    }
+    const admin = await this.getAdmin();
+    const topic = topicFor(nodeId);
+    try {
+      await admin.deleteTopics({ topics: [topic], timeout: 10_000 });
+    } catch (err) {
+      if (!/does not host this topic-partition|UNKNOWN_TOPIC/i.test(String((err as Error).message ?? err))) {
+        const nested = (err as { errors?: Array<{ type?: string }> }).errors;
+        if (!nested?.every((e) => e.type === "UNKNOWN_TOPIC_OR_PARTITION")) throw err;
+      }
+    }
+    this.knownTopics.delete(topic);
+    try {
+      await admin.deleteGroups([groupFor(nodeId)]);
+    } catch {
+      /* never created, or already gone */
+    }
+    this.log.info({ nodeId, topic }, "node inbox removed (topic and consumer group deleted)");
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      clearTimeout(this.lingerTimer);
+      this.lingerTimer = undefined;
+      this.startPump();
+      // queued publishes get their chance (bounded by their deadline)
+      while (this.pumping) await this.pumping;
+      await Promise.all(
+        [...this.inboxes.values()].map((i) => i.consumer.disconnect().catch((err: unknown) => this.log.warn({ err }, "consumer disconnect failed"))),
+      );
+      this.inboxes.clear();
+      const producer = this.producer;
+      const admin = this.admin;
+      this.producer = undefined;
+      this.admin = undefined;
+      await Promise.all([
+        producer?.then((p) => p.disconnect()).catch(() => undefined),
+        admin?.then((a) => a.disconnect()).catch(() => undefined),
+      ]);
+    })();
+    return this.closing;
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new AppError(ErrorCode.Internal, "bus is closed");
+  }
+}
+
+function parseEnvelope(value: Buffer | null): BusEnvelope {
+  if (!value) throw new Error("empty record");
+  const env = JSON.parse(value.toString("utf8")) as BusEnvelope;
+  if (!env || typeof env !== "object" || typeof env.conversationId !== "string" || (env.type !== "deliver" && env.type !== "receipt")) {
+    throw new Error("record is not a bus envelope");
+  }
+  return env;
+}

@@ -1,0 +1,193 @@
+/**
+ * Presence on Redis (ioredis).
+ *
+ * One hash per user, `dim:presence:<userId>`: field = connectionId, value = `<nodeId>|<expiresAt>`
+ * where expiresAt is in Redis's own clock (TIME), so nodes with skewed clocks agree. Several
+ * devices of a user are several fields. The key itself expires (PEXPIRE) once its longest lease
+ * has, so a user whose nodes all died leaves nothing behind.
+ *
+ * - claim: one Lua call per user (all in ONE pipeline) sets the fields with now+ttl and extends the
+ *   key's expiry if needed. Claiming again renews.
+ * - release: Lua compare-and-delete — the field is removed only if it still names route.nodeId,
+ *   so a stale node can never remove a route another node holds now.
+ * - routesOf: Lua per user (one pipeline) returns the unexpired fields and deletes expired ones.
+ *
+ * Redis 7.0 has no per-field expiry (HPEXPIRE is 7.4+), hence the expiry in the value. The
+ * scripts are loaded with EVALSHA and re-sent after a Redis restart (ioredis handles NOSCRIPT).
+ * While Redis is unreachable commands wait in ioredis's offline queue and go out on reconnect.
+ */
+import { Redis, type RedisOptions } from "ioredis";
+import { AppError, ErrorCode } from "@dim/shared";
+import type { Logger } from "@dim/shared/node";
+import { assertTtl } from "../lease-ttl";
+import type { Presence, Route } from "../types";
+
+export interface RedisPresenceOptions {
+  url: string;
+  logger: Logger;
+  /** Key prefix (default "dim:presence:"). */
+  prefix?: string;
+  /** Extra ioredis options (tests shorten retries). */
+  redisOptions?: RedisOptions;
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NODE_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
+const MAX_CONNECTION_ID = 64;
+
+const NOW_MS = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+
+/** KEYS[1] user key; ARGV[1] ttl ms; then connectionId, nodeId pairs. */
+const CLAIM_LUA = `${NOW_MS}
+local ttl = tonumber(ARGV[1])
+local exp = now + ttl
+for i = 2, #ARGV, 2 do
+  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1] .. '|' .. exp)
+end
+if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
+return 1`;
+
+/** KEYS[1] user key; ARGV[1] connectionId; ARGV[2] nodeId. 1 = removed, 0 = not ours / absent. */
+const RELEASE_LUA = `local v = redis.call('HGET', KEYS[1], ARGV[1])
+if not v then return 0 end
+local sep = string.find(v, '|', 1, true)
+if sep and string.sub(v, 1, sep - 1) == ARGV[2] then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  return 1
+end
+return 0`;
+
+/** KEYS[1] user key → flat list connectionId, nodeId of live leases; expired fields are deleted. */
+const ROUTES_LUA = `${NOW_MS}
+local all = redis.call('HGETALL', KEYS[1])
+local live = {}
+local dead = {}
+for i = 1, #all, 2 do
+  local v = all[i + 1]
+  local sep = string.find(v, '|', 1, true)
+  local exp = sep and tonumber(string.sub(v, sep + 1)) or 0
+  if exp > now then
+    live[#live + 1] = all[i]
+    live[#live + 1] = string.sub(v, 1, sep - 1)
+  else
+    dead[#dead + 1] = all[i]
+  end
+end
+if #dead > 0 then redis.call('HDEL', KEYS[1], unpack(dead)) end
+return live`;
+
+type PresenceRedis = Redis & {
+  dimClaim(key: string, ...args: Array<string | number>): Promise<number>;
+  dimRelease(key: string, connectionId: string, nodeId: string): Promise<number>;
+  dimRoutes(key: string): Promise<string[]>;
+};
+
+export class RedisPresence implements Presence {
+  private readonly redis: PresenceRedis;
+  private readonly prefix: string;
+  private readonly log: Logger;
+  private closing: Promise<void> | undefined;
+  private lastErrorLog = 0;
+
+  constructor(opts: RedisPresenceOptions) {
+    this.log = opts.logger;
+    this.prefix = opts.prefix ?? "dim:presence:";
+    const redis = new Redis(opts.url, {
+      connectionName: "dim-presence",
+      connectTimeout: 5_000,
+      // reconnect quickly and for ever; commands wait offline for ~20 reconnect attempts
+      retryStrategy: (times) => Math.min(times * 100, 1_000),
+      maxRetriesPerRequest: 20,
+      enableOfflineQueue: true,
+      ...opts.redisOptions,
+    });
+    redis.defineCommand("dimClaim", { numberOfKeys: 1, lua: CLAIM_LUA });
+    redis.defineCommand("dimRelease", { numberOfKeys: 1, lua: RELEASE_LUA });
+    redis.defineCommand("dimRoutes", { numberOfKeys: 1, lua: ROUTES_LUA });
+    redis.on("error", (err: Error) => {
+      const now = Date.now();
+      if (now - this.lastErrorLog > 5_000) {
+        this.lastErrorLog = now;
+        this.log.warn({ err }, "Redis connection error (reconnecting)");
+      }
+    });
+    redis.on("ready", () => this.log.debug("Redis ready"));
+    this.redis = redis as PresenceRedis;
+  }
+
+  private key(userId: string): string {
+    return `${this.prefix}${userId}`;
+  }
+
+  async claim(routes: Route[], ttlMs: number): Promise<void> {
+    this.assertOpen();
+    assertTtl(ttlMs);
+    const byUser = new Map<string, Map<string, string>>();
+    for (const r of routes) {
+      assertRoute(r);
+      let conns = byUser.get(r.userId);
+      if (!conns) byUser.set(r.userId, (conns = new Map()));
+      conns.set(r.connectionId, r.nodeId); // last wins
+    }
+    if (byUser.size === 0) return;
+    const pipeline = this.redis.pipeline() as ReturnType<Redis["pipeline"]> & {
+      dimClaim(key: string, ...args: Array<string | number>): unknown;
+    };
+    for (const [userId, conns] of byUser) {
+      pipeline.dimClaim(this.key(userId), ttlMs, ...[...conns].flat());
+    }
+    const results = await pipeline.exec();
+    const failed = results?.find(([err]) => err);
+    if (failed?.[0]) throw failed[0];
+  }
+
+  async release(route: Route): Promise<void> {
+    this.assertOpen();
+    if (!UUID_RE.test(route.userId) || !NODE_ID_RE.test(route.nodeId)) return; // never stored
+    await this.redis.dimRelease(this.key(route.userId), route.connectionId, route.nodeId);
+  }
+
+  async routesOf(userIds: string[]): Promise<Route[]> {
+    this.assertOpen();
+    const ids = [...new Set(userIds)].filter((id) => UUID_RE.test(id));
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline() as ReturnType<Redis["pipeline"]> & { dimRoutes(key: string): unknown };
+    for (const id of ids) pipeline.dimRoutes(this.key(id));
+    const results = (await pipeline.exec()) ?? [];
+    const routes: Route[] = [];
+    results.forEach(([err, flat], i) => {
+      if (err) throw err;
+      const list = flat as string[];
+      for (let j = 0; j + 1 < list.length; j += 2) {
+        routes.push({ userId: ids[i]!, connectionId: list[j]!, nodeId: list[j + 1]! });
+      }
+    });
+    return routes;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      // QUIT lets queued commands finish; a Redis that is down gets a plain disconnect
+      const quit = this.redis.quit().then(
+        () => true,
+        () => false,
+      );
+      const timeout = new Promise<false>((r) => setTimeout(() => r(false), 2_000).unref());
+      if (!(await Promise.race([quit, timeout]))) this.redis.disconnect();
+    })();
+    return this.closing;
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new AppError(ErrorCode.Internal, "presence is closed");
+  }
+}
+
+function assertRoute(route: Route): void {
+  if (!UUID_RE.test(route.userId)) throw new AppError(ErrorCode.BadRequest, "route userId must be a UUID");
+  if (!NODE_ID_RE.test(route.nodeId)) throw new AppError(ErrorCode.BadRequest, "route nodeId must be 1..64 characters of A-Z a-z 0-9 . _ -");
+  if (!route.connectionId || route.connectionId.length > MAX_CONNECTION_ID) {
+    throw new AppError(ErrorCode.BadRequest, `route connectionId must be 1..${MAX_CONNECTION_ID} characters`);
+  }
+}
