@@ -59,6 +59,9 @@ export function useTestDatabase(): TestDb {
   };
 }
 
+/** What a client needs to reach a node. */
+export type NodeAddress = Pick<TestNode, "nodeId" | "wsUrl">;
+
 export interface TestNode {
   node: CoreNode;
   nodeId: string;
@@ -123,14 +126,14 @@ export function tokenFor(userId: string, nodeId: string, ttlMs = 60_000): string
 }
 
 /** Opens a raw socket to the node (closed at the end of the test). */
-export async function openSocket(node: TestNode, opts: { origin?: string } = {}): Promise<TestClient> {
+export async function openSocket(node: NodeAddress, opts: { origin?: string } = {}): Promise<TestClient> {
   const client = await TestClient.connect(node.wsUrl, opts);
   onTestFinished(() => client.close());
   return client;
 }
 
 /** Opens a socket and authenticates as the user; resolves with the welcome frame. */
-export async function connectAs(node: TestNode, userId: string): Promise<{ client: TestClient; welcome: WelcomeFrame }> {
+export async function connectAs(node: NodeAddress, userId: string): Promise<{ client: TestClient; welcome: WelcomeFrame }> {
   const client = await openSocket(node);
   client.send({ type: "auth", v: 1, token: tokenFor(userId, node.nodeId) });
   const welcome = await client.next("welcome");

@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { AppError, DEFAULT_ACK_TIMEOUT_MS } from "@dim/shared";
+import { loadCoreNodeConfig, loadNodeProcessConfig } from "../src/config";
+
+describe("core node config", () => {
+  it("has a default for every option", () => {
+    const c = loadCoreNodeConfig({});
+    expect(c).toMatchObject({
+      nodeId: undefined,
+      host: "127.0.0.1",
+      port: 0,
+      ackTimeoutMs: DEFAULT_ACK_TIMEOUT_MS,
+      repush: true,
+      allowedOrigins: ["http://localhost:3000", "http://127.0.0.1:3000"],
+      databaseUrl: "postgresql://postgres:dim@127.0.0.1:54320/dim",
+    });
+  });
+
+  it("parses the environment", () => {
+    const c = loadCoreNodeConfig({
+      DIM_NODE_ID: "node-1",
+      DIM_NODE_PORT: "7001",
+      DIM_ALLOWED_ORIGINS: " https://a.example , https://b.example ,",
+      DIM_ACK_TIMEOUT_MS: "250",
+      DIM_REPUSH: "0",
+      DIM_PUBLIC_WS_URL: "wss://chat.example/ws",
+    });
+    expect(c).toMatchObject({
+      nodeId: "node-1",
+      port: 7001,
+      allowedOrigins: ["https://a.example", "https://b.example"],
+      ackTimeoutMs: 250,
+      repush: false,
+      publicWsUrl: "wss://chat.example/ws",
+    });
+  });
+
+  it("rejects bad values with one INVALID_CONFIG error naming each variable, node and infra together", () => {
+    let error: unknown;
+    try {
+      loadNodeProcessConfig({ DIM_NODE_PORT: "70000", DIM_NODE_ID: "bad id!", DIM_PUBLIC_WS_URL: "http://x", DIM_MODE: "cluster" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AppError);
+    const err = error as AppError;
+    expect(err.code).toBe("INVALID_CONFIG");
+    for (const name of ["DIM_NODE_PORT", "DIM_NODE_ID", "DIM_PUBLIC_WS_URL", "DIM_KAFKA_BROKERS"]) {
+      expect(err.message).toContain(name);
+    }
+  });
+});
