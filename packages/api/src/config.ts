@@ -26,7 +26,11 @@ export interface GatewayConfig {
    * A state-changing request whose Origin is neither same-origin nor listed gets 403.
    */
   allowedOrigins: string[];
-  /** Take the client IP from X-Forwarded-For (only behind a proxy you trust). */
+  /**
+   * Behind one proxy you trust (Next.js's own server counts): take the client IP from the
+   * right-most X-Forwarded-For entry and the host from X-Forwarded-Host. Otherwise the IP comes
+   * from the server adapter (startStandaloneGateway passes the socket's peer address).
+   */
   trustProxy: boolean;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;

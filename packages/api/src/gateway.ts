@@ -3,6 +3,7 @@
  * in front. web/ (Next.js) mounts `fetchHandler`; tests and the benchmark serve it with
  * startStandaloneGateway.
  */
+import { randomUUID } from "node:crypto";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { MessageStore } from "@dim/db";
 import type { Bus, Presence, Registry } from "@dim/infra";
@@ -54,9 +55,13 @@ function bearerToken(req: Request): string | null {
   return match?.[1] ?? null;
 }
 
+/**
+ * With trustProxy, one trusted hop: the right-most X-Forwarded-For entry is the address our proxy
+ * saw (entries to its left come from the client and can be forged).
+ */
 function clientIpOf(req: Request, info: RequestInfo | undefined, trustProxy: boolean): string | null {
   if (trustProxy) {
-    const forwarded = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+    const forwarded = req.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
     if (forwarded) return forwarded;
   }
   return info?.clientIp ?? null;
@@ -140,7 +145,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         origin,
         secure: isHttps(request),
         resHeaders,
-        log: logger,
+        log: logger.child({ reqId: randomUUID().slice(0, 8) }),
       }),
     });
     for (const [k, v] of Object.entries(cors)) response.headers.set(k, v);

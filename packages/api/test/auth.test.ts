@@ -165,3 +165,26 @@ describe("auth throttling per IP and registration limits", () => {
     expect(await gw.prisma.user.count()).toBe(before);
   });
 });
+
+describe("auth behind a trusted proxy", () => {
+  const gw = useTestGateway({ trustProxy: true, loginMaxAttempts: 100, loginMaxAttemptsPerIp: 2 });
+
+  it("throttles per X-Forwarded-For address (the right-most entry)", async () => {
+    const from = (xff: string) => clientFor(gw.server.trpcUrl, undefined, { "x-forwarded-for": xff });
+    const a = from("10.0.0.1");
+    for (let i = 0; i < 2; i++) {
+      await expectAppError(a.auth.login.mutate({ username: "px_user", password: "bad-password" }), ErrorCode.InvalidCredentials);
+    }
+    await expectAppError(a.auth.login.mutate({ username: "px_user", password: "bad-password" }), ErrorCode.RateLimited);
+    // A forged left-hand entry does not escape the limit…
+    await expectAppError(
+      from("203.0.113.7, 10.0.0.1").auth.login.mutate({ username: "px_user", password: "bad-password" }),
+      ErrorCode.RateLimited,
+    );
+    // …while another client address has its own bucket.
+    await expectAppError(
+      from("10.0.0.2").auth.login.mutate({ username: "px_user", password: "bad-password" }),
+      ErrorCode.InvalidCredentials,
+    );
+  });
+});

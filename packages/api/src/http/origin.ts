@@ -11,7 +11,7 @@ export interface OriginPolicy {
 
 function requestHost(req: Request, trustProxy: boolean): string | null {
   if (trustProxy) {
-    const forwarded = req.headers.get("x-forwarded-host")?.split(",")[0]?.trim();
+    const forwarded = req.headers.get("x-forwarded-host")?.split(",").at(-1)?.trim();
     if (forwarded) return forwarded;
   }
   return req.headers.get("host") ?? safeUrl(req.url)?.host ?? null;
