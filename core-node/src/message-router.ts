@@ -120,17 +120,13 @@ export class MessageRouter {
     if (value === null) throw new AppError(ErrorCode.Forbidden, "not a member of this conversation");
     if (value === 0 || !conn.advanceAnnounced(frame.conversationId, kind, value)) return;
     const members = (await this.deps.store.members(frame.conversationId)) ?? [];
-    const others = members.filter((m) => m !== userId);
-    if (others.length === 0) return;
-    this.pushLocal(others, null, { type: "receipt", conversationId: frame.conversationId, userId, kind, seq: value });
-    await this.publishToRemote(others, (recipients) => ({
-      type: "receipt",
-      conversationId: frame.conversationId,
-      userId,
-      kind,
-      seq: value,
-      recipients,
-    }));
+    // Other members learn how far this user got; on a read, the user's own other devices do too
+    // (their unread counts follow). A delivered cursor is of no use to the user's own devices.
+    const recipients = kind === "read" ? members : members.filter((m) => m !== userId);
+    if (recipients.length === 0) return;
+    const receipt = { type: "receipt", conversationId: frame.conversationId, userId, kind, seq: value } as const;
+    this.pushLocal(recipients, conn, receipt);
+    await this.publishToRemote(recipients, (to) => ({ ...receipt, recipients: to }));
   }
 
   // ─────────────────────────── sync ───────────────────────────

@@ -87,6 +87,14 @@ describe("two users on two nodes", () => {
     }
     await carolOnB.roundTrip();
     expect(carolOnB.all("receipt")).toHaveLength(0);
+
+    // a read also reaches the reader's own other devices (their unread counts follow), not the reading socket
+    bobOnA.send({ type: "read", conversationId: group, seq: 1 });
+    for (const c of [bobOnB, alicePhone, aliceLaptop, carolOnB]) {
+      expect(await c.next("receipt")).toMatchObject({ userId: bob, kind: "read", seq: 1 });
+    }
+    await bobOnA.roundTrip();
+    expect(bobOnA.all("receipt").filter((r) => r.userId === bob)).toHaveLength(0);
   });
 
   it("a re-sent clientMsgId is stored once and answered with the same seq", async () => {
