@@ -69,6 +69,8 @@ export interface DimClientOptions {
 
 /** Close codes after which the node itself is suspect: reconnect elsewhere (exclude it). */
 const DEAD_NODE_CODES = new Set<number>([1001, 1006, 1011, 1012, 1013, 1014, CloseCode.NodeShuttingDown]);
+/** Server errors on a `send` that a re-send may cure: the ACK clock keeps running. */
+const TRANSIENT_SEND_ERRORS = new Set<string>([ErrorCode.RateLimited, ErrorCode.Internal]);
 /** Closes the client makes itself; local meaning only. */
 const CLIENT_CLOSE = 1000;
 
@@ -114,6 +116,8 @@ export class DimClient extends Emitter<DimClientEvents> {
   private readonly pendingReads = new Map<string, number>();
   /** Highest `ack` the server has (from welcome cursors) or was sent on this connection. */
   private readonly acked = new Map<string, number>();
+  /** Last transient server error (rate limit, internal) per clientMsgId still on its clock. */
+  private readonly transientErrors = new Map<string, FailureReason>();
   private readonly ackClock: AckClock;
   private readonly loaded: Promise<void>;
   private writes: Promise<void> = Promise.resolve();
@@ -531,6 +535,7 @@ export class DimClient extends Emitter<DimClientEvents> {
   /** An outbox item is now stored on the server: move it into its conversation. */
   private confirm(item: OutboxItem, message: Message): void {
     this.outboxItems.remove(item.clientMsgId);
+    this.transientErrors.delete(item.clientMsgId);
     this.persist(() => this.store.deleteOutboxItem(item.clientMsgId));
     const conv = this.conversation(message.conversationId);
     const gapBefore = conv.hasGapBefore(message.seq);
@@ -623,7 +628,10 @@ export class DimClient extends Emitter<DimClientEvents> {
   private onError(conn: Connection, frame: ErrorFrame): void {
     const error = toAppError(frame);
     const item = frame.ref ? this.outboxItems.get(frame.ref) : undefined;
-    if (item) {
+    if (item && TRANSIENT_SEND_ERRORS.has(frame.code) && this.ackClock.isRunning(item.clientMsgId)) {
+      // Worth the one re-send the clock will make; if that fails too, this is the reason shown.
+      this.transientErrors.set(item.clientMsgId, { code: frame.code, message: frame.message });
+    } else if (item) {
       this.ackClock.stop(item.clientMsgId);
       this.markFailed(item, { code: frame.code, message: frame.message });
     } else if (frame.ref === "sync") {
@@ -691,10 +699,14 @@ export class DimClient extends Emitter<DimClientEvents> {
   private failOnTimeout(clientMsgId: string): void {
     const item = this.outboxItems.get(clientMsgId);
     if (!item || item.state !== "sending") return;
-    this.markFailed(item, { code: "ACK_TIMEOUT", message: `no server ACK after ${(2 * this.ackTimeoutMs) / 1000} s and one re-send` });
+    this.markFailed(
+      item,
+      this.transientErrors.get(clientMsgId) ?? { code: "ACK_TIMEOUT", message: `no server ACK after ${(2 * this.ackTimeoutMs) / 1000} s and one re-send` },
+    );
   }
 
   private markFailed(item: OutboxItem, reason: FailureReason): void {
+    this.transientErrors.delete(item.clientMsgId);
     const previous = item.state;
     item.state = "failed";
     item.error = reason;

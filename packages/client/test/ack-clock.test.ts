@@ -141,4 +141,17 @@ describe("sender leg: the 4 s ACK clock", () => {
     expect(h.client.outbox).toEqual([]);
     expect(() => h.client.retry("unknown-id-123")).toThrowError(expect.objectContaining({ code: "NOT_FOUND" }));
   });
+
+  it("a transient error (rate limited) keeps the clock: one re-send, then failed with that reason", async () => {
+    const h = harness();
+    const socket = await connected(h);
+    const m = h.client.send(CONV, "too fast");
+    socket.push({ type: "error", code: "RATE_LIMITED", message: "slow down", ref: m.clientMsgId });
+    await settle();
+    expect(h.client.conversationMessages(CONV)[0]!.state).toBe("sending");
+    await vi.advanceTimersByTimeAsync(4000);
+    expect(socket.framesOf("send")).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(4000);
+    expect(h.client.conversationMessages(CONV)[0]).toMatchObject({ state: "failed", error: { code: "RATE_LIMITED", message: "slow down" } });
+  });
 });
