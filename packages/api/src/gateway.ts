@@ -10,6 +10,7 @@ import type { Bus, Presence, Registry } from "@dim/infra";
 import { ErrorCode } from "@dim/shared";
 import { createLogger, type Logger } from "@dim/shared/node";
 import { createAssignStrategy, type AssignStrategy } from "./assign/strategies";
+import { dummyPasswordHash } from "./auth/password";
 import { RateLimiter } from "./auth/rate-limiter";
 import { SESSION_COOKIE } from "./auth/session";
 import { resolveGatewayConfig, type GatewayConfig, type GatewayConfigInput } from "./config";
@@ -94,6 +95,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
           : null,
     },
   };
+  // Computed now so the first unknown-user login costs the same as any other.
+  void dummyPasswordHash();
   const policy = { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy };
   let closed = false;
 
