@@ -115,10 +115,6 @@ export class ClientConnection {
     return this._userId;
   }
 
-  get authenticated(): boolean {
-    return this.state === "open" || this.state === "authenticating";
-  }
-
   get isOpen(): boolean {
     return this.state !== "closing" && this.state !== "closed";
   }
@@ -142,7 +138,11 @@ export class ClientConnection {
    * `ack` covering it arrives within ackTimeoutMs it is pushed once more, then left to sync.
    */
   pushMessage(message: Message): void {
-    if (!this.send({ type: "message", message })) return;
+    if (this.state === "authenticating") {
+      this.send({ type: "message", message }); // held; armed when flushed after welcome
+      return;
+    }
+    if (!this.write({ type: "message", message })) return;
     if (!this.opts.repush) return;
     let bySeq = this.unacked.get(message.conversationId);
     if (bySeq?.has(message.seq) || this.unackedCount >= MAX_TRACKED_DELIVERIES) return;

@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
+import { MemoryHub } from "@dim/infra";
+import type { MessageStore } from "@dim/db";
 import {
   clientMsgId,
   connectAs,
   createConversation,
   createUser,
+  openSocket,
   startCluster,
+  startNode,
+  tokenFor,
   useTestDatabase,
 } from "./helpers/cluster";
 
@@ -156,5 +161,38 @@ describe("two users on two nodes", () => {
     // up to date: an empty batch that says so
     cb.send({ type: "sync", conversationId: conv, afterSeq: 5 });
     expect(await cb.next("sync.batch")).toMatchObject({ messages: [], hasMore: false, lastSeq: 5 });
+  });
+
+  it("a message committed while a socket authenticates is pushed right after its welcome, never before", async () => {
+    const hub = new MemoryHub();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let entered!: () => void;
+    const inCursors = new Promise<void>((r) => (entered = r));
+    const slowWelcome = (store: MessageStore): MessageStore =>
+      Object.assign(Object.create(store) as MessageStore, {
+        async cursorsOf(userId: string) {
+          entered();
+          await gate;
+          return store.cursorsOf(userId);
+        },
+      });
+    const a = await startNode(db, hub, { store: slowWelcome });
+    const b = await startNode(db, hub);
+    const alice = await createUser(db.prisma);
+    const bob = await createUser(db.prisma);
+    const conv = await createConversation(db.prisma, [alice, bob]);
+    const { client: cb } = await connectAs(b, bob);
+
+    const ca = await openSocket(a);
+    ca.send({ type: "auth", v: 1, token: tokenFor(alice, a.nodeId) });
+    await inCursors; // alice is bound and leased; her welcome is not written yet
+    cb.send({ type: "send", conversationId: conv, clientMsgId: clientMsgId(), kind: "text", body: "early" });
+    await cb.next("sent");
+    await hub.drain();
+    release();
+
+    await ca.next("message");
+    expect(ca.frames.map((f) => f.type)).toEqual(["welcome", "message"]);
   });
 });

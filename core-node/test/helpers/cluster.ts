@@ -74,12 +74,17 @@ export interface TestNode {
 export async function startNode(
   db: TestDb,
   hub: MemoryHub,
-  opts: { nodeId?: string; config?: Partial<CoreNodeConfig>; registry?: (r: Registry) => Registry } = {},
+  opts: {
+    nodeId?: string;
+    config?: Partial<CoreNodeConfig>;
+    registry?: (r: Registry) => Registry;
+    store?: (s: MessageStore) => MessageStore;
+  } = {},
 ): Promise<TestNode> {
   const infra = createMemoryInfra(hub);
   const node = new CoreNode({
     config: testConfig({ nodeId: opts.nodeId ?? `node-${randomUUID().slice(0, 8)}`, ...opts.config }),
-    store: db.store,
+    store: opts.store ? opts.store(db.store) : db.store,
     bus: infra.bus,
     registry: opts.registry ? opts.registry(infra.registry) : infra.registry,
     presence: infra.presence,
