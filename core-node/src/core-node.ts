@@ -192,6 +192,11 @@ export class CoreNode implements ConnectionHost {
   // ─────────────────────────── sockets ───────────────────────────
 
   private onSocket(ws: WebSocket, req: IncomingMessage): void {
+    if (!this.accepting) {
+      // The upgrade was checked before the node began stopping or fencing.
+      ws.close(CloseCode.NodeShuttingDown, "node is not accepting connections");
+      return;
+    }
     const conn = new ClientConnection(
       ws,
       this,
