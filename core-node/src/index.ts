@@ -4,6 +4,9 @@ export {
   coreNodeConfigSchema,
   coreNodeEnvSchema,
   loadCoreNodeConfig,
+  loadNodeProcessConfig,
+  nodeProcessConfigSchema,
+  type NodeProcessConfig,
   type CoreNodeConfig,
   type CoreNodeEnvConfig,
 } from "./config";
