@@ -86,6 +86,10 @@ class PgRegistration implements Registration {
       const res = await this.pool.query(REFRESH_SQL, [this.nodeId, this.epoch, this.ttlMs, this.connections]);
       if (this.lost || this.deregistering) return;
       if (res.rowCount === 0) this.lose("lease gone, expired or taken by a newer epoch");
+      // An UPDATE that waited on a row lock does not re-check its WHERE: it may have revived a
+      // lease that had lapsed meanwhile. renewedAt + ttl is never later than the database's
+      // expiry (same clock, taken before sending), so finishing after it means it may have.
+      else if (Date.now() - this.renewedAt >= this.ttlMs) this.lose("lease renewed too late; it may have lapsed");
       else this.renewedAt = sentAt;
     } catch (err) {
       this.logger.warn({ err, nodeId: this.nodeId }, "registry lease refresh failed");
