@@ -1,7 +1,4 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { AppError, ErrorCode } from "@dim/shared";
 import type { Logger } from "@dim/shared/node";
 import { PgBus } from "./pg/pg-bus";
 import { createPool } from "./pg/pg-pool";
@@ -77,7 +74,7 @@ export interface InfraDeps {
   logger: Logger;
 }
 
-/** What `./cluster/index` exports (built by the cluster engineer). */
+/** The entry point of cluster mode, exported by `./cluster/index`. */
 export type CreateClusterInfra = (config: InfraConfig, deps: { logger: Logger }) => Promise<Infra>;
 
 /** Picks the implementations from validated config; the caller owns the result and closes it. */
@@ -113,14 +110,7 @@ function createEmbeddedInfra(config: InfraConfig, deps: InfraDeps): Infra {
 }
 
 async function loadCluster(): Promise<CreateClusterInfra> {
-  // Resolved at run time so this package type-checks and runs in embedded mode whether or not
-  // the cluster implementation (and its Kafka / ZooKeeper / Redis clients) is present.
-  const file = fileURLToPath(new URL("./cluster/index.ts", import.meta.url));
-  if (!existsSync(file)) throw new AppError(ErrorCode.InvalidConfig, "cluster mode not available");
-  const specifier = "./cluster/index";
-  const mod = (await import(/* @vite-ignore */ specifier)) as { createClusterInfra?: CreateClusterInfra };
-  if (typeof mod.createClusterInfra !== "function") {
-    throw new AppError(ErrorCode.InvalidConfig, "cluster mode not available: ./cluster/index has no createClusterInfra");
-  }
-  return mod.createClusterInfra;
+  // Loaded only in cluster mode, so embedded processes never load the Kafka, ZooKeeper and Redis clients.
+  const { createClusterInfra } = await import("./cluster/index");
+  return createClusterInfra;
 }

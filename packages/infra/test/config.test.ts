@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@dim/db/testing";
 import { AppError } from "@dim/shared";
-import { createLogger, loadConfig } from "@dim/shared/node";
+import { createLogger, freePort, loadConfig } from "@dim/shared/node";
 import { createInfra, infraConfigSchema } from "../src/config";
 import type { BusEnvelope } from "../src/types";
 import { eventually, receipt } from "./helpers";
@@ -106,4 +106,20 @@ describe("createInfra (embedded)", () => {
     await a.close();
     expect(await b.registry.liveNodes()).toEqual([]);
   });
+});
+
+describe("createInfra (cluster)", () => {
+  it("hands cluster mode to the cluster implementation, which fails clearly when ZooKeeper is absent", async () => {
+    const closed = await freePort();
+    const config = load({
+      DIM_MODE: "cluster",
+      DIM_KAFKA_BROKERS: `127.0.0.1:${await freePort()}`,
+      DIM_ZK_CONNECT: `127.0.0.1:${closed}`,
+      DIM_REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+      DIM_REGISTRY_TTL_MS: "1000",
+    });
+    const err = await createInfra(config, { databaseUrl: "postgresql://unused", logger: createLogger("test") }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).message).toContain(`127.0.0.1:${closed}`);
+  }, 90_000); // the cluster registry's bounded connection retries take several seconds
 });
