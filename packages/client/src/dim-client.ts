@@ -116,6 +116,9 @@ export class DimClient extends Emitter<DimClientEvents> {
   private readonly pendingReads = new Map<string, number>();
   /** Highest `ack` the server has (from welcome cursors) or was sent on this connection. */
   private readonly acked = new Map<string, number>();
+  /** Cached views (stable identities for UI snapshots), dropped on every change. */
+  private readonly views = new Map<string, readonly ChatMessage[]>();
+  private outboxView: readonly OutboxItem[] | null = null;
   /** Last transient server error (rate limit, internal) per clientMsgId still on its clock. */
   private readonly transientErrors = new Map<string, FailureReason>();
   private readonly ackClock: AckClock;
@@ -159,7 +162,8 @@ export class DimClient extends Emitter<DimClientEvents> {
 
   /** Own messages not confirmed by the server yet (sending or failed), in queue order. */
   get outbox(): readonly OutboxItem[] {
-    return this.outboxItems.all().map((i) => ({ ...i }));
+    this.outboxView ??= Object.freeze(this.outboxItems.all().map((i) => ({ ...i })));
+    return this.outboxView;
   }
 
   /** Resolves once the persisted state has been read. */
@@ -177,12 +181,20 @@ export class DimClient extends Emitter<DimClientEvents> {
     return { ...conv.meta, heldSeq: conv.contiguousSeq, unreadCount: conv.unreadCount(this.userIdValue) };
   }
 
-  /** Stored messages ascending by seq, then own messages still in the outbox, in queue order. */
-  conversationMessages(conversationId: string): ChatMessage[] {
+  /**
+   * Stored messages ascending by seq, then own messages still in the outbox, in queue order.
+   * The same array is returned until the conversation changes (a `conversation` event), so it
+   * can serve directly as a React `useSyncExternalStore` snapshot.
+   */
+  conversationMessages(conversationId: string): readonly ChatMessage[] {
+    const cached = this.views.get(conversationId);
+    if (cached) return cached;
     const conv = this.conversations.get(conversationId);
     const stored = conv ? conv.messages().map((m) => this.viewOf(conv, m)) : [];
     const pending = this.outboxItems.inConversation(conversationId).map((i) => this.viewOfOutbox(i));
-    return [...stored, ...pending];
+    const view = Object.freeze([...stored, ...pending]);
+    this.views.set(conversationId, view);
+    return view;
   }
 
   // ───────────────────────────── lifecycle ─────────────────────────────
@@ -280,7 +292,7 @@ export class DimClient extends Emitter<DimClientEvents> {
     if (seq <= conv.meta.readSeq) return;
     conv.meta.readSeq = seq;
     this.saveMeta(conv);
-    this.emit("conversation", { conversationId });
+    this.changed(conversationId);
     if (!this.write({ type: "read", conversationId, seq })) {
       this.pendingReads.set(conversationId, Math.max(seq, this.pendingReads.get(conversationId) ?? 0));
     }
@@ -297,7 +309,7 @@ export class DimClient extends Emitter<DimClientEvents> {
     const first = page.messages[0];
     conv.lowerBase(page.hasMore && first ? first.seq - 1 : 0);
     this.saveMeta(conv);
-    this.emit("conversation", { conversationId });
+    this.changed(conversationId);
     return { added, hasMore: page.hasMore };
   }
 
@@ -472,6 +484,7 @@ export class DimClient extends Emitter<DimClientEvents> {
     if (this.userIdValue !== welcome.userId) {
       this.userIdValue = welcome.userId;
       this.persist(() => this.store.saveUserId(welcome.userId));
+      this.invalidateAll(); // `own` and `senderId` of every view depend on who we are
     }
     conn.welcome = welcome;
     this.attempt = 0;
@@ -551,7 +564,7 @@ export class DimClient extends Emitter<DimClientEvents> {
       state: conv.stateOfSeq(stored.seq),
       error: null,
     });
-    this.emit("conversation", { conversationId: message.conversationId });
+    this.changed(message.conversationId);
     if (this.conn?.welcome) {
       if (gapBefore) this.requestSync(this.conn, conv);
       this.ackContiguous(conv, false);
@@ -598,7 +611,7 @@ export class DimClient extends Emitter<DimClientEvents> {
         if (frame.seq > conv.meta.readSeq) {
           conv.meta.readSeq = frame.seq;
           this.saveMeta(conv);
-          this.emit("conversation", { conversationId: frame.conversationId });
+          this.changed(frame.conversationId);
         }
       }
     } else {
@@ -622,7 +635,7 @@ export class DimClient extends Emitter<DimClientEvents> {
       if (!m || state === previous) continue;
       this.emit("messageState", { conversationId, clientMsgId: m.clientMsgId, messageId: m.id, seq: s, previous, state, error: null });
     }
-    this.emit("conversation", { conversationId });
+    this.changed(conversationId);
   }
 
   private onError(conn: Connection, frame: ErrorFrame): void {
@@ -660,7 +673,7 @@ export class DimClient extends Emitter<DimClientEvents> {
     if (fresh.length === 0) return 0;
     this.persist(() => this.store.saveMessages(fresh));
     for (const m of fresh) this.emit("message", this.viewOf(conv, m));
-    this.emit("conversation", { conversationId: conv.meta.conversationId });
+    this.changed(conv.meta.conversationId);
     return fresh.length;
   }
 
@@ -724,7 +737,7 @@ export class DimClient extends Emitter<DimClientEvents> {
       state: item.state,
       error: item.error,
     });
-    this.emit("conversation", { conversationId: item.conversationId });
+    this.changed(item.conversationId);
   }
 
   // ───────────────────────────── writing ─────────────────────────────
@@ -820,6 +833,20 @@ export class DimClient extends Emitter<DimClientEvents> {
     };
   }
 
+  /** Something in this conversation's view changed: drop cached views and tell listeners. */
+  private changed(conversationId: string): void {
+    this.views.delete(conversationId);
+    this.outboxView = null;
+    this.emit("conversation", { conversationId });
+  }
+
+  private invalidateAll(also: string[] = []): void {
+    const ids = new Set([...also, ...this.views.keys(), ...this.conversations.keys()]);
+    this.views.clear();
+    this.outboxView = null;
+    for (const id of ids) this.emit("conversation", { conversationId: id });
+  }
+
   private saveMeta(conv: ConversationState): void {
     const meta = { ...conv.meta };
     this.persist(() => this.store.saveConversation(meta));
@@ -844,18 +871,22 @@ export class DimClient extends Emitter<DimClientEvents> {
         conv?.insert(message);
       }
       this.outboxItems.prepend(snapshot.outbox);
+      this.invalidateAll();
     } catch (error) {
       this.emit("error", new AppError(ErrorCode.Internal, `client store load failed: ${String(error)}`));
     }
   }
 
   private resetMemory(): void {
+    const ids = [...this.conversations.keys()];
     this.userIdValue = null;
     this.conversations.clear();
     this.outboxItems.clear();
     this.pendingReads.clear();
     this.acked.clear();
+    this.transientErrors.clear();
     this.ackClock.stopAll();
+    this.invalidateAll(ids);
   }
 
   protected override onListenerError(error: unknown, event: string): void {

@@ -192,4 +192,25 @@ describe("recipient leg: de-duplication, contiguous ACK, gaps, receipts", () => 
     expect(h.client.conversationMessages(CONV).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(h.client.conversationMeta(CONV)).toMatchObject({ baseSeq: 0, heldSeq: 10 });
   });
+
+  it("views keep their identity until the conversation changes (usable as UI snapshots)", async () => {
+    const h = harness();
+    const socket = await connected(h, welcome([cursor(CONV, 0)]));
+    const changes: string[] = [];
+    h.client.on("conversation", (c) => changes.push(c.conversationId));
+    const before = h.client.conversationMessages(CONV);
+    expect(h.client.conversationMessages(CONV)).toBe(before);
+    socket.push({ type: "message", message: message(1) });
+    await settle();
+    const after = h.client.conversationMessages(CONV);
+    expect(after).not.toBe(before);
+    expect(after).toHaveLength(1);
+    expect(h.client.conversationMessages(CONV)).toBe(after);
+    expect(changes).toContain(CONV);
+    const outbox = h.client.outbox;
+    expect(h.client.outbox).toBe(outbox);
+    h.client.send(CONV, "changes the outbox");
+    expect(h.client.outbox).not.toBe(outbox);
+    expect(h.client.conversationMessages(CONV)).toHaveLength(2);
+  });
 });
