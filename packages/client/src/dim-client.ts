@@ -217,6 +217,16 @@ export class DimClient extends Emitter<DimClientEvents> {
     return waiter;
   }
 
+  /**
+   * Skips the rest of a reconnect backoff (e.g. on the browser's `online` event or when the app
+   * comes to the foreground). Does nothing unless the client is waiting to reconnect.
+   */
+  reconnectNow(): void {
+    if (!this.running || this.state.status !== "reconnecting") return;
+    this.clearReconnectTimer();
+    void this.open();
+  }
+
   /** Closes the socket and stops reconnecting. The outbox stays (a later `connect` re-sends it). */
   async stop(): Promise<void> {
     this.running = false;

@@ -258,4 +258,18 @@ describe("connection: handshake, heartbeat, reconnect", () => {
     expect(h2.client.outbox).toEqual([]);
     expect(h2.client.conversationMessages(CONV)).toEqual([]);
   });
+
+  it("reconnectNow() skips the rest of a backoff", async () => {
+    const h = harness({ backoff: { baseMs: 20_000, capMs: 60_000 } });
+    const socket = await connected(h);
+    socket.serverClose(1006);
+    await settle();
+    expect(h.client.connectionState.status).toBe("reconnecting");
+    h.client.reconnectNow();
+    await settle();
+    expect(h.gateway.calls).toHaveLength(2);
+    h.client.reconnectNow(); // not reconnecting any more: no-op
+    await settle();
+    expect(h.gateway.calls).toHaveLength(2);
+  });
 });
