@@ -85,7 +85,7 @@ interface Pending {
 
 interface Inbox {
   nodeId: string;
-  consumer: Consumer;
+  consumer: Consumer | undefined;
   seen: Map<string, true>;
 }
 
@@ -207,10 +207,23 @@ export class KafkaBus implements Bus {
     assertNodeId(nodeId);
     if (this.inboxes.has(nodeId)) throw new AppError(ErrorCode.Conflict, `already subscribed to node '${nodeId}'`);
     await this.ensureTopic(nodeId);
-    const topic = topicFor(nodeId);
-    const log = this.log.child({ nodeId, topic });
+    const log = this.log.child({ nodeId, topic: topicFor(nodeId) });
+    const inbox: Inbox = { nodeId, consumer: undefined, seen: new Map() };
+    this.inboxes.set(nodeId, inbox);
+    try {
+      await this.startConsumer(inbox, handler, log);
+    } catch (err) {
+      this.inboxes.delete(nodeId);
+      await inbox.consumer?.disconnect().catch(() => undefined);
+      throw err;
+    }
+    log.info("consuming node topic");
+  }
+
+  private async startConsumer(inbox: Inbox, handler: BusHandler, log: Logger): Promise<void> {
+    const topic = topicFor(inbox.nodeId);
     const consumer = this.kafka.consumer({
-      groupId: groupFor(nodeId),
+      groupId: groupFor(inbox.nodeId),
       sessionTimeout: this.opts.sessionTimeoutMs,
       heartbeatInterval: Math.max(500, Math.floor(this.opts.sessionTimeoutMs / 5)),
       rebalanceTimeout: Math.max(this.opts.sessionTimeoutMs, 10_000),
@@ -218,37 +231,53 @@ export class KafkaBus implements Bus {
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 200, maxRetryTime: 5_000, retries: 10 },
     });
-    const inbox: Inbox = { nodeId, consumer, seen: new Map() };
-    this.inboxes.set(nodeId, inbox);
+    inbox.consumer = consumer;
     consumer.on(consumer.events.CRASH, (e) => {
       const { error, restart } = e.payload as { error: Error; restart: boolean };
-      if (restart) log.warn({ err: error }, "consumer crashed; kafkajs restarts it");
-      else log.error({ err: error }, "consumer crashed and will not restart");
+      if (restart) {
+        log.warn({ err: error }, "consumer crashed; kafkajs restarts it");
+      } else {
+        log.error({ err: error }, "consumer crashed and kafkajs gave up; starting a new consumer");
+        void this.replaceConsumer(inbox, consumer, handler, log);
+      }
     });
-    try {
-      await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({
-        autoCommit: true,
-        autoCommitInterval: 1_000,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: Math.max(1, Math.min(this.opts.partitions, 8)),
-        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
-          for (const record of batch.messages) {
-            if (!isRunning() || isStale()) return;
-            await this.handleRecord(inbox, handler, record, batch.partition, log);
-            resolveOffset(record.offset);
-            await commitOffsetsIfNecessary();
-            await heartbeat();
-          }
-        },
-      });
-    } catch (err) {
-      this.inboxes.delete(nodeId);
-      await consumer.disconnect().catch(() => undefined);
-      throw err;
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: true,
+      autoCommitInterval: 1_000,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: Math.max(1, Math.min(this.opts.partitions, 8)),
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
+        for (const record of batch.messages) {
+          if (!isRunning() || isStale()) return;
+          await this.handleRecord(inbox, handler, record, batch.partition, log);
+          resolveOffset(record.offset);
+          await commitOffsetsIfNecessary();
+          await heartbeat();
+        }
+      },
+    });
+  }
+
+  /** A consumer kafkajs will not restart is replaced, for as long as the inbox is wanted. */
+  private async replaceConsumer(inbox: Inbox, crashed: Consumer, handler: BusHandler, log: Logger): Promise<void> {
+    if (inbox.consumer !== crashed) return;
+    await crashed.disconnect().catch(() => undefined);
+    for (let attempt = 1; !this.closing && this.inboxes.get(inbox.nodeId) === inbox && inbox.consumer === crashed; attempt++) {
+      await sleep(Math.min(1_000 * attempt, 10_000));
+      if (this.closing || this.inboxes.get(inbox.nodeId) !== inbox) return;
+      try {
+        await this.startConsumer(inbox, handler, log);
+        log.info("consumer replaced");
+        return;
+      } catch (err) {
+        log.warn({ err, attempt }, "could not start a new consumer; retrying");
+        const failed = inbox.consumer;
+        await failed?.disconnect().catch(() => undefined);
+        inbox.consumer = crashed; // keep the loop going
+      }
     }
-    log.info("consuming node topic");
   }
 
   private async handleRecord(
@@ -466,7 +495,7 @@ export class KafkaBus implements Bus {
     const inbox = this.inboxes.get(nodeId);
     if (inbox) {
       this.inboxes.delete(nodeId);
-      await inbox.consumer.disconnect().catch((err: unknown) => this.log.warn({ err, nodeId }, "consumer disconnect failed"));
+      await inbox.consumer?.disconnect().catch((err: unknown) => this.log.warn({ err, nodeId }, "consumer disconnect failed"));
     }
     const admin = await this.getAdmin();
     const topic = topicFor(nodeId);
@@ -495,7 +524,7 @@ export class KafkaBus implements Bus {
       // queued publishes get their chance (bounded by their deadline)
       while (this.pumping) await this.pumping;
       await Promise.all(
-        [...this.inboxes.values()].map((i) => i.consumer.disconnect().catch((err: unknown) => this.log.warn({ err }, "consumer disconnect failed"))),
+        [...this.inboxes.values()].map((i) => i.consumer?.disconnect().catch((err: unknown) => this.log.warn({ err }, "consumer disconnect failed"))),
       );
       this.inboxes.clear();
       const producer = this.producer;

@@ -13,9 +13,9 @@ export interface ZkSessionOptions {
   connect: string;
   sessionTimeoutMs: number;
   logger: Logger;
-  /** How long one connection attempt may take (default min(sessionTimeout, 5 s)). */
+  /** How long one connection attempt may take (default min(sessionTimeout, 3 s)). */
   connectTimeoutMs?: number;
-  /** Attempts when opening the first session before giving up (default 5). */
+  /** Attempts when opening the first session before giving up (default 4: about 15 s in all). */
   startAttempts?: number;
   /** First retry delay; doubles up to 5 s (default 500 ms). */
   retryBaseMs?: number;
@@ -68,7 +68,7 @@ export class ZkSession {
   ready(): Promise<Client> {
     if (this.closed) return Promise.reject(new AppError(ErrorCode.Internal, "ZooKeeper session is closed"));
     if (this.client) return Promise.resolve(this.client);
-    this.opening ??= this.open(this.opts.startAttempts ?? 5).finally(() => {
+    this.opening ??= this.open(this.opts.startAttempts ?? 4).finally(() => {
       this.opening = undefined;
     });
     return this.opening;
@@ -82,7 +82,7 @@ export class ZkSession {
 
   private async open(attempts: number): Promise<Client> {
     const base = this.opts.retryBaseMs ?? 500;
-    const attemptTimeout = this.opts.connectTimeoutMs ?? Math.min(this.opts.sessionTimeoutMs, 5_000);
+    const attemptTimeout = this.opts.connectTimeoutMs ?? Math.min(this.opts.sessionTimeoutMs, 3_000);
     let lastError = "";
     for (let attempt = 1; attempt <= attempts; attempt++) {
       if (this.closed) throw new AppError(ErrorCode.Internal, "ZooKeeper session is closed");
