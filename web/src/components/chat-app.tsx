@@ -1,6 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
+import type { DimClient } from "@dim/client";
 import { ErrorCode, type ConversationSummary, type PublicUser } from "@dim/shared";
 import { ChatView } from "@/components/chat/chat-view";
 import { ConnectionBanner } from "@/components/connection-banner";
@@ -44,6 +45,13 @@ export function ChatApp() {
   );
 }
 
+/** "Reconnect now": skip a running backoff, or start again after going offline. */
+function reconnect(client: DimClient | null): void {
+  if (!client) return;
+  if (client.connectionState.status === "reconnecting") client.reconnectNow();
+  else void client.connect();
+}
+
 function placeholderSummary(conversationId: string, peer: PublicUser, since: string): ConversationSummary {
   return {
     id: conversationId,
@@ -77,6 +85,14 @@ function SignedInApp({ me }: { me: PublicUser }) {
     if (offlineCode === ErrorCode.Unauthorized) router.replace("/login");
   }, [offlineCode, router]);
 
+  // A conversation with someone not listed as a contact yet: our request was accepted.
+  const contactIds = useMemo(() => new Set(contacts.contacts.map((c) => c.user.id)), [contacts.contacts]);
+  const unknownPeer = conversations.summaries.some((s) => s.peer && !contactIds.has(s.peer.id));
+  const refreshContacts = contacts.refresh;
+  useEffect(() => {
+    if (unknownPeer) void refreshContacts();
+  }, [unknownPeer, refreshContacts]);
+
   const selected = useMemo(() => {
     if (!selectedId) return null;
     const listed = conversations.summaries.find((s) => s.id === selectedId);
@@ -101,7 +117,7 @@ function SignedInApp({ me }: { me: PublicUser }) {
 
   return (
     <div className="flex h-full flex-col">
-      <ConnectionBanner view={connection} onReconnect={() => void client?.connect()} />
+      <ConnectionBanner view={connection} onReconnect={() => reconnect(client)} />
       <div className="flex min-h-0 flex-1">
         <aside
           aria-label="Contacts and conversations"

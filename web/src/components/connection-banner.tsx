@@ -52,6 +52,7 @@ export function ConnectionBanner({ view, onReconnect }: { view: ConnectionView; 
       case "reconnecting":
         tone = "wait";
         text = seconds > 0 ? `Connection lost. Reconnecting in ${seconds} s…` : "Connection lost. Reconnecting…";
+        action = seconds > 1;
         break;
       case "offline":
         tone = "bad";

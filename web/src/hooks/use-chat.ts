@@ -1,14 +1,14 @@
 "use client";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { toAppError, type ChatMessage, type DimClient } from "@dim/client";
 import { Limits, type ConversationSummary } from "@dim/shared";
 import { highestSeq, historyMessage, lowestSeq, mergeMessages } from "@/lib/chat-messages";
 import { shownError } from "@/lib/errors";
 import { gateway } from "@/lib/gateway";
-import { useClientEvent } from "./use-client-event";
 import { usePageVisible } from "./use-page-visible";
 
 const PAGE = Limits.defaultPageSize;
+const NONE: readonly ChatMessage[] = Object.freeze([]);
 
 /**
  * One open conversation: its messages (live from the client, plus gateway history pages the
@@ -16,21 +16,25 @@ const PAGE = Limits.defaultPageSize;
  */
 export function useChat(client: DimClient | null, summary: ConversationSummary, meId: string) {
   const conversationId = summary.id;
-  const [version, setVersion] = useState(0);
   const [history, setHistory] = useState<ChatMessage[]>([]);
   const [loadingEarlier, setLoadingEarlier] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
   const visible = usePageVisible();
 
-  useClientEvent(client, "conversation", (e) => {
-    if (e.conversationId === conversationId) setVersion((v) => v + 1);
-  });
-
-  const held = useMemo(
-    () => client?.conversationMessages(conversationId) ?? [],
-    // `version` re-reads after the client's events for this conversation.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [client, conversationId, version],
+  // The client returns the same array until the conversation changes: a ready-made snapshot.
+  const subscribe = useCallback(
+    (onChange: () => void) =>
+      client
+        ? client.on("conversation", (e) => {
+            if (e.conversationId === conversationId) onChange();
+          })
+        : () => {},
+    [client, conversationId],
+  );
+  const held = useSyncExternalStore(
+    subscribe,
+    () => client?.conversationMessages(conversationId) ?? NONE,
+    () => NONE,
   );
   const messages = useMemo(() => mergeMessages(held, history), [held, history]);
   const lowest = lowestSeq(messages);

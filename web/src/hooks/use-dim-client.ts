@@ -14,7 +14,11 @@ export function useDimClient(enabled: boolean): DimClient | null {
     const c = new DimClient({ gateway: gatewayPort(gateway()) });
     setClient(c);
     void c.connect();
+    // Back online: do not wait for the rest of the backoff.
+    const online = () => c.reconnectNow();
+    window.addEventListener("online", online);
     return () => {
+      window.removeEventListener("online", online);
       void c.stop();
       setClient(null);
     };

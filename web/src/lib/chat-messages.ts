@@ -31,7 +31,7 @@ export function historyMessage(m: Message, meId: string, cursors: PeerCursors): 
 }
 
 /** History older than the lowest stored message the client holds, then the client's messages. */
-export function mergeMessages(held: ChatMessage[], history: ChatMessage[]): ChatMessage[] {
+export function mergeMessages(held: readonly ChatMessage[], history: readonly ChatMessage[]): readonly ChatMessage[] {
   let lowestHeld = Infinity;
   for (const m of held) if (m.seq !== null && m.seq < lowestHeld) lowestHeld = m.seq;
   const older = history.filter((m) => m.seq !== null && m.seq < lowestHeld);
@@ -39,14 +39,14 @@ export function mergeMessages(held: ChatMessage[], history: ChatMessage[]): Chat
 }
 
 /** Lowest seq shown (for "Load earlier"), or null when nothing stored is shown. */
-export function lowestSeq(messages: ChatMessage[]): number | null {
+export function lowestSeq(messages: readonly ChatMessage[]): number | null {
   let lowest: number | null = null;
   for (const m of messages) if (m.seq !== null && (lowest === null || m.seq < lowest)) lowest = m.seq;
   return lowest;
 }
 
 /** Highest stored seq among these messages (0 when none). */
-export function highestSeq(messages: ChatMessage[]): number {
+export function highestSeq(messages: readonly ChatMessage[]): number {
   let highest = 0;
   for (const m of messages) if (m.seq !== null && m.seq > highest) highest = m.seq;
   return highest;

@@ -9,7 +9,7 @@ import { MessageBubble } from "./message-bubble";
  * something), and keeps its place when earlier messages are loaded above.
  */
 export function MessageList(props: {
-  messages: ChatMessage[];
+  messages: readonly ChatMessage[];
   peerName: string;
   canLoadEarlier: boolean;
   loadingEarlier: boolean;
@@ -43,8 +43,10 @@ export function MessageList(props: {
         const el = e.currentTarget;
         atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
       }}
-      className="flex-1 overflow-y-auto bg-slate-50 px-4 py-4"
+      className="flex flex-1 flex-col overflow-y-auto bg-slate-50 px-4 py-4"
     >
+      {/* Pushes a short conversation to the bottom, next to the composer, as chat apps do. */}
+      <div aria-hidden className="flex-1" />
       {props.canLoadEarlier ? (
         <div className="mb-3 flex justify-center">
           <Button variant="secondary" size="sm" onClick={props.onLoadEarlier} disabled={props.loadingEarlier}>
@@ -52,7 +54,7 @@ export function MessageList(props: {
           </Button>
         </div>
       ) : null}
-      {props.messages.length === 0 ? <p className="mt-16 text-center text-sm text-slate-500">No messages yet. Say hello!</p> : null}
+      {props.messages.length === 0 ? <p className="mb-6 text-center text-sm text-slate-500">No messages yet. Say hello!</p> : null}
       <ol role="log" aria-live="polite" aria-label={`Messages with ${props.peerName}`} className="space-y-2">
         {props.messages.map((m) => (
           <MessageBubble key={`${m.own ? "me" : m.senderId}:${m.clientMsgId}`} message={m} senderName={props.peerName} onRetry={props.onRetry} />

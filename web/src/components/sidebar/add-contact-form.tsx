@@ -1,5 +1,5 @@
 "use client";
-import { useId, useState, type FormEvent } from "react";
+import { useEffect, useId, useState, type FormEvent } from "react";
 import { ErrorCode, Limits, username as usernameSchema } from "@dim/shared";
 import { Button } from "@/components/ui/button";
 import type { ShownError } from "@/lib/errors";
@@ -18,6 +18,13 @@ export function AddContactForm({ onRequest, busy }: { onRequest: (username: stri
   const id = useId();
   const [value, setValue] = useState("");
   const [feedback, setFeedback] = useState<{ tone: "error" | "ok"; text: string } | null>(null);
+
+  // A success note fades after a few seconds; errors stay until the input changes.
+  useEffect(() => {
+    if (feedback?.tone !== "ok") return;
+    const timer = setTimeout(() => setFeedback(null), 5000);
+    return () => clearTimeout(timer);
+  }, [feedback]);
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();

@@ -1,0 +1,83 @@
+/**
+ * The whole embedded system for browser tests, as `npm run dev` composes it but built for
+ * production: a fresh database on the suite's PostgreSQL, two core node processes (the real
+ * composition root, core-node/src/main.ts) and `next start` serving the PWA and the gateway.
+ */
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { createTestDatabase, type TestDatabase } from "@dim/db/testing";
+import { freePort } from "@dim/shared/node";
+import { ensureProductionBuild, TEST_DIST_DIR } from "./next-build";
+import { NEXT_BIN, REPO, WEB_DIR } from "./paths";
+import { startProcess, type RunningProcess } from "./processes";
+
+export interface Stack {
+  /** http://127.0.0.1:<port> */
+  baseUrl: string;
+  nodeIds: string[];
+  processes: RunningProcess[];
+  database: TestDatabase;
+  stop(): Promise<void>;
+}
+
+function isReadyLine(line: string): boolean {
+  try {
+    return (JSON.parse(line) as { msg?: unknown }).msg === "ready";
+  } catch {
+    return false;
+  }
+}
+
+export async function startStack(opts: { nodes?: number } = {}): Promise<Stack> {
+  await ensureProductionBuild();
+  const database = await createTestDatabase();
+  const processes: RunningProcess[] = [];
+  const stop = async () => {
+    await Promise.allSettled(processes.reverse().map((p) => p.stop()));
+    await database.drop();
+  };
+  try {
+    const webPort = await freePort();
+    const baseUrl = `http://127.0.0.1:${webPort}`;
+    const common = {
+      ...process.env,
+      DATABASE_URL: database.url,
+      DIM_MODE: "embedded",
+      DIM_TOKEN_SECRET: randomBytes(24).toString("base64url"),
+      DIM_LOG_PRETTY: "0",
+    };
+    const nodeIds = Array.from({ length: opts.nodes ?? 2 }, (_, i) => `web-node-${i + 1}`);
+    for (const nodeId of nodeIds) {
+      processes.push(
+        await startProcess({
+          label: nodeId,
+          args: ["--import", "tsx", "src/main.ts"],
+          cwd: join(REPO, "core-node"),
+          env: { ...common, DIM_NODE_ID: nodeId, DIM_NODE_PORT: "0", DIM_ALLOWED_ORIGINS: baseUrl, DIM_LOG_LEVEL: "info" },
+          readyLine: isReadyLine,
+          timeoutMs: 60_000,
+        }),
+      );
+    }
+    processes.push(
+      await startProcess({
+        label: "next start",
+        args: [NEXT_BIN, "start", "-p", String(webPort), "-H", "127.0.0.1"],
+        cwd: WEB_DIR,
+        env: {
+          ...common,
+          NODE_ENV: "production",
+          NEXT_TELEMETRY_DISABLED: "1",
+          DIM_NEXT_DIST_DIR: TEST_DIST_DIR,
+          DIM_LOG_LEVEL: "warn",
+        },
+        readyCheck: async () => (await fetch(`${baseUrl}/login`)).ok,
+        timeoutMs: 60_000,
+      }),
+    );
+    return { baseUrl, nodeIds, processes, database, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,109 @@
+/** The web app's own view logic (what it shows from the gateway's and the client's data). */
+import { describe, expect, it } from "vitest";
+import { TRPCClientError } from "@trpc/client";
+import type { ChatMessage } from "@dim/client";
+import type { ConversationSummary, Message } from "@dim/shared";
+import { historyMessage, highestSeq, lowestSeq, mergeMessages } from "../src/lib/chat-messages";
+import { conversationView, sortByActivity } from "../src/lib/conversation-view";
+import { friendlyMessage, shownError } from "../src/lib/errors";
+
+const ME = "00000000-0000-4000-8000-000000000001";
+const PEER = "00000000-0000-4000-8000-000000000002";
+const CONV = "00000000-0000-4000-8000-0000000000c1";
+
+function message(seq: number, senderId: string, body = `m${seq}`): Message {
+  return {
+    id: `00000000-0000-4000-8000-${String(seq).padStart(12, "0")}`,
+    conversationId: CONV,
+    seq,
+    senderId,
+    clientMsgId: `client-${seq}-${senderId.slice(-1)}`,
+    kind: "text",
+    body,
+    createdAt: new Date(Date.UTC(2026, 0, 1, 12, seq)).toISOString(),
+  };
+}
+
+function summary(over: Partial<ConversationSummary> = {}): ConversationSummary {
+  return {
+    id: CONV,
+    kind: "direct",
+    title: "",
+    peer: { id: PEER, username: "bob", displayName: "Bob", avatarUrl: null },
+    lastMessage: message(5, PEER),
+    lastSeq: 5,
+    readSeq: 2,
+    deliveredSeq: 5,
+    unreadCount: 3,
+    peersDeliveredSeq: 4,
+    peersReadSeq: 1,
+    updatedAt: new Date(Date.UTC(2026, 0, 1, 12, 5)).toISOString(),
+    ...over,
+  };
+}
+
+const cursors = { peersDeliveredSeq: 4, peersReadSeq: 2 };
+const view = (m: Message): ChatMessage => historyMessage(m, ME, cursors);
+
+describe("conversationView", () => {
+  it("shows the gateway's summary when the client holds nothing", () => {
+    const v = conversationView(summary(), undefined, ME);
+    expect(v).toMatchObject({ title: "Bob", unreadCount: 3, preview: { body: "m5", own: false, state: null } });
+  });
+
+  it("prefers the client's newer last message (including an unsent one) and its exact unread count", () => {
+    const pending: ChatMessage = { ...view(message(6, ME, "typing…")), id: null, seq: null, state: "sending", createdAt: new Date(Date.UTC(2026, 0, 1, 13)).toISOString() };
+    const v = conversationView(summary(), { heldSeq: 5, baseSeq: 0, readSeq: 5, unreadCount: 0, last: pending }, ME);
+    expect(v.preview).toMatchObject({ body: "typing…", own: true, state: "sending" });
+    expect(v.unreadCount).toBe(0);
+    expect(v.activityAt).toBe(pending.createdAt);
+  });
+
+  it("keeps the gateway's count while the client does not hold everything after its read cursor", () => {
+    const v = conversationView(summary(), { heldSeq: 5, baseSeq: 3, readSeq: 2, unreadCount: 2, last: view(message(5, PEER)) }, ME);
+    expect(v.unreadCount).toBe(3);
+  });
+
+  it("sorts by last activity, newest first", () => {
+    const old = conversationView(summary({ id: "a", lastMessage: message(1, PEER) }), undefined, ME);
+    const recent = conversationView(summary({ id: "b", lastMessage: message(9, PEER), updatedAt: message(9, PEER).createdAt }), undefined, ME);
+    expect(sortByActivity([old, recent]).map((c) => c.id)).toEqual(["b", "a"]);
+  });
+});
+
+describe("chat messages", () => {
+  it("gives own history messages their state from the other members' cursors", () => {
+    expect(view(message(2, ME)).state).toBe("read");
+    expect(view(message(3, ME)).state).toBe("delivered");
+    expect(view(message(5, ME)).state).toBe("sent");
+    expect(view(message(3, PEER))).toMatchObject({ own: false, state: null });
+  });
+
+  it("shows history older than what the client holds, each message once, in order", () => {
+    const history = [1, 2, 3, 4].map((s) => view(message(s, PEER)));
+    const held = [3, 4, 5].map((s) => view(message(s, PEER)));
+    const merged = mergeMessages(held, history);
+    expect(merged.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(lowestSeq(merged)).toBe(1);
+    expect(highestSeq(merged)).toBe(5);
+    expect(mergeMessages([], history).map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe("errors", () => {
+  it("reads the gateway's typed code, retry time and field issues", () => {
+    const limited = TRPCClientError.from({
+      error: { code: -32029, message: "too many login attempts; try again in 30 s", data: { code: "TOO_MANY_REQUESTS", httpStatus: 429, appCode: "RATE_LIMITED", details: { retryAfterMs: 30_000 } } },
+    });
+    expect(shownError(limited, 1_000)).toMatchObject({ code: "RATE_LIMITED", retryAt: 31_000 });
+    expect(friendlyMessage(shownError(limited))).toBe("Too many attempts.");
+
+    const bad = TRPCClientError.from({
+      error: { code: -32600, message: "invalid input", data: { code: "BAD_REQUEST", httpStatus: 400, appCode: "BAD_REQUEST", details: { issues: [{ path: "username", message: "too short" }] } } },
+    });
+    expect(shownError(bad).fields).toEqual({ username: "too short" });
+
+    const wrong = TRPCClientError.from({ error: { code: -32001, message: "wrong username or password", data: { code: "UNAUTHORIZED", httpStatus: 401, appCode: "INVALID_CREDENTIALS" } } });
+    expect(friendlyMessage(shownError(wrong))).toBe("Wrong username or password.");
+  });
+});
