@@ -110,6 +110,7 @@ export class DimClient extends Emitter<DimClientEvents> {
   private attempt = 0;
   private deadNodes: string[] = [];
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private openSeq = 0;
   private userIdValue: string | null = null;
   private readonly conversations = new Map<string, ConversationState>();
   private readonly outboxItems = new Outbox();
@@ -230,6 +231,7 @@ export class DimClient extends Emitter<DimClientEvents> {
   /** Closes the socket and stops reconnecting. The outbox stays (a later `connect` re-sends it). */
   async stop(): Promise<void> {
     this.running = false;
+    this.openSeq++;
     this.clearReconnectTimer();
     if (this.conn) {
       const ws = this.conn.ws;
@@ -327,22 +329,26 @@ export class DimClient extends Emitter<DimClientEvents> {
 
   private async open(): Promise<void> {
     this.reconnectTimer = null;
-    if (!this.running) return;
+    // Each attempt has an id: a stop(), or a newer attempt, makes an older one give up after its
+    // awaits instead of opening a second socket.
+    const id = ++this.openSeq;
+    const stale = () => !this.running || id !== this.openSeq;
+    if (stale()) return;
     await this.loaded;
-    if (!this.running) return;
+    if (stale()) return;
     this.setState({ status: "connecting", attempt: this.attempt });
     let assignment;
     try {
       assignment = await this.gateway.assignNode({ exclude: [...this.deadNodes] });
     } catch (error) {
-      if (!this.running) return;
+      if (stale()) return;
       const appError = error instanceof AppError ? error : new AppError(ErrorCode.Internal, `gateway unreachable: ${String(error)}`);
       this.emit("error", appError);
       // No valid session: reconnecting cannot help; the person must log in again.
       if (appError.code === ErrorCode.Unauthorized) return this.goOffline({ code: appError.code, message: appError.message });
       return this.scheduleReconnect();
     }
-    if (!this.running) return;
+    if (stale()) return;
 
     let ws: WebSocketLike;
     try {

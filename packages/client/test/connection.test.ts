@@ -272,4 +272,32 @@ describe("connection: handshake, heartbeat, reconnect", () => {
     await settle();
     expect(h.gateway.calls).toHaveLength(2);
   });
+
+  it("stop() then connect() while the gateway is still answering opens one socket, not two", async () => {
+    const gateway = new FakeGateway();
+    const assign = gateway.assignNode.bind(gateway);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let first = true;
+    gateway.assignNode = async (input) => {
+      if (first) {
+        first = false;
+        await gate;
+      }
+      return assign(input);
+    };
+    const h = harness({}, gateway);
+    void h.client.connect();
+    await settle();
+    await h.client.stop();
+    const done = h.client.connect();
+    await settle();
+    release();
+    await settle();
+    expect(FakeSocket.all).toHaveLength(1);
+    lastSocket().open();
+    lastSocket().push(welcome());
+    await done;
+    expect(h.client.connectionState.status).toBe("connected");
+  });
 });
