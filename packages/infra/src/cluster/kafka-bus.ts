@@ -16,8 +16,10 @@
  *   (after every batch, and at most every second inside a long one). A consumer that dies mid-way
  *   therefore gets the unhandled records again (at-least-once); a per-process cache of record ids
  *   drops duplicates a producer retry might have written.
- * - Graceful stop keeps the topic (see docs/cluster.md): removeInbox() deletes the topic and the
- *   consumer group, for a node that leaves the cluster for good.
+ * - removeInbox() — called by a core node's graceful stop — deletes the node's topic and consumer
+ *   group (see docs/cluster.md). A killed node leaves both behind; the same node id recreates or
+ *   reuses them when it starts again. Publishing to a node without a topic fails at once with
+ *   NOT_FOUND (the message is stored; sync delivers it).
  */
 import { randomUUID } from "node:crypto";
 import {
@@ -487,8 +489,8 @@ export class KafkaBus implements Bus {
   }
 
   /**
-   * The node leaves the cluster for good: stop consuming, delete its topic and consumer group.
-   * (A graceful restart does not call this: the topic and the group's offsets are kept.) Idempotent.
+   * The node leaves (graceful stop): stop consuming, delete its topic and consumer group, so no
+   * publisher keeps writing into an inbox nobody reads. Idempotent.
    */
   async removeInbox(nodeId: string): Promise<void> {
     assertNodeId(nodeId);
@@ -508,6 +510,8 @@ export class KafkaBus implements Bus {
       }
     }
     this.knownTopics.delete(topic);
+    // a node restarting with the same id must find the old topic gone, not "marked for deletion"
+    for (let i = 0; i < 50 && (await admin.listTopics()).includes(topic); i++) await sleep(200);
     try {
       await admin.deleteGroups([groupFor(nodeId)]);
     } catch {
