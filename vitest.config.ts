@@ -9,6 +9,7 @@ export default defineConfig({
       "prisma/test/**/*.test.ts",
       "core-node/test/**/*.test.ts",
       "web/test/**/*.test.ts",
+      "test/**/*.test.ts",
     ],
     globalSetup: ["./scripts/vitest-global-setup.ts"],
     env: { NODE_ENV: "test" },
