@@ -98,7 +98,9 @@ function kafkaLogCreator(logger: Logger) {
     ({ namespace, level, log }: LogEntry) => {
       const { message, timestamp: _t, logger: _l, ...extra } = log as LogEntry["log"] & { logger?: string };
       const text = `kafkajs ${namespace}: ${message}`;
-      if (level === KafkaLogLevel.ERROR || level === KafkaLogLevel.WARN) logger.warn(extra, text);
+      // our producer bounds its retries on purpose (see getProducer): not worth a warning
+      if (message.startsWith("Limiting retries for the idempotent producer")) logger.debug(extra, text);
+      else if (level === KafkaLogLevel.ERROR || level === KafkaLogLevel.WARN) logger.warn(extra, text);
       else if (level === KafkaLogLevel.INFO) logger.debug(extra, text);
       else logger.trace(extra, text);
     };
@@ -189,6 +191,16 @@ export class KafkaBus implements Bus {
     this.knownTopics.add(topic);
     this.log.info({ topic, created, partitions: this.opts.partitions, replication }, created ? "node topic created" : "node topic exists");
     return { created, replication };
+  }
+
+  /** Topics of these publishes that do not exist; `recheck` forgets cached ones first. Errors → none. */
+  private async missingTopics(publishes: Pending[], recheck: boolean): Promise<Set<string>> {
+    const missing = new Set<string>();
+    for (const topic of new Set(publishes.map((p) => p.topic))) {
+      if (recheck) this.knownTopics.delete(topic);
+      if (!(await this.topicExists(topic).catch(() => true))) missing.add(topic);
+    }
+    return missing;
   }
 
   private async topicExists(topic: string): Promise<boolean> {
@@ -333,8 +345,9 @@ export class KafkaBus implements Bus {
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
         createPartitioner: Partitioners.DefaultPartitioner,
-        // idempotent: kafkajs retries without bound; publish() bounds the wait instead
-        retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: Number.MAX_SAFE_INTEGER },
+        // a few quick retries here (≈ 3 s); past them sendBatch() re-checks the targets and retries
+        // with a fresh producer until the publish deadline
+        retry: { initialRetryTime: 100, maxRetryTime: 1_000, retries: 5 },
       });
       await producer.connect();
       return producer;
@@ -429,25 +442,22 @@ export class KafkaBus implements Bus {
       if (batch.every((p) => p.settled)) abandon();
     }, 100);
     timer.unref();
+    const notFound = (p: Pending) => new AppError(ErrorCode.NotFound, `no inbox for node '${p.topic.slice(TOPIC_PREFIX.length)}'`);
     try {
       // a target without a topic has no inbox: fail those at once instead of retrying
-      const missing = new Set<string>();
-      for (const topic of new Set(batch.map((p) => p.topic))) {
-        if (!(await this.topicExists(topic).catch(() => true))) missing.add(topic);
-      }
-      for (const p of batch) {
-        if (missing.has(p.topic)) p.reject(new AppError(ErrorCode.NotFound, `no inbox for node '${p.topic.slice(TOPIC_PREFIX.length)}'`));
-      }
-      const live = batch.filter((p) => !missing.has(p.topic));
-      if (live.length === 0) return;
-      const byTopic = new Map<string, KafkaMessage[]>();
-      for (const p of live) {
-        const list = byTopic.get(p.topic) ?? [];
-        list.push(p.message);
-        byTopic.set(p.topic, list);
-      }
-      const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+      const missing = await this.missingTopics(batch, false);
+      for (const p of batch) if (missing.has(p.topic)) p.reject(notFound(p));
       for (let attempt = 1; ; attempt++) {
+        // publishes past their deadline stay in the batch (the caller was told; order is kept)
+        const live = batch.filter((p) => !missing.has(p.topic));
+        if (live.length === 0 || live.every((p) => p.settled)) return;
+        const byTopic = new Map<string, KafkaMessage[]>();
+        for (const p of live) {
+          const list = byTopic.get(p.topic) ?? [];
+          list.push(p.message);
+          byTopic.set(p.topic, list);
+        }
+        const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
         try {
           const send = this.getProducer().then((producer) => producer.sendBatch({ acks: -1, topicMessages }));
           send.catch(() => undefined);
@@ -462,7 +472,15 @@ export class KafkaBus implements Bus {
           return;
         } catch (err) {
           if (live.every((p) => p.settled)) return;
-          // beyond kafkajs's own retries (fenced producer, sequence errors, …): a fresh producer
+          // a target whose topic was deleted meanwhile (the node stopped) fails alone, at once
+          const gone = await this.missingTopics(live, true);
+          if (gone.size > 0) {
+            for (const topic of gone) missing.add(topic);
+            for (const p of live) if (gone.has(p.topic)) p.reject(notFound(p));
+            this.log.warn({ topics: [...gone] }, "publish target has no topic any more (node stopped); those records are left for sync");
+            continue;
+          }
+          // beyond kafkajs's own retries (broker down, fenced producer, sequence errors): a fresh producer
           this.log.warn({ err, records: live.length, attempt }, "Kafka publish failed; retrying with a new producer");
           this.resetProducer();
           if ((await Promise.race([sleep(Math.min(200 * attempt, 2_000)).then(() => "slept" as const), abandoned])) === "abandoned") return;

@@ -172,6 +172,29 @@ describe("KafkaBus on a real broker", () => {
     await vi.waitFor(async () => expect(await admin.listTopics()).not.toContain(topicFor(id)), { timeout: 30_000, interval: 200 });
   });
 
+  it("a stopped node's inbox fails fast (NOT_FOUND) and does not hold up publishes to other nodes", async () => {
+    const stopped = newNode("stopped");
+    const alive = newNode("alive");
+    const stoppedBus = newBus();
+    await stoppedBus.subscribe(stopped, async () => undefined);
+    const got: number[] = [];
+    await newBus().subscribe(alive, async (e) => {
+      got.push(seqOf(e));
+    });
+    const publisher = newBus({ publishTimeoutMs: 60_000 });
+    await publisher.publish(stopped, deliver(randomUUID(), 1)); // the publisher now knows its topic
+    await stoppedBus.removeInbox(stopped); // graceful stop of that node
+    const conversation = randomUUID();
+    const results = await Promise.allSettled([
+      publisher.publish(stopped, deliver(randomUUID(), 2)),
+      publisher.publish(alive, deliver(conversation, 1)),
+      publisher.publish(alive, deliver(conversation, 2)),
+    ]);
+    expect(results[0]).toMatchObject({ status: "rejected", reason: { code: "NOT_FOUND" } });
+    expect(results.slice(1).map((r) => r.status)).toEqual(["fulfilled", "fulfilled"]);
+    await vi.waitFor(() => expect(got).toEqual([1, 2]), { timeout: 60_000, interval: 100 });
+  });
+
   it("survives a Kafka broker restart during traffic: every publish acknowledged, delivered once, in order", async () => {
     const id = newNode("restart");
     const consumer = newBus({ publishTimeoutMs: 180_000 });
