@@ -27,6 +27,8 @@ export default defineConfig({
             "core-node/test/**/*.test.ts",
             "web/test/**/*.test.ts",
             "test/**/*.test.ts",
+            "desktop/test/**/*.test.ts",
+            "bench/test/**/*.test.ts",
           ],
           exclude: ["**/node_modules/**", "**/test/cluster/**"],
           globalSetup: ["./scripts/vitest-global-setup.ts"],
