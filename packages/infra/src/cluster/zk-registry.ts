@@ -1,3 +1,4 @@
+/// <reference path="./node-zookeeper-client.d.ts" />
 /**
  * Registry on ZooKeeper.
  *

@@ -1,3 +1,4 @@
+/// <reference path="./node-zookeeper-client.d.ts" />
 /**
  * One ZooKeeper session at a time, with promise helpers. Opening retries with backoff (bounded:
  * ZooKeeper unreachable at start is a clear error); a session expiry — reported by the server, or
