@@ -143,6 +143,32 @@ describe("the PWA in a browser", () => {
     await alice.screenshot({ path: join(SCREENSHOT_DIR, "chat-alice.png") });
     await bob.screenshot({ path: join(SCREENSHOT_DIR, "chat-bob.png") });
 
+    // Phone-sized: the open chat takes the whole screen (with a way back).
+    await alice.setViewportSize({ width: 390, height: 720 });
+    await alice.getByRole("button", { name: "Back to conversations" }).waitFor();
+    await alice.screenshot({ path: join(SCREENSHOT_DIR, "chat-phone.png") });
+    await alice.setViewportSize({ width: 1100, height: 720 });
+
+    // Alice's node freezes (SIGSTOP): no server ACK, one re-send, then "Failed" with Retry.
+    const frozen = stack.processes.find((p) => p.label === aliceNode)!;
+    frozen.child.kill("SIGSTOP");
+    try {
+      await composerA.fill("Are you still there?");
+      await composerA.press("Enter");
+      await expect.poll(() => lastMessage(alice, true).getAttribute("data-state"), { timeout: 30_000 }).toBe("failed");
+      await lastMessage(alice, true).getByRole("button", { name: "Retry" }).waitFor();
+      await alice.screenshot({ path: join(SCREENSHOT_DIR, "chat-failed.png") });
+    } finally {
+      frozen.child.kill("SIGCONT");
+    }
+    // Retry (the node may also have answered the buffered sends on waking): stored and shown once.
+    const retry = lastMessage(alice, true).getByRole("button", { name: "Retry" });
+    if (await retry.isVisible()) await retry.click();
+    await expect.poll(() => lastMessage(alice, true).getAttribute("data-state"), { timeout: 60_000 }).toBe("read");
+    expected.push("Are you still there?");
+    await expect.poll(() => bodies(alice), WAIT).toEqual(expected);
+    await expect.poll(() => bodies(bob), WAIT).toEqual(expected);
+
     // Log out; a wrong password gets the typed error; the right one brings the history back.
     await alice.getByRole("button", { name: "Log out" }).click();
     await alice.waitForURL(`${stack.baseUrl}/login`);
@@ -158,7 +184,7 @@ describe("the PWA in a browser", () => {
     await alice.getByTestId("conversation").filter({ hasText: "Bob Chen" }).click();
     await expect.poll(() => bodies(alice), WAIT).toEqual(expected);
     await expect.poll(() => lastMessage(alice, true).getAttribute("data-state"), WAIT).toBe("read");
-  });
+  }, 180_000);
 
   it("shows USERNAME_TAKEN on the field and RATE_LIMITED with the time to wait", async () => {
     const page = await newPage();
@@ -172,6 +198,7 @@ describe("the PWA in a browser", () => {
     await page.getByLabel("Confirm password").fill(PASSWORD);
     await page.getByRole("button", { name: "Create account" }).click();
     await page.getByText("This username is taken.").waitFor();
+    await page.screenshot({ path: join(SCREENSHOT_DIR, "register-taken.png") });
 
     // Use up carol's login attempts (10 per window by default) over HTTP, then try in the page.
     for (let i = 0; i < 12; i++) {

@@ -1,7 +1,7 @@
 "use client";
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { toAppError, type ChatMessage, type DimClient } from "@dim/client";
-import { Limits, type ConversationSummary } from "@dim/shared";
+import { ErrorCode, Limits, type ConversationSummary } from "@dim/shared";
 import { highestSeq, historyMessage, lowestSeq, mergeMessages } from "@/lib/chat-messages";
 import { shownError } from "@/lib/errors";
 import { gateway } from "@/lib/gateway";
@@ -110,7 +110,9 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
       try {
         client?.retry(clientMsgId);
       } catch (e) {
-        setLoadError(toAppError(e).message);
+        const error = toAppError(e);
+        // NOT_FOUND: the server confirmed it meanwhile (the late ACK won the race): nothing to do.
+        if (error.code !== ErrorCode.NotFound) setLoadError(error.message);
       }
     },
     [client],

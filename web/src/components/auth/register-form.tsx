@@ -41,9 +41,12 @@ export function RegisterForm() {
       }),
     [values],
   );
-  const { submit, pending, error, retryIn, blocked } = useAuthSubmit(call);
+  const { submit, pending, error, setError, retryIn, blocked } = useAuthSubmit(call);
   const local = touched ? validate(values) : {};
-  const set = (field: Field) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [field]: e.target.value }));
+  const set = (field: Field) => (e: { target: { value: string } }) => {
+    setValues((v) => ({ ...v, [field]: e.target.value }));
+    if (field === "username" && error?.code === ErrorCode.UsernameTaken) setError(null);
+  };
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();

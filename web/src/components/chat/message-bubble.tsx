@@ -35,7 +35,11 @@ export function MessageBubble({ message, senderName, onRetry }: { message: ChatM
             </Button>
           ) : null}
         </div>
-        {own && message.state === "failed" && message.error ? <p className="px-1 text-[11px] text-red-600">{message.error.message}</p> : null}
+        {own && message.state === "failed" && message.error ? (
+          <p className="px-1 text-[11px] text-red-600">
+            {message.error.code === "ACK_TIMEOUT" ? "The server did not confirm it (sent twice). Retry sends it again, once." : message.error.message}
+          </p>
+        ) : null}
       </div>
     </li>
   );
