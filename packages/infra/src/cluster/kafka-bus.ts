@@ -167,25 +167,40 @@ export class KafkaBus implements Bus {
     if (replication < this.opts.replication) {
       this.log.warn({ topic, wanted: this.opts.replication, brokers: brokers.length }, "replication factor capped at the number of brokers");
     }
-    const created = await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        {
-          topic,
-          numPartitions: this.opts.partitions,
-          replicationFactor: replication,
-          configEntries: [
-            { name: "retention.ms", value: String(this.opts.retentionMs) },
-            { name: "min.insync.replicas", value: String(Math.max(1, replication - 1)) },
+    // Right after a creation (several nodes creating their topics at once) the broker may answer
+    // the leader wait's metadata request with UNKNOWN_TOPIC_OR_PARTITION, which kafkajs does not
+    // retry there: retry retriable errors ourselves (a retry finds the topic existing and waits
+    // until its metadata is there).
+    let created = false;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const createdNow = await admin.createTopics({
+          waitForLeaders: true,
+          topics: [
+            {
+              topic,
+              numPartitions: this.opts.partitions,
+              replicationFactor: replication,
+              configEntries: [
+                { name: "retention.ms", value: String(this.opts.retentionMs) },
+                { name: "min.insync.replicas", value: String(Math.max(1, replication - 1)) },
+              ],
+            },
           ],
-        },
-      ],
-    });
-    if (!created) {
-      const meta = await admin.fetchTopicMetadata({ topics: [topic] });
-      const count = meta.topics[0]?.partitions.length ?? 0;
-      if (count !== this.opts.partitions) {
-        this.log.warn({ topic, partitions: count, configured: this.opts.partitions }, "existing node topic keeps its partition count");
+        });
+        created ||= createdNow;
+        if (!createdNow) {
+          const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+          const count = meta.topics[0]?.partitions.length ?? 0;
+          if (!created && count !== this.opts.partitions) {
+            this.log.warn({ topic, partitions: count, configured: this.opts.partitions }, "existing node topic keeps its partition count");
+          }
+        }
+        break;
+      } catch (err) {
+        if (!(err as { retriable?: boolean }).retriable || attempt >= 10) throw err;
+        this.log.debug({ err, topic, attempt }, "topic not ready yet; retrying");
+        await sleep(100 * attempt);
       }
     }
     this.knownTopics.add(topic);
