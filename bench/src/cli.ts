@@ -1,0 +1,126 @@
+/**
+ * `npm run bench [-- options]` — DIM against the baselines, in one run.
+ *
+ *   --mode embedded|cluster   DIM's infrastructure (default embedded)
+ *   --systems a,b             of dim,socketio,socketio-pg,ws (default all)
+ *   --reps N                  repetitions, interleaved A/B/A/B (default 2; --quick 1)
+ *   --rates r1,r2,…           offered messages/s per step (default a ladder to 20k)
+ *   --duration S              measured seconds per step (default 10; --quick 3)
+ *   --warmup S  --drain S     unmeasured seconds before / wait for stragglers after (2 / 3)
+ *   --pairs N                 user pairs (default 200), both directions
+ *   --servers N               nodes / servers per system (default 2)
+ *   --workers N               load-generator processes (default 2)
+ *   --cross F                 share of pairs across servers (default 0.5)
+ *   --objective MS            same-node p99 objective (default 10)
+ *   --extras / --no-extras    DIM connections, memory, connects/s, logins/s, history (default on; --quick off)
+ *   --quick                   a short run (smoke)
+ *   --out DIR                 results directory (default bench-results/)
+ *   --profile                 run DIM's core nodes with --cpu-prof (profiles in bench-results/profiles)
+ *   --verbose                 server output
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runBench, type BenchOptions } from "./run";
+import { renderHtml } from "./report/html";
+import { renderText } from "./report/text";
+import { REPO, killAll } from "./procs";
+import { SYSTEM_NAMES, type SystemName } from "./systems";
+
+const DEFAULT_RATES = [250, 500, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 8000, 10000, 12000, 15000, 20000];
+
+export function parseArgs(argv: string[]): BenchOptions & { out: string; profile: boolean } {
+  const args = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith("--")) throw new Error(`unexpected argument '${a}'`);
+    const [k, inline] = a.slice(2).split("=", 2) as [string, string | undefined];
+    const next = argv[i + 1];
+    if (inline !== undefined) args.set(k, inline);
+    else if (next !== undefined && !next.startsWith("--")) {
+      args.set(k, next);
+      i++;
+    } else args.set(k, true);
+  }
+  const known = new Set(["mode", "systems", "reps", "rates", "duration", "warmup", "drain", "pairs", "servers", "workers", "cross", "objective", "extras", "no-extras", "quick", "out", "verbose", "profile", "body"]);
+  for (const k of args.keys()) if (!known.has(k)) throw new Error(`unknown option --${k}`);
+  const quick = args.has("quick");
+  const str = (k: string, d: string) => {
+    const v = args.get(k);
+    return typeof v === "string" ? v : d;
+  };
+  const num = (k: string, d: number) => {
+    const v = Number(str(k, String(d)));
+    if (!Number.isFinite(v) || v < 0) throw new Error(`--${k} must be a non-negative number`);
+    return v;
+  };
+  const mode = str("mode", "embedded");
+  if (mode !== "embedded" && mode !== "cluster") throw new Error("--mode must be embedded or cluster");
+  const systems = str("systems", SYSTEM_NAMES.join(",")).split(",").map((s) => s.trim()) as SystemName[];
+  for (const s of systems) if (!SYSTEM_NAMES.includes(s)) throw new Error(`unknown system '${s}' (one of ${SYSTEM_NAMES.join(", ")})`);
+  const rates = str("rates", quick ? "100,300" : DEFAULT_RATES.join(","))
+    .split(",")
+    .map(Number);
+  if (rates.some((r) => !(r > 0))) throw new Error("--rates must be positive numbers");
+  const extrasOn = args.has("extras") || (!quick && !args.has("no-extras"));
+  const profile = args.has("profile");
+  const out = resolve(REPO, str("out", "bench-results"));
+  return {
+    mode,
+    systems,
+    reps: Math.max(1, Math.floor(num("reps", quick ? 1 : 2))),
+    rates,
+    warmupMs: num("warmup", quick ? 1 : 2) * 1000,
+    durationMs: num("duration", quick ? 3 : 10) * 1000,
+    drainMs: num("drain", quick ? 2 : 3) * 1000,
+    pairs: Math.max(1, Math.floor(num("pairs", quick ? 20 : 200))),
+    servers: Math.max(1, Math.floor(num("servers", 2))),
+    workers: Math.max(1, Math.floor(num("workers", 2))),
+    crossShare: Math.min(1, num("cross", 0.5)),
+    objectiveMs: num("objective", 10),
+    bodyBytes: Math.max(8, Math.floor(num("body", 64))),
+    extras: extrasOn ? { connections: quick ? [500, 1000] : [1000, 5000, 10000, 19000], logins: quick ? 20 : 200, historyMessages: quick ? 10_000 : 1_000_000 } : null,
+    quick,
+    verbose: args.has("verbose"),
+    ...(profile ? { nodeEnv: { BENCH_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${join(out, "profiles")}` } } : {}),
+    log: (l) => console.log(l),
+    out,
+    profile,
+  };
+}
+
+export function writeResults(result: Awaited<ReturnType<typeof runBench>>, out: string): { json: string; html: string } {
+  mkdirSync(out, { recursive: true });
+  const stamp = result.startedAt.replace(/[:.]/g, "-");
+  const json = join(out, `bench-${stamp}.json`);
+  const html = join(out, `bench-${stamp}.html`);
+  writeFileSync(json, JSON.stringify(result, null, 2));
+  writeFileSync(html, renderHtml(result));
+  writeFileSync(join(out, "latest.json"), JSON.stringify(result, null, 2));
+  writeFileSync(join(out, "latest.html"), renderHtml(result));
+  return { json, html };
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const stop = () => {
+    console.log("interrupted: stopping everything");
+    killAll();
+    process.exit(130);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  const result = await runBench(opts);
+  const files = writeResults(result, opts.out);
+  console.log(renderText(result));
+  console.log(`results: ${files.json}\nreport:  ${files.html}`);
+  process.exit(0);
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  main().catch((err) => {
+    console.error(err);
+    killAll();
+    process.exit(1);
+  });
+}

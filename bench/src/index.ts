@@ -1,0 +1,2 @@
+export { runBench, spread, type BenchOptions, type BenchResult, type StepSummary, type SystemRun } from "./run";
+export { parseArgs, writeResults } from "./cli";

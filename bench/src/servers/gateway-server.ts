@@ -1,0 +1,52 @@
+/**
+ * The DIM gateway as its own process (so its CPU is measured apart): the standalone gateway over
+ * the infrastructure DIM_MODE names, with the bench's limits (registration and login limits
+ * raised: every simulated user registers from a few loopback addresses).
+ * Env: DATABASE_URL, DIM_MODE (+ cluster addresses), DIM_TOKEN_SECRET. Reports {ready, url} over IPC.
+ */
+import { createPrisma, PrismaMessageStore } from "@dim/db";
+import { startStandaloneGateway } from "@dim/api";
+import { createInfra, infraConfigSchema } from "@dim/infra";
+import { createLogger, loadConfig } from "@dim/shared/node";
+import { z } from "zod";
+
+const env = loadConfig(
+  z.object({ DATABASE_URL: z.string().min(1), DIM_TOKEN_SECRET: z.string().min(16) }),
+  process.env,
+  "bench gateway",
+);
+const infraConfig = loadConfig(infraConfigSchema, process.env, "infra");
+const logger = createLogger("bench-gateway");
+const prisma = createPrisma(env.DATABASE_URL);
+const infra = await createInfra(infraConfig, { databaseUrl: env.DATABASE_URL, logger });
+const gw = await startStandaloneGateway({
+  port: 0,
+  prisma,
+  store: new PrismaMessageStore(prisma),
+  registry: infra.registry,
+  presence: infra.presence,
+  bus: infra.bus,
+  logger,
+  config: {
+    tokenSecret: env.DIM_TOKEN_SECRET,
+    registerMaxPerIp: 0,
+    loginMaxAttempts: 1_000_000,
+    loginMaxAttemptsPerIp: 1_000_000,
+    socketTokenTtlMs: 30 * 60 * 1000,
+  },
+});
+process.send?.({ ready: true, url: gw.url });
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  setTimeout(() => process.exit(1), 10_000).unref();
+  await gw.close().catch(() => undefined);
+  await infra.close().catch(() => undefined);
+  await prisma.$disconnect().catch(() => undefined);
+  process.exit(0);
+}
+process.on("SIGTERM", () => void stop());
+process.on("SIGINT", () => void stop());
+process.on("disconnect", () => void stop());
