@@ -176,6 +176,8 @@ export class CoreNode implements ConnectionHost {
       this.log.warn({ err }, "deregister failed; the registration will expire");
     }
     await this.closeAllSockets("node is shutting down");
+    // Messages committed just before get their remote fan-out (bounded: sync repairs the rest).
+    await this.router.drain();
     if (wasStarted) {
       try {
         await this.bus.removeInbox?.(this.nodeId);

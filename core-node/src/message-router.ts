@@ -16,7 +16,7 @@ import {
 } from "@dim/shared";
 import type { Logger } from "@dim/shared/node";
 import type { MessageStore } from "@dim/db";
-import type { Bus, BusEnvelope, Presence } from "@dim/infra";
+import { KeyedSerialQueue, type Bus, type BusEnvelope, type Presence } from "@dim/infra";
 import type { ClientConnection, UserFrame } from "./client-connection";
 import type { LocalConnections } from "./local-connections";
 
@@ -32,7 +32,23 @@ export interface MessageRouterDeps {
 type ReceiptKind = "delivered" | "read";
 
 export class MessageRouter {
+  /**
+   * Remote fan-out (presence lookup + bus publish) per conversation, in commit order, behind the
+   * socket's frame queue: a slow or restarting Redis or Kafka never holds up the next frame of
+   * the socket (its `send` would miss the client's ACK clock). The message is committed before;
+   * whatever the fan-out loses, sync repairs.
+   */
+  private readonly fanout = new KeyedSerialQueue();
+
   constructor(private readonly deps: MessageRouterDeps) {}
+
+  /** Resolves once the fan-outs queued so far have handed their envelopes to the bus, or after `timeoutMs`. */
+  async drain(timeoutMs = 2_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([this.fanout.drain(), timeout]);
+    clearTimeout(timer);
+  }
 
   /** One frame of an authenticated socket. Throws AppError for the client; anything else is INTERNAL. */
   async dispatch(conn: ClientConnection, frame: UserFrame): Promise<void> {
@@ -93,17 +109,17 @@ export class MessageRouter {
     });
     // A re-send is delivered again too: the first delivery may be what was lost. Clients
     // de-duplicate by message id.
-    await this.deliver(message, memberIds, conn);
+    this.deliver(message, memberIds, conn);
   }
 
   /** Pushes a committed message to every connection of every member except the sending one. */
-  private async deliver(message: Message, memberIds: string[], except: ClientConnection): Promise<void> {
+  private deliver(message: Message, memberIds: string[], except: ClientConnection): void {
     for (const userId of memberIds) {
       for (const conn of this.deps.connections.ofUser(userId)) {
         if (conn !== except) conn.pushMessage(message);
       }
     }
-    await this.publishToRemote(memberIds, (recipients) => ({
+    this.publishToRemote(message.conversationId, memberIds, (recipients) => ({
       type: "deliver",
       conversationId: message.conversationId,
       message,
@@ -126,7 +142,7 @@ export class MessageRouter {
     if (recipients.length === 0) return;
     const receipt = { type: "receipt", conversationId: frame.conversationId, userId, kind, seq: value } as const;
     this.pushLocal(recipients, conn, receipt);
-    await this.publishToRemote(recipients, (to) => ({ ...receipt, recipients: to }));
+    this.publishToRemote(frame.conversationId, recipients, (to) => ({ ...receipt, recipients: to }));
   }
 
   // ─────────────────────────── sync ───────────────────────────
@@ -157,10 +173,19 @@ export class MessageRouter {
   }
 
   /**
-   * Publishes one envelope per other node that holds a connection of these users (presence
-   * routes). A failure is logged, not surfaced: the message is committed and sync repairs.
+   * Queues (per conversation, in order) the publishing of one envelope per other node that holds
+   * a connection of these users (presence routes); returns at once. Failures are logged, not
+   * surfaced: the message is committed and sync repairs.
    */
-  private async publishToRemote(userIds: string[], envelope: (recipients: string[]) => BusEnvelope): Promise<void> {
+  private publishToRemote(conversationId: string, userIds: string[], envelope: (recipients: string[]) => BusEnvelope): void {
+    void this.fanout.push(conversationId, () => this.publishNow(userIds, envelope));
+  }
+
+  /**
+   * Looks the routes up and hands the envelopes to the bus in call order; does not wait for the
+   * bus's acknowledgement (the bus keeps the order it was called in, and batches).
+   */
+  private async publishNow(userIds: string[], envelope: (recipients: string[]) => BusEnvelope): Promise<void> {
     const self = this.deps.nodeId();
     let byNode: Map<string, Set<string>>;
     try {
@@ -175,14 +200,16 @@ export class MessageRouter {
       this.deps.logger.warn({ err }, "presence lookup failed; remote recipients will sync");
       return;
     }
-    await Promise.all(
-      [...byNode].map(async ([nodeId, users]) => {
-        try {
-          await this.deps.bus.publish(nodeId, envelope([...users]));
-        } catch (err) {
-          this.deps.logger.warn({ err, targetNodeId: nodeId }, "bus publish failed; recipients will sync");
-        }
-      }),
-    );
+    for (const [nodeId, users] of byNode) {
+      let published: Promise<void>;
+      try {
+        published = this.deps.bus.publish(nodeId, envelope([...users]));
+      } catch (err) {
+        published = Promise.reject(err);
+      }
+      published.catch((err: unknown) => {
+        this.deps.logger.warn({ err, targetNodeId: nodeId }, "bus publish failed; recipients will sync");
+      });
+    }
   }
 }
