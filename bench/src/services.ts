@@ -44,11 +44,12 @@ export async function createDatabase(adminUrl: string, name: string): Promise<vo
   }
 }
 
-export async function startServices(mode: "embedded" | "cluster", log: (l: string) => void): Promise<Services> {
-  return mode === "embedded" ? startEmbedded(log) : startCluster(log);
+/** `needsRedis`: only the Socket.IO baselines use Redis in embedded mode. */
+export async function startServices(mode: "embedded" | "cluster", log: (l: string) => void, needsRedis = true): Promise<Services> {
+  return mode === "embedded" ? startEmbedded(log, needsRedis) : startCluster(log);
 }
 
-async function startEmbedded(log: (l: string) => void): Promise<Services> {
+async function startEmbedded(log: (l: string) => void, needsRedis: boolean): Promise<Services> {
   // The postgres user must traverse every parent: /tmp is fine.
   const dir = mkdtempSync(join(tmpdir(), "dim-bench-"));
   rmSync(dir, { recursive: true, force: true });
@@ -59,6 +60,25 @@ async function startEmbedded(log: (l: string) => void): Promise<Services> {
   const postmasterPid = Number(readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
 
   const redisPort = await freePort();
+  const redis = needsRedis ? await startRedis(redisPort, log) : undefined;
+  return {
+    mode: "embedded",
+    pgUrl: (db) => pgServer.urlFor(db),
+    pgAdminUrl: pgServer.adminUrl,
+    redisUrl: `redis://127.0.0.1:${redisPort}`,
+    dimEnv: { DIM_MODE: "embedded" },
+    postgres: () => ({ name: "postgres", pid: postmasterPid }),
+    redis: () => ({ name: "redis", pid: redis?.pid ?? 0 }),
+    clusterProcs: () => [],
+    async stop() {
+      if (redis) await stopProcess(redis, 3_000);
+      await pgServer.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startRedis(redisPort: number, log: (l: string) => void) {
   log(`starting redis-server on port ${redisPort}`);
   const redis = spawnCmd("redis-server", ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], "redis");
   await waitUntil(
@@ -75,21 +95,7 @@ async function startEmbedded(log: (l: string) => void): Promise<Services> {
     "redis-server",
     20_000,
   );
-  return {
-    mode: "embedded",
-    pgUrl: (db) => pgServer.urlFor(db),
-    pgAdminUrl: pgServer.adminUrl,
-    redisUrl: `redis://127.0.0.1:${redisPort}`,
-    dimEnv: { DIM_MODE: "embedded" },
-    postgres: () => ({ name: "postgres", pid: postmasterPid }),
-    redis: () => ({ name: "redis", pid: redis.pid ?? 0 }),
-    clusterProcs: () => [],
-    async stop() {
-      await stopProcess(redis, 3_000);
-      await pgServer.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return redis;
 }
 
 async function startCluster(log: (l: string) => void): Promise<Services> {

@@ -1,0 +1,74 @@
+/**
+ * A short run of the benchmark harness (not a measurement: no speed is asserted). It starts what
+ * `npm run bench` starts — an embedded PostgreSQL, DIM's gateway and two core-node processes,
+ * two raw `ws` relays, forked load generators — sends a few messages at a low rate, and checks
+ * the result file's shape and that messages were delivered and acknowledged.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parseArgs, runBench, writeResults, type BenchResult } from "../src/index";
+
+const out = mkdtempSync(join(tmpdir(), "dim-bench-smoke-"));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe("bench harness (smoke)", () => {
+  it("parses the CLI options and rejects unknown ones", () => {
+    const o = parseArgs(["--quick", "--systems", "dim,ws", "--rates", "10,20"]);
+    expect(o.systems).toEqual(["dim", "ws"]);
+    expect(o.rates).toEqual([10, 20]);
+    expect(o.extras).toBeNull();
+    expect(() => parseArgs(["--nope"])).toThrow(/unknown option/);
+    expect(() => parseArgs(["--systems", "kafka"])).toThrow(/unknown system/);
+  });
+
+  it("runs DIM and the ws baseline for a few seconds and writes a complete result file", async () => {
+    const lines: string[] = [];
+    const result = await runBench({
+      mode: "embedded",
+      systems: ["dim", "ws"],
+      reps: 1,
+      rates: [20],
+      warmupMs: 500,
+      durationMs: 1500,
+      drainMs: 5000,
+      pairs: 4,
+      servers: 2,
+      workers: 1,
+      crossShare: 0.5,
+      objectiveMs: 10_000,
+      bodyBytes: 32,
+      extras: null,
+      quick: true,
+      verbose: false,
+      log: (l) => lines.push(l),
+    });
+    const files = writeResults(result, out);
+    const saved = JSON.parse(readFileSync(files.json, "utf8")) as BenchResult;
+    expect(readFileSync(files.html, "utf8")).toContain("<svg");
+
+    expect(saved.version).toBe(1);
+    expect(saved.machine.cpus).toBeGreaterThan(0);
+    expect(saved.runs.map((r) => r.system)).toEqual(["dim", "ws"]);
+    for (const run of saved.runs) {
+      expect(run.error, `${run.system}: ${run.error}\n${lines.join("\n")}`).toBeUndefined();
+      expect(run.connections).toBe(8);
+      expect(run.steps).toHaveLength(1);
+      const step = run.steps[0]!;
+      expect(step.sent).toBeGreaterThan(0);
+      // Delivered and acknowledged (a loaded machine may delay some past the drain; most arrive).
+      expect(step.delivered).toBeGreaterThan(step.sent / 2);
+      expect(step.acked).toBeGreaterThan(step.sent / 2);
+      expect(step.sameE2E.count + step.crossE2E.count).toBe(step.delivered);
+      expect(step.sameE2E.count).toBeGreaterThan(0);
+      expect(step.crossE2E.count).toBeGreaterThan(0);
+      expect(step.ack.p50).toBeGreaterThan(0);
+      expect(step.cpu.serverTotal).toBeGreaterThan(0);
+      expect(Object.keys(step.cpu.byProcess).length).toBeGreaterThanOrEqual(2);
+    }
+    const dim = saved.runs[0]!.steps[0]!;
+    expect(Object.keys(dim.cpu.byProcess)).toEqual(expect.arrayContaining(["node-1", "node-2", "gateway", "postgres"]));
+    expect(saved.summary.maxSustained.dim).toBeDefined();
+  }, 240_000);
+});
