@@ -30,7 +30,7 @@ describe("cluster mode: gateway + three core node processes", () => {
     const toBob = new Sender(a, ab, "a→b");
     const toCarol = new Sender(a, ac, "a→c");
     const fromBob = new Sender(b, ab, "b→a");
-    for (const s of [toBob, toCarol, fromBob]) s.start(40);
+    for (const s of [toBob, toCarol, fromBob]) s.start(80); // well under the per-socket frame rate limit
     await eventually(() => {
       if (toBob.acked.size < 20 || toCarol.acked.size < 20 || fromBob.acked.size < 20) throw new Error("still sending");
     }, "20 ACKed messages from each sender");
