@@ -69,7 +69,7 @@ describe("cluster mode: gateway + three core node processes", () => {
     await b.connect();
     expect(nodeOf(a)).not.toBe(nodeOf(b));
     const sender = new Sender(a, conversationId, "keyed");
-    sender.start(20);
+    sender.start(40);
     await eventually(() => {
       if (sender.acked.size < 10) throw new Error("still sending");
     }, "10 ACKed messages");
