@@ -1,12 +1,20 @@
-// Summarises a V8 .cpuprofile: self time by function and by file (top N). Usage: node profile-summary.mjs <file> [N]
+// Summarises a V8 .cpuprofile: self time by function and by file (top N).
+// Usage: node profile-summary.mjs <file> [N] [skip-fraction]
 import { readFileSync } from "node:fs";
-const [file, nArg] = process.argv.slice(2);
+const [file, nArg, fromArg] = process.argv.slice(2);
+const fromFraction = Number(fromArg ?? 0); // skip this share of the wall time (start-up)
 const p = JSON.parse(readFileSync(file, "utf8"));
 const n = Number(nArg ?? 25);
 const byId = new Map(p.nodes.map((x) => [x.id, x]));
 const self = new Map();
 const dt = p.timeDeltas;
-for (let i = 0; i < p.samples.length; i++) self.set(p.samples[i], (self.get(p.samples[i]) ?? 0) + (dt[i] ?? 0));
+const span = p.endTime - p.startTime;
+let t = p.startTime;
+for (let i = 0; i < p.samples.length; i++) {
+  t += dt[i] ?? 0;
+  if (t - p.startTime < span * fromFraction) continue;
+  self.set(p.samples[i], (self.get(p.samples[i]) ?? 0) + (dt[i] ?? 0));
+}
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 const fn = new Map();
 const files = new Map();

@@ -12,6 +12,7 @@
  *   --workers N               load-generator processes (default 2)
  *   --cross F                 share of pairs across servers (default 0.5)
  *   --objective MS            same-node p99 objective (default 10)
+ *   --stop MS                 the ladder goes on past the objective until p99 > this or < 95% delivered (default 1000)
  *   --extras / --no-extras    DIM connections, memory, connects/s, logins/s, history (default on; --quick off)
  *   --quick                   a short run (smoke)
  *   --out DIR                 results directory (default bench-results/)
@@ -27,7 +28,7 @@ import { renderText } from "./report/text";
 import { REPO, killAll } from "./procs";
 import { SYSTEM_NAMES, type SystemName } from "./systems";
 
-const DEFAULT_RATES = [250, 500, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 8000, 10000, 12000, 15000, 20000];
+const DEFAULT_RATES = [50, 100, 250, 500, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 8000, 10000, 12000, 15000, 20000];
 
 export function parseArgs(argv: string[]): BenchOptions & { out: string; profile: boolean } {
   const args = new Map<string, string | true>();
@@ -42,7 +43,7 @@ export function parseArgs(argv: string[]): BenchOptions & { out: string; profile
       i++;
     } else args.set(k, true);
   }
-  const known = new Set(["mode", "systems", "reps", "rates", "duration", "warmup", "drain", "pairs", "servers", "workers", "cross", "objective", "extras", "no-extras", "quick", "out", "verbose", "profile", "body"]);
+  const known = new Set(["mode", "systems", "reps", "rates", "duration", "warmup", "drain", "pairs", "servers", "workers", "cross", "objective", "stop", "extras", "no-extras", "quick", "out", "verbose", "profile", "body"]);
   for (const k of args.keys()) if (!known.has(k)) throw new Error(`unknown option --${k}`);
   const quick = args.has("quick");
   const str = (k: string, d: string) => {
@@ -78,6 +79,7 @@ export function parseArgs(argv: string[]): BenchOptions & { out: string; profile
     workers: Math.max(1, Math.floor(num("workers", 2))),
     crossShare: Math.min(1, num("cross", 0.5)),
     objectiveMs: num("objective", 10),
+    stopMs: num("stop", 1000),
     bodyBytes: Math.max(8, Math.floor(num("body", 64))),
     extras: extrasOn ? { connections: quick ? [500, 1000] : [1000, 5000, 10000, 19000], logins: quick ? 20 : 200, historyMessages: quick ? 10_000 : 1_000_000 } : null,
     quick,

@@ -41,9 +41,9 @@ function track(c: ChildProcess, name: string, verbose: boolean): ChildProcess {
 }
 
 /** Forks a TypeScript script of bench/src with tsx, with IPC. */
-export function forkTs(script: string, name: string, env: Record<string, string> = {}, verbose = false): ChildProcess {
+export function forkTs(script: string, name: string, env: Record<string, string> = {}, verbose = false, nodeArgs: string[] = []): ChildProcess {
   const c = fork(join(BENCH_SRC, script), [], {
-    execArgv: ["--import", "tsx"],
+    execArgv: [...nodeArgs, "--import", "tsx"],
     cwd: REPO,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe", "ipc"],

@@ -38,6 +38,7 @@ describe("bench harness (smoke)", () => {
       workers: 1,
       crossShare: 0.5,
       objectiveMs: 10_000,
+      stopMs: 60_000,
       bodyBytes: 32,
       extras: null,
       quick: true,

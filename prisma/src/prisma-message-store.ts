@@ -1,19 +1,19 @@
 /**
  * MessageStore on PostgreSQL through Prisma (raw SQL where locking and ordering matter).
  *
- * Why append is safe: the conversation row is locked (SELECT … FOR UPDATE) before the
- * idempotency lookup, so appends to one conversation run one after another; each statement
- * under READ COMMITTED sees what the previous holder committed, and seq = last_seq + 1 is
- * assigned under that lock, in the transaction that inserts the message: gap-free and unique.
- * The one race left (the same clientMsgId sent concurrently to two different conversations)
- * ends in the unique (sender_id, client_msg_id) index; the loser retries and sees the winner.
+ * Why append is safe: it is ONE statement (its own transaction, one round trip). Its UPDATE of the
+ * conversation row takes the row lock, so appends to one conversation run one after another;
+ * under READ COMMITTED an UPDATE that waited re-reads the latest row, so seq = last_seq + 1 is
+ * assigned under that lock, in the statement that inserts the message: gap-free and unique.
+ * A re-send of an already committed clientMsgId is found by the idempotency lookup and nothing is
+ * bumped. The one race left (the same clientMsgId sent concurrently, so both statements missed
+ * the other's row) ends in the unique (sender_id, client_msg_id) index: the loser's statement
+ * aborts as a whole — its bump included — and append runs again, then sees the winner.
  */
 import { randomUUID } from "node:crypto";
 import { AppError, ErrorCode, type ConversationCursor, type Message, type MessageKind } from "@dim/shared";
 import type { PrismaClient } from "./create-prisma";
 import type { AppendInput, AppendResult, MessageStore } from "./message-store.types";
-
-type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 interface MessageRow {
   id: string;
@@ -30,10 +30,23 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const MESSAGE_KINDS: readonly MessageKind[] = ["text", "image", "file"];
 /** Upper bound of one page whatever the caller asks (the protocol's is smaller). */
 const MAX_LIMIT = 1000;
-const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const;
 
-/** Thrown inside the transaction to roll it back and run append again. */
-class RetryAppend extends Error {}
+type AppendRow = { [K in keyof MessageRow]: MessageRow[K] | null } & {
+  member: boolean;
+  duplicate: boolean | null;
+  member_ids: string[];
+};
+
+/** PostgreSQL's unique_violation (23505), however Prisma's driver adapter wraps it. */
+function isUniqueViolation(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
+    const o = e as { code?: unknown; meta?: { code?: unknown; driverAdapterError?: unknown }; cause?: unknown; message?: unknown };
+    if (o.code === "23505" || o.meta?.code === "23505") return true;
+    if (typeof o.message === "string" && /\b23505\b|unique constraint/i.test(o.message)) return true;
+    e = o.cause ?? o.meta?.driverAdapterError;
+  }
+  return false;
+}
 
 function toMessage(r: MessageRow): Message {
   return {
@@ -77,62 +90,64 @@ export class PrismaMessageStore implements MessageStore {
 
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.prisma.$transaction((tx) => this.appendOnce(tx, input), TX_OPTIONS);
+        return await this.appendOnce(input);
       } catch (err) {
-        if (err instanceof RetryAppend && attempt < 3) continue;
-        if (err instanceof RetryAppend) throw new AppError(ErrorCode.Internal, "could not store the message, retry");
+        if (isUniqueViolation(err) && attempt < 3) continue;
+        if (isUniqueViolation(err)) throw new AppError(ErrorCode.Internal, "could not store the message, retry");
         throw err;
       }
     }
   }
 
-  private async appendOnce(tx: Tx, input: AppendInput): Promise<AppendResult> {
+  /**
+   * One statement, one round trip (it commits on its own): membership, the idempotency lookup,
+   * the seq bump (the UPDATE's row lock serialises appends to the conversation; after a wait it
+   * re-reads the latest last_seq), the insert and the member list. A concurrent append of the
+   * same clientMsgId that committed first makes the INSERT fail on the unique index, which
+   * aborts the whole statement (the bump included, so no gap); append then runs again and finds it.
+   */
+  private async appendOnce(input: AppendInput): Promise<AppendResult> {
     const { senderId, conversationId, clientMsgId, kind, body } = input;
-    const member = await tx.$queryRaw<{ one: number }[]>`
-      SELECT 1 AS one FROM conversation_members
-      WHERE conversation_id = ${conversationId}::uuid AND user_id = ${senderId}::uuid`;
-    if (member.length === 0) throw new AppError(ErrorCode.Forbidden, "not a member of this conversation");
-
-    // Serialises appends to this conversation until commit (see the file comment).
-    await tx.$queryRaw`SELECT last_seq FROM conversations WHERE id = ${conversationId}::uuid FOR UPDATE`;
-
-    const existing = await tx.$queryRaw<MessageRow[]>`
-      SELECT id::text, conversation_id::text, seq, sender_id::text, client_msg_id, kind::text AS kind, body, created_at
-      FROM messages WHERE sender_id = ${senderId}::uuid AND client_msg_id = ${clientMsgId}`;
-    const prior = existing[0];
-    if (prior) {
-      if (prior.conversation_id !== conversationId || prior.kind !== kind || prior.body !== body) {
-        throw new AppError(
-          ErrorCode.IdempotencyConflict,
-          "this clientMsgId was already used for a different message; use a new clientMsgId for new content",
-          { clientMsgId },
-        );
-      }
-      return { message: toMessage(prior), duplicate: true, memberIds: await this.membersIn(tx, conversationId) };
+    const rows = await this.prisma.$queryRaw<AppendRow[]>`
+      WITH mem AS (
+        SELECT EXISTS (
+          SELECT 1 FROM conversation_members WHERE conversation_id = ${conversationId}::uuid AND user_id = ${senderId}::uuid
+        ) AS ok
+      ), prior AS (
+        SELECT id, conversation_id, seq, sender_id, client_msg_id, kind, body, created_at
+        FROM messages WHERE sender_id = ${senderId}::uuid AND client_msg_id = ${clientMsgId}
+      ), bumped AS (
+        UPDATE conversations SET last_seq = last_seq + 1, updated_at = now()
+        WHERE id = ${conversationId}::uuid AND (SELECT ok FROM mem) AND NOT EXISTS (SELECT 1 FROM prior)
+        RETURNING last_seq
+      ), inserted AS (
+        INSERT INTO messages (id, conversation_id, seq, sender_id, client_msg_id, kind, body)
+        SELECT ${randomUUID()}::uuid, ${conversationId}::uuid, b.last_seq, ${senderId}::uuid, ${clientMsgId},
+               ${kind}::message_kind, ${body}
+        FROM bumped b
+        RETURNING id, conversation_id, seq, sender_id, client_msg_id, kind, body, created_at
+      ), msg AS (
+        SELECT *, false AS duplicate FROM inserted
+        UNION ALL
+        SELECT *, true AS duplicate FROM prior
+      )
+      SELECT m.ok AS member, x.duplicate, x.id::text, x.conversation_id::text, x.seq, x.sender_id::text, x.client_msg_id,
+             x.kind::text AS kind, x.body, x.created_at,
+             ARRAY(SELECT user_id::text FROM conversation_members WHERE conversation_id = ${conversationId}::uuid
+                   ORDER BY joined_at, user_id) AS member_ids
+      FROM mem m LEFT JOIN msg x ON true`;
+    const row = rows[0];
+    if (!row?.member) throw new AppError(ErrorCode.Forbidden, "not a member of this conversation");
+    if (row.id === null) throw new AppError(ErrorCode.Forbidden, "not a member of this conversation");
+    const message = toMessage(row as MessageRow);
+    if (row.duplicate && (message.conversationId !== conversationId || message.kind !== kind || message.body !== body)) {
+      throw new AppError(
+        ErrorCode.IdempotencyConflict,
+        "this clientMsgId was already used for a different message; use a new clientMsgId for new content",
+        { clientMsgId },
+      );
     }
-
-    const bumped = await tx.$queryRaw<{ last_seq: bigint }[]>`
-      UPDATE conversations SET last_seq = last_seq + 1, updated_at = now()
-      WHERE id = ${conversationId}::uuid RETURNING last_seq`;
-    const seq = bumped[0]?.last_seq;
-    if (seq === undefined) throw new AppError(ErrorCode.Forbidden, "not a member of this conversation");
-
-    const inserted = await tx.$queryRaw<MessageRow[]>`
-      INSERT INTO messages (id, conversation_id, seq, sender_id, client_msg_id, kind, body)
-      VALUES (${randomUUID()}::uuid, ${conversationId}::uuid, ${seq}, ${senderId}::uuid, ${clientMsgId},
-              ${kind}::message_kind, ${body})
-      ON CONFLICT (sender_id, client_msg_id) DO NOTHING
-      RETURNING id::text, conversation_id::text, seq, sender_id::text, client_msg_id, kind::text AS kind, body, created_at`;
-    const row = inserted[0];
-    // A concurrent append of this clientMsgId (to another conversation) committed first.
-    if (!row) throw new RetryAppend();
-    return { message: toMessage(row), duplicate: false, memberIds: await this.membersIn(tx, conversationId) };
-  }
-
-  private async membersIn(tx: Tx | PrismaClient, conversationId: string): Promise<string[]> {
-    const rows = await tx.$queryRaw<{ user_id: string }[]>`
-      SELECT user_id::text FROM conversation_members WHERE conversation_id = ${conversationId}::uuid ORDER BY joined_at, user_id`;
-    return rows.map((r) => r.user_id);
+    return { message, duplicate: row.duplicate === true, memberIds: row.member_ids };
   }
 
   async members(conversationId: string): Promise<string[] | null> {

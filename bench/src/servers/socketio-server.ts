@@ -18,6 +18,7 @@ const pgUrl = process.env.BENCH_PG_URL;
 
 const pubClient = new Redis(redisUrl);
 const subClient = pubClient.duplicate();
+for (const c of [pubClient, subClient]) c.on("error", (err: Error) => console.error(`redis: ${err.message}`));
 const pool = pgUrl ? new pg.Pool({ connectionString: pgUrl, max: 10 }) : undefined;
 if (pool) {
   await pool.query(`CREATE TABLE IF NOT EXISTS chat_messages (
