@@ -392,8 +392,22 @@ async function deleteNodeTopics(state: InfraState, nodeIds: string[]): Promise<v
   try {
     const existing = new Set(await admin.listTopics());
     const topics = nodeIds.map(topicOf).filter((t) => existing.has(t));
-    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 10_000 }).catch(() => undefined);
-    await admin.deleteGroups(nodeIds.map(topicOf)).catch(() => undefined);
+    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 10_000 });
+    // A killed member stays in its group until the group's session timeout: retry for a while.
+    let groups = nodeIds.map(topicOf);
+    for (let attempt = 1; groups.length > 0 && attempt <= 15; attempt++) {
+      try {
+        await admin.deleteGroups(groups);
+        groups = [];
+      } catch (err) {
+        const failed = (err as { groups?: Array<{ groupId: string; errorCode: number }> }).groups ?? [];
+        // 69 GROUP_ID_NOT_FOUND: never created, or gone already
+        groups = failed.filter((g) => g.errorCode !== 0 && g.errorCode !== 69).map((g) => g.groupId);
+        if (groups.length > 0) await sleep(1_000);
+      }
+    }
+  } catch (err) {
+    console.warn(`could not remove the topics of killed nodes ${nodeIds.join(", ")}: ${String(err)}`);
   } finally {
     await admin.disconnect();
   }
