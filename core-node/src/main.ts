@@ -5,7 +5,7 @@
  */
 import { AppError, ErrorCode, isAppError } from "@dim/shared";
 import { createLogger, embeddedTokenSecret } from "@dim/shared/node";
-import { createPrisma, migrate, PrismaMessageStore, waitForDatabase, type PrismaClient } from "@dim/db";
+import { createPgPool, createPrisma, migrate, PrismaMessageStore, waitForDatabase, type PrismaClient } from "@dim/db";
 import { createInfra, type Infra } from "@dim/infra";
 import { loadNodeProcessConfig } from "./config";
 import { CoreNode } from "./core-node";
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   let node: CoreNode | undefined;
   let infra: Infra | undefined;
   let prisma: PrismaClient | undefined;
+  let storePool: ReturnType<typeof createPgPool> | undefined;
   let shuttingDown: Promise<void> | undefined;
   let firstSignalAt = 0;
   const shutdown = (signal: string) => {
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     shuttingDown = (async () => {
       await node?.stop();
       await infra?.close();
+      await storePool?.end();
       await prisma?.$disconnect();
     })();
     shuttingDown.then(
@@ -63,11 +65,13 @@ async function main(): Promise<void> {
   const { applied } = await migrate(config.databaseUrl, { log: bootLog });
   if (applied.length > 0) bootLog.info({ applied }, "migrations applied");
   prisma = createPrisma(config.databaseUrl);
+  // The store's per-message statements go straight to node-postgres (prepared, no Prisma layer).
+  storePool = createPgPool(config.databaseUrl, { applicationName: "dim-core-node" });
   infra = await createInfra(infraConfig, { databaseUrl: config.databaseUrl, logger: log });
   if (shuttingDown) return;
   node = new CoreNode({
     config: { ...config, tokenSecret },
-    store: new PrismaMessageStore(prisma),
+    store: new PrismaMessageStore(prisma, { pool: storePool }),
     bus: infra.bus,
     registry: infra.registry,
     presence: infra.presence,

@@ -31,6 +31,10 @@ export interface MessageRouterDeps {
 
 type ReceiptKind = "delivered" | "read";
 
+/** How long a conversation's member list is reused for receipt fan-out (never for authorization). */
+const MEMBERS_TTL_MS = 10_000;
+const MEMBERS_CACHE_MAX = 10_000;
+
 export class MessageRouter {
   /**
    * Remote fan-out (presence lookup + bus publish) per conversation, in commit order, behind the
@@ -39,8 +43,31 @@ export class MessageRouter {
    * whatever the fan-out loses, sync repairs.
    */
   private readonly fanout = new KeyedSerialQueue();
+  /** conversationId → members, filled by every append (which reads them anyway) and by lookups. */
+  private readonly membersCache = new Map<string, { ids: string[]; at: number }>();
 
   constructor(private readonly deps: MessageRouterDeps) {}
+
+  private rememberMembers(conversationId: string, ids: string[]): void {
+    this.membersCache.delete(conversationId);
+    if (this.membersCache.size >= MEMBERS_CACHE_MAX) {
+      const oldest = this.membersCache.keys().next().value;
+      if (oldest !== undefined) this.membersCache.delete(oldest);
+    }
+    this.membersCache.set(conversationId, { ids, at: Date.now() });
+  }
+
+  /**
+   * Members to tell about a receipt. A list up to MEMBERS_TTL_MS old is good enough here: the
+   * caller's membership was checked by the store, and receipts are also read by conversations.list.
+   */
+  private async receiptMembers(conversationId: string): Promise<string[]> {
+    const hit = this.membersCache.get(conversationId);
+    if (hit && Date.now() - hit.at < MEMBERS_TTL_MS) return hit.ids;
+    const ids = (await this.deps.store.members(conversationId)) ?? [];
+    this.rememberMembers(conversationId, ids);
+    return ids;
+  }
 
   /** Resolves once the fan-outs queued so far have handed their envelopes to the bus, or after `timeoutMs`. */
   async drain(timeoutMs = 2_000): Promise<void> {
@@ -98,6 +125,7 @@ export class MessageRouter {
       kind: frame.kind,
       body: frame.body,
     });
+    this.rememberMembers(message.conversationId, memberIds);
     conn.send({
       type: "sent",
       clientMsgId: message.clientMsgId,
@@ -135,7 +163,7 @@ export class MessageRouter {
     const value = await this.deps.store.advanceCursor(frame.conversationId, userId, kind, frame.seq);
     if (value === null) throw new AppError(ErrorCode.Forbidden, "not a member of this conversation");
     if (value === 0 || !conn.advanceAnnounced(frame.conversationId, kind, value)) return;
-    const members = (await this.deps.store.members(frame.conversationId)) ?? [];
+    const members = await this.receiptMembers(frame.conversationId);
     // Other members learn how far this user got; on a read, the user's own other devices do too
     // (their unread counts follow). A delivered cursor is of no use to the user's own devices.
     const recipients = kind === "read" ? members : members.filter((m) => m !== userId);

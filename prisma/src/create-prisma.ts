@@ -1,4 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "../generated/client/client";
 
 export type { PrismaClient };
@@ -12,4 +13,15 @@ export interface CreatePrismaOptions {
 export function createPrisma(databaseUrl: string, opts: CreatePrismaOptions = {}): PrismaClient {
   const adapter = new PrismaPg({ connectionString: databaseUrl, max: opts.poolSize ?? 10 });
   return new PrismaClient({ adapter });
+}
+
+/**
+ * A node-postgres pool for PrismaMessageStore's hot statements (`new PrismaMessageStore(prisma,
+ * { pool })`): named prepared statements, no Prisma query layer per message. The caller ends it.
+ */
+export function createPgPool(databaseUrl: string, opts: CreatePrismaOptions & { applicationName?: string } = {}): pg.Pool {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.poolSize ?? 10, application_name: opts.applicationName ?? "dim-store" });
+  // An idle client's error (the server restarted) is emitted on the pool; the pool replaces it.
+  pool.on("error", () => undefined);
+  return pool;
 }

@@ -1,9 +1,9 @@
 // @dim/db: the schema's client, our migration runner, the message store and the embedded server.
-export { createPrisma, type PrismaClient, type CreatePrismaOptions } from "./create-prisma";
+export { createPrisma, createPgPool, type PrismaClient, type CreatePrismaOptions } from "./create-prisma";
 export { migrate, readMigrations, migrationChecksum, MIGRATIONS_DIR, type MigrateOptions, type MigrationFile } from "./migrate";
 export { waitForDatabase, type WaitForDatabaseOptions } from "./wait-for-database";
 export type { DbLog } from "./db-log";
-export { PrismaMessageStore } from "./prisma-message-store";
+export { PrismaMessageStore, type MessageStoreOptions } from "./prisma-message-store";
 export type { AppendInput, AppendResult, MessageStore } from "./message-store.types";
 export {
   startEmbeddedPostgres,

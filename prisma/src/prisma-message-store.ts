@@ -12,13 +12,17 @@
  */
 import { randomUUID } from "node:crypto";
 import { AppError, ErrorCode, type ConversationCursor, type Message, type MessageKind } from "@dim/shared";
+import type pg from "pg";
 import type { PrismaClient } from "./create-prisma";
 import type { AppendInput, AppendResult, MessageStore } from "./message-store.types";
+
+/** int8 arrives as bigint through Prisma and as a decimal string through node-postgres. */
+type Int8 = bigint | string;
 
 interface MessageRow {
   id: string;
   conversation_id: string;
-  seq: bigint;
+  seq: Int8;
   sender_id: string;
   client_msg_id: string;
   kind: MessageKind;
@@ -49,6 +53,7 @@ function isUniqueViolation(err: unknown): boolean {
 }
 
 function toMessage(r: MessageRow): Message {
+  const createdAt = r.created_at instanceof Date ? r.created_at : new Date(r.created_at);
   return {
     id: r.id,
     conversationId: r.conversation_id,
@@ -57,7 +62,7 @@ function toMessage(r: MessageRow): Message {
     clientMsgId: r.client_msg_id,
     kind: r.kind,
     body: r.body,
-    createdAt: r.created_at.toISOString(),
+    createdAt: createdAt.toISOString(),
   };
 }
 
@@ -76,8 +81,99 @@ function clampLimit(limit: number): number {
   return Math.min(limit, MAX_LIMIT);
 }
 
+const MESSAGE_COLUMNS =
+  "id::text, conversation_id::text, seq, sender_id::text, client_msg_id, kind::text AS kind, body, created_at";
+
+/**
+ * The store's statements, by name. Through a pg pool they are named prepared statements (parsed
+ * and planned once per connection); through Prisma they run as raw SQL with the same text.
+ */
+const SQL = {
+  // One statement, one round trip (it commits on its own): see the file comment.
+  append: `
+    WITH mem AS (
+      SELECT EXISTS (SELECT 1 FROM conversation_members WHERE conversation_id = $1::uuid AND user_id = $2::uuid) AS ok
+    ), prior AS (
+      SELECT id, conversation_id, seq, sender_id, client_msg_id, kind, body, created_at
+      FROM messages WHERE sender_id = $2::uuid AND client_msg_id = $3
+    ), bumped AS (
+      UPDATE conversations SET last_seq = last_seq + 1, updated_at = now()
+      WHERE id = $1::uuid AND (SELECT ok FROM mem) AND NOT EXISTS (SELECT 1 FROM prior)
+      RETURNING last_seq
+    ), inserted AS (
+      INSERT INTO messages (id, conversation_id, seq, sender_id, client_msg_id, kind, body)
+      SELECT $4::uuid, $1::uuid, b.last_seq, $2::uuid, $3, $5::message_kind, $6 FROM bumped b
+      RETURNING id, conversation_id, seq, sender_id, client_msg_id, kind, body, created_at
+    ), msg AS (
+      SELECT *, false AS duplicate FROM inserted
+      UNION ALL
+      SELECT *, true AS duplicate FROM prior
+    )
+    SELECT m.ok AS member, x.duplicate, x.id::text, x.conversation_id::text, x.seq, x.sender_id::text, x.client_msg_id,
+           x.kind::text AS kind, x.body, x.created_at,
+           ARRAY(SELECT user_id::text FROM conversation_members WHERE conversation_id = $1::uuid ORDER BY joined_at, user_id) AS member_ids
+    FROM mem m LEFT JOIN msg x ON true`,
+  members: `
+    SELECT m.user_id::text FROM conversations c
+    LEFT JOIN conversation_members m ON m.conversation_id = c.id
+    WHERE c.id = $1::uuid ORDER BY m.joined_at, m.user_id`,
+  after: `
+    SELECT ${MESSAGE_COLUMNS}
+    FROM messages WHERE conversation_id = $1::uuid AND seq > $2::bigint
+    ORDER BY seq ASC LIMIT $3::int`,
+  before: `
+    SELECT ${MESSAGE_COLUMNS}
+    FROM messages WHERE conversation_id = $1::uuid AND seq < $2::bigint
+    ORDER BY seq DESC LIMIT $3::int`,
+  // Writes only when a cursor really moves forward (ACKs are frequent; no-op updates bloat).
+  // The UPDATE re-checks its WHERE against the latest row, so concurrent calls never move back.
+  advanceCursor: `
+    WITH target AS (
+      SELECT m.conversation_id, m.user_id, LEAST($3::bigint, c.last_seq) AS s
+      FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
+      WHERE m.conversation_id = $1::uuid AND m.user_id = $2::uuid
+    ), moved AS (
+      UPDATE conversation_members m SET
+        delivered_seq = GREATEST(m.delivered_seq, t.s),
+        read_seq = CASE WHEN $4::boolean THEN GREATEST(m.read_seq, t.s) ELSE m.read_seq END
+      FROM target t
+      WHERE m.conversation_id = t.conversation_id AND m.user_id = t.user_id
+        AND (t.s > m.delivered_seq OR ($4::boolean AND t.s > m.read_seq))
+      RETURNING m.delivered_seq, m.read_seq
+    )
+    SELECT delivered_seq, read_seq FROM moved
+    UNION ALL
+    SELECT m.delivered_seq, m.read_seq FROM conversation_members m
+    WHERE m.conversation_id = $1::uuid AND m.user_id = $2::uuid AND NOT EXISTS (SELECT 1 FROM moved)`,
+  cursorsOf: `
+    SELECT m.conversation_id::text, c.last_seq, m.delivered_seq, m.read_seq
+    FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
+    WHERE m.user_id = $1::uuid
+    ORDER BY c.updated_at DESC, c.id`,
+} as const;
+
+export interface MessageStoreOptions {
+  /**
+   * A node-postgres pool for the store's statements (named prepared statements, no Prisma
+   * query layer on the hot path: core nodes pass one). Not ended by the store.
+   */
+  pool?: pg.Pool;
+}
+
 export class PrismaMessageStore implements MessageStore {
-  constructor(private readonly prisma: PrismaClient) {}
+  private readonly pool: pg.Pool | undefined;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    opts: MessageStoreOptions = {},
+  ) {
+    this.pool = opts.pool;
+  }
+
+  private async q<T>(name: keyof typeof SQL, values: unknown[]): Promise<T[]> {
+    if (this.pool) return (await this.pool.query({ name: `dim_store_${name}`, text: SQL[name], values })).rows as T[];
+    return this.prisma.$queryRawUnsafe<T[]>(SQL[name], ...values);
+  }
 
   async append(input: AppendInput): Promise<AppendResult> {
     requireUuid(input.senderId, "senderId");
@@ -99,46 +195,11 @@ export class PrismaMessageStore implements MessageStore {
     }
   }
 
-  /**
-   * One statement, one round trip (it commits on its own): membership, the idempotency lookup,
-   * the seq bump (the UPDATE's row lock serialises appends to the conversation; after a wait it
-   * re-reads the latest last_seq), the insert and the member list. A concurrent append of the
-   * same clientMsgId that committed first makes the INSERT fail on the unique index, which
-   * aborts the whole statement (the bump included, so no gap); append then runs again and finds it.
-   */
   private async appendOnce(input: AppendInput): Promise<AppendResult> {
     const { senderId, conversationId, clientMsgId, kind, body } = input;
-    const rows = await this.prisma.$queryRaw<AppendRow[]>`
-      WITH mem AS (
-        SELECT EXISTS (
-          SELECT 1 FROM conversation_members WHERE conversation_id = ${conversationId}::uuid AND user_id = ${senderId}::uuid
-        ) AS ok
-      ), prior AS (
-        SELECT id, conversation_id, seq, sender_id, client_msg_id, kind, body, created_at
-        FROM messages WHERE sender_id = ${senderId}::uuid AND client_msg_id = ${clientMsgId}
-      ), bumped AS (
-        UPDATE conversations SET last_seq = last_seq + 1, updated_at = now()
-        WHERE id = ${conversationId}::uuid AND (SELECT ok FROM mem) AND NOT EXISTS (SELECT 1 FROM prior)
-        RETURNING last_seq
-      ), inserted AS (
-        INSERT INTO messages (id, conversation_id, seq, sender_id, client_msg_id, kind, body)
-        SELECT ${randomUUID()}::uuid, ${conversationId}::uuid, b.last_seq, ${senderId}::uuid, ${clientMsgId},
-               ${kind}::message_kind, ${body}
-        FROM bumped b
-        RETURNING id, conversation_id, seq, sender_id, client_msg_id, kind, body, created_at
-      ), msg AS (
-        SELECT *, false AS duplicate FROM inserted
-        UNION ALL
-        SELECT *, true AS duplicate FROM prior
-      )
-      SELECT m.ok AS member, x.duplicate, x.id::text, x.conversation_id::text, x.seq, x.sender_id::text, x.client_msg_id,
-             x.kind::text AS kind, x.body, x.created_at,
-             ARRAY(SELECT user_id::text FROM conversation_members WHERE conversation_id = ${conversationId}::uuid
-                   ORDER BY joined_at, user_id) AS member_ids
-      FROM mem m LEFT JOIN msg x ON true`;
+    const rows = await this.q<AppendRow>("append", [conversationId, senderId, clientMsgId, randomUUID(), kind, body]);
     const row = rows[0];
-    if (!row?.member) throw new AppError(ErrorCode.Forbidden, "not a member of this conversation");
-    if (row.id === null) throw new AppError(ErrorCode.Forbidden, "not a member of this conversation");
+    if (!row?.member || row.id === null) throw new AppError(ErrorCode.Forbidden, "not a member of this conversation");
     const message = toMessage(row as MessageRow);
     if (row.duplicate && (message.conversationId !== conversationId || message.kind !== kind || message.body !== body)) {
       throw new AppError(
@@ -152,10 +213,7 @@ export class PrismaMessageStore implements MessageStore {
 
   async members(conversationId: string): Promise<string[] | null> {
     if (!UUID_RE.test(conversationId)) return null;
-    const rows = await this.prisma.$queryRaw<{ user_id: string | null }[]>`
-      SELECT m.user_id::text FROM conversations c
-      LEFT JOIN conversation_members m ON m.conversation_id = c.id
-      WHERE c.id = ${conversationId}::uuid ORDER BY m.joined_at, m.user_id`;
+    const rows = await this.q<{ user_id: string | null }>("members", [conversationId]);
     if (rows.length === 0) return null;
     return rows.flatMap((r) => (r.user_id === null ? [] : [r.user_id]));
   }
@@ -163,20 +221,14 @@ export class PrismaMessageStore implements MessageStore {
   async after(conversationId: string, afterSeq: number, limit: number): Promise<Message[]> {
     requireUuid(conversationId, "conversationId");
     requireSeq(afterSeq, "afterSeq");
-    const rows = await this.prisma.$queryRaw<MessageRow[]>`
-      SELECT id::text, conversation_id::text, seq, sender_id::text, client_msg_id, kind::text AS kind, body, created_at
-      FROM messages WHERE conversation_id = ${conversationId}::uuid AND seq > ${afterSeq}::bigint
-      ORDER BY seq ASC LIMIT ${clampLimit(limit)}::int`;
+    const rows = await this.q<MessageRow>("after", [conversationId, afterSeq, clampLimit(limit)]);
     return rows.map(toMessage);
   }
 
   async before(conversationId: string, beforeSeq: number | undefined, limit: number): Promise<Message[]> {
     requireUuid(conversationId, "conversationId");
     if (beforeSeq !== undefined) requireSeq(beforeSeq, "beforeSeq");
-    const rows = await this.prisma.$queryRaw<MessageRow[]>`
-      SELECT id::text, conversation_id::text, seq, sender_id::text, client_msg_id, kind::text AS kind, body, created_at
-      FROM messages WHERE conversation_id = ${conversationId}::uuid AND seq < ${beforeSeq ?? Number.MAX_SAFE_INTEGER}::bigint
-      ORDER BY seq DESC LIMIT ${clampLimit(limit)}::int`;
+    const rows = await this.q<MessageRow>("before", [conversationId, beforeSeq ?? Number.MAX_SAFE_INTEGER, clampLimit(limit)]);
     return rows.map(toMessage).reverse();
   }
 
@@ -190,26 +242,7 @@ export class PrismaMessageStore implements MessageStore {
     requireSeq(seq, "seq");
     if (kind !== "delivered" && kind !== "read") throw new AppError(ErrorCode.BadRequest, "cursor kind must be delivered or read");
     const moveRead = kind === "read";
-    // Writes only when a cursor really moves forward (ACKs are frequent; no-op updates bloat).
-    // The UPDATE re-checks its WHERE against the latest row, so concurrent calls never move back.
-    const rows = await this.prisma.$queryRaw<{ delivered_seq: bigint; read_seq: bigint }[]>`
-      WITH target AS (
-        SELECT m.conversation_id, m.user_id, LEAST(${seq}::bigint, c.last_seq) AS s
-        FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
-        WHERE m.conversation_id = ${conversationId}::uuid AND m.user_id = ${userId}::uuid
-      ), moved AS (
-        UPDATE conversation_members m SET
-          delivered_seq = GREATEST(m.delivered_seq, t.s),
-          read_seq = CASE WHEN ${moveRead} THEN GREATEST(m.read_seq, t.s) ELSE m.read_seq END
-        FROM target t
-        WHERE m.conversation_id = t.conversation_id AND m.user_id = t.user_id
-          AND (t.s > m.delivered_seq OR (${moveRead} AND t.s > m.read_seq))
-        RETURNING m.delivered_seq, m.read_seq
-      )
-      SELECT delivered_seq, read_seq FROM moved
-      UNION ALL
-      SELECT m.delivered_seq, m.read_seq FROM conversation_members m
-      WHERE m.conversation_id = ${conversationId}::uuid AND m.user_id = ${userId}::uuid AND NOT EXISTS (SELECT 1 FROM moved)`;
+    const rows = await this.q<{ delivered_seq: Int8; read_seq: Int8 }>("advanceCursor", [conversationId, userId, seq, moveRead]);
     const row = rows[0];
     if (!row) return null;
     return Number(moveRead ? row.read_seq : row.delivered_seq);
@@ -217,13 +250,7 @@ export class PrismaMessageStore implements MessageStore {
 
   async cursorsOf(userId: string): Promise<ConversationCursor[]> {
     requireUuid(userId, "userId");
-    const rows = await this.prisma.$queryRaw<
-      { conversation_id: string; last_seq: bigint; delivered_seq: bigint; read_seq: bigint }[]
-    >`
-      SELECT m.conversation_id::text, c.last_seq, m.delivered_seq, m.read_seq
-      FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
-      WHERE m.user_id = ${userId}::uuid
-      ORDER BY c.updated_at DESC, c.id`;
+    const rows = await this.q<{ conversation_id: string; last_seq: Int8; delivered_seq: Int8; read_seq: Int8 }>("cursorsOf", [userId]);
     return rows.map((r) => ({
       conversationId: r.conversation_id,
       lastSeq: Number(r.last_seq),
