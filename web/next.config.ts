@@ -39,6 +39,7 @@ const config: NextConfig = {
   distDir: process.env.DIM_NEXT_DIST_DIR ?? ".next",
   reactStrictMode: true,
   poweredByHeader: false,
+  devIndicators: { position: "bottom-right" },
   // Our workspaces export TypeScript source with extensionless imports: Next compiles them.
   transpilePackages: ["@dim/shared", "@dim/api", "@dim/client", "@dim/db", "@dim/infra"],
   // Native or server-only dependencies stay plain Node `require`s on the server.

@@ -184,7 +184,21 @@ describe("the PWA in a browser", () => {
     await alice.getByTestId("conversation").filter({ hasText: "Bob Chen" }).click();
     await expect.poll(() => bodies(alice), WAIT).toEqual(expected);
     await expect.poll(() => lastMessage(alice, true).getAttribute("data-state"), WAIT).toBe("read");
-  }, 180_000);
+
+    // kill -9 the node Bob is on: within seconds he is on the other node, and the chat goes on.
+    const crashed = await connectedNode(bob);
+    stack.processes.find((p) => p.label === crashed)!.child.kill("SIGKILL");
+    await expect
+      .poll(async () => ((await bob.locator('[data-connection="connected"]').textContent()) ?? "").replace(/^.*Connected to\s+/, ""), { timeout: 60_000 })
+      .toMatch(new RegExp(`^(?!${crashed}$)web-node-\\d+$`));
+    const composerB2 = bob.getByRole("textbox", { name: "Message" });
+    await composerB2.fill("Still here after a crash.");
+    await composerB2.press("Enter");
+    await expect.poll(() => lastMessage(bob, true).getAttribute("data-state"), { timeout: 60_000 }).toBe("read");
+    expected.push("Still here after a crash.");
+    await expect.poll(() => bodies(alice), WAIT).toEqual(expected);
+    await expect.poll(() => bodies(bob), WAIT).toEqual(expected);
+  }, 240_000);
 
   it("shows USERNAME_TAKEN on the field and RATE_LIMITED with the time to wait", async () => {
     const page = await newPage();

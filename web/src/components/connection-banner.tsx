@@ -1,5 +1,6 @@
 "use client";
 import { useEffect, useState } from "react";
+import { ErrorCode, type AppError } from "@dim/shared";
 import type { ConnectionView } from "@/hooks/use-connection-state";
 import { useCountdown } from "@/hooks/use-countdown";
 import { Button } from "./ui/button";
@@ -17,6 +18,19 @@ function useOnline(): boolean {
     };
   }, []);
   return online;
+}
+
+/** Why connecting fails, in words, for the banner. */
+function reasonOf(error: AppError | null): string {
+  if (!error) return "";
+  switch (error.code) {
+    case ErrorCode.NoNodeAvailable:
+      return " (no chat server is available)";
+    case ErrorCode.Internal:
+      return error.message.startsWith("gateway unreachable") ? " (the server cannot be reached)" : "";
+    default:
+      return "";
+  }
 }
 
 const TONE = {
@@ -51,7 +65,7 @@ export function ConnectionBanner({ view, onReconnect }: { view: ConnectionView; 
         break;
       case "reconnecting":
         tone = "wait";
-        text = seconds > 0 ? `Connection lost. Reconnecting in ${seconds} s…` : "Connection lost. Reconnecting…";
+        text = `${view.wasConnected ? "Connection lost" : "Cannot connect"}${reasonOf(view.lastError)}. ${seconds > 0 ? `Retrying in ${seconds} s…` : "Retrying…"}`;
         action = seconds > 1;
         break;
       case "offline":

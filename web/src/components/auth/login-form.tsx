@@ -4,12 +4,14 @@ import { Limits } from "@dim/shared";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/text-field";
 import { useAuthSubmit } from "@/hooks/use-auth-submit";
+import { useHydrated } from "@/hooks/use-hydrated";
 import { useRedirectIfSignedIn } from "@/hooks/use-redirect-if-signed-in";
 import { gateway } from "@/lib/gateway";
 import { FormError } from "./form-error";
 
 export function LoginForm() {
   useRedirectIfSignedIn();
+  const hydrated = useHydrated();
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const call = useCallback(() => gateway().auth.login.mutate({ username: username.trim().toLowerCase(), password }), [username, password]);
@@ -21,7 +23,7 @@ export function LoginForm() {
   };
 
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Sign in">
+    <form method="post" onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Sign in">
       <FormError error={error} retryIn={retryIn} />
       <TextField
         label="Username"
@@ -46,7 +48,7 @@ export function LoginForm() {
         onChange={(e) => setPassword(e.target.value)}
         error={error?.fields?.password}
       />
-      <Button type="submit" className="w-full" disabled={blocked || !username.trim() || !password}>
+      <Button type="submit" className="w-full" disabled={!hydrated || blocked || !username.trim() || !password}>
         {pending ? "Signing in…" : "Sign in"}
       </Button>
     </form>

@@ -4,6 +4,7 @@ import { ErrorCode, Limits, displayName as displayNameSchema, password as passwo
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/text-field";
 import { useAuthSubmit } from "@/hooks/use-auth-submit";
+import { useHydrated } from "@/hooks/use-hydrated";
 import { useRedirectIfSignedIn } from "@/hooks/use-redirect-if-signed-in";
 import { gateway } from "@/lib/gateway";
 import { FormError } from "./form-error";
@@ -30,6 +31,7 @@ function validate(values: Record<Field, string>): Partial<Record<Field, string>>
 
 export function RegisterForm() {
   useRedirectIfSignedIn();
+  const hydrated = useHydrated();
   const [values, setValues] = useState<Record<Field, string>>({ username: "", displayName: "", password: "", confirm: "" });
   const [touched, setTouched] = useState(false);
   const call = useCallback(
@@ -58,7 +60,7 @@ export function RegisterForm() {
   const serverField = (field: Field) => (field === "username" && error?.code === ErrorCode.UsernameTaken ? "This username is taken." : error?.fields?.[field]);
 
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Create account">
+    <form method="post" onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Create account">
       <FormError error={error?.code === ErrorCode.UsernameTaken ? null : error} retryIn={retryIn} />
       <TextField
         label="Username"
@@ -105,7 +107,7 @@ export function RegisterForm() {
         onChange={set("confirm")}
         error={local.confirm}
       />
-      <Button type="submit" className="w-full" disabled={blocked}>
+      <Button type="submit" className="w-full" disabled={!hydrated || blocked}>
         {pending ? "Creating account…" : "Create account"}
       </Button>
     </form>

@@ -3,6 +3,7 @@
  * the first request (not at build time) and kept across dev hot reloads.
  */
 import { createGatewayFromEnv } from "@dim/api";
+import { pinPinoTransportPaths } from "@/lib/server/pino-transports";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -13,7 +14,10 @@ const holder = globalThis as typeof globalThis & { __dimGateway?: Promise<Gatewa
 
 function gateway(): Promise<Gateway> {
   holder.__dimGateway ??= Promise.resolve()
-    .then(() => createGatewayFromEnv())
+    .then(() => {
+      pinPinoTransportPaths();
+      return createGatewayFromEnv();
+    })
     .catch((error: unknown) => {
       // Let the next request try again (for example, once the database is up).
       holder.__dimGateway = undefined;
@@ -22,8 +26,24 @@ function gateway(): Promise<Gateway> {
   return holder.__dimGateway;
 }
 
+/** What clients get while the gateway cannot start (database down, bad config): a typed 503. */
+function unavailable(): Response {
+  const error = {
+    code: -32603,
+    message: "the gateway is not available yet; try again shortly",
+    data: { code: "INTERNAL_SERVER_ERROR", httpStatus: 503, appCode: "INTERNAL" },
+  };
+  return Response.json({ error }, { status: 503, headers: { "Retry-After": "2" } });
+}
+
 async function handle(req: Request): Promise<Response> {
-  const gw = await gateway();
+  let gw: Gateway;
+  try {
+    gw = await gateway();
+  } catch (error) {
+    console.error("[web] cannot start the gateway:", error);
+    return unavailable();
+  }
   return gw.fetchHandler(req);
 }
 
