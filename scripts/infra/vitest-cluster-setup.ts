@@ -1,5 +1,5 @@
 /**
- * Global setup of the cluster test project (vitest.cluster.config.ts, or a `cluster` project in
+ * Global setup of the cluster test project (the `cluster` project in
  * the root config): ONE set of real services for the whole run. Services already started by
  * `npm run infra:up` are reused (set DIM_INFRA_REUSE=0 to never reuse); otherwise Kafka,
  * ZooKeeper, Redis and PostgreSQL are started under .infra/test-run/ and stopped — and their data

@@ -23,7 +23,7 @@ export function clusterState(): InfraState {
   if (running) return running;
   throw new Error(
     "cluster services are not available: run these tests with the cluster project " +
-      "(npx vitest run -c vitest.cluster.config.ts) or start them with npm run infra:up",
+      "(npm run test:cluster) or start them with npm run infra:up",
   );
 }
 
