@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
 
-export const CHROMIUM = process.env.DIM_CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const CHROMIUM = process.env.DIM_CHROMIUM ?? "/usr/bin/chromium";
 
 const FLAGS = [
   "--no-sandbox",
@@ -17,7 +17,7 @@ const FLAGS = [
 /** Headless; Playwright gives every launch a fresh profile (user data dir). */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get update && apt-get install -y chromium\` (or set DIM_CHROMIUM_PATH)`);
+    throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get update && apt-get install -y chromium\` (or set DIM_CHROMIUM)`);
   }
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
 }
