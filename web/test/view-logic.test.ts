@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { TRPCClientError } from "@trpc/client";
 import type { ChatMessage } from "@dim/client";
 import type { ConversationSummary, Message } from "@dim/shared";
-import { historyMessage, highestSeq, lowestSeq, mergeMessages } from "../src/lib/chat-messages";
-import { conversationView, sortByActivity } from "../src/lib/conversation-view";
+import { chatRows, dayLabel, highestSeq, lowestSeq } from "../src/lib/chat-messages";
+import { conversationView, ownState, sortByActivity } from "../src/lib/conversation-view";
 import { friendlyMessage, shownError } from "../src/lib/errors";
 
 const ME = "00000000-0000-4000-8000-000000000001";
@@ -43,7 +43,12 @@ function summary(over: Partial<ConversationSummary> = {}): ConversationSummary {
 }
 
 const cursors = { peersDeliveredSeq: 4, peersReadSeq: 2 };
-const view = (m: Message): ChatMessage => historyMessage(m, ME, cursors);
+const view = (m: Message): ChatMessage => ({
+  ...m,
+  own: m.senderId === ME,
+  state: m.senderId === ME ? ownState(cursors, m.seq) : null,
+  error: null,
+});
 
 describe("conversationView", () => {
   it("shows the gateway's summary when the client holds nothing", () => {
@@ -71,22 +76,35 @@ describe("conversationView", () => {
   });
 });
 
-describe("chat messages", () => {
-  it("gives own history messages their state from the other members' cursors", () => {
-    expect(view(message(2, ME)).state).toBe("read");
-    expect(view(message(3, ME)).state).toBe("delivered");
-    expect(view(message(5, ME)).state).toBe("sent");
-    expect(view(message(3, PEER))).toMatchObject({ own: false, state: null });
+describe("chat rows", () => {
+  it("puts a separator before each new day and the new-messages marker before the first unread from others", () => {
+    const at = (seq: number, senderId: string, iso: string) => ({ ...view(message(seq, senderId)), createdAt: iso });
+    const messages = [
+      at(1, PEER, "2026-01-01T10:00:00"),
+      at(2, ME, "2026-01-01T11:00:00"),
+      at(3, ME, "2026-01-02T09:00:00"),
+      at(4, PEER, "2026-01-02T09:30:00"),
+      at(5, PEER, "2026-01-02T09:31:00"),
+    ];
+    const now = new Date("2026-01-02T12:00:00");
+    // Read up to 2; my own 3 is not "new".
+    const rows = chatRows(messages, 2, now);
+    expect(rows.map((r) => (r.kind === "message" ? r.message.seq : r.kind === "day" ? r.label : "NEW"))).toEqual([
+      "Yesterday", 1, 2, "Today", 3, "NEW", 4, 5,
+    ]);
+    expect(chatRows(messages, null, now).some((r) => r.kind === "unread")).toBe(false);
+    expect(chatRows(messages, 5, now).some((r) => r.kind === "unread")).toBe(false);
+    expect(lowestSeq(messages)).toBe(1);
+    expect(highestSeq(messages)).toBe(5);
+    expect(lowestSeq([])).toBeNull();
   });
 
-  it("shows history older than what the client holds, each message once, in order", () => {
-    const history = [1, 2, 3, 4].map((s) => view(message(s, PEER)));
-    const held = [3, 4, 5].map((s) => view(message(s, PEER)));
-    const merged = mergeMessages(held, history);
-    expect(merged.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
-    expect(lowestSeq(merged)).toBe(1);
-    expect(highestSeq(merged)).toBe(5);
-    expect(mergeMessages([], history).map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+  it("labels days: today, yesterday, weekday this week, then a date", () => {
+    const now = new Date("2026-03-12T12:00:00");
+    expect(dayLabel("2026-03-12T01:00:00", now)).toBe("Today");
+    expect(dayLabel("2026-03-11T23:00:00", now)).toBe("Yesterday");
+    expect(dayLabel("2026-03-09T10:00:00", now)).toBe(new Date("2026-03-09T10:00:00").toLocaleDateString(undefined, { weekday: "long" }));
+    expect(dayLabel("2025-03-01T10:00:00", now)).toContain("2025");
   });
 });
 

@@ -50,6 +50,16 @@ export class ConversationState {
     while (this.bySeq.has(this.contiguous + 1)) this.contiguous++;
   }
 
+  /**
+   * Sets baseSeq of a conversation that holds no message yet (its first page is the latest one,
+   * not the start): contiguity then counts from there.
+   */
+  startAt(baseSeq: number): void {
+    if (this.bySeq.size > 0) return;
+    this.meta.baseSeq = baseSeq;
+    this.contiguous = baseSeq;
+  }
+
   /** A seq after the contiguous cursor means something in between is missing. */
   hasGapBefore(seq: number): boolean {
     return seq > this.contiguous + 1;

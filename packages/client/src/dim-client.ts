@@ -310,6 +310,28 @@ export class DimClient extends Emitter<DimClientEvents> {
     }
   }
 
+  /**
+   * Fetches the latest page of a conversation through the gateway (so a view can show history
+   * before, or without, the socket) and keeps it like any other message: once each, persisted.
+   * A conversation the client held nothing of starts at that page (older ones: `loadOlder`).
+   */
+  async loadLatest(conversationId: string, limit: number = Limits.defaultPageSize): Promise<{ added: number; hasMore: boolean }> {
+    if (!this.gateway.history) throw new AppError(ErrorCode.InvalidConfig, "this gateway port cannot page history");
+    const page = await this.gateway.history({ conversationId, limit });
+    const conv = this.conversation(conversationId, page.lastSeq);
+    const first = page.messages[0];
+    if (first && conv.lowestSeq() === undefined) conv.startAt(page.hasMore ? first.seq - 1 : 0);
+    conv.meta.knownLastSeq = Math.max(conv.meta.knownLastSeq, page.lastSeq);
+    const added = this.applyMessages(conv, page.messages);
+    this.saveMeta(conv);
+    this.changed(conversationId);
+    if (this.conn?.welcome) {
+      if (conv.contiguousSeq < conv.meta.knownLastSeq) this.requestSync(this.conn, conv);
+      this.ackContiguous(conv, false);
+    }
+    return { added, hasMore: page.hasMore };
+  }
+
   /** Pages older history in through the gateway (below what the client holds). */
   async loadOlder(conversationId: string, limit: number = Limits.defaultPageSize): Promise<{ added: number; hasMore: boolean }> {
     if (!this.gateway.history) throw new AppError(ErrorCode.InvalidConfig, "this gateway port cannot page history");

@@ -193,6 +193,32 @@ describe("recipient leg: de-duplication, contiguous ACK, gaps, receipts", () => 
     expect(h.client.conversationMeta(CONV)).toMatchObject({ baseSeq: 0, heldSeq: 10 });
   });
 
+  it("loadLatest shows the newest page before the socket is up; loadOlder continues below it, each message once", async () => {
+    const gateway = new FakeGateway();
+    const history = vi.fn(async (input: { conversationId: string; beforeSeq?: number; limit?: number }) => {
+      const top = (input.beforeSeq ?? 11) - 1;
+      const from = Math.max(1, top - (input.limit ?? 50) + 1);
+      const messages = [];
+      for (let s = from; s <= top; s++) messages.push(message(s));
+      return { messages, hasMore: from > 1, lastSeq: 10 };
+    });
+    Object.assign(gateway, { history });
+    const h = harness({}, gateway);
+    await expect(h.client.loadLatest(CONV, 3)).resolves.toEqual({ added: 3, hasMore: true });
+    expect(history).toHaveBeenLastCalledWith({ conversationId: CONV, limit: 3 });
+    expect(h.client.conversationMessages(CONV).map((m) => m.seq)).toEqual([8, 9, 10]);
+    expect(h.client.conversationMeta(CONV)).toMatchObject({ baseSeq: 7, heldSeq: 10, knownLastSeq: 10 });
+    // Again (the view opened twice): nothing new.
+    await expect(h.client.loadLatest(CONV, 3)).resolves.toEqual({ added: 0, hasMore: true });
+    await expect(h.client.loadOlder(CONV, 4)).resolves.toEqual({ added: 4, hasMore: true });
+    expect(history).toHaveBeenLastCalledWith({ conversationId: CONV, beforeSeq: 8, limit: 4 });
+    // The socket comes up: everything is held, no sync needed, the ACK is the last seq.
+    const socket = await connected(h, welcome([cursor(CONV, 10)]));
+    expect(socket.framesOf("sync")).toEqual([]);
+    expect(socket.framesOf("ack").map((a) => a.seq)).toEqual([10]);
+    expect(h.client.conversationMessages(CONV).map((m) => m.seq)).toEqual([4, 5, 6, 7, 8, 9, 10]);
+  });
+
   it("views keep their identity until the conversation changes (usable as UI snapshots)", async () => {
     const h = harness();
     const socket = await connected(h, welcome([cursor(CONV, 0)]));

@@ -1,22 +1,38 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
+import { ServiceWorkerRegistration } from "@/components/service-worker";
+import { THEME_SCRIPT } from "@/lib/theme";
 import "./globals.css";
 
 export const metadata: Metadata = {
   title: { default: "DIM", template: "%s · DIM" },
   description: "DIM — distributed instant messaging",
+  applicationName: "DIM",
+  appleWebApp: { capable: true, title: "DIM", statusBarStyle: "default" },
+  icons: { icon: "/icons/icon.svg", apple: "/icons/icon-192.png" },
 };
 
 export const viewport: Viewport = {
   width: "device-width",
   initialScale: 1,
-  themeColor: "#1f63d8",
+  viewportFit: "cover",
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#1f63d8" },
+    { media: "(prefers-color-scheme: dark)", color: "#0a101e" },
+  ],
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
-      <body className="font-sans">{children}</body>
+    // The theme script sets class="dark" before React hydrates.
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+      </head>
+      <body className="font-sans">
+        {children}
+        <ServiceWorkerRegistration />
+      </body>
     </html>
   );
 }

@@ -16,9 +16,11 @@ import { useConnectionState } from "@/hooks/use-connection-state";
 import { useContacts } from "@/hooks/use-contacts";
 import { useConversations } from "@/hooks/use-conversations";
 import { useDimClient } from "@/hooks/use-dim-client";
+import { useNotifications } from "@/hooks/use-notifications";
 import { useSession } from "@/hooks/use-session";
 import { friendlyMessage } from "@/lib/errors";
 import { gateway } from "@/lib/gateway";
+import { clearAll } from "@/lib/idb-store";
 
 /** The main page: signed in → sidebar + chat; not signed in → /login. */
 export function ChatApp() {
@@ -76,10 +78,18 @@ function SignedInApp({ me }: { me: PublicUser }) {
   const conversations = useConversations(client, me.id);
   const contacts = useContacts(conversations.refresh);
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  const notifications = useNotifications(client, conversations.views, setSelectedId);
+  // Opened from a notification while no window was open (sw.js: /?c=<conversationId>).
+  useEffect(() => {
+    const fromUrl = new URLSearchParams(window.location.search).get("c");
+    if (fromUrl) setSelectedId(fromUrl);
+  }, []);
   const [sidebarError, setSidebarError] = useState<string | null>(null);
   const [loggingOut, setLoggingOut] = useState(false);
 
   // The session ended (expired, or logged out elsewhere): sign in again.
+  // Not connected: the banner says so; the sidebar shows what IndexedDB kept, without an error each.
+  const connected = connection.state.status === "connected";
   const offlineCode = connection.state.status === "offline" ? connection.state.reason?.code : undefined;
   useEffect(() => {
     if (offlineCode === ErrorCode.Unauthorized) router.replace("/login");
@@ -104,6 +114,7 @@ function SignedInApp({ me }: { me: PublicUser }) {
   const logout = async () => {
     setLoggingOut(true);
     await client?.logout();
+    await clearAll();
     await gateway()
       .auth.logout.mutate()
       .catch(() => {});
@@ -121,11 +132,17 @@ function SignedInApp({ me }: { me: PublicUser }) {
       <div className="flex min-h-0 flex-1">
         <aside
           aria-label="Contacts and conversations"
-          className={`w-full shrink-0 flex-col overflow-y-auto border-r border-slate-200 bg-white md:flex md:w-80 ${selected ? "hidden" : "flex"}`}
+          className={`w-full shrink-0 flex-col overflow-y-auto border-r border-slate-200 bg-surface md:flex md:w-80 ${selected ? "hidden" : "flex"}`}
         >
-          <UserHeader user={me} onLogout={() => void logout()} loggingOut={loggingOut} />
+          <UserHeader
+            user={me}
+            onLogout={() => void logout()}
+            loggingOut={loggingOut}
+            notifications={notifications.permission}
+            onEnableNotifications={() => void notifications.requestPermission()}
+          />
           <AddContactForm onRequest={contacts.request} busy={contacts.busy.has("request")} />
-          {sidebarError || contacts.error || conversations.error ? (
+          {sidebarError || (connected && (contacts.error || conversations.error)) ? (
             <div className="px-4 pb-2">
               <Alert>{sidebarError ?? contacts.error ?? conversations.error}</Alert>
             </div>

@@ -50,9 +50,20 @@ export function ConnectionBanner({ view, onReconnect }: { view: ConnectionView; 
   let tone: keyof typeof TONE;
   let text: string;
   let action = false;
+  /** Ticks every second: shown, but not announced each time (the live region would chatter). */
+  let countdown = "";
+  // Offline: the device has no network, or the server itself cannot be reached (every attempt
+  // to reach the gateway fails) — history is then what this device kept.
+  const serverUnreachable = state.status === "reconnecting" && view.lastError?.message.startsWith("gateway unreachable") === true;
+  const offline = (!online && state.status !== "connected") || serverUnreachable;
   if (!online && state.status !== "connected") {
     tone = "bad";
-    text = "Offline: no network. Messages you write are sent when the connection returns.";
+    text = "Offline: no network. Showing saved messages; what you write is sent when the connection returns.";
+  } else if (serverUnreachable) {
+    tone = "bad";
+    text = "Offline: the server cannot be reached. Showing saved messages; what you write is queued.";
+    countdown = seconds > 0 ? `Retrying in ${seconds} s…` : "Retrying…";
+    action = seconds > 1;
   } else {
     switch (state.status) {
       case "connected":
@@ -65,7 +76,8 @@ export function ConnectionBanner({ view, onReconnect }: { view: ConnectionView; 
         break;
       case "reconnecting":
         tone = "wait";
-        text = `${view.wasConnected ? "Connection lost" : "Cannot connect"}${reasonOf(view.lastError)}. ${seconds > 0 ? `Retrying in ${seconds} s…` : "Retrying…"}`;
+        text = `${view.wasConnected ? "Connection lost" : "Cannot connect"}${reasonOf(view.lastError)}.`;
+        countdown = seconds > 0 ? `Reconnecting in ${seconds} s…` : "Reconnecting…";
         action = seconds > 1;
         break;
       case "offline":
@@ -82,11 +94,20 @@ export function ConnectionBanner({ view, onReconnect }: { view: ConnectionView; 
   }
 
   return (
-    <div role="status" aria-live="polite" data-connection={state.status} className={`flex items-center gap-2 border-b px-4 py-1.5 text-xs ${TONE[tone]}`}>
+    <div
+      role="status"
+      aria-live="polite"
+      aria-atomic="true"
+      data-connection={state.status}
+      data-offline={offline ? "true" : "false"}
+      className={`flex items-center gap-2 border-b px-4 py-1.5 text-xs ${TONE[tone]}`}>
       <span aria-hidden className={`h-2 w-2 shrink-0 rounded-full ${DOT[tone]}`} />
-      <span className="truncate">{text}</span>
+      <span className="min-w-0 flex-1 sm:truncate">
+        {text}
+        {countdown ? <span aria-hidden> {countdown}</span> : null}
+      </span>
       {action ? (
-        <Button variant="ghost" size="sm" className="ml-auto" onClick={onReconnect}>
+        <Button variant="ghost" size="sm" className="ml-auto shrink-0" onClick={onReconnect}>
           Reconnect now
         </Button>
       ) : null}

@@ -1,23 +1,23 @@
 "use client";
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { toAppError, type ChatMessage, type DimClient } from "@dim/client";
 import { ErrorCode, Limits, type ConversationSummary } from "@dim/shared";
-import { highestSeq, historyMessage, lowestSeq, mergeMessages } from "@/lib/chat-messages";
+import { highestSeq, lowestSeq } from "@/lib/chat-messages";
 import { shownError } from "@/lib/errors";
-import { gateway } from "@/lib/gateway";
 import { usePageVisible } from "./use-page-visible";
 
 const PAGE = Limits.defaultPageSize;
 const NONE: readonly ChatMessage[] = Object.freeze([]);
 
 /**
- * One open conversation: its messages (live from the client, plus gateway history pages the
- * client does not hold), "Load earlier", send, retry, and read receipts while it is on screen.
+ * One open conversation: its messages as the client holds them (IndexedDB, the latest page from
+ * the gateway, live pushes and the outbox), paging back, send, retry, and read receipts while it
+ * is on screen.
  */
-export function useChat(client: DimClient | null, summary: ConversationSummary, meId: string) {
+export function useChat(client: DimClient | null, summary: ConversationSummary, online: boolean) {
   const conversationId = summary.id;
-  const [history, setHistory] = useState<ChatMessage[]>([]);
   const [loadingEarlier, setLoadingEarlier] = useState(false);
+  const [exhausted, setExhausted] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
   const visible = usePageVisible();
 
@@ -31,61 +31,53 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
         : () => {},
     [client, conversationId],
   );
-  const held = useSyncExternalStore(
+  const messages = useSyncExternalStore(
     subscribe,
     () => client?.conversationMessages(conversationId) ?? NONE,
     () => NONE,
   );
-  const messages = useMemo(() => mergeMessages(held, history), [held, history]);
   const lowest = lowestSeq(messages);
 
-  const cursors = useCallback(() => {
-    const meta = client?.conversationMeta(conversationId);
-    return {
-      peersDeliveredSeq: Math.max(meta?.peersDeliveredSeq ?? 0, summary.peersDeliveredSeq),
-      peersReadSeq: Math.max(meta?.peersReadSeq ?? 0, summary.peersReadSeq),
-    };
-  }, [client, conversationId, summary.peersDeliveredSeq, summary.peersReadSeq]);
+  // Where the "new messages" marker goes: my read cursor when the chat opened (fixed after that).
+  const [unreadAfter] = useState<number | null>(() => {
+    const readSeq = Math.max(summary.readSeq, client?.conversationMeta(conversationId)?.readSeq ?? 0);
+    return summary.unreadCount > 0 || (client?.conversationMeta(conversationId)?.unreadCount ?? 0) > 0 ? readSeq : null;
+  });
 
   // The latest page straight from the gateway, so history shows before (or without) the socket.
+  // Offline, what IndexedDB holds is shown and this quietly fails.
   useEffect(() => {
-    setHistory([]);
-    setLoadError(null);
-    if (summary.lastSeq === 0) return;
+    if (!client || summary.lastSeq === 0) return;
     let live = true;
-    gateway()
-      .conversations.history.query({ conversationId, limit: PAGE })
-      .then((page) => live && setHistory(page.messages.map((m) => historyMessage(m, meId, cursors()))))
-      .catch((e: unknown) => live && setLoadError(shownError(e).message));
+    client.loadLatest(conversationId, PAGE).catch((e: unknown) => {
+      if (live && navigator.onLine && client.conversationMessages(conversationId).length === 0) setLoadError(shownError(e).message);
+    });
     return () => {
       live = false;
     };
-    // Only when another conversation is opened.
+    // Only when another conversation is opened (or the client is created).
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [conversationId]);
+  }, [client, conversationId]);
 
+  const busy = useRef(false);
   const loadEarlier = useCallback(async () => {
-    if (lowest === null || lowest <= 1 || loadingEarlier) return;
+    if (!client || lowest === null || lowest <= 1 || exhausted || busy.current) return;
+    busy.current = true;
     setLoadingEarlier(true);
     setLoadError(null);
     try {
-      const lowestHeld = lowestSeq(held);
-      if (client && lowestHeld !== null && lowestHeld === lowest) {
-        await client.loadOlder(conversationId, PAGE);
-      } else {
-        const page = await gateway().conversations.history.query({ conversationId, beforeSeq: lowest, limit: PAGE });
-        const c = cursors();
-        setHistory((h) => [...page.messages.map((m) => historyMessage(m, meId, c)), ...h]);
-      }
+      const page = await client.loadOlder(conversationId, PAGE);
+      if (!page.hasMore) setExhausted(true);
     } catch (e) {
-      setLoadError(shownError(e).message);
+      setLoadError(online ? shownError(e).message : "Earlier messages load when the connection is back.");
     } finally {
+      busy.current = false;
       setLoadingEarlier(false);
     }
-  }, [client, conversationId, cursors, held, loadingEarlier, lowest, meId]);
+  }, [client, conversationId, exhausted, lowest, online]);
 
   // Read receipts: everything the client holds is read while the conversation is on screen.
-  const heldTop = highestSeq(held);
+  const heldTop = highestSeq(messages);
   useEffect(() => {
     if (!client || !visible || heldTop === 0) return;
     const readSeq = client.conversationMeta(conversationId)?.readSeq ?? 0;
@@ -118,5 +110,14 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
     [client],
   );
 
-  return { messages, canLoadEarlier: lowest !== null && lowest > 1, loadingEarlier, loadEarlier, loadError, send, retry };
+  return {
+    messages,
+    unreadAfter,
+    canLoadEarlier: lowest !== null && lowest > 1 && !exhausted,
+    loadingEarlier,
+    loadEarlier,
+    loadError,
+    send,
+    retry,
+  };
 }

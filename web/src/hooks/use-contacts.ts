@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { Contact, ContactRequest } from "@dim/shared";
 import { shownError, type ShownError } from "@/lib/errors";
 import { gateway } from "@/lib/gateway";
+import { readCache, writeCache } from "@/lib/idb-store";
 import { usePolling } from "./use-polling";
 import { useRefresh } from "./use-refresh";
 
@@ -29,8 +30,10 @@ export function useContacts(onContactsChanged: () => void) {
         // A new contact (our request accepted by them) means a new conversation to list.
         if (contactCount.current !== null && contacts.length !== contactCount.current) onContactsChanged();
         contactCount.current = contacts.length;
-        setData({ contacts, incoming: requests.incoming, outgoing: requests.outgoing });
+        const next = { contacts, incoming: requests.incoming, outgoing: requests.outgoing };
+        setData(next);
         setError(null);
+        void writeCache("contacts", next);
       } catch (e) {
         setError(shownError(e).message);
       }
@@ -38,6 +41,9 @@ export function useContacts(onContactsChanged: () => void) {
   );
 
   useEffect(() => {
+    void readCache<ContactsData>("contacts").then((cached) => {
+      if (cached) setData((d) => d ?? cached);
+    });
     void refresh();
   }, [refresh]);
   usePolling(() => void refresh(), 10_000);

@@ -5,6 +5,7 @@ import type { ConversationSummary } from "@dim/shared";
 import { conversationView, sortByActivity, type ConversationView, type LiveConversation } from "@/lib/conversation-view";
 import { shownError } from "@/lib/errors";
 import { gateway } from "@/lib/gateway";
+import { readCache, writeCache } from "@/lib/idb-store";
 import { useClientEvent } from "./use-client-event";
 import { usePolling } from "./use-polling";
 import { useRefresh } from "./use-refresh";
@@ -19,7 +20,8 @@ function liveOf(client: DimClient | null, conversationId: string): LiveConversat
 /**
  * The conversation list: conversations.list from the gateway (on load, on every (re)connect, when
  * a message arrives for a conversation not listed yet, and every 20 s), kept live in between by
- * the client's own events (previews, unread counts, states).
+ * the client's own events (previews, unread counts, states). The last list is cached in IndexedDB
+ * for offline starts.
  */
 export function useConversations(client: DimClient | null, meId: string) {
   const [summaries, setSummaries] = useState<ConversationSummary[] | null>(null);
@@ -29,8 +31,10 @@ export function useConversations(client: DimClient | null, meId: string) {
   const refresh = useRefresh(
     useCallback(async () => {
       try {
-        setSummaries(await gateway().conversations.list.query());
+        const list = await gateway().conversations.list.query();
+        setSummaries(list);
         setError(null);
+        void writeCache("conversations", list);
       } catch (e) {
         setError(shownError(e).message);
       }
@@ -38,6 +42,10 @@ export function useConversations(client: DimClient | null, meId: string) {
   );
 
   useEffect(() => {
+    // What was listed last time shows at once (and offline), until the gateway answers.
+    void readCache<ConversationSummary[]>("conversations").then((cached) => {
+      if (cached) setSummaries((s) => s ?? cached);
+    });
     void refresh();
   }, [refresh]);
   usePolling(() => void refresh(), 20_000);

@@ -2,16 +2,19 @@
 import { useEffect, useState } from "react";
 import { DimClient, gatewayPort } from "@dim/client";
 import { gateway } from "@/lib/gateway";
+import { hasIndexedDb, IdbClientStore } from "@/lib/idb-store";
 
 /**
- * One DimClient for the signed-in page: created and connected on mount, stopped on unmount.
+ * One DimClient for the signed-in page: created and connected on mount, stopped on unmount,
+ * persisted in IndexedDB (history and queued messages survive a reload, offline too).
  * The protocol (tokens, ACK clocks, reconnects, sync) is entirely the client library's.
  */
 export function useDimClient(enabled: boolean): DimClient | null {
   const [client, setClient] = useState<DimClient | null>(null);
   useEffect(() => {
     if (!enabled) return;
-    const c = new DimClient({ gateway: gatewayPort(gateway()) });
+    // IndexedDB keeps conversations, messages and the outbox across reloads and offline starts.
+    const c = new DimClient({ gateway: gatewayPort(gateway()), ...(hasIndexedDb() ? { store: new IdbClientStore() } : {}) });
     setClient(c);
     void c.connect();
     // Back online: do not wait for the rest of the backoff.

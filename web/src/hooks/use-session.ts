@@ -4,26 +4,42 @@ import type { PublicUser } from "@dim/shared";
 import { ErrorCode } from "@dim/shared";
 import { toAppError } from "@dim/client";
 import { gateway } from "@/lib/gateway";
+import { clearAll, readCache, writeCache } from "@/lib/idb-store";
 
 export type SessionState =
   | { status: "loading" }
   | { status: "anonymous" }
-  | { status: "signed-in"; user: PublicUser }
+  /** `offline`: the server could not be asked; this is who was signed in last time on this device. */
+  | { status: "signed-in"; user: PublicUser; offline: boolean }
   | { status: "error"; message: string };
 
-/** Who is signed in, from auth.me (the session is the httpOnly cookie). */
+/**
+ * Who is signed in, from auth.me (the session is the httpOnly cookie). When the server cannot be
+ * reached, the person signed in last on this device (kept in IndexedDB) — so the app opens
+ * offline with their history. Another person signing in first wipes the previous one's data.
+ */
 export function useSession(): SessionState {
   const [state, setState] = useState<SessionState>({ status: "loading" });
   useEffect(() => {
     let live = true;
-    gateway()
-      .auth.me.query()
-      .then((user) => live && setState({ status: "signed-in", user }))
-      .catch((error: unknown) => {
-        if (!live) return;
+    (async () => {
+      try {
+        const user = await gateway().auth.me.query();
+        const cached = await readCache<PublicUser>("me");
+        if (cached && cached.id !== user.id) await clearAll();
+        await writeCache("me", user);
+        if (live) setState({ status: "signed-in", user, offline: false });
+      } catch (error) {
         const app = toAppError(error);
-        setState(app.code === ErrorCode.Unauthorized ? { status: "anonymous" } : { status: "error", message: app.message });
-      });
+        if (app.code === ErrorCode.Unauthorized) {
+          if (live) setState({ status: "anonymous" });
+          return;
+        }
+        const cached = await readCache<PublicUser>("me");
+        if (!live) return;
+        setState(cached ? { status: "signed-in", user: cached, offline: true } : { status: "error", message: app.message });
+      }
+    })();
     return () => {
       live = false;
     };

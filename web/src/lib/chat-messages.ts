@@ -1,44 +1,10 @@
 /**
- * The messages a chat view shows: what the live client holds (with real states), preceded by
- * pages fetched from the gateway's history that the client does not hold (opened before the
- * socket is up, or paged back while offline).
+ * Pure view logic of the chat view: where day separators and the "new messages" marker go.
+ * (The messages themselves — held, paged or queued — come whole from the client library.)
  */
 import type { ChatMessage } from "@dim/client";
-import type { Message } from "@dim/shared";
-import { ownState } from "./conversation-view";
 
-export interface PeerCursors {
-  peersDeliveredSeq: number;
-  peersReadSeq: number;
-}
-
-/** A history message as the chat view shows it. */
-export function historyMessage(m: Message, meId: string, cursors: PeerCursors): ChatMessage {
-  const own = m.senderId === meId;
-  return {
-    clientMsgId: m.clientMsgId,
-    conversationId: m.conversationId,
-    id: m.id,
-    seq: m.seq,
-    senderId: m.senderId,
-    own,
-    kind: m.kind,
-    body: m.body,
-    createdAt: m.createdAt,
-    state: own ? ownState(cursors, m.seq) : null,
-    error: null,
-  };
-}
-
-/** History older than the lowest stored message the client holds, then the client's messages. */
-export function mergeMessages(held: readonly ChatMessage[], history: readonly ChatMessage[]): readonly ChatMessage[] {
-  let lowestHeld = Infinity;
-  for (const m of held) if (m.seq !== null && m.seq < lowestHeld) lowestHeld = m.seq;
-  const older = history.filter((m) => m.seq !== null && m.seq < lowestHeld);
-  return older.length > 0 ? [...older, ...held] : held;
-}
-
-/** Lowest seq shown (for "Load earlier"), or null when nothing stored is shown. */
+/** Lowest stored seq shown (for paging back), or null when nothing stored is shown. */
 export function lowestSeq(messages: readonly ChatMessage[]): number | null {
   let lowest: number | null = null;
   for (const m of messages) if (m.seq !== null && (lowest === null || m.seq < lowest)) lowest = m.seq;
@@ -50,4 +16,48 @@ export function highestSeq(messages: readonly ChatMessage[]): number {
   let highest = 0;
   for (const m of messages) if (m.seq !== null && m.seq > highest) highest = m.seq;
   return highest;
+}
+
+export type ChatRow =
+  | { kind: "day"; key: string; label: string; dateTime: string }
+  | { kind: "unread"; key: string }
+  | { kind: "message"; key: string; message: ChatMessage };
+
+/** "Today", "Yesterday", a weekday this week, else a date. */
+export function dayLabel(iso: string, now: Date = new Date()): string {
+  const d = new Date(iso);
+  const startOf = (x: Date) => new Date(x.getFullYear(), x.getMonth(), x.getDate()).getTime();
+  const days = Math.round((startOf(now) - startOf(d)) / 86_400_000);
+  if (days === 0) return "Today";
+  if (days === 1) return "Yesterday";
+  if (days > 1 && days < 7) return d.toLocaleDateString(undefined, { weekday: "long" });
+  return d.toLocaleDateString(undefined, { day: "numeric", month: "long", ...(d.getFullYear() === now.getFullYear() ? {} : { year: "numeric" }) });
+}
+
+function dayKey(iso: string): string {
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`;
+}
+
+/**
+ * Messages with a separator before each new (local) day, and the "new messages" marker before the
+ * first message from someone else after `unreadAfterSeq` (the read cursor when the chat opened).
+ */
+export function chatRows(messages: readonly ChatMessage[], unreadAfterSeq: number | null, now: Date = new Date()): ChatRow[] {
+  const rows: ChatRow[] = [];
+  let day: string | null = null;
+  let marked = false;
+  for (const m of messages) {
+    const k = dayKey(m.createdAt);
+    if (k !== day) {
+      day = k;
+      rows.push({ kind: "day", key: `day:${k}`, label: dayLabel(m.createdAt, now), dateTime: k });
+    }
+    if (!marked && unreadAfterSeq !== null && !m.own && m.seq !== null && m.seq > unreadAfterSeq) {
+      marked = true;
+      rows.push({ kind: "unread", key: "unread" });
+    }
+    rows.push({ kind: "message", key: `${m.own ? "me" : m.senderId}:${m.clientMsgId}`, message: m });
+  }
+  return rows;
 }

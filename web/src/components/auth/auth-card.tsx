@@ -12,7 +12,7 @@ export function AuthCard(props: { title: string; subtitle: string; children: Rea
           <h1 className="text-2xl font-semibold tracking-tight text-slate-900">{props.title}</h1>
           <p className="mt-1 text-sm text-slate-500">{props.subtitle}</p>
         </div>
-        <div className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">{props.children}</div>
+        <div className="rounded-xl border border-slate-200 bg-surface p-6 shadow-sm">{props.children}</div>
         <p className="mt-4 text-center text-sm text-slate-600">
           {props.footer.text}{" "}
           <Link href={props.footer.href} className="font-medium text-brand-600 underline-offset-2 hover:underline">

@@ -10,13 +10,14 @@ import { MessageList } from "./message-list";
 
 export function ChatView(props: { client: DimClient | null; summary: ConversationSummary; me: PublicUser; connection: ConnectionState; onBack: () => void }) {
   const { summary } = props;
-  const chat = useChat(props.client, summary, props.me.id);
+  const connected = props.connection.status === "connected";
+  const chat = useChat(props.client, summary, connected);
   const title = summary.peer?.displayName ?? summary.title;
-  const hint = props.connection.status === "connected" ? null : "Not connected: messages are sent when the connection is back.";
+  const hint = connected ? null : "Not connected: messages are queued and sent, in order, when the connection is back.";
 
   return (
     <section aria-label={`Chat with ${title}`} className="flex min-h-0 flex-1 flex-col">
-      <header className="flex items-center gap-3 border-b border-slate-200 bg-white px-4 py-3">
+      <header className="flex items-center gap-3 border-b border-slate-200 bg-surface px-3 py-3 sm:px-4">
         <Button variant="ghost" size="sm" className="md:hidden" onClick={props.onBack} aria-label="Back to conversations">
           ←
         </Button>
@@ -36,8 +37,10 @@ export function ChatView(props: { client: DimClient | null; summary: Conversatio
       <MessageList
         messages={chat.messages}
         peerName={title}
+        unreadAfter={chat.unreadAfter}
         canLoadEarlier={chat.canLoadEarlier}
         loadingEarlier={chat.loadingEarlier}
+        loadFailed={chat.loadError !== null}
         onLoadEarlier={() => void chat.loadEarlier()}
         onRetry={chat.retry}
       />

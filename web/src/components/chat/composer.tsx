@@ -34,7 +34,7 @@ export function Composer({ onSend, hint }: { onSend: (body: string) => string | 
 
   const near = body.length > MAX * 0.9;
   return (
-    <div className="border-t border-slate-200 bg-white px-4 py-3">
+    <div className="border-t border-slate-200 bg-surface px-4 py-3">
       <form
         className="flex items-end gap-2"
         onSubmit={(e) => {
@@ -58,7 +58,7 @@ export function Composer({ onSend, hint }: { onSend: (body: string) => string | 
           rows={Math.min(6, Math.max(1, body.split("\n").length))}
           placeholder="Write a message…"
           aria-describedby={`${id}-help`}
-          className="max-h-40 min-h-10 flex-1 resize-none rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm placeholder:text-slate-400 focus:border-brand-500 focus:outline-2 focus:outline-offset-0 focus:outline-brand-500/30"
+          className="max-h-40 min-h-10 flex-1 resize-none rounded-lg border border-slate-300 bg-surface px-3 py-2 text-sm placeholder:text-slate-400 focus:border-brand-500 focus:outline-2 focus:outline-offset-0 focus:outline-brand-500/30"
         />
         <Button type="submit" disabled={blank} className="h-10">
           Send

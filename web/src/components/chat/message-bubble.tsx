@@ -21,7 +21,7 @@ export function MessageBubble({ message, senderName, onRetry }: { message: ChatM
               ? message.state === "failed"
                 ? "rounded-br-md border border-red-200 bg-red-50 text-red-900"
                 : "rounded-br-md bg-brand-600 text-white"
-              : "rounded-bl-md border border-slate-200 bg-white text-slate-900"
+              : "rounded-bl-md border border-slate-200 bg-surface text-slate-900"
           }`}
         >
           {message.body}

@@ -1,40 +1,69 @@
 "use client";
-import { useLayoutEffect, useRef } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from "react";
 import type { ChatMessage } from "@dim/client";
 import { Button } from "@/components/ui/button";
+import { chatRows } from "@/lib/chat-messages";
 import { MessageBubble } from "./message-bubble";
 
+/** Earlier messages load when the top of the list comes this close (px). */
+const NEAR_TOP = 160;
+
 /**
- * The message log. Stays pinned to the bottom while the person is there (or just sent
+ * The message log: day separators, the "new messages" marker, and earlier history loaded as the
+ * person scrolls to the top. Stays pinned to the bottom while the person is there (or just sent
  * something), and keeps its place when earlier messages are loaded above.
  */
 export function MessageList(props: {
   messages: readonly ChatMessage[];
   peerName: string;
+  unreadAfter: number | null;
   canLoadEarlier: boolean;
   loadingEarlier: boolean;
+  loadFailed: boolean;
   onLoadEarlier: () => void;
   onRetry: (clientMsgId: string) => void;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
+  const scrolledToMarker = useRef(false);
   const previous = useRef<{ first: string | undefined; count: number; height: number }>({ first: undefined, count: 0, height: 0 });
 
   const first = props.messages[0]?.clientMsgId;
   const last = props.messages[props.messages.length - 1];
+  const rows = useMemo(() => chatRows(props.messages, props.unreadAfter), [props.messages, props.unreadAfter]);
+  const hasMarker = rows.some((r) => r.kind === "unread");
 
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
     const before = previous.current;
     const prepended = before.first !== undefined && first !== before.first && props.messages.length > before.count;
-    if (prepended && !atBottom.current) {
+    if (hasMarker && !scrolledToMarker.current) {
+      // Opened with unread messages: start at the marker, not at the very bottom.
+      const marker = el.querySelector<HTMLElement>("[data-testid='new-messages']");
+      if (marker) {
+        scrolledToMarker.current = true;
+        el.scrollTop = Math.max(0, marker.offsetTop - el.offsetTop - 48);
+        atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+      }
+    } else if (prepended && !atBottom.current) {
       el.scrollTop += el.scrollHeight - before.height; // keep the same messages in view
-    } else if (atBottom.current || last?.own) {
+    } else if (atBottom.current || (last?.own && last.seq === null)) {
       el.scrollTop = el.scrollHeight;
     }
     previous.current = { first, count: props.messages.length, height: el.scrollHeight };
-  }, [props.messages, first, last]);
+  }, [props.messages, first, last, hasMarker]);
+
+  const { canLoadEarlier, loadingEarlier, loadFailed, onLoadEarlier } = props;
+  const maybeLoadEarlier = useCallback(() => {
+    const el = scroller.current;
+    if (!el || !canLoadEarlier || loadingEarlier || loadFailed) return;
+    if (el.scrollTop < NEAR_TOP) onLoadEarlier();
+  }, [canLoadEarlier, loadingEarlier, loadFailed, onLoadEarlier]);
+  // Also after each change: a short page does not fill the screen, so no scroll would come.
+  useEffect(() => {
+    maybeLoadEarlier();
+  }, [maybeLoadEarlier, props.messages]);
 
   return (
     <div
@@ -42,23 +71,47 @@ export function MessageList(props: {
       onScroll={(e) => {
         const el = e.currentTarget;
         atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+        maybeLoadEarlier();
       }}
-      className="flex flex-1 flex-col overflow-y-auto bg-slate-50 px-4 py-4"
+      data-testid="message-scroller"
+      className="flex flex-1 flex-col overflow-y-auto bg-slate-50 px-3 py-4 [overflow-anchor:none] sm:px-4"
     >
       {/* Pushes a short conversation to the bottom, next to the composer, as chat apps do. */}
       <div aria-hidden className="flex-1" />
-      {props.canLoadEarlier ? (
+      {loadingEarlier ? (
+        <p role="status" className="mb-3 text-center text-xs text-slate-500" data-testid="loading-earlier">
+          Loading earlier messages…
+        </p>
+      ) : null}
+      {canLoadEarlier && loadFailed && !loadingEarlier ? (
         <div className="mb-3 flex justify-center">
-          <Button variant="secondary" size="sm" onClick={props.onLoadEarlier} disabled={props.loadingEarlier}>
-            {props.loadingEarlier ? "Loading…" : "Load earlier"}
+          <Button variant="secondary" size="sm" onClick={onLoadEarlier}>
+            Try loading earlier messages again
           </Button>
         </div>
       ) : null}
+      {!canLoadEarlier && props.messages.length > 0 && (props.messages[0]?.seq ?? 0) <= 1 ? (
+        <p className="mb-3 text-center text-[11px] text-slate-400">Beginning of the conversation</p>
+      ) : null}
       {props.messages.length === 0 ? <p className="mb-6 text-center text-sm text-slate-500">No messages yet. Say hello!</p> : null}
-      <ol role="log" aria-live="polite" aria-label={`Messages with ${props.peerName}`} className="space-y-2">
-        {props.messages.map((m) => (
-          <MessageBubble key={`${m.own ? "me" : m.senderId}:${m.clientMsgId}`} message={m} senderName={props.peerName} onRetry={props.onRetry} />
-        ))}
+      <ol role="log" aria-live="polite" aria-relevant="additions" aria-label={`Messages with ${props.peerName}`} className="space-y-2">
+        {rows.map((row) =>
+          row.kind === "day" ? (
+            <li key={row.key} role="separator" aria-label={row.label} data-testid="day-separator" className="sticky top-0 z-10 flex justify-center py-1">
+              <span className="rounded-full border border-slate-200 bg-surface/90 px-3 py-0.5 text-[11px] font-medium text-slate-500 shadow-sm backdrop-blur">
+                {row.label}
+              </span>
+            </li>
+          ) : row.kind === "unread" ? (
+            <li key={row.key} role="separator" aria-label="New messages" data-testid="new-messages" className="flex items-center gap-2 py-1">
+              <span aria-hidden className="h-px flex-1 bg-red-400/60" />
+              <span className="text-[11px] font-semibold tracking-wide text-red-600 uppercase">New messages</span>
+              <span aria-hidden className="h-px flex-1 bg-red-400/60" />
+            </li>
+          ) : (
+            <MessageBubble key={row.key} message={row.message} senderName={props.peerName} onRetry={props.onRetry} />
+          ),
+        )}
       </ol>
     </div>
   );

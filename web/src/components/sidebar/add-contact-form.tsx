@@ -62,7 +62,7 @@ export function AddContactForm({ onRequest, busy }: { onRequest: (username: stri
           maxLength={Limits.usernameMax}
           aria-invalid={feedback?.tone === "error" ? true : undefined}
           aria-describedby={feedback ? `${id}-feedback` : undefined}
-          className="min-w-0 flex-1 rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm placeholder:text-slate-400 focus:border-brand-500 focus:outline-2 focus:outline-offset-0 focus:outline-brand-500/30"
+          className="min-w-0 flex-1 rounded-md border border-slate-300 bg-surface px-2.5 py-1.5 text-sm placeholder:text-slate-400 focus:border-brand-500 focus:outline-2 focus:outline-offset-0 focus:outline-brand-500/30"
         />
         <Button type="submit" size="sm" disabled={busy || !value.trim()}>
           Add

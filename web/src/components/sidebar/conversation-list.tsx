@@ -1,16 +1,32 @@
+import type { KeyboardEvent } from "react";
 import { MessageStateLabel } from "@/components/chat/message-state";
 import { Avatar } from "@/components/ui/avatar";
 import type { ConversationView } from "@/lib/conversation-view";
 import { shortTime } from "@/lib/format";
 import { SidebarSection } from "./section";
 
+/** Arrow keys, Home and End move between conversations (Tab leaves the list). */
+function onListKeyDown(event: KeyboardEvent<HTMLUListElement>) {
+  const buttons = [...event.currentTarget.querySelectorAll<HTMLButtonElement>("button[data-testid='conversation']")];
+  const index = buttons.indexOf(document.activeElement as HTMLButtonElement);
+  let next: number | null = null;
+  if (event.key === "ArrowDown") next = index < 0 ? 0 : Math.min(buttons.length - 1, index + 1);
+  else if (event.key === "ArrowUp") next = index < 0 ? 0 : Math.max(0, index - 1);
+  else if (event.key === "Home") next = 0;
+  else if (event.key === "End") next = buttons.length - 1;
+  if (next === null || !buttons[next]) return;
+  event.preventDefault();
+  buttons[next]?.focus();
+}
+
 export function ConversationList(props: { views: ConversationView[]; selectedId: string | null; onSelect: (id: string) => void; loaded: boolean }) {
+  const focusable = props.views.some((v) => v.id === props.selectedId) ? props.selectedId : props.views[0]?.id;
   return (
     <SidebarSection title="Conversations">
       {props.loaded && props.views.length === 0 ? (
         <p className="px-4 py-2 text-sm text-slate-500">No conversations yet. Add a contact to start chatting.</p>
       ) : null}
-      <ul className="px-2">
+      <ul className="px-2" aria-label="Conversations, newest first (arrow keys move)" onKeyDown={onListKeyDown}>
         {props.views.map((c) => {
           const selected = c.id === props.selectedId;
           return (
@@ -19,6 +35,9 @@ export function ConversationList(props: { views: ConversationView[]; selectedId:
                 type="button"
                 onClick={() => props.onSelect(c.id)}
                 aria-current={selected ? "true" : undefined}
+                // One tab stop for the list; arrows move inside it.
+                tabIndex={c.id === focusable ? 0 : -1}
+                aria-label={`${c.title}${c.unreadCount > 0 ? `, ${c.unreadCount} unread` : ""}${c.preview ? `, last message ${c.preview.own ? "from you" : ""}: ${c.preview.body.slice(0, 80)}` : ""}`}
                 data-testid="conversation"
                 data-conversation-id={c.id}
                 className={`flex w-full items-center gap-3 rounded-md px-2 py-2 text-left ${selected ? "bg-brand-100/70" : "hover:bg-slate-100"}`}

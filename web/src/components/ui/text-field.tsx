@@ -20,7 +20,7 @@ export function TextField({ label, error, hint, id, className = "", ...props }: 
         id={inputId}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy}
-        className={`block w-full rounded-md border bg-white px-3 py-2 text-sm shadow-sm placeholder:text-slate-400 focus:border-brand-500 focus:outline-2 focus:outline-offset-0 focus:outline-brand-500/30 ${
+        className={`block w-full rounded-md border bg-surface px-3 py-2 text-sm shadow-sm placeholder:text-slate-400 focus:border-brand-500 focus:outline-2 focus:outline-offset-0 focus:outline-brand-500/30 ${
           error ? "border-red-400" : "border-slate-300"
         }`}
         {...props}

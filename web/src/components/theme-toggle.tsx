@@ -1,0 +1,40 @@
+"use client";
+import { useEffect, useState } from "react";
+import { applyTheme, readThemeChoice, systemPrefersDark, type ThemeChoice } from "@/lib/theme";
+
+const NEXT: Record<ThemeChoice, ThemeChoice> = { system: "light", light: "dark", dark: "system" };
+const LABEL: Record<ThemeChoice, string> = { system: "System theme", light: "Light theme", dark: "Dark theme" };
+const ICON: Record<ThemeChoice, string> = { system: "◐", light: "☀", dark: "☾" };
+
+/** Cycles system → light → dark; the choice is remembered on this device. */
+export function ThemeToggle({ className = "" }: { className?: string }) {
+  const [choice, setChoice] = useState<ThemeChoice>("system");
+  useEffect(() => {
+    setChoice(readThemeChoice());
+    // Following the system: re-apply when it changes.
+    const media = matchMedia("(prefers-color-scheme: dark)");
+    const onChange = () => {
+      if (readThemeChoice() === "system") applyTheme("system");
+    };
+    media.addEventListener("change", onChange);
+    return () => media.removeEventListener("change", onChange);
+  }, []);
+
+  const next = NEXT[choice];
+  return (
+    <button
+      type="button"
+      data-testid="theme-toggle"
+      data-theme-choice={choice}
+      onClick={() => {
+        applyTheme(next);
+        setChoice(next);
+      }}
+      aria-label={`${LABEL[choice]} (${choice === "system" ? (typeof window !== "undefined" && systemPrefersDark() ? "dark" : "light") : choice}). Switch to ${LABEL[next].toLowerCase()}`}
+      title={`${LABEL[choice]} — click for ${LABEL[next].toLowerCase()}`}
+      className={`inline-flex h-8 w-8 items-center justify-center rounded-md text-base text-slate-600 hover:bg-slate-100 hover:text-slate-900 ${className}`}
+    >
+      <span aria-hidden>{ICON[choice]}</span>
+    </button>
+  );
+}
