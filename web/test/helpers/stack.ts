@@ -17,6 +17,10 @@ export interface Stack {
   nodeIds: string[];
   processes: RunningProcess[];
   database: TestDatabase;
+  /** Stops every server (core nodes and `next start`), keeping the database. */
+  stopServers(): Promise<void>;
+  /** Starts the servers again (same node ids, same web port: same origin for the browser). */
+  startServers(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -32,8 +36,12 @@ export async function startStack(opts: { nodes?: number } = {}): Promise<Stack> 
   await ensureProductionBuild();
   const database = await createTestDatabase();
   const processes: RunningProcess[] = [];
+  const stopServers = async () => {
+    const running = processes.splice(0, processes.length).reverse();
+    await Promise.allSettled(running.map((p) => p.stop()));
+  };
   const stop = async () => {
-    await Promise.allSettled(processes.reverse().map((p) => p.stop()));
+    await stopServers();
     await database.drop();
   };
   try {
@@ -47,35 +55,38 @@ export async function startStack(opts: { nodes?: number } = {}): Promise<Stack> 
       DIM_LOG_PRETTY: "0",
     };
     const nodeIds = Array.from({ length: opts.nodes ?? 2 }, (_, i) => `web-node-${i + 1}`);
-    for (const nodeId of nodeIds) {
+    const startServers = async () => {
+      for (const nodeId of nodeIds) {
+        processes.push(
+          await startProcess({
+            label: nodeId,
+            args: ["--import", "tsx", "src/main.ts"],
+            cwd: join(REPO, "core-node"),
+            env: { ...common, DIM_NODE_ID: nodeId, DIM_NODE_PORT: "0", DIM_ALLOWED_ORIGINS: baseUrl, DIM_LOG_LEVEL: "info" },
+            readyLine: isReadyLine,
+            timeoutMs: 60_000,
+          }),
+        );
+      }
       processes.push(
         await startProcess({
-          label: nodeId,
-          args: ["--import", "tsx", "src/main.ts"],
-          cwd: join(REPO, "core-node"),
-          env: { ...common, DIM_NODE_ID: nodeId, DIM_NODE_PORT: "0", DIM_ALLOWED_ORIGINS: baseUrl, DIM_LOG_LEVEL: "info" },
-          readyLine: isReadyLine,
+          label: "next start",
+          args: [NEXT_BIN, "start", "-p", String(webPort), "-H", "127.0.0.1"],
+          cwd: WEB_DIR,
+          env: {
+            ...common,
+            NODE_ENV: "production",
+            NEXT_TELEMETRY_DISABLED: "1",
+            DIM_NEXT_DIST_DIR: TEST_DIST_DIR,
+            DIM_LOG_LEVEL: "warn",
+          },
+          readyCheck: async () => (await fetch(`${baseUrl}/login`)).ok,
           timeoutMs: 60_000,
         }),
       );
-    }
-    processes.push(
-      await startProcess({
-        label: "next start",
-        args: [NEXT_BIN, "start", "-p", String(webPort), "-H", "127.0.0.1"],
-        cwd: WEB_DIR,
-        env: {
-          ...common,
-          NODE_ENV: "production",
-          NEXT_TELEMETRY_DISABLED: "1",
-          DIM_NEXT_DIST_DIR: TEST_DIST_DIR,
-          DIM_LOG_LEVEL: "warn",
-        },
-        readyCheck: async () => (await fetch(`${baseUrl}/login`)).ok,
-        timeoutMs: 60_000,
-      }),
-    );
-    return { baseUrl, nodeIds, processes, database, stop };
+    };
+    await startServers();
+    return { baseUrl, nodeIds, processes, database, stopServers, startServers, stop };
   } catch (error) {
     await stop();
     throw error;

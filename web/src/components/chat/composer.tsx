@@ -65,7 +65,7 @@ export function Composer({ onSend, hint }: { onSend: (body: string) => string | 
         </Button>
       </form>
       <p id={`${id}-help`} className="mt-1 flex gap-3 text-[11px] text-slate-400">
-        <span>Enter to send · Shift+Enter for a new line</span>
+        <span className="hidden sm:inline">Enter to send · Shift+Enter for a new line</span>
         {hint ? <span className="text-amber-700">{hint}</span> : null}
         {near ? (
           <span className={`ml-auto ${body.length >= MAX ? "text-red-600" : "text-amber-700"}`}>

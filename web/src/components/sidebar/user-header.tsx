@@ -28,8 +28,11 @@ export function UserHeader(props: {
         </Button>
       </div>
       {props.notifications === "default" ? (
-        <Button variant="ghost" size="sm" className="mt-2 w-full justify-start" onClick={props.onEnableNotifications} data-testid="enable-notifications">
-          <span aria-hidden>🔔</span> Notify me of new messages while DIM is in the background
+        <Button variant="ghost" size="sm" className="mt-2 w-full justify-start text-left" onClick={props.onEnableNotifications} data-testid="enable-notifications">
+          <svg aria-hidden viewBox="0 0 20 20" className="h-4 w-4 shrink-0 fill-current">
+            <path d="M10 2a5 5 0 0 0-5 5v3.6L3.3 13.3A1 1 0 0 0 4.2 15h11.6a1 1 0 0 0 .9-1.7L15 10.6V7a5 5 0 0 0-5-5Zm-2 14a2 2 0 0 0 4 0H8Z" />
+          </svg>
+          Notify me of new messages while DIM is in the background
         </Button>
       ) : null}
     </div>
