@@ -109,7 +109,7 @@ export async function measureDimExtras(services: Services, opts: BenchOptions): 
       const to = Math.min(n, from + 99_999);
       await sql.query(
         `INSERT INTO messages (id, conversation_id, seq, sender_id, client_msg_id, kind, body)
-         SELECT gen_random_uuid(), $1::uuid, g, CASE WHEN g % 2 = 0 THEN $2::uuid ELSE $3::uuid END, 'h' || g, 'text', 'history message number ' || g
+         SELECT gen_random_uuid(), $1::uuid, g, CASE WHEN g % 2 = 0 THEN $2::uuid ELSE $3::uuid END, 'hist-' || lpad(g::text, 8, '0'), 'text', 'history message number ' || g
          FROM generate_series($4::bigint, $5::bigint) g`,
         [conversationId, a.userId, b.userId, from, to],
       );

@@ -81,7 +81,7 @@ export function renderHtml(r: BenchResult): string {
 <p>${esc(r.startedAt)} → ${esc(r.finishedAt)} · ${esc(r.options.mode)} mode · ${r.options.servers} servers · ${r.options.pairs} pairs (${Math.round(r.options.crossShare * 100)}% cross-server) · ${r.options.workers} load processes ·
 ${r.machine.cpus} × ${esc(r.machine.model)}, ${r.machine.memGiB} GiB, Node ${esc(r.machine.node)} · load average before ${r.loadBefore.load1} / after ${r.loadAfter.load1}</p>
 <p>Open-loop senders; latency from each message's scheduled send time (coordinated-omission safe). A step fails when same-node p99 &gt; ${r.options.objectiveMs} ms or fewer than 95% of its messages are delivered.</p>
-<h2>Highest sustained rate</h2><p>"Objective met": highest offered rate with same-node p99 ≤ ${r.options.objectiveMs} ms (and every lower step too). "Capacity": highest delivered rate of a step with ≥ 95% delivered and p99 ≤ ${r.options.stopMs} ms.</p><ul>${sustained}</ul><ul>${ratios}${tratios}</ul>
+<h2>Highest sustained rate</h2><p>"Objective met": highest offered rate whose step had same-node p99 ≤ ${r.options.objectiveMs} ms. "Capacity": highest delivered rate of a step with ≥ 95% delivered and p99 ≤ ${r.options.stopMs} ms.</p><ul>${sustained}</ul><ul>${ratios}${tratios}</ul>
 <h2>Latency versus throughput</h2>
 ${chart(r.runs, (s) => s.sameE2E.p99, "same-node end-to-end p99 (ms, log)", r.options.objectiveMs)}
 ${chart(r.runs, (s) => s.sameE2E.p50, "same-node end-to-end p50 (ms, log)")}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import type { Route } from "@dim/infra";
+import { RouteLookup } from "../src/route-lookup";
+
+const route = (userId: string, nodeId: string): Route => ({ userId, nodeId, connectionId: `${userId}@${nodeId}` });
+
+describe("RouteLookup", () => {
+  it("answers concurrent lookups with one presence call, each with its own users' routes", async () => {
+    const calls: string[][] = [];
+    const all = [route("a", "n1"), route("a", "n2"), route("b", "n1"), route("c", "n3")];
+    const lookup = new RouteLookup({
+      routesOf: async (ids) => {
+        calls.push([...ids].sort());
+        return all.filter((r) => ids.includes(r.userId));
+      },
+    });
+    const [ab, bc, none] = await Promise.all([lookup.routesOf(["a", "b"]), lookup.routesOf(["b", "c"]), lookup.routesOf(["z"])]);
+    expect(calls).toEqual([["a", "b", "c", "z"]]);
+    expect(ab).toEqual([route("a", "n1"), route("a", "n2"), route("b", "n1")]);
+    expect(bc).toEqual([route("b", "n1"), route("c", "n3")]);
+    expect(none).toEqual([]);
+    // A later lookup is a new batch.
+    await lookup.routesOf(["c"]);
+    expect(calls).toHaveLength(2);
+  });
+
+  it("rejects every waiter of a failed batch, and the next batch works again", async () => {
+    let fail = true;
+    const lookup = new RouteLookup({
+      routesOf: async (ids) => {
+        if (fail) throw new Error("presence down");
+        return ids.map((u) => route(u, "n1"));
+      },
+    });
+    const results = await Promise.allSettled([lookup.routesOf(["a"]), lookup.routesOf(["b"])]);
+    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+    fail = false;
+    expect(await lookup.routesOf(["a"])).toEqual([route("a", "n1")]);
+    expect(await lookup.routesOf([])).toEqual([]);
+  });
+});
