@@ -91,6 +91,10 @@ function exitAfterFlush(code: number): void {
 main().catch((err: unknown) => {
   if (isAppError(err) && err.code === ErrorCode.InvalidConfig) {
     log.fatal(err.message);
+    // Also plainly on stderr: a person at a terminal reads the list, not a JSON line.
+    process.stderr.write(`${err.message}\n`);
+    exitAfterFlush(2);
+    return;
   } else {
     log.fatal({ err }, "core node failed to start");
   }
