@@ -8,6 +8,7 @@ import { createPrisma } from "@dim/db";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
+import { createGatewayClient } from "@dim/client";
 import { launchChromium } from "./helpers/browser";
 import { SCREENSHOT_DIR } from "./helpers/paths";
 import { startStack, type Stack } from "./helpers/stack";
@@ -29,8 +30,12 @@ afterAll(async () => {
 const PASSWORD = "correct horse battery";
 const WAIT = { timeout: 20_000 };
 
-async function newPage(options: { colorScheme?: "light" | "dark" } = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 720 }, colorScheme: options.colorScheme ?? "light" });
+async function newPage(options: { colorScheme?: "light" | "dark"; serviceWorkers?: "allow" | "block" } = {}): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1100, height: 720 },
+    colorScheme: options.colorScheme ?? "light",
+    serviceWorkers: options.serviceWorkers ?? "allow",
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   return page;
@@ -44,6 +49,22 @@ async function register(page: Page, username: string, displayName: string): Prom
   await page.getByLabel("Confirm password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
   await page.waitForURL(`${stack.baseUrl}/`);
+}
+
+/** Registers someone over HTTP only (no browser): faster, for people who are only searched for. */
+async function registerOverHttp(username: string, displayName: string): Promise<{ sessionToken: string }> {
+  const res = await fetch(`${stack.baseUrl}/api/trpc/auth.register`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username, password: PASSWORD, displayName }),
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { result: { data: { sessionToken: string } } }).result.data;
+}
+
+/** aria-label (or data-conversation-id, or id) of the focused element. */
+function focused(page: Page, attribute = "aria-label"): Promise<string | null> {
+  return page.evaluate((a) => document.activeElement?.getAttribute(a) ?? null, attribute);
 }
 
 /** The node id the connection banner names once connected. */
@@ -277,6 +298,98 @@ describe("the PWA in a browser", () => {
     expect(await limited.textContent()).toMatch(/Too many attempts\. Try again in \d+ s\./);
     expect(await page.getByRole("button", { name: "Sign in" }).isDisabled()).toBe(true);
   });
+  it("finds people by part of their display name, adds them from the results, and moves through conversations with the keyboard", async () => {
+    // Service workers blocked in this context so page.route sees every gateway call.
+    const ivan = await newPage({ serviceWorkers: "block" });
+    await register(ivan, "ivan", "Ivan Petrov");
+    const judith = await registerOverHttp("jgray", "Judith Gray");
+    const jude = await registerOverHttp("jlaw", "Jude Law");
+
+    // "Jud" is the start of both display names and of neither username.
+    const field = ivan.getByLabel("Add contact");
+    await field.fill("Jud");
+    const results = ivan.getByTestId("search-result");
+    const usernames = () => results.evaluateAll((els) => els.map((e) => e.getAttribute("data-username")));
+    await expect.poll(usernames, WAIT).toEqual(["jgray", "jlaw"]);
+    expect(await results.first().innerText()).toMatch(/Judith Gray\s+@jgray/);
+    expect(await results.first().getAttribute("data-relation")).toBe("none");
+
+    // Keyboard: ArrowDown from the field into the results, down once more, Enter adds Jude.
+    await field.press("ArrowDown");
+    expect(await focused(ivan)).toBe("Add Judith Gray (@jgray)");
+    await ivan.keyboard.press("ArrowDown");
+    expect(await focused(ivan)).toBe("Add Jude Law (@jlaw)");
+    await ivan.keyboard.press("Enter");
+    await ivan.getByText("Request sent to @jlaw.").waitFor();
+    const judeRow = results.filter({ hasText: "Jude Law" });
+    await expect.poll(() => judeRow.getAttribute("data-relation"), WAIT).toBe("requested");
+    expect(await judeRow.getByRole("button").textContent()).toBe("Requested");
+    // Focus stayed on the row; ArrowUp twice goes back to the field.
+    expect(await focused(ivan)).toBe("Jude Law (@jlaw): request sent, waiting for an answer");
+    await ivan.keyboard.press("ArrowUp");
+    await ivan.keyboard.press("ArrowUp");
+    expect(await focused(ivan, "name")).toBe("contact-username");
+    // The mouse adds Judith.
+    await ivan.getByRole("button", { name: "Add Judith Gray (@jgray)" }).click();
+    await ivan.getByText("Request sent to @jgray.").waitFor();
+    await expect.poll(() => results.filter({ hasText: "Judith Gray" }).getAttribute("data-relation"), WAIT).toBe("requested");
+    await ivan.screenshot({ path: join(SCREENSHOT_DIR, "contact-search.png"), animations: "disabled" });
+
+    // Both accept (over the gateway, with their sessions).
+    for (const person of [judith, jude]) {
+      const gateway = createGatewayClient({ baseUrl: stack.baseUrl, sessionToken: person.sessionToken });
+      const { incoming } = await gateway.contacts.requests.query();
+      expect(incoming.map((r) => r.from.username)).toEqual(["ivan"]);
+      await gateway.contacts.accept.mutate({ requestId: incoming[0]!.id });
+    }
+    await ivan.reload();
+
+    // A typed error is shown inline (the gateway answers RATE_LIMITED once); the search tries again by itself.
+    let limited = 0;
+    await ivan.route("**/api/trpc/users.search**", async (route) => {
+      if (limited++ > 0) return route.fallback();
+      await route.fulfill({
+        status: 429,
+        contentType: "application/json",
+        body: JSON.stringify({
+          error: {
+            code: -32029,
+            message: "too many searches; try again in 2 s",
+            data: { code: "TOO_MANY_REQUESTS", httpStatus: 429, appCode: "RATE_LIMITED", details: { retryAfterMs: 2_000 } },
+          },
+        }),
+      });
+    });
+    await field.fill("jud");
+    const error = ivan.locator('[role="alert"][data-error-code="RATE_LIMITED"]');
+    await error.waitFor(WAIT);
+    expect(await error.textContent()).toMatch(/^Too many searches\./);
+    expect(await field.getAttribute("aria-invalid")).toBe("true");
+    // Known people now show "Contact".
+    await expect.poll(() => results.evaluateAll((els) => els.map((e) => e.getAttribute("data-relation"))), WAIT).toEqual(["contact", "contact"]);
+    expect(await error.count()).toBe(0);
+    expect(await results.first().innerText()).toContain("Contact");
+    await ivan.unroute("**/api/trpc/users.search**");
+    await field.fill("");
+
+    // The conversation list: focus it, ArrowDown / ArrowUp move the focus, Enter opens the chat.
+    const conversations = ivan.getByTestId("conversation");
+    await expect.poll(() => conversations.count(), WAIT).toBe(2);
+    const ids = await conversations.evaluateAll((els) => els.map((e) => e.getAttribute("data-conversation-id")));
+    const titles = await conversations.evaluateAll((els) => els.map((e) => e.querySelector("span.truncate")?.textContent ?? ""));
+    expect([...titles].sort()).toEqual(["Jude Law", "Judith Gray"]);
+    await ivan.locator('[data-testid="conversation"][tabindex="0"]').focus();
+    expect(await focused(ivan, "data-conversation-id")).toBe(ids[0]);
+    await ivan.keyboard.press("ArrowDown");
+    expect(await focused(ivan, "data-conversation-id")).toBe(ids[1]);
+    await ivan.keyboard.press("ArrowUp");
+    expect(await focused(ivan, "data-conversation-id")).toBe(ids[0]);
+    await ivan.keyboard.press("ArrowDown");
+    await ivan.keyboard.press("Enter");
+    await expect.poll(() => ivan.getByTestId("chat-title").textContent(), WAIT).toBe(titles[1]);
+    expect(await conversations.nth(1).getAttribute("aria-current")).toBe("true");
+    await ivan.context().close();
+  }, 120_000);
   it("offline: with every server down a reload shows the history from IndexedDB; a message written offline is sent once when they are back", async () => {
     const dan = await newPage();
     await register(dan, "dan", "Dan Okafor");

@@ -2,9 +2,10 @@
 import { describe, expect, it } from "vitest";
 import { TRPCClientError } from "@trpc/client";
 import type { ChatMessage } from "@dim/client";
-import type { ConversationSummary, Message } from "@dim/shared";
+import type { ContactRequest, ConversationSummary, Message, PublicUser } from "@dim/shared";
 import { chatRows, dayLabel, highestSeq, lowestSeq } from "../src/lib/chat-messages";
 import { conversationView, ownState, sortByActivity } from "../src/lib/conversation-view";
+import { searchQueryOf, searchRows, SEARCH_LIMIT } from "../src/lib/contact-search";
 import { friendlyMessage, shownError } from "../src/lib/errors";
 
 const ME = "00000000-0000-4000-8000-000000000001";
@@ -123,5 +124,40 @@ describe("errors", () => {
 
     const wrong = TRPCClientError.from({ error: { code: -32001, message: "wrong username or password", data: { code: "UNAUTHORIZED", httpStatus: 401, appCode: "INVALID_CREDENTIALS" } } });
     expect(friendlyMessage(shownError(wrong))).toBe("Wrong username or password.");
+  });
+});
+
+describe("contact search", () => {
+  const user = (n: number): PublicUser => ({ id: `00000000-0000-4000-8000-00000000010${n}`, username: `user${n}`, displayName: `User ${n}`, avatarUrl: null });
+  const request = (id: string, from: PublicUser, to: PublicUser, status: ContactRequest["status"] = "pending"): ContactRequest => ({
+    id,
+    from,
+    to,
+    status,
+    createdAt: "2026-01-01T00:00:00.000Z",
+  });
+  const me = user(0);
+
+  it("asks only for a valid query: trimmed, not empty, not longer than a username", () => {
+    expect(searchQueryOf("  jud ")).toEqual({ query: "jud", limit: SEARCH_LIMIT });
+    expect(searchQueryOf("   ")).toBeNull();
+    expect(searchQueryOf("x".repeat(33))).toBeNull();
+  });
+
+  it("marks each person as contact, requested, asking us, or to add", () => {
+    const [a, b, c, d, e] = [user(1), user(2), user(3), user(4), user(5)];
+    const rows = searchRows([a, b, c, d, e], {
+      contacts: [{ user: a, conversationId: CONV, since: "2026-01-01T00:00:00.000Z" }],
+      outgoing: [request("00000000-0000-4000-8000-0000000000a1", me, b), request("00000000-0000-4000-8000-0000000000a2", me, e, "declined")],
+      incoming: [request("00000000-0000-4000-8000-0000000000a3", c, me)],
+    });
+    expect(rows.map((r) => r.relation)).toEqual([
+      { kind: "contact", conversationId: CONV },
+      { kind: "requested" },
+      { kind: "incoming", requestId: "00000000-0000-4000-8000-0000000000a3" },
+      { kind: "none" },
+      // A declined request can be sent again.
+      { kind: "none" },
+    ]);
   });
 });

@@ -141,7 +141,15 @@ function SignedInApp({ me }: { me: PublicUser }) {
             notifications={notifications.permission}
             onEnableNotifications={() => void notifications.requestPermission()}
           />
-          <AddContactForm onRequest={contacts.request} busy={contacts.busy.has("request")} />
+          <AddContactForm
+            onRequest={contacts.request}
+            onAccept={contacts.accept}
+            onOpen={setSelectedId}
+            busy={contacts.busy.has("request")}
+            contacts={contacts.contacts}
+            incoming={contacts.incoming}
+            outgoing={contacts.outgoing}
+          />
           {sidebarError || (connected && (contacts.error || conversations.error)) ? (
             <div className="px-4 pb-2">
               <Alert>{sidebarError ?? contacts.error ?? conversations.error}</Alert>
@@ -164,7 +172,7 @@ function SignedInApp({ me }: { me: PublicUser }) {
             <div className="flex flex-1 items-center justify-center p-6 text-center">
               <div>
                 <p className="text-base font-medium text-slate-700">Pick a conversation</p>
-                <p className="mt-1 text-sm text-slate-500">Or add a contact by username to start one.</p>
+                <p className="mt-1 text-sm text-slate-500">Or find someone under “Add contact” to start one.</p>
               </div>
             </div>
           )}

@@ -1,23 +1,55 @@
 "use client";
-import { useEffect, useId, useState, type FormEvent } from "react";
-import { ErrorCode, Limits, username as usernameSchema } from "@dim/shared";
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { ErrorCode, Limits, username as usernameSchema, type Contact, type ContactRequest } from "@dim/shared";
+import { Avatar } from "@/components/ui/avatar";
 import { Button } from "@/components/ui/button";
-import type { ShownError } from "@/lib/errors";
+import { useCountdown } from "@/hooks/use-countdown";
+import { useUserSearch } from "@/hooks/use-user-search";
+import { searchRows, type SearchRow } from "@/lib/contact-search";
+import { friendlyMessage, type ShownError } from "@/lib/errors";
 
 function messageFor(error: ShownError, name: string): string {
   switch (error.code) {
     case ErrorCode.NotFound:
       return `No user named “${name}”.`;
+    case ErrorCode.RateLimited:
+    case ErrorCode.Unauthorized:
+    case ErrorCode.Internal:
+      return friendlyMessage(error);
     default:
       return error.message.charAt(0).toUpperCase() + error.message.slice(1);
   }
 }
 
-/** "Add contact by username": sends a contact request (or accepts theirs if they asked first). */
-export function AddContactForm({ onRequest, busy }: { onRequest: (username: string) => Promise<ShownError | null>; busy: boolean }) {
+type Feedback = { tone: "error" | "ok"; text: string; code?: ErrorCode };
+
+export interface AddContactFormProps {
+  /** Sends a contact request by exact username (or accepts theirs if they asked first). */
+  onRequest: (username: string) => Promise<ShownError | null>;
+  onAccept: (requestId: string) => Promise<ShownError | null>;
+  onOpen: (conversationId: string) => void;
+  busy: boolean;
+  contacts: Contact[];
+  incoming: ContactRequest[];
+  outgoing: ContactRequest[];
+}
+
+/**
+ * "Add contact": type a name or a username. People whose display name or username starts with
+ * it are listed below (gateway users.search, debounced) with Add / Requested / Accept / Contact;
+ * Enter on the field still sends a request to the exact username typed. ArrowDown moves from the
+ * field into the results, arrows move between them, ArrowUp from the first or Escape goes back.
+ */
+export function AddContactForm(props: AddContactFormProps) {
   const id = useId();
+  const inputRef = useRef<HTMLInputElement>(null);
+  const listRef = useRef<HTMLUListElement>(null);
   const [value, setValue] = useState("");
-  const [feedback, setFeedback] = useState<{ tone: "error" | "ok"; text: string } | null>(null);
+  const [feedback, setFeedback] = useState<Feedback | null>(null);
+  const search = useUserSearch(value);
+  const rows = search.status === "idle" ? [] : searchRows(search.users, props);
+  const searchError = search.status === "error" ? search.error : null;
+  const retryIn = useCountdown(searchError?.retryAt ?? null);
 
   // A success note fades after a few seconds; errors stay until the input changes.
   useEffect(() => {
@@ -30,49 +62,177 @@ export function AddContactForm({ onRequest, busy }: { onRequest: (username: stri
     event.preventDefault();
     const name = value.trim().toLowerCase();
     if (!usernameSchema.safeParse(name).success) {
-      setFeedback({ tone: "error", text: "Usernames have 3–32 characters: a–z, 0–9 and '_'." });
+      const text = rows.length > 0 ? "Pick someone from the results, or type an exact username." : "Usernames have 3–32 characters: a–z, 0–9 and '_'.";
+      setFeedback({ tone: "error", text });
       return;
     }
-    const error = await onRequest(name);
-    if (error) setFeedback({ tone: "error", text: messageFor(error, name) });
+    const error = await props.onRequest(name);
+    if (error) setFeedback({ tone: "error", text: messageFor(error, name), code: error.code });
     else {
       setFeedback({ tone: "ok", text: `Request sent to @${name}.` });
       setValue("");
     }
   };
 
+  /** Add / Accept / Open from a result row; the query stays, so the row shows its new state. */
+  const act = async (row: SearchRow) => {
+    const { user, relation } = row;
+    if (relation.kind === "contact") return props.onOpen(relation.conversationId);
+    if (relation.kind === "requested" || props.busy) return;
+    const error = relation.kind === "incoming" ? await props.onAccept(relation.requestId) : await props.onRequest(user.username);
+    if (error) setFeedback({ tone: "error", text: messageFor(error, user.username), code: error.code });
+    else setFeedback({ tone: "ok", text: relation.kind === "incoming" ? `You and @${user.username} are now contacts.` : `Request sent to @${user.username}.` });
+  };
+
+  const resultButtons = () => [...(listRef.current?.querySelectorAll<HTMLButtonElement>("button[data-search-action]") ?? [])];
+
+  const onInputKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === "ArrowDown") {
+      const first = resultButtons()[0];
+      if (!first) return;
+      event.preventDefault();
+      first.focus();
+    } else if (event.key === "Escape" && value) {
+      event.preventDefault();
+      setValue("");
+      setFeedback(null);
+    }
+  };
+
+  const onResultsKeyDown = (event: KeyboardEvent<HTMLUListElement>) => {
+    const buttons = resultButtons();
+    const index = buttons.indexOf(document.activeElement as HTMLButtonElement);
+    let next: number | "input" | null = null;
+    if (event.key === "ArrowDown") next = Math.min(buttons.length - 1, index + 1);
+    else if (event.key === "ArrowUp") next = index <= 0 ? "input" : index - 1;
+    else if (event.key === "Home") next = 0;
+    else if (event.key === "End") next = buttons.length - 1;
+    else if (event.key === "Escape") next = "input";
+    else if (event.key.length === 1 && event.key !== " " && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      // Typing goes on in the field (the key lands there: focus moves before it is inserted).
+      inputRef.current?.focus();
+      return;
+    }
+    if (next === null) return;
+    event.preventDefault();
+    if (next === "input") inputRef.current?.focus();
+    else buttons[next]?.focus();
+  };
+
+  const describedBy = [`${id}-hint`, feedback ? `${id}-feedback` : null, searchError ? `${id}-search-error` : null].filter(Boolean).join(" ");
+  const showResults = search.status !== "idle";
+
   return (
-    <form onSubmit={onSubmit} className="px-4 py-3" noValidate>
+    <form onSubmit={onSubmit} className="px-4 py-3" noValidate role="search" aria-label="Contact search">
       <label htmlFor={id} className="mb-1 block text-xs font-semibold tracking-wide text-slate-500 uppercase">
         Add contact
       </label>
       <div className="flex gap-2">
         <input
+          ref={inputRef}
           id={id}
           name="contact-username"
+          type="search"
           value={value}
           onChange={(e) => {
             setValue(e.target.value);
             setFeedback(null);
           }}
-          placeholder="username"
+          onKeyDown={onInputKeyDown}
+          placeholder="Name or username"
           autoCapitalize="none"
           autoComplete="off"
           spellCheck={false}
           maxLength={Limits.usernameMax}
-          aria-invalid={feedback?.tone === "error" ? true : undefined}
-          aria-describedby={feedback ? `${id}-feedback` : undefined}
+          aria-controls={showResults ? `${id}-results` : undefined}
+          aria-invalid={feedback?.tone === "error" || searchError ? true : undefined}
+          aria-describedby={describedBy}
           className="min-w-0 flex-1 rounded-md border border-slate-300 bg-surface px-2.5 py-1.5 text-sm placeholder:text-slate-400 focus:border-brand-500 focus:outline-2 focus:outline-offset-0 focus:outline-brand-500/30"
         />
-        <Button type="submit" size="sm" disabled={busy || !value.trim()}>
+        <Button type="submit" size="sm" disabled={props.busy || !value.trim()}>
           Add
         </Button>
       </div>
+      <p id={`${id}-hint`} className="sr-only">
+        Type a name or a username. Matching people are listed below: press the down arrow to reach them.
+      </p>
       {feedback ? (
-        <p id={`${id}-feedback`} role={feedback.tone === "error" ? "alert" : "status"} className={`mt-1 text-xs ${feedback.tone === "error" ? "text-red-700" : "text-emerald-700"}`}>
+        <p
+          id={`${id}-feedback`}
+          role={feedback.tone === "error" ? "alert" : "status"}
+          data-error-code={feedback.code}
+          className={`mt-1 text-xs ${feedback.tone === "error" ? "text-red-700" : "text-emerald-700"}`}
+        >
           {feedback.text}
         </p>
       ) : null}
+      {searchError ? (
+        <p id={`${id}-search-error`} role="alert" data-error-code={searchError.code} className="mt-1 text-xs text-red-700">
+          {searchError.code === ErrorCode.RateLimited
+            ? `Too many searches.${retryIn > 0 ? ` Searching again in ${retryIn} s.` : ""}`
+            : `Search failed: ${friendlyMessage(searchError)}`}
+        </p>
+      ) : null}
+      {showResults ? (
+        <>
+          <p role="status" className="mt-1 text-xs text-slate-500" data-testid="search-status">
+            {search.status === "loading"
+              ? "Searching…"
+              : search.status === "done"
+                ? rows.length === 0
+                  ? `No one found for “${search.query}”.`
+                  : `${rows.length} ${rows.length === 1 ? "person" : "people"} found`
+                : ""}
+          </p>
+          {rows.length > 0 ? (
+            <ul id={`${id}-results`} ref={listRef} aria-label={`People matching “${search.query}”`} onKeyDown={onResultsKeyDown} className="mt-1 space-y-0.5">
+              {rows.map((row, i) => (
+                <ResultRow key={row.user.id} row={row} tabbable={i === 0} busy={props.busy} onAct={() => void act(row)} />
+              ))}
+            </ul>
+          ) : null}
+        </>
+      ) : null}
     </form>
+  );
+}
+
+function ResultRow({ row, tabbable, busy, onAct }: { row: SearchRow; tabbable: boolean; busy: boolean; onAct: () => void }) {
+  const { user, relation } = row;
+  const who = `${user.displayName} (@${user.username})`;
+  const action = {
+    none: { text: "Add", label: `Add ${who}`, variant: "primary" as const },
+    incoming: { text: "Accept", label: `Accept the request from ${who}`, variant: "primary" as const },
+    requested: { text: "Requested", label: `${who}: request sent, waiting for an answer`, variant: "secondary" as const },
+    contact: { text: "Open", label: `Open the conversation with ${who}`, variant: "ghost" as const },
+  }[relation.kind];
+  // Never `disabled` (a disabled button drops focus): aria-disabled, and clicks are ignored.
+  const inert = relation.kind === "requested" || (busy && relation.kind !== "contact");
+  return (
+    <li className="flex items-center gap-2 rounded-md px-1 py-1" data-testid="search-result" data-username={user.username} data-relation={relation.kind}>
+      <Avatar name={user.displayName} seed={user.id} size="sm" />
+      <span className="min-w-0 flex-1">
+        <span className="block truncate text-sm">{user.displayName}</span>
+        <span className="block truncate text-xs text-slate-500">
+          @{user.username}
+          {relation.kind === "contact" ? <span className="ml-1.5 rounded-full bg-emerald-100 px-1.5 text-[10px] font-semibold text-emerald-800">Contact</span> : null}
+          {relation.kind === "incoming" ? <span className="ml-1.5 text-brand-700">wants to connect</span> : null}
+        </span>
+      </span>
+      <Button
+        size="sm"
+        variant={action.variant}
+        data-search-action
+        tabIndex={tabbable ? 0 : -1}
+        aria-label={action.label}
+        aria-disabled={inert ? true : undefined}
+        onClick={() => {
+          if (!inert) onAct();
+        }}
+        className={inert ? "cursor-default opacity-70" : ""}
+      >
+        {action.text}
+      </Button>
+    </li>
   );
 }
