@@ -111,7 +111,7 @@ export interface BenchResult {
 export function spread(values: number[]): Spread {
   const v = [...values].sort((a, b) => a - b);
   const median = v.length === 0 ? 0 : v.length % 2 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
-  return { values, min: v[0] ?? 0, median, max: v.at(-1) ?? 0 };
+  return { values, min: v[0] ?? 0, median: Math.round(median * 1000) / 1000, max: v.at(-1) ?? 0 };
 }
 
 interface Worker {

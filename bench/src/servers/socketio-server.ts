@@ -19,6 +19,9 @@ const pgUrl = process.env.BENCH_PG_URL;
 const pubClient = new Redis(redisUrl);
 const subClient = pubClient.duplicate();
 for (const c of [pubClient, subClient]) c.on("error", (err: Error) => console.error(`redis: ${err.message}`));
+// Subscribing while a client is still in its ready check races it ("Connection in subscriber mode"):
+// the adapter is created once both clients are ready.
+await Promise.all([pubClient, subClient].map((c) => (c.status === "ready" ? undefined : new Promise((r) => c.once("ready", r)))));
 const pool = pgUrl ? new pg.Pool({ connectionString: pgUrl, max: 10 }) : undefined;
 if (pool) {
   await pool.query(`CREATE TABLE IF NOT EXISTS chat_messages (
