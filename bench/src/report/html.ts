@@ -14,10 +14,12 @@ function chart(runs: SystemRun[], pick: (s: StepSummary) => number, title: strin
   const B = 44;
   const pts = runs.flatMap((r) => r.steps.filter((s) => pick(s) > 0).map((s) => ({ x: s.achievedPerSec, y: pick(s) })));
   if (pts.length === 0) return `<p>${esc(title)}: no data</p>`;
-  const maxX = Math.max(...pts.map((p) => p.x)) * 1.05 || 1;
+  // Log axes both ways: the systems' rates differ by two orders of magnitude.
+  const minX = Math.max(1, Math.min(...pts.map((p) => p.x)) / 1.3);
+  const maxX = Math.max(minX * 10, Math.max(...pts.map((p) => p.x)) * 1.3);
   const minY = Math.max(0.05, Math.min(...pts.map((p) => p.y)) / 1.5);
   const maxY = Math.max(...pts.map((p) => p.y), objective ?? 0) * 1.5;
-  const lx = (x: number) => L + (x / maxX) * (W - L - 16);
+  const lx = (x: number) => L + ((Math.log10(Math.max(x, minX)) - Math.log10(minX)) / (Math.log10(maxX) - Math.log10(minX))) * (W - L - 16);
   const ly = (y: number) => H - B - ((Math.log10(y) - Math.log10(minY)) / (Math.log10(maxY) - Math.log10(minY))) * (H - B - 24);
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`);
@@ -30,11 +32,14 @@ function chart(runs: SystemRun[], pick: (s: StepSummary) => number, title: strin
       parts.push(`<line x1="${L}" y1="${ly(v)}" x2="${W - 10}" y2="${ly(v)}" stroke="#eee"/><text x="${L - 4}" y="${ly(v) + 4}" text-anchor="end">${v} ms</text>`);
     }
   }
-  for (let i = 0; i <= 5; i++) {
-    const v = Math.round((maxX * i) / 5);
-    parts.push(`<text x="${lx(v)}" y="${H - B + 16}" text-anchor="middle">${v}</text>`);
+  for (let e = Math.floor(Math.log10(minX)); e <= Math.ceil(Math.log10(maxX)); e++) {
+    for (const m of [1, 2, 5]) {
+      const v = m * 10 ** e;
+      if (v < minX || v > maxX) continue;
+      parts.push(`<line x1="${lx(v)}" y1="20" x2="${lx(v)}" y2="${H - B}" stroke="#f3f3f3"/><text x="${lx(v)}" y="${H - B + 16}" text-anchor="middle">${v}</text>`);
+    }
   }
-  parts.push(`<text x="${W / 2}" y="${H - 8}" text-anchor="middle">delivered messages/s</text>`);
+  parts.push(`<text x="${W / 2}" y="${H - 8}" text-anchor="middle">delivered messages/s (log)</text>`);
   if (objective) parts.push(`<line x1="${L}" y1="${ly(objective)}" x2="${W - 10}" y2="${ly(objective)}" stroke="#f90" stroke-dasharray="6 4"/><text x="${W - 12}" y="${ly(objective) - 4}" text-anchor="end" fill="#f90">objective ${objective} ms</text>`);
   const legend = new Set<string>();
   for (const r of runs) {
