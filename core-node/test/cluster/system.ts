@@ -26,7 +26,6 @@ import {
   DimClient,
   gatewayPort,
   type ChatMessage,
-  type DimClientEvents,
   type GatewayClient,
   type WebSocketConstructor,
 } from "@dim/client";
@@ -443,27 +442,6 @@ export function useSystem(opts: SystemOptions): ClusterSystem {
 
 // ───────────────────────────── client helpers ─────────────────────────────
 
-/** Resolves at the first event that matches. */
-export function until<K extends keyof DimClientEvents>(
-  client: DimClient,
-  event: K,
-  match: (payload: DimClientEvents[K]) => boolean,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<DimClientEvents[K]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-    }, timeoutMs);
-    const off = client.on(event, (payload) => {
-      if (!match(payload)) return;
-      clearTimeout(timer);
-      off();
-      resolve(payload);
-    });
-  });
-}
 
 export function nodeOf(client: DimClient): string {
   const s = client.connectionState;

@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import WebSocket from "ws";
+import { until } from "../src/testing";
 import { createPrisma, PrismaMessageStore, type PrismaClient } from "@dim/db";
 import { createTestDatabase, type TestDatabase } from "@dim/db/testing";
 import { createMemoryInfra, MemoryHub, type MemoryInfra } from "@dim/infra";
@@ -20,7 +21,6 @@ import {
   MemoryClientStore,
   type ChatMessage,
   type ClientStore,
-  type DimClientEvents,
   type GatewayClient,
   type MessageState,
   type WebSocketConstructor,
@@ -128,27 +128,6 @@ function clientFor(person: Person, store: ClientStore = new MemoryClientStore())
   return client;
 }
 
-/** Resolves at the first event that matches (real time, bounded). */
-function until<K extends keyof DimClientEvents>(
-  client: DimClient,
-  event: K,
-  match: (payload: DimClientEvents[K]) => boolean,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<DimClientEvents[K]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`timed out waiting for ${what}`));
-    }, timeoutMs);
-    const off = client.on(event, (payload) => {
-      if (!match(payload)) return;
-      clearTimeout(timer);
-      off();
-      resolve(payload);
-    });
-  });
-}
 
 /** Waits until `check` holds, re-checking whenever the client reports a change. */
 async function eventually(client: DimClient, check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {

@@ -16,7 +16,7 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 15_
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export function deliver(conversationId: string, seq: number, body = `message ${seq}`, recipients = [randomUUID()]): BusEnvelope {
+export function deliver(conversationId: string, seq: number, body = `message ${seq}`, recipients: string[] = [randomUUID()]): BusEnvelope {
   return {
     type: "deliver",
     conversationId,

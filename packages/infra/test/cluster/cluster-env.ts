@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { inject } from "vitest";
 import { createLogger } from "@dim/shared/node";
 import type { BusEnvelope } from "../../src/types";
+import { deliver as baseDeliver } from "../helpers";
 import { infraControl, type InfraControl } from "../../../../scripts/infra/control";
 import { DEFAULT_RUN_DIR } from "../../../../scripts/infra/paths";
 import { liveState, type InfraState } from "../../../../scripts/infra/state";
@@ -38,22 +39,9 @@ export function nodeId(label: string): string {
   return `t-${label}-${randomUUID().slice(0, 8)}`;
 }
 
-export function deliver(conversationId: string, seq: number, recipients: string[] = [randomUUID()]): BusEnvelope {
-  return {
-    type: "deliver",
-    conversationId,
-    recipients,
-    message: {
-      id: randomUUID(),
-      conversationId,
-      seq,
-      senderId: randomUUID(),
-      clientMsgId: randomUUID(),
-      kind: "text",
-      body: `message ${seq}`,
-      createdAt: new Date().toISOString(),
-    },
-  };
+/** A bus envelope for tests (the cluster tests pass recipients, not a body). */
+export function deliver(conversationId: string, seq: number, recipients?: string[]): BusEnvelope {
+  return baseDeliver(conversationId, seq, undefined, recipients);
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
