@@ -1,0 +1,170 @@
+/**
+ * Group commit of appends: the appends that arrive while a batch is being stored form the next
+ * batch, written by ONE statement (one transaction, one commit, one fsync).
+ *
+ * Why a batch is safe, per row exactly as the single append was:
+ * - membership and the idempotency lookup are read per row; a non-member row gets FORBIDDEN
+ *   alone, a committed (sender, clientMsgId) comes back as the stored row (duplicate);
+ * - the new rows of a conversation get seq = last_seq + their rank in the batch (call order),
+ *   assigned by the UPDATE of the conversation row, under its row lock: gap-free and unique. An
+ *   UPDATE that waited for another transaction (another core node) re-reads the latest last_seq
+ *   (READ COMMITTED);
+ * - the conversation rows are locked first, in id order (the `locked` CTE), so two batches of
+ *   two processes that share conversations wait for each other instead of deadlocking;
+ * - a clientMsgId used twice in one batch is stored once: the later callers get the first one's
+ *   outcome when their content is the same, or run in the next batch (and then get the stored row
+ *   or IDEMPOTENCY_CONFLICT) when it is not;
+ * - the race left (the same clientMsgId in two concurrent statements, each missing the other's
+ *   row) ends in the unique (sender_id, client_msg_id) index: the statement aborts as a whole,
+ *   bumps included (no gap), and runs again, then finds the winner. A deadlock victim (possible
+ *   only inside that race, on the unique index's wait) is run again the same way.
+ */
+import { randomUUID } from "node:crypto";
+import { AppError, ErrorCode } from "@dim/shared";
+import type { AppendInput, AppendResult } from "./message-store.types";
+import { isDeadlock, isUniqueViolation, toMessage, type Int8, type MessageRow, type StoreQuery } from "./message-row";
+import { NaturalBatcher, type BatchOutcome } from "./natural-batcher";
+
+/** Most appends in one statement. */
+export const APPEND_BATCH_MAX = 256;
+/** Runs of one batch when it loses a race on the unique index (or is a deadlock victim). */
+const MAX_ATTEMPTS = 3;
+
+const APPEND_BATCH_SQL = `
+  WITH input AS (
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::message_kind[], $6::text[])
+      WITH ORDINALITY AS t(conversation_id, sender_id, client_msg_id, id, kind, body, ord)
+  ), checked AS (
+    SELECT i.*, EXISTS (
+      SELECT 1 FROM conversation_members m WHERE m.conversation_id = i.conversation_id AND m.user_id = i.sender_id
+    ) AS member
+    FROM input i
+  ), prior AS (
+    SELECT c.ord, p.id, p.conversation_id, p.seq, p.sender_id, p.client_msg_id, p.kind, p.body, p.created_at
+    FROM checked c JOIN messages p ON p.sender_id = c.sender_id AND p.client_msg_id = c.client_msg_id
+    WHERE c.member
+  ), fresh AS (
+    SELECT c.*, row_number() OVER (PARTITION BY c.conversation_id ORDER BY c.ord) AS rank
+    FROM checked c WHERE c.member AND NOT EXISTS (SELECT 1 FROM prior p WHERE p.ord = c.ord)
+  ), counts AS (
+    SELECT conversation_id, count(*) AS n FROM fresh GROUP BY conversation_id
+  ), locked AS (
+    SELECT c.id FROM conversations c WHERE c.id IN (SELECT conversation_id FROM counts)
+    ORDER BY c.id FOR NO KEY UPDATE
+  ), bumped AS (
+    UPDATE conversations c SET last_seq = c.last_seq + k.n, updated_at = now()
+    FROM counts k WHERE c.id = k.conversation_id AND c.id IN (SELECT id FROM locked)
+    RETURNING c.id, c.last_seq - k.n AS base
+  ), inserted AS (
+    INSERT INTO messages (id, conversation_id, seq, sender_id, client_msg_id, kind, body)
+    SELECT f.id, f.conversation_id, b.base + f.rank, f.sender_id, f.client_msg_id, f.kind, f.body
+    FROM fresh f JOIN bumped b ON b.id = f.conversation_id
+    RETURNING id, conversation_id, seq, sender_id, client_msg_id, kind, body, created_at
+  ), members AS (
+    SELECT d.conversation_id, ARRAY(
+      SELECT m.user_id::text FROM conversation_members m WHERE m.conversation_id = d.conversation_id ORDER BY m.joined_at, m.user_id
+    ) AS member_ids
+    FROM (SELECT DISTINCT conversation_id FROM checked WHERE member) d
+  )
+  SELECT c.ord, c.member, p.ord IS NOT NULL AS duplicate,
+         COALESCE(x.id, p.id)::text AS id, COALESCE(x.conversation_id, p.conversation_id)::text AS conversation_id,
+         COALESCE(x.seq, p.seq) AS seq, COALESCE(x.sender_id, p.sender_id)::text AS sender_id,
+         COALESCE(x.client_msg_id, p.client_msg_id) AS client_msg_id, COALESCE(x.kind, p.kind)::text AS kind,
+         COALESCE(x.body, p.body) AS body, COALESCE(x.created_at, p.created_at) AS created_at, mm.member_ids
+  FROM checked c
+  LEFT JOIN prior p ON p.ord = c.ord
+  LEFT JOIN inserted x ON x.sender_id = c.sender_id AND x.client_msg_id = c.client_msg_id
+  LEFT JOIN members mm ON mm.conversation_id = c.conversation_id
+  ORDER BY c.ord`;
+
+type AppendRow = { [K in keyof MessageRow]: MessageRow[K] | null } & {
+  ord: Int8;
+  member: boolean;
+  duplicate: boolean;
+  member_ids: string[] | null;
+};
+
+const keyOf = (input: AppendInput): string => `${input.senderId}\u0000${input.clientMsgId}`;
+
+const sameContent = (a: AppendInput, b: { conversationId: string; kind: string; body: string }): boolean =>
+  a.conversationId === b.conversationId && a.kind === b.kind && a.body === b.body;
+
+/** Appends (already validated) through group commit; one batch in flight per instance. */
+export class AppendBatcher {
+  private readonly batcher: NaturalBatcher<AppendInput, AppendResult>;
+
+  constructor(private readonly query: StoreQuery) {
+    this.batcher = new NaturalBatcher((items) => this.store(items), { maxItems: APPEND_BATCH_MAX });
+  }
+
+  append(input: AppendInput): Promise<AppendResult> {
+    return this.batcher.submit(input);
+  }
+
+  private async store(items: AppendInput[]): Promise<Array<BatchOutcome<AppendResult>>> {
+    // The first use of a (sender, clientMsgId) in the batch is written; later ones follow it.
+    const leaders: AppendInput[] = [];
+    const leaderOf = new Map<string, number>();
+    const plan = items.map((input): { leader: number } | { follows: number } | "requeue" => {
+      const first = leaderOf.get(keyOf(input));
+      if (first === undefined) {
+        leaderOf.set(keyOf(input), leaders.length);
+        leaders.push(input);
+        return { leader: leaders.length - 1 };
+      }
+      return sameContent(input, leaders[first]!) ? { follows: first } : "requeue";
+    });
+
+    const rows = await this.run(leaders);
+    const stored = leaders.map((input, i) => outcomeOf(input, rows[i]));
+    return plan.map((p) => {
+      if (p === "requeue") return { requeue: true };
+      if ("leader" in p) return stored[p.leader]!;
+      const o = stored[p.follows]!;
+      return "value" in o ? { value: { ...o.value, duplicate: true } } : o;
+    });
+  }
+
+  /** The batch's rows, one per input in order; runs the statement again after a lost race. */
+  private async run(inputs: AppendInput[]): Promise<AppendRow[]> {
+    const values = [
+      inputs.map((i) => i.conversationId),
+      inputs.map((i) => i.senderId),
+      inputs.map((i) => i.clientMsgId),
+      inputs.map(() => randomUUID()),
+      inputs.map((i) => i.kind),
+      inputs.map((i) => i.body),
+    ];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const rows = await this.query<AppendRow>("append_batch", APPEND_BATCH_SQL, values);
+        if (rows.length !== inputs.length || rows.some((r, i) => Number(r.ord) !== i + 1)) {
+          throw new AppError(ErrorCode.Internal, "append batch returned rows out of step with its input");
+        }
+        return rows;
+      } catch (err) {
+        const retryable = isUniqueViolation(err) || isDeadlock(err);
+        if (retryable && attempt < MAX_ATTEMPTS) continue;
+        if (retryable) throw new AppError(ErrorCode.Internal, "could not store the message, retry");
+        throw err;
+      }
+    }
+  }
+}
+
+function outcomeOf(input: AppendInput, row: AppendRow | undefined): BatchOutcome<AppendResult> {
+  if (!row?.member || row.id === null || row.member_ids === null) {
+    return { error: new AppError(ErrorCode.Forbidden, "not a member of this conversation") };
+  }
+  const message = toMessage(row as MessageRow);
+  if (row.duplicate && !sameContent(input, message)) {
+    return {
+      error: new AppError(
+        ErrorCode.IdempotencyConflict,
+        "this clientMsgId was already used for a different message; use a new clientMsgId for new content",
+        { clientMsgId: input.clientMsgId },
+      ),
+    };
+  }
+  return { value: { message, duplicate: row.duplicate, memberIds: row.member_ids } };
+}

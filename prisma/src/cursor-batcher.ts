@@ -1,0 +1,114 @@
+/**
+ * Group commit of cursor moves (`ack` → delivered, `read` → read): the moves that arrive while a
+ * batch is being written form the next batch, coalesced per (conversation, user) to the highest
+ * seq (and the highest read seq), and written by ONE statement.
+ *
+ * Semantics are those of one move at a time: a cursor never moves back (GREATEST, and the UPDATE
+ * re-checks its WHERE against the latest row version), it is capped at the conversation's
+ * last_seq, read also moves delivered, and a non-member gets null. Each caller gets the cursor's
+ * value after the batch (≥ what it asked for, capped). Rows that move are locked first in key
+ * order, so two processes' batches never deadlock; rows that would not move are not written.
+ */
+import type { MessageStore } from "./message-store.types";
+import { isDeadlock, type Int8, type StoreQuery } from "./message-row";
+import { NaturalBatcher, type BatchOutcome } from "./natural-batcher";
+
+/** Most cursor moves in one batch (before coalescing). */
+export const CURSOR_BATCH_MAX = 512;
+/** Runs of one batch when it is a deadlock victim (not expected: rows are locked in key order). */
+const MAX_ATTEMPTS = 2;
+
+export interface CursorMove {
+  conversationId: string;
+  userId: string;
+  kind: Parameters<MessageStore["advanceCursor"]>[2];
+  seq: number;
+}
+
+const CURSOR_BATCH_SQL = `
+  WITH input AS (
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::bigint[]) AS t(conversation_id, user_id, delivered, read)
+  ), target AS (
+    SELECT m.conversation_id, m.user_id, LEAST(i.delivered, c.last_seq) AS d, LEAST(i.read, c.last_seq) AS r
+    FROM input i
+    JOIN conversation_members m ON m.conversation_id = i.conversation_id AND m.user_id = i.user_id
+    JOIN conversations c ON c.id = i.conversation_id
+  ), locked AS (
+    SELECT m.conversation_id, m.user_id FROM conversation_members m
+    JOIN target t ON t.conversation_id = m.conversation_id AND t.user_id = m.user_id
+    WHERE t.d > m.delivered_seq OR t.r > m.read_seq
+    ORDER BY m.conversation_id, m.user_id FOR NO KEY UPDATE OF m
+  ), moved AS (
+    UPDATE conversation_members m SET
+      delivered_seq = GREATEST(m.delivered_seq, t.d),
+      read_seq = GREATEST(m.read_seq, t.r)
+    FROM target t, locked l
+    WHERE m.conversation_id = t.conversation_id AND m.user_id = t.user_id
+      AND l.conversation_id = m.conversation_id AND l.user_id = m.user_id
+      AND (t.d > m.delivered_seq OR t.r > m.read_seq)
+    RETURNING m.conversation_id, m.user_id, m.delivered_seq, m.read_seq
+  )
+  SELECT conversation_id::text, user_id::text, delivered_seq, read_seq FROM moved
+  UNION ALL
+  SELECT m.conversation_id::text, m.user_id::text, m.delivered_seq, m.read_seq
+  FROM target t JOIN conversation_members m ON m.conversation_id = t.conversation_id AND m.user_id = t.user_id
+  WHERE NOT EXISTS (SELECT 1 FROM moved x WHERE x.conversation_id = t.conversation_id AND x.user_id = t.user_id)`;
+
+interface CursorRow {
+  conversation_id: string;
+  user_id: string;
+  delivered_seq: Int8;
+  read_seq: Int8;
+}
+
+/** UUIDs are compared lower-cased: PostgreSQL returns them so. */
+const keyOf = (conversationId: string, userId: string): string => `${conversationId.toLowerCase()}\u0000${userId.toLowerCase()}`;
+
+/** Cursor moves (already validated) through group commit; one batch in flight per instance. */
+export class CursorBatcher {
+  private readonly batcher: NaturalBatcher<CursorMove, number | null>;
+
+  constructor(private readonly query: StoreQuery) {
+    this.batcher = new NaturalBatcher((moves) => this.write(moves), { maxItems: CURSOR_BATCH_MAX });
+  }
+
+  advance(move: CursorMove): Promise<number | null> {
+    return this.batcher.submit(move);
+  }
+
+  private async write(moves: CursorMove[]): Promise<Array<BatchOutcome<number | null>>> {
+    // Per (conversation, user): delivered to the highest seq of any move (read moves it too),
+    // read to the highest seq of a read (-1: no read in the batch, never above a stored cursor).
+    const targets = new Map<string, { conversationId: string; userId: string; delivered: number; read: number }>();
+    for (const m of moves) {
+      const key = keyOf(m.conversationId, m.userId);
+      const t = targets.get(key) ?? { conversationId: m.conversationId, userId: m.userId, delivered: 0, read: -1 };
+      t.delivered = Math.max(t.delivered, m.seq);
+      if (m.kind === "read") t.read = Math.max(t.read, m.seq);
+      targets.set(key, t);
+    }
+    const list = [...targets.values()];
+    const values = [
+      list.map((t) => t.conversationId),
+      list.map((t) => t.userId),
+      list.map((t) => t.delivered),
+      list.map((t) => t.read),
+    ];
+    let rows: CursorRow[];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        rows = await this.query<CursorRow>("advance_cursor_batch", CURSOR_BATCH_SQL, values);
+        break;
+      } catch (err) {
+        if (isDeadlock(err) && attempt < MAX_ATTEMPTS) continue;
+        throw err;
+      }
+    }
+    const byKey = new Map(rows.map((r) => [keyOf(r.conversation_id, r.user_id), r]));
+    return moves.map((m) => {
+      const row = byKey.get(keyOf(m.conversationId, m.userId));
+      if (!row) return { value: null };
+      return { value: Number(m.kind === "read" ? row.read_seq : row.delivered_seq) };
+    });
+  }
+}
