@@ -3,6 +3,11 @@
  * re-push) and limits (rate, send buffer, bad frames), runs the authentication handshake, and
  * hands authenticated frames to the node one at a time, in arrival order, so one sender's
  * messages are stored in the order it sent them. Nothing thrown inside escapes a socket handler.
+ *
+ * The rate limit shapes rather than drops: a frame over the rate waits (the socket stops being
+ * read, so TCP pushes back on the client) and is handled in its turn when the bucket refills.
+ * Dropping it would let the sender's next `send` overtake it. Only a client that keeps more than
+ * a burst's worth of frames waiting is closed.
  */
 import { randomUUID } from "node:crypto";
 import type { RawData, WebSocket } from "ws";
@@ -85,7 +90,9 @@ export class ClientConnection {
   private readonly announced = new Map<string, number>();
 
   private readonly bucket: TokenBucket;
-  private rateStrikes = 0;
+  /** Frames over the rate, in arrival order, waiting for tokens; the socket is paused meanwhile. */
+  private readonly throttled: ClientFrame[] = [];
+  private throttleTimer: NodeJS.Timeout | undefined;
   private badFrames = 0;
   private unauthenticatedFrames = 0;
 
@@ -185,6 +192,7 @@ export class ClientConnection {
     this.closeInfo = { code, reason };
     this.clearTimers();
     this.log.debug({ code, reason }, "closing socket");
+    if (this.ws.isPaused) this.ws.resume(); // the peer's close frame must be read
     try {
       this.ws.close(code, truncateReason(reason));
     } catch (err) {
@@ -211,21 +219,53 @@ export class ClientConnection {
         return;
       }
       const frame = parsed.frame;
-      if (!this.bucket.take()) {
-        this.onRateLimited(frame);
+      // Once one frame waits, every later one waits behind it: order is kept.
+      if (this.throttled.length > 0 || !this.bucket.take()) {
+        this.throttle(frame);
         return;
       }
-      this.rateStrikes = 0;
-      if (frame.type === "ping") {
-        // Answered at once, not behind a slow send: it measures the link, not the database.
-        this.write({ type: "pong", ...(frame.t !== undefined ? { t: frame.t } : {}) });
-        return;
-      }
-      this.queue = this.queue.then(() => this.process(frame));
+      this.accept(frame);
     } catch (err) {
       this.log.error({ err }, "unexpected error handling an inbound frame");
       this.sendError(new AppError(ErrorCode.Internal, "internal error"));
     }
+  }
+
+  /** A frame within the rate: `ping` is answered now, anything else queued in arrival order. */
+  private accept(frame: ClientFrame): void {
+    if (frame.type === "ping") {
+      // Answered at once, not behind a slow send: it measures the link, not the database.
+      this.write({ type: "pong", ...(frame.t !== undefined ? { t: frame.t } : {}) });
+      return;
+    }
+    this.queue = this.queue.then(() => this.process(frame));
+  }
+
+  /** Over the rate: wait for a token with the socket paused; too many waiting closes it. */
+  private throttle(frame: ClientFrame): void {
+    if (this.throttled.length >= this.opts.rateLimitBurst) {
+      this.log.warn({ waiting: this.throttled.length, ratePerSec: this.opts.rateLimitPerSec }, "rate limit exceeded for too long");
+      this.close(CloseCode.RateLimited, "rate limit exceeded for too long");
+      return;
+    }
+    this.throttled.push(frame);
+    if (this.throttled.length === 1) {
+      this.ws.pause();
+      this.scheduleDrain();
+    }
+  }
+
+  private scheduleDrain(): void {
+    this.throttleTimer = setTimeout(() => {
+      this.throttleTimer = undefined;
+      if (!this.isOpen) return;
+      while (this.throttled.length > 0 && this.bucket.take()) this.accept(this.throttled.shift()!);
+      if (this.throttled.length > 0) {
+        this.scheduleDrain();
+      } else {
+        this.ws.resume();
+      }
+    }, Math.max(1, this.bucket.msUntilToken()));
   }
 
   private async process(frame: Exclude<ClientFrame, { type: "ping" }>): Promise<void> {
@@ -324,22 +364,6 @@ export class ClientConnection {
     }
   }
 
-  private onRateLimited(frame: ClientFrame): void {
-    this.rateStrikes++;
-    // Sustained: a whole burst's worth of frames over the limit in a row.
-    if (this.rateStrikes > this.opts.rateLimitBurst) {
-      this.close(CloseCode.RateLimited, "rate limit exceeded for too long");
-      return;
-    }
-    const ref = frame.type === "send" ? frame.clientMsgId : frame.type;
-    this.sendError(
-      new AppError(ErrorCode.RateLimited, `more than ${this.opts.rateLimitPerSec} frames per second; slow down`, {
-        ratePerSec: this.opts.rateLimitPerSec,
-      }),
-      ref,
-    );
-  }
-
   // ─────────────────────────── outbound & teardown ───────────────────────────
 
   private write(frame: ServerFrame): boolean {
@@ -367,6 +391,8 @@ export class ClientConnection {
   private clearTimers(): void {
     clearTimeout(this.authTimer);
     clearTimeout(this.idleTimer);
+    clearTimeout(this.throttleTimer);
+    this.throttled.length = 0;
     for (const bySeq of this.unacked.values()) for (const timer of bySeq.values()) clearTimeout(timer);
     this.unacked.clear();
     this.unackedCount = 0;

@@ -96,17 +96,35 @@ describe("malformed frames on an authenticated socket", () => {
     expect(client.all("sync.batch")).toHaveLength(0);
   });
 
-  it("over the rate limit: RATE_LIMITED errors, then a RateLimited close when it goes on", async () => {
+  it("over the rate limit: frames wait their turn (in order, none dropped, no error)", async () => {
+    const { hub, alice, conv } = await setup();
+    const node = await startNode(db, hub, { config: { rateLimitPerSec: 10, rateLimitBurst: 8 } });
+    const { client } = await connectAs(node, alice); // auth took one token
+    const ids = Array.from({ length: 6 }, () => clientMsgId());
+    // 4 pings and 3 sends use the burst; the other sends and the last ping are over the rate.
+    for (let i = 0; i < 4; i++) client.send({ type: "ping", t: i });
+    for (const id of ids) client.send({ type: "send", conversationId: conv, clientMsgId: id, kind: "text", body: id });
+    client.send({ type: "ping", t: 99 });
+    const started = performance.now();
+    for (const id of ids) expect(await client.next("sent")).toMatchObject({ clientMsgId: id });
+    expect(await client.next("pong", (p) => p.t === 99)).toMatchObject({ t: 99 });
+    // 4 frames over the rate at 10/s: about 400 ms of shaping.
+    expect(performance.now() - started).toBeGreaterThan(250);
+    expect(client.all("error")).toEqual([]);
+    const stored = await db.prisma.message.findMany({ where: { conversationId: conv }, orderBy: { seq: "asc" } });
+    expect(stored.map((m) => m.clientMsgId)).toEqual(ids);
+  });
+
+  it("more than a burst's worth of frames waiting: a RateLimited close", async () => {
     const { hub } = await setup();
     const node = await startNode(db, hub, { config: { rateLimitPerSec: 0.01, rateLimitBurst: 5 } });
     const carol = await createUser(db.prisma);
     const { client } = await connectAs(node, carol); // auth took one token
     for (let i = 0; i < 4; i++) client.send({ type: "ping", t: i });
     for (let i = 0; i < 4; i++) await client.next("pong");
-    client.send({ type: "ping", t: 99 });
-    expect(await client.next("error")).toMatchObject({ code: "RATE_LIMITED", ref: "ping" });
     for (let i = 0; i < 20; i++) client.send({ type: "ping" });
     expect((await client.waitClosed()).code).toBe(CloseCode.RateLimited);
+    expect(client.all("error")).toEqual([]);
   });
 });
 

@@ -113,6 +113,9 @@ export class DimClient extends Emitter<DimClientEvents> {
   private openSeq = 0;
   private userIdValue: string | null = null;
   private readonly conversations = new Map<string, ConversationState>();
+  /** conversationId → ACK due (true: repeat it even if already sent) until the next flush. */
+  private readonly acksDue = new Map<string, boolean>();
+  private ackTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly outboxItems = new Outbox();
   private readonly pendingReads = new Map<string, number>();
   /** Highest `ack` the server has (from welcome cursors) or was sent on this connection. */
@@ -715,8 +718,28 @@ export class DimClient extends Emitter<DimClientEvents> {
     return fresh.length;
   }
 
-  /** ACK the highest contiguous seq held (never past a gap, never a seq not held). */
+  /**
+   * ACKs are coalesced: the ones made due while handling a burst of frames go out as one `ack`
+   * per conversation on the next macrotask (a re-pushed backlog must not become a frame flood).
+   */
   private ackContiguous(conv: ConversationState, force: boolean): void {
+    const conversationId = conv.meta.conversationId;
+    this.acksDue.set(conversationId, force || (this.acksDue.get(conversationId) ?? false));
+    this.ackTimer ??= setTimeout(() => this.flushAcks(), 0);
+  }
+
+  private flushAcks(): void {
+    this.ackTimer = undefined;
+    const due = [...this.acksDue];
+    this.acksDue.clear();
+    for (const [conversationId, force] of due) {
+      const conv = this.conversations.get(conversationId);
+      if (conv) this.writeAck(conv, force);
+    }
+  }
+
+  /** ACK the highest contiguous seq held (never past a gap, never a seq not held). */
+  private writeAck(conv: ConversationState, force: boolean): void {
     const seq = conv.contiguousSeq;
     if (seq < 1 || !conv.has(seq)) return;
     const acked = this.acked.get(conv.meta.conversationId) ?? 0;
@@ -922,6 +945,7 @@ export class DimClient extends Emitter<DimClientEvents> {
     this.outboxItems.clear();
     this.pendingReads.clear();
     this.acked.clear();
+    this.acksDue.clear();
     this.transientErrors.clear();
     this.ackClock.stopAll();
     this.invalidateAll(ids);

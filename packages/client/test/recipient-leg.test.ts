@@ -27,7 +27,21 @@ describe("recipient leg: de-duplication, contiguous ACK, gaps, receipts", () => 
     expect(seen).toHaveLength(1);
     expect(h.client.conversationMessages(CONV)).toHaveLength(1);
     expect(h.client.conversationMessages(CONV)[0]).toMatchObject({ id: m1.id, own: false, state: null });
-    expect(socket.framesOf("ack").map((a) => a.seq)).toEqual([1, 1, 1]);
+    // One burst, one ACK.
+    expect(socket.framesOf("ack").map((a) => a.seq)).toEqual([1]);
+    // A later re-push means the server missed our ACK: it is said again.
+    socket.push({ type: "message", message: m1 });
+    await settle();
+    expect(socket.framesOf("ack").map((a) => a.seq)).toEqual([1, 1]);
+  });
+
+  it("a burst of pushes is answered with one ACK per conversation, not one per message", async () => {
+    const h = harness();
+    const socket = await connected(h, welcome([cursor(CONV, 0)]));
+    for (let seq = 1; seq <= 50; seq++) socket.push({ type: "message", message: message(seq) });
+    await settle();
+    expect(h.client.conversationMessages(CONV)).toHaveLength(50);
+    expect(socket.framesOf("ack").map((a) => a.seq)).toEqual([50]);
   });
 
   it("ACKs only the highest contiguous seq, and a gap triggers a sync from the last held seq", async () => {
@@ -62,6 +76,8 @@ describe("recipient leg: de-duplication, contiguous ACK, gaps, receipts", () => 
     const socket = await connected(h, welcome([cursor(CONV, 0)]));
     socket.push({ type: "message", message: message(1) });
     socket.push({ type: "message", message: message(3) });
+    await settle();
+    expect(socket.framesOf("ack").map((a) => a.seq)).toEqual([1]);
     socket.push({ type: "message", message: message(2) });
     await settle();
     expect(socket.framesOf("ack").map((a) => a.seq)).toEqual([1, 3]);
