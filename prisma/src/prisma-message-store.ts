@@ -99,6 +99,10 @@ export class PrismaMessageStore implements MessageStore {
     }
     if (!MESSAGE_KINDS.includes(input.kind)) throw new AppError(ErrorCode.BadRequest, `unknown message kind '${String(input.kind)}'`);
     if (typeof input.body !== "string") throw new AppError(ErrorCode.BadRequest, "body must be a string");
+    // PostgreSQL text cannot hold NUL: refused here, it would fail the whole batch's statement.
+    if (input.body.includes("\u0000") || input.clientMsgId.includes("\u0000")) {
+      throw new AppError(ErrorCode.BadRequest, "body and clientMsgId must not contain NUL characters");
+    }
     // UUIDs as PostgreSQL returns them, so a batch compares them as the database does.
     const { senderId, conversationId, clientMsgId, kind, body } = input;
     return this.appends.append({ senderId: senderId.toLowerCase(), conversationId: conversationId.toLowerCase(), clientMsgId, kind, body });

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AppError, ErrorCode, messageSchema, type MessageKind } from "@dim/shared";
+import { ErrorCode, messageSchema, type AppError, type MessageKind } from "@dim/shared";
 import pg from "pg";
 import { createPrisma, type PrismaClient } from "../src/create-prisma";
 import { PrismaMessageStore } from "../src/prisma-message-store";
 import { createTestDatabase, type TestDatabase } from "../src/testing";
+import { appErrorOf, fixtures } from "./helpers/fixtures";
 
 let db: TestDatabase;
 let prisma: PrismaClient;
@@ -27,19 +28,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function user(): Promise<string> {
-  const id = randomUUID();
-  await prisma.user.create({ data: { id, username: `u_${id.slice(0, 12)}`, passwordHash: "x", displayName: "U" } });
-  return id;
-}
-
-async function conversation(memberIds: string[]): Promise<string> {
-  const id = randomUUID();
-  await prisma.conversation.create({
-    data: { id, kind: memberIds.length === 2 ? "direct" : "group", members: { create: memberIds.map((userId) => ({ userId })) } },
-  });
-  return id;
-}
+const { user, conversation, lastSeq } = fixtures(() => prisma);
 
 async function setup() {
   const [a, b, outsider] = [await user(), await user(), await user()];
@@ -48,20 +37,6 @@ async function setup() {
 
 const send = (senderId: string, conversationId: string, clientMsgId: string, body = "hello", kind: MessageKind = "text") =>
   store.append({ senderId, conversationId, clientMsgId, kind, body });
-
-async function lastSeq(conversationId: string): Promise<number> {
-  const c = await prisma.conversation.findUniqueOrThrow({ where: { id: conversationId } });
-  return Number(c.lastSeq);
-}
-
-async function appErrorOf(p: Promise<unknown>): Promise<AppError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
-}
 
 describe.each(Object.keys(stores) as Array<keyof typeof stores>)("over %s", (variant) => {
   beforeAll(() => {
@@ -154,6 +129,7 @@ describe.each(Object.keys(stores) as Array<keyof typeof stores>)("over %s", (var
       expect((await appErrorOf(send(a, "not-a-uuid", "bad-input-001"))).code).toBe(ErrorCode.BadRequest);
       expect((await appErrorOf(send(a, conv, "x".repeat(65)))).code).toBe(ErrorCode.BadRequest);
       expect((await appErrorOf(send(a, conv, "bad-kind-0001", "b", "video" as MessageKind))).code).toBe(ErrorCode.BadRequest);
+      expect((await appErrorOf(send(a, conv, "nul-body-0001", "a\u0000b"))).code).toBe(ErrorCode.BadRequest);
       expect(await lastSeq(conv)).toBe(0);
     });
   });
