@@ -14,6 +14,10 @@
  *   --objective MS            same-node p99 objective (default 10)
  *   --stop MS                 the ladder goes on past the objective until p99 > this or < 95% delivered (default 1000)
  *   --extras / --no-extras    DIM connections, memory, connects/s, logins/s, history (default on; --quick off)
+ *   --extras connections      only the idle-connection part (memory per connection, connects/s)
+ *   --extras-only             no throughput ladder, the extras only (e.g. --systems dim --extras connections --extras-only)
+ *   --connect-processes N     load processes per connect batch of the extras (default 2)
+ *   --connect-inflight N      connects in flight per load process (default 100)
  *   --quick                   a short run (smoke)
  *   --out DIR                 results directory (default bench-results/)
  *   --profile                 run DIM's core nodes with --cpu-prof (profiles in bench-results/profiles)
@@ -43,7 +47,7 @@ export function parseArgs(argv: string[]): BenchOptions & { out: string; profile
       i++;
     } else args.set(k, true);
   }
-  const known = new Set(["mode", "systems", "reps", "rates", "duration", "warmup", "drain", "pairs", "servers", "workers", "cross", "objective", "stop", "extras", "no-extras", "quick", "out", "verbose", "profile", "body"]);
+  const known = new Set(["mode", "systems", "reps", "rates", "duration", "warmup", "drain", "pairs", "servers", "workers", "cross", "objective", "stop", "extras", "no-extras", "extras-only", "connect-processes", "connect-inflight", "quick", "out", "verbose", "profile", "body"]);
   for (const k of args.keys()) if (!known.has(k)) throw new Error(`unknown option --${k}`);
   const quick = args.has("quick");
   const str = (k: string, d: string) => {
@@ -63,7 +67,9 @@ export function parseArgs(argv: string[]): BenchOptions & { out: string; profile
     .split(",")
     .map(Number);
   if (rates.some((r) => !(r > 0))) throw new Error("--rates must be positive numbers");
-  const extrasOn = args.has("extras") || (!quick && !args.has("no-extras"));
+  const extrasOn = args.has("extras") || args.has("extras-only") || (!quick && !args.has("no-extras"));
+  const extrasPart = args.get("extras");
+  if (typeof extrasPart === "string" && extrasPart !== "connections") throw new Error("--extras takes no value or 'connections'");
   const profile = args.has("profile");
   const out = resolve(REPO, str("out", "bench-results"));
   return {
@@ -81,7 +87,17 @@ export function parseArgs(argv: string[]): BenchOptions & { out: string; profile
     objectiveMs: num("objective", 10),
     stopMs: num("stop", 1000),
     bodyBytes: Math.max(8, Math.floor(num("body", 64))),
-    extras: extrasOn ? { connections: quick ? [500, 1000] : [1000, 5000, 10000, 19000], logins: quick ? 20 : 200, historyMessages: quick ? 10_000 : 1_000_000 } : null,
+    extras: extrasOn
+      ? {
+          connections: quick ? [500, 1000] : [1000, 5000, 10000, 19000],
+          logins: quick ? 20 : 200,
+          historyMessages: quick ? 10_000 : 1_000_000,
+          connectProcesses: Math.max(1, Math.floor(num("connect-processes", 2))),
+          connectInFlight: Math.max(1, Math.floor(num("connect-inflight", 100))),
+          ...(extrasPart === "connections" ? { only: "connections" as const } : {}),
+        }
+      : null,
+    extrasOnly: args.has("extras-only"),
     quick,
     verbose: args.has("verbose"),
     ...(profile ? { nodeEnv: { BENCH_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${join(out, "profiles")}` } } : {}),

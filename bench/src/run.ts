@@ -11,6 +11,7 @@ import { forkTs, killAll, stopProcess, waitMessage } from "./procs";
 import { startServices, type Services } from "./services";
 import { plan, startSystem, toSpecs, type RunningSystem, type SystemName } from "./systems";
 import { measureDimExtras, type DimExtras } from "./extras";
+import { measureConnectionExtras } from "./extras-connections";
 
 export interface BenchOptions {
   mode: "embedded" | "cluster";
@@ -31,7 +32,18 @@ export interface BenchOptions {
   stopMs: number;
   bodyBytes: number;
   /** Connection/memory, connects/s, logins/s and history figures for DIM (scaled by the values). */
-  extras: { connections: number[]; logins: number; historyMessages: number } | null;
+  extras: {
+    connections: number[];
+    logins: number;
+    historyMessages: number;
+    /** Load processes per connect batch, and connects in flight in each. */
+    connectProcesses: number;
+    connectInFlight: number;
+    /** Only this part of the extras (`--extras connections`). */
+    only?: "connections";
+  } | null;
+  /** Skip the throughput ladder: extras only (`--extras-only`). */
+  extrasOnly?: boolean;
   quick: boolean;
   verbose: boolean;
   /** Extra environment for DIM core nodes (profiling). */
@@ -252,11 +264,11 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const runs: SystemRun[] = [];
   let extras: DimExtras | undefined;
   try {
-    for (let rep = 1; rep <= opts.reps; rep++) {
+    for (let rep = 1; rep <= (opts.extrasOnly ? 0 : opts.reps); rep++) {
       for (const name of opts.systems) runs.push(await runSystem(name, rep, services, opts));
     }
     if (opts.extras && opts.systems.includes("dim")) {
-      extras = await measureDimExtras(services, opts);
+      extras = opts.extras.only === "connections" ? await measureConnectionExtras(services, opts) : await measureDimExtras(services, opts);
     }
   } finally {
     await services.stop().catch((err) => opts.log(`services stop failed: ${String(err)}`));

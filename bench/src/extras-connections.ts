@@ -1,0 +1,242 @@
+/**
+ * Idle authenticated connections on ONE core node (composed as main.ts composes it,
+ * servers/node-probe.ts): heap and RSS after a full GC at each step (slope = memory per
+ * connection), and authenticated connects per second of each batch, with the CPU seconds the
+ * node, PostgreSQL and the load processes spent on the batch (so a saturated generator shows).
+ *
+ * The users are inserted with SQL and their socket tokens issued with the shared secret, exactly
+ * as nodes.assign issues them (registering ~19k users through argon2 would take a quarter hour).
+ */
+import type { ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { migrate } from "@dim/db";
+import { freePort, issueSocketToken } from "@dim/shared/node";
+import type { ConnSpec, FromWorker } from "./loadgen/messages";
+import { treeUsage } from "./proc-stats";
+import { forkTs, stopProcess, waitMessage } from "./procs";
+import type { BenchOptions } from "./run";
+import { createDatabase, type Services } from "./services";
+
+export interface MemoryPoint {
+  connections: number;
+  heapUsed: number;
+  rss: number;
+  external: number;
+}
+
+export interface ConnectBatch {
+  batch: number;
+  /** Authenticated connects per second: batch ÷ wall time from the first setup to the last `welcome`. */
+  perSec: number;
+  /** CPU seconds during the batch: the node, PostgreSQL (all backends), the load processes together. */
+  cpu: { node: number; postgres: number; loadgen: number };
+}
+
+export interface ConnectionFigures {
+  points: MemoryPoint[];
+  heapPerConnectionBytes: number;
+  rssPerConnectionBytes: number;
+  /** Authenticated connects per second of each batch (one node). */
+  connectsPerSec: ConnectBatch[];
+  maxConnected: number;
+  /** Load processes per batch and connects in flight per process. */
+  load: { processes: number; inFlight: number };
+}
+
+export interface ConnectionRun {
+  services: Services;
+  /** Environment of the node (database, token secret, log level…). */
+  env: Record<string, string>;
+  sql: pg.Pool;
+  tokenSecret: string;
+  tag: string;
+  /** Cumulative connection targets, e.g. 1000, 5000, 10000, 19000. */
+  targets: number[];
+  processes: number;
+  inFlight: number;
+  verbose: boolean;
+  /** Extra node arguments of the node (--cpu-prof with --profile). */
+  nodeArgs: string[];
+  /** Forked processes are pushed here (the caller stops them). */
+  children: ChildProcess[];
+  log(line: string): void;
+  note(line: string): void;
+}
+
+/** Least-squares slope of y over x. */
+export function slope(xs: number[], ys: number[]): number {
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (xs[i]! - mx) * (ys[i]! - my);
+    den += (xs[i]! - mx) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}
+
+type Ready = Extract<FromWorker, { ev: "ready" }>;
+const readyOf = (m: unknown) => ((m as FromWorker).ev === "ready" ? (m as Ready) : undefined);
+
+export async function measureIdleConnections(run: ConnectionRun): Promise<ConnectionFigures> {
+  const max = Math.max(...run.targets);
+  const ids = (
+    await run.sql.query<{ id: string }>(
+      `INSERT INTO users (id, username, password_hash, display_name)
+       SELECT gen_random_uuid(), 'c_' || g, 'not-a-hash', 'conn ' || g FROM generate_series(1, $1::int) g RETURNING id::text`,
+      [max],
+    )
+  ).rows.map((r) => r.id);
+  const port = await freePort();
+  const nodeId = `bench-${run.tag}-probe`;
+  const probe = forkTs(
+    "servers/node-probe.ts",
+    "node-probe",
+    { ...run.env, DIM_NODE_ID: nodeId, DIM_NODE_PORT: String(port), DIM_IDLE_TIMEOUT_MS: "3600000", DIM_MAX_CONNECTIONS: String(max + 100) },
+    run.verbose,
+    ["--expose-gc", ...run.nodeArgs],
+  );
+  run.children.push(probe);
+  const { wsUrl } = await waitMessage(probe, (m) => ((m as { wsUrl?: string }).wsUrl ? (m as { wsUrl: string }) : undefined), "node probe", 120_000);
+  const ask = async (connections: number): Promise<MemoryPoint> => {
+    const p = waitMessage(probe, (m) => ((m as { mem?: NodeJS.MemoryUsage }).mem ? (m as { mem: NodeJS.MemoryUsage; connections: number }) : undefined), "memory probe", 60_000);
+    probe.send({ cmd: "mem" });
+    const r = await p;
+    return { connections: r.connections ?? connections, heapUsed: r.mem.heapUsed, rss: r.mem.rss, external: r.mem.external };
+  };
+  const points: MemoryPoint[] = [await ask(0)];
+  const connectsPerSec: ConnectBatch[] = [];
+  let connected = 0;
+  for (const target of [...run.targets].sort((x, y) => x - y)) {
+    const batch = target - connected;
+    if (batch <= 0) continue;
+    const chunks: ConnSpec[][] = Array.from({ length: Math.min(run.processes, batch) }, () => []);
+    for (let i = connected; i < target; i++) {
+      const { token } = issueSocketToken({ userId: ids[i]!, nodeId, ttlMs: 30 * 60 * 1000 }, run.tokenSecret);
+      const chunk = chunks[(i - connected) % chunks.length]!;
+      chunk.push({ key: chunk.length, userId: ids[i]!, url: wsUrl, token, localAddress: `127.0.0.${2 + (i % 50)}` });
+    }
+    // Start the load processes first (an empty setup answers once a process is up), then hand
+    // every process its share at once: the batch is timed from there to the last `welcome`.
+    const workers = chunks.map((_, i) => {
+      const w = forkTs("loadgen/worker.ts", `conn-${connected}-${i}`, {}, run.verbose);
+      run.children.push(w);
+      return w;
+    });
+    await Promise.all(
+      workers.map((w) => {
+        const up = waitMessage(w, readyOf, "load process start", 120_000);
+        w.send({ cmd: "setup", system: "dim", conns: [], pairs: [], connectConcurrency: 1 });
+        return up;
+      }),
+    );
+    const pids = [probe.pid!, run.services.postgres().pid, ...workers.map((w) => w.pid!)];
+    const cpu0 = treeUsage(pids).map((u) => u.cpuSeconds);
+    const started = performance.now();
+    const readies = await Promise.all(
+      workers.map((w, i) => {
+        const ready = waitMessage(w, readyOf, "connect batch", 600_000);
+        w.send({ cmd: "setup", system: "dim", conns: chunks[i]!, pairs: [], connectConcurrency: run.inFlight });
+        return ready;
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = treeUsage(pids).map((u, i) => u.cpuSeconds - cpu0[i]!);
+    const failed = readies.reduce((x, r) => x + r.failed, 0);
+    if (failed > 0) {
+      run.note(`connections: ${failed} of ${batch} failed at ${target} (${readies.find((r) => r.firstError)?.firstError}); stopped there`);
+      break;
+    }
+    const round2 = (x: number) => Math.round(x * 100) / 100;
+    const figures: ConnectBatch = {
+      batch,
+      perSec: Math.round(batch / seconds),
+      cpu: { node: round2(cpu[0]!), postgres: round2(cpu[1]!), loadgen: round2(cpu.slice(2).reduce((a, b) => a + b, 0)) },
+    };
+    connectsPerSec.push(figures);
+    connected = target;
+    const point = await ask(target);
+    points.push(point);
+    run.log(
+      `${point.connections} idle connections: heap ${(point.heapUsed / 2 ** 20).toFixed(1)} MiB, RSS ${(point.rss / 2 ** 20).toFixed(1)} MiB; ` +
+        `batch of ${batch} connected at ${figures.perSec}/s in ${seconds.toFixed(2)} s ` +
+        `(CPU s: node ${figures.cpu.node}, postgres ${figures.cpu.postgres}, ${workers.length} load processes ${figures.cpu.loadgen}; ${run.inFlight} in flight each)`,
+    );
+  }
+  const xs = points.map((p) => p.connections);
+  const out: ConnectionFigures = {
+    points,
+    heapPerConnectionBytes: Math.round(slope(xs, points.map((p) => p.heapUsed))),
+    rssPerConnectionBytes: Math.round(slope(xs, points.map((p) => p.rss))),
+    connectsPerSec,
+    maxConnected: connected,
+    load: { processes: run.processes, inFlight: run.inFlight },
+  };
+  run.note(
+    `idle connections on one node: up to ${connected}; heap ${out.heapPerConnectionBytes} B and RSS ${out.rssPerConnectionBytes} B per connection (slope); ` +
+      `connects/s per batch: ${connectsPerSec.map((c) => c.perSec).join(", ")} (${run.processes} load processes × ${run.inFlight} in flight)`,
+  );
+  return out;
+}
+
+/** A fresh database for the extras, the environment of DIM processes on it, a small SQL pool. */
+export async function openExtrasDatabase(services: Services): Promise<{ tag: string; env: Record<string, string>; sql: pg.Pool; tokenSecret: string }> {
+  const tag = `x${Math.random().toString(36).slice(2, 6)}`;
+  const db = `dim_extras_${tag}`;
+  await createDatabase(services.pgAdminUrl, db);
+  const databaseUrl = services.pgUrl(db);
+  await migrate(databaseUrl, {});
+  const tokenSecret = randomBytes(24).toString("base64url");
+  const env = { ...services.dimEnv, DATABASE_URL: databaseUrl, DIM_TOKEN_SECRET: tokenSecret, DIM_LOG_LEVEL: "warn", NODE_ENV: "production" };
+  return { tag, env, sql: new pg.Pool({ connectionString: databaseUrl, max: 2 }), tokenSecret };
+}
+
+/** The bench options' part of a ConnectionRun; notes go to `notes` and the log. */
+export function connectionRunOf(opts: BenchOptions, log: (l: string) => void, notes: { notes: string[] }): Pick<ConnectionRun, "targets" | "processes" | "inFlight" | "verbose" | "nodeArgs" | "log" | "note"> {
+  const cfg = opts.extras!;
+  return {
+    targets: cfg.connections,
+    processes: cfg.connectProcesses,
+    inFlight: cfg.connectInFlight,
+    verbose: opts.verbose,
+    nodeArgs: opts.nodeEnv?.BENCH_NODE_ARGS?.split(" ") ?? [],
+    log,
+    note: (line) => {
+      notes.notes.push(line);
+      log(line);
+    },
+  };
+}
+
+/** Only the connection figures (`--extras connections`): a fresh database, one node, its load processes. */
+export async function measureConnectionExtras(services: Services, opts: BenchOptions): Promise<{ notes: string[]; connections?: ConnectionFigures }> {
+  const log = (l: string) => opts.log(`  [extras] ${l}`);
+  const out: { notes: string[]; connections?: ConnectionFigures } = { notes: [] };
+  const { tag, env, sql, tokenSecret } = await openExtrasDatabase(services);
+  const children: ChildProcess[] = [];
+  try {
+    out.connections = await measureIdleConnections({ ...connectionRunOf(opts, log, out), services, env, sql, tokenSecret, tag, children });
+  } catch (err) {
+    out.notes.push(`extras failed: ${err instanceof Error ? err.message : String(err)}`);
+    log(out.notes.at(-1)!);
+  } finally {
+    await stopChildren(children);
+    await sql.end();
+  }
+  return out;
+}
+
+/** Asks each child to close, then stops it (the latest first). */
+export async function stopChildren(children: ChildProcess[], keep?: ChildProcess): Promise<void> {
+  for (const c of [...children].reverse()) {
+    try {
+      if (c !== keep && c.connected) c.send({ cmd: "close" });
+    } catch {
+      // already gone
+    }
+    await stopProcess(c, 5_000);
+  }
+}
