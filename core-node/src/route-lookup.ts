@@ -1,66 +1,42 @@
 /**
- * Coalesces presence lookups: every `routesOf` asked while one lookup is being prepared (the same
- * turn of the event loop) goes to the presence store as ONE call for the union of the users, and
- * each caller gets the routes of its own users. Under load this turns one query per message (and
- * per receipt) into one per batch; when idle it costs a setImmediate.
+ * Coalesces presence lookups by natural batching: the first `routesOf` goes to the presence
+ * store at once; the ones asked while a lookup is in flight wait and go as ONE call for the union
+ * of their users, and each caller gets the routes of its own users. Under load this turns one
+ * query per message (and per receipt) into one per presence round trip; when idle it costs
+ * nothing extra.
  */
+import { NaturalBatcher } from "@dim/db";
 import type { Presence, Route } from "@dim/infra";
 
 /** Most distinct users in one lookup; a larger union is split over several calls. */
 const MAX_BATCH_USERS = 1000;
-
-interface Waiter {
-  userIds: string[];
-  resolve: (routes: Route[]) => void;
-  reject: (err: unknown) => void;
-}
+/** Most callers in one lookup. */
+const MAX_BATCH_CALLERS = 1000;
 
 export class RouteLookup {
-  private waiters: Waiter[] = [];
-  private users = new Set<string>();
-  private scheduled = false;
+  private readonly batcher: NaturalBatcher<string[], Route[]>;
 
-  constructor(private readonly presence: Pick<Presence, "routesOf">) {}
-
-  routesOf(userIds: string[]): Promise<Route[]> {
-    if (userIds.length === 0) return Promise.resolve([]);
-    return new Promise<Route[]>((resolve, reject) => {
-      if (this.users.size + userIds.length > MAX_BATCH_USERS) this.flush();
-      this.waiters.push({ userIds, resolve, reject });
-      for (const u of userIds) this.users.add(u);
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+  constructor(private readonly presence: Pick<Presence, "routesOf">) {
+    this.batcher = new NaturalBatcher((lists) => this.lookup(lists), {
+      maxItems: MAX_BATCH_CALLERS,
+      sizeOf: (userIds) => userIds.length,
+      maxSize: MAX_BATCH_USERS,
     });
   }
 
-  private flush(): void {
-    const waiters = this.waiters;
-    const users = [...this.users];
-    this.waiters = [];
-    this.users = new Set();
-    this.scheduled = false;
-    if (waiters.length === 0) return;
-    let lookup: Promise<Route[]>;
-    try {
-      lookup = this.presence.routesOf(users);
-    } catch (err) {
-      lookup = Promise.reject(err);
+  routesOf(userIds: string[]): Promise<Route[]> {
+    if (userIds.length === 0) return Promise.resolve([]);
+    return this.batcher.submit(userIds);
+  }
+
+  private async lookup(lists: string[][]): Promise<Array<{ value: Route[] }>> {
+    const routes = await this.presence.routesOf([...new Set(lists.flat())]);
+    const byUser = new Map<string, Route[]>();
+    for (const r of routes) {
+      let list = byUser.get(r.userId);
+      if (!list) byUser.set(r.userId, (list = []));
+      list.push(r);
     }
-    lookup.then(
-      (routes) => {
-        const byUser = new Map<string, Route[]>();
-        for (const r of routes) {
-          let list = byUser.get(r.userId);
-          if (!list) byUser.set(r.userId, (list = []));
-          list.push(r);
-        }
-        for (const w of waiters) w.resolve(w.userIds.flatMap((u) => byUser.get(u) ?? []));
-      },
-      (err: unknown) => {
-        for (const w of waiters) w.reject(err);
-      },
-    );
+    return lists.map((userIds) => ({ value: userIds.flatMap((u) => byUser.get(u) ?? []) }));
   }
 }

@@ -24,6 +24,42 @@ describe("RouteLookup", () => {
     expect(calls).toHaveLength(2);
   });
 
+  it("sends the first lookup at once and batches the ones asked while it is in flight", async () => {
+    const calls: string[][] = [];
+    let release!: () => void;
+    const lookup = new RouteLookup({
+      routesOf: async (ids) => {
+        calls.push([...ids].sort());
+        if (calls.length === 1) await new Promise<void>((resolve) => (release = resolve));
+        return ids.map((u) => route(u, "n1"));
+      },
+    });
+    const first = lookup.routesOf(["a"]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toEqual([["a"]]);
+    const later = [lookup.routesOf(["b"]), lookup.routesOf(["c", "b"])];
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toHaveLength(1);
+    release();
+    expect(await first).toEqual([route("a", "n1")]);
+    expect(await Promise.all(later)).toEqual([[route("b", "n1")], [route("c", "n1"), route("b", "n1")]]);
+    expect(calls).toEqual([["a"], ["b", "c"]]);
+  });
+
+  it("splits a union larger than 1000 users over several calls", async () => {
+    const sizes: number[] = [];
+    const lookup = new RouteLookup({
+      routesOf: async (ids) => {
+        sizes.push(ids.length);
+        return ids.map((u) => route(u, "n1"));
+      },
+    });
+    const lists = Array.from({ length: 3 }, (_, i) => Array.from({ length: 600 }, (_, j) => `u${i}-${j}`));
+    const results = await Promise.all(lists.map((l) => lookup.routesOf(l)));
+    expect(sizes).toEqual([600, 600, 600]);
+    expect(results.map((r) => r.length)).toEqual([600, 600, 600]);
+  });
+
   it("rejects every waiter of a failed batch, and the next batch works again", async () => {
     let fail = true;
     const lookup = new RouteLookup({
