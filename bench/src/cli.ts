@@ -16,6 +16,7 @@
  *   --extras / --no-extras    DIM connections, memory, connects/s, logins/s, history (default on; --quick off)
  *   --extras connections      only the idle-connection part (memory per connection, connects/s)
  *   --extras-only             no throughput ladder, the extras only (e.g. --systems dim --extras connections --extras-only)
+ *   --connections a,b,…       cumulative idle-connection targets of the extras (default 1000,5000,10000,19000)
  *   --connect-processes N     load processes per connect batch of the extras (default 2)
  *   --connect-inflight N      connects in flight per load process (default 100)
  *   --quick                   a short run (smoke)
@@ -47,7 +48,7 @@ export function parseArgs(argv: string[]): BenchOptions & { out: string; profile
       i++;
     } else args.set(k, true);
   }
-  const known = new Set(["mode", "systems", "reps", "rates", "duration", "warmup", "drain", "pairs", "servers", "workers", "cross", "objective", "stop", "extras", "no-extras", "extras-only", "connect-processes", "connect-inflight", "quick", "out", "verbose", "profile", "body"]);
+  const known = new Set(["mode", "systems", "reps", "rates", "duration", "warmup", "drain", "pairs", "servers", "workers", "cross", "objective", "stop", "extras", "no-extras", "extras-only", "connections", "connect-processes", "connect-inflight", "quick", "out", "verbose", "profile", "body"]);
   for (const k of args.keys()) if (!known.has(k)) throw new Error(`unknown option --${k}`);
   const quick = args.has("quick");
   const str = (k: string, d: string) => {
@@ -69,6 +70,7 @@ export function parseArgs(argv: string[]): BenchOptions & { out: string; profile
   if (rates.some((r) => !(r > 0))) throw new Error("--rates must be positive numbers");
   const extrasOn = args.has("extras") || args.has("extras-only") || (!quick && !args.has("no-extras"));
   const extrasPart = args.get("extras");
+  if (str("connections", "1").split(",").some((c) => !(Number(c) >= 1))) throw new Error("--connections must be positive numbers");
   if (typeof extrasPart === "string" && extrasPart !== "connections") throw new Error("--extras takes no value or 'connections'");
   const profile = args.has("profile");
   const out = resolve(REPO, str("out", "bench-results"));
@@ -89,7 +91,7 @@ export function parseArgs(argv: string[]): BenchOptions & { out: string; profile
     bodyBytes: Math.max(8, Math.floor(num("body", 64))),
     extras: extrasOn
       ? {
-          connections: quick ? [500, 1000] : [1000, 5000, 10000, 19000],
+          connections: str("connections", quick ? "500,1000" : "1000,5000,10000,19000").split(",").map((c) => Math.floor(Number(c))),
           logins: quick ? 20 : 200,
           historyMessages: quick ? 10_000 : 1_000_000,
           connectProcesses: Math.max(1, Math.floor(num("connect-processes", 2))),
