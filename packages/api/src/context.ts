@@ -9,9 +9,12 @@ import type { AssignStrategy } from "./assign/strategies";
 import type { RateLimiter } from "./auth/rate-limiter";
 import type { GatewayConfig } from "./config";
 import type { Db } from "./db";
+import type { SqlRows } from "./sql";
 
 export interface GatewayServices {
   prisma: Db;
+  /** The hot statements (session, membership): prepared on the gateway's pool when it has one. */
+  sql: SqlRows;
   store: MessageStore;
   registry: Registry;
   /** With bus: markRead tells the other members' nodes (read receipts). Optional. */

@@ -1,8 +1,9 @@
 /**
  * Composition root of the gateway (used by web/): validated config → PostgreSQL up and
- * migrated → Prisma, the message store and the infrastructure the mode asks for.
+ * migrated → Prisma, a pg pool for the hot statements (prepared: sessions, membership, history
+ * pages), the message store and the infrastructure the mode asks for.
  */
-import { createPrisma, migrate, PrismaMessageStore, waitForDatabase } from "@dim/db";
+import { createPgPool, createPrisma, migrate, PrismaMessageStore, waitForDatabase } from "@dim/db";
 import { createInfra, infraConfigSchema } from "@dim/infra";
 import { createLogger, loadConfig, type Logger } from "@dim/shared/node";
 import { loadGatewayConfig } from "./config";
@@ -19,10 +20,12 @@ export async function createGatewayFromEnv(
   await waitForDatabase(config.databaseUrl, { log: dbLog });
   await migrate(config.databaseUrl, { log: dbLog });
   const prisma = createPrisma(config.databaseUrl);
+  const pool = createPgPool(config.databaseUrl, { applicationName: "dim-gateway" });
   const infra = await createInfra(infraConfig, { databaseUrl: config.databaseUrl, logger });
   const gateway = createGateway({
     prisma,
-    store: new PrismaMessageStore(prisma),
+    pool,
+    store: new PrismaMessageStore(prisma, { pool }),
     registry: infra.registry,
     presence: infra.presence,
     bus: infra.bus,
@@ -37,6 +40,7 @@ export async function createGatewayFromEnv(
       closing ??= (async () => {
         await gateway.close();
         await infra.close();
+        await pool.end();
         await prisma.$disconnect();
       })();
       return closing;

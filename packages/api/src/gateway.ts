@@ -21,11 +21,19 @@ import { earlyErrorResponse } from "./http/error-response";
 import { classifyOrigin, corsHeaders, PREFLIGHT_HEADERS } from "./http/origin";
 import { readCappedBody } from "./http/read-capped-body";
 import { appRouter, type AppRouter } from "./root";
+import { createSqlRows, type PgPool } from "./sql";
 
 export const TRPC_ENDPOINT = "/api/trpc";
 
 export interface GatewayDeps {
   prisma: Db;
+  /**
+   * A node-postgres pool (createPgPool) for the statements every request makes (session,
+   * membership) as prepared statements; without it they go through Prisma. Pass the same pool to
+   * the store (`new PrismaMessageStore(prisma, { pool })`) so history pages use it too. Not
+   * ended by the gateway.
+   */
+  pool?: PgPool;
   store: MessageStore;
   registry: Registry;
   /** Both presence and bus are needed for read receipts from markRead; without them it only stores. */
@@ -79,6 +87,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const logger = deps.logger ?? createLogger("gateway");
   const services: GatewayServices = {
     prisma: deps.prisma,
+    sql: createSqlRows(deps.prisma, deps.pool),
     store: deps.store,
     registry: deps.registry,
     ...(deps.presence ? { presence: deps.presence } : {}),

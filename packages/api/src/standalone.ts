@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
-import { createPrisma, PrismaMessageStore } from "@dim/db";
+import { createPgPool, createPrisma, PrismaMessageStore } from "@dim/db";
 import { createGateway, TRPC_ENDPOINT, type Gateway, type GatewayDeps } from "./gateway";
 
 export type StandaloneGatewayOptions = {
@@ -15,8 +15,8 @@ export type StandaloneGatewayOptions = {
 } & (
   | { gateway: Gateway }
   | GatewayDeps
-  /** Convenience for tests: the gateway opens (and closes) its own Prisma client and store. */
-  | (Omit<GatewayDeps, "prisma" | "store"> & { databaseUrl: string })
+  /** Convenience for tests: the gateway opens (and closes) its own Prisma client, pool and store. */
+  | (Omit<GatewayDeps, "prisma" | "pool" | "store"> & { databaseUrl: string })
 );
 
 export interface StandaloneGateway {
@@ -64,12 +64,14 @@ export async function startStandaloneGateway(opts: StandaloneGatewayOptions): Pr
   const host = opts.host ?? "127.0.0.1";
   let gateway: Gateway;
   let ownedPrisma: ReturnType<typeof createPrisma> | undefined;
+  let ownedPool: ReturnType<typeof createPgPool> | undefined;
   if ("gateway" in opts) {
     gateway = opts.gateway;
   } else if ("databaseUrl" in opts) {
     const { databaseUrl, port: _p, host: _h, ...deps } = opts;
     ownedPrisma = createPrisma(databaseUrl);
-    gateway = createGateway({ ...deps, prisma: ownedPrisma, store: new PrismaMessageStore(ownedPrisma) });
+    ownedPool = createPgPool(databaseUrl, { applicationName: "dim-gateway" });
+    gateway = createGateway({ ...deps, prisma: ownedPrisma, pool: ownedPool, store: new PrismaMessageStore(ownedPrisma, { pool: ownedPool }) });
   } else {
     const { port: _p, host: _h, ...deps } = opts;
     gateway = createGateway(deps);
@@ -107,6 +109,7 @@ export async function startStandaloneGateway(opts: StandaloneGatewayOptions): Pr
           server.closeAllConnections();
         });
         await gateway.close();
+        await ownedPool?.end();
         await ownedPrisma?.$disconnect();
       })();
       return closing;

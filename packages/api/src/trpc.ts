@@ -6,8 +6,10 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { AppError, ErrorCode, isAppError, TRPC_CODE_BY_ERROR } from "@dim/shared";
-import { resolveSession } from "./auth/session";
+import type { z } from "zod";
+import { resolveSession, type ResolvedSession } from "./auth/session";
 import type { Context } from "./context";
+import { resolveMember } from "./conversations/resolve-member";
 
 /** tRPC codes that happen outside our procedures (parse errors, unknown paths, …) → our codes. */
 const ERROR_BY_TRPC_CODE: Partial<Record<TRPC_ERROR_CODE_KEY, ErrorCode>> = {
@@ -107,11 +109,31 @@ const appErrors = t.middleware(async ({ ctx, next, path }) => {
 
 export const publicProcedure = t.procedure.use(appErrors);
 
+const notSignedIn = () => new AppError(ErrorCode.Unauthorized, "not signed in, or the session expired");
+
+/** What authed procedures add to the context. */
+function sessionContext(ctx: Context, session: ResolvedSession) {
+  return { session, user: session.user, log: ctx.log.child({ userId: session.user.id }) };
+}
+
 /** Requires a live session (Bearer token or `dim_session` cookie): UNAUTHORIZED otherwise. */
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const session = await resolveSession(ctx.prisma, ctx.sessionToken);
-  if (!session) throw new AppError(ErrorCode.Unauthorized, "not signed in, or the session expired");
-  return next({
-    ctx: { session, user: session.user, log: ctx.log.child({ userId: session.user.id }) },
-  });
+  const session = await resolveSession(ctx.sql, ctx.sessionToken);
+  if (!session) throw notSignedIn();
+  return next({ ctx: sessionContext(ctx, session) });
 });
+
+/**
+ * A procedure about one conversation (`input.conversationId`) that the caller must be a member
+ * of. The input is validated first (BAD_REQUEST), then the session and the membership are read in
+ * one statement: UNAUTHORIZED without a live session, FORBIDDEN when not a member (also for a
+ * conversation that does not exist). The procedure gets `ctx.member` (readSeq, lastSeq).
+ */
+export function memberProcedure<TSchema extends z.ZodType<{ conversationId: string }, unknown>>(schema: TSchema) {
+  return publicProcedure.input(schema).use(async ({ ctx, input, next }) => {
+    const resolved = await resolveMember(ctx.sql, ctx.sessionToken, input.conversationId);
+    if (!resolved) throw notSignedIn();
+    if (!resolved.member) throw new AppError(ErrorCode.Forbidden, "you are not a member of this conversation");
+    return next({ ctx: { ...sessionContext(ctx, resolved.session), member: resolved.member } });
+  });
+}

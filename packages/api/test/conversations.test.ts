@@ -1,19 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { BusEnvelope } from "@dim/infra";
 import { ErrorCode } from "@dim/shared";
-import { expectAppError, msgId, useTestGateway, type TestGateway } from "./helpers";
-
-async function befriend(gw: TestGateway, a: string, b: string) {
-  const A = await gw.register(a);
-  const B = await gw.register(b);
-  const req = await A.client.contacts.request.mutate({ username: b });
-  const { contact } = await B.client.contacts.accept.mutate({ requestId: req.id });
-  return { A, B, conversationId: contact.conversationId };
-}
-
-async function send(gw: TestGateway, senderId: string, conversationId: string, body: string) {
-  return (await gw.store.append({ senderId, conversationId, clientMsgId: msgId(), kind: "text", body })).message;
-}
+import { befriend, expectAppError, send, useTestGateway } from "./helpers";
 
 describe("conversations", () => {
   const gw = useTestGateway();

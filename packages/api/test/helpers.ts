@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect } from "vitest";
 import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
-import { createPrisma, PrismaMessageStore, type PrismaClient } from "@dim/db";
+import { createPgPool, createPrisma, PrismaMessageStore, type PrismaClient } from "@dim/db";
 import { createTestDatabase, type TestDatabase } from "@dim/db/testing";
 import { createMemoryInfra, type MemoryInfra } from "@dim/infra";
 import type { ErrorCode, SessionOutput } from "@dim/shared";
@@ -29,6 +29,8 @@ export function clientFor(trpcUrl: string, token?: string, headers: Record<strin
 export interface TestGateway {
   server: StandaloneGateway;
   prisma: PrismaClient;
+  /** The gateway's and the store's pg pool (absent with `{ pool: false }`). */
+  pool: ReturnType<typeof createPgPool> | undefined;
   store: PrismaMessageStore;
   infra: MemoryInfra;
   db: TestDatabase;
@@ -43,17 +45,23 @@ export interface TestGateway {
 
 export const PASSWORD = "password-1234";
 
-/** Call at file or describe level: starts in beforeAll, stops in afterAll. */
-export function useTestGateway(config: Partial<GatewayConfigInput> = {}): TestGateway {
+/**
+ * Call at file or describe level: starts in beforeAll, stops in afterAll. Wired as in production
+ * (a pg pool for the gateway's and the store's hot statements); `{ pool: false }` runs them
+ * through Prisma instead.
+ */
+export function useTestGateway(config: Partial<GatewayConfigInput> = {}, opts: { pool?: boolean } = {}): TestGateway {
   const t = {} as TestGateway;
   beforeAll(async () => {
     t.db = await createTestDatabase();
     t.prisma = createPrisma(t.db.url, { poolSize: 4 });
-    t.store = new PrismaMessageStore(t.prisma);
+    t.pool = opts.pool === false ? undefined : createPgPool(t.db.url, { poolSize: 4, applicationName: "dim-test-gateway" });
+    t.store = new PrismaMessageStore(t.prisma, t.pool ? { pool: t.pool } : {});
     t.infra = createMemoryInfra();
     t.server = await startStandaloneGateway({
       port: 0,
       prisma: t.prisma,
+      ...(t.pool ? { pool: t.pool } : {}),
       store: t.store,
       registry: t.infra.registry,
       presence: t.infra.presence,
@@ -71,6 +79,7 @@ export function useTestGateway(config: Partial<GatewayConfigInput> = {}): TestGa
   afterAll(async () => {
     await t.server?.close();
     await t.infra?.close();
+    await t.pool?.end();
     await t.prisma?.$disconnect();
     await t.db?.drop();
   });
@@ -99,4 +108,18 @@ let seqCounter = 0;
 export function msgId(): string {
   seqCounter += 1;
   return `test-msg-${process.pid}-${seqCounter}`;
+}
+
+/** Registers two users who become contacts; their direct conversation. */
+export async function befriend(gw: TestGateway, a: string, b: string) {
+  const A = await gw.register(a);
+  const B = await gw.register(b);
+  const req = await A.client.contacts.request.mutate({ username: b });
+  const { contact } = await B.client.contacts.accept.mutate({ requestId: req.id });
+  return { A, B, conversationId: contact.conversationId };
+}
+
+/** Stores a text message as the core nodes do (through the store). */
+export async function send(gw: TestGateway, senderId: string, conversationId: string, body: string) {
+  return (await gw.store.append({ senderId, conversationId, clientMsgId: msgId(), kind: "text", body })).message;
 }

@@ -5,6 +5,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { PublicUser } from "@dim/shared";
 import type { Db } from "../db";
+import type { SqlRows, Statement } from "../sql";
 
 export const SESSION_COOKIE = "dim_session";
 
@@ -38,15 +39,49 @@ export function toPublicUser(u: { id: string; username: string; displayName: str
   return { id: u.id, username: u.username, displayName: u.displayName, avatarUrl: u.avatarUrl };
 }
 
-/** The live session of a token, or null (unknown, malformed or expired). */
-export async function resolveSession(db: Db, token: string | null): Promise<ResolvedSession | null> {
-  if (!token || token.length > MAX_TOKEN_CHARS) return null;
-  const row = await db.session.findUnique({
-    where: { tokenHash: hashSessionToken(token) },
-    include: { user: { select: { id: true, username: true, displayName: true, avatarUrl: true } } },
-  });
-  if (!row || row.expiresAt.getTime() <= Date.now()) return null;
-  return { sessionId: row.id, user: toPublicUser(row.user), expiresAt: row.expiresAt };
+/** What a session lookup selects: extend it (joins, columns) for lookups that need more. */
+export const SESSION_COLUMNS =
+  "s.id::text AS session_id, s.expires_at, u.id::text AS user_id, u.username, u.display_name, u.avatar_url";
+export const SESSION_FROM = "sessions s JOIN users u ON u.id = s.user_id";
+
+export interface SessionRow {
+  session_id: string;
+  expires_at: Date;
+  user_id: string;
+  username: string;
+  display_name: string;
+  avatar_url: string | null;
+}
+
+const SESSION_BY_TOKEN: Statement = {
+  name: "session_by_token",
+  text: `SELECT ${SESSION_COLUMNS} FROM ${SESSION_FROM} WHERE s.token_hash = $1`,
+};
+
+/** The token's hash when it can be a token at all (junk is rejected before hashing). */
+export function sessionKey(token: string | null): string | null {
+  return token && token.length <= MAX_TOKEN_CHARS ? hashSessionToken(token) : null;
+}
+
+/** A row of SESSION_COLUMNS as a live session, or null when it expired. */
+export function liveSession(row: SessionRow | undefined): ResolvedSession | null {
+  if (!row || row.expires_at.getTime() <= Date.now()) return null;
+  return {
+    sessionId: row.session_id,
+    user: toPublicUser({ id: row.user_id, username: row.username, displayName: row.display_name, avatarUrl: row.avatar_url }),
+    expiresAt: row.expires_at,
+  };
+}
+
+/**
+ * The live session of a token, or null (unknown, malformed or expired). Read from the database at
+ * every request (no cache): a logout, on any gateway process, ends the session at once.
+ */
+export async function resolveSession(sql: SqlRows, token: string | null): Promise<ResolvedSession | null> {
+  const key = sessionKey(token);
+  if (key === null) return null;
+  const [row] = await sql<SessionRow>(SESSION_BY_TOKEN, [key]);
+  return liveSession(row);
 }
 
 export async function deleteSession(db: Db, token: string): Promise<void> {

@@ -8,20 +8,9 @@ import {
   markReadInput,
   markReadOutput,
 } from "@dim/shared";
-import type { Db } from "../db";
 import { listConversations } from "../conversations/list-conversations";
 import { publishReadReceipt } from "../conversations/publish-read-receipt";
-import { authedProcedure, createTRPCRouter } from "../trpc";
-
-/** The caller's membership (FORBIDDEN when none, also for conversations that do not exist). */
-async function membership(db: Db, conversationId: string, userId: string) {
-  const member = await db.conversationMember.findUnique({
-    where: { conversationId_userId: { conversationId, userId } },
-    select: { readSeq: true, conversation: { select: { lastSeq: true } } },
-  });
-  if (!member) throw new AppError(ErrorCode.Forbidden, "you are not a member of this conversation");
-  return { readSeq: Number(member.readSeq), lastSeq: Number(member.conversation.lastSeq) };
-}
+import { authedProcedure, createTRPCRouter, memberProcedure } from "../trpc";
 
 export const conversationsRouter = createTRPCRouter({
   /** Your conversations, most recent activity first, with last message and unread count. */
@@ -31,31 +20,28 @@ export const conversationsRouter = createTRPCRouter({
    * A page of history, ascending by seq: `afterSeq` pages forwards (what you missed), `beforeSeq`
    * backwards (older), neither gives the newest page. `hasMore` is about the paging direction.
    */
-  history: authedProcedure
-    .input(historyInput)
+  history: memberProcedure(historyInput)
     .output(historyOutput)
     .query(async ({ ctx, input }) => {
-      await membership(ctx.prisma, input.conversationId, ctx.user.id);
       const fetched =
         input.afterSeq !== undefined
           ? await ctx.store.after(input.conversationId, input.afterSeq, input.limit + 1)
           : await ctx.store.before(input.conversationId, input.beforeSeq, input.limit + 1);
       const hasMore = fetched.length > input.limit;
       const messages = !hasMore ? fetched : input.afterSeq !== undefined ? fetched.slice(0, input.limit) : fetched.slice(1);
-      // Read after the page so lastSeq is never below a seq in it.
-      const { lastSeq } = await membership(ctx.prisma, input.conversationId, ctx.user.id);
-      return { messages, hasMore, lastSeq: Math.max(lastSeq, messages.at(-1)?.seq ?? 0) };
+      // ctx.member.lastSeq was read just before the page (same round trip as the session): a
+      // message stored in between may be in the page, so its highest seq (the last) lifts it.
+      // Seqs commit in order, so every seq up to that one exists.
+      return { messages, hasMore, lastSeq: Math.max(ctx.member.lastSeq, messages.at(-1)?.seq ?? 0) };
     }),
 
   /** Moves your read cursor forward to `seq` (never back; capped at the last seq). */
-  markRead: authedProcedure
-    .input(markReadInput)
+  markRead: memberProcedure(markReadInput)
     .output(markReadOutput)
     .mutation(async ({ ctx, input }) => {
-      const before = await membership(ctx.prisma, input.conversationId, ctx.user.id);
       const readSeq = await ctx.store.advanceCursor(input.conversationId, ctx.user.id, "read", input.seq);
       if (readSeq === null) throw new AppError(ErrorCode.Forbidden, "you are not a member of this conversation");
-      if (readSeq > before.readSeq) {
+      if (readSeq > ctx.member.readSeq) {
         await publishReadReceipt(ctx, { conversationId: input.conversationId, userId: ctx.user.id, seq: readSeq });
       }
       return { readSeq };
