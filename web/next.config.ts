@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { buildCsp } from "./src/lib/csp";
 
 interface WebpackConfig {
   module?: { parser?: { javascript?: Record<string, unknown> } };
@@ -7,27 +8,21 @@ interface WebpackConfig {
 const isDev = process.env.NODE_ENV !== "production";
 
 /**
- * Content-Security-Policy. Core nodes live on other origins (ws://host:7001/ws …) and are only
- * known at run time, so connect-src allows WebSocket schemes; everything else is same-origin.
- * Next's hydration uses inline scripts, and its dev server needs eval for fast refresh.
+ * Pages get a nonce-based Content-Security-Policy per request from src/middleware.ts. What the
+ * middleware skips (its matcher lists the same paths) gets the same policy without a nonce: no
+ * inline script anywhere, and the service worker keeps connect-src 'self'.
  */
-const csp = [
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-inline'${isDev ? " 'unsafe-eval'" : ""}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self' ws: wss:",
-  "worker-src 'self'",
-  "manifest-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
+const NONCELESS_CSP_SOURCES = [
+  "/api/:path*",
+  "/_next/static/:path*",
+  "/_next/image",
+  "/sw.js",
+  "/icons/:path*",
+  "/manifest.webmanifest",
+];
+const noncelessCsp = [{ key: "Content-Security-Policy", value: buildCsp({ dev: isDev }) }];
 
 const securityHeaders = [
-  { key: "Content-Security-Policy", value: csp },
   { key: "X-Frame-Options", value: "DENY" },
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
@@ -72,7 +67,10 @@ const config: NextConfig = {
     return config;
   },
   async headers() {
-    return [{ source: "/:path*", headers: securityHeaders }];
+    return [
+      { source: "/:path*", headers: securityHeaders },
+      ...NONCELESS_CSP_SOURCES.map((source) => ({ source, headers: noncelessCsp })),
+    ];
   },
 };
 

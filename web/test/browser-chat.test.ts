@@ -6,10 +6,11 @@
 import { mkdirSync } from "node:fs";
 import { createPrisma } from "@dim/db";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { createGatewayClient } from "@dim/client";
 import { launchChromium } from "./helpers/browser";
+import { expectNoncedPage, recordCspViolations, scriptSources } from "./helpers/csp";
 import { SCREENSHOT_DIR } from "./helpers/paths";
 import { startStack, type Stack } from "./helpers/stack";
 
@@ -30,12 +31,19 @@ afterAll(async () => {
 const PASSWORD = "correct horse battery";
 const WAIT = { timeout: 20_000 };
 
+/** CSP violations in any page newPage() made: each test must end with none. */
+const cspViolations: string[] = [];
+afterEach(() => {
+  expect(cspViolations.splice(0)).toEqual([]);
+});
+
 async function newPage(options: { colorScheme?: "light" | "dark"; serviceWorkers?: "allow" | "block" } = {}): Promise<Page> {
   const context = await browser.newContext({
     viewport: { width: 1100, height: 720 },
     colorScheme: options.colorScheme ?? "light",
     serviceWorkers: options.serviceWorkers ?? "allow",
   });
+  await recordCspViolations(context, cspViolations);
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   return page;
@@ -96,6 +104,50 @@ describe("the PWA in a browser", () => {
     expect(page.headers.get("x-powered-by")).toBeNull();
   });
 
+  it("sends a strict CSP: a fresh nonce on every page load and on every script, nothing inline, no violation", async () => {
+    const load = async (path: string) => {
+      const res = await fetch(`${stack.baseUrl}${path}`);
+      return { status: res.status, csp: res.headers.get("content-security-policy"), html: await res.text() };
+    };
+    const chunks = new Set<string>();
+    for (const path of ["/", "/login", "/register", "/no-such-page"]) {
+      const [first, second] = [await load(path), await load(path)];
+      expect(first.status, path).toBe(path === "/no-such-page" ? 404 : 200);
+      expect(expectNoncedPage(first.csp, first.html)).not.toBe(expectNoncedPage(second.csp, second.html));
+      expect(first.csp).toMatch(/connect-src 'self' ws: wss:/);
+      expect(first.csp).toContain("frame-ancestors 'none'");
+      for (const match of first.html.matchAll(/\/_next\/static\/[^"'\s]+\.js/g)) chunks.add(match[0]);
+    }
+    // What the middleware skips gets one policy too, allowing same-origin scripts only.
+    const chunk = [...chunks][0];
+    expect(chunk).toBeDefined();
+    for (const path of ["/sw.js", "/manifest.webmanifest", "/icons/icon.svg", "/api/trpc/auth.me", chunk!]) {
+      const csp = (await fetch(`${stack.baseUrl}${path}`)).headers.get("content-security-policy") ?? "";
+      expect(scriptSources(csp), path).toEqual([["'self'"]]);
+      expect(csp, path).toContain("frame-ancestors 'none'");
+    }
+    // In the browser the pages hydrate and the inline theme script runs (dark before React);
+    // afterEach fails the test on any CSP violation.
+    const page = await newPage({ colorScheme: "dark", serviceWorkers: "block" });
+    const seen = new Set<string>();
+    for (const path of ["/login", "/register", "/login"]) {
+      const response = await page.goto(`${stack.baseUrl}${path}`);
+      const nonce = /'nonce-([^']+)'/.exec((await response!.headerValue("content-security-policy")) ?? "")?.[1];
+      expect(nonce).toBeDefined();
+      seen.add(nonce!);
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
+      expect(await page.evaluate(() => [...document.scripts].filter((s) => !s.src).map((s) => s.nonce))).toEqual(expect.arrayContaining([nonce]));
+      await page.waitForFunction(() => (window as unknown as { next?: { appDir?: boolean } }).next?.appDir === true);
+    }
+    expect(seen.size).toBe(3);
+    await page.getByLabel("Username").fill("nobody-here");
+    await page.getByLabel("Password").fill("wrong password!");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    // Hydrated: the form answers with the typed error (client code, over the gateway).
+    await page.locator('[data-error-code="INVALID_CREDENTIALS"]').waitFor();
+    await page.context().close();
+  });
+
   it("is installable: a valid manifest with loading icons, and a service worker that controls the page", async () => {
     const res = await fetch(`${stack.baseUrl}/manifest.webmanifest`);
     expect(res.status).toBe(200);
@@ -137,6 +189,21 @@ describe("the PWA in a browser", () => {
     expect(cached).toEqual(expect.arrayContaining(["/", "/login", "/manifest.webmanifest"]));
     expect(cached.some((k) => k.startsWith("/_next/static/"))).toBe(true);
     expect(cached.some((k) => k.startsWith("/api/"))).toBe(false);
+    // Each cached page keeps its own response's headers: the nonce of its CSP is the one on
+    // its scripts, so the shell still runs offline.
+    const shell = await page.evaluate(async () => {
+      const pages: { path: string; csp: string | null; html: string }[] = [];
+      for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        for (const path of ["/", "/login", "/register"]) {
+          const response = await cache.match(path);
+          if (response) pages.push({ path, csp: response.headers.get("content-security-policy"), html: await response.text() });
+        }
+      }
+      return pages;
+    });
+    expect(shell.map((p) => p.path)).toEqual(["/", "/login", "/register"]);
+    expect(new Set(shell.map((p) => expectNoncedPage(p.csp, p.html))).size).toBe(3);
     await page.context().close();
   });
 
