@@ -1,8 +1,14 @@
 /**
- * One object per WebSocket: it owns the socket's timers (auth deadline, idle timeout, delivery
- * re-push) and limits (rate, send buffer, bad frames), runs the authentication handshake, and
- * hands authenticated frames to the node one at a time, in arrival order, so one sender's
- * messages are stored in the order it sent them. Nothing thrown inside escapes a socket handler.
+ * One object per WebSocket: it owns the socket's deadlines (auth deadline, idle timeout, checked
+ * by the node's sweep through checkDeadlines), delivery re-push timers and limits (rate, send
+ * buffer, bad frames), runs the authentication handshake, and hands authenticated frames to the
+ * node one at a time, in arrival order, so one sender's messages are stored in the order it sent
+ * them. Nothing thrown inside escapes a socket handler.
+ *
+ * An idle authenticated socket is the node's most numerous object, so it holds as little as
+ * possible: no timer (the sweep reads two timestamps), no logger of its own (log lines carry
+ * connId/userId fields), no listener closures (static handlers find it through the socket), and
+ * its maps, queues and promises exist only while they hold something.
  *
  * The rate limit shapes rather than drops: a frame over the rate waits (the socket stops being
  * read, so TCP pushes back on the client) and is handled in its turn when the bucket refills.
@@ -29,7 +35,7 @@ import {
   type SyncFrame,
 } from "@dim/shared";
 import { verifySocketToken, type Logger } from "@dim/shared/node";
-import { TokenBucket } from "./token-bucket";
+import { monotonicMs, TokenBucket } from "./token-bucket";
 
 /** Frames that need an authenticated user. */
 export type UserFrame = SendFrame | AckFrame | ReadFrame | SyncFrame;
@@ -73,49 +79,89 @@ const CLOSE_GRACE_MS = 2000;
 
 type State = "unauthenticated" | "authenticating" | "open" | "closing" | "closed";
 
+/** The connection a socket belongs to (the static socket handlers look it up here). */
+const CONNECTION = Symbol("dim.connection");
+type TaggedSocket = WebSocket & { [CONNECTION]?: ClientConnection };
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
 export class ClientConnection {
   readonly id = randomUUID();
   private state: State = "unauthenticated";
   private _userId: string | undefined;
-  private log: Logger;
 
-  private readonly authTimer: NodeJS.Timeout;
-  private readonly idleTimer: NodeJS.Timeout;
+  /** monotonicMs() at open (auth deadline) and at the last inbound frame (idle timeout). */
+  private readonly openedAt: number;
+  private lastActivity: number;
   private closeTimer: NodeJS.Timeout | undefined;
-  /** conversationId → seq → re-push timer. */
-  private readonly unacked = new Map<string, Map<number, NodeJS.Timeout>>();
+  /** conversationId → seq → re-push timer (created with the first tracked delivery). */
+  private unacked: Map<string, Map<number, NodeJS.Timeout>> | undefined;
   private unackedCount = 0;
-  private readonly held: ServerFrame[] = [];
+  /** Pushes held between token check and `welcome`. */
+  private held: ServerFrame[] | undefined;
   /** conversationId:kind → highest cursor this socket's frames announced (suppresses repeats). */
-  private readonly announced = new Map<string, number>();
+  private announced: Map<string, number> | undefined;
 
   private readonly bucket: TokenBucket;
   /** Frames over the rate, in arrival order, waiting for tokens; the socket is paused meanwhile. */
-  private readonly throttled: ClientFrame[] = [];
+  private throttled: ClientFrame[] | undefined;
   private throttleTimer: NodeJS.Timeout | undefined;
   private badFrames = 0;
   private unauthenticatedFrames = 0;
 
-  /** Frames are handled one after another, in arrival order. */
-  private queue: Promise<void> = Promise.resolve();
-  private resolveDone!: () => void;
-  /** Resolves once the socket closed, its queued frames finished and the node released it. */
-  readonly done = new Promise<void>((r) => (this.resolveDone = r));
+  /** Accepted frames not yet handled, in arrival order, and the loop handling them one by one. */
+  private inbox: Array<Exclude<ClientFrame, { type: "ping" }>> | undefined;
+  private pumping: Promise<void> | undefined;
+  private finished = false;
+  private _done: Promise<void> | undefined;
+  private resolveDone: (() => void) | undefined;
   private closeInfo: { code: number; reason: string } | undefined;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly host: ConnectionHost,
     private readonly opts: ConnectionOptions,
-    logger: Logger,
+    private readonly logger: Logger,
   ) {
-    this.log = logger.child({ connId: this.id });
+    this.openedAt = this.lastActivity = monotonicMs();
     this.bucket = new TokenBucket(opts.rateLimitPerSec, opts.rateLimitBurst);
-    this.authTimer = setTimeout(() => this.close(CloseCode.AuthTimeout, "authentication deadline passed"), opts.authTimeoutMs);
-    this.idleTimer = setTimeout(() => this.close(CloseCode.IdleTimeout, "idle timeout"), opts.idleTimeoutMs);
-    ws.on("message", (data, isBinary) => this.onMessage(data, isBinary));
-    ws.on("error", (err) => this.log.debug({ err }, "socket error"));
-    ws.on("close", (code, reason) => void this.onClose(code, reason.toString("utf8")));
+    (ws as TaggedSocket)[CONNECTION] = this;
+    ws.on("message", ClientConnection.onSocketMessage);
+    ws.on("error", ClientConnection.onSocketError);
+    ws.on("close", ClientConnection.onSocketClose);
+  }
+
+  private static onSocketMessage(this: TaggedSocket, data: RawData, isBinary: boolean): void {
+    this[CONNECTION]?.onMessage(data, isBinary);
+  }
+
+  private static onSocketError(this: TaggedSocket, err: Error): void {
+    this[CONNECTION]?.debug({ err }, "socket error");
+  }
+
+  private static onSocketClose(this: TaggedSocket, code: number, reason: Buffer): void {
+    void this[CONNECTION]?.onClose(code, reason.toString("utf8"));
+  }
+
+  /** Resolves once the socket closed, its queued frames finished and the node released it. */
+  get done(): Promise<void> {
+    if (this.finished) return RESOLVED;
+    return (this._done ??= new Promise<void>((r) => (this.resolveDone = r)));
+  }
+
+  /**
+   * Closes the socket if its deadline passed at `now` (monotonicMs()): AuthTimeout when it has
+   * not authenticated within authTimeoutMs of opening, IdleTimeout when no frame came for
+   * idleTimeoutMs. Called by the node's sweep, so a deadline is met within one sweep interval.
+   */
+  checkDeadlines(now: number): void {
+    if (this.state === "unauthenticated" || this.state === "authenticating") {
+      if (now - this.openedAt >= this.opts.authTimeoutMs) {
+        this.close(CloseCode.AuthTimeout, "authentication deadline passed");
+        return;
+      }
+    }
+    if (this.isOpen && now - this.lastActivity >= this.opts.idleTimeoutMs) this.close(CloseCode.IdleTimeout, "idle timeout");
   }
 
   get userId(): string | undefined {
@@ -129,8 +175,9 @@ export class ClientConnection {
   /** Sends a frame now, or holds it until `welcome` while authenticating. False when dropped. */
   send(frame: ServerFrame): boolean {
     if (this.state === "authenticating" && frame.type !== "welcome" && frame.type !== "error") {
-      if (this.held.length >= MAX_HELD_PUSHES) return false;
-      this.held.push(frame);
+      const held = (this.held ??= []);
+      if (held.length >= MAX_HELD_PUSHES) return false;
+      held.push(frame);
       return true;
     }
     return this.write(frame);
@@ -151,12 +198,13 @@ export class ClientConnection {
     }
     if (!this.write({ type: "message", message })) return;
     if (!this.opts.repush) return;
-    let bySeq = this.unacked.get(message.conversationId);
+    const unacked = (this.unacked ??= new Map());
+    let bySeq = unacked.get(message.conversationId);
     if (bySeq?.has(message.seq) || this.unackedCount >= MAX_TRACKED_DELIVERIES) return;
-    if (!bySeq) this.unacked.set(message.conversationId, (bySeq = new Map()));
+    if (!bySeq) unacked.set(message.conversationId, (bySeq = new Map()));
     const timer = setTimeout(() => {
       this.forget(message.conversationId, message.seq);
-      this.log.debug({ conversationId: message.conversationId, seq: message.seq }, "no ack: re-pushing once");
+      this.debug({ conversationId: message.conversationId, seq: message.seq }, "no ack: re-pushing once");
       this.write({ type: "message", message });
     }, this.opts.ackTimeoutMs);
     bySeq.set(message.seq, timer);
@@ -165,7 +213,7 @@ export class ClientConnection {
 
   /** The client holds everything up to `seq` in this conversation: no re-push for those. */
   acknowledged(conversationId: string, seq: number): void {
-    const bySeq = this.unacked.get(conversationId);
+    const bySeq = this.unacked?.get(conversationId);
     if (!bySeq) return;
     for (const [s, timer] of bySeq) {
       if (s <= seq) {
@@ -174,14 +222,15 @@ export class ClientConnection {
         this.unackedCount--;
       }
     }
-    if (bySeq.size === 0) this.unacked.delete(conversationId);
+    if (bySeq.size === 0) this.dropUnacked(conversationId);
   }
 
   /** True when `value` moves this socket's announced cursor forward (then it is recorded). */
   advanceAnnounced(conversationId: string, kind: "delivered" | "read", value: number): boolean {
     const key = `${conversationId}:${kind}`;
-    if ((this.announced.get(key) ?? 0) >= value) return false;
-    this.announced.set(key, value);
+    const announced = (this.announced ??= new Map());
+    if ((announced.get(key) ?? 0) >= value) return false;
+    announced.set(key, value);
     return true;
   }
 
@@ -191,12 +240,12 @@ export class ClientConnection {
     this.state = "closing";
     this.closeInfo = { code, reason };
     this.clearTimers();
-    this.log.debug({ code, reason }, "closing socket");
+    this.debug({ code, reason }, "closing socket");
     if (this.ws.isPaused) this.ws.resume(); // the peer's close frame must be read
     try {
       this.ws.close(code, truncateReason(reason));
     } catch (err) {
-      this.log.debug({ err }, "close failed; terminating");
+      this.debug({ err }, "close failed; terminating");
       this.ws.terminate();
     }
     this.closeTimer = setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS);
@@ -208,7 +257,7 @@ export class ClientConnection {
   private onMessage(data: RawData, isBinary: boolean): void {
     try {
       if (!this.isOpen) return;
-      this.idleTimer.refresh();
+      this.lastActivity = monotonicMs();
       if (isBinary) {
         this.rejectFrame(new AppError(ErrorCode.BadRequest, "binary frames are not accepted; send JSON text"));
         return;
@@ -220,13 +269,13 @@ export class ClientConnection {
       }
       const frame = parsed.frame;
       // Once one frame waits, every later one waits behind it: order is kept.
-      if (this.throttled.length > 0 || !this.bucket.take()) {
+      if (this.throttled !== undefined || !this.bucket.take()) {
         this.throttle(frame);
         return;
       }
       this.accept(frame);
     } catch (err) {
-      this.log.error({ err }, "unexpected error handling an inbound frame");
+      this.logger.error(this.fields({ err }), "unexpected error handling an inbound frame");
       this.sendError(new AppError(ErrorCode.Internal, "internal error"));
     }
   }
@@ -238,18 +287,31 @@ export class ClientConnection {
       this.write({ type: "pong", ...(frame.t !== undefined ? { t: frame.t } : {}) });
       return;
     }
-    this.queue = this.queue.then(() => this.process(frame));
+    (this.inbox ??= []).push(frame);
+    this.pumping ??= this.pump();
+  }
+
+  /** Handles the inbox one frame at a time; ends (and lets go of everything) once it is empty. */
+  private async pump(): Promise<void> {
+    await RESOLVED; // as a promise chain would: the frame is handled after the socket handler returns
+    try {
+      for (let frame = this.inbox?.shift(); frame !== undefined; frame = this.inbox?.shift()) await this.process(frame);
+    } finally {
+      this.inbox = undefined;
+      this.pumping = undefined;
+    }
   }
 
   /** Over the rate: wait for a token with the socket paused; too many waiting closes it. */
   private throttle(frame: ClientFrame): void {
-    if (this.throttled.length >= this.opts.rateLimitBurst) {
-      this.log.warn({ waiting: this.throttled.length, ratePerSec: this.opts.rateLimitPerSec }, "rate limit exceeded for too long");
+    const throttled = (this.throttled ??= []);
+    if (throttled.length >= this.opts.rateLimitBurst) {
+      this.logger.warn(this.fields({ waiting: throttled.length, ratePerSec: this.opts.rateLimitPerSec }), "rate limit exceeded for too long");
       this.close(CloseCode.RateLimited, "rate limit exceeded for too long");
       return;
     }
-    this.throttled.push(frame);
-    if (this.throttled.length === 1) {
+    throttled.push(frame);
+    if (throttled.length === 1) {
       this.ws.pause();
       this.scheduleDrain();
     }
@@ -258,11 +320,13 @@ export class ClientConnection {
   private scheduleDrain(): void {
     this.throttleTimer = setTimeout(() => {
       this.throttleTimer = undefined;
-      if (!this.isOpen) return;
-      while (this.throttled.length > 0 && this.bucket.take()) this.accept(this.throttled.shift()!);
-      if (this.throttled.length > 0) {
+      const throttled = this.throttled;
+      if (!this.isOpen || !throttled) return;
+      while (throttled.length > 0 && this.bucket.take()) this.accept(throttled.shift()!);
+      if (throttled.length > 0) {
         this.scheduleDrain();
       } else {
+        this.throttled = undefined;
         this.ws.resume();
       }
     }, Math.max(1, this.bucket.msUntilToken()));
@@ -289,7 +353,7 @@ export class ClientConnection {
       if (isAppError(err)) {
         this.sendError(err, ref);
       } else {
-        this.log.error({ err, type: frame.type }, "frame handler failed");
+        this.logger.error(this.fields({ err, type: frame.type }), "frame handler failed");
         this.sendError(new AppError(ErrorCode.Internal, "internal error; retry"), ref);
       }
     }
@@ -315,25 +379,23 @@ export class ClientConnection {
       userId = verifySocketToken(frame.token, { nodeId: this.host.nodeId }, this.opts.tokenSecret).sub;
     } catch (err) {
       const error = isAppError(err) ? err : new AppError(ErrorCode.Unauthorized, "invalid token");
-      this.log.info({ reason: error.message }, "socket token rejected");
+      this.logger.info(this.fields({ reason: error.message }), "socket token rejected");
       this.sendError(error, "auth");
       this.close(CloseCode.Unauthorized, error.message);
       return;
     }
     this._userId = userId;
-    this.log = this.log.child({ userId });
     this.state = "authenticating";
     let cursors: ConversationCursor[];
     try {
       cursors = await this.host.authenticate(this, userId);
     } catch (err) {
-      this.log.error({ err }, "could not bind the socket to its user");
+      this.logger.error(this.fields({ err }), "could not bind the socket to its user");
       this.sendError(new AppError(ErrorCode.Internal, "could not start the session; reconnect"), "auth");
       this.close(CloseCode.NodeShuttingDown, "could not start the session");
       return;
     }
     if (this.state !== "authenticating") return; // closed meanwhile
-    clearTimeout(this.authTimer);
     this.write({
       type: "welcome",
       v: PROTOCOL_VERSION,
@@ -346,8 +408,10 @@ export class ClientConnection {
       conversations: cursors,
     });
     this.state = "open";
-    this.log.debug("authenticated");
-    for (const frame of this.held.splice(0)) {
+    this.debug({}, "authenticated");
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const frame of held) {
       if (frame.type === "message") this.pushMessage(frame.message);
       else this.write(frame);
     }
@@ -369,7 +433,7 @@ export class ClientConnection {
   private write(frame: ServerFrame): boolean {
     if (this.state === "closing" || this.state === "closed" || this.ws.readyState !== this.ws.OPEN) return false;
     if (this.ws.bufferedAmount > this.opts.maxBufferedBytes) {
-      this.log.warn({ bufferedAmount: this.ws.bufferedAmount }, "slow consumer");
+      this.logger.warn(this.fields({ bufferedAmount: this.ws.bufferedAmount }), "slow consumer");
       this.close(CloseCode.SlowConsumer, "send buffer limit exceeded");
       return false;
     }
@@ -377,26 +441,38 @@ export class ClientConnection {
       this.ws.send(JSON.stringify(frame));
       return true;
     } catch (err) {
-      this.log.debug({ err }, "send failed");
+      this.debug({ err }, "send failed");
       return false;
     }
   }
 
   private forget(conversationId: string, seq: number): void {
-    const bySeq = this.unacked.get(conversationId);
+    const bySeq = this.unacked?.get(conversationId);
     if (bySeq?.delete(seq)) this.unackedCount--;
-    if (bySeq?.size === 0) this.unacked.delete(conversationId);
+    if (bySeq?.size === 0) this.dropUnacked(conversationId);
+  }
+
+  private dropUnacked(conversationId: string): void {
+    this.unacked?.delete(conversationId);
+    if (this.unacked?.size === 0) this.unacked = undefined;
   }
 
   private clearTimers(): void {
-    clearTimeout(this.authTimer);
-    clearTimeout(this.idleTimer);
     clearTimeout(this.throttleTimer);
-    this.throttled.length = 0;
-    for (const bySeq of this.unacked.values()) for (const timer of bySeq.values()) clearTimeout(timer);
-    this.unacked.clear();
+    this.throttled = undefined;
+    for (const bySeq of this.unacked?.values() ?? []) for (const timer of bySeq.values()) clearTimeout(timer);
+    this.unacked = undefined;
     this.unackedCount = 0;
-    this.held.length = 0;
+    this.held = undefined;
+  }
+
+  /** The fields every log line of this socket carries. */
+  private fields(extra: Record<string, unknown>): Record<string, unknown> {
+    return this._userId === undefined ? { connId: this.id, ...extra } : { connId: this.id, userId: this._userId, ...extra };
+  }
+
+  private debug(extra: Record<string, unknown>, msg: string): void {
+    if (this.logger.isLevelEnabled("debug")) this.logger.debug(this.fields(extra), msg);
   }
 
   private async onClose(code: number, reason: string): Promise<void> {
@@ -404,14 +480,15 @@ export class ClientConnection {
     this.state = "closed";
     this.clearTimers();
     if (this.closeTimer) clearTimeout(this.closeTimer);
-    this.log.debug({ code, reason, sent: this.closeInfo }, "socket closed");
+    this.debug({ code, reason, sent: this.closeInfo }, "socket closed");
     try {
-      await this.queue;
+      await this.pumping;
       await this.host.release(this);
     } catch (err) {
-      this.log.error({ err }, "release after close failed");
+      this.logger.error(this.fields({ err }), "release after close failed");
     } finally {
-      this.resolveDone();
+      this.finished = true;
+      this.resolveDone?.();
     }
   }
 }

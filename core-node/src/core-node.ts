@@ -15,11 +15,13 @@ import { CloseCode, type ConversationCursor } from "@dim/shared";
 import { createLogger, type Logger } from "@dim/shared/node";
 import type { MessageStore } from "@dim/db";
 import type { Bus, NodeInfo, Presence, Registration, Registry } from "@dim/infra";
-import { ClientConnection, type ConnectionHost, type UserFrame } from "./client-connection";
+import { ClientConnection, type ConnectionHost, type ConnectionOptions, type UserFrame } from "./client-connection";
 import type { CoreNodeConfig } from "./config";
 import { LocalConnections } from "./local-connections";
 import { MessageRouter } from "./message-router";
+import { PresenceClaims } from "./presence-claims";
 import { NodeServer, WS_PATH } from "./server";
+import { monotonicMs } from "./token-bucket";
 
 export interface CoreNodeDeps {
   config: CoreNodeConfig;
@@ -38,6 +40,14 @@ export interface StartedNode {
 
 type Phase = "new" | "starting" | "running" | "fenced" | "stopping" | "stopped";
 
+/**
+ * How often the node checks its sockets' auth deadlines and idle timeouts: a tenth of the shorter
+ * of the two, between 10 ms and 1 s. A deadline is met within one interval.
+ */
+export function deadlineSweepMs(config: Pick<CoreNodeConfig, "authTimeoutMs" | "idleTimeoutMs">): number {
+  return Math.min(1000, Math.max(10, Math.floor(Math.min(config.authTimeoutMs, config.idleTimeoutMs) / 10)));
+}
+
 export class CoreNode implements ConnectionHost {
   private readonly config: CoreNodeConfig;
   private readonly store: MessageStore;
@@ -47,6 +57,8 @@ export class CoreNode implements ConnectionHost {
   private log: Logger;
 
   private readonly connections = new LocalConnections();
+  private readonly connectionOptions: ConnectionOptions;
+  private readonly claims: PresenceClaims;
   private readonly router: MessageRouter;
   private readonly server: NodeServer;
   private readonly abort = new AbortController();
@@ -56,6 +68,7 @@ export class CoreNode implements ConnectionHost {
   private registration: Registration | undefined;
   private info: Omit<NodeInfo, "epoch" | "connections"> | undefined;
   private presenceTimer: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
   private refreshing = false;
   private fencing: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
@@ -68,6 +81,18 @@ export class CoreNode implements ConnectionHost {
     this.registry = deps.registry;
     this.presence = deps.presence;
     this.log = (deps.logger ?? createLogger("core-node")).child(deps.config.nodeId ? { nodeId: deps.config.nodeId } : {});
+    this.connectionOptions = {
+      tokenSecret: this.config.tokenSecret,
+      authTimeoutMs: this.config.authTimeoutMs,
+      idleTimeoutMs: this.config.idleTimeoutMs,
+      heartbeatMs: this.config.heartbeatMs,
+      ackTimeoutMs: this.config.ackTimeoutMs,
+      repush: this.config.repush,
+      maxBufferedBytes: this.config.maxBufferedBytes,
+      rateLimitPerSec: this.config.rateLimitPerSec,
+      rateLimitBurst: this.config.rateLimitBurst,
+    };
+    this.claims = new PresenceClaims(this.presence, this.config.presenceTtlMs);
     this.router = new MessageRouter({
       nodeId: () => this.nodeId,
       store: this.store,
@@ -116,6 +141,8 @@ export class CoreNode implements ConnectionHost {
     try {
       const port = await this.server.listen();
       this.throwIfStopping();
+      this.sweepTimer = setInterval(() => this.connections.sweep(monotonicMs()), deadlineSweepMs(this.config));
+      this.sweepTimer.unref();
       const nodeId = this.config.nodeId ?? `node-${this.config.host.replace(/[^A-Za-z0-9_.-]/g, "-")}-${port}`;
       this._nodeId = nodeId;
       this.log = this.log.child(this.config.nodeId ? {} : { nodeId });
@@ -168,6 +195,7 @@ export class CoreNode implements ConnectionHost {
     this.accepting = false;
     this.abort.abort();
     clearInterval(this.presenceTimer);
+    clearInterval(this.sweepTimer);
     const registration = this.registration;
     this.registration = undefined;
     try {
@@ -199,24 +227,9 @@ export class CoreNode implements ConnectionHost {
       ws.close(CloseCode.NodeShuttingDown, "node is not accepting connections");
       return;
     }
-    const conn = new ClientConnection(
-      ws,
-      this,
-      {
-        tokenSecret: this.config.tokenSecret,
-        authTimeoutMs: this.config.authTimeoutMs,
-        idleTimeoutMs: this.config.idleTimeoutMs,
-        heartbeatMs: this.config.heartbeatMs,
-        ackTimeoutMs: this.config.ackTimeoutMs,
-        repush: this.config.repush,
-        maxBufferedBytes: this.config.maxBufferedBytes,
-        rateLimitPerSec: this.config.rateLimitPerSec,
-        rateLimitBurst: this.config.rateLimitBurst,
-      },
-      this.log,
-    );
+    const conn = new ClientConnection(ws, this, this.connectionOptions, this.log);
     this.connections.add(conn);
-    this.log.debug({ connId: conn.id, remote: req.socket.remoteAddress }, "socket opened");
+    if (this.log.isLevelEnabled("debug")) this.log.debug({ connId: conn.id, remote: req.socket.remoteAddress }, "socket opened");
   }
 
   /** ConnectionHost: a verified socket joins its user's routes. */
@@ -226,7 +239,8 @@ export class CoreNode implements ConnectionHost {
     // pushed (held until welcome), one committed before it is counted in lastSeq and synced.
     this.connections.bind(conn, userId);
     this.registration?.setConnections(this.connections.authenticatedCount);
-    await this.presence.claim([{ userId, nodeId: this.nodeId, connectionId: conn.id }], this.config.presenceTtlMs);
+    // Claimed together with the other sockets authenticating now (one call for many).
+    await this.claims.claim({ userId, nodeId: this.nodeId, connectionId: conn.id });
     return this.store.cursorsOf(userId);
   }
 

@@ -1,10 +1,13 @@
 import type { Route } from "@dim/infra";
 import type { ClientConnection } from "./client-connection";
 
-/** The sockets this node holds: all of them, and the authenticated ones by user. */
+/**
+ * The sockets this node holds: all of them, and the authenticated ones by user. A user's one
+ * socket (the usual case) is stored as itself; a Set only once a user holds several.
+ */
 export class LocalConnections {
   private readonly all = new Set<ClientConnection>();
-  private readonly byUser = new Map<string, Set<ClientConnection>>();
+  private readonly byUser = new Map<string, ClientConnection | Set<ClientConnection>>();
   private bound = 0;
 
   /** Every socket, authenticated or not. */
@@ -22,10 +25,17 @@ export class LocalConnections {
   }
 
   bind(conn: ClientConnection, userId: string): void {
-    let set = this.byUser.get(userId);
-    if (!set) this.byUser.set(userId, (set = new Set()));
-    if (!set.has(conn)) this.bound++;
-    set.add(conn);
+    const held = this.byUser.get(userId);
+    if (held === undefined) {
+      this.byUser.set(userId, conn);
+    } else if (held instanceof Set) {
+      if (held.has(conn)) return;
+      held.add(conn);
+    } else {
+      if (held === conn) return;
+      this.byUser.set(userId, new Set([held, conn]));
+    }
+    this.bound++;
   }
 
   /** Forgets the socket; true when it was bound to a user. */
@@ -33,15 +43,22 @@ export class LocalConnections {
     this.all.delete(conn);
     const userId = conn.userId;
     if (userId === undefined) return false;
-    const set = this.byUser.get(userId);
-    if (!set?.delete(conn)) return false;
+    const held = this.byUser.get(userId);
+    if (held instanceof Set) {
+      if (!held.delete(conn)) return false;
+      if (held.size === 1) this.byUser.set(userId, held.values().next().value!);
+    } else {
+      if (held !== conn) return false;
+      this.byUser.delete(userId);
+    }
     this.bound--;
-    if (set.size === 0) this.byUser.delete(userId);
     return true;
   }
 
   ofUser(userId: string): Iterable<ClientConnection> {
-    return this.byUser.get(userId) ?? [];
+    const held = this.byUser.get(userId);
+    if (held === undefined) return [];
+    return held instanceof Set ? held : [held];
   }
 
   list(): ClientConnection[] {
@@ -50,9 +67,15 @@ export class LocalConnections {
 
   routes(nodeId: string): Route[] {
     const routes: Route[] = [];
-    for (const [userId, set] of this.byUser) {
-      for (const conn of set) routes.push({ userId, nodeId, connectionId: conn.id });
+    for (const [userId, held] of this.byUser) {
+      if (held instanceof Set) for (const conn of held) routes.push({ userId, nodeId, connectionId: conn.id });
+      else routes.push({ userId, nodeId, connectionId: held.id });
     }
     return routes;
+  }
+
+  /** Lets every socket check its deadlines at `now` (see ClientConnection.checkDeadlines). */
+  sweep(now: number): void {
+    for (const conn of this.all) conn.checkDeadlines(now);
   }
 }

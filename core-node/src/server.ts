@@ -79,7 +79,9 @@ export class NodeServer {
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on("error", () => socket.destroy());
+    // A module-level handler: a closure here would keep this scope (the request, its headers)
+    // alive for as long as the socket lives.
+    socket.on("error", destroySocket);
     if (pathOf(req) !== WS_PATH) return reject(socket, 404, "Not Found");
     if (!this.opts.accepting()) return reject(socket, 503, "Service Unavailable");
     if (this.opts.connectionCount() >= this.opts.maxConnections) {
@@ -99,6 +101,10 @@ export class NodeServer {
       this.opts.onSocket(ws, req);
     });
   }
+}
+
+function destroySocket(this: Duplex): void {
+  this.destroy();
 }
 
 function pathOf(req: IncomingMessage): string {

@@ -2,6 +2,9 @@
  * A token bucket: `burst` frames at once, refilled at `ratePerSec`. Time comes from the caller's
  * clock so tests can drive it.
  */
+/** Milliseconds of a monotonic clock: the clock of socket rate limits and deadlines. */
+export const monotonicMs = (): number => performance.now();
+
 export class TokenBucket {
   private tokens: number;
   private last: number;
@@ -9,7 +12,7 @@ export class TokenBucket {
   constructor(
     private readonly ratePerSec: number,
     private readonly burst: number,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = monotonicMs,
   ) {
     this.tokens = burst;
     this.last = now();

@@ -1,6 +1,7 @@
 /**
  * The protocol clocks on the server side, driven by fake timers: delivery re-push, idle timeout,
- * authentication deadline. Network and database I/O stay real.
+ * authentication deadline. Network and database I/O stay real. `performance` is faked too: the
+ * node's deadline sweep compares performance.now() with each socket's open and last-frame times.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CloseCode, DEFAULT_ACK_TIMEOUT_MS } from "@dim/shared";
@@ -11,14 +12,16 @@ import {
   createUser,
   openSocket,
   startCluster,
+  testConfig,
   tokenFor,
   useTestDatabase,
 } from "./helpers/cluster";
+import { deadlineSweepMs } from "../src/core-node";
 
 const db = useTestDatabase();
 
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "performance"] });
 });
 afterEach(() => {
   vi.useRealTimers();
@@ -108,7 +111,12 @@ describe("authentication deadline", () => {
   it("an unauthenticated socket is closed with AuthTimeout", async () => {
     const { a } = await twoUsers({ authTimeoutMs: 5000 });
     const client = await openSocket(a);
-    await vi.advanceTimersByTimeAsync(5000);
+    // checked by the node's sweep: still open one sweep before the deadline, closed at it
+    const sweep = deadlineSweepMs({ authTimeoutMs: 5000, idleTimeoutMs: testConfig().idleTimeoutMs });
+    await vi.advanceTimersByTimeAsync(5000 - sweep);
+    await client.roundTrip();
+    expect(client.ws.readyState).toBe(client.ws.OPEN);
+    await vi.advanceTimersByTimeAsync(sweep);
     expect((await client.waitClosed()).code).toBe(CloseCode.AuthTimeout);
   });
 

@@ -14,6 +14,7 @@ export interface PgPresenceOptions extends PgOptions {
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_ID = 64;
 
+// Statements are named: prepared once per pooled connection, not parsed and planned per call.
 const CLAIM_SQL = `
   INSERT INTO presence_leases (user_id, connection_id, node_id, expires_at)
   SELECT u, c, n, now() + ${ttlSql("$4")} FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(u, c, n)
@@ -61,25 +62,24 @@ export class PgPresence implements Presence {
     }
     if (unique.size === 0) return;
     const list = [...unique.values()];
-    await this.pool.query(CLAIM_SQL, [
-      list.map((r) => r.userId),
-      list.map((r) => r.connectionId),
-      list.map((r) => r.nodeId),
-      ttlMs,
-    ]);
+    await this.pool.query({
+      name: "dim_presence_claim",
+      text: CLAIM_SQL,
+      values: [list.map((r) => r.userId), list.map((r) => r.connectionId), list.map((r) => r.nodeId), ttlMs],
+    });
   }
 
   async release(route: Route): Promise<void> {
     this.assertOpen();
     if (!UUID_RE.test(route.userId)) return; // never stored, so nothing to release
-    await this.pool.query(RELEASE_SQL, [route.userId, route.connectionId, route.nodeId]);
+    await this.pool.query({ name: "dim_presence_release", text: RELEASE_SQL, values: [route.userId, route.connectionId, route.nodeId] });
   }
 
   async routesOf(userIds: string[]): Promise<Route[]> {
     this.assertOpen();
     const ids = [...new Set(userIds)].filter((id) => UUID_RE.test(id));
     if (ids.length === 0) return [];
-    const res = await this.pool.query<{ user_id: string; node_id: string; connection_id: string }>(ROUTES_SQL, [ids]);
+    const res = await this.pool.query<{ user_id: string; node_id: string; connection_id: string }>({ name: "dim_presence_routes", text: ROUTES_SQL, values: [ids] });
     return res.rows.map((r) => ({ userId: r.user_id, nodeId: r.node_id, connectionId: r.connection_id }));
   }
 
