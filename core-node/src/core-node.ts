@@ -13,13 +13,12 @@ import type { IncomingMessage } from "node:http";
 import type { WebSocket } from "ws";
 import { CloseCode, type ConversationCursor } from "@dim/shared";
 import { createLogger, type Logger } from "@dim/shared/node";
-import type { MessageStore } from "@dim/db";
-import type { Bus, NodeInfo, Presence, Registration, Registry } from "@dim/infra";
+import { NaturalBatcher, type MessageStore } from "@dim/db";
+import type { Bus, NodeInfo, Presence, Registration, Registry, Route } from "@dim/infra";
 import { ClientConnection, type ConnectionHost, type ConnectionOptions, type UserFrame } from "./client-connection";
 import type { CoreNodeConfig } from "./config";
 import { LocalConnections } from "./local-connections";
 import { MessageRouter } from "./message-router";
-import { PresenceClaims } from "./presence-claims";
 import { NodeServer, WS_PATH } from "./server";
 import { monotonicMs } from "./token-bucket";
 
@@ -40,6 +39,9 @@ export interface StartedNode {
 
 type Phase = "new" | "starting" | "running" | "fenced" | "stopping" | "stopped";
 
+/** Most presence leases of connecting sockets claimed in one call. */
+const MAX_CLAIMS_PER_CALL = 1000;
+
 /**
  * How often the node checks its sockets' auth deadlines and idle timeouts: a tenth of the shorter
  * of the two, between 10 ms and 1 s. A deadline is met within one interval.
@@ -58,7 +60,8 @@ export class CoreNode implements ConnectionHost {
 
   private readonly connections = new LocalConnections();
   private readonly connectionOptions: ConnectionOptions;
-  private readonly claims: PresenceClaims;
+  /** Leases of sockets authenticating at the same time, claimed in one call (natural batching). */
+  private readonly claims: NaturalBatcher<Route, void>;
   private readonly router: MessageRouter;
   private readonly server: NodeServer;
   private readonly abort = new AbortController();
@@ -92,7 +95,13 @@ export class CoreNode implements ConnectionHost {
       rateLimitPerSec: this.config.rateLimitPerSec,
       rateLimitBurst: this.config.rateLimitBurst,
     };
-    this.claims = new PresenceClaims(this.presence, this.config.presenceTtlMs);
+    this.claims = new NaturalBatcher<Route, void>(
+      async (routes) => {
+        await this.presence.claim(routes, this.config.presenceTtlMs);
+        return routes.map(() => ({ value: undefined }));
+      },
+      { maxItems: MAX_CLAIMS_PER_CALL },
+    );
     this.router = new MessageRouter({
       nodeId: () => this.nodeId,
       store: this.store,
@@ -240,7 +249,7 @@ export class CoreNode implements ConnectionHost {
     this.connections.bind(conn, userId);
     this.registration?.setConnections(this.connections.authenticatedCount);
     // Claimed together with the other sockets authenticating now (one call for many).
-    await this.claims.claim({ userId, nodeId: this.nodeId, connectionId: conn.id });
+    await this.claims.submit({ userId, nodeId: this.nodeId, connectionId: conn.id });
     return this.store.cursorsOf(userId);
   }
 

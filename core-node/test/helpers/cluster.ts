@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, onTestFinished } from "vitest";
 import { createPrisma, PrismaMessageStore, type MessageStore, type PrismaClient } from "@dim/db";
 import { createTestDatabase, type TestDatabase } from "@dim/db/testing";
-import { createMemoryInfra, MemoryHub, type MemoryInfra, type Registry } from "@dim/infra";
+import { createMemoryInfra, MemoryHub, type MemoryInfra, type Presence, type Registry } from "@dim/infra";
 import { issueSocketToken } from "@dim/shared/node";
 import type { WelcomeFrame } from "@dim/shared";
 import { CoreNode } from "../../src/core-node";
@@ -78,6 +78,7 @@ export async function startNode(
     nodeId?: string;
     config?: Partial<CoreNodeConfig>;
     registry?: (r: Registry) => Registry;
+    presence?: (p: Presence) => Presence;
     store?: (s: MessageStore) => MessageStore;
   } = {},
 ): Promise<TestNode> {
@@ -87,7 +88,7 @@ export async function startNode(
     store: opts.store ? opts.store(db.store) : db.store,
     bus: infra.bus,
     registry: opts.registry ? opts.registry(infra.registry) : infra.registry,
-    presence: infra.presence,
+    presence: opts.presence ? opts.presence(infra.presence) : infra.presence,
   });
   onTestFinished(async () => {
     await node.stop();
