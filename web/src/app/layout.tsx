@@ -30,7 +30,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     // The theme script sets class="dark" before React hydrates.
     <html lang="en" suppressHydrationWarning>
       <head>
-        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+        {/* Browsers hide a nonce from the DOM (it reads ""), so hydration would see a mismatch. */}
+        <script nonce={nonce} suppressHydrationWarning dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
       </head>
       <body className="font-sans">
         {children}
