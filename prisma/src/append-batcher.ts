@@ -9,8 +9,9 @@
  *   assigned by the UPDATE of the conversation row, under its row lock: gap-free and unique. An
  *   UPDATE that waited for another transaction (another core node) re-reads the latest last_seq
  *   (READ COMMITTED);
- * - the conversation rows are locked first, in id order (the `locked` CTE), so two batches of
- *   two processes that share conversations wait for each other instead of deadlocking;
+ * - the conversation rows are locked first, one by one in id order (the `locked` CTE: a nested
+ *   loop over the sorted ids, each row locked by its key lookup), so two batches of two processes
+ *   that share conversations wait for each other instead of deadlocking;
  * - a clientMsgId used twice in one batch is stored once: the later callers get the first one's
  *   outcome when their content is the same, or run in the next batch (and then get the stored row
  *   or IDEMPOTENCY_CONFLICT) when it is not;
@@ -30,31 +31,36 @@ export const APPEND_BATCH_MAX = 256;
 /** Runs of one batch when it loses a race on the unique index (or is a deadlock victim). */
 const MAX_ATTEMPTS = 3;
 
+// Per-row reads are scalar or LATERAL subqueries so the plan is key lookups whatever the batch
+// size (the store's pool runs generic plans: see createPgPool).
 const APPEND_BATCH_SQL = `
   WITH input AS (
     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::message_kind[], $6::text[])
       WITH ORDINALITY AS t(conversation_id, sender_id, client_msg_id, id, kind, body, ord)
   ), checked AS (
-    SELECT i.*, EXISTS (
-      SELECT 1 FROM conversation_members m WHERE m.conversation_id = i.conversation_id AND m.user_id = i.sender_id
-    ) AS member
+    SELECT i.*, (
+      SELECT true FROM conversation_members m WHERE m.conversation_id = i.conversation_id AND m.user_id = i.sender_id
+    ) IS NOT NULL AS member
     FROM input i
   ), prior AS (
-    SELECT c.ord, p.id, p.conversation_id, p.seq, p.sender_id, p.client_msg_id, p.kind, p.body, p.created_at
-    FROM checked c JOIN messages p ON p.sender_id = c.sender_id AND p.client_msg_id = c.client_msg_id
+    SELECT c.ord, p.* FROM checked c CROSS JOIN LATERAL (
+      SELECT id, conversation_id, seq, sender_id, client_msg_id, kind, body, created_at FROM messages
+      WHERE sender_id = c.sender_id AND client_msg_id = c.client_msg_id LIMIT 1
+    ) p
     WHERE c.member
   ), fresh AS (
     SELECT c.*, row_number() OVER (PARTITION BY c.conversation_id ORDER BY c.ord) AS rank
     FROM checked c WHERE c.member AND NOT EXISTS (SELECT 1 FROM prior p WHERE p.ord = c.ord)
-  ), counts AS (
-    SELECT conversation_id, count(*) AS n FROM fresh GROUP BY conversation_id
   ), locked AS (
-    SELECT c.id FROM conversations c WHERE c.id IN (SELECT conversation_id FROM counts)
-    ORDER BY c.id FOR NO KEY UPDATE
+    SELECT l.id, k.n FROM (
+      SELECT conversation_id, count(*) AS n FROM fresh GROUP BY conversation_id ORDER BY conversation_id
+    ) k CROSS JOIN LATERAL (
+      SELECT id FROM conversations WHERE id = k.conversation_id FOR NO KEY UPDATE
+    ) l
   ), bumped AS (
-    UPDATE conversations c SET last_seq = c.last_seq + k.n, updated_at = now()
-    FROM counts k WHERE c.id = k.conversation_id AND c.id IN (SELECT id FROM locked)
-    RETURNING c.id, c.last_seq - k.n AS base
+    UPDATE conversations c SET last_seq = c.last_seq + l.n, updated_at = now()
+    FROM locked l WHERE c.id = l.id
+    RETURNING c.id, c.last_seq - l.n AS base
   ), inserted AS (
     INSERT INTO messages (id, conversation_id, seq, sender_id, client_msg_id, kind, body)
     SELECT f.id, f.conversation_id, b.base + f.rank, f.sender_id, f.client_msg_id, f.kind, f.body

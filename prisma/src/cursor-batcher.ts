@@ -25,33 +25,38 @@ export interface CursorMove {
   seq: number;
 }
 
+// Key lookups per row (LATERAL), as in append-batcher.ts; `locked` takes the row locks one by one
+// in key order.
 const CURSOR_BATCH_SQL = `
-  WITH input AS (
-    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::bigint[]) AS t(conversation_id, user_id, delivered, read)
-  ), target AS (
-    SELECT m.conversation_id, m.user_id, LEAST(i.delivered, c.last_seq) AS d, LEAST(i.read, c.last_seq) AS r
-    FROM input i
-    JOIN conversation_members m ON m.conversation_id = i.conversation_id AND m.user_id = i.user_id
-    JOIN conversations c ON c.id = i.conversation_id
+  WITH target AS (
+    SELECT i.conversation_id, i.user_id, m.delivered_seq, m.read_seq,
+           LEAST(i.delivered, c.last_seq) AS d, LEAST(i.read, c.last_seq) AS r
+    FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::bigint[]) AS i(conversation_id, user_id, delivered, read)
+    CROSS JOIN LATERAL (
+      SELECT delivered_seq, read_seq FROM conversation_members
+      WHERE conversation_id = i.conversation_id AND user_id = i.user_id LIMIT 1
+    ) m
+    CROSS JOIN LATERAL (SELECT last_seq FROM conversations WHERE id = i.conversation_id LIMIT 1) c
   ), locked AS (
-    SELECT m.conversation_id, m.user_id FROM conversation_members m
-    JOIN target t ON t.conversation_id = m.conversation_id AND t.user_id = m.user_id
-    WHERE t.d > m.delivered_seq OR t.r > m.read_seq
-    ORDER BY m.conversation_id, m.user_id FOR NO KEY UPDATE OF m
+    SELECT l.conversation_id, l.user_id, k.d, k.r FROM (
+      SELECT conversation_id, user_id, d, r FROM target
+      WHERE d > delivered_seq OR r > read_seq ORDER BY conversation_id, user_id
+    ) k CROSS JOIN LATERAL (
+      SELECT conversation_id, user_id FROM conversation_members
+      WHERE conversation_id = k.conversation_id AND user_id = k.user_id FOR NO KEY UPDATE
+    ) l
   ), moved AS (
     UPDATE conversation_members m SET
-      delivered_seq = GREATEST(m.delivered_seq, t.d),
-      read_seq = GREATEST(m.read_seq, t.r)
-    FROM target t, locked l
-    WHERE m.conversation_id = t.conversation_id AND m.user_id = t.user_id
-      AND l.conversation_id = m.conversation_id AND l.user_id = m.user_id
-      AND (t.d > m.delivered_seq OR t.r > m.read_seq)
+      delivered_seq = GREATEST(m.delivered_seq, l.d),
+      read_seq = GREATEST(m.read_seq, l.r)
+    FROM locked l
+    WHERE m.conversation_id = l.conversation_id AND m.user_id = l.user_id
+      AND (l.d > m.delivered_seq OR l.r > m.read_seq)
     RETURNING m.conversation_id, m.user_id, m.delivered_seq, m.read_seq
   )
   SELECT conversation_id::text, user_id::text, delivered_seq, read_seq FROM moved
   UNION ALL
-  SELECT m.conversation_id::text, m.user_id::text, m.delivered_seq, m.read_seq
-  FROM target t JOIN conversation_members m ON m.conversation_id = t.conversation_id AND m.user_id = t.user_id
+  SELECT t.conversation_id::text, t.user_id::text, t.delivered_seq, t.read_seq FROM target t
   WHERE NOT EXISTS (SELECT 1 FROM moved x WHERE x.conversation_id = t.conversation_id AND x.user_id = t.user_id)`;
 
 interface CursorRow {

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErrorCode, type AppError } from "@dim/shared";
 import pg from "pg";
-import { createPrisma, type PrismaClient } from "../src/create-prisma";
+import { createPgPool, createPrisma, type PrismaClient } from "../src/create-prisma";
 import type { AppendResult } from "../src/message-store.types";
 import { PrismaMessageStore } from "../src/prisma-message-store";
 import { createTestDatabase, type TestDatabase } from "../src/testing";
@@ -201,8 +201,8 @@ describe("append group commit", () => {
   it("two stores (two pools, as two core nodes) appending to the same conversations: gap-free, each sender in order, no deadlock", async () => {
     const convs = await Promise.all(Array.from({ length: 4 }, () => groupOf(4)));
     const otherPrisma = createPrisma(db.url);
-    const poolA = new pg.Pool({ connectionString: db.url, max: 5 });
-    const poolB = new pg.Pool({ connectionString: db.url, max: 5 });
+    const poolA = createPgPool(db.url, { poolSize: 5 });
+    const poolB = createPgPool(db.url, { poolSize: 5 });
     const deadlocks = async () =>
       Number((await prisma.$queryRawUnsafe<Array<{ n: bigint }>>("SELECT deadlocks AS n FROM pg_stat_database WHERE datname = current_database()"))[0]!.n);
     const deadlocksBefore = await deadlocks();
@@ -264,7 +264,7 @@ describe("append group commit", () => {
   it("two stores racing on one clientMsgId in two conversations: one stores it, the other gets IDEMPOTENCY_CONFLICT", async () => {
     const { id, members } = await groupOf(2);
     const other = await conversation(members);
-    const poolB = new pg.Pool({ connectionString: db.url, max: 2 });
+    const poolB = createPgPool(db.url, { poolSize: 2 });
     try {
       const storeB = new PrismaMessageStore(prisma, { pool: poolB });
       const [a] = members as [string];

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
-import { createPrisma, type PrismaClient } from "../src/create-prisma";
+import { createPgPool, createPrisma, type PrismaClient } from "../src/create-prisma";
 import { PrismaMessageStore } from "../src/prisma-message-store";
 import { createTestDatabase, type TestDatabase } from "../src/testing";
 import { countingPool, type CountingPool } from "./helpers/counting-pool";
@@ -129,7 +129,7 @@ describe("cursor group commit", () => {
 
   it("two stores acking the same members in opposite orders end at the highest values", async () => {
     const convs = await Promise.all(Array.from({ length: 3 }, () => withMessages(4, 20)));
-    const poolB = new pg.Pool({ connectionString: db.url, max: 5 });
+    const poolB = createPgPool(db.url, { poolSize: 5 });
     try {
       const storeB = new PrismaMessageStore(prisma, { pool: poolB });
       const moves = convs.flatMap((c) => c.members.map((u) => ({ conv: c.id, user: u })));

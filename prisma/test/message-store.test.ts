@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErrorCode, messageSchema, type AppError, type MessageKind } from "@dim/shared";
 import pg from "pg";
-import { createPrisma, type PrismaClient } from "../src/create-prisma";
+import { createPgPool, createPrisma, type PrismaClient } from "../src/create-prisma";
 import { PrismaMessageStore } from "../src/prisma-message-store";
 import { createTestDatabase, type TestDatabase } from "../src/testing";
 import { appErrorOf, fixtures } from "./helpers/fixtures";
@@ -20,7 +20,7 @@ const stores: Record<"prisma" | "pg pool", () => PrismaMessageStore> = {
 beforeAll(async () => {
   db = await createTestDatabase();
   prisma = createPrisma(db.url);
-  pool = new pg.Pool({ connectionString: db.url, max: 10 });
+  pool = createPgPool(db.url);
 });
 afterAll(async () => {
   await pool?.end();
@@ -37,6 +37,10 @@ async function setup() {
 
 const send = (senderId: string, conversationId: string, clientMsgId: string, body = "hello", kind: MessageKind = "text") =>
   store.append({ senderId, conversationId, clientMsgId, kind, body });
+
+it("the store's pool plans a statement once per connection (generic plans for the array-taking batches)", async () => {
+  expect((await pool.query("SHOW plan_cache_mode")).rows[0]).toEqual({ plan_cache_mode: "force_generic_plan" });
+});
 
 describe.each(Object.keys(stores) as Array<keyof typeof stores>)("over %s", (variant) => {
   beforeAll(() => {

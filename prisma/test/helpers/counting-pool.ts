@@ -1,8 +1,9 @@
 /**
- * A real pg pool that counts the named statements run through it, to see how many statements
- * (so transactions and commits) a number of store calls became.
+ * The store's real pg pool (createPgPool) counting the named statements run through it, to see
+ * how many statements (so transactions and commits) a number of store calls became.
  */
-import pg from "pg";
+import type pg from "pg";
+import { createPgPool } from "../../src/create-prisma";
 
 export interface CountingPool {
   pool: pg.Pool;
@@ -11,7 +12,7 @@ export interface CountingPool {
 }
 
 export function countingPool(url: string, max = 10): CountingPool {
-  const pool = new pg.Pool({ connectionString: url, max });
+  const pool = createPgPool(url, { poolSize: max });
   const counts = new Map<string, number>();
   const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
   (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
