@@ -22,6 +22,8 @@
  *   --quick                   a short run (smoke)
  *   --out DIR                 results directory (default bench-results/)
  *   --profile                 run DIM's core nodes with --cpu-prof (profiles in bench-results/profiles)
+ *   --swap FROM=TO            DIM's core nodes load module TO wherever FROM is imported (paths from the
+ *                             repository root; a before/after of one module, see bench/scripts/module-swap.mjs)
  *   --verbose                 server output
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -48,7 +50,7 @@ export function parseArgs(argv: string[]): BenchOptions & { out: string; profile
       i++;
     } else args.set(k, true);
   }
-  const known = new Set(["mode", "systems", "reps", "rates", "duration", "warmup", "drain", "pairs", "servers", "workers", "cross", "objective", "stop", "extras", "no-extras", "extras-only", "connections", "connect-processes", "connect-inflight", "quick", "out", "verbose", "profile", "body"]);
+  const known = new Set(["mode", "systems", "reps", "rates", "duration", "warmup", "drain", "pairs", "servers", "workers", "cross", "objective", "stop", "extras", "no-extras", "extras-only", "connections", "connect-processes", "connect-inflight", "quick", "out", "verbose", "profile", "body", "swap"]);
   for (const k of args.keys()) if (!known.has(k)) throw new Error(`unknown option --${k}`);
   const quick = args.has("quick");
   const str = (k: string, d: string) => {
@@ -74,6 +76,9 @@ export function parseArgs(argv: string[]): BenchOptions & { out: string; profile
   if (typeof extrasPart === "string" && extrasPart !== "connections") throw new Error("--extras takes no value or 'connections'");
   const profile = args.has("profile");
   const out = resolve(REPO, str("out", "bench-results"));
+  const swap = str("swap", "");
+  if (swap && !/^[^=]+=[^=]+$/.test(swap)) throw new Error("--swap FROM=TO");
+  const nodeArgs = [...(profile ? ["--cpu-prof", `--cpu-prof-dir=${join(out, "profiles")}`] : []), ...(swap ? ["--import", "./bench/scripts/module-swap.mjs"] : [])];
   return {
     mode,
     systems,
@@ -102,7 +107,7 @@ export function parseArgs(argv: string[]): BenchOptions & { out: string; profile
     extrasOnly: args.has("extras-only"),
     quick,
     verbose: args.has("verbose"),
-    ...(profile ? { nodeEnv: { BENCH_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${join(out, "profiles")}` } } : {}),
+    ...(nodeArgs.length ? { nodeEnv: { BENCH_NODE_ARGS: nodeArgs.join(" "), ...(swap ? { BENCH_SWAP: swap } : {}) } } : {}),
     log: (l) => console.log(l),
     out,
     profile,

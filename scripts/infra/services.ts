@@ -306,6 +306,8 @@ export class KafkaService implements Service {
       /** Default partitions of auto-created topics (ours are created explicitly). */
       numPartitions: number;
       heapOpts: string[];
+      /** More server.properties (they win over the generated ones): the bus bench tries settings with them. */
+      extraProps?: Record<string, string>;
     },
   ) {}
 
@@ -359,6 +361,7 @@ export class KafkaService implements Service {
         "log.cleaner.threads=1",
         "log.retention.hours=24",
         "log.segment.bytes=67108864",
+        ...Object.entries(this.opts.extraProps ?? {}).map(([k, v]) => `${k}=${v}`),
         "",
       ].join("\n"),
     );

@@ -6,16 +6,17 @@
  *   group per node (`dim.node.<nodeId>`), reading from the earliest offset when the group is new.
  * - Records are keyed by conversationId (Kafka's murmur2 partitioner), so one conversation stays on
  *   one partition and in order.
- * - Publishing is micro-batched at the application level: publishes are collected for at most
- *   `lingerMs` (or `maxBatchRecords`), then sent with ONE producer.sendBatch (acks = all,
- *   idempotent producer). Each publish() resolves when its batch was acknowledged. One batch is in
- *   flight at a time, so records keep their order across batches and retries; under load the
- *   batches simply grow.
- * - Consuming: each partition's records are handed to the handler one at a time, in order; an
- *   offset is resolved only after the handler resolved, and only resolved offsets are committed
- *   (after every batch, and at most every second inside a long one). A consumer that dies mid-way
- *   therefore gets the unhandled records again (at-least-once); a per-process cache of record ids
- *   drops duplicates a producer retry might have written.
+ * - Publishing is micro-batched at the application level: the publishes of one event-loop turn
+ *   (or of `lingerMs`, when set) are sent with ONE producer.sendBatch (acks = all, idempotent
+ *   producer). Each publish() resolves when its batch was acknowledged. One batch is in flight at a
+ *   time, so records keep their order across batches and retries; under load the batches simply
+ *   grow while the previous one is in flight (natural batching: no added wait when idle).
+ * - Consuming: each partition's records are handed to the handler one at a time, in order. Only
+ *   the offsets of handled records are committed, off the fetch path: at most every
+ *   `commitIntervalMs` (one OffsetCommit for all partitions, never more than one in flight), and
+ *   once more when the consumer stops. A consumer that dies mid-way therefore gets the unhandled
+ *   records — and at most `commitIntervalMs` of handled ones — again (at-least-once); a
+ *   per-process cache of record ids drops the duplicates it can see.
  * - removeInbox() — called by a core node's graceful stop — deletes the node's topic and consumer
  *   group (see docs/cluster.md). A killed node leaves both behind; the same node id recreates or
  *   reuses them when it starts again. Publishing to a node without a topic fails at once with
@@ -44,7 +45,10 @@ export interface KafkaBusOptions {
   replication: number;
   logger: Logger;
   clientId?: string;
-  /** How long a publish may wait for others to share its batch (default 2 ms). */
+  /**
+   * How long a publish may wait for others to share its batch. Default 0: the publishes of the
+   * same event-loop turn, plus whatever queued while the previous batch was in flight.
+   */
   lingerMs?: number;
   /** Largest batch (default 500 records). */
   maxBatchRecords?: number;
@@ -58,12 +62,20 @@ export interface KafkaBusOptions {
   retentionMs?: number;
   /** Handler attempts per record before it is left for sync (default 3). */
   handlerAttempts?: number;
+  /**
+   * Handled offsets are committed at most this often (default 250 ms), in the background. It
+   * bounds what a crashed consumer's successor handles twice.
+   */
+  commitIntervalMs?: number;
+  /** Longest time the broker holds a fetch that has no record for us (default 1 s; idle cost only). */
+  fetchMaxWaitMs?: number;
 }
 
 export const TOPIC_PREFIX = "dim.node.";
 const NODE_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 const ID_HEADER = "dim-id";
 const DEDUPE_CAPACITY = 20_000;
+const STOP_COMMIT_TIMEOUT_MS = 5_000;
 
 export function topicFor(nodeId: string): string {
   return `${TOPIC_PREFIX}${nodeId}`;
@@ -89,6 +101,16 @@ interface Inbox {
   nodeId: string;
   consumer: Consumer | undefined;
   seen: Map<string, true>;
+  log: Logger;
+  /** Per partition, the offset after the last handled record, not yet committed. */
+  handled: Map<number, string>;
+  commitTimer: NodeJS.Timeout | undefined;
+  /** The commit in flight (one at a time), or the settled last one. */
+  committing: Promise<void>;
+  /** Handler calls in progress (a stop waits for them, then commits their offsets). */
+  active: Set<Promise<void>>;
+  /** Set when the consumer stops: no further record is handled. */
+  draining: boolean;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -115,10 +137,11 @@ export class KafkaBus implements Bus {
   private readonly inboxes = new Map<string, Inbox>();
   private readonly knownTopics = new Set<string>();
   private queue: Pending[] = [];
-  private lingerTimer: NodeJS.Timeout | undefined;
+  /** The scheduled start of the next batch (a timer, or an immediate when lingerMs is 0). */
+  private linger: { cancel(): void } | undefined;
   private pumping: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
-  private readonly counters = { publishes: 0, batches: 0, records: 0, consumed: 0, duplicatesDropped: 0 };
+  private readonly counters = { publishes: 0, batches: 0, records: 0, consumed: 0, consumedBatches: 0, commits: 0, duplicatesDropped: 0 };
 
   constructor(options: KafkaBusOptions) {
     if (options.brokers.length === 0) throw new AppError(ErrorCode.InvalidConfig, "Kafka needs at least one broker");
@@ -126,13 +149,15 @@ export class KafkaBus implements Bus {
     this.opts = {
       partitions: options.partitions,
       replication: options.replication,
-      lingerMs: options.lingerMs ?? 2,
+      lingerMs: options.lingerMs ?? 0,
       maxBatchRecords: options.maxBatchRecords ?? 500,
       publishTimeoutMs: options.publishTimeoutMs ?? 30_000,
       maxQueuedRecords: options.maxQueuedRecords ?? 100_000,
       sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
       retentionMs: options.retentionMs ?? 24 * 3600_000,
       handlerAttempts: options.handlerAttempts ?? 3,
+      commitIntervalMs: options.commitIntervalMs ?? 250,
+      fetchMaxWaitMs: options.fetchMaxWaitMs ?? 1_000,
     };
     this.kafka = new Kafka({
       clientId: options.clientId ?? "dim",
@@ -237,13 +262,13 @@ export class KafkaBus implements Bus {
     if (this.inboxes.has(nodeId)) throw new AppError(ErrorCode.Conflict, `already subscribed to node '${nodeId}'`);
     await this.ensureTopic(nodeId);
     const log = this.log.child({ nodeId, topic: topicFor(nodeId) });
-    const inbox: Inbox = { nodeId, consumer: undefined, seen: new Map() };
+    const inbox: Inbox = { nodeId, consumer: undefined, seen: new Map(), log, handled: new Map(), commitTimer: undefined, committing: Promise.resolve(), active: new Set(), draining: false };
     this.inboxes.set(nodeId, inbox);
     try {
       await this.startConsumer(inbox, handler, log);
     } catch (err) {
       this.inboxes.delete(nodeId);
-      await inbox.consumer?.disconnect().catch(() => undefined);
+      await this.stopConsumer(inbox);
       throw err;
     }
     log.info("consuming node topic");
@@ -256,7 +281,10 @@ export class KafkaBus implements Bus {
       sessionTimeout: this.opts.sessionTimeoutMs,
       heartbeatInterval: Math.max(500, Math.floor(this.opts.sessionTimeoutMs / 5)),
       rebalanceTimeout: Math.max(this.opts.sessionTimeoutMs, 10_000),
-      maxWaitTimeInMs: 1_000,
+      // minBytes 1 (kafkajs's default): a fetch returns as soon as one record is there
+      maxWaitTimeInMs: this.opts.fetchMaxWaitMs,
+      // no transactions are ever written to node topics: read up to the high watermark
+      readUncommitted: true,
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 200, maxRetryTime: 5_000, retries: 10 },
     });
@@ -272,21 +300,89 @@ export class KafkaBus implements Bus {
     });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
+    // kafkajs's autoCommit would await one OffsetCommit after every partition batch before the
+    // next fetch (a broker round trip added to the next record's latency, and a commit per record
+    // when records come one at a time): handled offsets are committed by scheduleCommit instead.
     await consumer.run({
-      autoCommit: true,
-      autoCommitInterval: 1_000,
+      autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: Math.max(1, Math.min(this.opts.partitions, 8)),
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        if (batch.messages.length > 0) this.counters.consumedBatches += 1;
         for (const record of batch.messages) {
-          if (!isRunning() || isStale()) return;
-          await this.handleRecord(inbox, handler, record, batch.partition, log);
+          if (!isRunning() || isStale() || inbox.draining) return;
+          const handling = this.handleRecord(inbox, handler, record, batch.partition, log);
+          inbox.active.add(handling);
+          try {
+            await handling;
+          } finally {
+            inbox.active.delete(handling);
+          }
           resolveOffset(record.offset);
-          await commitOffsetsIfNecessary();
+          inbox.handled.set(batch.partition, (BigInt(record.offset) + 1n).toString());
+          this.scheduleCommit(inbox, log);
           await heartbeat();
         }
       },
     });
+  }
+
+  /** A commit of the handled offsets within commitIntervalMs, unless one is already scheduled. */
+  private scheduleCommit(inbox: Inbox, log: Logger): void {
+    if (inbox.commitTimer || inbox.draining) return;
+    inbox.commitTimer = setTimeout(() => {
+      inbox.commitTimer = undefined;
+      void this.commitHandled(inbox, log).then((ok) => {
+        if (!ok && inbox.handled.size > 0) this.scheduleCommit(inbox, log);
+      });
+    }, this.opts.commitIntervalMs);
+    inbox.commitTimer.unref();
+  }
+
+  /**
+   * Commits the handled offsets (after any commit in flight). Offsets a failed commit carried go
+   * back unless a later record of the partition was handled meanwhile. Resolves false on failure.
+   */
+  private commitHandled(inbox: Inbox, log: Logger): Promise<boolean> {
+    const run = async (): Promise<boolean> => {
+      const consumer = inbox.consumer;
+      if (inbox.handled.size === 0 || !consumer) return true;
+      const topic = topicFor(inbox.nodeId);
+      const offsets = [...inbox.handled].map(([partition, offset]) => ({ topic, partition, offset }));
+      inbox.handled.clear();
+      try {
+        await consumer.commitOffsets(offsets);
+        this.counters.commits += 1;
+        return true;
+      } catch (err) {
+        for (const o of offsets) if (!inbox.handled.has(o.partition)) inbox.handled.set(o.partition, o.offset);
+        log.warn({ err, offsets }, "offset commit failed; the handled offsets are committed later");
+        return false;
+      }
+    };
+    const result = inbox.committing.then(run, run);
+    inbox.committing = result.then(() => undefined);
+    return result;
+  }
+
+  /**
+   * Stops an inbox's consumer: no new record is handled, the handlers in progress finish, their
+   * offsets are committed (while the consumer is still a group member), then it disconnects.
+   */
+  private async stopConsumer(inbox: Inbox): Promise<void> {
+    inbox.draining = true;
+    clearTimeout(inbox.commitTimer);
+    inbox.commitTimer = undefined;
+    await Promise.allSettled([...inbox.active]);
+    // bounded: with the broker away, kafkajs would retry the commit for half a minute
+    let timer: NodeJS.Timeout | undefined;
+    const committed = await Promise.race([
+      this.commitHandled(inbox, inbox.log),
+      new Promise<false>((r) => (timer = setTimeout(() => r(false), STOP_COMMIT_TIMEOUT_MS))),
+    ]);
+    clearTimeout(timer);
+    if (!committed) inbox.log.warn({ offsets: Object.fromEntries(inbox.handled) }, "last handled offsets not committed at stop; the next consumer handles them again");
+    await inbox.consumer?.disconnect().catch((err: unknown) => inbox.log.warn({ err }, "consumer disconnect failed"));
   }
 
   /** A consumer kafkajs will not restart is replaced, for as long as the inbox is wanted. */
@@ -416,15 +512,27 @@ export class KafkaBus implements Bus {
   private schedule(): void {
     if (this.pumping) return; // the running pump takes whatever is queued next
     if (this.queue.length >= this.opts.maxBatchRecords) {
-      clearTimeout(this.lingerTimer);
-      this.lingerTimer = undefined;
+      this.cancelLinger();
       this.startPump();
-    } else if (!this.lingerTimer) {
-      this.lingerTimer = setTimeout(() => {
-        this.lingerTimer = undefined;
+    } else if (!this.linger) {
+      const fire = () => {
+        this.linger = undefined;
         this.startPump();
-      }, this.opts.lingerMs);
+      };
+      // 0: after the current turn's other publishes (a zero setTimeout would wait ~1 ms)
+      if (this.opts.lingerMs > 0) {
+        const timer = setTimeout(fire, this.opts.lingerMs);
+        this.linger = { cancel: () => clearTimeout(timer) };
+      } else {
+        const immediate = setImmediate(fire);
+        this.linger = { cancel: () => clearImmediate(immediate) };
+      }
     }
+  }
+
+  private cancelLinger(): void {
+    this.linger?.cancel();
+    this.linger = undefined;
   }
 
   private startPump(): void {
@@ -516,8 +624,8 @@ export class KafkaBus implements Bus {
 
   // ───────────────────────────── lifecycle ─────────────────────────────
 
-  /** Counters since start: publishes, acknowledged batches and records, handled and duplicate records. */
-  stats(): { publishes: number; batches: number; records: number; consumed: number; duplicatesDropped: number } {
+  /** Counters since start: publishes, acknowledged batches and records, handled records, fetched partition batches, offset commits, duplicates. */
+  stats(): { publishes: number; batches: number; records: number; consumed: number; consumedBatches: number; commits: number; duplicatesDropped: number } {
     return { ...this.counters };
   }
 
@@ -530,7 +638,7 @@ export class KafkaBus implements Bus {
     const inbox = this.inboxes.get(nodeId);
     if (inbox) {
       this.inboxes.delete(nodeId);
-      await inbox.consumer?.disconnect().catch((err: unknown) => this.log.warn({ err, nodeId }, "consumer disconnect failed"));
+      await this.stopConsumer(inbox);
     }
     const admin = await this.getAdmin();
     const topic = topicFor(nodeId);
@@ -555,14 +663,11 @@ export class KafkaBus implements Bus {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
-      clearTimeout(this.lingerTimer);
-      this.lingerTimer = undefined;
+      this.cancelLinger();
       this.startPump();
       // queued publishes get their chance (bounded by their deadline)
       while (this.pumping) await this.pumping;
-      await Promise.all(
-        [...this.inboxes.values()].map((i) => i.consumer?.disconnect().catch((err: unknown) => this.log.warn({ err }, "consumer disconnect failed"))),
-      );
+      await Promise.all([...this.inboxes.values()].map((i) => this.stopConsumer(i)));
       this.inboxes.clear();
       const producer = this.producer;
       const admin = this.admin;

@@ -155,6 +155,42 @@ describe("KafkaBus on a real broker", () => {
     expect(got.filter((s) => s >= 4)).toEqual([4, 5, 6, 7, 8]);
   });
 
+  it("commits handled offsets in the background, not once per record, and what it handled when it stops", async () => {
+    const committedOffset = async (id: string) => {
+      const offsets = await admin.fetchOffsets({ groupId: groupFor(id), topics: [topicFor(id)] });
+      return Number(offsets[0]!.partitions[0]!.offset); // -1: nothing committed
+    };
+    const conversation = randomUUID();
+    const publisher = newBus({ partitions: 1 });
+
+    // a commit interval longer than the test: nothing is committed while it runs, all of it at close
+    const slow = newNode("commit-stop");
+    const slowGot: number[] = [];
+    const slowBus = newBus({ partitions: 1, commitIntervalMs: 600_000 });
+    await slowBus.subscribe(slow, async (e) => {
+      slowGot.push(seqOf(e));
+    });
+    for (let seq = 1; seq <= 5; seq++) await publisher.publish(slow, deliver(conversation, seq));
+    await vi.waitFor(() => expect(slowGot).toEqual([1, 2, 3, 4, 5]), { timeout: 60_000, interval: 100 });
+    expect(await committedOffset(slow)).toBe(-1);
+    await slowBus.close();
+    expect(await committedOffset(slow)).toBe(5);
+    expect(slowBus.stats().commits).toBe(1);
+
+    // the default interval: records arriving one at a time share commits, and all get committed
+    const fast = newNode("commit-bg");
+    const fastGot: number[] = [];
+    const fastBus = newBus({ partitions: 1 });
+    await fastBus.subscribe(fast, async (e) => {
+      fastGot.push(seqOf(e));
+    });
+    for (let seq = 1; seq <= 30; seq++) await publisher.publish(fast, deliver(conversation, seq));
+    await vi.waitFor(() => expect(fastGot).toHaveLength(30), { timeout: 60_000, interval: 100 });
+    await vi.waitFor(async () => expect(await committedOffset(fast)).toBe(30), { timeout: 10_000, interval: 100 });
+    const stats = fastBus.stats();
+    expect(stats.consumedBatches).toBeGreaterThan(stats.commits);
+  });
+
   it("rejects bad input and publishes to a node without an inbox with typed errors", async () => {
     const bus = newBus();
     await expect(bus.publish("bad id/with slash", deliver(randomUUID(), 1))).rejects.toBeInstanceOf(AppError);
