@@ -12,6 +12,7 @@
  *   --workers N               load-generator processes (default 2)
  *   --cross F                 share of pairs across servers (default 0.5)
  *   --objective MS            same-node p99 objective (default 10)
+ *   --cross-objective MS      cross-node p99 objective, also required of a step (default none)
  *   --stop MS                 the ladder goes on past the objective until p99 > this or < 95% delivered (default 1000)
  *   --extras / --no-extras    DIM connections, memory, connects/s, logins/s, history (default on; --quick off)
  *   --extras connections      only the idle-connection part (memory per connection, connects/s)
@@ -19,6 +20,7 @@
  *   --connections a,b,…       cumulative idle-connection targets of the extras (default 1000,5000,10000,19000)
  *   --connect-processes N     load processes per connect batch of the extras (default 2)
  *   --connect-inflight N      connects in flight per load process (default 100)
+ *   --connect-client lean|ws  the extras' connecting client: a lean raw WebSocket client (default) or the `ws` one
  *   --quick                   a short run (smoke)
  *   --out DIR                 results directory (default bench-results/)
  *   --profile                 run DIM's core nodes with --cpu-prof (profiles in bench-results/profiles)
@@ -50,7 +52,7 @@ export function parseArgs(argv: string[]): BenchOptions & { out: string; profile
       i++;
     } else args.set(k, true);
   }
-  const known = new Set(["mode", "systems", "reps", "rates", "duration", "warmup", "drain", "pairs", "servers", "workers", "cross", "objective", "stop", "extras", "no-extras", "extras-only", "connections", "connect-processes", "connect-inflight", "quick", "out", "verbose", "profile", "body", "swap"]);
+  const known = new Set(["mode", "systems", "reps", "rates", "duration", "warmup", "drain", "pairs", "servers", "workers", "cross", "objective", "stop", "extras", "no-extras", "extras-only", "connections", "connect-processes", "connect-inflight", "connect-client", "quick", "out", "verbose", "profile", "body", "swap", "cross-objective"]);
   for (const k of args.keys()) if (!known.has(k)) throw new Error(`unknown option --${k}`);
   const quick = args.has("quick");
   const str = (k: string, d: string) => {
@@ -92,6 +94,7 @@ export function parseArgs(argv: string[]): BenchOptions & { out: string; profile
     workers: Math.max(1, Math.floor(num("workers", 2))),
     crossShare: Math.min(1, num("cross", 0.5)),
     objectiveMs: num("objective", 10),
+    ...(args.has("cross-objective") ? { crossObjectiveMs: num("cross-objective", 0) } : {}),
     stopMs: num("stop", 1000),
     bodyBytes: Math.max(8, Math.floor(num("body", 64))),
     extras: extrasOn
@@ -101,6 +104,7 @@ export function parseArgs(argv: string[]): BenchOptions & { out: string; profile
           historyMessages: quick ? 10_000 : 1_000_000,
           connectProcesses: Math.max(1, Math.floor(num("connect-processes", 2))),
           connectInFlight: Math.max(1, Math.floor(num("connect-inflight", 100))),
+          connectClient: str("connect-client", "lean") === "ws" ? ("ws" as const) : ("lean" as const),
           ...(extrasPart === "connections" ? { only: "connections" as const } : {}),
         }
       : null,

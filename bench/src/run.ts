@@ -28,6 +28,8 @@ export interface BenchOptions {
   crossShare: number;
   /** Same-node p99 objective, ms. */
   objectiveMs: number;
+  /** Cross-node p99 objective, ms (also required of a step when set). */
+  crossObjectiveMs?: number;
   /** The ladder stops at the first step with < 95% delivered or p99 above this (ms). */
   stopMs: number;
   bodyBytes: number;
@@ -39,6 +41,8 @@ export interface BenchOptions {
     /** Load processes per connect batch, and connects in flight in each. */
     connectProcesses: number;
     connectInFlight: number;
+    /** The connecting client: lean (raw WebSocket, authenticate and idle) or the `ws` client of the throughput runs. */
+    connectClient: "lean" | "ws";
     /** Only this part of the extras (`--extras connections`). */
     only?: "connections";
   } | null;
@@ -65,8 +69,12 @@ export interface StepSummary {
   sameE2E: Percentiles;
   crossE2E: Percentiles;
   ack: Percentiles;
-  cpu: { byProcess: Record<string, number>; serverTotal: number; loadgen: number };
-  /** Delivered messages per server CPU-second. */
+  /**
+   * CPU seconds of each server process (tree) during the measured window (`windowSeconds` long,
+   * read from /proc at its start and end), their total, and the load generators' (whole step).
+   */
+  cpu: { byProcess: Record<string, number>; serverTotal: number; loadgen: number; windowSeconds: number };
+  /** Delivered messages of the measured window per server CPU-second of that window. */
   msgsPerCpuSecond: number;
   /** Met the objective (same-node p99, ≥ 95% delivered, generator on time, < 1% errors). */
   ok: boolean;
@@ -116,6 +124,8 @@ export interface BenchResult {
     throughputRatios: Partial<Record<SystemName, Spread>>;
     /** DIM at the highest sustained step and at about half of it (median over repetitions). */
     dimAtHalf?: { rate: number; sameP99: number; crossP99: number; ackP99: number };
+    /** DIM at the step nearest half its capacity (the saturation rate), medians over repetitions. */
+    dimAtHalfCapacity?: { capacity: number; rate: number; sameP50: number; sameP99: number; crossP50: number; crossP99: number; ackP99: number; msgsPerCpuSecond: number };
   };
   extras?: DimExtras;
 }
@@ -156,7 +166,11 @@ async function startWorkers(sys: RunningSystem, opts: BenchOptions): Promise<{ w
 
 async function runStep(sys: RunningSystem, workers: Worker[], step: number, rate: number, opts: BenchOptions): Promise<StepSummary> {
   const procs = sys.processes();
-  const before = treeUsage(procs.map((p) => p.pid));
+  // CPU of the measured window: the load processes start 20 ms after the step command, measure
+  // after the warm-up for durationMs (IPC adds well under a millisecond on this machine)
+  const usageAt = (ms: number) => new Promise<ReturnType<typeof treeUsage>>((r) => setTimeout(() => r(treeUsage(procs.map((p) => p.pid))), ms));
+  const windowStart = usageAt(20 + opts.warmupMs);
+  const windowEnd = usageAt(20 + opts.warmupMs + opts.durationMs);
   const results = await Promise.all(
     workers.map((w) => {
       const r = waitMessage(w.proc, (m) => ((m as FromWorker).ev === "step" ? (m as Extract<FromWorker, { ev: "step" }>).result : undefined), "step", opts.warmupMs + opts.durationMs + opts.drainMs + 60_000);
@@ -164,7 +178,7 @@ async function runStep(sys: RunningSystem, workers: Worker[], step: number, rate
       return r;
     }),
   );
-  const after = treeUsage(procs.map((p) => p.pid));
+  const [before, after] = await Promise.all([windowStart, windowEnd]);
   const byProcess: Record<string, number> = {};
   procs.forEach((p, i) => (byProcess[p.name] = round3(after[i]!.cpuSeconds - before[i]!.cpuSeconds)));
   const serverTotal = round3(Object.values(byProcess).reduce((a, b) => a + b, 0));
@@ -183,6 +197,7 @@ async function runStep(sys: RunningSystem, workers: Worker[], step: number, rate
   const sameOrAll = sameE2E.count > 0 ? sameE2E : crossE2E;
   if (deliveredRatio < 0.95) reason = `delivered ${(deliveredRatio * 100).toFixed(1)}% < 95%`;
   else if (sameOrAll.p99 > opts.objectiveMs) reason = `same-node p99 ${sameOrAll.p99} ms > ${opts.objectiveMs} ms`;
+  else if (opts.crossObjectiveMs !== undefined && crossE2E.count > 0 && crossE2E.p99 > opts.crossObjectiveMs) reason = `cross-node p99 ${crossE2E.p99} ms > ${opts.crossObjectiveMs} ms`;
   else if (sent < expected * 0.95 - workers.length) reason = `generator sent only ${sent} of ${Math.round(expected)}`;
   else if (errors > sent * 0.01) reason = `${errors} errors`;
   const summary: StepSummary = {
@@ -198,7 +213,7 @@ async function runStep(sys: RunningSystem, workers: Worker[], step: number, rate
     sameE2E,
     crossE2E,
     ack,
-    cpu: { byProcess, serverTotal, loadgen: round3(sum((r) => r.cpuSeconds)) },
+    cpu: { byProcess, serverTotal, loadgen: round3(sum((r) => r.cpuSeconds)), windowSeconds: opts.durationMs / 1000 },
     msgsPerCpuSecond: serverTotal > 0 ? Math.round(delivered / serverTotal) : 0,
     ok: reason === undefined,
     ...(reason ? { reason } : {}),
@@ -215,7 +230,8 @@ function stepLine(name: string, rep: number, s: StepSummary): string {
   return (
     `[${name} #${rep}] ${String(s.rate).padStart(6)}/s  sent ${s.sent} deliv ${(s.deliveredRatio * 100).toFixed(1)}%` +
     `  same p50/p99/max ${pct(s.sameE2E)}  cross ${pct(s.crossE2E)}  ack ${pct(s.ack)} ms` +
-    `  cpu ${s.cpu.serverTotal.toFixed(1)}s (${s.msgsPerCpuSecond} msg/cpu-s)  load ${s.load1.toFixed(1)}  ${s.ok ? "ok" : `SATURATED: ${s.reason}`}`
+    `  cpu ${s.cpu.serverTotal.toFixed(1)}s/${s.cpu.windowSeconds}s [${Object.entries(s.cpu.byProcess).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")}] (${s.msgsPerCpuSecond} msg/cpu-s)` +
+    `  load ${s.load1.toFixed(1)}  ${s.ok ? "ok" : `SATURATED: ${s.reason}`}`
   );
 }
 
@@ -339,6 +355,24 @@ function summarize(runs: SystemRun[], opts: BenchOptions): BenchResult["summary"
         sameP99: round3(spread(near.map((s) => s.sameE2E.p99)).median),
         crossP99: round3(spread(near.map((s) => s.crossE2E.p99)).median),
         ackP99: round3(spread(near.map((s) => s.ack.p99)).median),
+      };
+    }
+  }
+  // The issue's yardstick: half the saturation rate (capacity), whatever the latency objective.
+  const halfCapacity = (maxThroughput.dim?.median ?? 0) / 2;
+  if (dimRuns.length && halfCapacity > 0) {
+    const near = dimRuns.map((r) => r.steps.filter((s) => s.delivering).sort((a, b) => Math.abs(a.rate - halfCapacity) - Math.abs(b.rate - halfCapacity))[0]).filter((s) => s !== undefined);
+    if (near.length) {
+      const med = (f: (s: StepSummary) => number) => round3(spread(near.map(f)).median);
+      out.dimAtHalfCapacity = {
+        capacity: maxThroughput.dim!.median,
+        rate: near[0]!.rate,
+        sameP50: med((s) => s.sameE2E.p50),
+        sameP99: med((s) => s.sameE2E.p99),
+        crossP50: med((s) => s.crossE2E.p50),
+        crossP99: med((s) => s.crossE2E.p99),
+        ackP99: med((s) => s.ack.p99),
+        msgsPerCpuSecond: med((s) => s.msgsPerCpuSecond),
       };
     }
   }

@@ -101,11 +101,12 @@ async function startRedis(redisPort: number, log: (l: string) => void) {
 async function startCluster(log: (l: string) => void): Promise<Services> {
   let state: InfraState | undefined = liveState(DEFAULT_RUN_DIR);
   let owned: RunningInfra | undefined;
+  const runDir = join(DEFAULT_RUN_DIR, "..", "bench-run");
   if (state) {
     log(`using the running cluster services (npm run infra:up): ${state.kafka.brokers}, ${state.zookeeper.connect}, ${state.redis.url}`);
   } else {
     log("starting the cluster services (Kafka, ZooKeeper, Redis, PostgreSQL) for this run …");
-    owned = await startInfra({ runDir: join(DEFAULT_RUN_DIR, "..", "bench-run"), fresh: true, progress: (l) => log(`[infra] ${l}`) });
+    owned = await startInfra({ runDir, fresh: true, progress: (l) => log(`[infra] ${l}`) });
     state = owned.state();
   }
   const current = () => owned?.state() ?? state!;
@@ -129,7 +130,9 @@ async function startCluster(log: (l: string) => void): Promise<Services> {
       { name: "zookeeper", pid: current().zookeeper.pid },
     ],
     async stop() {
-      await owned?.shutdown();
+      if (!owned) return;
+      await owned.shutdown();
+      rmSync(runDir, { recursive: true, force: true }); // the run's data (Kafka logs, PostgreSQL) is thrown away
     },
   };
 }

@@ -28,6 +28,13 @@ export function renderText(r: BenchResult): string {
   }
   const h = r.summary.dimAtHalf;
   if (h) lines.push(`DIM near half its saturation (${h.rate}/s): same-node p99 ${h.sameP99} ms, cross-node p99 ${h.crossP99} ms, ACK p99 ${h.ackP99} ms`);
+  const c = r.summary.dimAtHalfCapacity;
+  if (c) {
+    lines.push(
+      `DIM at half its capacity (step ${c.rate}/s of ${c.capacity}/s): same-node p50/p99 ${c.sameP50}/${c.sameP99} ms, cross-node p50/p99 ${c.crossP50}/${c.crossP99} ms, ` +
+        `ACK p99 ${c.ackP99} ms, ${c.msgsPerCpuSecond} msg/server-CPU-s`,
+    );
+  }
   if (r.extras) for (const n of r.extras.notes) lines.push(n);
   return lines.join("\n");
 }
