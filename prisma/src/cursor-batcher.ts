@@ -25,6 +25,26 @@ export interface CursorMove {
   seq: number;
 }
 
+/** A batch of one (conversation, user) as a single-row statement (cheaper for PostgreSQL, same semantics). */
+const CURSOR_ONE_SQL = `
+  WITH target AS (
+    SELECT m.conversation_id, m.user_id, LEAST($3::bigint, c.last_seq) AS d, LEAST($4::bigint, c.last_seq) AS r
+    FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
+    WHERE m.conversation_id = $1::uuid AND m.user_id = $2::uuid
+  ), moved AS (
+    UPDATE conversation_members m SET
+      delivered_seq = GREATEST(m.delivered_seq, t.d),
+      read_seq = GREATEST(m.read_seq, t.r)
+    FROM target t
+    WHERE m.conversation_id = t.conversation_id AND m.user_id = t.user_id
+      AND (t.d > m.delivered_seq OR t.r > m.read_seq)
+    RETURNING m.conversation_id, m.user_id, m.delivered_seq, m.read_seq
+  )
+  SELECT conversation_id::text, user_id::text, delivered_seq, read_seq FROM moved
+  UNION ALL
+  SELECT m.conversation_id::text, m.user_id::text, m.delivered_seq, m.read_seq FROM conversation_members m
+  WHERE m.conversation_id = $1::uuid AND m.user_id = $2::uuid AND NOT EXISTS (SELECT 1 FROM moved)`;
+
 // Key lookups per row (LATERAL), as in append-batcher.ts; `locked` takes the row locks one by one
 // in key order.
 const CURSOR_BATCH_SQL = `
@@ -92,17 +112,15 @@ export class CursorBatcher {
       if (m.kind === "read") t.read = Math.max(t.read, m.seq);
       targets.set(key, t);
     }
-    const list = [...targets.values()];
-    const values = [
-      list.map((t) => t.conversationId),
-      list.map((t) => t.userId),
-      list.map((t) => t.delivered),
-      list.map((t) => t.read),
-    ];
+    const params = [...targets.values()].map((t) => [t.conversationId, t.userId, t.delivered, t.read]);
+    const [name, sql, values] =
+      params.length === 1
+        ? ["advance_cursor_one", CURSOR_ONE_SQL, params[0]!]
+        : ["advance_cursor_batch", CURSOR_BATCH_SQL, params[0]!.map((_, c) => params.map((row) => row[c]))];
     let rows: CursorRow[];
     for (let attempt = 1; ; attempt++) {
       try {
-        rows = await this.query<CursorRow>("advance_cursor_batch", CURSOR_BATCH_SQL, values);
+        rows = await this.query<CursorRow>(name, sql, values);
         break;
       } catch (err) {
         if (isDeadlock(err) && attempt < MAX_ATTEMPTS) continue;

@@ -287,9 +287,9 @@ describe("append group commit", () => {
 
   it("still answers malformed input with BAD_REQUEST before any batch", async () => {
     const { id, members } = await groupOf(2);
-    const before = counted.count("append_batch");
+    const before = counted.count("append");
     expect((await appErrorOf(store.append(text(members[0]!, "nope", "bad-input-0001")))).code).toBe(ErrorCode.BadRequest);
-    expect(counted.count("append_batch")).toBe(before);
+    expect(counted.count("append")).toBe(before);
     expect(await lastSeq(id)).toBe(0);
   });
 });

@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 const { user, conversation } = fixtures(() => prisma);
-const statements = () => counted.count("advance_cursor_batch");
+const statements = () => counted.count("advance_cursor");
 
 /** A conversation of `size` members holding `messages` messages. */
 async function withMessages(size: number, messages: number) {
