@@ -1,9 +1,9 @@
 /**
- * Coalesces presence lookups by natural batching: the first `routesOf` goes to the presence
- * store at once; the ones asked while a lookup is in flight wait and go as ONE call for the union
- * of their users, and each caller gets the routes of its own users. Under load this turns one
- * query per message (and per receipt) into one per presence round trip; when idle it costs
- * nothing extra.
+ * Coalesces presence lookups: the `routesOf` calls of one event-loop turn go to the presence store
+ * as ONE call for the union of their users (each caller gets the routes of its own users), and
+ * while a lookup is in flight the calls wait and form the next one (natural batching). Under load
+ * this turns one query per message (and per receipt) into one per presence round trip; when idle
+ * it costs a setImmediate.
  */
 import { NaturalBatcher } from "@dim/db";
 import type { Presence, Route } from "@dim/infra";
@@ -21,6 +21,7 @@ export class RouteLookup {
       maxItems: MAX_BATCH_CALLERS,
       sizeOf: (userIds) => userIds.length,
       maxSize: MAX_BATCH_USERS,
+      collect: "turn",
     });
   }
 

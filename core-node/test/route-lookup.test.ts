@@ -24,7 +24,7 @@ describe("RouteLookup", () => {
     expect(calls).toHaveLength(2);
   });
 
-  it("sends the first lookup at once and batches the ones asked while it is in flight", async () => {
+  it("sends a turn's lookups as one call and batches the ones asked while it is in flight", async () => {
     const calls: string[][] = [];
     let release!: () => void;
     const lookup = new RouteLookup({

@@ -19,6 +19,12 @@ export interface NaturalBatcherOptions<T> {
   /** Optional size of an item and the most total size in one batch (a batch always takes one item). */
   sizeOf?: (item: T) => number;
   maxSize?: number;
+  /**
+   * How long an idle batcher's first call waits for company: the calls made in the same
+   * synchronous run ("microtask", the default: at once), or in the rest of the event-loop turn
+   * ("turn": setImmediate, for cheap lookups whose fan-outs come in bursts).
+   */
+  collect?: "microtask" | "turn";
 }
 
 interface Waiter<T, R> {
@@ -47,8 +53,9 @@ export class NaturalBatcher<T, R> {
       this.pending.push({ item, resolve, reject });
       if (this.running) return;
       this.running = true;
-      // A microtask, not a timer: calls made in the same synchronous run join the first batch.
-      queueMicrotask(() => void this.run());
+      // Not a timer: calls made in the same synchronous run (or turn) join the first batch.
+      if (this.opts.collect === "turn") setImmediate(() => void this.run());
+      else queueMicrotask(() => void this.run());
     });
   }
 

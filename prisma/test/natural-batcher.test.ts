@@ -94,6 +94,22 @@ describe("NaturalBatcher", () => {
     expect(await batcher.submit(3)).toBe(3);
   });
 
+  it("with collect: turn, waits for the rest of the event-loop turn before the first batch", async () => {
+    const seen: number[][] = [];
+    const batcher = new NaturalBatcher<number, number>(
+      async (items) => {
+        seen.push(items);
+        return items.map((n) => ({ value: n }));
+      },
+      { maxItems: 10, collect: "turn" },
+    );
+    const first = batcher.submit(1);
+    await Promise.resolve(); // a microtask later: a microtask-started batch would have gone alone
+    const second = batcher.submit(2);
+    expect(await Promise.all([first, second])).toEqual([1, 2]);
+    expect(seen).toEqual([[1, 2]]);
+  });
+
   it("refuses a batch size below one", () => {
     expect(() => new NaturalBatcher(async () => [], { maxItems: 0 })).toThrow(RangeError);
   });
