@@ -18,7 +18,9 @@ export interface AppendResult {
 
 /**
  * What core nodes (and the gateway) need from PostgreSQL for messages. PostgreSQL is the source
- * of truth: append commits the message with its seq before anyone is told.
+ * of truth: append commits the message with its seq before anyone is told. An implementation may
+ * commit concurrent calls together (PrismaMessageStore group-commits `append` and
+ * `advanceCursor`); each call still gets exactly its own result or error.
  */
 export interface MessageStore {
   /**
