@@ -5,7 +5,8 @@
  * (the standalone server, the typed client). Also prints EXPLAIN (ANALYZE, BUFFERS) of the page
  * queries. A throw-away embedded PostgreSQL is started and removed.
  *
- *   npx tsx packages/api/scripts/profile-history.ts [--messages 1000000] [--iterations 500]
+ *   npx tsx packages/api/scripts/profile-history.ts [--messages 1000000] [--iterations 500] [--only in-process]
+ *   (node --cpu-prof --import tsx … to see inside one of them)
  *
  * Run it under the bench lock (`flock /tmp/dim-bench.lock …`): it is a measurement.
  */
@@ -22,7 +23,12 @@ import { startStandaloneGateway } from "../src/index";
 import { createSqlRows } from "../src/sql";
 
 const { values: args } = parseArgs({
-  options: { messages: { type: "string", default: "1000000" }, iterations: { type: "string", default: "500" } },
+  options: {
+    messages: { type: "string", default: "1000000" },
+    iterations: { type: "string", default: "500" },
+    /** Only the timings whose label contains this (e.g. "in-process", to profile the handler alone). */
+    only: { type: "string", default: "" },
+  },
 });
 const N = Number(args.messages);
 const ITER = Number(args.iterations);
@@ -33,16 +39,23 @@ function stats(samples: number[]): string {
   return `p50 ${at(50).toFixed(2)}  p90 ${at(90).toFixed(2)}  p99 ${at(99).toFixed(2)}  max ${s.at(-1)!.toFixed(2)} ms`;
 }
 
-/** Warms up (a tenth of the iterations, unrecorded), then times `iterations` sequential calls. */
+/**
+ * Warms up (a tenth of the iterations, unrecorded), then times `iterations` sequential calls:
+ * wall time percentiles, and this process's CPU time per call (load-independent; for the HTTP
+ * rows it includes the client's share, since client and server share this process).
+ */
 async function time(label: string, fn: (i: number) => Promise<unknown>): Promise<void> {
+  if (!label.includes(args.only)) return;
   for (let i = 0; i < Math.max(20, ITER / 10); i++) await fn(i);
   const samples: number[] = [];
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < ITER; i++) {
     const t = performance.now();
     await fn(i);
     samples.push(performance.now() - t);
   }
-  console.log(`${label.padEnd(52)} ${stats(samples)}`);
+  const cpu = process.cpuUsage(cpu0);
+  console.log(`${label.padEnd(54)} ${stats(samples)}  cpu ${((cpu.user + cpu.system) / 1000 / ITER).toFixed(2)} ms/call`);
 }
 
 const dir = mkdtempSync(join(tmpdir(), "dim-hprof-"));
@@ -54,11 +67,12 @@ const prisma = createPrisma(url);
 const pool = createPgPool(url, { applicationName: "dim-profile" });
 const infra = createMemoryInfra();
 const withPool = new PrismaMessageStore(prisma, { pool });
+// Wired as createGatewayFromEnv wires it: one pool for the gateway's and the store's statements.
 const gw = await startStandaloneGateway({
   port: 0,
   prisma,
-  store: new PrismaMessageStore(prisma),
   pool,
+  store: withPool,
   registry: infra.registry,
   config: { tokenSecret: "profile-secret-0123456789", registerMaxPerIp: 0 },
 });
@@ -115,6 +129,13 @@ try {
   await time("store.before random, prisma $queryRawUnsafe", () => viaPrisma.before(conversationId, randomBefore(), 51));
   await time("store.before random, pg pool prepared", () => withPool.before(conversationId, randomBefore(), 51));
   await time("store.before newest, pg pool prepared", () => withPool.before(conversationId, undefined, 51));
+  await time("session+membership then page, sequential (pool)", async () => {
+    await resolveMember(sqlPool, a.sessionToken, conversationId);
+    await withPool.before(conversationId, randomBefore(), 51);
+  });
+  await time("session+membership and page, concurrent (pool)", () =>
+    Promise.all([resolveMember(sqlPool, a.sessionToken, conversationId), withPool.before(conversationId, randomBefore(), 51)]),
+  );
 
   const input = (beforeSeq?: number) =>
     encodeURIComponent(JSON.stringify({ conversationId, ...(beforeSeq ? { beforeSeq } : {}), limit: 50 }));
