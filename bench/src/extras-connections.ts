@@ -31,6 +31,9 @@ export interface ConnectBatch {
   perSec: number;
   /** CPU seconds during the batch: the node, PostgreSQL (all backends), the load processes together. */
   cpu: { node: number; postgres: number; loadgen: number };
+  /** The node's CPU milliseconds per connect, and the connects/s one core would sustain at that cost. */
+  nodeCpuMsPerConnect: number;
+  perNodeCore: number;
 }
 
 export interface ConnectionFigures {
@@ -40,8 +43,8 @@ export interface ConnectionFigures {
   /** Authenticated connects per second of each batch (one node). */
   connectsPerSec: ConnectBatch[];
   maxConnected: number;
-  /** Load processes per batch and connects in flight per process. */
-  load: { processes: number; inFlight: number };
+  /** Load processes per batch, connects in flight per process, the connecting client. */
+  load: { processes: number; inFlight: number; client: "lean" | "ws" };
 }
 
 export interface ConnectionRun {
@@ -55,6 +58,7 @@ export interface ConnectionRun {
   targets: number[];
   processes: number;
   inFlight: number;
+  client: "lean" | "ws";
   verbose: boolean;
   /** Extra node arguments of the node (--cpu-prof with --profile). */
   nodeArgs: string[];
@@ -108,38 +112,40 @@ export async function measureIdleConnections(run: ConnectionRun): Promise<Connec
     return { connections: r.connections ?? connections, heapUsed: r.mem.heapUsed, rss: r.mem.rss, external: r.mem.external };
   };
   const points: MemoryPoint[] = [await ask(0)];
+  // The load processes are started once (an empty setup answers once a process is up) and hold
+  // the connections of every batch; each batch is timed from handing every process its share to
+  // the last `welcome`.
+  const workers = Array.from({ length: run.processes }, (_, i) => {
+    const w = forkTs("loadgen/worker.ts", `conn-${i}`, {}, run.verbose);
+    run.children.push(w);
+    return w;
+  });
+  await Promise.all(
+    workers.map((w) => {
+      const up = waitMessage(w, readyOf, "load process start", 120_000);
+      w.send({ cmd: "setup", system: "dim", conns: [], pairs: [], connectConcurrency: 1 });
+      return up;
+    }),
+  );
   const connectsPerSec: ConnectBatch[] = [];
   let connected = 0;
   for (const target of [...run.targets].sort((x, y) => x - y)) {
     const batch = target - connected;
     if (batch <= 0) continue;
-    const chunks: ConnSpec[][] = Array.from({ length: Math.min(run.processes, batch) }, () => []);
+    const chunks: ConnSpec[][] = workers.map(() => []);
     for (let i = connected; i < target; i++) {
       const { token } = issueSocketToken({ userId: ids[i]!, nodeId, ttlMs: 30 * 60 * 1000 }, run.tokenSecret);
-      const chunk = chunks[(i - connected) % chunks.length]!;
-      chunk.push({ key: chunk.length, userId: ids[i]!, url: wsUrl, token, localAddress: `127.0.0.${2 + (i % 50)}` });
+      // Keys are unique across batches: a load process holds the connections of every batch.
+      chunks[i % chunks.length]!.push({ key: i, userId: ids[i]!, url: wsUrl, token, localAddress: `127.0.0.${2 + (i % 50)}` });
     }
-    // Start the load processes first (an empty setup answers once a process is up), then hand
-    // every process its share at once: the batch is timed from there to the last `welcome`.
-    const workers = chunks.map((_, i) => {
-      const w = forkTs("loadgen/worker.ts", `conn-${connected}-${i}`, {}, run.verbose);
-      run.children.push(w);
-      return w;
-    });
-    await Promise.all(
-      workers.map((w) => {
-        const up = waitMessage(w, readyOf, "load process start", 120_000);
-        w.send({ cmd: "setup", system: "dim", conns: [], pairs: [], connectConcurrency: 1 });
-        return up;
-      }),
-    );
     const pids = [probe.pid!, run.services.postgres().pid, ...workers.map((w) => w.pid!)];
     const cpu0 = treeUsage(pids).map((u) => u.cpuSeconds);
     const started = performance.now();
     const readies = await Promise.all(
       workers.map((w, i) => {
+        if (chunks[i]!.length === 0) return { failed: 0 } as Ready;
         const ready = waitMessage(w, readyOf, "connect batch", 600_000);
-        w.send({ cmd: "setup", system: "dim", conns: chunks[i]!, pairs: [], connectConcurrency: run.inFlight });
+        w.send({ cmd: "setup", system: "dim", conns: chunks[i]!, pairs: [], connectConcurrency: run.inFlight, idle: run.client === "lean" });
         return ready;
       }),
     );
@@ -155,6 +161,8 @@ export async function measureIdleConnections(run: ConnectionRun): Promise<Connec
       batch,
       perSec: Math.round(batch / seconds),
       cpu: { node: round2(cpu[0]!), postgres: round2(cpu[1]!), loadgen: round2(cpu.slice(2).reduce((a, b) => a + b, 0)) },
+      nodeCpuMsPerConnect: round2((cpu[0]! * 1000) / batch),
+      perNodeCore: cpu[0]! > 0 ? Math.round(batch / cpu[0]!) : 0,
     };
     connectsPerSec.push(figures);
     connected = target;
@@ -163,7 +171,7 @@ export async function measureIdleConnections(run: ConnectionRun): Promise<Connec
     run.log(
       `${point.connections} idle connections: heap ${(point.heapUsed / 2 ** 20).toFixed(1)} MiB, RSS ${(point.rss / 2 ** 20).toFixed(1)} MiB; ` +
         `batch of ${batch} connected at ${figures.perSec}/s in ${seconds.toFixed(2)} s ` +
-        `(CPU s: node ${figures.cpu.node}, postgres ${figures.cpu.postgres}, ${workers.length} load processes ${figures.cpu.loadgen}; ${run.inFlight} in flight each)`,
+        `(node ${figures.nodeCpuMsPerConnect} ms CPU per connect ≈ ${figures.perNodeCore}/s per node core; CPU s: node ${figures.cpu.node}, postgres ${figures.cpu.postgres}, ${workers.length} load processes ${figures.cpu.loadgen}; ${run.inFlight} in flight each, ${run.client} client)`,
     );
   }
   const xs = points.map((p) => p.connections);
@@ -173,11 +181,11 @@ export async function measureIdleConnections(run: ConnectionRun): Promise<Connec
     rssPerConnectionBytes: Math.round(slope(xs, points.map((p) => p.rss))),
     connectsPerSec,
     maxConnected: connected,
-    load: { processes: run.processes, inFlight: run.inFlight },
+    load: { processes: run.processes, inFlight: run.inFlight, client: run.client },
   };
   run.note(
     `idle connections on one node: up to ${connected}; heap ${out.heapPerConnectionBytes} B and RSS ${out.rssPerConnectionBytes} B per connection (slope); ` +
-      `connects/s per batch: ${connectsPerSec.map((c) => c.perSec).join(", ")} (${run.processes} load processes × ${run.inFlight} in flight)`,
+      `connects/s per batch: ${connectsPerSec.map((c) => c.perSec).join(", ")}; per node core (batch ÷ node CPU s): ${connectsPerSec.map((c) => c.perNodeCore).join(", ")} (${run.processes} load processes × ${run.inFlight} in flight, ${run.client} client)`,
   );
   return out;
 }
@@ -195,12 +203,13 @@ export async function openExtrasDatabase(services: Services): Promise<{ tag: str
 }
 
 /** The bench options' part of a ConnectionRun; notes go to `notes` and the log. */
-export function connectionRunOf(opts: BenchOptions, log: (l: string) => void, notes: { notes: string[] }): Pick<ConnectionRun, "targets" | "processes" | "inFlight" | "verbose" | "nodeArgs" | "log" | "note"> {
+export function connectionRunOf(opts: BenchOptions, log: (l: string) => void, notes: { notes: string[] }): Pick<ConnectionRun, "targets" | "processes" | "inFlight" | "client" | "verbose" | "nodeArgs" | "log" | "note"> {
   const cfg = opts.extras!;
   return {
     targets: cfg.connections,
     processes: cfg.connectProcesses,
     inFlight: cfg.connectInFlight,
+    client: cfg.connectClient,
     verbose: opts.verbose,
     nodeArgs: opts.nodeEnv?.BENCH_NODE_ARGS?.split(" ") ?? [],
     log,

@@ -24,7 +24,15 @@ export interface PairSpec {
 }
 
 export type ToWorker =
-  | { cmd: "setup"; system: SystemKind; conns: ConnSpec[]; pairs: PairSpec[]; connectConcurrency: number }
+  | {
+      cmd: "setup";
+      system: SystemKind;
+      conns: ConnSpec[];
+      pairs: PairSpec[];
+      connectConcurrency: number;
+      /** DIM connections that only authenticate and stay idle (lean client, see dim-idle-client.ts). */
+      idle?: boolean;
+    }
   | { cmd: "step"; step: number; ratePerSec: number; warmupMs: number; durationMs: number; drainMs: number; bodyBytes: number }
   | { cmd: "close" };
 

@@ -6,6 +6,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { connect, type Conn } from "./drivers";
+import { connectDimIdle } from "./dim-idle-client";
 import { encode, newHistogram, recordUs } from "../hdr";
 import type { ConnSpec, FromWorker, PairSpec, StepResult, SystemKind, ToWorker } from "./messages";
 
@@ -75,7 +76,7 @@ async function setup(msg: Extract<ToWorker, { cmd: "setup" }>): Promise<void> {
       const spec = specs[i];
       if (!spec) return;
       try {
-        conns.set(spec.key, await connect(system, spec, events));
+        conns.set(spec.key, await (msg.idle && system === "dim" ? connectDimIdle(spec) : connect(system, spec, events)));
       } catch (err) {
         failed++;
         firstError ??= err instanceof Error ? err.message : String(err);
