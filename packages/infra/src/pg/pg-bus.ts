@@ -22,6 +22,19 @@ interface Inbox {
 }
 
 const FRAGMENT_MAX_AGE_MS = 30_000;
+/** Most notifications in one NOTIFY statement. */
+const MAX_NOTIFY_BATCH = 512;
+/** One transaction, committed without waiting for its WAL flush; notifications in array order. */
+const NOTIFY_SQL = `
+  SELECT set_config('synchronous_commit', 'off', true), pg_notify(t.c, t.p)
+  FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(c, p, i) ORDER BY t.i`;
+
+interface PendingPublish {
+  channel: string;
+  payloads: string[];
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
 
 /** A node's channel: readable, collision-free (hash of the exact id), lower case, ≤ 63 bytes. */
 export function channelFor(nodeId: string): string {
@@ -33,8 +46,14 @@ export function channelFor(nodeId: string): string {
 /**
  * Embedded bus over PostgreSQL LISTEN/NOTIFY: each node LISTENs on its own channel on one
  * dedicated connection; publishers NOTIFY through the pool. Envelopes larger than a NOTIFY
- * payload are fragmented (see notify-codec.ts). Per target node and conversation, publishes are
- * sent one after another, and the consumer awaits its handler per envelope in that order.
+ * payload are fragmented (see notify-codec.ts).
+ *
+ * Publishes are group-committed: the first goes at once, the ones made while a NOTIFY batch is
+ * being written form the next batch, one statement (one transaction) each, and only one batch
+ * is in flight, so envelopes reach PostgreSQL in publish order (per target node and conversation
+ * in particular), and the consumer awaits its handler per envelope in that order. A NOTIFY
+ * transaction is committed asynchronously (synchronous_commit off for it alone): it stores
+ * nothing worth an fsync — a notification lost to a crash is one the bus may lose anyway.
  *
  * Delivery is at most once. NOTIFY has no storage: an envelope sent to a node that is not
  * listening (absent, or its LISTEN connection is down and reconnecting) is lost, and publish
@@ -51,7 +70,10 @@ export class PgBus implements Bus {
   private readonly reconnectMaxMs: number;
   /** By channel. */
   private readonly inboxes = new Map<string, Inbox>();
-  private readonly publishQueue = new KeyedSerialQueue();
+  /** Publishes waiting for the next NOTIFY batch, in publish order. */
+  private pending: PendingPublish[] = [];
+  /** The batch loop, while it runs. */
+  private flushing: Promise<void> | undefined;
   private readonly decoder = new EnvelopeDecoder();
   private listener: pg.Client | undefined;
   private connecting: Promise<pg.Client> | undefined;
@@ -96,11 +118,40 @@ export class PgBus implements Bus {
     this.assertOpen();
     const channel = channelFor(targetNodeId);
     const payloads = encodeEnvelope(envelope);
-    // One statement = one transaction: all fragments are delivered together, at commit.
-    return this.publishQueue.push(`${channel}\u0000${envelope.conversationId}`, async () => {
-      if (payloads.length === 1) await this.pool.query("SELECT pg_notify($1, $2)", [channel, payloads[0]]);
-      else await this.pool.query("SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS t(p, i) ORDER BY i", [channel, payloads]);
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ channel, payloads, resolve, reject });
+      this.flushing ??= this.flush().finally(() => {
+        this.flushing = undefined;
+      });
     });
+  }
+
+  /** Writes the waiting publishes, batch after batch, until none is left. */
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      // Whole envelopes only: all fragments of one are in one transaction, delivered together.
+      let n = 0;
+      let notifications = 0;
+      while (n < this.pending.length && (n === 0 || notifications + this.pending[n]!.payloads.length <= MAX_NOTIFY_BATCH)) {
+        notifications += this.pending[n]!.payloads.length;
+        n++;
+      }
+      const batch = this.pending.splice(0, n);
+      const channels: string[] = [];
+      const payloads: string[] = [];
+      for (const item of batch) {
+        for (const payload of item.payloads) {
+          channels.push(item.channel);
+          payloads.push(payload);
+        }
+      }
+      try {
+        await this.pool.query({ name: "dim_bus_notify", text: NOTIFY_SQL, values: [channels, payloads] });
+        for (const item of batch) item.resolve();
+      } catch (err) {
+        for (const item of batch) item.reject(err);
+      }
+    }
   }
 
   /** Stops consuming the node's channel. NOTIFY keeps nothing, so there is nothing else to drop. */
@@ -125,7 +176,7 @@ export class PgBus implements Bus {
       const listener = this.listener;
       this.listener = undefined;
       await listener?.end().catch(() => undefined);
-      await this.publishQueue.drain();
+      await this.flushing;
       if (this.ownsPool) await this.pool.end();
     })();
     return this.closing;
