@@ -6,8 +6,10 @@
  * devices of a user are several fields. The key itself expires (PEXPIRE) once its longest lease
  * has, so a user whose nodes all died leaves nothing behind.
  *
- * - claim: one Lua call per user (all in ONE pipeline) sets the fields with now+ttl and extends the
- *   key's expiry if needed. Claiming again renews.
+ * - claim: one Lua call for up to CLAIM_USERS_PER_CALL users (the leases of many connects, or a
+ *   node's whole refresh, in a few calls and ONE pipeline) sets the fields with now+ttl and extends
+ *   each key's expiry if needed. Claiming again renews. (Many keys in one script: a single Redis,
+ *   as DIM_REDIS_URL names, not a Redis Cluster.)
  * - release: Lua compare-and-delete — the field is removed only if it still names route.nodeId,
  *   so a stale node can never remove a route another node holds now.
  * - routesOf: Lua per user (one pipeline) returns the unexpired fields and deletes expired ones.
@@ -38,15 +40,24 @@ const MAX_CONNECTION_ID = 64;
 const NOW_MS = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
-/** KEYS[1] user key; ARGV[1] ttl ms; then connectionId, nodeId pairs. */
+/** KEYS user keys; ARGV[1] ttl ms; then per key: its number of leases n, then n connectionId, nodeId pairs. */
 const CLAIM_LUA = `${NOW_MS}
 local ttl = tonumber(ARGV[1])
 local exp = now + ttl
-for i = 2, #ARGV, 2 do
-  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1] .. '|' .. exp)
+local a = 2
+for k = 1, #KEYS do
+  local n = tonumber(ARGV[a])
+  a = a + 1
+  for j = 1, n do
+    redis.call('HSET', KEYS[k], ARGV[a], ARGV[a + 1] .. '|' .. exp)
+    a = a + 2
+  end
+  if redis.call('PTTL', KEYS[k]) < ttl then redis.call('PEXPIRE', KEYS[k], ttl) end
 end
-if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
-return 1`;
+return #KEYS`;
+
+/** Users per claim script call: bounds how long one call holds Redis. */
+const CLAIM_USERS_PER_CALL = 500;
 
 /** KEYS[1] user key; ARGV[1] connectionId; ARGV[2] nodeId. 1 = removed, 0 = not ours / absent. */
 const RELEASE_LUA = `local v = redis.call('HGET', KEYS[1], ARGV[1])
@@ -78,7 +89,7 @@ if #dead > 0 then redis.call('HDEL', KEYS[1], unpack(dead)) end
 return live`;
 
 type PresenceRedis = Redis & {
-  dimClaim(key: string, ...args: Array<string | number>): Promise<number>;
+  dimClaim(numKeys: number, ...keysAndArgs: Array<string | number>): Promise<number>;
   dimRelease(key: string, connectionId: string, nodeId: string): Promise<number>;
   dimRoutes(key: string): Promise<string[]>;
 };
@@ -102,7 +113,7 @@ export class RedisPresence implements Presence {
       enableOfflineQueue: true,
       ...opts.redisOptions,
     });
-    redis.defineCommand("dimClaim", { numberOfKeys: 1, lua: CLAIM_LUA });
+    redis.defineCommand("dimClaim", { lua: CLAIM_LUA }); // key count given per call
     redis.defineCommand("dimRelease", { numberOfKeys: 1, lua: RELEASE_LUA });
     redis.defineCommand("dimRoutes", { numberOfKeys: 1, lua: ROUTES_LUA });
     redis.on("error", (err: Error) => {
@@ -132,10 +143,17 @@ export class RedisPresence implements Presence {
     }
     if (byUser.size === 0) return;
     const pipeline = this.redis.pipeline() as ReturnType<Redis["pipeline"]> & {
-      dimClaim(key: string, ...args: Array<string | number>): unknown;
+      dimClaim(numKeys: number, ...keysAndArgs: Array<string | number>): unknown;
     };
-    for (const [userId, conns] of byUser) {
-      pipeline.dimClaim(this.key(userId), ttlMs, ...[...conns].flat());
+    const users = [...byUser];
+    for (let i = 0; i < users.length; i += CLAIM_USERS_PER_CALL) {
+      const chunk = users.slice(i, i + CLAIM_USERS_PER_CALL);
+      const args: Array<string | number> = [ttlMs];
+      for (const [, conns] of chunk) {
+        args.push(conns.size);
+        for (const [connectionId, nodeId] of conns) args.push(connectionId, nodeId);
+      }
+      pipeline.dimClaim(chunk.length, ...chunk.map(([userId]) => this.key(userId)), ...args);
     }
     const results = await pipeline.exec();
     const failed = results?.find(([err]) => err);

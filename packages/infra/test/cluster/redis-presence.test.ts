@@ -48,6 +48,25 @@ describe("RedisPresence on a real Redis", () => {
     expect(ttl).toBeLessThanOrEqual(60_000);
   });
 
+  it("claims the leases of many users at once (more users than one script call takes), each key expiring with its leases", async () => {
+    const p = newPresence();
+    const routes: Route[] = [];
+    for (let i = 0; i < 1200; i++) {
+      const userId = randomUUID();
+      routes.push({ userId, nodeId: `node-${i % 3}`, connectionId: `c${i}` });
+      if (i % 4 === 0) routes.push({ userId, nodeId: "node-x", connectionId: `c${i}-2` });
+    }
+    await p.claim(routes, 60_000);
+    const users = [...new Set(routes.map((r) => r.userId))];
+    const key = (r: Route) => `${r.userId}/${r.connectionId}/${r.nodeId}`;
+    expect(new Set((await p.routesOf(users)).map(key))).toEqual(new Set(routes.map(key)));
+    for (const userId of [users[0]!, users[599]!, users.at(-1)!]) {
+      const ttl = await raw.pttl(`${prefix}${userId}`);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(60_000);
+    }
+  });
+
   it("release is compare-and-delete: a stale node cannot remove the route another node holds now", async () => {
     const p = newPresence();
     const user = randomUUID();
