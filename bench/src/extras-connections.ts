@@ -60,8 +60,8 @@ export interface ConnectionRun {
   inFlight: number;
   client: "lean" | "ws";
   verbose: boolean;
-  /** Extra node arguments of the node (--cpu-prof with --profile). */
-  nodeArgs: string[];
+  /** Extra environment of the node, as DIM's nodes get it (BENCH_NODE_ARGS: --cpu-prof with --profile; --swap). */
+  nodeEnv: Record<string, string>;
   /** Forked processes are pushed here (the caller stops them). */
   children: ChildProcess[];
   log(line: string): void;
@@ -99,9 +99,9 @@ export async function measureIdleConnections(run: ConnectionRun): Promise<Connec
   const probe = forkTs(
     "servers/node-probe.ts",
     "node-probe",
-    { ...run.env, DIM_NODE_ID: nodeId, DIM_NODE_PORT: String(port), DIM_IDLE_TIMEOUT_MS: "3600000", DIM_MAX_CONNECTIONS: String(max + 100) },
+    { ...run.env, ...run.nodeEnv, DIM_NODE_ID: nodeId, DIM_NODE_PORT: String(port), DIM_IDLE_TIMEOUT_MS: "3600000", DIM_MAX_CONNECTIONS: String(max + 100) },
     run.verbose,
-    ["--expose-gc", ...run.nodeArgs],
+    ["--expose-gc", ...(run.nodeEnv.BENCH_NODE_ARGS?.split(" ") ?? [])],
   );
   run.children.push(probe);
   const { wsUrl } = await waitMessage(probe, (m) => ((m as { wsUrl?: string }).wsUrl ? (m as { wsUrl: string }) : undefined), "node probe", 120_000);
@@ -203,7 +203,7 @@ export async function openExtrasDatabase(services: Services): Promise<{ tag: str
 }
 
 /** The bench options' part of a ConnectionRun; notes go to `notes` and the log. */
-export function connectionRunOf(opts: BenchOptions, log: (l: string) => void, notes: { notes: string[] }): Pick<ConnectionRun, "targets" | "processes" | "inFlight" | "client" | "verbose" | "nodeArgs" | "log" | "note"> {
+export function connectionRunOf(opts: BenchOptions, log: (l: string) => void, notes: { notes: string[] }): Pick<ConnectionRun, "targets" | "processes" | "inFlight" | "client" | "verbose" | "nodeEnv" | "log" | "note"> {
   const cfg = opts.extras!;
   return {
     targets: cfg.connections,
@@ -211,7 +211,7 @@ export function connectionRunOf(opts: BenchOptions, log: (l: string) => void, no
     inFlight: cfg.connectInFlight,
     client: cfg.connectClient,
     verbose: opts.verbose,
-    nodeArgs: opts.nodeEnv?.BENCH_NODE_ARGS?.split(" ") ?? [],
+    nodeEnv: opts.nodeEnv ?? {},
     log,
     note: (line) => {
       notes.notes.push(line);
