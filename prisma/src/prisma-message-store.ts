@@ -4,7 +4,8 @@
  * The hot writes go through group commit: `append` (append-batcher.ts) and `advanceCursor`
  * (cursor-batcher.ts) calls that arrive while a batch is being written form the next batch, one
  * statement and one commit each. Batching is invisible to callers: each gets its own result or
- * error, exactly as from a call on its own. The reads are one statement each.
+ * error, exactly as from a call on its own. `cursorsOf` reads are batched the same way (the
+ * welcomes of a burst of connects); the other reads are one statement each.
  */
 import { AppError, ErrorCode, type ConversationCursor, type Message, type MessageKind } from "@dim/shared";
 import type pg from "pg";
@@ -13,6 +14,7 @@ import type { PrismaClient } from "./create-prisma";
 import { CursorBatcher } from "./cursor-batcher";
 import { MESSAGE_COLUMNS, toMessage, type Int8, type MessageRow } from "./message-row";
 import type { AppendInput, AppendResult, MessageStore } from "./message-store.types";
+import { NaturalBatcher, type BatchOutcome } from "./natural-batcher";
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MESSAGE_KINDS: readonly MessageKind[] = ["text", "image", "file"];
@@ -57,7 +59,33 @@ const SQL = {
     FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
     WHERE m.user_id = $1::uuid
     ORDER BY c.updated_at DESC, c.id`,
+  // The same for many users at once (the welcomes of a burst of connects).
+  cursorsOfMany: `
+    SELECT m.user_id::text, m.conversation_id::text, c.last_seq, m.delivered_seq, m.read_seq
+    FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
+    WHERE m.user_id = ANY($1::uuid[])
+    ORDER BY m.user_id, c.updated_at DESC, c.id`,
 } as const;
+
+/** Most users whose cursors one statement reads. */
+const CURSOR_READ_BATCH_MAX = 1000;
+
+interface CursorReadRow {
+  user_id?: string;
+  conversation_id: string;
+  last_seq: Int8;
+  delivered_seq: Int8;
+  read_seq: Int8;
+}
+
+function toCursor(r: CursorReadRow): ConversationCursor {
+  return {
+    conversationId: r.conversation_id,
+    lastSeq: Number(r.last_seq),
+    deliveredSeq: Number(r.delivered_seq),
+    readSeq: Number(r.read_seq),
+  };
+}
 
 export interface MessageStoreOptions {
   /**
@@ -71,6 +99,9 @@ export class PrismaMessageStore implements MessageStore {
   private readonly pool: pg.Pool | undefined;
   private readonly appends: AppendBatcher;
   private readonly cursors: CursorBatcher;
+  private readonly cursorReads = new NaturalBatcher<string, ConversationCursor[]>((userIds) => this.readCursors(userIds), {
+    maxItems: CURSOR_READ_BATCH_MAX,
+  });
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -141,14 +172,24 @@ export class PrismaMessageStore implements MessageStore {
     return this.cursors.advance({ conversationId: conversationId.toLowerCase(), userId: userId.toLowerCase(), kind, seq });
   }
 
+  /** Reads that arrive while one is running go together (a burst of connects = one statement). */
   async cursorsOf(userId: string): Promise<ConversationCursor[]> {
     requireUuid(userId, "userId");
-    const rows = await this.q<{ conversation_id: string; last_seq: Int8; delivered_seq: Int8; read_seq: Int8 }>("cursorsOf", [userId]);
-    return rows.map((r) => ({
-      conversationId: r.conversation_id,
-      lastSeq: Number(r.last_seq),
-      deliveredSeq: Number(r.delivered_seq),
-      readSeq: Number(r.read_seq),
-    }));
+    return this.cursorReads.submit(userId.toLowerCase());
+  }
+
+  private async readCursors(userIds: string[]): Promise<Array<BatchOutcome<ConversationCursor[]>>> {
+    const unique = [...new Set(userIds)];
+    if (unique.length === 1) {
+      const cursors = (await this.q<CursorReadRow>("cursorsOf", [unique[0]])).map(toCursor);
+      return userIds.map(() => ({ value: cursors }));
+    }
+    const byUser = new Map<string, ConversationCursor[]>();
+    for (const row of await this.q<CursorReadRow>("cursorsOfMany", [unique])) {
+      const list = byUser.get(row.user_id!) ?? [];
+      list.push(toCursor(row));
+      byUser.set(row.user_id!, list);
+    }
+    return userIds.map((id) => ({ value: byUser.get(id) ?? [] }));
   }
 }

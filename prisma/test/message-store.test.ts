@@ -211,5 +211,17 @@ describe.each(Object.keys(stores) as Array<keyof typeof stores>)("over %s", (var
         [conv, 1],
       ]);
     });
+
+    it("reads for many users at once (a burst of connects, one statement) give each user exactly its own cursors", async () => {
+      const { a, b, outsider, conv } = await setup();
+      const conv2 = await conversation([a, outsider]);
+      await send(a, conv, "many-0000001");
+      await send(outsider, conv2, "many-0000002");
+      const stranger = await user();
+      const alone = [await store.cursorsOf(a), await store.cursorsOf(b), await store.cursorsOf(outsider)];
+      expect(alone[0]!.map((c) => c.conversationId)).toEqual([conv2, conv]);
+      const together = await Promise.all([a, b, outsider, stranger, a.toUpperCase()].map((id) => store.cursorsOf(id)));
+      expect(together).toEqual([...alone, [], alone[0]]);
+    });
   });
 });
