@@ -71,6 +71,14 @@ export const coreNodeEnvSchema = z.object({
   DIM_MAX_BUFFERED_BYTES: z.coerce.number().int().min(64 * 1024).default(4 * 1024 * 1024),
   /** Lifetime of a presence (user → node) lease; refreshed every third of it while connected. */
   DIM_PRESENCE_TTL_MS: ms(300).default(30_000),
+  /**
+   * How long this node reuses a presence lookup (who is connected where) for fan-out to other
+   * nodes; 0 looks up every time. Nodes announce new connections to each other, so a cached
+   * answer never hides a connection that was welcomed before a message was committed.
+   */
+  DIM_ROUTE_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  /** How long a node waits for each peer's acknowledgement of a route announcement before welcoming the new sockets anyway. */
+  DIM_ROUTE_ACK_TIMEOUT_MS: ms(10).max(60_000).default(1_000),
   /** PostgreSQL, the source of truth. */
   DATABASE_URL: z.string().min(1).default(DEFAULT_DATABASE_URL),
 });
@@ -92,6 +100,8 @@ export const coreNodeConfigSchema = coreNodeEnvSchema.transform((env) => ({
   rateLimitBurst: env.DIM_SEND_BURST,
   maxBufferedBytes: env.DIM_MAX_BUFFERED_BYTES,
   presenceTtlMs: env.DIM_PRESENCE_TTL_MS,
+  routeCacheTtlMs: env.DIM_ROUTE_CACHE_TTL_MS,
+  routeAckTimeoutMs: env.DIM_ROUTE_ACK_TIMEOUT_MS,
   databaseUrl: env.DATABASE_URL,
 }));
 

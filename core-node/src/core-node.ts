@@ -19,6 +19,8 @@ import { ClientConnection, type ConnectionHost, type ConnectionOptions, type Use
 import type { CoreNodeConfig } from "./config";
 import { LocalConnections } from "./local-connections";
 import { MessageRouter } from "./message-router";
+import { RouteChanges } from "./route-changes";
+import { RouteLookup } from "./route-lookup";
 import { NodeServer, WS_PATH } from "./server";
 import { monotonicMs } from "./token-bucket";
 
@@ -63,6 +65,8 @@ export class CoreNode implements ConnectionHost {
   /** Leases of sockets authenticating at the same time, claimed in one call (natural batching). */
   private readonly claims: NaturalBatcher<Route, void>;
   private readonly router: MessageRouter;
+  /** Tells other nodes about this node's new connections (their route caches). */
+  private readonly routeChanges: RouteChanges;
   private readonly server: NodeServer;
   private readonly abort = new AbortController();
 
@@ -98,15 +102,26 @@ export class CoreNode implements ConnectionHost {
     this.claims = new NaturalBatcher<Route, void>(
       async (routes) => {
         await this.presence.claim(routes, this.config.presenceTtlMs);
+        // Other nodes drop their cached routes of these users before the sockets are welcomed.
+        await this.routeChanges.announce([...new Set(routes.map((r) => r.userId))]);
         return routes.map(() => ({ value: undefined }));
       },
       { maxItems: MAX_CLAIMS_PER_CALL },
     );
+    const routes = new RouteLookup(this.presence, { ttlMs: this.config.routeCacheTtlMs });
+    this.routeChanges = new RouteChanges({
+      nodeId: () => this.nodeId,
+      bus: this.bus,
+      registry: this.registry,
+      routes,
+      logger: this.log,
+      ackTimeoutMs: this.config.routeAckTimeoutMs,
+    });
     this.router = new MessageRouter({
       nodeId: () => this.nodeId,
       store: this.store,
       bus: this.bus,
-      presence: this.presence,
+      routes,
       connections: this.connections,
       logger: this.log,
     });
@@ -161,7 +176,8 @@ export class CoreNode implements ConnectionHost {
       await this.bus.subscribe(nodeId, async (envelope) => {
         if (this.phase === "stopped") return;
         try {
-          await this.router.onEnvelope(envelope);
+          if (envelope.type === "routes.changed" || envelope.type === "routes.ack") await this.routeChanges.onEnvelope(envelope);
+          else await this.router.onEnvelope(envelope);
         } catch (err) {
           this.log.error({ err, type: envelope.type }, "bus envelope handling failed");
         }

@@ -16,16 +16,17 @@ import {
 } from "@dim/shared";
 import type { Logger } from "@dim/shared/node";
 import type { MessageStore } from "@dim/db";
-import { KeyedSerialQueue, type Bus, type BusEnvelope, type Presence } from "@dim/infra";
+import { KeyedSerialQueue, type Bus, type BusEnvelope } from "@dim/infra";
 import type { ClientConnection, UserFrame } from "./client-connection";
 import type { LocalConnections } from "./local-connections";
-import { RouteLookup } from "./route-lookup";
+import type { RouteLookup } from "./route-lookup";
 
 export interface MessageRouterDeps {
   nodeId: () => string;
   store: MessageStore;
   bus: Bus;
-  presence: Presence;
+  /** Presence lookups (coalesced and cached), shared with the node's route announcements. */
+  routes: RouteLookup;
   connections: LocalConnections;
   logger: Logger;
 }
@@ -46,12 +47,7 @@ export class MessageRouter {
   private readonly fanout = new KeyedSerialQueue();
   /** conversationId → members, filled by every append (which reads them anyway) and by lookups. */
   private readonly membersCache = new Map<string, { ids: string[]; at: number }>();
-  /** Presence lookups of concurrent fan-outs, coalesced into one call per event-loop turn. */
-  private readonly routes: RouteLookup;
-
-  constructor(private readonly deps: MessageRouterDeps) {
-    this.routes = new RouteLookup(deps.presence);
-  }
+  constructor(private readonly deps: MessageRouterDeps) {}
 
   private rememberMembers(conversationId: string, ids: string[]): void {
     this.membersCache.delete(conversationId);
@@ -223,7 +219,7 @@ export class MessageRouter {
     let byNode: Map<string, Set<string>>;
     try {
       byNode = new Map();
-      for (const route of await this.routes.routesOf(userIds)) {
+      for (const route of await this.deps.routes.routesOf(userIds)) {
         if (route.nodeId === self) continue; // this node's own sockets were served from memory
         let users = byNode.get(route.nodeId);
         if (!users) byNode.set(route.nodeId, (users = new Set()));

@@ -6,3 +6,4 @@ export type { PgBusOptions, PgRegistryOptions, PgPresenceOptions, PgOptions } fr
 export { infraConfigSchema, createInfra } from "./config";
 export type { InfraConfig, InfraDeps, CreateClusterInfra } from "./config";
 export { KeyedSerialQueue } from "./keyed-serial-queue";
+export { envelopeKey, isBusEnvelope } from "./bus-envelope";

@@ -26,6 +26,22 @@ export type BusEnvelope =
       seq: number;
       /** Users on the target node to tell. */
       recipients: string[];
+    }
+  | {
+      /**
+       * Node `from` just leased new connections for these users: drop any cached routes of
+       * theirs, then answer `routes.ack` with the same `ref` (see core-node/src/route-changes.ts).
+       */
+      type: "routes.changed";
+      from: string;
+      ref: string;
+      userIds: string[];
+    }
+  | {
+      /** `from` has dropped the cached routes named by announcement `ref`. */
+      type: "routes.ack";
+      from: string;
+      ref: string;
     };
 
 export type BusHandler = (envelope: BusEnvelope) => Promise<void>;

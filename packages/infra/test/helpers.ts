@@ -38,4 +38,4 @@ export function receipt(conversationId: string, seq: number): BusEnvelope {
   return { type: "receipt", conversationId, userId: randomUUID(), kind: "read", seq, recipients: [randomUUID()] };
 }
 
-export const seqOf = (e: BusEnvelope) => (e.type === "deliver" ? e.message.seq : e.seq);
+export const seqOf = (e: BusEnvelope) => (e.type === "deliver" ? e.message.seq : e.type === "receipt" ? e.seq : -1);

@@ -329,7 +329,7 @@ describe.each(implementations)("$name infra contract", (impl) => {
 
       await eventually(() => expect(got).toHaveLength(sent.length));
       for (const c of conversations) {
-        expect(got.filter((e) => e.conversationId === c).map(seqOf)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+        expect(got.filter((e) => "conversationId" in e && e.conversationId === c).map(seqOf)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
       }
       expect(new Set(got.map((e) => JSON.stringify(e)))).toEqual(new Set(sent.map((e) => JSON.stringify(e))));
       expect(otherGot).toEqual([]);

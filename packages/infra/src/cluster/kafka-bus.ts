@@ -36,6 +36,7 @@ import {
 import { AppError, ErrorCode } from "@dim/shared";
 import type { Logger } from "@dim/shared/node";
 import type { Bus, BusEnvelope, BusHandler } from "../types";
+import { envelopeKey, isBusEnvelope } from "../bus-envelope";
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -473,9 +474,7 @@ export class KafkaBus implements Bus {
     try {
       this.assertOpen();
       assertNodeId(targetNodeId);
-      if (typeof envelope?.conversationId !== "string" || envelope.conversationId.length === 0) {
-        throw new AppError(ErrorCode.BadRequest, "envelope needs a conversationId");
-      }
+      if (!isBusEnvelope(envelope)) throw new AppError(ErrorCode.BadRequest, "not a bus envelope");
       if (this.queue.length >= this.opts.maxQueuedRecords) {
         throw new AppError(ErrorCode.RateLimited, "bus publish queue is full (Kafka unavailable?)");
       }
@@ -486,7 +485,7 @@ export class KafkaBus implements Bus {
       const pending: Pending = {
         topic: topicFor(targetNodeId),
         message: {
-          key: envelope.conversationId,
+          key: envelopeKey(envelope),
           value: JSON.stringify(envelope),
           headers: { [ID_HEADER]: randomUUID() },
         },
@@ -688,9 +687,7 @@ export class KafkaBus implements Bus {
 
 function parseEnvelope(value: Buffer | null): BusEnvelope {
   if (!value) throw new Error("empty record");
-  const env = JSON.parse(value.toString("utf8")) as BusEnvelope;
-  if (!env || typeof env !== "object" || typeof env.conversationId !== "string" || (env.type !== "deliver" && env.type !== "receipt")) {
-    throw new Error("record is not a bus envelope");
-  }
+  const env: unknown = JSON.parse(value.toString("utf8"));
+  if (!isBusEnvelope(env)) throw new Error("record is not a bus envelope");
   return env;
 }

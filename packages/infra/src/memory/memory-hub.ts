@@ -1,6 +1,7 @@
 import type { Logger } from "@dim/shared/node";
 import { createLogger } from "@dim/shared/node";
 import { KeyedSerialQueue } from "../keyed-serial-queue";
+import { envelopeKey } from "../bus-envelope";
 import type { BusEnvelope, BusHandler, NodeInfo } from "../types";
 
 /** One node's inbox: its handler and one delivery chain per conversation (like a Kafka partition key). */
@@ -48,14 +49,14 @@ export class MemoryHub {
     if (!inbox) return false;
     // A copy, as a real bus would serialise it: sender and receiver never share objects.
     const copy = structuredClone(envelope);
-    const key = envelope.conversationId;
+    const key = envelopeKey(envelope);
     void inbox.queue.push(key, async () => {
       if (inbox.closed) return;
       try {
         await inbox.handler(copy);
       } catch (err) {
         // Like a consumer that logs and moves on: PostgreSQL holds the message; clients sync.
-        this.logger.error({ err, nodeId: targetNodeId, conversationId: key }, "bus handler failed");
+        this.logger.error({ err, nodeId: targetNodeId, key }, "bus handler failed");
       }
     });
     return true;

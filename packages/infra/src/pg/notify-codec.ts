@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { BusEnvelope } from "../types";
+import { isBusEnvelope } from "../bus-envelope";
 
 /**
  * NOTIFY payloads must be shorter than 8000 bytes. An envelope that fits is sent as one
@@ -76,9 +77,7 @@ export class EnvelopeDecoder {
 }
 
 function parseEnvelope(json: string): BusEnvelope {
-  const value = JSON.parse(json) as BusEnvelope;
-  if (!value || typeof value !== "object" || typeof value.conversationId !== "string") {
-    throw new Error("bus payload is not an envelope");
-  }
+  const value: unknown = JSON.parse(json);
+  if (!isBusEnvelope(value)) throw new Error("bus payload is not an envelope");
   return value;
 }

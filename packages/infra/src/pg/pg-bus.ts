@@ -3,6 +3,7 @@ import pg from "pg";
 import { AppError, ErrorCode } from "@dim/shared";
 import { createLogger, type Logger } from "@dim/shared/node";
 import { KeyedSerialQueue } from "../keyed-serial-queue";
+import { envelopeKey } from "../bus-envelope";
 import type { Bus, BusEnvelope, BusHandler } from "../types";
 import { EnvelopeDecoder, encodeEnvelope } from "./notify-codec";
 import { resolvePool, type PgOptions } from "./pg-pool";
@@ -250,13 +251,14 @@ export class PgBus implements Bus {
     }
     if (!envelope) return;
     const message = envelope;
-    void inbox.queue.push(message.conversationId, async () => {
+    const key = envelopeKey(message);
+    void inbox.queue.push(key, async () => {
       if (inbox.closed) return;
       try {
         await inbox.handler(message);
       } catch (err) {
         // PostgreSQL holds the message; the client syncs. The next envelope still goes through.
-        this.logger.error({ err, nodeId: inbox.nodeId, conversationId: message.conversationId }, "bus handler failed");
+        this.logger.error({ err, nodeId: inbox.nodeId, key }, "bus handler failed");
       }
     });
   }

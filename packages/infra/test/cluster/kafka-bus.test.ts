@@ -9,7 +9,7 @@ import type { BusEnvelope } from "../../src/types";
 import { VERSIONS } from "../../../../scripts/infra/paths";
 import { clusterState, control, deliver, nodeId, sleep, testLogger } from "./cluster-env";
 
-const seqOf = (e: BusEnvelope) => (e.type === "deliver" ? e.message.seq : e.seq);
+const seqOf = (e: BusEnvelope) => (e.type === "deliver" ? e.message.seq : e.type === "receipt" ? e.seq : -1);
 
 describe("KafkaBus on a real broker", () => {
   const brokers = () => [clusterState().kafka.brokers];
@@ -81,7 +81,7 @@ describe("KafkaBus on a real broker", () => {
     await reader.run({
       eachMessage: async ({ message, partition }) => {
         const env = JSON.parse(message.value!.toString()) as BusEnvelope;
-        records.push({ key: message.key!.toString(), partition, conversationId: env.conversationId });
+        records.push({ key: message.key!.toString(), partition, conversationId: "conversationId" in env ? env.conversationId : "" });
       },
     });
     await vi.waitFor(() => expect(records).toHaveLength(9), { timeout: 60_000, interval: 100 });
@@ -98,9 +98,10 @@ describe("KafkaBus on a real broker", () => {
     const seen = new Map<string, number[]>();
     let total = 0;
     await consumerBus.subscribe(id, async (e) => {
-      const list = seen.get(e.conversationId) ?? [];
+      const c = "conversationId" in e ? e.conversationId : "";
+      const list = seen.get(c) ?? [];
       list.push(seqOf(e));
-      seen.set(e.conversationId, list);
+      seen.set(c, list);
       total++;
     });
     const publisher = newBus();
@@ -236,9 +237,10 @@ describe("KafkaBus on a real broker", () => {
     const consumer = newBus({ publishTimeoutMs: 180_000 });
     const seen = new Map<string, number[]>();
     await consumer.subscribe(id, async (e) => {
-      const list = seen.get(e.conversationId) ?? [];
+      const c = "conversationId" in e ? e.conversationId : "";
+      const list = seen.get(c) ?? [];
       list.push(seqOf(e));
-      seen.set(e.conversationId, list);
+      seen.set(c, list);
     });
     const publisher = newBus({ publishTimeoutMs: 180_000 });
     const conversations = [randomUUID(), randomUUID(), randomUUID()];
