@@ -90,20 +90,22 @@ describe("cluster mode: gateway + three core node processes", () => {
 
       // Read bob's node's topic from the start with a group of our own.
       const topic = topicOf(nodeOf(b));
-      const records: Array<{ partition: number; key: string | null; conversationId: string; type: string }> = [];
+      const records: Array<{ partition: number; key: string | null; expectedKey: string; conversationId: string; type: string }> = [];
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
       await consumer.run({
         eachMessage: async ({ partition, message }) => {
-          const value = JSON.parse(message.value!.toString("utf8")) as { conversationId: string; type: string };
-          records.push({ partition, key: message.key?.toString("utf8") ?? null, conversationId: value.conversationId, type: value.type });
+          const value = JSON.parse(message.value!.toString("utf8")) as { conversationId?: string; from?: string; type: string };
+          // Route announcements (routes.changed / routes.ack) are keyed by their sending node.
+          const expectedKey = value.type.startsWith("routes.") ? `node:${value.from}` : value.conversationId;
+          records.push({ partition, key: message.key?.toString("utf8") ?? null, expectedKey: expectedKey ?? "", conversationId: value.conversationId ?? "", type: value.type });
         },
       });
       await eventually(() => {
         const ours = records.filter((r) => r.conversationId === conversationId && r.type === "deliver");
         if (ours.length < sender.acked.size) throw new Error(`${ours.length} deliver records of ${sender.acked.size}`);
       }, "the deliver records of our conversation");
-      for (const r of records) expect(r.key, "record key = its conversation").toBe(r.conversationId);
+      for (const r of records) expect(r.key, "record key = its conversation (its node for route announcements)").toBe(r.expectedKey);
       const partitions = new Set(records.filter((r) => r.conversationId === conversationId).map((r) => r.partition));
       expect(partitions.size, "one conversation, one partition").toBe(1);
     } finally {
