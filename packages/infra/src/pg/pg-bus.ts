@@ -37,11 +37,20 @@ interface PendingPublish {
   reject: (err: unknown) => void;
 }
 
+/** Channels of the node ids seen (a publish per message must not hash the id each time). */
+const channels = new Map<string, string>();
+const MAX_REMEMBERED_CHANNELS = 10_000;
+
 /** A node's channel: readable, collision-free (hash of the exact id), lower case, ≤ 63 bytes. */
 export function channelFor(nodeId: string): string {
+  const known = channels.get(nodeId);
+  if (known !== undefined) return known;
   const readable = nodeId.toLowerCase().replace(/[^a-z0-9_]/g, "_").slice(0, 40);
   const hash = createHash("sha256").update(nodeId).digest("hex").slice(0, 12);
-  return `dim_bus_${readable}_${hash}`;
+  const channel = `dim_bus_${readable}_${hash}`;
+  if (channels.size >= MAX_REMEMBERED_CHANNELS) channels.clear();
+  channels.set(nodeId, channel);
+  return channel;
 }
 
 /**
