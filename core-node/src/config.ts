@@ -79,6 +79,11 @@ export const coreNodeEnvSchema = z.object({
   DIM_ROUTE_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   /** How long a node waits for each peer's acknowledgement of a route announcement before welcoming the new sockets anyway. */
   DIM_ROUTE_ACK_TIMEOUT_MS: ms(10).max(60_000).default(1_000),
+  /**
+   * How long a node collects `ack` / `read` cursor moves before writing them in one statement
+   * (when no cursor write is in flight). Receipts wait that much longer; sockets never wait for it.
+   */
+  DIM_CURSOR_COLLECT_MS: z.coerce.number().int().min(0).max(1_000).default(20),
   /** PostgreSQL, the source of truth. */
   DATABASE_URL: z.string().min(1).default(DEFAULT_DATABASE_URL),
 });
@@ -102,6 +107,7 @@ export const coreNodeConfigSchema = coreNodeEnvSchema.transform((env) => ({
   presenceTtlMs: env.DIM_PRESENCE_TTL_MS,
   routeCacheTtlMs: env.DIM_ROUTE_CACHE_TTL_MS,
   routeAckTimeoutMs: env.DIM_ROUTE_ACK_TIMEOUT_MS,
+  cursorCollectMs: env.DIM_CURSOR_COLLECT_MS,
   databaseUrl: env.DATABASE_URL,
 }));
 

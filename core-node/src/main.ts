@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   if (shuttingDown) return;
   node = new CoreNode({
     config: { ...config, tokenSecret },
-    store: new PrismaMessageStore(prisma, { pool: storePool }),
+    store: new PrismaMessageStore(prisma, { pool: storePool, cursorCollectMs: config.cursorCollectMs }),
     bus: infra.bus,
     registry: infra.registry,
     presence: infra.presence,

@@ -6,6 +6,7 @@
 import {
   AppError,
   ErrorCode,
+  isAppError,
   Limits,
   type AckFrame,
   type Message,
@@ -86,9 +87,13 @@ export class MessageRouter {
       case "send":
         return this.onSend(conn, userId, frame);
       case "ack":
-        return this.onCursor(conn, userId, frame, "delivered");
       case "read":
-        return this.onCursor(conn, userId, frame, "read");
+        // Applied in arrival order (the store writes cursor moves in call order) without holding
+        // up the socket's next frames: the write may wait a few ms for company (cursorCollectMs).
+        void this.onCursor(conn, userId, frame, frame.type === "ack" ? "delivered" : "read").catch((err: unknown) =>
+          this.reportCursorError(conn, frame.type, err),
+        );
+        return;
       case "sync":
         return this.onSync(conn, userId, frame);
     }
@@ -172,6 +177,15 @@ export class MessageRouter {
     const receipt = { type: "receipt", conversationId: frame.conversationId, userId, kind, seq: value } as const;
     this.pushLocal(recipients, conn, receipt);
     this.publishToRemote(frame.conversationId, recipients, (to) => ({ ...receipt, recipients: to }));
+  }
+
+  private reportCursorError(conn: ClientConnection, ref: "ack" | "read", err: unknown): void {
+    if (isAppError(err)) {
+      conn.sendError(err, ref);
+      return;
+    }
+    this.deps.logger.error({ err, connId: conn.id, type: ref }, "cursor move failed");
+    conn.sendError(new AppError(ErrorCode.Internal, "internal error; retry"), ref);
   }
 
   // ─────────────────────────── sync ───────────────────────────

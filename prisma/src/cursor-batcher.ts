@@ -93,8 +93,12 @@ const keyOf = (conversationId: string, userId: string): string => `${conversatio
 export class CursorBatcher {
   private readonly batcher: NaturalBatcher<CursorMove, number | null>;
 
-  constructor(private readonly query: StoreQuery) {
-    this.batcher = new NaturalBatcher((moves) => this.write(moves), { maxItems: CURSOR_BATCH_MAX });
+  /** @param collectMs how long an idle batcher waits for more moves before writing (0: at once). */
+  constructor(
+    private readonly query: StoreQuery,
+    collectMs = 0,
+  ) {
+    this.batcher = new NaturalBatcher((moves) => this.write(moves), { maxItems: CURSOR_BATCH_MAX, collectMs });
   }
 
   advance(move: CursorMove): Promise<number | null> {

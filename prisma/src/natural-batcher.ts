@@ -25,6 +25,12 @@ export interface NaturalBatcherOptions<T> {
    * ("turn": setImmediate, for cheap lookups whose fan-outs come in bursts).
    */
   collect?: "microtask" | "turn";
+  /**
+   * When > 0, an idle batcher's first call waits this many milliseconds for company instead (a
+   * timer; for writes nobody waits on, such as cursor moves, fewer statements when traffic is
+   * light). The batches that form while one is executing start as soon as it is done.
+   */
+  collectMs?: number;
 }
 
 interface Waiter<T, R> {
@@ -46,6 +52,9 @@ export class NaturalBatcher<T, R> {
     private readonly opts: NaturalBatcherOptions<T>,
   ) {
     if (!Number.isSafeInteger(opts.maxItems) || opts.maxItems < 1) throw new RangeError("maxItems must be a positive integer");
+    if (opts.collectMs !== undefined && !(Number.isFinite(opts.collectMs) && opts.collectMs >= 0)) {
+      throw new RangeError("collectMs must be a number ≥ 0");
+    }
   }
 
   submit(item: T): Promise<R> {
@@ -53,8 +62,9 @@ export class NaturalBatcher<T, R> {
       this.pending.push({ item, resolve, reject });
       if (this.running) return;
       this.running = true;
-      // Not a timer: calls made in the same synchronous run (or turn) join the first batch.
-      if (this.opts.collect === "turn") setImmediate(() => void this.run());
+      // Calls made in the same synchronous run (or turn, or collectMs) join the first batch.
+      if (this.opts.collectMs) setTimeout(() => void this.run(), this.opts.collectMs);
+      else if (this.opts.collect === "turn") setImmediate(() => void this.run());
       else queueMicrotask(() => void this.run());
     });
   }

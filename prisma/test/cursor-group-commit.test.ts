@@ -60,6 +60,19 @@ describe("cursor group commit", () => {
     expect(await cursorOf(id, b)).toEqual({ delivered: 10, read: 0 });
   });
 
+  it("with cursorCollectMs, moves made apart within the window are one statement", async () => {
+    const { id, members } = await withMessages(3, 10);
+    const collecting = new PrismaMessageStore(prisma, { pool: counted.pool, cursorCollectMs: 50 });
+    const before = statements();
+    const first = collecting.advanceCursor(id, members[1]!, "delivered", 4);
+    await new Promise((resolve) => setTimeout(resolve, 15));
+    const second = collecting.advanceCursor(id, members[2]!, "read", 6);
+    expect(await Promise.all([first, second])).toEqual([4, 6]);
+    expect(statements() - before).toBe(1);
+    expect(await cursorOf(id, members[1]!)).toEqual({ delivered: 4, read: 0 });
+    expect(await cursorOf(id, members[2]!)).toEqual({ delivered: 6, read: 6 });
+  });
+
   it("never moves back across batches and caps at the conversation's last seq", async () => {
     const { id, members } = await withMessages(2, 6);
     const b = members[1]!;

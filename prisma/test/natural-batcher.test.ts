@@ -110,7 +110,33 @@ describe("NaturalBatcher", () => {
     expect(seen).toEqual([[1, 2]]);
   });
 
-  it("refuses a batch size below one", () => {
+  it("with collectMs, waits that long before the first batch; the next batch starts as soon as one ends", async () => {
+    const seen: number[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const batcher = new NaturalBatcher<number, number>(
+      async (items) => {
+        seen.push(items);
+        if (seen.length === 1) await gate;
+        return items.map((n) => ({ value: n }));
+      },
+      { maxItems: 10, collectMs: 40 },
+    );
+    const started = performance.now();
+    const first = batcher.submit(1);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const second = batcher.submit(2); // within the window: same batch
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(seen).toEqual([[1, 2]]);
+    const third = batcher.submit(3); // while the first batch executes: the next one
+    release();
+    expect(await Promise.all([first, second, third])).toEqual([1, 2, 3]);
+    expect(seen).toEqual([[1, 2], [3]]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(40);
+  });
+
+  it("refuses a batch size below one and a negative collectMs", () => {
     expect(() => new NaturalBatcher(async () => [], { maxItems: 0 })).toThrow(RangeError);
+    expect(() => new NaturalBatcher(async () => [], { maxItems: 1, collectMs: -1 })).toThrow(RangeError);
   });
 });

@@ -16,7 +16,7 @@ const storePool = createPgPool(config.databaseUrl, { applicationName: "dim-core-
 const infra = await createInfra(infraConfig, { databaseUrl: config.databaseUrl, logger: log });
 const node = new CoreNode({
   config: { ...config, tokenSecret: config.tokenSecret },
-  store: new PrismaMessageStore(prisma, { pool: storePool }),
+  store: new PrismaMessageStore(prisma, { pool: storePool, cursorCollectMs: config.cursorCollectMs }),
   bus: infra.bus,
   registry: infra.registry,
   presence: infra.presence,
