@@ -76,7 +76,7 @@ export const coreNodeEnvSchema = z.object({
    * nodes; 0 looks up every time. Nodes announce new connections to each other, so a cached
    * answer never hides a connection that was welcomed before a message was committed.
    */
-  DIM_ROUTE_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  DIM_ROUTE_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(15_000),
   /** How long a node waits for each peer's acknowledgement of a route announcement before welcoming the new sockets anyway. */
   DIM_ROUTE_ACK_TIMEOUT_MS: ms(10).max(60_000).default(1_000),
   /**
