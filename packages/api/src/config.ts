@@ -21,6 +21,9 @@ export interface GatewayConfig {
   /** Registrations per client IP per window (per gateway process); 0 disables the limit. */
   registerMaxPerIp: number;
   registerWindowMs: number;
+  /** `users.search` calls per user per window (per gateway process). */
+  searchMaxPerUser: number;
+  searchWindowMs: number;
   /**
    * Origins (scheme://host[:port]) allowed to call the gateway from a browser besides its own.
    * A state-changing request whose Origin is neither same-origin nor listed gets 403.
@@ -47,6 +50,8 @@ export const GATEWAY_DEFAULTS: Omit<GatewayConfig, "tokenSecret"> = {
   loginWindowMs: 5 * 60 * 1000,
   registerMaxPerIp: 30,
   registerWindowMs: 10 * 60 * 1000,
+  searchMaxPerUser: 120,
+  searchWindowMs: 60 * 1000,
   allowedOrigins: ["http://localhost:3000", "http://127.0.0.1:3000"],
   trustProxy: false,
   maxBodyBytes: 64 * 1024,
@@ -93,6 +98,8 @@ export const gatewayEnvSchema = z
     DIM_LOGIN_WINDOW_MS: positiveInt(GATEWAY_DEFAULTS.loginWindowMs),
     DIM_REGISTER_MAX_PER_IP: nonNegativeInt(GATEWAY_DEFAULTS.registerMaxPerIp),
     DIM_REGISTER_WINDOW_MS: positiveInt(GATEWAY_DEFAULTS.registerWindowMs),
+    DIM_SEARCH_MAX_PER_USER: positiveInt(GATEWAY_DEFAULTS.searchMaxPerUser),
+    DIM_SEARCH_WINDOW_MS: positiveInt(GATEWAY_DEFAULTS.searchWindowMs),
     DIM_ALLOWED_ORIGINS: z
       .string()
       .default(GATEWAY_DEFAULTS.allowedOrigins.join(","))
@@ -132,6 +139,8 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     loginWindowMs: e.DIM_LOGIN_WINDOW_MS,
     registerMaxPerIp: e.DIM_REGISTER_MAX_PER_IP,
     registerWindowMs: e.DIM_REGISTER_WINDOW_MS,
+    searchMaxPerUser: e.DIM_SEARCH_MAX_PER_USER,
+    searchWindowMs: e.DIM_SEARCH_WINDOW_MS,
     allowedOrigins: e.DIM_ALLOWED_ORIGINS,
     trustProxy: e.DIM_TRUST_PROXY,
     maxBodyBytes: e.DIM_GATEWAY_MAX_BODY_BYTES,

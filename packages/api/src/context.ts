@@ -27,6 +27,7 @@ export interface GatewayServices {
     loginByUsername: RateLimiter;
     loginByIp: RateLimiter;
     registerByIp: RateLimiter | null;
+    searchByUser: RateLimiter;
   };
 }
 

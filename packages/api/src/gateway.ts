@@ -102,6 +102,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         config.registerMaxPerIp > 0
           ? new RateLimiter({ capacity: config.registerMaxPerIp, windowMs: config.registerWindowMs })
           : null,
+      searchByUser: new RateLimiter({ capacity: config.searchMaxPerUser, windowMs: config.searchWindowMs }),
     },
   };
   // Computed now so the first unknown-user login costs the same as any other.

@@ -26,6 +26,19 @@ describe("users.search", () => {
   });
 });
 
+describe("users.search throttling", () => {
+  const gw = useTestGateway({ searchMaxPerUser: 3, searchWindowMs: 60_000 });
+
+  it("allows searchMaxPerUser searches per user per window, then RATE_LIMITED with retryAfterMs; other users are not affected", async () => {
+    const me = await gw.register("thrott_a");
+    const other = await gw.register("thrott_b");
+    for (let i = 0; i < 3; i++) await me.client.users.search.query({ query: "thrott" });
+    const err = await expectAppError(me.client.users.search.query({ query: "thrott" }), ErrorCode.RateLimited);
+    expect(err.data.details?.retryAfterMs).toBeGreaterThan(0);
+    expect((await other.client.users.search.query({ query: "thrott" })).map((u) => u.username)).toEqual(["thrott_a"]);
+  });
+});
+
 describe("contacts", () => {
   const gw = useTestGateway();
 

@@ -3,6 +3,8 @@
  * `windowMs`. Limits are therefore per gateway process — several gateways behind a load
  * balancer each allow `capacity` per window (documented in docs/protocol.md).
  */
+import { AppError, ErrorCode } from "@dim/shared";
+
 export interface RateLimiterOptions {
   capacity: number;
   windowMs: number;
@@ -14,6 +16,13 @@ export interface RateLimiterOptions {
 interface Bucket {
   tokens: number;
   updatedAt: number;
+}
+
+/** The error of a throttled call: RATE_LIMITED with `details.retryAfterMs` (→ Retry-After). */
+export function rateLimited(retryAfterMs: number, what: string): AppError {
+  return new AppError(ErrorCode.RateLimited, `too many ${what}; try again in ${Math.ceil(retryAfterMs / 1000)} s`, {
+    retryAfterMs,
+  });
 }
 
 export type TakeResult = { ok: true } | { ok: false; retryAfterMs: number };

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { AppError, ErrorCode, loginInput, okOutput, publicUser, registerInput, sessionOutput } from "@dim/shared";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "../auth/password";
+import { rateLimited } from "../auth/rate-limiter";
 import { createSession, deleteExpiredSessions, deleteSession, SESSION_COOKIE, toPublicUser } from "../auth/session";
 import type { Context } from "../context";
 import { isUniqueViolation } from "../db";
@@ -15,12 +16,6 @@ function setSessionCookie(ctx: Context, token: string, expiresAt: Date): void {
       secure: ctx.secure,
     }),
   );
-}
-
-function rateLimited(retryAfterMs: number, what: string): AppError {
-  return new AppError(ErrorCode.RateLimited, `too many ${what}; try again in ${Math.ceil(retryAfterMs / 1000)} s`, {
-    retryAfterMs,
-  });
 }
 
 async function startSession(ctx: Context, user: { id: string; username: string; displayName: string; avatarUrl: string | null }) {

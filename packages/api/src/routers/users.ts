@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { publicUser, searchUsersInput } from "@dim/shared";
+import { rateLimited } from "../auth/rate-limiter";
 import { authedProcedure, createTRPCRouter } from "../trpc";
 
 /** Escapes LIKE's wildcards ('_' is common in usernames). */
@@ -13,6 +14,8 @@ export const usersRouter = createTRPCRouter({
     .input(searchUsersInput)
     .output(z.array(publicUser))
     .query(async ({ ctx, input }) => {
+      const r = ctx.limiters.searchByUser.take(ctx.user.id);
+      if (!r.ok) throw rateLimited(r.retryAfterMs, "searches");
       const q = input.query.toLowerCase();
       const pattern = likePrefix(q);
       return ctx.prisma.$queryRaw<z.infer<typeof publicUser>[]>`
