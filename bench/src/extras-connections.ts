@@ -15,7 +15,7 @@ import { migrate } from "@dim/db";
 import { freePort, issueSocketToken } from "@dim/shared/node";
 import type { ConnSpec, FromWorker } from "./loadgen/messages";
 import { treeUsage } from "./proc-stats";
-import { forkTs, stopProcess, waitMessage } from "./procs";
+import { forkTs, stopProcess, waitMessage, waitUntil } from "./procs";
 import type { BenchOptions } from "./run";
 import { createDatabase, type Services } from "./services";
 
@@ -44,6 +44,11 @@ export interface ConnectionFigures {
   /** Authenticated connects per second of each batch (one node). */
   connectsPerSec: ConnectBatch[];
   maxConnected: number;
+  /**
+   * Every load process closes all its sockets at once; timed until the node has released every
+   * presence lease (embedded mode, where leases are rows). CPU seconds of the node and PostgreSQL.
+   */
+  massDisconnect?: { connections: number; seconds: number; perSec: number; cpu: { node: number; postgres: number } };
   /** Load processes per batch, connects in flight per process, the connecting client. */
   load: { processes: number; inFlight: number; client: "lean" | "ws" };
 }
@@ -181,6 +186,28 @@ export async function measureIdleConnections(run: ConnectionRun): Promise<Connec
     points.push(point);
     run.log(`${point.connections} idle connections: heap ${(point.heapUsed / 2 ** 20).toFixed(1)} MiB, RSS ${(point.rss / 2 ** 20).toFixed(1)} MiB`);
   }
+  let massDisconnect: ConnectionFigures["massDisconnect"];
+  if (connected > 0 && run.services.mode === "embedded") {
+    const leases = async () =>
+      (await run.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM presence_leases WHERE node_id = $1", [nodeId])).rows[0]!.n;
+    const pids = [probe.pid!, run.services.postgres().pid];
+    const cpu0 = treeUsage(pids).map((u) => u.cpuSeconds);
+    const started = performance.now();
+    await Promise.all(
+      workers.map((w) => {
+        const closed = waitMessage(w, (m) => ((m as { ev?: string }).ev === "closed" ? m : undefined), "close", 60_000);
+        w.send({ cmd: "close" });
+        return closed;
+      }),
+    );
+    await waitUntil(async () => (await leases()) === 0, "every presence lease released", 120_000, 20);
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = treeUsage(pids).map((u, i) => Math.round((u.cpuSeconds - cpu0[i]!) * 100) / 100);
+    massDisconnect = { connections: connected, seconds: Math.round(seconds * 100) / 100, perSec: Math.round(connected / seconds), cpu: { node: cpu[0]!, postgres: cpu[1]! } };
+    run.log(
+      `mass disconnect: ${connected} sockets closed at once, every lease released in ${massDisconnect.seconds} s (${massDisconnect.perSec}/s; CPU s: node ${cpu[0]}, postgres ${cpu[1]})`,
+    );
+  }
   const xs = points.map((p) => p.connections);
   const out: ConnectionFigures = {
     points,
@@ -188,6 +215,7 @@ export async function measureIdleConnections(run: ConnectionRun): Promise<Connec
     rssPerConnectionBytes: Math.round(slope(xs, points.map((p) => p.rss))),
     connectsPerSec,
     maxConnected: connected,
+    ...(massDisconnect ? { massDisconnect } : {}),
     load: { processes: run.processes, inFlight: run.inFlight, client: run.client },
   };
   run.note(
