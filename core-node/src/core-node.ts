@@ -41,7 +41,7 @@ export interface StartedNode {
 
 type Phase = "new" | "starting" | "running" | "fenced" | "stopping" | "stopped";
 
-/** Most presence leases of connecting sockets claimed in one call. */
+/** Most presence leases claimed (connecting sockets) or released (closing ones) in one call. */
 const MAX_CLAIMS_PER_CALL = 1000;
 
 /**
@@ -64,6 +64,8 @@ export class CoreNode implements ConnectionHost {
   private readonly connectionOptions: ConnectionOptions;
   /** Leases of sockets authenticating at the same time, claimed in one call (natural batching). */
   private readonly claims: NaturalBatcher<Route, void>;
+  /** Leases of sockets closing at the same time (a mass disconnect), released in one call. */
+  private readonly releases: NaturalBatcher<Route, void>;
   private readonly router: MessageRouter;
   /** Tells other nodes about this node's new connections (their route caches). */
   private readonly routeChanges: RouteChanges;
@@ -104,6 +106,13 @@ export class CoreNode implements ConnectionHost {
         await this.presence.claim(routes, this.config.presenceTtlMs);
         // Other nodes drop their cached routes of these users before the sockets are welcomed.
         await this.routeChanges.announce([...new Set(routes.map((r) => r.userId))]);
+        return routes.map(() => ({ value: undefined }));
+      },
+      { maxItems: MAX_CLAIMS_PER_CALL },
+    );
+    this.releases = new NaturalBatcher<Route, void>(
+      async (routes) => {
+        await this.presence.release(routes);
         return routes.map(() => ({ value: undefined }));
       },
       { maxItems: MAX_CLAIMS_PER_CALL },
@@ -281,7 +290,7 @@ export class CoreNode implements ConnectionHost {
     this.registration?.setConnections(this.connections.authenticatedCount);
     try {
       // Compare-and-delete: if the user already reconnected elsewhere, that route stays.
-      await this.presence.release({ userId: conn.userId, nodeId: this.nodeId, connectionId: conn.id });
+      await this.releases.submit({ userId: conn.userId, nodeId: this.nodeId, connectionId: conn.id });
     } catch (err) {
       this.log.warn({ err, connId: conn.id }, "presence release failed; the lease will expire");
     }

@@ -26,7 +26,7 @@ function recording(inner: Presence) {
       if (err) throw err;
       await inner.claim(routes, ttlMs);
     },
-    release: (route) => inner.release(route),
+    release: (routes) => inner.release(routes),
     routesOf: (ids) => inner.routesOf(ids),
     close: () => inner.close(),
   };

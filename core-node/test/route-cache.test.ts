@@ -14,7 +14,7 @@ function countingPresence() {
   const counter = { lookups: 0 };
   const wrap = (p: Presence): Presence => ({
     claim: (routes, ttl) => p.claim(routes, ttl),
-    release: (route) => p.release(route),
+    release: (routes) => p.release(routes),
     routesOf: (ids) => {
       counter.lookups++;
       return p.routesOf(ids);

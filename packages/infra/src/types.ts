@@ -114,8 +114,11 @@ export interface Route {
 export interface Presence {
   /** Creates or renews the leases of these connections for ttlMs. */
   claim(routes: Route[], ttlMs: number): Promise<void>;
-  /** Removes a lease only if it still belongs to route.nodeId (compare-and-delete). */
-  release(route: Route): Promise<void>;
+  /**
+   * Removes each lease only if it still belongs to its route's nodeId (compare-and-delete), so a
+   * stale node never removes a route another node holds now. Many at once: a mass disconnect.
+   */
+  release(routes: Route[]): Promise<void>;
   /** Live routes of these users (expired leases are not returned). */
   routesOf(userIds: string[]): Promise<Route[]>;
   /** Idempotent. */

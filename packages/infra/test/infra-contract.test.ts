@@ -237,12 +237,36 @@ describe.each(implementations)("$name infra contract", (impl) => {
       await stale.presence.claim([{ userId, nodeId: "node-old", connectionId: "c1" }], 60_000);
       await current.presence.claim([{ userId, nodeId: "node-new", connectionId: "c1" }], 60_000);
 
-      await stale.presence.release({ userId, nodeId: "node-old", connectionId: "c1" });
+      await stale.presence.release([{ userId, nodeId: "node-old", connectionId: "c1" }]);
       expect(await current.presence.routesOf([userId])).toEqual([{ userId, nodeId: "node-new", connectionId: "c1" }]);
 
-      await current.presence.release({ userId, nodeId: "node-new", connectionId: "c1" });
-      await current.presence.release({ userId, nodeId: "node-new", connectionId: "c1" });
+      await current.presence.release([{ userId, nodeId: "node-new", connectionId: "c1" }]);
+      await current.presence.release([{ userId, nodeId: "node-new", connectionId: "c1" }]);
       expect(await current.presence.routesOf([userId])).toEqual([]);
+    });
+
+    it("releases many at once, each compare-and-delete, and ignores ids that were never stored", async () => {
+      await setup();
+      const [stale, current] = [backend.node(), backend.node()];
+      const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+      await current.presence.claim(
+        [
+          { userId: a, nodeId: "node-new", connectionId: "a1" },
+          { userId: b, nodeId: "node-new", connectionId: "b1" },
+          { userId: c, nodeId: "node-new", connectionId: "c1" },
+        ],
+        60_000,
+      );
+      // b's lease was taken over by node-new: the stale node's release of it must not remove it.
+      await stale.presence.release([
+        { userId: a, nodeId: "node-new", connectionId: "a1" },
+        { userId: b, nodeId: "node-old", connectionId: "b1" },
+        { userId: c, nodeId: "node-new", connectionId: "c1" },
+        { userId: "not-a-uuid", nodeId: "node-new", connectionId: "x" },
+      ]);
+      expect(await current.presence.routesOf([a, b, c])).toEqual([{ userId: b, nodeId: "node-new", connectionId: "b1" }]);
+      await current.presence.release([]);
+      expect(await current.presence.routesOf([b])).toHaveLength(1);
     });
 
     it("releasing one connection keeps the user's others", async () => {
@@ -256,7 +280,7 @@ describe.each(implementations)("$name infra contract", (impl) => {
         ],
         60_000,
       );
-      await n.presence.release({ userId, nodeId: "node-1", connectionId: "tab-1" });
+      await n.presence.release([{ userId, nodeId: "node-1", connectionId: "tab-1" }]);
       expect(await n.presence.routesOf([userId])).toEqual([{ userId, nodeId: "node-1", connectionId: "tab-2" }]);
     });
 

@@ -160,10 +160,20 @@ export class RedisPresence implements Presence {
     if (failed?.[0]) throw failed[0];
   }
 
-  async release(route: Route): Promise<void> {
+  async release(routes: Route[]): Promise<void> {
     this.assertOpen();
-    if (!UUID_RE.test(route.userId) || !NODE_ID_RE.test(route.nodeId)) return; // never stored
-    await this.redis.dimRelease(this.key(route.userId), route.connectionId, route.nodeId);
+    const list = routes.filter((r) => UUID_RE.test(r.userId) && NODE_ID_RE.test(r.nodeId)); // others were never stored
+    if (list.length === 0) return;
+    if (list.length === 1) {
+      await this.redis.dimRelease(this.key(list[0]!.userId), list[0]!.connectionId, list[0]!.nodeId);
+      return;
+    }
+    // One round trip for many: a pipeline of compare-and-deletes.
+    const pipeline = this.redis.pipeline() as ReturnType<Redis["pipeline"]> & { dimRelease(key: string, connectionId: string, nodeId: string): unknown };
+    for (const r of list) pipeline.dimRelease(this.key(r.userId), r.connectionId, r.nodeId);
+    const results = await pipeline.exec();
+    const failed = results?.find(([err]) => err);
+    if (failed?.[0]) throw failed[0];
   }
 
   async routesOf(userIds: string[]): Promise<Route[]> {

@@ -20,13 +20,15 @@ export class MemoryPresence implements Presence {
     }
   }
 
-  async release(route: Route): Promise<void> {
+  async release(routes: Route[]): Promise<void> {
     this.assertOpen();
-    const byConn = this.hub.leases.get(route.userId);
-    const lease = byConn?.get(route.connectionId);
-    if (!byConn || !lease || lease.nodeId !== route.nodeId) return;
-    byConn.delete(route.connectionId);
-    if (byConn.size === 0) this.hub.leases.delete(route.userId);
+    for (const route of routes) {
+      const byConn = this.hub.leases.get(route.userId);
+      const lease = byConn?.get(route.connectionId);
+      if (!byConn || !lease || lease.nodeId !== route.nodeId) continue;
+      byConn.delete(route.connectionId);
+      if (byConn.size === 0) this.hub.leases.delete(route.userId);
+    }
   }
 
   async routesOf(userIds: string[]): Promise<Route[]> {

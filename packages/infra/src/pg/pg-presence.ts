@@ -21,7 +21,9 @@ const CLAIM_SQL = `
   ON CONFLICT (user_id, connection_id) DO UPDATE SET node_id = EXCLUDED.node_id, expires_at = EXCLUDED.expires_at`;
 
 /** Compare-and-delete: a stale node's release never removes a route another node now holds. */
-const RELEASE_SQL = `DELETE FROM presence_leases WHERE user_id = $1 AND connection_id = $2 AND node_id = $3`;
+const RELEASE_SQL = `
+  DELETE FROM presence_leases p USING unnest($1::uuid[], $2::text[], $3::text[]) AS t(u, c, n)
+  WHERE p.user_id = t.u AND p.connection_id = t.c AND p.node_id = t.n`;
 
 const ROUTES_SQL = `
   SELECT user_id, node_id, connection_id FROM presence_leases
@@ -69,10 +71,15 @@ export class PgPresence implements Presence {
     });
   }
 
-  async release(route: Route): Promise<void> {
+  async release(routes: Route[]): Promise<void> {
     this.assertOpen();
-    if (!UUID_RE.test(route.userId)) return; // never stored, so nothing to release
-    await this.pool.query({ name: "dim_presence_release", text: RELEASE_SQL, values: [route.userId, route.connectionId, route.nodeId] });
+    const list = routes.filter((r) => UUID_RE.test(r.userId)); // others were never stored
+    if (list.length === 0) return;
+    await this.pool.query({
+      name: "dim_presence_release",
+      text: RELEASE_SQL,
+      values: [list.map((r) => r.userId), list.map((r) => r.connectionId), list.map((r) => r.nodeId)],
+    });
   }
 
   async routesOf(userIds: string[]): Promise<Route[]> {

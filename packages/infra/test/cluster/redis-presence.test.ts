@@ -73,11 +73,20 @@ describe("RedisPresence on a real Redis", () => {
     await p.claim([{ userId: user, nodeId: "node-old", connectionId: "c1" }], 60_000);
     // the same connection moved to a newer node
     await p.claim([{ userId: user, nodeId: "node-new", connectionId: "c1" }], 60_000);
-    await p.release({ userId: user, nodeId: "node-old", connectionId: "c1" });
+    await p.release([{ userId: user, nodeId: "node-old", connectionId: "c1" }]);
     expect(await p.routesOf([user])).toEqual([{ userId: user, nodeId: "node-new", connectionId: "c1" }]);
-    await p.release({ userId: user, nodeId: "node-new", connectionId: "c1" });
+    await p.release([{ userId: user, nodeId: "node-new", connectionId: "c1" }]);
     expect(await p.routesOf([user])).toEqual([]);
-    await p.release({ userId: user, nodeId: "node-new", connectionId: "c1" }); // idempotent
+    await p.release([{ userId: user, nodeId: "node-new", connectionId: "c1" }]); // idempotent
+  });
+
+  it("releases many routes in one pipeline, each compare-and-delete", async () => {
+    const p = newPresence();
+    const users = Array.from({ length: 50 }, () => randomUUID());
+    await p.claim(users.map((userId) => ({ userId, nodeId: "node-a", connectionId: "c1" })), 60_000);
+    await p.claim([{ userId: users[7]!, nodeId: "node-b", connectionId: "c1" }], 60_000); // moved on
+    await p.release(users.map((userId) => ({ userId, nodeId: "node-a", connectionId: "c1" })));
+    expect(await p.routesOf(users)).toEqual([{ userId: users[7]!, nodeId: "node-b", connectionId: "c1" }]);
   });
 
   it("leases expire after their TTL (in Redis's clock); renewing keeps them; an empty user key disappears", async () => {
