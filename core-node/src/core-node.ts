@@ -101,22 +101,12 @@ export class CoreNode implements ConnectionHost {
       rateLimitPerSec: this.config.rateLimitPerSec,
       rateLimitBurst: this.config.rateLimitBurst,
     };
-    this.claims = new NaturalBatcher<Route, void>(
-      async (routes) => {
-        await this.presence.claim(routes, this.config.presenceTtlMs);
-        // Other nodes drop their cached routes of these users before the sockets are welcomed.
-        await this.routeChanges.announce([...new Set(routes.map((r) => r.userId))]);
-        return routes.map(() => ({ value: undefined }));
-      },
-      { maxItems: MAX_CLAIMS_PER_CALL },
-    );
-    this.releases = new NaturalBatcher<Route, void>(
-      async (routes) => {
-        await this.presence.release(routes);
-        return routes.map(() => ({ value: undefined }));
-      },
-      { maxItems: MAX_CLAIMS_PER_CALL },
-    );
+    this.claims = routeBatcher(async (routes) => {
+      await this.presence.claim(routes, this.config.presenceTtlMs);
+      // Other nodes drop their cached routes of these users before the sockets are welcomed.
+      await this.routeChanges.announce([...new Set(routes.map((r) => r.userId))]);
+    });
+    this.releases = routeBatcher((routes) => this.presence.release(routes));
     const routes = new RouteLookup(this.presence, { ttlMs: this.config.routeCacheTtlMs });
     this.routeChanges = new RouteChanges({
       nodeId: () => this.nodeId,
@@ -359,6 +349,17 @@ export class CoreNode implements ConnectionHost {
       }
     }
   }
+}
+
+/** Calls of one turn (and those made while a call runs) as one `run` of at most MAX_CLAIMS_PER_CALL routes. */
+function routeBatcher(run: (routes: Route[]) => Promise<void>): NaturalBatcher<Route, void> {
+  return new NaturalBatcher<Route, void>(
+    async (routes) => {
+      await run(routes);
+      return routes.map(() => ({ value: undefined }));
+    },
+    { maxItems: MAX_CLAIMS_PER_CALL },
+  );
 }
 
 function urlHost(host: string): string {
