@@ -351,7 +351,7 @@ export class CoreNode implements ConnectionHost {
   }
 }
 
-/** Calls of one turn (and those made while a call runs) as one `run` of at most MAX_CLAIMS_PER_CALL routes. */
+/** Calls made together (and those made while a run is in flight) as one `run` of at most MAX_CLAIMS_PER_CALL routes. */
 function routeBatcher(run: (routes: Route[]) => Promise<void>): NaturalBatcher<Route, void> {
   return new NaturalBatcher<Route, void>(
     async (routes) => {
