@@ -2,6 +2,8 @@
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
+import { sleep } from "@dim/shared/async";
+export { sleep };
 
 export const BENCH_SRC = dirname(fileURLToPath(import.meta.url));
 export const REPO = join(BENCH_SRC, "..", "..");
@@ -87,7 +89,6 @@ export async function stopProcess(c: ChildProcess, graceMs = 8_000): Promise<voi
   clearTimeout(timer);
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` every intervalMs until it returns true, at most timeoutMs. */
 export async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 60_000, intervalMs = 200): Promise<void> {

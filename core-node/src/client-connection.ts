@@ -35,7 +35,7 @@ import {
   type SyncFrame,
 } from "@dim/shared";
 import { verifySocketToken, type Logger } from "@dim/shared/node";
-import { monotonicMs, TokenBucket } from "./token-bucket";
+import { monotonicMs, TokenBucket } from "@dim/shared/node";
 
 /** Frames that need an authenticated user. */
 export type UserFrame = SendFrame | AckFrame | ReadFrame | SyncFrame;

@@ -13,7 +13,8 @@ import type { IncomingMessage } from "node:http";
 import type { WebSocket } from "ws";
 import { CloseCode, type ConversationCursor } from "@dim/shared";
 import { createLogger, type Logger } from "@dim/shared/node";
-import { NaturalBatcher, type MessageStore } from "@dim/db";
+import { NaturalBatcher } from "@dim/shared/async";
+import type { MessageStore } from "@dim/db";
 import type { Bus, NodeInfo, Presence, Registration, Registry, Route } from "@dim/infra";
 import { ClientConnection, type ConnectionHost, type ConnectionOptions, type UserFrame } from "./client-connection";
 import type { CoreNodeConfig } from "./config";
@@ -22,7 +23,7 @@ import { MessageRouter } from "./message-router";
 import { RouteChanges } from "./route-changes";
 import { RouteLookup } from "./route-lookup";
 import { NodeServer, WS_PATH } from "./server";
-import { monotonicMs } from "./token-bucket";
+import { monotonicMs } from "@dim/shared/node";
 
 export interface CoreNodeDeps {
   config: CoreNodeConfig;

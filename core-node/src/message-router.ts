@@ -17,7 +17,8 @@ import {
 } from "@dim/shared";
 import type { Logger } from "@dim/shared/node";
 import type { MessageStore } from "@dim/db";
-import { KeyedSerialQueue, type Bus, type BusEnvelope } from "@dim/infra";
+import { KeyedSerialQueue } from "@dim/shared/async";
+import type { Bus, BusEnvelope } from "@dim/infra";
 import type { ClientConnection, UserFrame } from "./client-connection";
 import type { LocalConnections } from "./local-connections";
 import type { RouteLookup } from "./route-lookup";

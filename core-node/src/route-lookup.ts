@@ -13,7 +13,7 @@
  *   went away (disconnects, dead nodes) may linger until the entry expires: a push to a node
  *   that no longer holds the user is dropped there.
  */
-import { NaturalBatcher } from "@dim/db";
+import { NaturalBatcher } from "@dim/shared/async";
 import type { Presence, Route } from "@dim/infra";
 
 /** Most distinct users in one lookup; a larger union is split over several calls. */

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DesktopBridgeLimits } from "../src/bridge-types";
 import { cleanNotificationText, isTrustedSender, parseNotifyPayload, parseUnreadCount } from "../src/main/ipc-payloads";
-import { TokenBucket } from "../src/main/rate-limiter";
 
 const conversationId = "0b6f1a2e-4c1d-4f5e-9a7b-3c2d1e0f9a8b";
 const server = "http://127.0.0.1:3000";
@@ -70,32 +69,5 @@ describe("isTrustedSender", () => {
     expect(isTrustedSender({ ...good, frameUrl: "https://evil.example/" }, server)).toBe(false);
     expect(isTrustedSender({ ...good, frameUrl: "data:text/html,x" }, server)).toBe(false);
     expect(isTrustedSender({ ...good, frameUrl: undefined }, server)).toBe(false);
-  });
-});
-
-describe("TokenBucket", () => {
-  it("allows a burst, then refills over time", () => {
-    let now = 1_000;
-    const bucket = new TokenBucket(3, 0.5, () => now);
-    expect([bucket.tryTake(), bucket.tryTake(), bucket.tryTake(), bucket.tryTake()]).toEqual([true, true, true, false]);
-    now += 1_999;
-    expect(bucket.tryTake()).toBe(false);
-    now += 1;
-    expect(bucket.tryTake()).toBe(true);
-    now += 60_000; // refills up to capacity, not beyond
-    expect([bucket.tryTake(), bucket.tryTake(), bucket.tryTake(), bucket.tryTake()]).toEqual([true, true, true, false]);
-  });
-
-  it("is not fooled by a clock going backwards", () => {
-    let now = 10_000;
-    const bucket = new TokenBucket(1, 1, () => now);
-    expect(bucket.tryTake()).toBe(true);
-    now -= 5_000;
-    expect(bucket.tryTake()).toBe(false);
-  });
-
-  it("rejects nonsense parameters", () => {
-    expect(() => new TokenBucket(0, 1)).toThrow(RangeError);
-    expect(() => new TokenBucket(1, 0)).toThrow(RangeError);
   });
 });

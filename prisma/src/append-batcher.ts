@@ -24,7 +24,7 @@ import { randomUUID } from "node:crypto";
 import { AppError, ErrorCode } from "@dim/shared";
 import type { AppendInput, AppendResult } from "./message-store.types";
 import { isDeadlock, isUniqueViolation, toMessage, type Int8, type MessageRow, type StoreQuery } from "./message-row";
-import { NaturalBatcher, type BatchOutcome } from "./natural-batcher";
+import { NaturalBatcher, type BatchOutcome } from "@dim/shared/async";
 
 /** Most appends in one statement. */
 export const APPEND_BATCH_MAX = 256;

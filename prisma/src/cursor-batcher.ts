@@ -11,7 +11,7 @@
  */
 import type { MessageStore } from "./message-store.types";
 import { isDeadlock, type Int8, type StoreQuery } from "./message-row";
-import { NaturalBatcher, type BatchOutcome } from "./natural-batcher";
+import { NaturalBatcher, type BatchOutcome } from "@dim/shared/async";
 
 /** Most cursor moves in one batch (before coalescing). */
 export const CURSOR_BATCH_MAX = 512;

@@ -5,7 +5,6 @@ export { waitForDatabase, type WaitForDatabaseOptions } from "./wait-for-databas
 export type { DbLog } from "./db-log";
 export { PrismaMessageStore, type MessageStoreOptions } from "./prisma-message-store";
 export type { AppendInput, AppendResult, MessageStore } from "./message-store.types";
-export { NaturalBatcher, type BatchOutcome, type NaturalBatcherOptions } from "./natural-batcher";
 export {
   startEmbeddedPostgres,
   type EmbeddedPostgresOptions,

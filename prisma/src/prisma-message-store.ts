@@ -14,7 +14,7 @@ import type { PrismaClient } from "./create-prisma";
 import { CursorBatcher } from "./cursor-batcher";
 import { MESSAGE_COLUMNS, toMessage, type Int8, type MessageRow } from "./message-row";
 import type { AppendInput, AppendResult, MessageStore } from "./message-store.types";
-import { NaturalBatcher, type BatchOutcome } from "./natural-batcher";
+import { NaturalBatcher, type BatchOutcome } from "@dim/shared/async";
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MESSAGE_KINDS: readonly MessageKind[] = ["text", "image", "file"];

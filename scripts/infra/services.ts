@@ -13,6 +13,8 @@ import { join } from "node:path";
 import pg from "pg";
 import { Kafka, logLevel } from "kafkajs";
 import { startEmbeddedPostgres, type RunningPostgres } from "../../prisma/src/embedded/embedded-postgres";
+import { sleep } from "../../packages/shared/src/node/async/time";
+export { sleep };
 
 export type ServiceName = "zookeeper" | "kafka" | "redis" | "postgres";
 export const SERVICE_NAMES: readonly ServiceName[] = ["zookeeper", "kafka", "redis", "postgres"];
@@ -73,7 +75,6 @@ export async function kill9(pid: number): Promise<void> {
   await waitForPidExit(pid, 10_000);
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 let setprivChecked: boolean | undefined;
 function canPdeathsig(): boolean {

@@ -13,10 +13,10 @@ import { REPO } from "../procs";
 import type { BusEnvelope } from "../../../packages/infra/src/types";
 import { encode, newHistogram, recordUs } from "../hdr";
 import type { BusFromPeer, BusToPeer, BusStepResult } from "./messages";
+import { sleep } from "@dim/shared/async";
 
 const reply = (m: BusFromPeer) => process.send?.(m);
 const now = () => performance.timeOrigin + performance.now();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Stamp {
   step: number;

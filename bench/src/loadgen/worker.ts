@@ -9,6 +9,7 @@ import { connect, type Conn } from "./drivers";
 import { connectDimIdle } from "./dim-idle-client";
 import { encode, newHistogram, recordUs } from "../hdr";
 import type { ConnSpec, FromWorker, PairSpec, StepResult, SystemKind, ToWorker } from "./messages";
+import { sleep } from "@dim/shared/async";
 
 const reply = (m: FromWorker) => process.send?.(m);
 const log = (line: string) => reply({ ev: "log", line });
@@ -90,7 +91,6 @@ async function setup(msg: Extract<ToWorker, { cmd: "setup" }>): Promise<void> {
   reply({ ev: "ready", connected: conns.size, failed, connectMs: performance.now() - t0, ...(firstError ? { firstError } : {}) });
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function runStep(msg: Extract<ToWorker, { cmd: "step" }>): Promise<StepResult> {
   hSame = newHistogram();

@@ -36,6 +36,8 @@ import { createLogger, loadConfig } from "@dim/shared/node";
 import { infraControl, type InfraControl } from "../../../scripts/infra/control";
 import { DEFAULT_RUN_DIR } from "../../../scripts/infra/paths";
 import { clusterEnv, liveState, type InfraState } from "../../../scripts/infra/state";
+import { sleep } from "@dim/shared/async";
+export { sleep };
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -47,7 +49,6 @@ const CORE_NODE_DIR = fileURLToPath(new URL("../..", import.meta.url));
 const PASSWORD = "correct horse battery staple";
 const LOG_TAIL_LINES = 60;
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** The services of this run: provided by the cluster project's global setup, else `npm run infra:up`'s. */
 export function clusterState(): InfraState {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError, ErrorCode } from "@dim/shared";
 import { GATEWAY_DEFAULTS, loadGatewayConfig, resolveGatewayConfig } from "../src/index";
-import { RateLimiter } from "../src/auth/rate-limiter";
 
 describe("gateway config", () => {
   it("parses the environment with defaults", () => {
@@ -44,29 +43,5 @@ describe("gateway config", () => {
 
   it("refuses a short secret in code too", () => {
     expect(() => resolveGatewayConfig({ tokenSecret: "short" })).toThrow(/tokenSecret/);
-  });
-});
-
-describe("RateLimiter", () => {
-  it("allows capacity attempts per window, then refills evenly", () => {
-    let now = 0;
-    const limiter = new RateLimiter({ capacity: 3, windowMs: 3000, now: () => now });
-    expect([1, 2, 3].map(() => limiter.take("k").ok)).toEqual([true, true, true]);
-    const denied = limiter.take("k");
-    expect(denied).toEqual({ ok: false, retryAfterMs: 1000 });
-    expect(limiter.take("other").ok).toBe(true);
-    now = 999;
-    expect(limiter.take("k").ok).toBe(false);
-    now = 1000;
-    expect(limiter.take("k").ok).toBe(true);
-    expect(limiter.take("k").ok).toBe(false);
-    limiter.reset("k");
-    expect(limiter.take("k").ok).toBe(true);
-  });
-
-  it("stays bounded in memory", () => {
-    const limiter = new RateLimiter({ capacity: 1, windowMs: 60_000, maxKeys: 10, now: () => 0 });
-    for (let i = 0; i < 100; i++) limiter.take(`key-${i}`);
-    expect((limiter as unknown as { buckets: Map<string, unknown> }).buckets.size).toBeLessThanOrEqual(10);
   });
 });

@@ -5,5 +5,4 @@ export { PgBus, PgRegistry, PgPresence, channelFor } from "./pg/index";
 export type { PgBusOptions, PgRegistryOptions, PgPresenceOptions, PgOptions } from "./pg/index";
 export { infraConfigSchema, createInfra } from "./config";
 export type { InfraConfig, InfraDeps, CreateClusterInfra } from "./config";
-export { KeyedSerialQueue } from "./keyed-serial-queue";
 export { envelopeKey, isBusEnvelope } from "./bus-envelope";

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { BusEnvelope } from "../src/types";
+import { sleep } from "@dim/shared/async";
+export { sleep };
 
 /** Polls until `check` passes (returns without throwing), or fails with its last error. */
 export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 15_000, intervalMs = 25): Promise<T> {
@@ -14,7 +16,6 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 15_
   }
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function deliver(conversationId: string, seq: number, body = `message ${seq}`, recipients: string[] = [randomUUID()]): BusEnvelope {
   return {

@@ -4,3 +4,4 @@ export * from "./node/logger";
 export * from "./node/config";
 export * from "./node/dev-secret";
 export * from "./node/free-port";
+export * from "./node/async";

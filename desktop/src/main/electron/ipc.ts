@@ -6,7 +6,7 @@
 import { BrowserWindow, ipcMain, Notification, type IpcMainEvent, type IpcMainInvokeEvent } from "electron";
 import { Channel } from "../../channels";
 import { isTrustedSender, parseNotifyPayload, parseUnreadCount, type NotifyPayload } from "../ipc-payloads";
-import { TokenBucket } from "../rate-limiter";
+import { TokenBucket } from "@dim/shared/async";
 import { log } from "./logger";
 import { showUnreadCount } from "./unread-badge";
 
@@ -38,7 +38,7 @@ function trusted(event: IpcMainEvent | IpcMainInvokeEvent, opts: BridgeOptions):
 }
 
 export function registerBridge(opts: BridgeOptions): void {
-  const bucket = new TokenBucket(NOTIFY_BURST, NOTIFY_REFILL_PER_SECOND);
+  const bucket = new TokenBucket(NOTIFY_REFILL_PER_SECOND, NOTIFY_BURST);
   // Live notifications are kept referenced: a garbage-collected Notification loses its click handler.
   const live = new Set<Notification>();
 
@@ -60,7 +60,7 @@ export function registerBridge(opts: BridgeOptions): void {
       return false;
     }
     if (!Notification.isSupported()) return false;
-    if (!bucket.tryTake()) {
+    if (!bucket.take()) {
       log.info("notification rate-limited");
       return false;
     }

@@ -37,6 +37,7 @@ import { AppError, ErrorCode } from "@dim/shared";
 import type { Logger } from "@dim/shared/node";
 import type { Bus, BusEnvelope, BusHandler } from "../types";
 import { envelopeKey, isBusEnvelope } from "../bus-envelope";
+import { sleep } from "@dim/shared/async";
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -114,7 +115,6 @@ interface Inbox {
   draining: boolean;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function kafkaLogCreator(logger: Logger) {
   return () =>

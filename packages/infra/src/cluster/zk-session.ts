@@ -9,6 +9,7 @@
 import zookeeper, { type Client, type Event, type Stat } from "node-zookeeper-client";
 import { AppError, ErrorCode } from "@dim/shared";
 import type { Logger } from "@dim/shared/node";
+import { sleep } from "@dim/shared/async";
 
 export interface ZkSessionOptions {
   connect: string;
@@ -32,7 +33,6 @@ export function zkCode(err: unknown): number | undefined {
     : undefined;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class ZkSession {
   private client: Client | undefined;

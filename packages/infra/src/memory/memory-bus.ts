@@ -1,6 +1,6 @@
 import { AppError, ErrorCode } from "@dim/shared";
 import type { Bus, BusEnvelope, BusHandler } from "../types";
-import { KeyedSerialQueue } from "../keyed-serial-queue";
+import { KeyedSerialQueue } from "@dim/shared/async";
 import type { MemoryHub } from "./memory-hub";
 
 /**

@@ -1,6 +1,6 @@
 import type { Logger } from "@dim/shared/node";
 import { createLogger } from "@dim/shared/node";
-import { KeyedSerialQueue } from "../keyed-serial-queue";
+import { KeyedSerialQueue } from "@dim/shared/async";
 import { envelopeKey } from "../bus-envelope";
 import type { BusEnvelope, BusHandler, NodeInfo } from "../types";
 

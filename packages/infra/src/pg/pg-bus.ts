@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import pg from "pg";
 import { AppError, ErrorCode } from "@dim/shared";
 import { createLogger, type Logger } from "@dim/shared/node";
-import { KeyedSerialQueue } from "../keyed-serial-queue";
+import { KeyedSerialQueue } from "@dim/shared/async";
 import { envelopeKey } from "../bus-envelope";
 import type { Bus, BusEnvelope, BusHandler } from "../types";
 import { EnvelopeDecoder, encodeEnvelope } from "./notify-codec";

@@ -10,6 +10,8 @@ import { deliver as baseDeliver } from "../helpers";
 import { infraControl, type InfraControl } from "../../../../scripts/infra/control";
 import { DEFAULT_RUN_DIR } from "../../../../scripts/infra/paths";
 import { liveState, type InfraState } from "../../../../scripts/infra/state";
+import { sleep } from "@dim/shared/async";
+export { sleep };
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -44,4 +46,3 @@ export function deliver(conversationId: string, seq: number, recipients?: string
   return baseDeliver(conversationId, seq, undefined, recipients);
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

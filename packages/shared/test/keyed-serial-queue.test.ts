@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { KeyedSerialQueue } from "../src/keyed-serial-queue";
-import { sleep } from "./helpers";
+import { KeyedSerialQueue } from "../src/node/async";
+import { sleep } from "../src/node/async";
 
 describe("KeyedSerialQueue", () => {
   it("runs one key's tasks in order and other keys alongside, surviving failures", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NaturalBatcher, type BatchOutcome } from "../src/natural-batcher";
+import { NaturalBatcher, type BatchOutcome } from "../src/node/async";
 
 /** A batcher whose batches wait until the test releases them, recording what each held. */
 function recorder(decide: (item: number) => BatchOutcome<string> = (n) => ({ value: `v${n}` }), opts = { maxItems: 100 }) {

@@ -1,9 +1,8 @@
 /**
- * A token bucket: `burst` frames at once, refilled at `ratePerSec`. Time comes from the caller's
- * clock so tests can drive it.
+ * A token bucket: `burst` actions at once, refilled evenly at `ratePerSec`. Time comes from the
+ * caller's clock (monotonic by default) so tests can drive it.
  */
-/** Milliseconds of a monotonic clock: the clock of socket rate limits and deadlines. */
-export const monotonicMs = (): number => performance.now();
+import { monotonicMs } from "./time";
 
 export class TokenBucket {
   private tokens: number;
@@ -14,11 +13,12 @@ export class TokenBucket {
     private readonly burst: number,
     private readonly now: () => number = monotonicMs,
   ) {
+    if (!(burst >= 1) || !(ratePerSec > 0)) throw new RangeError("burst must be ≥ 1 and ratePerSec > 0");
     this.tokens = burst;
     this.last = now();
   }
 
-  /** Takes one token; false when the bucket is empty (the frame is over the limit). */
+  /** Takes one token; false when the bucket is empty (the action is over the limit). */
   take(): boolean {
     this.refill();
     if (this.tokens < 1) return false;
@@ -34,7 +34,7 @@ export class TokenBucket {
 
   private refill(): void {
     const t = this.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.ratePerSec);
+    this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, t - this.last) / 1000) * this.ratePerSec);
     this.last = t;
   }
 }
