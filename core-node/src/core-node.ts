@@ -11,7 +11,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { IncomingMessage } from "node:http";
 import type { WebSocket } from "ws";
-import { CloseCode, type ConversationCursor } from "@dim/shared";
+import { CloseCode, parseNodeEnvelope, type ConversationCursor } from "@dim/shared";
 import { createLogger, type Logger } from "@dim/shared/node";
 import { NaturalBatcher } from "@dim/shared/async";
 import type { MessageStore } from "@dim/db";
@@ -173,15 +173,7 @@ export class CoreNode implements ConnectionHost {
       const wsUrl = this.config.publicWsUrl ?? `ws://${urlHost(this.config.host)}:${port}${WS_PATH}`;
       this.info = { nodeId, host: this.config.host, wsPort: port, httpPort: port, wsUrl, startedAt: new Date().toISOString() };
 
-      await this.bus.subscribe(nodeId, async (envelope) => {
-        if (this.phase === "stopped") return;
-        try {
-          if (envelope.type === "routes.changed" || envelope.type === "routes.ack") await this.routeChanges.onEnvelope(envelope);
-          else await this.router.onEnvelope(envelope);
-        } catch (err) {
-          this.log.error({ err, type: envelope.type }, "bus envelope handling failed");
-        }
-      });
+      await this.bus.subscribe(nodeId, (payload) => this.onBusPayload(payload));
       this.throwIfStopping();
       // Accept before registering: the gateway may send clients as soon as we are listed.
       this.accepting = true;
@@ -201,6 +193,24 @@ export class CoreNode implements ConnectionHost {
       this.log.error({ err }, "core node failed to start");
       await this.stop();
       throw err;
+    }
+  }
+
+  /** One record from the bus: decoded with the node protocol; a bad or unknown one is logged and dropped. */
+  private async onBusPayload(payload: string): Promise<void> {
+    if (this.phase === "stopped") return;
+    const parsed = parseNodeEnvelope(payload);
+    if (!parsed.ok) {
+      if (parsed.unknownType) this.log.warn({ type: parsed.unknownType }, "bus envelope of an unknown type dropped (a newer node?)");
+      else this.log.error({ err: parsed.error }, "malformed bus envelope dropped");
+      return;
+    }
+    const envelope = parsed.envelope;
+    try {
+      if (envelope.type === "routes.changed" || envelope.type === "routes.ack") await this.routeChanges.onEnvelope(envelope);
+      else await this.router.onEnvelope(envelope);
+    } catch (err) {
+      this.log.error({ err, type: envelope.type }, "bus envelope handling failed");
     }
   }
 

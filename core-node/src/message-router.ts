@@ -14,11 +14,12 @@ import {
   type SendFrame,
   type ServerFrame,
   type SyncFrame,
+  type NodeEnvelope,
 } from "@dim/shared";
 import type { Logger } from "@dim/shared/node";
 import type { MessageStore } from "@dim/db";
 import { KeyedSerialQueue } from "@dim/shared/async";
-import type { Bus, BusEnvelope } from "@dim/infra";
+import { publishToUsers, type Bus } from "@dim/infra";
 import type { ClientConnection, UserFrame } from "./client-connection";
 import type { LocalConnections } from "./local-connections";
 import type { RouteLookup } from "./route-lookup";
@@ -101,7 +102,7 @@ export class MessageRouter {
   }
 
   /** An envelope from another node's publish: hand it to this node's sockets. */
-  async onEnvelope(envelope: BusEnvelope): Promise<void> {
+  async onEnvelope(envelope: NodeEnvelope): Promise<void> {
     switch (envelope.type) {
       case "deliver":
         for (const userId of envelope.recipients) {
@@ -221,39 +222,10 @@ export class MessageRouter {
    * a connection of these users (presence routes); returns at once. Failures are logged, not
    * surfaced: the message is committed and sync repairs.
    */
-  private publishToRemote(conversationId: string, userIds: string[], envelope: (recipients: string[]) => BusEnvelope): void {
-    void this.fanout.push(conversationId, () => this.publishNow(userIds, envelope));
-  }
-
-  /**
-   * Looks the routes up and hands the envelopes to the bus in call order; does not wait for the
-   * bus's acknowledgement (the bus keeps the order it was called in, and batches).
-   */
-  private async publishNow(userIds: string[], envelope: (recipients: string[]) => BusEnvelope): Promise<void> {
-    const self = this.deps.nodeId();
-    let byNode: Map<string, Set<string>>;
-    try {
-      byNode = new Map();
-      for (const route of await this.deps.routes.routesOf(userIds)) {
-        if (route.nodeId === self) continue; // this node's own sockets were served from memory
-        let users = byNode.get(route.nodeId);
-        if (!users) byNode.set(route.nodeId, (users = new Set()));
-        users.add(route.userId);
-      }
-    } catch (err) {
-      this.deps.logger.warn({ err }, "presence lookup failed; remote recipients will sync");
-      return;
-    }
-    for (const [nodeId, users] of byNode) {
-      let published: Promise<void>;
-      try {
-        published = this.deps.bus.publish(nodeId, envelope([...users]));
-      } catch (err) {
-        published = Promise.reject(err);
-      }
-      published.catch((err: unknown) => {
-        this.deps.logger.warn({ err, targetNodeId: nodeId }, "bus publish failed; recipients will sync");
-      });
-    }
+  private publishToRemote(conversationId: string, userIds: string[], envelope: (recipients: string[]) => NodeEnvelope): void {
+    void this.fanout.push(conversationId, async () => {
+      // handed to the bus in call order; the bus keeps that order and batches (not awaited: acks)
+      await publishToUsers({ bus: this.deps.bus, routes: this.deps.routes, userIds, envelope, exceptNodeId: this.deps.nodeId(), logger: this.deps.logger });
+    });
   }
 }

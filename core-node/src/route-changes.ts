@@ -12,8 +12,9 @@
  * misses are repaired by sync, as for any lost doorbell.
  */
 import { randomUUID } from "node:crypto";
+import { encodeNodeEnvelope, type NodeEnvelopeOf } from "@dim/shared";
 import type { Logger } from "@dim/shared/node";
-import type { Bus, BusEnvelope, Registry } from "@dim/infra";
+import type { Bus, Registry } from "@dim/infra";
 import type { RouteLookup } from "./route-lookup";
 
 export interface RouteChangesDeps {
@@ -31,7 +32,7 @@ interface Waiting {
   done: () => void;
 }
 
-type RouteEnvelope = Extract<BusEnvelope, { type: "routes.changed" | "routes.ack" }>;
+type RouteEnvelope = NodeEnvelopeOf<"routes.changed" | "routes.ack">;
 
 export class RouteChanges {
   private readonly waiting = new Map<string, Waiting>();
@@ -57,14 +58,14 @@ export class RouteChanges {
     }
     if (peers.length === 0) return;
     const ref = randomUUID();
-    const envelope: BusEnvelope = { type: "routes.changed", from: self, ref, userIds };
+    const { key, payload } = encodeNodeEnvelope({ type: "routes.changed", from: self, ref, userIds });
     const awaited = new Set(peers.filter((p) => !this.unresponsive.has(p)));
     const acked = new Promise<void>((resolve) => {
       if (awaited.size === 0) resolve();
       else this.waiting.set(ref, { peers: awaited, done: resolve });
     });
     for (const peer of peers) {
-      this.deps.bus.publish(peer, envelope).catch((err: unknown) => {
+      this.deps.bus.publish(peer, key, payload).catch((err: unknown) => {
         this.deps.logger.warn({ err, peer }, "route announcement not published; not waiting for this peer until it answers again");
         this.unresponsive.add(peer);
         this.settle(ref, peer);
@@ -88,8 +89,8 @@ export class RouteChanges {
   async onEnvelope(envelope: RouteEnvelope): Promise<void> {
     if (envelope.type === "routes.changed") {
       this.deps.routes.invalidate(envelope.userIds);
-      const ack: BusEnvelope = { type: "routes.ack", from: this.deps.nodeId(), ref: envelope.ref };
-      this.deps.bus.publish(envelope.from, ack).catch((err: unknown) => {
+      const ack = encodeNodeEnvelope({ type: "routes.ack", from: this.deps.nodeId(), ref: envelope.ref });
+      this.deps.bus.publish(envelope.from, ack.key, ack.payload).catch((err: unknown) => {
         this.deps.logger.warn({ err, peer: envelope.from }, "route ack not published");
       });
       return;

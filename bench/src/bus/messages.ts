@@ -1,5 +1,5 @@
 /** IPC between the Kafka bus latency bench (bus-latency.ts) and its two peer processes (peer.ts). */
-import type { KafkaBusOptions } from "../../../packages/infra/src/cluster/kafka-bus";
+import type { KafkaBusOptions } from "../../../packages/infra/src/cluster/kafka/index";
 
 /**
  * KafkaBus options a variant may override (everything but the wiring); `module`: a file (from the

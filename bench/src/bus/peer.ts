@@ -1,16 +1,18 @@
 /**
  * One side of the Kafka bus latency bench (forked by bus-latency.ts): a KafkaBus that consumes
- * its own node inbox and publishes to the other peer's, as a core node does. Open loop: envelope
- * n of a step is scheduled at t0 + n / rate and its latency is measured from that scheduled time
- * (wall clock, µs resolution: both peers run on this machine's one clock).
+ * its own node inbox and publishes to the other peer's, as a core node does — real `deliver`
+ * envelopes, encoded and decoded with the node protocol (@dim/shared). Open loop: envelope n of
+ * a step is scheduled at t0 + n / rate and its latency is measured from that scheduled time
+ * (wall clock, µs resolution: both peers run on this machine's one clock), carried in the
+ * message body.
  */
+import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { createLogger } from "@dim/shared/node";
-import type { Message } from "@dim/shared";
 import { resolve } from "node:path";
-import { KafkaBus, type KafkaBusOptions } from "../../../packages/infra/src/cluster/kafka-bus";
+import { createLogger } from "@dim/shared/node";
+import { encodeNodeEnvelope, parseNodeEnvelope, type NodeEnvelope } from "@dim/shared";
+import { KafkaBus, type KafkaBusOptions } from "../../../packages/infra/src/cluster/kafka/index";
 import { REPO } from "../procs";
-import type { BusEnvelope } from "../../../packages/infra/src/types";
 import { encode, newHistogram, recordUs } from "../hdr";
 import type { BusFromPeer, BusToPeer, BusStepResult } from "./messages";
 import { sleep } from "@dim/shared/async";
@@ -24,11 +26,52 @@ interface Stamp {
   measured: boolean;
 }
 
-let bus: Pick<KafkaBus, "subscribe" | "publish" | "removeInbox" | "close" | "stats"> | undefined;
+/** What the peer needs of a bus: publish an envelope, receive them, stop. */
+interface PeerBus {
+  publish(targetNodeId: string, envelope: NodeEnvelope): Promise<void>;
+  subscribe(nodeId: string, handler: (envelope: NodeEnvelope) => Promise<void>): Promise<void>;
+  removeInbox(nodeId: string): Promise<void>;
+  close(): Promise<void>;
+  stats(): { batches: number; consumedBatches: number };
+}
+
+/**
+ * A KafkaBus of this version (`(key, payload)` records, decoded here with parseNodeEnvelope, as
+ * core nodes do), or of a version whose bus took envelope objects and checked them itself
+ * (publish with two parameters): an A/B across the change.
+ */
+function peerBus(bus: KafkaBus): PeerBus {
+  const legacy = bus.publish.length === 2;
+  const raw = bus as unknown as {
+    publish(...args: unknown[]): Promise<void>;
+    subscribe(nodeId: string, handler: (arg: unknown) => Promise<void>): Promise<void>;
+  };
+  return {
+    publish: (target, envelope) => {
+      if (legacy) return raw.publish(target, envelope);
+      const { key, payload } = encodeNodeEnvelope(envelope);
+      return raw.publish(target, key, payload);
+    },
+    subscribe: (nodeId, handler) =>
+      raw.subscribe(nodeId, async (arg) => {
+        if (legacy) return handler(arg as NodeEnvelope);
+        const parsed = parseNodeEnvelope(arg as string);
+        if (parsed.ok) await handler(parsed.envelope);
+      }),
+    removeInbox: (nodeId) => bus.removeInbox(nodeId),
+    close: () => bus.close(),
+    stats: () => bus.stats(),
+  };
+}
+
+let bus: PeerBus | undefined;
 let peerId = "";
 let currentStep = -1;
 let received = 0;
 let hDeliver = newHistogram();
+const conversationIds: string[] = [];
+const senderId = randomUUID();
+const recipients = [randomUUID()];
 
 async function start(msg: Extract<BusToPeer, { cmd: "start" }>): Promise<void> {
   const logger = createLogger(`bus-peer-${msg.nodeId}`, { level: process.env.DIM_LOG_LEVEL ?? "warn" });
@@ -36,14 +79,37 @@ async function start(msg: Extract<BusToPeer, { cmd: "start" }>): Promise<void> {
   const options: KafkaBusOptions = { brokers: msg.brokers, partitions: msg.partitions, replication: 1, logger, ...busOptions };
   // another version of the bus (A/B against the committed one): a module exporting KafkaBus
   const Impl = module ? ((await import(resolve(REPO, module))) as { KafkaBus: typeof KafkaBus }).KafkaBus : KafkaBus;
-  bus = new Impl(options);
+  const started = peerBus(new Impl(options));
+  bus = started;
   peerId = msg.peerId;
-  await bus.subscribe(msg.nodeId, async (envelope) => {
-    const stamp = (envelope as Extract<BusEnvelope, { type: "deliver" }>).message as unknown as Stamp;
+  await started.subscribe(msg.nodeId, async (envelope) => {
+    if (envelope.type !== "deliver") return;
+    const stamp = JSON.parse(envelope.message.body) as Stamp;
     if (stamp.step !== currentStep || !stamp.measured) return;
     received++;
     recordUs(hDeliver, (now() - stamp.sched) * 1000);
   });
+}
+
+/** A realistic `deliver` envelope whose body carries the stamp. */
+function deliverEnvelope(n: number, conversations: number, stamp: Stamp): NodeEnvelope {
+  while (conversationIds.length < conversations) conversationIds.push(randomUUID());
+  const conversationId = conversationIds[n % conversations]!;
+  return {
+    type: "deliver",
+    conversationId,
+    recipients,
+    message: {
+      id: randomUUID(),
+      conversationId,
+      seq: n + 1,
+      senderId,
+      clientMsgId: `bench-${n}-${stamp.step}`,
+      kind: "text",
+      body: JSON.stringify(stamp),
+      createdAt: new Date().toISOString(),
+    },
+  };
 }
 
 async function runStep(msg: Extract<BusToPeer, { cmd: "step" }>): Promise<BusStepResult> {
@@ -70,7 +136,7 @@ async function runStep(msg: Extract<BusToPeer, { cmd: "step" }>): Promise<BusSte
       if (sched > t) break;
       const measured = sched >= measureFrom;
       const stamp: Stamp = { step: msg.step, sched, measured };
-      const envelope: BusEnvelope = { type: "deliver", conversationId: `c${n % msg.conversations}`, message: stamp as unknown as Message, recipients: [] };
+      const envelope = deliverEnvelope(n, msg.conversations, stamp);
       outstanding++;
       bus!.publish(peerId, envelope).then(
         () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { BusEnvelope } from "@dim/infra";
-import { ErrorCode } from "@dim/shared";
+import { ErrorCode, parseNodeEnvelope, type NodeEnvelope } from "@dim/shared";
 import { befriend, expectAppError, send, useTestGateway } from "./helpers";
 
 describe("conversations", () => {
@@ -118,9 +117,13 @@ describe("conversations", () => {
   it("markRead publishes a read receipt to the nodes holding the members' connections", async () => {
     const { A, B, conversationId } = await befriend(gw, "mona", "ned");
     await send(gw, A.id, conversationId, "read me");
-    const received: Array<{ node: string; envelope: BusEnvelope }> = [];
-    await gw.infra.bus.subscribe("node-a", async (envelope) => void received.push({ node: "node-a", envelope }));
-    await gw.infra.bus.subscribe("node-b", async (envelope) => void received.push({ node: "node-b", envelope }));
+    const received: Array<{ node: string; envelope: NodeEnvelope | undefined }> = [];
+    const decode = (payload: string) => {
+      const parsed = parseNodeEnvelope(payload);
+      return parsed.ok ? parsed.envelope : undefined;
+    };
+    await gw.infra.bus.subscribe("node-a", async (payload) => void received.push({ node: "node-a", envelope: decode(payload) }));
+    await gw.infra.bus.subscribe("node-b", async (payload) => void received.push({ node: "node-b", envelope: decode(payload) }));
     await gw.infra.presence.claim(
       [
         { userId: A.id, nodeId: "node-a", connectionId: "c1" },

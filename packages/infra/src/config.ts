@@ -5,6 +5,7 @@ import { createPool } from "./pg/pg-pool";
 import { PgPresence } from "./pg/pg-presence";
 import { PgRegistry } from "./pg/pg-registry";
 import type { Infra } from "./types";
+import { composeInfra } from "./compose-infra";
 
 /** An env var that may be unset or empty (both mean "not given"). */
 const env = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema);
@@ -94,19 +95,7 @@ function createEmbeddedInfra(config: InfraConfig, deps: InfraDeps): Infra {
   const bus = new PgBus({ ...shared, logger: logger.child({ part: "bus" }) });
   const registry = new PgRegistry({ ...shared, logger: logger.child({ part: "registry" }), ttlMs: config.DIM_REGISTRY_TTL_MS });
   const presence = new PgPresence({ ...shared, logger: logger.child({ part: "presence" }) });
-  let closing: Promise<void> | undefined;
-  return {
-    bus,
-    registry,
-    presence,
-    close() {
-      closing ??= (async () => {
-        await Promise.allSettled([bus.close(), registry.close(), presence.close()]);
-        await pool.end();
-      })();
-      return closing;
-    },
-  };
+  return composeInfra({ bus, registry, presence }, () => pool.end());
 }
 
 async function loadCluster(): Promise<CreateClusterInfra> {

@@ -5,4 +5,6 @@ export { PgBus, PgRegistry, PgPresence, channelFor } from "./pg/index";
 export type { PgBusOptions, PgRegistryOptions, PgPresenceOptions, PgOptions } from "./pg/index";
 export { infraConfigSchema, createInfra } from "./config";
 export type { InfraConfig, InfraDeps, CreateClusterInfra } from "./config";
-export { envelopeKey, isBusEnvelope } from "./bus-envelope";
+export { composeInfra } from "./compose-infra";
+export { publishToUsers } from "./fanout/publish-to-users";
+export type { PublishToUsers, FanOut } from "./fanout/publish-to-users";

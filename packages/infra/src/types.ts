@@ -3,58 +3,27 @@
  * (PostgreSQL-backed, for `npm run dev` and the default tests) and a real one (Kafka, ZooKeeper,
  * Redis) for cluster mode. Both are real implementations of the same contract.
  */
-import type { Message } from "@dim/shared";
-
 // ───────────────────────────── bus ─────────────────────────────
 
-/** Messages one core node sends another. Keyed by conversationId so a conversation stays ordered. */
-export type BusEnvelope =
-  | {
-      type: "deliver";
-      conversationId: string;
-      /** The committed message (PostgreSQL already holds it; the bus is only the doorbell). */
-      message: Message;
-      /** Users on the target node to push it to. */
-      recipients: string[];
-    }
-  | {
-      type: "receipt";
-      conversationId: string;
-      /** Who delivered / read. */
-      userId: string;
-      kind: "delivered" | "read";
-      seq: number;
-      /** Users on the target node to tell. */
-      recipients: string[];
-    }
-  | {
-      /**
-       * Node `from` just leased new connections for these users: drop any cached routes of
-       * theirs, then answer `routes.ack` with the same `ref` (see core-node/src/route-changes.ts).
-       */
-      type: "routes.changed";
-      from: string;
-      ref: string;
-      userIds: string[];
-    }
-  | {
-      /** `from` has dropped the cached routes named by announcement `ref`. */
-      type: "routes.ack";
-      from: string;
-      ref: string;
-    };
+/**
+ * Receives one record's payload, as published. Its promise resolving means the record was
+ * handled (handed to sockets, or left for sync); only then may the bus commit it.
+ */
+export type BusHandler = (payload: string) => Promise<void>;
 
-export type BusHandler = (envelope: BusEnvelope) => Promise<void>;
-
+/**
+ * Node-to-node records: `(key, payload)`. The bus never looks inside a payload (the envelopes
+ * and their keys are @dim/shared's node protocol); it keeps records with the same key in publish
+ * order per target node, as a Kafka partition does.
+ */
 export interface Bus {
-  /**
-   * Starts consuming this node's own inbox (its Kafka topic, or its embedded channel). The
-   * handler's promise resolving means the envelope was handed to sockets or left for sync;
-   * only then may it be committed.
-   */
+  /** Starts consuming this node's own inbox (its Kafka topic, or its embedded channel). */
   subscribe(nodeId: string, handler: BusHandler): Promise<void>;
-  /** Sends to another node's inbox. Resolves once the bus accepted it durably (acks=all). */
-  publish(targetNodeId: string, envelope: BusEnvelope): Promise<void>;
+  /**
+   * Sends to another node's inbox. Resolves once the bus accepted it (Kafka: acks=all; the
+   * embedded buses: handed to PostgreSQL / the hub). A bad key or payload is BAD_REQUEST.
+   */
+  publish(targetNodeId: string, key: string, payload: string): Promise<void>;
   /**
    * Called when a node leaves for good (graceful stop): drop or keep its inbox, as documented
    * by the implementation. Idempotent.

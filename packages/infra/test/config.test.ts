@@ -4,8 +4,7 @@ import { createTestDatabase, type TestDatabase } from "@dim/db/testing";
 import { AppError } from "@dim/shared";
 import { createLogger, freePort, loadConfig } from "@dim/shared/node";
 import { createInfra, infraConfigSchema } from "../src/config";
-import type { BusEnvelope } from "../src/types";
-import { eventually, receipt } from "./helpers";
+import { eventually, receipt, withEnvelopes, type BusEnvelope } from "./helpers";
 
 const load = (env: Record<string, string | undefined>) => loadConfig(infraConfigSchema, env, "infra");
 
@@ -95,11 +94,11 @@ describe("createInfra (embedded)", () => {
     expect(await b.presence.routesOf([userId])).toEqual([{ userId, nodeId: "node-1", connectionId: "c1" }]);
 
     const got: BusEnvelope[] = [];
-    await a.bus.subscribe("node-1", async (e) => {
+    await withEnvelopes(a.bus).subscribe("node-1", async (e) => {
       got.push(e);
     });
     const e = receipt(randomUUID(), 1);
-    await b.bus.publish("node-1", e);
+    await withEnvelopes(b.bus).publish("node-1", e);
     await eventually(() => expect(got).toEqual([e]));
 
     await a.close();

@@ -1,7 +1,35 @@
 import { randomUUID } from "node:crypto";
-import type { BusEnvelope } from "../src/types";
+import { nodeEnvelopeKey, type NodeEnvelope } from "@dim/shared";
+import type { Bus } from "../src/types";
 import { sleep } from "@dim/shared/async";
 export { sleep };
+
+/**
+ * The envelopes these tests carry: node-protocol shapes, sent as JSON under their key, but never
+ * validated (the buses carry payloads they do not read; some cases exceed the protocol's bounds
+ * on purpose, to test the transport's).
+ */
+export type BusEnvelope = NodeEnvelope;
+
+/** A bus that publishes and hands over envelopes (JSON under their node-protocol key) instead of raw records. */
+export type EnvelopeBus<B extends Bus = Bus> = Omit<B, "publish" | "subscribe"> & {
+  publish(targetNodeId: string, envelope: BusEnvelope): Promise<void>;
+  subscribe(nodeId: string, handler: (envelope: BusEnvelope) => Promise<void>): Promise<void>;
+};
+
+export function withEnvelopes<B extends Bus>(bus: B): EnvelopeBus<B> {
+  const publish = (targetNodeId: string, envelope: BusEnvelope) => bus.publish(targetNodeId, nodeEnvelopeKey(envelope), JSON.stringify(envelope));
+  const subscribe = (nodeId: string, handler: (envelope: BusEnvelope) => Promise<void>) =>
+    bus.subscribe(nodeId, (payload) => handler(JSON.parse(payload) as BusEnvelope));
+  return new Proxy(bus, {
+    get(target, prop) {
+      if (prop === "publish") return publish;
+      if (prop === "subscribe") return subscribe;
+      const value: unknown = Reflect.get(target, prop);
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  }) as unknown as EnvelopeBus<B>;
+}
 
 /** Polls until `check` passes (returns without throwing), or fails with its last error. */
 export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 15_000, intervalMs = 25): Promise<T> {

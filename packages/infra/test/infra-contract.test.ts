@@ -12,11 +12,11 @@ import { MemoryHub, createMemoryInfra } from "../src/memory/index";
 import { PgBus } from "../src/pg/pg-bus";
 import { PgPresence } from "../src/pg/pg-presence";
 import { PgRegistry } from "../src/pg/pg-registry";
-import type { Bus, BusEnvelope, NodeInfo, Presence, Registry } from "../src/types";
-import { deliver, eventually, receipt, seqOf, sleep } from "./helpers";
+import type { Bus, NodeInfo, Presence, Registry } from "../src/types";
+import { deliver, eventually, receipt, seqOf, sleep, withEnvelopes, type BusEnvelope, type EnvelopeBus } from "./helpers";
 
 interface NodeHandles {
-  bus: Bus;
+  bus: EnvelopeBus;
   registry: Registry;
   presence: Presence;
 }
@@ -34,11 +34,12 @@ interface Implementation {
   setup(): Promise<Backend>;
 }
 
-function trackingBackend(make: () => NodeHandles, expire: Backend["expire"], after: () => Promise<void>): Backend {
+function trackingBackend(make: () => { bus: Bus; registry: Registry; presence: Presence }, expire: Backend["expire"], after: () => Promise<void>): Backend {
   const all: NodeHandles[] = [];
   return {
     node() {
-      const h = make();
+      const made = make();
+      const h = { ...made, bus: withEnvelopes(made.bus) };
       all.push(h);
       return h;
     },

@@ -1,8 +1,28 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { EnvelopeDecoder, MAX_NOTIFY_BYTES, encodeEnvelope } from "../src/pg/notify-codec";
+import { nodeEnvelopeKey } from "@dim/shared";
+import { RecordDecoder, MAX_NOTIFY_BYTES, encodeRecord, type BusRecord } from "../src/pg/notify-codec";
 import { channelFor } from "../src/pg/pg-bus";
-import { deliver, receipt } from "./helpers";
+import { deliver, receipt, type BusEnvelope } from "./helpers";
+
+/** An envelope as the record a bus carries. */
+const recordOf = (e: BusEnvelope): BusRecord => ({ key: nodeEnvelopeKey(e), payload: JSON.stringify(e) });
+const encodeEnvelope = (e: BusEnvelope) => encodeRecord(recordOf(e).key, recordOf(e).payload);
+/** The record decoder, handing back envelopes (undefined while a record is incomplete). */
+class EnvelopeDecoder {
+  private readonly records = new RecordDecoder();
+  accept(payload: string, now?: number): BusEnvelope | undefined {
+    const record = this.records.accept(payload, now);
+    if (record) expect(record.key).toBe(nodeEnvelopeKey(JSON.parse(record.payload) as BusEnvelope));
+    return record && (JSON.parse(record.payload) as BusEnvelope);
+  }
+  sweep(maxAgeMs: number, now?: number): number {
+    return this.records.sweep(maxAgeMs, now);
+  }
+  get pending(): number {
+    return this.records.pending;
+  }
+}
 
 describe("NOTIFY codec", () => {
   it("sends a small envelope as one payload", () => {
@@ -32,6 +52,10 @@ describe("NOTIFY codec", () => {
     expect(() => decoder.accept("nonsense")).toThrow();
     expect(() => decoder.accept("j{not json")).toThrow();
     expect(() => decoder.accept('j{"type":"deliver"}')).toThrow();
+    // a record's key length must fit its text
+    expect(() => decoder.accept("r99:ab")).toThrow();
+    expect(() => decoder.accept("rx:{}")).toThrow();
+    expect(() => decoder.accept("r0:{}")).toThrow();
     const parts = encodeEnvelope(deliver(randomUUID(), 1, "y".repeat(20_000)));
     expect(decoder.accept(parts[0]!, 1_000)).toBeUndefined();
     expect(decoder.sweep(30_000, 2_000)).toBe(0);

@@ -6,8 +6,7 @@ import { createTestDatabase, type TestDatabase } from "@dim/db/testing";
 import { PgBus } from "../src/pg/pg-bus";
 import { PgPresence } from "../src/pg/pg-presence";
 import { PgRegistry } from "../src/pg/pg-registry";
-import type { BusEnvelope } from "../src/types";
-import { eventually, receipt } from "./helpers";
+import { eventually, receipt, withEnvelopes, type BusEnvelope } from "./helpers";
 
 let db: TestDatabase;
 let admin: pg.Client;
@@ -23,8 +22,8 @@ afterAll(async () => {
 
 describe("PgBus", () => {
   it("re-opens a dropped LISTEN connection and delivers again", async () => {
-    const sender = new PgBus({ databaseUrl: db.url });
-    const target = new PgBus({ databaseUrl: db.url, reconnectMinMs: 20, reconnectMaxMs: 200 });
+    const sender = withEnvelopes(new PgBus({ databaseUrl: db.url }));
+    const target = withEnvelopes(new PgBus({ databaseUrl: db.url, reconnectMinMs: 20, reconnectMaxMs: 200 }));
     onTestFinished(() => Promise.all([sender.close(), target.close()]).then(() => undefined));
     const got: BusEnvelope[] = [];
     await target.subscribe("node-t", async (e) => {

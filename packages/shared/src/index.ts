@@ -1,8 +1,9 @@
-// Browser-safe exports: the protocol, its limits and the error model.
+// Browser-safe exports: the client and node protocols, their limits and the error model.
 // Node-only helpers (tokens, logger, config) are in "@dim/shared/node".
 export * from "./errors";
 export * from "./close-codes";
 export * from "./limits";
 export * from "./protocol";
+export * from "./node-protocol";
 export * from "./parse-frame";
 export * from "./gateway";

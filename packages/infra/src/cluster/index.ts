@@ -6,12 +6,13 @@ import { AppError, ErrorCode } from "@dim/shared";
 import type { Logger } from "@dim/shared/node";
 import type { InfraConfig } from "../config";
 import type { Infra } from "../types";
-import { KafkaBus } from "./kafka-bus";
+import { composeInfra } from "../compose-infra";
+import { KafkaBus } from "./kafka/index";
 import { RedisPresence } from "./redis-presence";
 import { ZkRegistry } from "./zk-registry";
 
-export { KafkaBus, topicFor, groupFor, TOPIC_PREFIX } from "./kafka-bus";
-export type { KafkaBusOptions } from "./kafka-bus";
+export { KafkaBus, topicFor, groupFor, TOPIC_PREFIX } from "./kafka/index";
+export type { KafkaBusOptions, KafkaBusCounters } from "./kafka/index";
 export { ZkRegistry } from "./zk-registry";
 export type { ZkRegistryOptions } from "./zk-registry";
 export { RedisPresence } from "./redis-presence";
@@ -54,16 +55,5 @@ export async function createClusterInfra(config: ClusterInfraConfig, deps: { log
     throw err;
   }
   const presence = new RedisPresence({ url: redisUrl, logger: logger.child({ part: "presence" }) });
-  let closing: Promise<void> | undefined;
-  return {
-    bus,
-    registry,
-    presence,
-    close() {
-      closing ??= (async () => {
-        await Promise.allSettled([bus.close(), registry.close(), presence.close()]);
-      })();
-      return closing;
-    },
-  };
+  return composeInfra({ bus, registry, presence });
 }

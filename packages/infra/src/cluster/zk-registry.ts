@@ -20,6 +20,7 @@
 import zookeeper, { type Event } from "node-zookeeper-client";
 import { AppError, ErrorCode } from "@dim/shared";
 import type { Logger } from "@dim/shared/node";
+import { TokenBucket } from "@dim/shared/async";
 import type { NodeInfo, Registration, Registry } from "../types";
 import { ZK_BAD_VERSION, ZK_NODE_EXISTS, ZK_NO_NODE, ZkSession, zkCode, type ZkSessionOptions } from "./zk-session";
 
@@ -62,7 +63,8 @@ class ZkRegistration implements Registration {
   private connections = 0;
   private written = 0;
   private version: number;
-  private lastWrite = 0;
+  /** One load write per `updateMs` (the first at once). */
+  private readonly writes: TokenBucket;
   private timer: NodeJS.Timeout | undefined;
   private writing = false;
   private lost = false;
@@ -77,10 +79,11 @@ class ZkRegistration implements Registration {
     private readonly path: string,
     private readonly epochPath: string,
     version: number,
-    private readonly updateMs: number,
+    updateMs: number,
     private readonly log: Logger,
   ) {
     this.version = version;
+    this.writes = new TokenBucket(1000 / updateMs, 1);
   }
 
   get epoch(): number {
@@ -90,7 +93,7 @@ class ZkRegistration implements Registration {
   setConnections(count: number): void {
     this.connections = Math.max(0, Math.floor(count));
     if (this.lost || this.deregistering || this.timer) return;
-    const wait = Math.max(0, this.lastWrite + this.updateMs - Date.now());
+    const wait = this.writes.msUntilToken();
     this.timer = setTimeout(() => void this.flush(), wait);
     this.timer.unref();
   }
@@ -103,7 +106,7 @@ class ZkRegistration implements Registration {
       return;
     }
     this.writing = true;
-    this.lastWrite = Date.now();
+    this.writes.take();
     const count = this.connections;
     try {
       const data = Buffer.from(JSON.stringify({ ...this.info, connections: count }));

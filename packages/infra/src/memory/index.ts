@@ -1,3 +1,5 @@
+// In-process infrastructure: the hub and one node's handles on it (several nodes in one process).
+import { composeInfra } from "../compose-infra";
 import type { Bus, Presence, Registry } from "../types";
 import { MemoryBus } from "./memory-bus";
 import { MemoryHub } from "./memory-hub";
@@ -23,13 +25,5 @@ export function createMemoryInfra(hub: MemoryHub = new MemoryHub()): MemoryInfra
   const bus = new MemoryBus(hub);
   const registry = new MemoryRegistry(hub);
   const presence = new MemoryPresence(hub);
-  return {
-    bus,
-    registry,
-    presence,
-    hub,
-    async close() {
-      await Promise.all([bus.close(), registry.close(), presence.close()]);
-    },
-  };
+  return { ...composeInfra({ bus, registry, presence }), hub };
 }

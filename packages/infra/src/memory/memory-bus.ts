@@ -1,16 +1,17 @@
-import { AppError, ErrorCode } from "@dim/shared";
-import type { Bus, BusEnvelope, BusHandler } from "../types";
-import { KeyedSerialQueue } from "@dim/shared/async";
-import type { MemoryHub } from "./memory-hub";
-
 /**
  * In-process bus. Delivery is asynchronous (never inside publish's call stack) and ordered per
- * conversation per target node; different conversations may interleave.
+ * key per target node; different keys may interleave.
  *
- * Publishing to a node with no subscriber resolves and the envelope is dropped: the bus is only
+ * Publishing to a node with no subscriber resolves and the record is dropped: the bus is only
  * the doorbell, PostgreSQL already holds the message and the recipient's client fetches it by
  * sync when it (re)connects. Same rule as the embedded PostgreSQL bus.
  */
+import { AppError, ErrorCode } from "@dim/shared";
+import { KeyedSerialQueue } from "@dim/shared/async";
+import { assertBusRecord } from "../bus-record";
+import type { Bus, BusHandler } from "../types";
+import type { MemoryHub } from "./memory-hub";
+
 export class MemoryBus implements Bus {
   private readonly subscribed = new Set<string>();
   private closed = false;
@@ -29,14 +30,15 @@ export class MemoryBus implements Bus {
     this.subscribed.add(nodeId);
   }
 
-  async publish(targetNodeId: string, envelope: BusEnvelope): Promise<void> {
+  async publish(targetNodeId: string, key: string, payload: string): Promise<void> {
     if (this.closed) throw new AppError(ErrorCode.Internal, "bus is closed");
-    if (!this.hub.enqueue(targetNodeId, envelope)) {
-      this.hub.logger.debug({ targetNodeId, type: envelope.type }, "no subscriber; envelope left for sync");
+    assertBusRecord(key, payload);
+    if (!this.hub.enqueue(targetNodeId, key, payload)) {
+      this.hub.logger.debug({ targetNodeId, key }, "no subscriber; record left for sync");
     }
   }
 
-  /** Drops the node's inbox: pending envelopes for it are discarded (clients sync). */
+  /** Drops the node's inbox: pending records for it are discarded (clients sync). */
   async removeInbox(nodeId: string): Promise<void> {
     const inbox = this.hub.inboxes.get(nodeId);
     if (inbox) {

@@ -1,10 +1,9 @@
 import type { Logger } from "@dim/shared/node";
 import { createLogger } from "@dim/shared/node";
 import { KeyedSerialQueue } from "@dim/shared/async";
-import { envelopeKey } from "../bus-envelope";
-import type { BusEnvelope, BusHandler, NodeInfo } from "../types";
+import type { BusHandler, NodeInfo } from "../types";
 
-/** One node's inbox: its handler and one delivery chain per conversation (like a Kafka partition key). */
+/** One node's inbox: its handler and one delivery chain per record key (like a Kafka partition key). */
 export interface MemoryInbox {
   handler: BusHandler;
   /** The handle that subscribed it, so closing one handle does not drop another's inbox. */
@@ -43,17 +42,15 @@ export class MemoryHub {
     this.logger = opts.logger ?? createLogger("infra-memory");
   }
 
-  /** @internal Queues an envelope on a node's inbox; false when nobody consumes that inbox. */
-  enqueue(targetNodeId: string, envelope: BusEnvelope): boolean {
+  /** @internal Queues a record on a node's inbox; false when nobody consumes that inbox. */
+  enqueue(targetNodeId: string, key: string, payload: string): boolean {
     const inbox = this.inboxes.get(targetNodeId);
     if (!inbox) return false;
-    // A copy, as a real bus would serialise it: sender and receiver never share objects.
-    const copy = structuredClone(envelope);
-    const key = envelopeKey(envelope);
+    // Payloads are strings: sender and receiver never share a mutable object, as with a real bus.
     void inbox.queue.push(key, async () => {
       if (inbox.closed) return;
       try {
-        await inbox.handler(copy);
+        await inbox.handler(payload);
       } catch (err) {
         // Like a consumer that logs and moves on: PostgreSQL holds the message; clients sync.
         this.logger.error({ err, nodeId: targetNodeId, key }, "bus handler failed");
@@ -73,7 +70,7 @@ export class MemoryHub {
     entry.lose();
   }
 
-  /** Resolves when every envelope queued so far has been handled (useful to settle tests). */
+  /** Resolves when every record queued so far has been handled (useful to settle tests). */
   async drain(): Promise<void> {
     while ([...this.inboxes.values()].some((i) => i.queue.size > 0)) {
       await Promise.all([...this.inboxes.values()].map((i) => i.queue.drain()));

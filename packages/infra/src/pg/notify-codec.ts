@@ -1,21 +1,25 @@
-import { randomUUID } from "node:crypto";
-import type { BusEnvelope } from "../types";
-import { isBusEnvelope } from "../bus-envelope";
-
 /**
- * NOTIFY payloads must be shorter than 8000 bytes. An envelope that fits is sent as one
- * payload `j<json>`; a larger one (a long body in multi-byte text, a big recipient list) is
- * split into fragments `f<id>:<index>:<count>:<base64 slice>` sent in ONE transaction, which
- * PostgreSQL delivers together and in commit order, so envelopes stay ordered. This needs no
+ * A bus record as NOTIFY payloads. NOTIFY payloads must be shorter than 8000 bytes. A record
+ * that fits is sent as one payload `r<key length>:<key><payload>`; a larger one (a long body in
+ * multi-byte text, a big recipient list) is split into fragments
+ * `f<id>:<index>:<count>:<base64 slice>` of that same text, sent in ONE transaction, which
+ * PostgreSQL delivers together and in commit order, so records stay ordered. This needs no
  * table and never reads `messages`: the bus stays a self-contained doorbell.
  */
+import { randomUUID } from "node:crypto";
+
+export interface BusRecord {
+  key: string;
+  payload: string;
+}
+
 export const MAX_NOTIFY_BYTES = 7900;
 const FRAGMENT_DATA_CHARS = 7800; // base64 is ASCII: chars = bytes; leaves room for the header
 
-export function encodeEnvelope(envelope: BusEnvelope): string[] {
-  const json = JSON.stringify(envelope);
-  if (Buffer.byteLength(json, "utf8") <= MAX_NOTIFY_BYTES - 1) return [`j${json}`];
-  const data = Buffer.from(json, "utf8").toString("base64");
+export function encodeRecord(key: string, payload: string): string[] {
+  const text = `${key.length}:${key}${payload}`;
+  if (Buffer.byteLength(text, "utf8") <= MAX_NOTIFY_BYTES - 1) return [`r${text}`];
+  const data = Buffer.from(text, "utf8").toString("base64");
   const id = randomUUID().replaceAll("-", "");
   const count = Math.ceil(data.length / FRAGMENT_DATA_CHARS);
   const parts: string[] = [];
@@ -32,12 +36,12 @@ interface Partial {
 }
 
 /** Reassembles fragments on the receiving side; one per LISTEN connection. */
-export class EnvelopeDecoder {
+export class RecordDecoder {
   private readonly partials = new Map<string, Partial>();
 
-  /** Returns the envelope once complete, undefined while waiting; throws on malformed input. */
-  accept(payload: string, now = Date.now()): BusEnvelope | undefined {
-    if (payload.startsWith("j")) return parseEnvelope(payload.slice(1));
+  /** Returns the record once complete, undefined while waiting; throws on malformed input. */
+  accept(payload: string, now = Date.now()): BusRecord | undefined {
+    if (payload.startsWith("r")) return parseRecord(payload.slice(1));
     const m = /^f([0-9a-f]{32}):(\d+):(\d+):([A-Za-z0-9+/=]*)$/.exec(payload);
     if (!m) throw new Error("malformed bus payload");
     const [, id, indexText, countText, data] = m as unknown as [string, string, string, string, string];
@@ -51,10 +55,10 @@ export class EnvelopeDecoder {
     partial.parts[index] = data;
     if (partial.received < count) return undefined;
     this.partials.delete(id);
-    return parseEnvelope(Buffer.from(partial.parts.join(""), "base64").toString("utf8"));
+    return parseRecord(Buffer.from(partial.parts.join(""), "base64").toString("utf8"));
   }
 
-  /** Drops incomplete envelopes older than maxAgeMs (their rest was lost); returns how many. */
+  /** Drops incomplete records older than maxAgeMs (their rest was lost); returns how many. */
   sweep(maxAgeMs: number, now = Date.now()): number {
     let dropped = 0;
     for (const [id, partial] of this.partials) {
@@ -76,8 +80,10 @@ export class EnvelopeDecoder {
   }
 }
 
-function parseEnvelope(json: string): BusEnvelope {
-  const value: unknown = JSON.parse(json);
-  if (!isBusEnvelope(value)) throw new Error("bus payload is not an envelope");
-  return value;
+function parseRecord(text: string): BusRecord {
+  const m = /^(\d{1,4}):/.exec(text);
+  const start = m ? m[0].length : 0;
+  const keyLength = m ? Number(m[1]) : 0;
+  if (keyLength < 1 || start + keyLength > text.length) throw new Error("malformed bus record");
+  return { key: text.slice(start, start + keyLength), payload: text.slice(start + keyLength) };
 }

@@ -2,10 +2,10 @@ import { createHash } from "node:crypto";
 import pg from "pg";
 import { AppError, ErrorCode } from "@dim/shared";
 import { createLogger, type Logger } from "@dim/shared/node";
-import { KeyedSerialQueue } from "@dim/shared/async";
-import { envelopeKey } from "../bus-envelope";
-import type { Bus, BusEnvelope, BusHandler } from "../types";
-import { EnvelopeDecoder, encodeEnvelope } from "./notify-codec";
+import { KeyedSerialQueue, NaturalBatcher, type BatchOutcome } from "@dim/shared/async";
+import { assertBusRecord } from "../bus-record";
+import type { Bus, BusHandler } from "../types";
+import { RecordDecoder, encodeRecord } from "./notify-codec";
 import { resolvePool, type PgOptions } from "./pg-pool";
 
 export interface PgBusOptions extends PgOptions {
@@ -30,11 +30,10 @@ const NOTIFY_SQL = `
   SELECT set_config('synchronous_commit', 'off', true), pg_notify(t.c, t.p)
   FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(c, p, i) ORDER BY t.i`;
 
-interface PendingPublish {
+/** One publish: a record's NOTIFY payloads (several when fragmented) for one channel. */
+interface Notification {
   channel: string;
   payloads: string[];
-  resolve: () => void;
-  reject: (err: unknown) => void;
 }
 
 /** Channels of the node ids seen (a publish per message must not hash the id each time). */
@@ -55,17 +54,18 @@ export function channelFor(nodeId: string): string {
 
 /**
  * Embedded bus over PostgreSQL LISTEN/NOTIFY: each node LISTENs on its own channel on one
- * dedicated connection; publishers NOTIFY through the pool. Envelopes larger than a NOTIFY
+ * dedicated connection; publishers NOTIFY through the pool. Records larger than a NOTIFY
  * payload are fragmented (see notify-codec.ts).
  *
- * Publishes are group-committed: the first goes at once, the ones made while a NOTIFY batch is
- * being written form the next batch, one statement (one transaction) each, and only one batch
- * is in flight, so envelopes reach PostgreSQL in publish order (per target node and conversation
- * in particular), and the consumer awaits its handler per envelope in that order. A NOTIFY
- * transaction is committed asynchronously (synchronous_commit off for it alone): it stores
- * nothing worth an fsync — a notification lost to a crash is one the bus may lose anyway.
+ * Publishes are group-committed by the shared NaturalBatcher: the publishes of one synchronous
+ * run go together, the ones made while a NOTIFY batch is being written form the next batch, one
+ * statement (one transaction) each, and only one batch is in flight, so records reach
+ * PostgreSQL in publish order (per target node and key in particular), and the consumer awaits
+ * its handler per record in that order per key. A NOTIFY transaction is committed
+ * asynchronously (synchronous_commit off for it alone): it stores nothing worth an fsync — a
+ * notification lost to a crash is one the bus may lose anyway.
  *
- * Delivery is at most once. NOTIFY has no storage: an envelope sent to a node that is not
+ * Delivery is at most once. NOTIFY has no storage: a record sent to a node that is not
  * listening (absent, or its LISTEN connection is down and reconnecting) is lost, and publish
  * still resolves. That is acceptable because the bus is only the doorbell: PostgreSQL already
  * holds every message and receipt cursor, and clients fetch what they miss by sync on
@@ -80,11 +80,15 @@ export class PgBus implements Bus {
   private readonly reconnectMaxMs: number;
   /** By channel. */
   private readonly inboxes = new Map<string, Inbox>();
-  /** Publishes waiting for the next NOTIFY batch, in publish order. */
-  private pending: PendingPublish[] = [];
-  /** The batch loop, while it runs. */
-  private flushing: Promise<void> | undefined;
-  private readonly decoder = new EnvelopeDecoder();
+  /** NOTIFY batches, one in flight, in publish order. */
+  private readonly notifier = new NaturalBatcher<Notification, void>((batch) => this.notify(batch), {
+    maxItems: MAX_NOTIFY_BATCH,
+    sizeOf: (n) => n.payloads.length,
+    maxSize: MAX_NOTIFY_BATCH,
+  });
+  /** The latest publish, settled: once it is, every earlier one is too (batches run in order). */
+  private lastPublish: Promise<unknown> = Promise.resolve();
+  private readonly decoder = new RecordDecoder();
   private listener: pg.Client | undefined;
   private connecting: Promise<pg.Client> | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -100,7 +104,7 @@ export class PgBus implements Bus {
     this.reconnectMaxMs = opts.reconnectMaxMs ?? 5_000;
     this.sweepTimer = setInterval(() => {
       const dropped = this.decoder.sweep(FRAGMENT_MAX_AGE_MS);
-      if (dropped > 0) this.logger.warn({ dropped }, "incomplete bus envelopes dropped");
+      if (dropped > 0) this.logger.warn({ dropped }, "incomplete bus records dropped");
     }, FRAGMENT_MAX_AGE_MS);
     this.sweepTimer.unref();
   }
@@ -124,44 +128,26 @@ export class PgBus implements Bus {
     this.logger.info({ nodeId, channel }, "bus inbox listening");
   }
 
-  async publish(targetNodeId: string, envelope: BusEnvelope): Promise<void> {
+  async publish(targetNodeId: string, key: string, payload: string): Promise<void> {
     this.assertOpen();
-    const channel = channelFor(targetNodeId);
-    const payloads = encodeEnvelope(envelope);
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ channel, payloads, resolve, reject });
-      this.flushing ??= this.flush().finally(() => {
-        this.flushing = undefined;
-      });
-    });
+    assertBusRecord(key, payload);
+    const published = this.notifier.submit({ channel: channelFor(targetNodeId), payloads: encodeRecord(key, payload) });
+    this.lastPublish = published.catch(() => undefined);
+    return published;
   }
 
-  /** Writes the waiting publishes, batch after batch, until none is left. */
-  private async flush(): Promise<void> {
-    while (this.pending.length > 0) {
-      // Whole envelopes only: all fragments of one are in one transaction, delivered together.
-      let n = 0;
-      let notifications = 0;
-      while (n < this.pending.length && (n === 0 || notifications + this.pending[n]!.payloads.length <= MAX_NOTIFY_BATCH)) {
-        notifications += this.pending[n]!.payloads.length;
-        n++;
-      }
-      const batch = this.pending.splice(0, n);
-      const channels: string[] = [];
-      const payloads: string[] = [];
-      for (const item of batch) {
-        for (const payload of item.payloads) {
-          channels.push(item.channel);
-          payloads.push(payload);
-        }
-      }
-      try {
-        await this.pool.query({ name: "dim_bus_notify", text: NOTIFY_SQL, values: [channels, payloads] });
-        for (const item of batch) item.resolve();
-      } catch (err) {
-        for (const item of batch) item.reject(err);
+  /** One NOTIFY statement for a batch (whole records only: all fragments of one are delivered together). */
+  private async notify(batch: Notification[]): Promise<Array<BatchOutcome<void>>> {
+    const channels: string[] = [];
+    const payloads: string[] = [];
+    for (const item of batch) {
+      for (const payload of item.payloads) {
+        channels.push(item.channel);
+        payloads.push(payload);
       }
     }
+    await this.pool.query({ name: "dim_bus_notify", text: NOTIFY_SQL, values: [channels, payloads] });
+    return batch.map(() => ({ value: undefined }));
   }
 
   /** Stops consuming the node's channel. NOTIFY keeps nothing, so there is nothing else to drop. */
@@ -186,7 +172,7 @@ export class PgBus implements Bus {
       const listener = this.listener;
       this.listener = undefined;
       await listener?.end().catch(() => undefined);
-      await this.flushing;
+      await this.lastPublish;
       if (this.ownsPool) await this.pool.end();
     })();
     return this.closing;
@@ -248,25 +234,24 @@ export class PgBus implements Bus {
     this.reconnectTimer.unref();
   }
 
-  private onNotification(channel: string, payload: string): void {
+  private onNotification(channel: string, notification: string): void {
     const inbox = this.inboxes.get(channel);
     if (!inbox) return;
-    let envelope: BusEnvelope | undefined;
+    let record: { key: string; payload: string } | undefined;
     try {
-      envelope = this.decoder.accept(payload);
+      record = this.decoder.accept(notification);
     } catch (err) {
       this.logger.error({ err, nodeId: inbox.nodeId }, "malformed bus payload dropped");
       return;
     }
-    if (!envelope) return;
-    const message = envelope;
-    const key = envelopeKey(message);
+    if (!record) return;
+    const { key, payload } = record;
     void inbox.queue.push(key, async () => {
       if (inbox.closed) return;
       try {
-        await inbox.handler(message);
+        await inbox.handler(payload);
       } catch (err) {
-        // PostgreSQL holds the message; the client syncs. The next envelope still goes through.
+        // PostgreSQL holds the message; the client syncs. The next record still goes through.
         this.logger.error({ err, nodeId: inbox.nodeId, key }, "bus handler failed");
       }
     });

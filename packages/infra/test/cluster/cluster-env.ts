@@ -5,8 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { inject } from "vitest";
 import { createLogger } from "@dim/shared/node";
-import type { BusEnvelope } from "../../src/types";
-import { deliver as baseDeliver } from "../helpers";
+import { deliver as baseDeliver, type BusEnvelope } from "../helpers";
 import { infraControl, type InfraControl } from "../../../../scripts/infra/control";
 import { DEFAULT_RUN_DIR } from "../../../../scripts/infra/paths";
 import { liveState, type InfraState } from "../../../../scripts/infra/state";

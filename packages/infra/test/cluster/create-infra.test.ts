@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "@dim/shared/node";
 import { createInfra, infraConfigSchema } from "../../src/config";
-import type { BusEnvelope, Infra } from "../../src/types";
+import type { Infra } from "../../src/types";
+import { withEnvelopes, type BusEnvelope } from "../helpers";
 import { clusterEnv } from "../../../../scripts/infra/state";
 import { clusterState, deliver, nodeId, testLogger } from "./cluster-env";
 
@@ -22,7 +23,7 @@ describe("createInfra in cluster mode (DIM_MODE=cluster)", () => {
 
     const id = nodeId("wired");
     const got: BusEnvelope[] = [];
-    await node.bus.subscribe(id, async (e) => {
+    await withEnvelopes(node.bus).subscribe(id, async (e) => {
       got.push(e);
     });
     const reg = await node.registry.register({
@@ -44,7 +45,7 @@ describe("createInfra in cluster mode (DIM_MODE=cluster)", () => {
     expect(routes).toEqual([{ userId: user, nodeId: id, connectionId: "c1" }]);
 
     const envelope = deliver(randomUUID(), 1, [user]);
-    await gateway.bus.publish(routes[0]!.nodeId, envelope);
+    await withEnvelopes(gateway.bus).publish(routes[0]!.nodeId, envelope);
     await vi.waitFor(() => expect(got).toEqual([envelope]), { timeout: 60_000, interval: 100 });
 
     await reg.deregister();

@@ -4,8 +4,8 @@ import { fileURLToPath } from "node:url";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { AppError } from "@dim/shared";
-import { KafkaBus, groupFor, topicFor } from "../../src/cluster/kafka-bus";
-import type { BusEnvelope } from "../../src/types";
+import { KafkaBus, groupFor, topicFor } from "../../src/cluster/kafka/index";
+import { withEnvelopes, type BusEnvelope, type EnvelopeBus } from "../helpers";
 import { VERSIONS } from "../../../../scripts/infra/paths";
 import { clusterState, control, deliver, nodeId, sleep, testLogger } from "./cluster-env";
 
@@ -19,10 +19,10 @@ describe("KafkaBus on a real broker", () => {
   const kafka = () => new Kafka({ clientId: "dim-test", brokers: brokers(), logLevel: logLevel.NOTHING });
   const admin = kafka().admin();
 
-  function newBus(opts: Partial<ConstructorParameters<typeof KafkaBus>[0]> = {}): KafkaBus {
+  function newBus(opts: Partial<ConstructorParameters<typeof KafkaBus>[0]> = {}): EnvelopeBus<KafkaBus> {
     const bus = new KafkaBus({ brokers: brokers(), partitions: 3, replication: 1, sessionTimeoutMs: 6_000, logger: testLogger, ...opts });
     buses.push(bus);
-    return bus;
+    return withEnvelopes(bus);
   }
   function newNode(label: string): string {
     const id = nodeId(label);
