@@ -1,3 +1,4 @@
+// Which infrastructure a process uses (validated from the environment), and createInfra, which builds it.
 import { z } from "zod";
 import type { Logger } from "@dim/shared/node";
 import { PgBus } from "./pg/pg-bus";

@@ -1,3 +1,4 @@
+// @dim/infra: the bus, registry and presence seams, their implementations, and the node fan-out helper.
 export type * from "./types";
 export { MemoryHub, MemoryBus, MemoryRegistry, MemoryPresence, createMemoryInfra } from "./memory/index";
 export type { MemoryInfra } from "./memory/index";

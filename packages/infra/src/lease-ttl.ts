@@ -1,3 +1,4 @@
+// The one check of a lease TTL (presence and registry leases): a positive integer of milliseconds.
 import { AppError, ErrorCode } from "@dim/shared";
 
 export function assertTtl(ttlMs: number): void {

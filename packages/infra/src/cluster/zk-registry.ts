@@ -20,9 +20,9 @@
 import zookeeper, { type Event } from "node-zookeeper-client";
 import { AppError, ErrorCode } from "@dim/shared";
 import type { Logger } from "@dim/shared/node";
-import { TokenBucket } from "@dim/shared/async";
 import type { NodeInfo, Registration, Registry } from "../types";
-import { ZK_BAD_VERSION, ZK_NODE_EXISTS, ZK_NO_NODE, ZkSession, zkCode, type ZkSessionOptions } from "./zk-session";
+import { ZkRegistration } from "./zk-registration";
+import { ZK_NODE_EXISTS, ZK_NO_NODE, ZkSession, zkCode, type ZkSessionOptions } from "./zk-session";
 
 export interface ZkRegistryOptions extends Omit<ZkSessionOptions, "logger"> {
   /** Absolute znode path, e.g. /dim. */
@@ -56,110 +56,6 @@ function parseNodeInfo(id: string, data: Buffer | undefined): NodeInfo | undefin
     };
   } catch {
     return undefined;
-  }
-}
-
-class ZkRegistration implements Registration {
-  private connections = 0;
-  private written = 0;
-  private version: number;
-  /** One load write per `updateMs` (the first at once). */
-  private readonly writes: TokenBucket;
-  private timer: NodeJS.Timeout | undefined;
-  private writing = false;
-  private lost = false;
-  private deregistering: Promise<void> | undefined;
-  private readonly listeners: Array<() => void> = [];
-
-  constructor(
-    private readonly registry: ZkRegistry,
-    private readonly session: ZkSession,
-    readonly generation: number,
-    private readonly info: NodeInfo,
-    private readonly path: string,
-    private readonly epochPath: string,
-    version: number,
-    updateMs: number,
-    private readonly log: Logger,
-  ) {
-    this.version = version;
-    this.writes = new TokenBucket(1000 / updateMs, 1);
-  }
-
-  get epoch(): number {
-    return this.info.epoch;
-  }
-
-  setConnections(count: number): void {
-    this.connections = Math.max(0, Math.floor(count));
-    if (this.lost || this.deregistering || this.timer) return;
-    const wait = this.writes.msUntilToken();
-    this.timer = setTimeout(() => void this.flush(), wait);
-    this.timer.unref();
-  }
-
-  private async flush(): Promise<void> {
-    this.timer = undefined;
-    if (this.lost || this.deregistering || this.connections === this.written) return;
-    if (this.writing) {
-      this.setConnections(this.connections);
-      return;
-    }
-    this.writing = true;
-    this.writes.take();
-    const count = this.connections;
-    try {
-      const data = Buffer.from(JSON.stringify({ ...this.info, connections: count }));
-      const stat = await this.session.setData(this.path, data, this.version);
-      this.version = stat.version;
-      this.written = count;
-    } catch (err) {
-      const code = zkCode(err);
-      if (code === ZK_BAD_VERSION || code === ZK_NO_NODE) this.lose(`registration znode ${code === ZK_NO_NODE ? "is gone" : "was changed by someone else"}`);
-      else this.log.warn({ err }, "could not report connections to ZooKeeper");
-    } finally {
-      this.writing = false;
-    }
-    if (this.connections !== this.written && !this.lost && !this.deregistering) this.setConnections(this.connections);
-  }
-
-  onLost(listener: () => void): void {
-    if (this.lost) queueMicrotask(listener);
-    else if (!this.deregistering) this.listeners.push(listener);
-  }
-
-  /** @internal */
-  lose(reason: string): void {
-    if (this.lost || this.deregistering) return;
-    this.lost = true;
-    clearTimeout(this.timer);
-    this.registry.forget(this);
-    this.log.warn({ reason }, "registration lost: the node must stop taking work");
-    for (const listener of this.listeners.splice(0)) {
-      try {
-        listener();
-      } catch (err) {
-        this.log.error({ err }, "onLost listener threw");
-      }
-    }
-  }
-
-  deregister(): Promise<void> {
-    this.deregistering ??= (async () => {
-      clearTimeout(this.timer);
-      this.listeners.length = 0;
-      this.registry.forget(this);
-      if (this.lost || this.session.current !== this.generation) return; // the session took it
-      try {
-        await this.session.remove(this.path, this.version);
-      } catch (err) {
-        const code = zkCode(err);
-        if (code !== ZK_NO_NODE && code !== ZK_BAD_VERSION) this.log.warn({ err }, "deregister failed; the znode goes with the session");
-      }
-      await this.session.remove(this.epochPath).catch(() => undefined);
-      this.log.info("node deregistered");
-    })();
-    return this.deregistering;
   }
 }
 

@@ -1,3 +1,4 @@
+// The shared in-process state behind several nodes' memory bus, registry and presence handles.
 import type { Logger } from "@dim/shared/node";
 import { createLogger } from "@dim/shared/node";
 import { KeyedSerialQueue } from "@dim/shared/async";

@@ -1,3 +1,4 @@
+// In-process presence (leases per user and connection, compare-and-delete release).
 import { AppError, ErrorCode } from "@dim/shared";
 import { assertTtl } from "../lease-ttl";
 import type { Presence, Route } from "../types";

@@ -1,3 +1,4 @@
+// In-process registry (live nodes, epochs, fencing of an older registration of the same id).
 import { AppError, ErrorCode } from "@dim/shared";
 import type { NodeInfo, Registration, Registry } from "../types";
 import type { MemoryHub } from "./memory-hub";

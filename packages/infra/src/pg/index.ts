@@ -1,3 +1,4 @@
+// The embedded implementations on PostgreSQL: bus, registry, presence.
 export { PgBus, channelFor } from "./pg-bus";
 export type { PgBusOptions } from "./pg-bus";
 export { PgRegistry } from "./pg-registry";

@@ -1,3 +1,22 @@
+/**
+ * Embedded bus over PostgreSQL LISTEN/NOTIFY: each node LISTENs on its own channel on one
+ * dedicated connection; publishers NOTIFY through the pool. Records larger than a NOTIFY
+ * payload are fragmented (see notify-codec.ts).
+ *
+ * Publishes are group-committed by the shared NaturalBatcher: the publishes of one synchronous
+ * run go together, the ones made while a NOTIFY batch is being written form the next batch, one
+ * statement (one transaction) each, and only one batch is in flight, so records reach
+ * PostgreSQL in publish order (per target node and key in particular), and the consumer awaits
+ * its handler per record in that order per key. A NOTIFY transaction is committed
+ * asynchronously (synchronous_commit off for it alone): it stores nothing worth an fsync — a
+ * notification lost to a crash is one the bus may lose anyway.
+ *
+ * Delivery is at most once. NOTIFY has no storage: a record sent to a node that is not
+ * listening (absent, or its LISTEN connection is down and reconnecting) is lost, and publish
+ * still resolves. That is acceptable because the bus is only the doorbell: PostgreSQL already
+ * holds every message and receipt cursor, and clients fetch what they miss by sync on
+ * (re)connect and on any seq gap.
+ */
 import { createHash } from "node:crypto";
 import pg from "pg";
 import { AppError, ErrorCode } from "@dim/shared";
@@ -52,25 +71,6 @@ export function channelFor(nodeId: string): string {
   return channel;
 }
 
-/**
- * Embedded bus over PostgreSQL LISTEN/NOTIFY: each node LISTENs on its own channel on one
- * dedicated connection; publishers NOTIFY through the pool. Records larger than a NOTIFY
- * payload are fragmented (see notify-codec.ts).
- *
- * Publishes are group-committed by the shared NaturalBatcher: the publishes of one synchronous
- * run go together, the ones made while a NOTIFY batch is being written form the next batch, one
- * statement (one transaction) each, and only one batch is in flight, so records reach
- * PostgreSQL in publish order (per target node and key in particular), and the consumer awaits
- * its handler per record in that order per key. A NOTIFY transaction is committed
- * asynchronously (synchronous_commit off for it alone): it stores nothing worth an fsync — a
- * notification lost to a crash is one the bus may lose anyway.
- *
- * Delivery is at most once. NOTIFY has no storage: a record sent to a node that is not
- * listening (absent, or its LISTEN connection is down and reconnecting) is lost, and publish
- * still resolves. That is acceptable because the bus is only the doorbell: PostgreSQL already
- * holds every message and receipt cursor, and clients fetch what they miss by sync on
- * (re)connect and on any seq gap.
- */
 export class PgBus implements Bus {
   private readonly pool: pg.Pool;
   private readonly ownsPool: boolean;

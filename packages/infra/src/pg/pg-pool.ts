@@ -1,3 +1,4 @@
+// The PostgreSQL pool the embedded bus, registry and presence share (or each opens), and a TTL helper.
 import pg from "pg";
 import type { Logger } from "@dim/shared/node";
 

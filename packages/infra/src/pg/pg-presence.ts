@@ -1,3 +1,4 @@
+// Embedded presence on PostgreSQL: the presence_leases table.
 import type pg from "pg";
 import { AppError, ErrorCode } from "@dim/shared";
 import { createLogger, type Logger } from "@dim/shared/node";

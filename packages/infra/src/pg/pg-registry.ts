@@ -1,3 +1,4 @@
+// Embedded registry on PostgreSQL: the node_leases table, refreshed leases, epochs.
 import type pg from "pg";
 import { AppError, ErrorCode } from "@dim/shared";
 import { createLogger, type Logger } from "@dim/shared/node";
