@@ -6,3 +6,4 @@ export * from "./limits";
 export * from "./protocol";
 export * from "./parse-frame";
 export * from "./gateway";
+export * from "./ids";
