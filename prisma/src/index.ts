@@ -4,6 +4,7 @@ export { migrate, readMigrations, migrationChecksum, MIGRATIONS_DIR, type Migrat
 export { waitForDatabase, type WaitForDatabaseOptions } from "./wait-for-database";
 export { openDatabase, type OpenDatabase, type OpenDatabaseOptions } from "./open-database";
 export type { DbLog } from "./db-log";
+export { isDeadlock, isUniqueViolation, sqlStateOf, SqlState } from "./pg-errors";
 export { PrismaMessageStore, type MessageStoreOptions } from "./prisma-message-store";
 export type { AppendInput, AppendResult, MessageStore } from "./message-store.types";
 export {
