@@ -6,7 +6,8 @@
  *      (`infra:up`) and stopped again on exit (`infra:down`), unless `--keep-infra` is given;
  *   2. the gateway: the web app (Next.js dev server, which mounts the tRPC gateway) on
  *      http://localhost:3000 (DIM_GATEWAY_PORT);
- *   3. three core nodes (core-node/src/main.ts), node-1..node-3 on ports 7001–7003.
+ *   3. three core nodes (core-node/src/main.ts), node-1..node-3 on ports 7001–7003
+ *      (DIM_DEV_NODE_BASE_PORT and the next two; see packages/shared/src/node/dev-config.ts).
  *
  * Everything runs with DIM_MODE=cluster, the launcher's addresses and a token secret generated
  * for this run. Output is prefixed by process. Ctrl-C (or SIGTERM) stops the gateway and the
@@ -17,10 +18,12 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { isAppError } from "../packages/shared/src/errors";
+import { CLUSTER_DEV, loadDevConfig } from "../packages/shared/src/node/dev-config";
 import { REPO_ROOT } from "../packages/shared/src/node/dev-secret";
+import { busyPorts } from "../packages/shared/src/node/free-port";
 import { DEFAULT_RUN_DIR } from "./infra/paths";
 import { clusterEnv, liveState, type InfraState } from "./infra/state";
 
@@ -28,12 +31,7 @@ const args = process.argv.slice(2);
 const KEEP_INFRA = args.includes("--keep-infra");
 const WITH_WEB = !args.includes("--no-web");
 const RUN_DIR = process.env.DIM_INFRA_RUN_DIR ?? DEFAULT_RUN_DIR;
-const GATEWAY_PORT = Number(process.env.DIM_GATEWAY_PORT ?? 3000);
-const NODES = [
-  { id: "node-1", port: 7001, color: "\x1b[36m" },
-  { id: "node-2", port: 7002, color: "\x1b[35m" },
-  { id: "node-3", port: 7003, color: "\x1b[33m" },
-] as const;
+const COLORS = ["\x1b[36m", "\x1b[35m", "\x1b[33m"];
 const STOP_GRACE_MS = 20_000;
 
 const tty = process.stdout.isTTY;
@@ -137,14 +135,6 @@ function stopAll(): Promise<void> {
   return stopping;
 }
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once("error", () => resolve(false));
-    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
-  });
-}
-
 async function waitHttp(url: string, ok: (res: Response) => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !stopping) {
@@ -182,11 +172,18 @@ async function main(): Promise<void> {
     });
   }
 
-  const busy: string[] = [];
-  for (const n of NODES) if (!(await portFree(n.port))) busy.push(`${n.port} (${n.id})`);
-  if (WITH_WEB && !(await portFree(GATEWAY_PORT))) busy.push(`${GATEWAY_PORT} (gateway)`);
+  const dev = loadDevConfig(process.env, CLUSTER_DEV);
+  const nodes = dev.nodes.map((n, i) => ({ ...n, color: COLORS[i % COLORS.length]! }));
+  const gatewayPort = dev.webPort;
+  const busy = await busyPorts([
+    ...nodes.map((n) => ({ port: n.port, what: n.id })),
+    ...(WITH_WEB ? [{ port: gatewayPort, what: "gateway" }] : []),
+  ]);
   if (busy.length > 0) {
-    throw new Error(`port${busy.length > 1 ? "s" : ""} ${busy.join(", ")} already in use (another \`npm run dev\` or \`dev:cluster\`?)`);
+    throw new Error(
+      `port${busy.length > 1 ? "s" : ""} ${busy.join(", ")} already in use (another \`npm run dev\` or \`dev:cluster\`?): ` +
+        "choose others with DIM_GATEWAY_PORT / DIM_DEV_NODE_BASE_PORT",
+    );
   }
 
   const state = await ensureInfra();
@@ -196,6 +193,7 @@ async function main(): Promise<void> {
     ...process.env,
     ...clusterEnv(state),
     DIM_TOKEN_SECRET: tokenSecret,
+    DIM_ALLOWED_ORIGINS: dev.allowedOrigins,
     DIM_LOG_PRETTY: process.env.DIM_LOG_PRETTY ?? "1",
   };
   delete env.NODE_ENV; // each process picks its own (Next dev sets development)
@@ -203,10 +201,10 @@ async function main(): Promise<void> {
   if (WITH_WEB) {
     start("web", "\x1b[32m", process.execPath, ["--import", "tsx", "scripts/dev-web.ts"], {
       cwd: join(REPO_ROOT, "web"),
-      env: { ...env, DIM_GATEWAY_PORT: String(GATEWAY_PORT) },
+      env: { ...env, DIM_GATEWAY_PORT: String(gatewayPort) },
     });
   }
-  for (const n of NODES) {
+  for (const n of nodes) {
     start(n.id, n.color, process.execPath, ["--import", "tsx", "src/main.ts"], {
       cwd: join(REPO_ROOT, "core-node"),
       env: { ...env, DIM_NODE_ID: n.id, DIM_NODE_PORT: String(n.port) },
@@ -214,22 +212,22 @@ async function main(): Promise<void> {
   }
 
   const nodesUp = await Promise.all(
-    NODES.map((n) =>
+    nodes.map((n) =>
       waitHttp(`http://127.0.0.1:${n.port}/healthz`, async (res) => res.ok && ((await res.json()) as { phase?: string }).phase === "running", 120_000),
     ),
   );
   if (stopping) return;
   if (!nodesUp.every(Boolean)) throw new Error("the core nodes did not become ready within 120 s");
-  say(`core nodes running: ${NODES.map((n) => `${n.id} ws://127.0.0.1:${n.port}/ws`).join(", ")}`);
+  say(`core nodes running: ${nodes.map((n) => `${n.id} ws://127.0.0.1:${n.port}/ws`).join(", ")}`);
   if (WITH_WEB) {
     say("waiting for the gateway (Next.js compiles it on first use) …");
     // Any answer from the gateway (401 for an anonymous auth.me) means it is mounted and connected.
-    const gatewayUp = await waitHttp(`http://127.0.0.1:${GATEWAY_PORT}/api/trpc/auth.me`, async (res) => res.status < 500, 300_000);
+    const gatewayUp = await waitHttp(`http://127.0.0.1:${gatewayPort}/api/trpc/auth.me`, async (res) => res.status < 500, 300_000);
     if (stopping) return;
     if (!gatewayUp) throw new Error("the gateway did not answer within 300 s");
   }
   say("────────────────────────────────────────────────────────────");
-  say(`DIM cluster mode is up${WITH_WEB ? `: open http://localhost:${GATEWAY_PORT}` : ""}`);
+  say(`DIM cluster mode is up${WITH_WEB ? `: open http://localhost:${gatewayPort}` : ""}`);
   for (const [k, v] of Object.entries(clusterEnv(state))) say(`  ${k}=${v}`);
   say("  DIM_ZK_ROOT=/dim (default); token secret generated for this run");
   say("Ctrl-C stops everything");
@@ -238,6 +236,6 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   process.stderr.write(`${SELF} ${err instanceof Error ? err.message : String(err)}\n`);
-  exitCode = 1;
-  void stopAll().then(() => process.exit(1));
+  exitCode = isAppError(err) ? 2 : 1;
+  void stopAll().then(() => process.exit(exitCode));
 });

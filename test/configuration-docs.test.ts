@@ -4,9 +4,10 @@ import type { z } from "zod";
 import { gatewayEnvSchema } from "@dim/api";
 import { coreNodeEnvSchema } from "@dim/core-node";
 import { infraConfigSchema } from "@dim/infra";
+import { devConfigSchema } from "@dim/shared/node";
 
 const doc = readFileSync(new URL("../docs/configuration.md", import.meta.url), "utf8");
-const documented = new Set([...doc.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]));
+const documented = new Set([...doc.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]!));
 
 /** The keys of a zod object schema, looking through refinements. */
 function keysOf(schema: z.ZodType): string[] {
@@ -18,7 +19,7 @@ function keysOf(schema: z.ZodType): string[] {
 }
 
 describe("docs/configuration.md", () => {
-  const schemas = { "core node": coreNodeEnvSchema, gateway: gatewayEnvSchema, infra: infraConfigSchema };
+  const schemas = { "core node": coreNodeEnvSchema, gateway: gatewayEnvSchema, infra: infraConfigSchema, dev: devConfigSchema };
   for (const [name, schema] of Object.entries(schemas)) {
     it(`documents every ${name} variable`, () => {
       const missing = keysOf(schema).filter((k) => !documented.has(k));

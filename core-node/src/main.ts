@@ -1,11 +1,12 @@
 /**
- * Composition root of a core node process: validated config → PostgreSQL (wait, migrate) →
- * message store → infrastructure (embedded or cluster, from DIM_MODE) → CoreNode. The only place
- * that installs signal handlers; it owns and closes what it creates, in reverse order.
+ * Composition root of a core node process: validated config → the database (openDatabase: wait,
+ * migrate, Prisma, pool, store) → infrastructure (embedded or cluster, from DIM_MODE) → CoreNode.
+ * The only place that installs signal handlers; it owns and closes what it creates, in reverse
+ * order.
  */
-import { AppError, ErrorCode, isAppError } from "@dim/shared";
-import { createLogger, embeddedTokenSecret } from "@dim/shared/node";
-import { createPgPool, createPrisma, migrate, PrismaMessageStore, waitForDatabase, type PrismaClient } from "@dim/db";
+import { ErrorCode, isAppError } from "@dim/shared";
+import { createLogger, resolveTokenSecret } from "@dim/shared/node";
+import { openDatabase, type OpenDatabase } from "@dim/db";
 import { createInfra, type Infra } from "@dim/infra";
 import { loadNodeProcessConfig } from "./config";
 import { CoreNode } from "./core-node";
@@ -17,16 +18,12 @@ const log = createLogger("core-node");
 
 async function main(): Promise<void> {
   const { node: config, infra: infraConfig } = loadNodeProcessConfig(process.env);
-  const tokenSecret = config.tokenSecret ?? (infraConfig.DIM_MODE === "embedded" ? embeddedTokenSecret() : undefined);
-  if (tokenSecret === undefined) {
-    throw new AppError(ErrorCode.InvalidConfig, "DIM_TOKEN_SECRET is required when DIM_MODE=cluster (the gateway must use the same one)");
-  }
+  const tokenSecret = resolveTokenSecret(config.tokenSecret, infraConfig.DIM_MODE);
   const bootLog = log.child(config.nodeId ? { nodeId: config.nodeId } : {});
 
   let node: CoreNode | undefined;
   let infra: Infra | undefined;
-  let prisma: PrismaClient | undefined;
-  let storePool: ReturnType<typeof createPgPool> | undefined;
+  let db: OpenDatabase | undefined;
   let shuttingDown: Promise<void> | undefined;
   let firstSignalAt = 0;
   const shutdown = (signal: string) => {
@@ -47,8 +44,7 @@ async function main(): Promise<void> {
     shuttingDown = (async () => {
       await node?.stop();
       await infra?.close();
-      await storePool?.end();
-      await prisma?.$disconnect();
+      await db?.close();
     })();
     shuttingDown.then(
       () => exitAfterFlush(0),
@@ -61,17 +57,13 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
 
-  await waitForDatabase(config.databaseUrl, { log: bootLog });
-  const { applied } = await migrate(config.databaseUrl, { log: bootLog });
-  if (applied.length > 0) bootLog.info({ applied }, "migrations applied");
-  prisma = createPrisma(config.databaseUrl);
   // The store's per-message statements go straight to node-postgres (prepared, no Prisma layer).
-  storePool = createPgPool(config.databaseUrl, { applicationName: "dim-core-node" });
+  db = await openDatabase(config.databaseUrl, "dim-core-node", { log: bootLog, cursorCollectMs: config.cursorCollectMs });
   infra = await createInfra(infraConfig, { databaseUrl: config.databaseUrl, logger: log });
   if (shuttingDown) return;
   node = new CoreNode({
     config: { ...config, tokenSecret },
-    store: new PrismaMessageStore(prisma, { pool: storePool, cursorCollectMs: config.cursorCollectMs }),
+    store: db.store,
     bus: infra.bus,
     registry: infra.registry,
     presence: infra.presence,

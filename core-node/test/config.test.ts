@@ -49,4 +49,11 @@ describe("core node config", () => {
       expect(err.message).toContain(name);
     }
   });
+
+  it("requires DIM_TOKEN_SECRET in cluster mode, in the same one error", () => {
+    const cluster = { DIM_MODE: "cluster", DIM_KAFKA_BROKERS: "127.0.0.1:9092", DIM_ZK_CONNECT: "127.0.0.1:2181", DIM_REDIS_URL: "redis://127.0.0.1:6379" };
+    expect(() => loadNodeProcessConfig(cluster)).toThrow(/node\.DIM_TOKEN_SECRET: DIM_TOKEN_SECRET is required in cluster mode/);
+    expect(loadNodeProcessConfig({ ...cluster, DIM_TOKEN_SECRET: "s".repeat(32) }).node.tokenSecret).toBe("s".repeat(32));
+    expect(loadNodeProcessConfig({}).node.tokenSecret).toBeUndefined();
+  });
 });

@@ -23,7 +23,8 @@
 import { randomUUID } from "node:crypto";
 import { AppError, ErrorCode } from "@dim/shared";
 import type { AppendInput, AppendResult } from "./message-store.types";
-import { isDeadlock, isUniqueViolation, toMessage, type Int8, type MessageRow, type StoreQuery } from "./message-row";
+import { toMessage, type Int8, type MessageRow, type StoreQuery } from "./message-row";
+import { isDeadlock, isUniqueViolation } from "./pg-errors";
 import { NaturalBatcher, type BatchOutcome } from "@dim/shared/async";
 
 /** Most appends in one statement. */

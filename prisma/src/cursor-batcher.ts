@@ -10,7 +10,8 @@
  * order, so two processes' batches never deadlock; rows that would not move are not written.
  */
 import type { MessageStore } from "./message-store.types";
-import { isDeadlock, type Int8, type StoreQuery } from "./message-row";
+import type { Int8, StoreQuery } from "./message-row";
+import { isDeadlock } from "./pg-errors";
 import { NaturalBatcher, type BatchOutcome } from "@dim/shared/async";
 
 /** Most cursor moves in one batch (before coalescing). */

@@ -2,7 +2,9 @@
 export { createPrisma, createPgPool, type PrismaClient, type CreatePrismaOptions } from "./create-prisma";
 export { migrate, readMigrations, migrationChecksum, MIGRATIONS_DIR, type MigrateOptions, type MigrationFile } from "./migrate";
 export { waitForDatabase, type WaitForDatabaseOptions } from "./wait-for-database";
+export { openDatabase, type OpenDatabase, type OpenDatabaseOptions } from "./open-database";
 export type { DbLog } from "./db-log";
+export { isDeadlock, isUniqueViolation, sqlStateOf, SqlState } from "./pg-errors";
 export { PrismaMessageStore, type MessageStoreOptions } from "./prisma-message-store";
 export type { AppendInput, AppendResult, MessageStore } from "./message-store.types";
 export {

@@ -37,20 +37,3 @@ export function toMessage(r: MessageRow): Message {
  * through Prisma's raw queries (same text).
  */
 export type StoreQuery = <T>(name: string, text: string, values: unknown[]) => Promise<T[]>;
-
-/** The SQLSTATE of a PostgreSQL error, however Prisma's driver adapter wraps it. */
-function hasSqlState(err: unknown, code: string, messagePattern: RegExp): boolean {
-  for (let e: unknown = err, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
-    const o = e as { code?: unknown; meta?: { code?: unknown; driverAdapterError?: unknown }; cause?: unknown; message?: unknown };
-    if (o.code === code || o.meta?.code === code) return true;
-    if (typeof o.message === "string" && messagePattern.test(o.message)) return true;
-    e = o.cause ?? o.meta?.driverAdapterError;
-  }
-  return false;
-}
-
-/** unique_violation (23505). */
-export const isUniqueViolation = (err: unknown): boolean => hasSqlState(err, "23505", /\b23505\b|unique constraint/i);
-
-/** deadlock_detected (40P01): the statement was chosen as the victim and rolled back as a whole. */
-export const isDeadlock = (err: unknown): boolean => hasSqlState(err, "40P01", /\b40P01\b|deadlock detected/i);

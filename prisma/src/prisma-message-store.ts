@@ -7,7 +7,7 @@
  * error, exactly as from a call on its own. `cursorsOf` reads are batched the same way (the
  * welcomes of a burst of connects); the other reads are one statement each.
  */
-import { AppError, ErrorCode, type ConversationCursor, type Message, type MessageKind } from "@dim/shared";
+import { AppError, ErrorCode, UUID_RE, type ConversationCursor, type Message, type MessageKind } from "@dim/shared";
 import type pg from "pg";
 import { AppendBatcher } from "./append-batcher";
 import type { PrismaClient } from "./create-prisma";
@@ -16,7 +16,6 @@ import { MESSAGE_COLUMNS, toMessage, type Int8, type MessageRow } from "./messag
 import type { AppendInput, AppendResult, MessageStore } from "./message-store.types";
 import { NaturalBatcher, type BatchOutcome } from "@dim/shared/async";
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MESSAGE_KINDS: readonly MessageKind[] = ["text", "image", "file"];
 /** Upper bound of one page whatever the caller asks (the protocol's is smaller). */
 const MAX_LIMIT = 1000;

@@ -4,7 +4,7 @@
  * raised: every simulated user registers from a few loopback addresses).
  * Env: DATABASE_URL, DIM_MODE (+ cluster addresses), DIM_TOKEN_SECRET. Reports {ready, url} over IPC.
  */
-import { createPgPool, createPrisma, PrismaMessageStore } from "@dim/db";
+import { openDatabase } from "@dim/db";
 import { startStandaloneGateway } from "@dim/api";
 import { createInfra, infraConfigSchema } from "@dim/infra";
 import { createLogger, loadConfig } from "@dim/shared/node";
@@ -17,15 +17,14 @@ const env = loadConfig(
 );
 const infraConfig = loadConfig(infraConfigSchema, process.env, "infra");
 const logger = createLogger("bench-gateway");
-const prisma = createPrisma(env.DATABASE_URL);
 // As in production (createGatewayFromEnv): prepared statements for sessions, membership, history.
-const pool = createPgPool(env.DATABASE_URL, { applicationName: "dim-gateway" });
+const db = await openDatabase(env.DATABASE_URL, "dim-gateway");
 const infra = await createInfra(infraConfig, { databaseUrl: env.DATABASE_URL, logger });
 const gw = await startStandaloneGateway({
   port: 0,
-  prisma,
-  pool,
-  store: new PrismaMessageStore(prisma, { pool }),
+  prisma: db.prisma,
+  pool: db.pool,
+  store: db.store,
   registry: infra.registry,
   presence: infra.presence,
   bus: infra.bus,
@@ -47,8 +46,7 @@ async function stop() {
   setTimeout(() => process.exit(1), 10_000).unref();
   await gw.close().catch(() => undefined);
   await infra.close().catch(() => undefined);
-  await pool.end().catch(() => undefined);
-  await prisma.$disconnect().catch(() => undefined);
+  await db.close().catch(() => undefined);
   process.exit(0);
 }
 process.on("SIGTERM", () => void stop());

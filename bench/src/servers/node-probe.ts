@@ -3,7 +3,7 @@
  * infrastructure, CoreNode), plus an IPC probe for the memory figures: {cmd: "mem"} answers
  * process.memoryUsage() after a full GC (run with --expose-gc) and the node's connection count.
  */
-import { createPgPool, createPrisma, PrismaMessageStore } from "@dim/db";
+import { openDatabase } from "@dim/db";
 import { createInfra } from "@dim/infra";
 import { CoreNode, loadNodeProcessConfig } from "@dim/core-node";
 import { createLogger } from "@dim/shared/node";
@@ -11,12 +11,11 @@ import { createLogger } from "@dim/shared/node";
 const { node: config, infra: infraConfig } = loadNodeProcessConfig(process.env);
 if (!config.tokenSecret) throw new Error("DIM_TOKEN_SECRET is required");
 const log = createLogger("core-node");
-const prisma = createPrisma(config.databaseUrl);
-const storePool = createPgPool(config.databaseUrl, { applicationName: "dim-core-node" });
+const db = await openDatabase(config.databaseUrl, "dim-core-node", { log, cursorCollectMs: config.cursorCollectMs });
 const infra = await createInfra(infraConfig, { databaseUrl: config.databaseUrl, logger: log });
 const node = new CoreNode({
   config: { ...config, tokenSecret: config.tokenSecret },
-  store: new PrismaMessageStore(prisma, { pool: storePool, cursorCollectMs: config.cursorCollectMs }),
+  store: db.store,
   bus: infra.bus,
   registry: infra.registry,
   presence: infra.presence,
@@ -40,8 +39,7 @@ async function stop() {
   setTimeout(() => process.exit(1), 15_000).unref();
   await node.stop().catch(() => undefined);
   await infra.close().catch(() => undefined);
-  await storePool.end().catch(() => undefined);
-  await prisma.$disconnect().catch(() => undefined);
+  await db.close().catch(() => undefined);
   process.exit(0);
 }
 process.on("SIGTERM", () => void stop());

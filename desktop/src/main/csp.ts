@@ -1,8 +1,10 @@
 /**
  * The Content-Security-Policy the desktop app adds to every response it loads. It is added as an
  * extra policy (the server's own CSP, if any, still applies: browsers enforce every policy), so the
- * wrapper can only make the page stricter, never looser.
+ * wrapper can only make the page stricter, never looser. The directives come from the builder the
+ * PWA shares (@dim/shared/csp); this side denies by default and names the server's origin.
  */
+import { ANY_SOCKET_SOURCES, buildCsp as buildSharedCsp } from "@dim/shared/csp";
 
 export interface CspOptions {
   /** The DIM server's origin (gateway + PWA), e.g. "http://127.0.0.1:3000". */
@@ -23,42 +25,33 @@ function socketOriginOf(httpOrigin: string): string | null {
   return null;
 }
 
-/** Core node origins as connect-src sources: http(s) origins also allow their ws(s) twin. */
+/**
+ * connect-src besides the server's origin: its own ws(s) twin, then the core node origins (an
+ * http(s) one also allows its ws(s) twin), or any WebSocket when none are listed.
+ */
 function connectSources(opts: CspOptions): string[] {
-  const sources = ["'self'", opts.serverOrigin];
+  const sources: string[] = [];
   const serverSocket = socketOriginOf(opts.serverOrigin);
   if (serverSocket) sources.push(serverSocket);
   const nodes = opts.coreNodeOrigins ?? [];
-  if (nodes.length === 0) sources.push("ws:", "wss:");
+  if (nodes.length === 0) sources.push(...ANY_SOCKET_SOURCES);
   for (const origin of nodes) {
     sources.push(origin);
     const twin = socketOriginOf(origin);
     if (twin) sources.push(twin);
   }
-  return [...new Set(sources)];
+  return sources;
 }
 
 export function buildCsp(opts: CspOptions): string {
-  const self = ["'self'", opts.serverOrigin];
-  const directives: [string, string[]][] = [
-    ["default-src", ["'none'"]],
+  return buildSharedCsp({
+    appOrigins: [opts.serverOrigin],
     // Next.js hydrates with inline scripts; no third-party script can load.
-    ["script-src", [...self, "'unsafe-inline'", ...(opts.dev ? ["'unsafe-eval'"] : [])]],
-    ["style-src", [...self, "'unsafe-inline'"]],
-    ["img-src", [...self, "data:", "blob:"]],
-    ["font-src", self],
-    ["connect-src", connectSources(opts)],
-    ["worker-src", self],
-    ["manifest-src", self],
-    ["media-src", self],
-    ["frame-src", ["'none'"]],
-    ["child-src", ["'none'"]],
-    ["object-src", ["'none'"]],
-    ["base-uri", ["'self'"]],
-    ["form-action", ["'self'"]],
-    ["frame-ancestors", ["'none'"]],
-  ];
-  return directives.map(([name, values]) => `${name} ${[...new Set(values)].join(" ")}`).join("; ");
+    inlineScripts: true,
+    dev: opts.dev,
+    connectSources: connectSources(opts),
+    denyByDefault: true,
+  });
 }
 
 export type ResponseHeaders = Record<string, string | string[]>;

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createPgPool, createPrisma, migrate, PrismaMessageStore, startEmbeddedPostgres } from "@dim/db";
+import { openDatabase, PrismaMessageStore, startEmbeddedPostgres } from "@dim/db";
 import { createMemoryInfra } from "@dim/infra";
 import { createGatewayClient } from "@dim/client";
 import { freePort } from "@dim/shared/node";
@@ -62,11 +62,8 @@ const dir = mkdtempSync(join(tmpdir(), "dim-hprof-"));
 rmSync(dir, { recursive: true, force: true }); // recreated traversable for the postgres user
 const pgServer = await startEmbeddedPostgres({ dataDir: join(dir, "pg"), port: await freePort(), persistent: false });
 const url = pgServer.urlFor("postgres");
-await migrate(url, {});
-const prisma = createPrisma(url);
-const pool = createPgPool(url, { applicationName: "dim-profile" });
+const { prisma, pool, store: withPool, close: closeDb } = await openDatabase(url, "dim-profile");
 const infra = createMemoryInfra();
-const withPool = new PrismaMessageStore(prisma, { pool });
 // Wired as createGatewayFromEnv wires it: one pool for the gateway's and the store's statements.
 const gw = await startStandaloneGateway({
   port: 0,
@@ -157,8 +154,7 @@ try {
 } finally {
   await gw.close();
   await infra.close();
-  await pool.end();
-  await prisma.$disconnect();
+  await closeDb();
   await pgServer.stop();
   rmSync(dir, { recursive: true, force: true });
 }

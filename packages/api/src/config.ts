@@ -1,78 +1,28 @@
 /**
- * The gateway's configuration: one zod schema over the environment, validated at boot with
- * loadConfig. Everything else in @dim/api receives the parsed, camel-cased `GatewayConfig`.
+ * The gateway's configuration, each option written once: a zod schema over the environment (its
+ * default and meaning beside it), transformed into the camel-cased `GatewayConfig` the rest of
+ * @dim/api receives. GATEWAY_DEFAULTS are that schema's answer to an empty environment; code that
+ * builds a gateway itself (tests, the benchmark) passes a token secret plus overrides of them.
  */
 import { z } from "zod";
-import { DEFAULT_SOCKET_TOKEN_TTL_MS } from "@dim/shared";
-import { embeddedTokenSecret, loadConfig } from "@dim/shared/node";
-import { ASSIGN_STRATEGIES, type AssignStrategyName } from "./assign/strategies";
+import { AppError, DEFAULT_SOCKET_TOKEN_TTL_MS, ErrorCode } from "@dim/shared";
+import {
+  csvVar,
+  databaseUrlVar,
+  DEFAULT_ALLOWED_ORIGINS,
+  envSections,
+  flagVar,
+  intVar,
+  loadConfig,
+  modeVar,
+  resolveTokenSecret,
+  tokenSecretVar,
+} from "@dim/shared/node";
+import { infraConfigSchema, type InfraConfig } from "@dim/infra";
+import { ASSIGN_STRATEGIES } from "./assign/strategies";
 
-export interface GatewayConfig {
-  /** Secret shared with the core nodes; signs socket tokens. */
-  tokenSecret: string;
-  assignStrategy: AssignStrategyName;
-  socketTokenTtlMs: number;
-  sessionTtlMs: number;
-  /** Login attempts per username per window (per gateway process). */
-  loginMaxAttempts: number;
-  /** Login attempts per client IP per window (per gateway process). */
-  loginMaxAttemptsPerIp: number;
-  loginWindowMs: number;
-  /** Registrations per client IP per window (per gateway process); 0 disables the limit. */
-  registerMaxPerIp: number;
-  registerWindowMs: number;
-  /** `users.search` calls per user per window (per gateway process). */
-  searchMaxPerUser: number;
-  searchWindowMs: number;
-  /**
-   * Origins (scheme://host[:port]) allowed to call the gateway from a browser besides its own.
-   * A state-changing request whose Origin is neither same-origin nor listed gets 403.
-   */
-  allowedOrigins: string[];
-  /**
-   * Behind one proxy you trust (Next.js's own server counts): take the client IP from the
-   * right-most X-Forwarded-For entry and the host from X-Forwarded-Host. Otherwise the IP comes
-   * from the server adapter (startStandaloneGateway passes the socket's peer address).
-   */
-  trustProxy: boolean;
-  /** Largest request body accepted, in bytes. */
-  maxBodyBytes: number;
-  /** Most calls in one batched request. */
-  maxBatchSize: number;
-}
+const MINUTE_MS = 60 * 1000;
 
-export const GATEWAY_DEFAULTS: Omit<GatewayConfig, "tokenSecret"> = {
-  assignStrategy: "round-robin",
-  socketTokenTtlMs: DEFAULT_SOCKET_TOKEN_TTL_MS,
-  sessionTtlMs: 30 * 24 * 60 * 60 * 1000,
-  loginMaxAttempts: 10,
-  loginMaxAttemptsPerIp: 50,
-  loginWindowMs: 5 * 60 * 1000,
-  registerMaxPerIp: 30,
-  registerWindowMs: 10 * 60 * 1000,
-  searchMaxPerUser: 120,
-  searchWindowMs: 60 * 1000,
-  allowedOrigins: ["http://localhost:3000", "http://127.0.0.1:3000"],
-  trustProxy: false,
-  maxBodyBytes: 64 * 1024,
-  maxBatchSize: 16,
-};
-
-/** What callers (tests, web/, the benchmark) pass: a token secret plus any overrides. */
-export type GatewayConfigInput = Partial<GatewayConfig> & { tokenSecret: string };
-
-export function resolveGatewayConfig(input: GatewayConfigInput): GatewayConfig {
-  const config = { ...GATEWAY_DEFAULTS, ...input };
-  if (config.tokenSecret.length < 16) throw new Error("tokenSecret must hold at least 16 characters");
-  return config;
-}
-
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-const nonNegativeInt = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
-const boolFlag = z
-  .enum(["0", "1", "true", "false"])
-  .default("0")
-  .transform((v) => v === "1" || v === "true");
 const origin = z.string().refine((s) => {
   try {
     return new URL(s).origin === s;
@@ -81,69 +31,106 @@ const origin = z.string().refine((s) => {
   }
 }, "each origin must be scheme://host[:port] with no path or trailing slash");
 
-export const DEFAULT_DATABASE_URL = "postgresql://postgres:dim@127.0.0.1:54320/dim";
-
 /** Environment variables of the gateway (the infra ones are in @dim/infra's infraConfigSchema). */
 export const gatewayEnvSchema = z
   .object({
-    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL").default(DEFAULT_DATABASE_URL),
-    DIM_MODE: z.enum(["embedded", "cluster"]).default("embedded"),
-    /** Required in cluster mode; in embedded mode the shared file .data/token-secret is used. */
-    DIM_TOKEN_SECRET: z.string().min(16).optional(),
-    DIM_ASSIGN_STRATEGY: z.enum(ASSIGN_STRATEGIES).default(GATEWAY_DEFAULTS.assignStrategy),
-    DIM_SOCKET_TOKEN_TTL_MS: positiveInt(GATEWAY_DEFAULTS.socketTokenTtlMs),
-    DIM_SESSION_TTL_MS: positiveInt(GATEWAY_DEFAULTS.sessionTtlMs),
-    DIM_LOGIN_MAX_ATTEMPTS: positiveInt(GATEWAY_DEFAULTS.loginMaxAttempts),
-    DIM_LOGIN_MAX_ATTEMPTS_PER_IP: positiveInt(GATEWAY_DEFAULTS.loginMaxAttemptsPerIp),
-    DIM_LOGIN_WINDOW_MS: positiveInt(GATEWAY_DEFAULTS.loginWindowMs),
-    DIM_REGISTER_MAX_PER_IP: nonNegativeInt(GATEWAY_DEFAULTS.registerMaxPerIp),
-    DIM_REGISTER_WINDOW_MS: positiveInt(GATEWAY_DEFAULTS.registerWindowMs),
-    DIM_SEARCH_MAX_PER_USER: positiveInt(GATEWAY_DEFAULTS.searchMaxPerUser),
-    DIM_SEARCH_WINDOW_MS: positiveInt(GATEWAY_DEFAULTS.searchWindowMs),
-    DIM_ALLOWED_ORIGINS: z
-      .string()
-      .default(GATEWAY_DEFAULTS.allowedOrigins.join(","))
-      .transform((s) =>
-        s
-          .split(",")
-          .map((o) => o.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(origin)),
-    DIM_TRUST_PROXY: boolFlag,
-    DIM_GATEWAY_MAX_BODY_BYTES: positiveInt(GATEWAY_DEFAULTS.maxBodyBytes),
-    DIM_GATEWAY_MAX_BATCH: positiveInt(GATEWAY_DEFAULTS.maxBatchSize),
+    DATABASE_URL: databaseUrlVar(),
+    DIM_MODE: modeVar(),
+    /** Secret shared with the core nodes; signs socket tokens. Required in cluster mode; embedded mode uses .data/token-secret. */
+    DIM_TOKEN_SECRET: tokenSecretVar(),
+    /** How nodes.assign picks a live node. */
+    DIM_ASSIGN_STRATEGY: z.enum(ASSIGN_STRATEGIES).default("round-robin"),
+    DIM_SOCKET_TOKEN_TTL_MS: intVar(1).default(DEFAULT_SOCKET_TOKEN_TTL_MS),
+    DIM_SESSION_TTL_MS: intVar(1).default(30 * 24 * 60 * MINUTE_MS),
+    /** Login attempts per username per window (per gateway process). */
+    DIM_LOGIN_MAX_ATTEMPTS: intVar(1).default(10),
+    /** Login attempts per client IP per window (per gateway process). */
+    DIM_LOGIN_MAX_ATTEMPTS_PER_IP: intVar(1).default(50),
+    DIM_LOGIN_WINDOW_MS: intVar(1).default(5 * MINUTE_MS),
+    /** Registrations per client IP per window (per gateway process); 0 disables the limit. */
+    DIM_REGISTER_MAX_PER_IP: intVar(0).default(30),
+    DIM_REGISTER_WINDOW_MS: intVar(1).default(10 * MINUTE_MS),
+    /** `users.search` calls per user per window (per gateway process). */
+    DIM_SEARCH_MAX_PER_USER: intVar(1).default(120),
+    DIM_SEARCH_WINDOW_MS: intVar(1).default(MINUTE_MS),
+    /**
+     * Origins (scheme://host[:port]) allowed to call the gateway from a browser besides its own.
+     * A state-changing request whose Origin is neither same-origin nor listed gets 403.
+     */
+    DIM_ALLOWED_ORIGINS: csvVar(DEFAULT_ALLOWED_ORIGINS).pipe(z.array(origin)),
+    /**
+     * Behind one proxy you trust (Next.js's own server counts): take the client IP from the
+     * right-most X-Forwarded-For entry and the host from X-Forwarded-Host. Otherwise the IP comes
+     * from the server adapter (startStandaloneGateway passes the socket's peer address).
+     */
+    DIM_TRUST_PROXY: flagVar(false),
+    /** Largest request body accepted, in bytes. */
+    DIM_GATEWAY_MAX_BODY_BYTES: intVar(1).default(64 * 1024),
+    /** Most calls in one batched request. */
+    DIM_GATEWAY_MAX_BATCH: intVar(1).default(16),
   })
   .refine((env) => env.DIM_MODE !== "cluster" || env.DIM_TOKEN_SECRET !== undefined, {
     message: "DIM_TOKEN_SECRET is required in cluster mode",
     path: ["DIM_TOKEN_SECRET"],
   });
 
-export interface GatewayEnvConfig extends GatewayConfig {
-  databaseUrl: string;
-  mode: "embedded" | "cluster";
+/** The environment, camel-cased; the token secret may still be unset (embedded mode). */
+export const gatewayConfigSchema = gatewayEnvSchema.transform((env) => ({
+  databaseUrl: env.DATABASE_URL,
+  mode: env.DIM_MODE,
+  tokenSecret: env.DIM_TOKEN_SECRET,
+  assignStrategy: env.DIM_ASSIGN_STRATEGY,
+  socketTokenTtlMs: env.DIM_SOCKET_TOKEN_TTL_MS,
+  sessionTtlMs: env.DIM_SESSION_TTL_MS,
+  loginMaxAttempts: env.DIM_LOGIN_MAX_ATTEMPTS,
+  loginMaxAttemptsPerIp: env.DIM_LOGIN_MAX_ATTEMPTS_PER_IP,
+  loginWindowMs: env.DIM_LOGIN_WINDOW_MS,
+  registerMaxPerIp: env.DIM_REGISTER_MAX_PER_IP,
+  registerWindowMs: env.DIM_REGISTER_WINDOW_MS,
+  searchMaxPerUser: env.DIM_SEARCH_MAX_PER_USER,
+  searchWindowMs: env.DIM_SEARCH_WINDOW_MS,
+  allowedOrigins: env.DIM_ALLOWED_ORIGINS,
+  trustProxy: env.DIM_TRUST_PROXY,
+  maxBodyBytes: env.DIM_GATEWAY_MAX_BODY_BYTES,
+  maxBatchSize: env.DIM_GATEWAY_MAX_BATCH,
+}));
+
+type ParsedGatewayConfig = z.output<typeof gatewayConfigSchema>;
+/** The loaded configuration, with its token secret resolved. */
+export type GatewayEnvConfig = ParsedGatewayConfig & { tokenSecret: string };
+/** What the gateway itself uses (where its database is and which mode it runs in are its composition root's business). */
+export type GatewayConfig = Omit<GatewayEnvConfig, "databaseUrl" | "mode">;
+
+export const GATEWAY_DEFAULTS: Omit<GatewayConfig, "tokenSecret"> = (() => {
+  const { databaseUrl: _url, mode: _mode, tokenSecret: _secret, ...defaults } = gatewayConfigSchema.parse({});
+  return defaults;
+})();
+
+/** What callers (tests, web/, the benchmark) pass: a token secret plus any overrides. */
+export type GatewayConfigInput = Partial<GatewayConfig> & { tokenSecret: string };
+
+export function resolveGatewayConfig(input: GatewayConfigInput): GatewayConfig {
+  const config = { ...GATEWAY_DEFAULTS, ...input };
+  if (config.tokenSecret.length < 16) throw new AppError(ErrorCode.InvalidConfig, "tokenSecret must hold at least 16 characters");
+  return config;
+}
+
+function withTokenSecret(config: ParsedGatewayConfig): GatewayEnvConfig {
+  return { ...config, tokenSecret: resolveTokenSecret(config.tokenSecret, config.mode) };
 }
 
 /** Validates the environment (throws AppError INVALID_CONFIG listing every bad variable). */
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayEnvConfig {
-  const e = loadConfig(gatewayEnvSchema, env, "gateway");
-  return {
-    databaseUrl: e.DATABASE_URL,
-    mode: e.DIM_MODE,
-    tokenSecret: e.DIM_TOKEN_SECRET ?? embeddedTokenSecret(),
-    assignStrategy: e.DIM_ASSIGN_STRATEGY,
-    socketTokenTtlMs: e.DIM_SOCKET_TOKEN_TTL_MS,
-    sessionTtlMs: e.DIM_SESSION_TTL_MS,
-    loginMaxAttempts: e.DIM_LOGIN_MAX_ATTEMPTS,
-    loginMaxAttemptsPerIp: e.DIM_LOGIN_MAX_ATTEMPTS_PER_IP,
-    loginWindowMs: e.DIM_LOGIN_WINDOW_MS,
-    registerMaxPerIp: e.DIM_REGISTER_MAX_PER_IP,
-    registerWindowMs: e.DIM_REGISTER_WINDOW_MS,
-    searchMaxPerUser: e.DIM_SEARCH_MAX_PER_USER,
-    searchWindowMs: e.DIM_SEARCH_WINDOW_MS,
-    allowedOrigins: e.DIM_ALLOWED_ORIGINS,
-    trustProxy: e.DIM_TRUST_PROXY,
-    maxBodyBytes: e.DIM_GATEWAY_MAX_BODY_BYTES,
-    maxBatchSize: e.DIM_GATEWAY_MAX_BATCH,
-  };
+  return withTokenSecret(loadConfig(gatewayConfigSchema, env, "gateway"));
+}
+
+/**
+ * Everything a gateway process reads at boot (createGatewayFromEnv): its own options and the
+ * infrastructure choice, validated together so one error lists every bad variable.
+ */
+export const gatewayProcessConfigSchema = envSections({ gateway: gatewayConfigSchema, infra: infraConfigSchema });
+
+export function loadGatewayProcessConfig(env: Record<string, string | undefined> = process.env): { gateway: GatewayEnvConfig; infra: InfraConfig } {
+  const { gateway, infra } = loadConfig(gatewayProcessConfigSchema, env, "gateway");
+  return { gateway: withTokenSecret(gateway), infra };
 }

@@ -1,12 +1,13 @@
 /**
- * Composition root of the gateway (used by web/): validated config → PostgreSQL up and
- * migrated → Prisma, a pg pool for the hot statements (prepared: sessions, membership, history
- * pages), the message store and the infrastructure the mode asks for.
+ * Composition root of the gateway (used by web/): validated config (gateway and infra together)
+ * → the database (openDatabase: PostgreSQL up and migrated, Prisma, a pg pool for the hot
+ * statements — sessions, membership, history pages — and the message store) → the
+ * infrastructure the mode asks for. Closing closes them in reverse.
  */
-import { createPgPool, createPrisma, migrate, PrismaMessageStore, waitForDatabase } from "@dim/db";
-import { createInfra, infraConfigSchema } from "@dim/infra";
-import { createLogger, loadConfig, type Logger } from "@dim/shared/node";
-import { loadGatewayConfig } from "./config";
+import { openDatabase } from "@dim/db";
+import { createInfra } from "@dim/infra";
+import { createLogger, type Logger } from "@dim/shared/node";
+import { loadGatewayProcessConfig } from "./config";
 import { createGateway, type Gateway } from "./gateway";
 
 export async function createGatewayFromEnv(
@@ -14,18 +15,16 @@ export async function createGatewayFromEnv(
   opts: { logger?: Logger } = {},
 ): Promise<Gateway> {
   const logger = opts.logger ?? createLogger("gateway");
-  const config = loadGatewayConfig(env);
-  const infraConfig = loadConfig(infraConfigSchema, env, "infra");
-  const dbLog = (line: string) => logger.info(line);
-  await waitForDatabase(config.databaseUrl, { log: dbLog });
-  await migrate(config.databaseUrl, { log: dbLog });
-  const prisma = createPrisma(config.databaseUrl);
-  const pool = createPgPool(config.databaseUrl, { applicationName: "dim-gateway" });
-  const infra = await createInfra(infraConfig, { databaseUrl: config.databaseUrl, logger });
+  const { gateway: config, infra: infraConfig } = loadGatewayProcessConfig(env);
+  const db = await openDatabase(config.databaseUrl, "dim-gateway", { log: (line) => logger.info(line) });
+  const infra = await createInfra(infraConfig, { databaseUrl: config.databaseUrl, logger }).catch(async (err: unknown) => {
+    await db.close();
+    throw err;
+  });
   const gateway = createGateway({
-    prisma,
-    pool,
-    store: new PrismaMessageStore(prisma, { pool }),
+    prisma: db.prisma,
+    pool: db.pool,
+    store: db.store,
     registry: infra.registry,
     presence: infra.presence,
     bus: infra.bus,
@@ -40,8 +39,7 @@ export async function createGatewayFromEnv(
       closing ??= (async () => {
         await gateway.close();
         await infra.close();
-        await pool.end();
-        await prisma.$disconnect();
+        await db.close();
       })();
       return closing;
     },

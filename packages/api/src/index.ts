@@ -6,10 +6,12 @@ export { createGatewayFromEnv } from "./create-gateway-from-env";
 export { startStandaloneGateway, type StandaloneGateway, type StandaloneGatewayOptions } from "./standalone";
 export {
   gatewayEnvSchema,
+  gatewayConfigSchema,
+  gatewayProcessConfigSchema,
   loadGatewayConfig,
+  loadGatewayProcessConfig,
   resolveGatewayConfig,
   GATEWAY_DEFAULTS,
-  DEFAULT_DATABASE_URL,
   type GatewayConfig,
   type GatewayConfigInput,
   type GatewayEnvConfig,

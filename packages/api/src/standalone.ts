@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
-import { createPgPool, createPrisma, PrismaMessageStore } from "@dim/db";
+import { openDatabase, type OpenDatabase } from "@dim/db";
 import { createGateway, TRPC_ENDPOINT, type Gateway, type GatewayDeps } from "./gateway";
 
 export type StandaloneGatewayOptions = {
@@ -15,7 +15,7 @@ export type StandaloneGatewayOptions = {
 } & (
   | { gateway: Gateway }
   | GatewayDeps
-  /** Convenience for tests: the gateway opens (and closes) its own Prisma client, pool and store. */
+  /** Convenience for tests: the gateway opens (openDatabase) and closes its own Prisma client, pool and store. */
   | (Omit<GatewayDeps, "prisma" | "pool" | "store"> & { databaseUrl: string })
 );
 
@@ -73,15 +73,13 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
 export async function startStandaloneGateway(opts: StandaloneGatewayOptions): Promise<StandaloneGateway> {
   const host = opts.host ?? "127.0.0.1";
   let gateway: Gateway;
-  let ownedPrisma: ReturnType<typeof createPrisma> | undefined;
-  let ownedPool: ReturnType<typeof createPgPool> | undefined;
+  let ownedDb: OpenDatabase | undefined;
   if ("gateway" in opts) {
     gateway = opts.gateway;
   } else if ("databaseUrl" in opts) {
     const { databaseUrl, port: _p, host: _h, ...deps } = opts;
-    ownedPrisma = createPrisma(databaseUrl);
-    ownedPool = createPgPool(databaseUrl, { applicationName: "dim-gateway" });
-    gateway = createGateway({ ...deps, prisma: ownedPrisma, pool: ownedPool, store: new PrismaMessageStore(ownedPrisma, { pool: ownedPool }) });
+    ownedDb = await openDatabase(databaseUrl, "dim-gateway");
+    gateway = createGateway({ ...deps, prisma: ownedDb.prisma, pool: ownedDb.pool, store: ownedDb.store });
   } else {
     const { port: _p, host: _h, ...deps } = opts;
     gateway = createGateway(deps);
@@ -119,8 +117,7 @@ export async function startStandaloneGateway(opts: StandaloneGatewayOptions): Pr
           server.closeAllConnections();
         });
         await gateway.close();
-        await ownedPool?.end();
-        await ownedPrisma?.$disconnect();
+        await ownedDb?.close();
       })();
       return closing;
     },

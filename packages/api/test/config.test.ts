@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError, ErrorCode } from "@dim/shared";
-import { GATEWAY_DEFAULTS, loadGatewayConfig, resolveGatewayConfig } from "../src/index";
+import { GATEWAY_DEFAULTS, loadGatewayConfig, loadGatewayProcessConfig, resolveGatewayConfig } from "../src/index";
 
 describe("gateway config", () => {
   it("parses the environment with defaults", () => {
@@ -39,6 +39,45 @@ describe("gateway config", () => {
 
   it("requires DIM_TOKEN_SECRET in cluster mode", () => {
     expect(() => loadGatewayConfig({ DIM_MODE: "cluster" })).toThrow(/DIM_TOKEN_SECRET is required in cluster mode/);
+  });
+
+  it("validates the gateway's and the infrastructure's variables together, in one error", () => {
+    let error: unknown;
+    try {
+      loadGatewayProcessConfig({ DIM_MODE: "cluster", DIM_TOKEN_SECRET: "s".repeat(32), DIM_LOGIN_WINDOW_MS: "soon", DIM_KAFKA_BROKERS: "nowhere" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe(ErrorCode.InvalidConfig);
+    for (const name of ["gateway.DIM_LOGIN_WINDOW_MS", "infra.DIM_KAFKA_BROKERS", "infra.DIM_ZK_CONNECT", "infra.DIM_REDIS_URL"]) {
+      expect((error as AppError).message).toContain(name);
+    }
+    const ok = loadGatewayProcessConfig({ DIM_TOKEN_SECRET: "s".repeat(32), DIM_SESSION_TTL_MS: "1000" });
+    expect(ok.gateway).toMatchObject({ mode: "embedded", sessionTtlMs: 1000, tokenSecret: "s".repeat(32) });
+    expect(ok.infra.DIM_MODE).toBe("embedded");
+  });
+
+  it("defaults are the schema's answer to an empty environment", () => {
+    expect(GATEWAY_DEFAULTS).toEqual({
+      assignStrategy: "round-robin",
+      socketTokenTtlMs: 60_000,
+      sessionTtlMs: 30 * 24 * 60 * 60 * 1000,
+      loginMaxAttempts: 10,
+      loginMaxAttemptsPerIp: 50,
+      loginWindowMs: 5 * 60 * 1000,
+      registerMaxPerIp: 30,
+      registerWindowMs: 10 * 60 * 1000,
+      searchMaxPerUser: 120,
+      searchWindowMs: 60 * 1000,
+      allowedOrigins: ["http://localhost:3000", "http://127.0.0.1:3000"],
+      trustProxy: false,
+      maxBodyBytes: 64 * 1024,
+      maxBatchSize: 16,
+    });
+    const { databaseUrl, mode, tokenSecret: _secret, ...rest } = loadGatewayConfig({ DIM_TOKEN_SECRET: "s".repeat(32) });
+    expect(rest).toEqual(GATEWAY_DEFAULTS);
+    expect({ databaseUrl, mode }).toEqual({ databaseUrl: "postgresql://postgres:dim@127.0.0.1:54320/dim", mode: "embedded" });
   });
 
   it("refuses a short secret in code too", () => {

@@ -7,3 +7,4 @@ export * from "./protocol";
 export * from "./node-protocol";
 export * from "./parse-frame";
 export * from "./gateway";
+export * from "./ids";

@@ -2,6 +2,7 @@
 export * from "./node/socket-token";
 export * from "./node/logger";
 export * from "./node/config";
+export * from "./node/dev-config";
 export * from "./node/dev-secret";
 export * from "./node/free-port";
 export * from "./node/async";

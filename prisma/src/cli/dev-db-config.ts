@@ -1,18 +1,15 @@
+/** The embedded dev database of `npm run dev`: .data/postgres, on DIM_EMBEDDED_PG_PORT (54320), database `dim`. */
 import { join } from "node:path";
-import { z } from "zod";
-import { DATA_DIR, loadConfig } from "@dim/shared/node";
+import { DATA_DIR, EMBEDDED_DEV, EMBEDDED_PG, embeddedDatabaseUrl, loadDevConfig } from "@dim/shared/node";
 
-const devDbSchema = z.object({
-  DIM_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54320),
-});
-
-/** The embedded dev database: .data/postgres, port 54320, database `dim`. */
 export function loadDevDbConfig(env: Record<string, string | undefined> = process.env) {
-  const cfg = loadConfig(devDbSchema, env, "embedded PostgreSQL");
+  // The whole dev layout is validated, so every `npm run dev` task reports the same bad ports.
+  const { pgPort: port } = loadDevConfig(env, EMBEDDED_DEV);
   return {
-    port: cfg.DIM_EMBEDDED_PG_PORT,
+    port,
     dataDir: join(DATA_DIR, "postgres"),
-    password: "dim",
-    database: "dim",
+    password: EMBEDDED_PG.password,
+    database: EMBEDDED_PG.database,
+    urlFor: (database: string) => embeddedDatabaseUrl(port, database),
   };
 }

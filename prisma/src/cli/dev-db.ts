@@ -32,19 +32,25 @@ async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
 
 async function main(): Promise<void> {
   const cfg = loadDevDbConfig();
-  const urlFor = (db: string) => `postgresql://postgres:${cfg.password}@127.0.0.1:${cfg.port}/${db}`;
+  const { urlFor } = cfg;
   const databaseUrl = urlFor(cfg.database);
   const where = cfg.dataDir.startsWith(REPO_ROOT) ? relative(REPO_ROOT, cfg.dataDir) : cfg.dataDir;
 
   let server: RunningPostgres | undefined;
-  const state = await probePort(cfg.port, urlFor("postgres"));
-  if (state === "other") {
+  const state = await probePort(cfg.port, urlFor("postgres"), cfg.dataDir);
+  if (state.kind === "other") {
     throw new Error(
       `port ${cfg.port} is used by another program that is not DIM's embedded PostgreSQL. ` +
-        "Stop it, or choose another port with DIM_EMBEDDED_PG_PORT (and DATABASE_URL to match).",
+        "Stop it, or choose another port with DIM_EMBEDDED_PG_PORT (the dev gateway and nodes follow it).",
     );
   }
-  if (state === "our-postgres") {
+  if (state.kind === "other-postgres") {
+    throw new Error(
+      `port ${cfg.port} is used by another checkout's embedded PostgreSQL (data in ${state.dataDir}). ` +
+        "Choose another port with DIM_EMBEDDED_PG_PORT (the dev gateway and nodes follow it).",
+    );
+  }
+  if (state.kind === "our-postgres") {
     say(`embedded PostgreSQL is already running on port ${cfg.port} (another \`npm run dev\`?); using it, not starting a second one`);
     await waitForDatabase(urlFor("postgres"), { log: say, timeoutMs: 30_000 });
   } else {

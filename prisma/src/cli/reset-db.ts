@@ -20,8 +20,8 @@ function pidAlive(pid: number): boolean {
 async function main(): Promise<void> {
   const cfg = loadDevDbConfig();
   const where = cfg.dataDir.startsWith(REPO_ROOT) ? relative(REPO_ROOT, cfg.dataDir) : cfg.dataDir;
-  const state = await probePort(cfg.port, `postgresql://postgres:${cfg.password}@127.0.0.1:${cfg.port}/postgres`);
-  if (state === "our-postgres") {
+  const state = await probePort(cfg.port, cfg.urlFor("postgres"), cfg.dataDir);
+  if (state.kind === "our-postgres") {
     throw new Error(`embedded PostgreSQL is running on port ${cfg.port}: stop \`npm run dev\` first, then run db:reset again. Nothing was deleted.`);
   }
   const pidFile = join(cfg.dataDir, "postmaster.pid");

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
+import { isUniqueViolation } from "@dim/db";
 import { AppError, ErrorCode, loginInput, okOutput, publicUser, registerInput, sessionOutput } from "@dim/shared";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "../auth/password";
 import { rateLimited } from "../auth/rate-limiter";
 import { createSession, deleteExpiredSessions, deleteSession, SESSION_COOKIE, toPublicUser } from "../auth/session";
 import type { Context } from "../context";
-import { isUniqueViolation } from "../db";
 import { serializeCookie } from "../http/cookies";
 import { authedProcedure, createTRPCRouter, publicProcedure } from "../trpc";
 

@@ -1,13 +1,11 @@
 "use client";
-import { useCallback, useState, type FormEvent } from "react";
+import { useCallback, useState } from "react";
 import { ErrorCode, Limits, displayName as displayNameSchema, password as passwordSchema, username as usernameSchema } from "@dim/shared";
-import { Button } from "@/components/ui/button";
-import { TextField } from "@/components/ui/text-field";
 import { useAuthSubmit } from "@/hooks/use-auth-submit";
 import { useHydrated } from "@/hooks/use-hydrated";
 import { useRedirectIfSignedIn } from "@/hooks/use-redirect-if-signed-in";
 import { gateway } from "@/lib/gateway";
-import { FormError } from "./form-error";
+import { AuthField, AuthForm } from "./auth-form";
 
 type Field = "username" | "displayName" | "password" | "confirm";
 
@@ -50,8 +48,7 @@ export function RegisterForm() {
     if (field === "username" && error?.code === ErrorCode.UsernameTaken) setError(null);
   };
 
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
+  const onSubmit = () => {
     setTouched(true);
     if (blocked || Object.keys(validate(values)).length > 0) return;
     void submit();
@@ -60,56 +57,29 @@ export function RegisterForm() {
   const serverField = (field: Field) => (field === "username" && error?.code === ErrorCode.UsernameTaken ? "This username is taken." : error?.fields?.[field]);
 
   return (
-    <form method="post" onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Create account">
-      <FormError error={error?.code === ErrorCode.UsernameTaken ? null : error} retryIn={retryIn} />
-      <TextField
-        label="Username"
-        name="username"
-        autoComplete="username"
-        autoCapitalize="none"
-        spellCheck={false}
-        required
-        maxLength={Limits.usernameMax}
+    <AuthForm
+      label="Create account"
+      onSubmit={onSubmit}
+      error={error?.code === ErrorCode.UsernameTaken ? null : error}
+      retryIn={retryIn}
+      submit={{ label: "Create account", pendingLabel: "Creating account…", pending, disabled: !hydrated || blocked }}
+    >
+      <AuthField
+        field="username"
         hint="Lowercase letters, digits and '_'. People add you by it."
         value={values.username}
         onChange={set("username")}
         error={local.username ?? serverField("username")}
       />
-      <TextField
-        label="Display name (optional)"
-        name="displayName"
-        autoComplete="nickname"
-        maxLength={Limits.displayNameMax}
-        value={values.displayName}
-        onChange={set("displayName")}
-        error={local.displayName ?? serverField("displayName")}
-      />
-      <TextField
-        label="Password"
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        required
-        maxLength={Limits.passwordMax}
+      <AuthField field="displayName" value={values.displayName} onChange={set("displayName")} error={local.displayName ?? serverField("displayName")} />
+      <AuthField
+        field="newPassword"
         hint={`At least ${Limits.passwordMin} characters.`}
         value={values.password}
         onChange={set("password")}
         error={local.password ?? serverField("password")}
       />
-      <TextField
-        label="Confirm password"
-        name="confirm"
-        type="password"
-        autoComplete="new-password"
-        required
-        maxLength={Limits.passwordMax}
-        value={values.confirm}
-        onChange={set("confirm")}
-        error={local.confirm}
-      />
-      <Button type="submit" className="w-full" disabled={!hydrated || blocked}>
-        {pending ? "Creating account…" : "Create account"}
-      </Button>
-    </form>
+      <AuthField field="confirmPassword" value={values.confirm} onChange={set("confirm")} error={local.confirm} />
+    </AuthForm>
   );
 }
