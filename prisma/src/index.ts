@@ -4,7 +4,8 @@ export { migrate, readMigrations, migrationChecksum, MIGRATIONS_DIR, type Migrat
 export { waitForDatabase, type WaitForDatabaseOptions } from "./wait-for-database";
 export type { DbLog } from "./db-log";
 export { PrismaMessageStore, type MessageStoreOptions } from "./prisma-message-store";
-export type { AppendInput, AppendResult, MessageStore } from "./message-store.types";
+export type { AppendInput, AppendResult, Membership, MemberWindow, MessageStore } from "./message-store.types";
+export { MESSAGE_COLUMNS, toMessage, type MessageRow } from "./message-row";
 export {
   startEmbeddedPostgres,
   type EmbeddedPostgresOptions,

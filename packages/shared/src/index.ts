@@ -6,3 +6,5 @@ export * from "./limits";
 export * from "./protocol";
 export * from "./parse-frame";
 export * from "./gateway";
+export * from "./gateway-groups";
+export * from "./system-events";
