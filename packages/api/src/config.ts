@@ -39,6 +39,13 @@ export interface GatewayConfig {
   maxBodyBytes: number;
   /** Most calls in one batched request. */
   maxBatchSize: number;
+  /** Most active members of a group, its owner included. */
+  groupMaxMembers: number;
+  /** Most groups a user is an active member of. */
+  groupsPerUserMax: number;
+  /** `groups.*` changes per user per window (per gateway process). */
+  groupWritesMaxPerUser: number;
+  groupWritesWindowMs: number;
 }
 
 export const GATEWAY_DEFAULTS: Omit<GatewayConfig, "tokenSecret"> = {
@@ -56,6 +63,10 @@ export const GATEWAY_DEFAULTS: Omit<GatewayConfig, "tokenSecret"> = {
   trustProxy: false,
   maxBodyBytes: 64 * 1024,
   maxBatchSize: 16,
+  groupMaxMembers: 1000,
+  groupsPerUserMax: 500,
+  groupWritesMaxPerUser: 120,
+  groupWritesWindowMs: 60 * 1000,
 };
 
 /** What callers (tests, web/, the benchmark) pass: a token secret plus any overrides. */
@@ -113,6 +124,10 @@ export const gatewayEnvSchema = z
     DIM_TRUST_PROXY: boolFlag,
     DIM_GATEWAY_MAX_BODY_BYTES: positiveInt(GATEWAY_DEFAULTS.maxBodyBytes),
     DIM_GATEWAY_MAX_BATCH: positiveInt(GATEWAY_DEFAULTS.maxBatchSize),
+    DIM_GROUP_MAX_MEMBERS: positiveInt(GATEWAY_DEFAULTS.groupMaxMembers),
+    DIM_GROUPS_PER_USER_MAX: positiveInt(GATEWAY_DEFAULTS.groupsPerUserMax),
+    DIM_GROUP_WRITES_MAX_PER_USER: positiveInt(GATEWAY_DEFAULTS.groupWritesMaxPerUser),
+    DIM_GROUP_WRITES_WINDOW_MS: positiveInt(GATEWAY_DEFAULTS.groupWritesWindowMs),
   })
   .refine((env) => env.DIM_MODE !== "cluster" || env.DIM_TOKEN_SECRET !== undefined, {
     message: "DIM_TOKEN_SECRET is required in cluster mode",
@@ -145,5 +160,9 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     trustProxy: e.DIM_TRUST_PROXY,
     maxBodyBytes: e.DIM_GATEWAY_MAX_BODY_BYTES,
     maxBatchSize: e.DIM_GATEWAY_MAX_BATCH,
+    groupMaxMembers: e.DIM_GROUP_MAX_MEMBERS,
+    groupsPerUserMax: e.DIM_GROUPS_PER_USER_MAX,
+    groupWritesMaxPerUser: e.DIM_GROUP_WRITES_MAX_PER_USER,
+    groupWritesWindowMs: e.DIM_GROUP_WRITES_WINDOW_MS,
   };
 }
