@@ -19,9 +19,9 @@ export function renameGroup(ctx: GroupContext, me: string, input: { conversation
 }
 
 export function setRole(ctx: GroupContext, me: string, input: { conversationId: string; userId: string; role: "admin" | "member" }) {
-  requireNotSelf(me, input.userId, "to hand the group over, use groups.transferOwnership");
   return commitGroupChange(ctx, me, input.conversationId, async (tx, group) => {
     requireOwner(group.myRole, "change roles");
+    requireNotSelf(me, input.userId, "to hand the group over, use groups.transferOwnership");
     const target = await activeMember(tx, group.id, input.userId);
     if (target.role === input.role) throw new AppError(ErrorCode.Conflict, `this member is already ${input.role === "admin" ? "an admin" : "a plain member"}`);
     const systemMessage = await appendSystemMessage(tx, group.id, me, { type: "role.changed", userId: target.userId, role: input.role });
@@ -33,9 +33,9 @@ export function setRole(ctx: GroupContext, me: string, input: { conversationId: 
 }
 
 export function transferOwnership(ctx: GroupContext, me: string, input: { conversationId: string; userId: string }) {
-  requireNotSelf(me, input.userId, "you are the owner already");
   return commitGroupChange(ctx, me, input.conversationId, async (tx, group) => {
     requireOwner(group.myRole, "hand the group over");
+    requireNotSelf(me, input.userId, "you are the owner already");
     const target = await activeMember(tx, group.id, input.userId);
     const systemMessage = await appendSystemMessage(tx, group.id, me, { type: "owner.transferred", userId: target.userId });
     await tx.$executeRaw`
