@@ -212,6 +212,24 @@ describe("groups", () => {
     expect((await owner.client.conversations.readers.query({ conversationId: direct, seq: dm.seq })).memberCount).toBe(1);
   });
 
+  it("contacts.accept announces the new direct conversation to both users, once", async () => {
+    const A = await gw.register("gy_ana");
+    const B = await gw.register("gy_ben");
+    const req = await A.client.contacts.request.mutate({ username: "gy_ben" });
+    const { contact } = await B.client.contacts.accept.mutate({ requestId: req.id });
+    await B.client.contacts.accept.mutate({ requestId: req.id }); // idempotent: nothing new to announce
+    expect(events.of(contact.conversationId)).toEqual([
+      { conversationId: contact.conversationId, kind: "direct", membershipSeq: 0, systemMessage: null, added: [B.id, A.id], changed: [], removed: [] },
+    ]);
+    // Crossing requests accept too.
+    const C = await gw.register("gy_cy");
+    await C.client.contacts.request.mutate({ username: "gy_ana" });
+    const crossed = await A.client.contacts.request.mutate({ username: "gy_cy" });
+    expect(crossed.status).toBe("accepted");
+    const conv = (await A.client.contacts.list.query()).find((c) => c.user.id === C.id)!.conversationId;
+    expect(events.of(conv)).toMatchObject([{ kind: "direct", added: [A.id, C.id] }]);
+  });
+
   it("direct conversations list as before, with their new fields", async () => {
     const { owner, people } = await circle(gw, "gx_ana", ["gx_ben"]);
     const [direct] = (await owner.client.conversations.list.query()).filter((c) => c.peer?.id === people.gx_ben!.id);
