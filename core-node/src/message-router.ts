@@ -193,10 +193,10 @@ export class MessageRouter {
   // ─────────────────────────── sync ───────────────────────────
 
   private async onSync(conn: ClientConnection, userId: string, frame: SyncFrame): Promise<void> {
-    const members = await this.deps.store.members(frame.conversationId);
-    if (!members?.includes(userId)) throw new AppError(ErrorCode.Forbidden, "not a member of this conversation");
+    // The store authorizes (FORBIDDEN for a user who never was a member) and clamps the page to
+    // the user's membership window: a former member syncs up to its leaving, no further.
     const limit = frame.limit ?? Limits.defaultPageSize;
-    const rows = await this.deps.store.after(frame.conversationId, frame.afterSeq, limit + 1);
+    const rows = await this.deps.store.after(frame.conversationId, frame.afterSeq, limit + 1, userId);
     const messages = rows.slice(0, limit);
     conn.send({
       type: "sync.batch",

@@ -3,12 +3,19 @@
  * batch, written by ONE statement (one transaction, one commit, one fsync).
  *
  * Why a batch is safe, per row exactly as the single append was:
- * - membership and the idempotency lookup are read per row; a non-member row gets FORBIDDEN
- *   alone, a committed (sender, clientMsgId) comes back as the stored row (duplicate);
+ * - ACTIVE membership (left_seq IS NULL) and the idempotency lookup are read per row; a row of a
+ *   non-member gets FORBIDDEN alone, a committed (sender, clientMsgId) comes back as the stored
+ *   row (duplicate: also to a sender who left since, it is its own message);
  * - the new rows of a conversation get seq = last_seq + their rank in the batch (call order),
  *   assigned by the UPDATE of the conversation row, under its row lock: gap-free and unique. An
  *   UPDATE that waited for another transaction (another core node) re-reads the latest last_seq
  *   (READ COMMITTED);
+ * - membership is read from the statement's snapshot, but a membership change (the gateway's
+ *   transaction, which holds the conversation row lock) may commit between that snapshot and our
+ *   lock. Every such change moves conversations.membership_seq, and the lock returns the latest
+ *   row version: when its membership_seq differs from the snapshot's, the conversation's rows are
+ *   not written and run again in the next batch (a new snapshot), so no message is stored for a
+ *   member removed before it, and every message stored is ordered before or after each change;
  * - the conversation rows are locked first, one by one in id order (the `locked` CTE: a nested
  *   loop over the sorted ids, each row locked by its key lookup), so two batches of two processes
  *   that share conversations wait for each other instead of deadlocking;
@@ -35,88 +42,109 @@ const MAX_ATTEMPTS = 3;
 /**
  * A batch of one (light load) as the single-row statement: the batch statement's extra steps
  * (ordinals, window, lock order) cost ~40 % more PostgreSQL CPU for one row. Same semantics; one
- * conversation row is locked, so there is no lock order to keep.
+ * conversation row is locked, so there is no lock order to keep. `snap` is the statement
+ * snapshot's view; the UPDATE's membership_seq test is re-checked on the latest row version when
+ * it had to wait (its InitPlan keeps the snapshot's value), so a stale snapshot stores nothing.
  */
 const APPEND_ONE_SQL = `
-  WITH mem AS (
-    SELECT EXISTS (SELECT 1 FROM conversation_members WHERE conversation_id = $1::uuid AND user_id = $2::uuid) AS ok
+  WITH snap AS (
+    SELECT c.membership_seq, EXISTS (
+      SELECT 1 FROM conversation_members
+      WHERE conversation_id = $1::uuid AND user_id = $2::uuid AND left_seq IS NULL
+    ) AS ok
+    FROM conversations c WHERE c.id = $1::uuid
   ), prior AS (
-    SELECT id, conversation_id, seq, sender_id, client_msg_id, kind, body, created_at
+    SELECT id, conversation_id, seq, sender_id, client_msg_id, kind, body, system, created_at
     FROM messages WHERE sender_id = $2::uuid AND client_msg_id = $3
   ), bumped AS (
     UPDATE conversations SET last_seq = last_seq + 1, updated_at = now()
-    WHERE id = $1::uuid AND (SELECT ok FROM mem) AND NOT EXISTS (SELECT 1 FROM prior)
+    WHERE id = $1::uuid AND (SELECT ok FROM snap) AND NOT EXISTS (SELECT 1 FROM prior)
+      AND membership_seq = (SELECT membership_seq FROM snap)
     RETURNING last_seq
   ), inserted AS (
     INSERT INTO messages (id, conversation_id, seq, sender_id, client_msg_id, kind, body)
     SELECT $4::uuid, $1::uuid, b.last_seq, $2::uuid, $3, $5::message_kind, $6 FROM bumped b
-    RETURNING id, conversation_id, seq, sender_id, client_msg_id, kind, body, created_at
+    RETURNING id, conversation_id, seq, sender_id, client_msg_id, kind, body, system, created_at
   ), msg AS (
     SELECT *, false AS duplicate FROM inserted
     UNION ALL
     SELECT *, true AS duplicate FROM prior
   )
-  SELECT 1::bigint AS ord, m.ok AS member, COALESCE(x.duplicate, false) AS duplicate, x.id::text, x.conversation_id::text,
-         x.seq, x.sender_id::text, x.client_msg_id, x.kind::text AS kind, x.body, x.created_at,
-         ARRAY(SELECT user_id::text FROM conversation_members WHERE conversation_id = $1::uuid ORDER BY joined_at, user_id) AS member_ids
-  FROM mem m LEFT JOIN msg x ON true`;
+  SELECT 1::bigint AS ord, COALESCE(s.ok, false) AS member, (COALESCE(s.ok, false) AND x.id IS NULL) AS stale,
+         COALESCE(x.duplicate, false) AS duplicate, x.id::text, x.conversation_id::text,
+         x.seq, x.sender_id::text, x.client_msg_id, x.kind::text AS kind, x.body, x.system, x.created_at,
+         s.membership_seq,
+         ARRAY(
+           SELECT user_id::text FROM conversation_members
+           WHERE conversation_id = $1::uuid AND left_seq IS NULL ORDER BY joined_at, user_id
+         ) AS member_ids
+  FROM (SELECT 1) one LEFT JOIN snap s ON true LEFT JOIN msg x ON true`;
 
 // Per-row reads are scalar or LATERAL subqueries so the plan is key lookups whatever the batch
-// size (the store's pool runs generic plans: see createPgPool).
+// size (the store's pool runs generic plans: see createPgPool). `conv` is the snapshot's view of
+// each conversation (membership_seq, active members); `locked` returns the latest row versions.
 const APPEND_BATCH_SQL = `
   WITH input AS (
     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::message_kind[], $6::text[])
       WITH ORDINALITY AS t(conversation_id, sender_id, client_msg_id, id, kind, body, ord)
+  ), conv AS (
+    SELECT d.conversation_id, c.membership_seq, ARRAY(
+      SELECT m.user_id::text FROM conversation_members m
+      WHERE m.conversation_id = d.conversation_id AND m.left_seq IS NULL ORDER BY m.joined_at, m.user_id
+    ) AS member_ids
+    FROM (SELECT DISTINCT conversation_id FROM input) d
+    CROSS JOIN LATERAL (SELECT membership_seq FROM conversations WHERE id = d.conversation_id) c
   ), checked AS (
     SELECT i.*, (
-      SELECT true FROM conversation_members m WHERE m.conversation_id = i.conversation_id AND m.user_id = i.sender_id
+      SELECT true FROM conversation_members m
+      WHERE m.conversation_id = i.conversation_id AND m.user_id = i.sender_id AND m.left_seq IS NULL
     ) IS NOT NULL AS member
     FROM input i
   ), prior AS (
     SELECT c.ord, p.* FROM checked c CROSS JOIN LATERAL (
-      SELECT id, conversation_id, seq, sender_id, client_msg_id, kind, body, created_at FROM messages
+      SELECT id, conversation_id, seq, sender_id, client_msg_id, kind, body, system, created_at FROM messages
       WHERE sender_id = c.sender_id AND client_msg_id = c.client_msg_id LIMIT 1
     ) p
-    WHERE c.member
   ), fresh AS (
     SELECT c.*, row_number() OVER (PARTITION BY c.conversation_id ORDER BY c.ord) AS rank
     FROM checked c WHERE c.member AND NOT EXISTS (SELECT 1 FROM prior p WHERE p.ord = c.ord)
   ), locked AS (
-    SELECT l.id, k.n FROM (
+    SELECT l.id, l.membership_seq, k.n FROM (
       SELECT conversation_id, count(*) AS n FROM fresh GROUP BY conversation_id ORDER BY conversation_id
     ) k CROSS JOIN LATERAL (
-      SELECT id FROM conversations WHERE id = k.conversation_id FOR NO KEY UPDATE
+      SELECT id, membership_seq FROM conversations WHERE id = k.conversation_id FOR NO KEY UPDATE
     ) l
   ), bumped AS (
     UPDATE conversations c SET last_seq = c.last_seq + l.n, updated_at = now()
-    FROM locked l WHERE c.id = l.id
+    FROM locked l JOIN conv s ON s.conversation_id = l.id
+    WHERE c.id = l.id AND l.membership_seq = s.membership_seq
     RETURNING c.id, c.last_seq - l.n AS base
   ), inserted AS (
     INSERT INTO messages (id, conversation_id, seq, sender_id, client_msg_id, kind, body)
     SELECT f.id, f.conversation_id, b.base + f.rank, f.sender_id, f.client_msg_id, f.kind, f.body
     FROM fresh f JOIN bumped b ON b.id = f.conversation_id
-    RETURNING id, conversation_id, seq, sender_id, client_msg_id, kind, body, created_at
-  ), members AS (
-    SELECT d.conversation_id, ARRAY(
-      SELECT m.user_id::text FROM conversation_members m WHERE m.conversation_id = d.conversation_id ORDER BY m.joined_at, m.user_id
-    ) AS member_ids
-    FROM (SELECT DISTINCT conversation_id FROM checked WHERE member) d
+    RETURNING id, conversation_id, seq, sender_id, client_msg_id, kind, body, system, created_at
   )
-  SELECT c.ord, c.member, p.ord IS NOT NULL AS duplicate,
+  SELECT c.ord, c.member, (c.member AND p.ord IS NULL AND x.id IS NULL) AS stale, p.ord IS NOT NULL AS duplicate,
          COALESCE(x.id, p.id)::text AS id, COALESCE(x.conversation_id, p.conversation_id)::text AS conversation_id,
          COALESCE(x.seq, p.seq) AS seq, COALESCE(x.sender_id, p.sender_id)::text AS sender_id,
          COALESCE(x.client_msg_id, p.client_msg_id) AS client_msg_id, COALESCE(x.kind, p.kind)::text AS kind,
-         COALESCE(x.body, p.body) AS body, COALESCE(x.created_at, p.created_at) AS created_at, mm.member_ids
+         COALESCE(x.body, p.body) AS body, COALESCE(x.system, p.system) AS system,
+         COALESCE(x.created_at, p.created_at) AS created_at, s.membership_seq, s.member_ids
   FROM checked c
   LEFT JOIN prior p ON p.ord = c.ord
   LEFT JOIN inserted x ON x.sender_id = c.sender_id AND x.client_msg_id = c.client_msg_id
-  LEFT JOIN members mm ON mm.conversation_id = c.conversation_id
+  LEFT JOIN conv s ON s.conversation_id = c.conversation_id
   ORDER BY c.ord`;
 
 type AppendRow = { [K in keyof MessageRow]: MessageRow[K] | null } & {
   ord: Int8;
+  /** The sender is an active member (as of the statement's snapshot). */
   member: boolean;
+  /** A member's new row that was not written: membership changed after the snapshot. */
+  stale: boolean;
   duplicate: boolean;
+  membership_seq: Int8 | null;
   member_ids: string[] | null;
 };
 
@@ -187,7 +215,10 @@ export class AppendBatcher {
 }
 
 function outcomeOf(input: AppendInput, row: AppendRow | undefined): BatchOutcome<AppendResult> {
-  if (!row?.member || row.id === null || row.member_ids === null) {
+  if (row?.stale) return { requeue: true };
+  // A duplicate is the sender's own stored message, returned even when the sender has left since.
+  const ownEarlier = row?.duplicate === true && row.conversation_id === input.conversationId;
+  if (!row || row.id === null || (!row.member && !ownEarlier)) {
     return { error: new AppError(ErrorCode.Forbidden, "not a member of this conversation") };
   }
   const message = toMessage(row as MessageRow);
@@ -200,5 +231,7 @@ function outcomeOf(input: AppendInput, row: AppendRow | undefined): BatchOutcome
       ),
     };
   }
-  return { value: { message, duplicate: row.duplicate, memberIds: row.member_ids } };
+  return {
+    value: { message, duplicate: row.duplicate, memberIds: row.member_ids ?? [], membershipSeq: Number(row.membership_seq ?? 0) },
+  };
 }

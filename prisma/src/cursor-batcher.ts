@@ -5,7 +5,7 @@
  *
  * Semantics are those of one move at a time: a cursor never moves back (GREATEST, and the UPDATE
  * re-checks its WHERE against the latest row version), it is capped at the conversation's
- * last_seq, read also moves delivered, and a non-member gets null. Each caller gets the cursor's
+ * last_seq and at the member's left_seq (a former member's window ends there), read also moves delivered, and a non-member gets null. Each caller gets the cursor's
  * value after the batch (≥ what it asked for, capped). Rows that move are locked first in key
  * order, so two processes' batches never deadlock; rows that would not move are not written.
  */
@@ -29,7 +29,8 @@ export interface CursorMove {
 /** A batch of one (conversation, user) as a single-row statement (cheaper for PostgreSQL, same semantics). */
 const CURSOR_ONE_SQL = `
   WITH target AS (
-    SELECT m.conversation_id, m.user_id, LEAST($3::bigint, c.last_seq) AS d, LEAST($4::bigint, c.last_seq) AS r
+    SELECT m.conversation_id, m.user_id,
+           LEAST($3::bigint, c.last_seq, m.left_seq) AS d, LEAST($4::bigint, c.last_seq, m.left_seq) AS r
     FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
     WHERE m.conversation_id = $1::uuid AND m.user_id = $2::uuid
   ), moved AS (
@@ -51,10 +52,10 @@ const CURSOR_ONE_SQL = `
 const CURSOR_BATCH_SQL = `
   WITH target AS (
     SELECT i.conversation_id, i.user_id, m.delivered_seq, m.read_seq,
-           LEAST(i.delivered, c.last_seq) AS d, LEAST(i.read, c.last_seq) AS r
+           LEAST(i.delivered, c.last_seq, m.left_seq) AS d, LEAST(i.read, c.last_seq, m.left_seq) AS r
     FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::bigint[]) AS i(conversation_id, user_id, delivered, read)
     CROSS JOIN LATERAL (
-      SELECT delivered_seq, read_seq FROM conversation_members
+      SELECT delivered_seq, read_seq, left_seq FROM conversation_members
       WHERE conversation_id = i.conversation_id AND user_id = i.user_id LIMIT 1
     ) m
     CROSS JOIN LATERAL (SELECT last_seq FROM conversations WHERE id = i.conversation_id LIMIT 1) c

@@ -4,7 +4,8 @@ export interface AppendInput {
   senderId: string;
   conversationId: string;
   clientMsgId: string;
-  kind: MessageKind;
+  /** System messages are appended by the gateway (packages/api groups/), never through the store. */
+  kind: Exclude<MessageKind, "system">;
   body: string;
 }
 
@@ -12,8 +13,28 @@ export interface AppendResult {
   message: Message;
   /** true when (senderId, clientMsgId) was already stored with the same content. */
   duplicate: boolean;
-  /** The conversation's members (the sender included), read in the same transaction. */
+  /** The conversation's active members (the sender included), read in the same transaction. */
   memberIds: string[];
+  /**
+   * The conversation's membership_seq that `memberIds` belong to: the seq of its latest
+   * membership change. A node whose cached member list is older re-reads before delivering.
+   */
+  membershipSeq: number;
+}
+
+/** One member of a conversation, active or former: it sees the seqs in [joinedSeq, leftSeq ?? +∞]. */
+export interface MemberWindow {
+  userId: string;
+  joinedSeq: number;
+  /** null while the member is active. */
+  leftSeq: number | null;
+}
+
+/** Who is (and was) in a conversation, as of its membership_seq. */
+export interface Membership {
+  membershipSeq: number;
+  /** Active and former members, by joinedSeq then user id. */
+  members: MemberWindow[];
 }
 
 /**
@@ -21,26 +42,40 @@ export interface AppendResult {
  * of truth: append commits the message with its seq before anyone is told. An implementation may
  * commit concurrent calls together (PrismaMessageStore group-commits `append` and
  * `advanceCursor`); each call still gets exactly its own result or error.
+ *
+ * Membership windows: a member sees exactly the seqs in [joined_seq, left_seq] (left_seq open
+ * while it is active). Every read for a user (`after`, `before`, `advanceCursor`, `cursorsOf`) is
+ * clamped to that user's window, so a former member keeps its history up to its leaving (its
+ * removal message included) and nothing after, and a member added later sees nothing before.
  */
 export interface MessageStore {
   /**
    * Stores a message with the next seq of its conversation, in one transaction, idempotent by
-   * (senderId, clientMsgId). Throws AppError FORBIDDEN when the sender is not a member (or the
-   * conversation does not exist), IDEMPOTENCY_CONFLICT when the clientMsgId was used with
-   * different content.
+   * (senderId, clientMsgId). Throws AppError FORBIDDEN when the sender is not an ACTIVE member
+   * (or the conversation does not exist), IDEMPOTENCY_CONFLICT when the clientMsgId was used with
+   * different content. A re-send of a message stored before the sender left still returns it
+   * (duplicate).
    */
   append(input: AppendInput): Promise<AppendResult>;
-  /** Member ids, or null when the conversation does not exist. */
+  /** Active member ids, or null when the conversation does not exist. */
   members(conversationId: string): Promise<string[] | null>;
-  /** Messages with seq > afterSeq, ascending, at most limit. Caller checks membership. */
-  after(conversationId: string, afterSeq: number, limit: number): Promise<Message[]>;
-  /** Messages with seq < beforeSeq (or the newest when absent), returned ascending. */
-  before(conversationId: string, beforeSeq: number | undefined, limit: number): Promise<Message[]>;
+  /** Active and former members with their windows, or null when the conversation does not exist. */
+  membership(conversationId: string): Promise<Membership | null>;
   /**
-   * Moves a member's delivered or read cursor forward to min(seq, lastSeq) (never back; read
-   * also moves delivered). Returns the new value, or null when the user is not a member.
+   * Messages with seq > afterSeq that `viewerId` may see (its window), ascending, at most limit.
+   * Throws AppError FORBIDDEN when viewerId never was a member (or no such conversation).
+   */
+  after(conversationId: string, afterSeq: number, limit: number, viewerId: string): Promise<Message[]>;
+  /** Messages with seq < beforeSeq (or the newest when absent) in viewerId's window, returned ascending. FORBIDDEN as `after`. */
+  before(conversationId: string, beforeSeq: number | undefined, limit: number, viewerId: string): Promise<Message[]>;
+  /**
+   * Moves a member's delivered or read cursor forward to min(seq, lastSeq, leftSeq) (never back;
+   * read also moves delivered). Returns the new value, or null when the user is not a member.
    */
   advanceCursor(conversationId: string, userId: string, kind: "delivered" | "read", seq: number): Promise<number | null>;
-  /** The user's conversations with their cursors (for `welcome`). */
+  /**
+   * The user's conversations with their cursors (for `welcome`), former groups included: their
+   * lastSeq is the user's left seq, so a member removed while offline syncs up to its removal.
+   */
   cursorsOf(userId: string): Promise<ConversationCursor[]>;
 }

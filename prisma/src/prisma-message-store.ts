@@ -5,7 +5,8 @@
  * (cursor-batcher.ts) calls that arrive while a batch is being written form the next batch, one
  * statement and one commit each. Batching is invisible to callers: each gets its own result or
  * error, exactly as from a call on its own. `cursorsOf` reads are batched the same way (the
- * welcomes of a burst of connects); the other reads are one statement each.
+ * welcomes of a burst of connects); the other reads are one statement each. Reads for a user are
+ * clamped to its membership window [joined_seq, left_seq] in the same statement.
  */
 import { AppError, ErrorCode, UUID_RE, type ConversationCursor, type Message, type MessageKind } from "@dim/shared";
 import type pg from "pg";
@@ -13,9 +14,10 @@ import { AppendBatcher } from "./append-batcher";
 import type { PrismaClient } from "./create-prisma";
 import { CursorBatcher } from "./cursor-batcher";
 import { MESSAGE_COLUMNS, toMessage, type Int8, type MessageRow } from "./message-row";
-import type { AppendInput, AppendResult, MessageStore } from "./message-store.types";
+import type { AppendInput, AppendResult, Membership, MessageStore } from "./message-store.types";
 import { NaturalBatcher, type BatchOutcome } from "@dim/shared/async";
 
+/** What clients may append (system messages come from the gateway's own transaction). */
 const MESSAGE_KINDS: readonly MessageKind[] = ["text", "image", "file"];
 /** Upper bound of one page whatever the caller asks (the protocol's is smaller). */
 const MAX_LIMIT = 1000;
@@ -43,28 +45,55 @@ function clampLimit(limit: number): number {
 const SQL = {
   members: `
     SELECT m.user_id::text FROM conversations c
-    LEFT JOIN conversation_members m ON m.conversation_id = c.id
+    LEFT JOIN conversation_members m ON m.conversation_id = c.id AND m.left_seq IS NULL
     WHERE c.id = $1::uuid ORDER BY m.joined_at, m.user_id`,
+  membership: `
+    SELECT c.membership_seq, m.user_id::text, m.joined_seq, m.left_seq FROM conversations c
+    LEFT JOIN conversation_members m ON m.conversation_id = c.id
+    WHERE c.id = $1::uuid ORDER BY m.joined_seq, m.user_id`,
+  // One row per message, or one row of nulls when the viewer's window has none; no row at all
+  // when the viewer never was a member.
   after: `
-    SELECT ${MESSAGE_COLUMNS}
-    FROM messages WHERE conversation_id = $1::uuid AND seq > $2::bigint
-    ORDER BY seq ASC LIMIT $3::int`,
+    SELECT x.* FROM conversation_members w
+    LEFT JOIN LATERAL (
+      SELECT ${MESSAGE_COLUMNS} FROM messages
+      WHERE conversation_id = w.conversation_id AND seq > GREATEST($2::bigint, w.joined_seq - 1)
+        AND seq <= COALESCE(w.left_seq, ${Number.MAX_SAFE_INTEGER})
+      ORDER BY seq ASC LIMIT $3::int
+    ) x ON true
+    WHERE w.conversation_id = $1::uuid AND w.user_id = $4::uuid
+    ORDER BY x.seq ASC`,
   before: `
-    SELECT ${MESSAGE_COLUMNS}
-    FROM messages WHERE conversation_id = $1::uuid AND seq < $2::bigint
-    ORDER BY seq DESC LIMIT $3::int`,
+    SELECT x.* FROM conversation_members w
+    LEFT JOIN LATERAL (
+      SELECT ${MESSAGE_COLUMNS} FROM messages
+      WHERE conversation_id = w.conversation_id AND seq < $2::bigint AND seq >= w.joined_seq
+        AND seq <= COALESCE(w.left_seq, ${Number.MAX_SAFE_INTEGER})
+      ORDER BY seq DESC LIMIT $3::int
+    ) x ON true
+    WHERE w.conversation_id = $1::uuid AND w.user_id = $4::uuid
+    ORDER BY x.seq DESC`,
   cursorsOf: `
-    SELECT m.conversation_id::text, c.last_seq, m.delivered_seq, m.read_seq
+    SELECT m.conversation_id::text, LEAST(c.last_seq, COALESCE(m.left_seq, c.last_seq)) AS last_seq, m.delivered_seq, m.read_seq
     FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
     WHERE m.user_id = $1::uuid
     ORDER BY c.updated_at DESC, c.id`,
   // The same for many users at once (the welcomes of a burst of connects).
   cursorsOfMany: `
-    SELECT m.user_id::text, m.conversation_id::text, c.last_seq, m.delivered_seq, m.read_seq
+    SELECT m.user_id::text, m.conversation_id::text, LEAST(c.last_seq, COALESCE(m.left_seq, c.last_seq)) AS last_seq,
+           m.delivered_seq, m.read_seq
     FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
     WHERE m.user_id = ANY($1::uuid[])
     ORDER BY m.user_id, c.updated_at DESC, c.id`,
 } as const;
+
+type NullableMessageRow = { [K in keyof MessageRow]: MessageRow[K] | null };
+
+/** The messages of an `after` / `before` read; FORBIDDEN when it found no membership row. */
+function windowRows(rows: NullableMessageRow[]): Message[] {
+  if (rows.length === 0) throw new AppError(ErrorCode.Forbidden, "not a member of this conversation");
+  return rows.flatMap((r) => (r.id === null ? [] : [toMessage(r as MessageRow)]));
+}
 
 /** Most users whose cursors one statement reads. */
 const CURSOR_READ_BATCH_MAX = 1000;
@@ -151,18 +180,36 @@ export class PrismaMessageStore implements MessageStore {
     return rows.flatMap((r) => (r.user_id === null ? [] : [r.user_id]));
   }
 
-  async after(conversationId: string, afterSeq: number, limit: number): Promise<Message[]> {
-    requireUuid(conversationId, "conversationId");
-    requireSeq(afterSeq, "afterSeq");
-    const rows = await this.q<MessageRow>("after", [conversationId, afterSeq, clampLimit(limit)]);
-    return rows.map(toMessage);
+  async membership(conversationId: string): Promise<Membership | null> {
+    if (!UUID_RE.test(conversationId)) return null;
+    const rows = await this.q<{ membership_seq: Int8; user_id: string | null; joined_seq: Int8 | null; left_seq: Int8 | null }>(
+      "membership",
+      [conversationId],
+    );
+    if (rows.length === 0) return null;
+    return {
+      membershipSeq: Number(rows[0]!.membership_seq),
+      members: rows.flatMap((r) =>
+        r.user_id === null
+          ? []
+          : [{ userId: r.user_id, joinedSeq: Number(r.joined_seq), leftSeq: r.left_seq === null ? null : Number(r.left_seq) }],
+      ),
+    };
   }
 
-  async before(conversationId: string, beforeSeq: number | undefined, limit: number): Promise<Message[]> {
+  async after(conversationId: string, afterSeq: number, limit: number, viewerId: string): Promise<Message[]> {
     requireUuid(conversationId, "conversationId");
+    requireUuid(viewerId, "viewerId");
+    requireSeq(afterSeq, "afterSeq");
+    return windowRows(await this.q<NullableMessageRow>("after", [conversationId, afterSeq, clampLimit(limit), viewerId]));
+  }
+
+  async before(conversationId: string, beforeSeq: number | undefined, limit: number, viewerId: string): Promise<Message[]> {
+    requireUuid(conversationId, "conversationId");
+    requireUuid(viewerId, "viewerId");
     if (beforeSeq !== undefined) requireSeq(beforeSeq, "beforeSeq");
-    const rows = await this.q<MessageRow>("before", [conversationId, beforeSeq ?? Number.MAX_SAFE_INTEGER, clampLimit(limit)]);
-    return rows.map(toMessage).reverse();
+    const rows = await this.q<NullableMessageRow>("before", [conversationId, beforeSeq ?? Number.MAX_SAFE_INTEGER, clampLimit(limit), viewerId]);
+    return windowRows(rows).reverse();
   }
 
   async advanceCursor(

@@ -172,7 +172,7 @@ describe("append group commit", () => {
     const bodies = ["NULL", '{"a":"b\\"c"}', "back\\slash, comma", "{braces}", " ", "ünïcödé 💬", "x".repeat(4000)];
     const results = await Promise.all(bodies.map((body, i) => store.append(text(members[0]!, id, `awkward-${i}-000`, body))));
     expect(results.map((r) => r.message.body)).toEqual(bodies);
-    expect((await store.after(id, 0, 100)).map((m) => m.body)).toEqual(bodies);
+    expect((await store.after(id, 0, 100, members[0]!)).map((m) => m.body)).toEqual(bodies);
   });
 
   it("gives every caller the error of a statement that fails as a whole, and stores none of them", async () => {

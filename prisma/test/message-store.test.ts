@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ErrorCode, messageSchema, type AppError, type MessageKind } from "@dim/shared";
+import { ErrorCode, messageSchema, type AppError } from "@dim/shared";
 import pg from "pg";
 import { createPgPool, createPrisma, type PrismaClient } from "../src/create-prisma";
+import type { AppendInput } from "../src/message-store.types";
 import { PrismaMessageStore } from "../src/prisma-message-store";
 import { createTestDatabase, type TestDatabase } from "../src/testing";
 import { appErrorOf, fixtures } from "./helpers/fixtures";
@@ -35,7 +36,7 @@ async function setup() {
   return { a, b, outsider, conv: await conversation([a, b]) };
 }
 
-const send = (senderId: string, conversationId: string, clientMsgId: string, body = "hello", kind: MessageKind = "text") =>
+const send = (senderId: string, conversationId: string, clientMsgId: string, body = "hello", kind: AppendInput["kind"] = "text") =>
   store.append({ senderId, conversationId, clientMsgId, kind, body });
 
 it("the store's pool plans a statement once per connection (generic plans for the array-taking batches)", async () => {
@@ -66,7 +67,7 @@ describe.each(Object.keys(stores) as Array<keyof typeof stores>)("over %s", (var
       expect(results.map((r) => r.message.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
       expect(results.every((r) => !r.duplicate)).toBe(true);
       expect(await lastSeq(conv)).toBe(20);
-      expect((await store.after(conv, 0, 100)).map((m) => m.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect((await store.after(conv, 0, 100, a)).map((m) => m.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     });
 
     it("stores a re-sent clientMsgId once and returns the original id and seq", async () => {
@@ -132,7 +133,7 @@ describe.each(Object.keys(stores) as Array<keyof typeof stores>)("over %s", (var
       const { a, conv } = await setup();
       expect((await appErrorOf(send(a, "not-a-uuid", "bad-input-001"))).code).toBe(ErrorCode.BadRequest);
       expect((await appErrorOf(send(a, conv, "x".repeat(65)))).code).toBe(ErrorCode.BadRequest);
-      expect((await appErrorOf(send(a, conv, "bad-kind-0001", "b", "video" as MessageKind))).code).toBe(ErrorCode.BadRequest);
+      expect((await appErrorOf(send(a, conv, "bad-kind-0001", "b", "video" as AppendInput["kind"]))).code).toBe(ErrorCode.BadRequest);
       expect((await appErrorOf(send(a, conv, "nul-body-0001", "a\u0000b"))).code).toBe(ErrorCode.BadRequest);
       expect(await lastSeq(conv)).toBe(0);
     });
@@ -144,17 +145,17 @@ describe.each(Object.keys(stores) as Array<keyof typeof stores>)("over %s", (var
       for (let i = 1; i <= 25; i++) await send(a, conv, `paging-${String(i).padStart(5, "0")}`, `m${i}`);
       const seqs = (ms: { seq: number }[]) => ms.map((m) => m.seq);
       const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-      expect(seqs(await store.after(conv, 0, 10))).toEqual(range(1, 10));
-      expect(seqs(await store.after(conv, 10, 10))).toEqual(range(11, 20));
-      expect(seqs(await store.after(conv, 20, 10))).toEqual(range(21, 25));
-      expect(await store.after(conv, 25, 10)).toEqual([]);
-      expect(seqs(await store.before(conv, undefined, 10))).toEqual(range(16, 25));
-      expect(seqs(await store.before(conv, 16, 10))).toEqual(range(6, 15));
-      expect(seqs(await store.before(conv, 6, 10))).toEqual(range(1, 5));
-      expect(await store.before(conv, 1, 10)).toEqual([]);
-      expect((await store.after(conv, 4, 1))[0]?.body).toBe("m5");
-      expect((await appErrorOf(store.after(conv, 0, 0))).code).toBe(ErrorCode.BadRequest);
-      expect((await appErrorOf(store.before(conv, -1, 10))).code).toBe(ErrorCode.BadRequest);
+      expect(seqs(await store.after(conv, 0, 10, a))).toEqual(range(1, 10));
+      expect(seqs(await store.after(conv, 10, 10, a))).toEqual(range(11, 20));
+      expect(seqs(await store.after(conv, 20, 10, a))).toEqual(range(21, 25));
+      expect(await store.after(conv, 25, 10, a)).toEqual([]);
+      expect(seqs(await store.before(conv, undefined, 10, a))).toEqual(range(16, 25));
+      expect(seqs(await store.before(conv, 16, 10, a))).toEqual(range(6, 15));
+      expect(seqs(await store.before(conv, 6, 10, a))).toEqual(range(1, 5));
+      expect(await store.before(conv, 1, 10, a)).toEqual([]);
+      expect((await store.after(conv, 4, 1, a))[0]?.body).toBe("m5");
+      expect((await appErrorOf(store.after(conv, 0, 0, a))).code).toBe(ErrorCode.BadRequest);
+      expect((await appErrorOf(store.before(conv, -1, 10, a))).code).toBe(ErrorCode.BadRequest);
     });
 
     it("lists members, or null for an unknown conversation", async () => {

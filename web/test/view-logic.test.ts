@@ -38,6 +38,10 @@ function summary(over: Partial<ConversationSummary> = {}): ConversationSummary {
     unreadCount: 3,
     peersDeliveredSeq: 4,
     peersReadSeq: 1,
+    memberCount: 2,
+    myRole: null,
+    membership: "active",
+    avatarAttachmentId: null,
     updatedAt: new Date(Date.UTC(2026, 0, 1, 12, 5)).toISOString(),
     ...over,
   };

@@ -123,15 +123,15 @@ try {
   );
   console.log(`EXPLAIN session + membership:\n  ${plan.rows.map((r: Record<string, string>) => r["QUERY PLAN"]).join("\n  ")}`);
   const viaPrisma = new PrismaMessageStore(prisma);
-  await time("store.before random, prisma $queryRawUnsafe", () => viaPrisma.before(conversationId, randomBefore(), 51));
-  await time("store.before random, pg pool prepared", () => withPool.before(conversationId, randomBefore(), 51));
-  await time("store.before newest, pg pool prepared", () => withPool.before(conversationId, undefined, 51));
+  await time("store.before random, prisma $queryRawUnsafe", () => viaPrisma.before(conversationId, randomBefore(), 51, a.user.id));
+  await time("store.before random, pg pool prepared", () => withPool.before(conversationId, randomBefore(), 51, a.user.id));
+  await time("store.before newest, pg pool prepared", () => withPool.before(conversationId, undefined, 51, a.user.id));
   await time("session+membership then page, sequential (pool)", async () => {
     await resolveMember(sqlPool, a.sessionToken, conversationId);
-    await withPool.before(conversationId, randomBefore(), 51);
+    await withPool.before(conversationId, randomBefore(), 51, a.user.id);
   });
   await time("session+membership and page, concurrent (pool)", () =>
-    Promise.all([resolveMember(sqlPool, a.sessionToken, conversationId), withPool.before(conversationId, randomBefore(), 51)]),
+    Promise.all([resolveMember(sqlPool, a.sessionToken, conversationId), withPool.before(conversationId, randomBefore(), 51, a.user.id)]),
   );
 
   const input = (beforeSeq?: number) =>

@@ -68,6 +68,13 @@ export const gatewayEnvSchema = z
     DIM_GATEWAY_MAX_BODY_BYTES: intVar(1).default(64 * 1024),
     /** Most calls in one batched request. */
     DIM_GATEWAY_MAX_BATCH: intVar(1).default(16),
+    /** Most active members of a group, its owner included. */
+    DIM_GROUP_MAX_MEMBERS: intVar(1).default(1000),
+    /** Most groups a user is an active member of. */
+    DIM_GROUPS_PER_USER_MAX: intVar(1).default(500),
+    /** `groups.*` changes per user per window (per gateway process). */
+    DIM_GROUP_WRITES_MAX_PER_USER: intVar(1).default(120),
+    DIM_GROUP_WRITES_WINDOW_MS: intVar(1).default(MINUTE_MS),
   })
   .refine((env) => env.DIM_MODE !== "cluster" || env.DIM_TOKEN_SECRET !== undefined, {
     message: "DIM_TOKEN_SECRET is required in cluster mode",
@@ -93,6 +100,10 @@ export const gatewayConfigSchema = gatewayEnvSchema.transform((env) => ({
   trustProxy: env.DIM_TRUST_PROXY,
   maxBodyBytes: env.DIM_GATEWAY_MAX_BODY_BYTES,
   maxBatchSize: env.DIM_GATEWAY_MAX_BATCH,
+  groupMaxMembers: env.DIM_GROUP_MAX_MEMBERS,
+  groupsPerUserMax: env.DIM_GROUPS_PER_USER_MAX,
+  groupWritesMaxPerUser: env.DIM_GROUP_WRITES_MAX_PER_USER,
+  groupWritesWindowMs: env.DIM_GROUP_WRITES_WINDOW_MS,
 }));
 
 type ParsedGatewayConfig = z.output<typeof gatewayConfigSchema>;

@@ -9,6 +9,7 @@ import type { AssignStrategy } from "./assign/strategies";
 import type { RateLimiter } from "./auth/rate-limiter";
 import type { GatewayConfig } from "./config";
 import type { Db } from "./db";
+import type { GroupEvents } from "./groups/group-events";
 import type { SqlRows } from "./sql";
 
 export interface GatewayServices {
@@ -20,6 +21,8 @@ export interface GatewayServices {
   /** With bus: markRead tells the other members' nodes (read receipts). Optional. */
   presence?: Presence;
   bus?: Bus;
+  /** Told after every committed membership or group change (groups/group-events.ts). */
+  groupEvents: GroupEvents;
   config: GatewayConfig;
   logger: Logger;
   assignStrategy: AssignStrategy;
@@ -28,6 +31,7 @@ export interface GatewayServices {
     loginByIp: RateLimiter;
     registerByIp: RateLimiter | null;
     searchByUser: RateLimiter;
+    groupWritesByUser: RateLimiter;
   };
 }
 

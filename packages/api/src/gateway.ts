@@ -16,6 +16,7 @@ import { SESSION_COOKIE } from "./auth/session";
 import { resolveGatewayConfig, type GatewayConfig, type GatewayConfigInput } from "./config";
 import type { Context, GatewayServices } from "./context";
 import type { Db } from "./db";
+import { NO_GROUP_EVENTS, type GroupEvents } from "./groups/group-events";
 import { readCookie } from "./http/cookies";
 import { earlyErrorResponse } from "./http/error-response";
 import { classifyOrigin, corsHeaders, PREFLIGHT_HEADERS } from "./http/origin";
@@ -39,6 +40,12 @@ export interface GatewayDeps {
   /** Both presence and bus are needed for read receipts from markRead; without them it only stores. */
   presence?: Presence;
   bus?: Bus;
+  /**
+   * Told after every committed membership or group change, to reach the core nodes (the bus
+   * implementation lives with the nodes' fan-out). Without it changes are only committed:
+   * clients learn of them by sync, `welcome` and `conversations.list`.
+   */
+  groupEvents?: GroupEvents;
   config: GatewayConfigInput;
   logger?: Logger;
   /** Overrides config.assignStrategy with a strategy of your own. */
@@ -92,6 +99,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     registry: deps.registry,
     ...(deps.presence ? { presence: deps.presence } : {}),
     ...(deps.bus ? { bus: deps.bus } : {}),
+    groupEvents: deps.groupEvents ?? NO_GROUP_EVENTS,
     config,
     logger,
     assignStrategy: deps.assignStrategy ?? createAssignStrategy(config.assignStrategy),
@@ -103,6 +111,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
           ? new RateLimiter({ capacity: config.registerMaxPerIp, windowMs: config.registerWindowMs })
           : null,
       searchByUser: new RateLimiter({ capacity: config.searchMaxPerUser, windowMs: config.searchWindowMs }),
+      groupWritesByUser: new RateLimiter({ capacity: config.groupWritesMaxPerUser, windowMs: config.groupWritesWindowMs }),
     },
   };
   // Computed now so the first unknown-user login costs the same as any other.

@@ -1,6 +1,7 @@
 import { authRouter } from "./routers/auth";
 import { contactsRouter } from "./routers/contacts";
 import { conversationsRouter } from "./routers/conversations";
+import { groupsRouter } from "./routers/groups";
 import { nodesRouter } from "./routers/nodes";
 import { usersRouter } from "./routers/users";
 import { createTRPCRouter } from "./trpc";
@@ -11,6 +12,7 @@ export const appRouter = createTRPCRouter({
   users: usersRouter,
   contacts: contactsRouter,
   conversations: conversationsRouter,
+  groups: groupsRouter,
   nodes: nodesRouter,
 });
 

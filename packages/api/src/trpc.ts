@@ -127,13 +127,19 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
  * A procedure about one conversation (`input.conversationId`) that the caller must be a member
  * of. The input is validated first (BAD_REQUEST), then the session and the membership are read in
  * one statement: UNAUTHORIZED without a live session, FORBIDDEN when not a member (also for a
- * conversation that does not exist). The procedure gets `ctx.member` (readSeq, lastSeq).
+ * conversation that does not exist). A former member (left or removed) passes unless `active`
+ * is required: it keeps its history up to its leaving. The procedure gets `ctx.member`.
  */
-export function memberProcedure<TSchema extends z.ZodType<{ conversationId: string }, unknown>>(schema: TSchema) {
+export function memberProcedure<TSchema extends z.ZodType<{ conversationId: string }, unknown>>(
+  schema: TSchema,
+  opts: { active?: boolean } = {},
+) {
   return publicProcedure.input(schema).use(async ({ ctx, input, next }) => {
     const resolved = await resolveMember(ctx.sql, ctx.sessionToken, input.conversationId);
     if (!resolved) throw notSignedIn();
-    if (!resolved.member) throw new AppError(ErrorCode.Forbidden, "you are not a member of this conversation");
+    if (!resolved.member || (opts.active && resolved.member.leftSeq !== null)) {
+      throw new AppError(ErrorCode.Forbidden, "you are not a member of this conversation");
+    }
     return next({ ctx: { ...sessionContext(ctx, resolved.session), member: resolved.member } });
   });
 }

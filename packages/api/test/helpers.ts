@@ -9,6 +9,7 @@ import { createPgPool, createPrisma, PrismaMessageStore, type PrismaClient } fro
 import { createTestDatabase, type TestDatabase } from "@dim/db/testing";
 import { createMemoryInfra, type MemoryInfra } from "@dim/infra";
 import type { ErrorCode, SessionOutput } from "@dim/shared";
+import type { GroupEvents } from "../src/groups/group-events";
 import { startStandaloneGateway, type AppRouter, type GatewayConfigInput, type StandaloneGateway } from "../src/index";
 
 export const TOKEN_SECRET = "test-secret-0123456789abcdef";
@@ -50,7 +51,10 @@ export const PASSWORD = "password-1234";
  * (a pg pool for the gateway's and the store's hot statements); `{ pool: false }` runs them
  * through Prisma instead.
  */
-export function useTestGateway(config: Partial<GatewayConfigInput> = {}, opts: { pool?: boolean } = {}): TestGateway {
+export function useTestGateway(
+  config: Partial<GatewayConfigInput> = {},
+  opts: { pool?: boolean; groupEvents?: GroupEvents } = {},
+): TestGateway {
   const t = {} as TestGateway;
   beforeAll(async () => {
     t.db = await createTestDatabase();
@@ -66,6 +70,7 @@ export function useTestGateway(config: Partial<GatewayConfigInput> = {}, opts: {
       registry: t.infra.registry,
       presence: t.infra.presence,
       bus: t.infra.bus,
+      ...(opts.groupEvents ? { groupEvents: opts.groupEvents } : {}),
       config: { tokenSecret: TOKEN_SECRET, ...config },
     });
     t.anon = clientFor(t.server.trpcUrl);

@@ -26,6 +26,8 @@ export const ErrorCode = {
   /** A state conflict: a contact request that already exists, a request already decided, … */
   Conflict: "CONFLICT",
   RateLimited: "RATE_LIMITED",
+  /** A configured size limit would be passed: members per group, groups per user. */
+  LimitExceeded: "LIMIT_EXCEEDED",
   /** No live core node can take the client. */
   NoNodeAvailable: "NO_NODE_AVAILABLE",
   /** Invalid configuration at boot. */
@@ -68,6 +70,7 @@ export const TRPC_CODE_BY_ERROR: Record<ErrorCode, string> = {
   USERNAME_TAKEN: "CONFLICT",
   CONFLICT: "CONFLICT",
   RATE_LIMITED: "TOO_MANY_REQUESTS",
+  LIMIT_EXCEEDED: "CONFLICT",
   NO_NODE_AVAILABLE: "SERVICE_UNAVAILABLE",
   INVALID_CONFIG: "INTERNAL_SERVER_ERROR",
   INTERNAL: "INTERNAL_SERVER_ERROR",

@@ -4,27 +4,14 @@
  */
 import { z } from "zod";
 import { Limits } from "./limits";
-import { isoDate, messageSchema, seq, uuid } from "./protocol";
+import { isoDate, messageSchema, publicUser, seq, username, uuid } from "./protocol";
 
-export const username = z
-  .string()
-  .min(Limits.usernameMin)
-  .max(Limits.usernameMax)
-  .regex(/^[a-z0-9_]+$/, "username may hold only a-z, 0-9 and '_'");
 export const password = z.string().min(Limits.passwordMin).max(Limits.passwordMax);
 export const displayName = z
   .string()
   .trim()
   .min(1)
   .max(Limits.displayNameMax);
-
-export const publicUser = z.strictObject({
-  id: uuid,
-  username,
-  displayName: z.string(),
-  avatarUrl: z.string().nullable(),
-});
-export type PublicUser = z.infer<typeof publicUser>;
 
 // auth.*
 export const registerInput = z.strictObject({ username, password, displayName: displayName.optional() });
@@ -58,24 +45,7 @@ export const contact = z.strictObject({ user: publicUser, conversationId: uuid, 
 export type Contact = z.infer<typeof contact>;
 export const acceptOutput = z.strictObject({ contact });
 
-// conversations.*
-export const conversationSummary = z.strictObject({
-  id: uuid,
-  kind: z.enum(["direct", "group"]),
-  title: z.string(),
-  /** The other member, for direct conversations. */
-  peer: publicUser.nullable(),
-  lastMessage: messageSchema.nullable(),
-  lastSeq: seq,
-  readSeq: seq,
-  deliveredSeq: seq,
-  unreadCount: z.number().int().nonnegative(),
-  /** The lowest delivered / read cursor among the other members: how far *my* messages got. */
-  peersDeliveredSeq: seq,
-  peersReadSeq: seq,
-  updatedAt: isoDate,
-});
-export type ConversationSummary = z.infer<typeof conversationSummary>;
+// conversations.* (ConversationSummary is in protocol.ts: the `conversation` frame carries it too)
 
 /** History page: give `beforeSeq` to page backwards (newest first is NOT used: always ascending), or `afterSeq` to page forwards. */
 export const historyInput = z

@@ -8,3 +8,5 @@ export * from "./node-protocol";
 export * from "./parse-frame";
 export * from "./gateway";
 export * from "./ids";
+export * from "./gateway-groups";
+export * from "./system-events";

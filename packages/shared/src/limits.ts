@@ -19,6 +19,13 @@ export const Limits = {
   defaultPageSize: 50,
   /** Most results of a user search. */
   maxSearchResults: 20,
+  /** Most user ids in one groups.create / groups.addMembers call. */
+  maxGroupBatch: 200,
+  /** Group title: 1 to this many characters after trimming. */
+  groupTitleMax: 64,
+  /** Most rows in one page of groups.members / conversations.readers. */
+  maxMembersPage: 200,
+  defaultMembersPage: 100,
 } as const;
 
 /** The seed's ACK clocks: wait, re-send once, wait, then fail (client) / leave to sync (server). */

@@ -7,7 +7,8 @@
  */
 import { z } from "zod";
 import { AppError, ErrorCode } from "./errors";
-import { messageSchema, seq, uuid } from "./protocol";
+import { NODE_ID_RE } from "./ids";
+import { conversationFrame, memberCursor, messageSchema, seq, uuid } from "./protocol";
 
 export const NodeLimits = {
   /** Largest encoded envelope a receiver decodes (UTF-16 code units of the JSON text). */
@@ -17,7 +18,7 @@ export const NodeLimits = {
 } as const;
 
 /** A core node's id: 1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-' (safe in a topic, znode or key). */
-const nodeId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "node id: 1..64 of A-Z a-z 0-9 . _ -");
+const nodeId = z.string().regex(NODE_ID_RE, "node id: 1..64 of A-Z a-z 0-9 . _ -");
 const userIds = z.array(uuid).max(NodeLimits.maxEnvelopeUsers);
 
 /** A committed message for these users' connections on the target node (1:1 conversations). */
@@ -70,14 +71,11 @@ export const deliverGroupEnvelope = z.strictObject({
   message: messageSchema,
 });
 
-/** One group member's cursors. */
-export const groupCursor = z.strictObject({ userId: uuid, deliveredSeq: seq, readSeq: seq });
-
 /** Group cursor moves of one coalescing window, one record per live node. */
 export const receiptsGroupEnvelope = z.strictObject({
   type: z.literal("receipts.group"),
   conversationId: uuid,
-  cursors: z.array(groupCursor).min(1).max(NodeLimits.maxEnvelopeUsers),
+  cursors: z.array(memberCursor).min(1).max(NodeLimits.maxEnvelopeUsers),
 });
 
 /** A group's membership changed (up to `membershipSeq`): drop the cached member list. */
@@ -87,21 +85,11 @@ export const membersChangedEnvelope = z.strictObject({
   membershipSeq: seq,
 });
 
-/**
- * The `conversation` server frame, as the bus carries it. Loose on purpose: the receiving node
- * forwards it to clients, which validate the full frame (protocol.ts) themselves.
- */
-export const conversationFrameOnBus = z.looseObject({
-  type: z.literal("conversation"),
-  event: z.enum(["added", "changed", "removed"]),
-  conversationId: uuid,
-});
-
 /** A `conversation` frame for every connection of these users on the target node. */
 export const conversationEnvelope = z.strictObject({
   type: z.literal("conversation"),
   userIds: userIds.min(1),
-  frame: conversationFrameOnBus,
+  frame: conversationFrame,
 });
 
 export const nodeEnvelope = z.discriminatedUnion("type", [

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { ERROR_CODES } from "./errors";
 import { Limits, PROTOCOL_VERSION } from "./limits";
+import { memberRole, systemEvent } from "./system-events";
 
 export const uuid = z.uuid();
 export const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
@@ -13,7 +14,8 @@ export const clientMsgId = z
   .min(Limits.minClientMsgIdChars)
   .max(Limits.maxClientMsgIdChars)
   .regex(/^[A-Za-z0-9_-]+$/, "clientMsgId may hold only A-Z, a-z, 0-9, '_' and '-'");
-export const messageKind = z.enum(["text", "image", "file"]);
+/** `system`: a membership or group change appended by the gateway (system-events.ts); never sent by clients. */
+export const messageKind = z.enum(["text", "image", "file", "system"]);
 export type MessageKind = z.infer<typeof messageKind>;
 export const messageBody = z
   .string()
@@ -22,18 +24,72 @@ export const messageBody = z
   .refine((s) => s.trim().length > 0, "body must not be blank");
 export const isoDate = z.iso.datetime({ offset: true });
 
-/** A stored message as clients see it. `seq` is gap-free per conversation, starting at 1. */
-export const messageSchema = z.strictObject({
-  id: uuid,
-  conversationId: uuid,
-  seq: seq.min(1),
-  senderId: uuid,
-  clientMsgId,
-  kind: messageKind,
-  body: z.string().max(Limits.maxBodyChars),
-  createdAt: isoDate,
-});
+/**
+ * A stored message as clients see it. `seq` is gap-free per conversation, starting at 1. A
+ * `system` message has body "" and its event in `system`; no other kind has `system`.
+ */
+export const messageSchema = z
+  .strictObject({
+    id: uuid,
+    conversationId: uuid,
+    seq: seq.min(1),
+    senderId: uuid,
+    clientMsgId,
+    kind: messageKind,
+    body: z.string().max(Limits.maxBodyChars),
+    system: systemEvent.optional(),
+    createdAt: isoDate,
+  })
+  .refine((m) => (m.kind === "system") === (m.system !== undefined) && (m.kind !== "system" || m.body === ""), {
+    message: "a system message has `system` and an empty body; other kinds have no `system`",
+  });
 export type Message = z.infer<typeof messageSchema>;
+
+// ─────────────────────── shapes the gateway and the socket share ───────────────────────
+
+export const username = z
+  .string()
+  .min(Limits.usernameMin)
+  .max(Limits.usernameMax)
+  .regex(/^[a-z0-9_]+$/, "username may hold only a-z, 0-9 and '_'");
+
+export const publicUser = z.strictObject({
+  id: uuid,
+  username,
+  displayName: z.string(),
+  avatarUrl: z.string().nullable(),
+});
+export type PublicUser = z.infer<typeof publicUser>;
+
+/** One of your conversations as `conversations.list` and the `conversation` frame show it. */
+export const conversationSummary = z.strictObject({
+  id: uuid,
+  kind: z.enum(["direct", "group"]),
+  /** The group's title; for direct conversations the other member's display name. */
+  title: z.string(),
+  /** The other member, for direct conversations. */
+  peer: publicUser.nullable(),
+  /** The newest message you may see (of a former group: up to your leaving). */
+  lastMessage: messageSchema.nullable(),
+  /** The highest seq you may see (of a former group: your left seq). */
+  lastSeq: seq,
+  readSeq: seq,
+  deliveredSeq: seq,
+  unreadCount: z.number().int().nonnegative(),
+  /** The lowest delivered / read cursor among the other active members: how far *my* messages got. */
+  peersDeliveredSeq: seq,
+  peersReadSeq: seq,
+  /** Active members, you included when you are one. */
+  memberCount: z.number().int().nonnegative(),
+  /** Your role in a group you are an active member of; null for direct conversations and former groups. */
+  myRole: memberRole.nullable(),
+  /** "left" / "removed": a former group, read-only, its history up to your leaving. */
+  membership: z.enum(["active", "left", "removed"]),
+  /** The group's picture (an attachment id), null when there is none (show initials). */
+  avatarAttachmentId: uuid.nullable(),
+  updatedAt: isoDate,
+});
+export type ConversationSummary = z.infer<typeof conversationSummary>;
 
 // ───────────────────────────── client → server ─────────────────────────────
 
@@ -173,6 +229,32 @@ export const errorFrame = z.strictObject({
   ref: z.string().optional(),
 });
 
+/**
+ * Membership news for you: `added` (you are now a member), `changed` (title, members or roles
+ * changed), `removed` (you were removed or left: the summary, when present, says which). The
+ * summary is your own view; when absent, read `conversations.list` / `groups.members`.
+ */
+export const conversationFrame = z.strictObject({
+  type: z.literal("conversation"),
+  event: z.enum(["added", "changed", "removed"]),
+  conversationId: uuid,
+  summary: conversationSummary.optional(),
+});
+
+/** A group member's cursors, as the `receipts` frame carries them. */
+export const memberCursor = z.strictObject({ userId: uuid, deliveredSeq: seq, readSeq: seq });
+export type MemberCursor = z.infer<typeof memberCursor>;
+
+/**
+ * Group receipts, coalesced: the cursors of the members that moved in the last window, one frame
+ * per conversation per window (1:1 conversations keep `receipt`). Watermarks: only move forward.
+ */
+export const receiptsFrame = z.strictObject({
+  type: z.literal("receipts"),
+  conversationId: uuid,
+  cursors: z.array(memberCursor).min(1),
+});
+
 export const serverFrame = z.discriminatedUnion("type", [
   welcomeFrame,
   sentFrame,
@@ -181,6 +263,8 @@ export const serverFrame = z.discriminatedUnion("type", [
   syncBatchFrame,
   pongFrame,
   errorFrame,
+  conversationFrame,
+  receiptsFrame,
 ]);
 export type ServerFrame = z.infer<typeof serverFrame>;
 export type WelcomeFrame = z.infer<typeof welcomeFrame>;
@@ -190,3 +274,5 @@ export type ReceiptFrame = z.infer<typeof receiptFrame>;
 export type SyncBatchFrame = z.infer<typeof syncBatchFrame>;
 export type PongFrame = z.infer<typeof pongFrame>;
 export type ErrorFrame = z.infer<typeof errorFrame>;
+export type ConversationFrame = z.infer<typeof conversationFrame>;
+export type ReceiptsFrame = z.infer<typeof receiptsFrame>;

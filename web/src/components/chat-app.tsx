@@ -67,6 +67,10 @@ function placeholderSummary(conversationId: string, peer: PublicUser, since: str
     unreadCount: 0,
     peersDeliveredSeq: 0,
     peersReadSeq: 0,
+    memberCount: 2,
+    myRole: null,
+    membership: "active",
+    avatarAttachmentId: null,
     updatedAt: since,
   };
 }

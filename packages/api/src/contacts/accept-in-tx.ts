@@ -12,12 +12,13 @@ export function directKey(a: string, b: string): string {
  * Makes `me` and `peerId` contacts: the direct conversation (reused if it exists), both
  * memberships, both contact rows, and every pending request between them marked accepted.
  * Idempotent; the caller holds the pair's lock (lockKey(directKey)) in the same transaction.
+ * `created`: the direct conversation is new (the caller announces it once committed).
  */
-export async function acceptInTx(tx: Tx, me: string, peerId: string): Promise<Contact> {
+export async function acceptInTx(tx: Tx, me: string, peerId: string): Promise<{ contact: Contact; created: boolean }> {
   const key = directKey(me, peerId);
+  const existing = await tx.conversation.findUnique({ where: { directKey: key }, select: { id: true } });
   const conversation =
-    (await tx.conversation.findUnique({ where: { directKey: key }, select: { id: true } })) ??
-    (await tx.conversation.create({ data: { id: randomUUID(), kind: "direct", directKey: key }, select: { id: true } }));
+    existing ?? (await tx.conversation.create({ data: { id: randomUUID(), kind: "direct", directKey: key }, select: { id: true } }));
   await tx.conversationMember.createMany({
     data: [
       { conversationId: conversation.id, userId: me },
@@ -46,5 +47,8 @@ export async function acceptInTx(tx: Tx, me: string, peerId: string): Promise<Co
     where: { ownerId_peerId: { ownerId: me, peerId } },
     include: { peer: true },
   });
-  return { user: toPublicUser(row.peer), conversationId: row.conversationId, since: row.createdAt.toISOString() };
+  return {
+    contact: { user: toPublicUser(row.peer), conversationId: row.conversationId, since: row.createdAt.toISOString() },
+    created: existing === null,
+  };
 }

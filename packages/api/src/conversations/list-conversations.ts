@@ -1,5 +1,6 @@
-import type { ConversationSummary, Message } from "@dim/shared";
-import type { Db } from "../db";
+import { Prisma } from "@dim/db";
+import type { ConversationSummary, MemberRole, Message, SystemEvent } from "@dim/shared";
+import type { Db, Tx } from "../db";
 
 /** Most conversations listed (most recent activity first). */
 export const MAX_LISTED_CONVERSATIONS = 500;
@@ -12,6 +13,10 @@ interface Row {
   updatedAt: Date | string;
   readSeq: bigint | number;
   deliveredSeq: bigint | number;
+  role: MemberRole;
+  leftReason: "left" | "removed" | null;
+  avatarAttachmentId: string | null;
+  memberCount: bigint | number;
   peersDeliveredSeq: bigint | number | null;
   peersReadSeq: bigint | number | null;
   unread: bigint | number;
@@ -25,6 +30,7 @@ interface Row {
   lmClientMsgId: string | null;
   lmKind: Message["kind"] | null;
   lmBody: string | null;
+  lmSystem: SystemEvent | null;
   lmCreatedAt: Date | string | null;
 }
 
@@ -32,37 +38,45 @@ const num = (v: bigint | number | null): number => (v === null ? 0 : Number(v));
 const iso = (v: Date | string): string => (v instanceof Date ? v : new Date(v)).toISOString();
 
 /**
- * One query for the whole list: cursors, the last message, the other members' lowest cursors,
- * and the unread count — messages after my read cursor that others sent (my own never count),
- * counted on the (conversation_id, seq) index.
+ * One query for the whole list: cursors, the last message, the other active members' lowest
+ * cursors, the active member count, and the unread count — messages after my read cursor that
+ * others sent (my own never count), counted on the (conversation_id, seq) index. Everything is
+ * limited to my window [joined_seq, left_seq]: a former group shows its history up to my leaving.
+ * With `conversationId`, only that conversation (an empty list when I never was in it).
  */
-export async function listConversations(db: Db, me: string): Promise<ConversationSummary[]> {
+export async function listConversations(db: Db | Tx, me: string, opts: { conversationId?: string } = {}): Promise<ConversationSummary[]> {
+  const only = opts.conversationId ? Prisma.sql`AND c.id = ${opts.conversationId}::uuid` : Prisma.empty;
   const rows = await db.$queryRaw<Row[]>`
-    SELECT c.id::text AS id, c.kind::text AS kind, c.title, c.last_seq AS "lastSeq",
+    SELECT c.id::text AS id, c.kind::text AS kind, c.title, w.last_seq AS "lastSeq",
            c.updated_at AS "updatedAt", m.read_seq AS "readSeq", m.delivered_seq AS "deliveredSeq",
-           peers.delivered AS "peersDeliveredSeq", peers.read AS "peersReadSeq",
+           m.role::text AS role, m.left_reason::text AS "leftReason", c.avatar_attachment_id::text AS "avatarAttachmentId",
+           act.n AS "memberCount", act.delivered AS "peersDeliveredSeq", act.read AS "peersReadSeq",
            (SELECT count(*) FROM messages u
-             WHERE u.conversation_id = c.id AND u.seq > m.read_seq AND u.sender_id <> m.user_id) AS unread,
+             WHERE u.conversation_id = c.id AND u.seq > GREATEST(m.read_seq, m.joined_seq - 1) AND u.seq <= w.last_seq
+               AND u.sender_id <> m.user_id) AS unread,
            peer.id::text AS "peerId", peer.username AS "peerUsername",
            peer.display_name AS "peerDisplayName", peer.avatar_url AS "peerAvatarUrl",
            lm.id::text AS "lmId", lm.seq AS "lmSeq", lm.sender_id::text AS "lmSenderId",
            lm.client_msg_id AS "lmClientMsgId", lm.kind::text AS "lmKind", lm.body AS "lmBody",
-           lm.created_at AS "lmCreatedAt"
+           lm.system AS "lmSystem", lm.created_at AS "lmCreatedAt"
     FROM conversation_members m
     JOIN conversations c ON c.id = m.conversation_id
+    CROSS JOIN LATERAL (SELECT LEAST(c.last_seq, COALESCE(m.left_seq, c.last_seq)) AS last_seq) w
     LEFT JOIN LATERAL (
-      SELECT min(o.delivered_seq) AS delivered, min(o.read_seq) AS read
+      SELECT count(*) AS n,
+             min(o.delivered_seq) FILTER (WHERE o.user_id <> m.user_id) AS delivered,
+             min(o.read_seq) FILTER (WHERE o.user_id <> m.user_id) AS read
       FROM conversation_members o
-      WHERE o.conversation_id = c.id AND o.user_id <> m.user_id
-    ) peers ON true
+      WHERE o.conversation_id = c.id AND o.left_seq IS NULL
+    ) act ON true
     LEFT JOIN LATERAL (
       SELECT u.id, u.username, u.display_name, u.avatar_url
       FROM conversation_members o JOIN users u ON u.id = o.user_id
       WHERE c.kind = 'direct' AND o.conversation_id = c.id AND o.user_id <> m.user_id
       LIMIT 1
     ) peer ON true
-    LEFT JOIN messages lm ON lm.conversation_id = c.id AND lm.seq = c.last_seq
-    WHERE m.user_id = ${me}::uuid
+    LEFT JOIN messages lm ON lm.conversation_id = c.id AND lm.seq = w.last_seq
+    WHERE m.user_id = ${me}::uuid ${only}
     ORDER BY COALESCE(lm.created_at, c.updated_at) DESC, c.id
     LIMIT ${MAX_LISTED_CONVERSATIONS}`;
 
@@ -81,9 +95,11 @@ export async function listConversations(db: Db, me: string): Promise<Conversatio
             clientMsgId: r.lmClientMsgId,
             kind: r.lmKind,
             body: r.lmBody,
+            ...(r.lmKind === "system" && r.lmSystem ? { system: r.lmSystem } : {}),
             createdAt: iso(r.lmCreatedAt),
           }
         : null;
+    const membership = r.leftReason ?? "active";
     return {
       id: r.id,
       kind: r.kind,
@@ -96,6 +112,10 @@ export async function listConversations(db: Db, me: string): Promise<Conversatio
       unreadCount: num(r.unread),
       peersDeliveredSeq: num(r.peersDeliveredSeq),
       peersReadSeq: num(r.peersReadSeq),
+      memberCount: num(r.memberCount),
+      myRole: r.kind === "group" && membership === "active" ? r.role : null,
+      membership,
+      avatarAttachmentId: r.avatarAttachmentId,
       updatedAt: iso(lastMessage?.createdAt ?? r.updatedAt),
     };
   });

@@ -14,6 +14,8 @@ import {
 } from "@dim/shared";
 import { toPublicUser } from "../auth/session";
 import { acceptInTx, directKey } from "../contacts/accept-in-tx";
+import type { Context } from "../context";
+import { announceGroupChange } from "../groups/group-events";
 import { lockKey, type Tx } from "../db";
 import { authedProcedure, createTRPCRouter } from "../trpc";
 
@@ -42,6 +44,19 @@ function toContactRequest(r: RequestRow): ContactRequest {
   };
 }
 
+/** Tells the nodes (GroupEvents) that a direct conversation now exists for both users. */
+async function announceDirect(ctx: Pick<Context, "groupEvents" | "log">, conversationId: string, users: [string, string]): Promise<void> {
+  await announceGroupChange(ctx.groupEvents, ctx.log, {
+    conversationId,
+    kind: "direct",
+    membershipSeq: 0,
+    systemMessage: null,
+    added: users,
+    changed: [],
+    removed: [],
+  });
+}
+
 /** The request if `me` is its recipient; NOT_FOUND when it is unknown or not yours to decide. */
 async function requestToMe(tx: Tx, requestId: string, me: string) {
   const request = await tx.contactRequest.findUnique({ where: { id: requestId }, include: withUsers });
@@ -66,7 +81,7 @@ export const contactsRouter = createTRPCRouter({
       const peer = await ctx.prisma.user.findUnique({ where: { username: input.username }, select: { id: true } });
       if (!peer) throw new AppError(ErrorCode.NotFound, `no user named '${input.username}'`);
 
-      return ctx.prisma.$transaction(async (tx) => {
+      const outcome = await ctx.prisma.$transaction(async (tx) => {
         await lockKey(tx, directKey(me, peer.id));
         const existing = await tx.contact.findUnique({ where: { ownerId_peerId: { ownerId: me, peerId: peer.id } } });
         if (existing) throw new AppError(ErrorCode.Conflict, `'${input.username}' is already a contact`);
@@ -75,9 +90,10 @@ export const contactsRouter = createTRPCRouter({
           where: { fromUserId_toUserId: { fromUserId: peer.id, toUserId: me } },
         });
         if (incoming?.status === "pending") {
-          await acceptInTx(tx, me, peer.id);
+          const { contact, created } = await acceptInTx(tx, me, peer.id);
           ctx.log.info({ peerId: peer.id }, "contact request crossed an incoming one: accepted");
-          return toContactRequest(await tx.contactRequest.findUniqueOrThrow({ where: { id: incoming.id }, include: withUsers }));
+          const request = toContactRequest(await tx.contactRequest.findUniqueOrThrow({ where: { id: incoming.id }, include: withUsers }));
+          return { request, created: created ? contact.conversationId : null };
         }
 
         const outgoing = await tx.contactRequest.findUnique({
@@ -98,8 +114,10 @@ export const contactsRouter = createTRPCRouter({
               include: withUsers,
             });
         ctx.log.info({ peerId: peer.id, requestId: row.id }, "contact requested");
-        return toContactRequest(row);
+        return { request: toContactRequest(row), created: null };
       });
+      if (outcome.created) await announceDirect(ctx, outcome.created, [me, peer.id]);
+      return outcome.request;
     }),
 
   /** Accepts a request sent to you: creates the direct conversation. Idempotent. */
@@ -109,14 +127,16 @@ export const contactsRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       const me = ctx.user.id;
       const first = await requestToMe(ctx.prisma, input.requestId, me);
-      return ctx.prisma.$transaction(async (tx) => {
+      const { contact, created } = await ctx.prisma.$transaction(async (tx) => {
         await lockKey(tx, directKey(me, first.fromUserId));
         const request = await requestToMe(tx, input.requestId, me);
         if (request.status === "declined") throw new AppError(ErrorCode.Conflict, "this request was declined");
         const result = await acceptInTx(tx, me, request.fromUserId);
-        ctx.log.info({ requestId: request.id, conversationId: result.conversationId }, "contact request accepted");
-        return { contact: result };
+        ctx.log.info({ requestId: request.id, conversationId: result.contact.conversationId }, "contact request accepted");
+        return result;
       });
+      if (created) await announceDirect(ctx, contact.conversationId, [me, first.fromUserId]);
+      return { contact };
     }),
 
   /** Declines a request sent to you. Declining twice is fine; an accepted one is CONFLICT. */

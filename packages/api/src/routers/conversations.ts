@@ -7,26 +7,30 @@ import {
   historyOutput,
   markReadInput,
   markReadOutput,
+  readersInput,
+  readersOutput,
 } from "@dim/shared";
 import { listConversations } from "../conversations/list-conversations";
+import { listReaders } from "../groups/list-readers";
 import { publishReadReceipt } from "../conversations/publish-read-receipt";
 import { authedProcedure, createTRPCRouter, memberProcedure } from "../trpc";
 
 export const conversationsRouter = createTRPCRouter({
-  /** Your conversations, most recent activity first, with last message and unread count. */
+  /** Your conversations (former groups included), most recent activity first, with last message and unread count. */
   list: authedProcedure.output(z.array(conversationSummary)).query(({ ctx }) => listConversations(ctx.prisma, ctx.user.id)),
 
   /**
    * A page of history, ascending by seq: `afterSeq` pages forwards (what you missed), `beforeSeq`
    * backwards (older), neither gives the newest page. `hasMore` is about the paging direction.
+   * Limited to your window: from the seq you joined at to the seq you left at (the store clamps).
    */
   history: memberProcedure(historyInput)
     .output(historyOutput)
     .query(async ({ ctx, input }) => {
       const fetched =
         input.afterSeq !== undefined
-          ? await ctx.store.after(input.conversationId, input.afterSeq, input.limit + 1)
-          : await ctx.store.before(input.conversationId, input.beforeSeq, input.limit + 1);
+          ? await ctx.store.after(input.conversationId, input.afterSeq, input.limit + 1, ctx.user.id)
+          : await ctx.store.before(input.conversationId, input.beforeSeq, input.limit + 1, ctx.user.id);
       const hasMore = fetched.length > input.limit;
       const messages = !hasMore ? fetched : input.afterSeq !== undefined ? fetched.slice(0, input.limit) : fetched.slice(1);
       // ctx.member.lastSeq was read just before the page (same round trip as the session): a
@@ -45,5 +49,18 @@ export const conversationsRouter = createTRPCRouter({
         await publishReadReceipt(ctx, { conversationId: input.conversationId, userId: ctx.user.id, seq: readSeq });
       }
       return { readSeq };
+    }),
+
+  /**
+   * Who has read the message at `seq` ("read by k of n"), a page at a time. Active members only;
+   * a seq outside your window (before you joined, or not stored yet) is NOT_FOUND.
+   */
+  readers: memberProcedure(readersInput, { active: true })
+    .output(readersOutput)
+    .query(({ ctx, input }) => {
+      if (input.seq < ctx.member.joinedSeq || input.seq > ctx.member.lastSeq) {
+        throw new AppError(ErrorCode.NotFound, "no message with this seq in your history");
+      }
+      return listReaders(ctx.prisma, input);
     }),
 });

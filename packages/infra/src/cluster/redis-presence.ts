@@ -19,7 +19,7 @@
  * While Redis is unreachable commands wait in ioredis's offline queue and go out on reconnect.
  */
 import { Redis, type RedisOptions } from "ioredis";
-import { AppError, ErrorCode } from "@dim/shared";
+import { AppError, ErrorCode, UUID_RE, NODE_ID_RE } from "@dim/shared";
 import type { Logger } from "@dim/shared/node";
 import { assertTtl } from "../lease-ttl";
 import type { Presence, Route } from "../types";
@@ -33,8 +33,6 @@ export interface RedisPresenceOptions {
   redisOptions?: RedisOptions;
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const NODE_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 const MAX_CONNECTION_ID = 64;
 
 const NOW_MS = `local t = redis.call('TIME')

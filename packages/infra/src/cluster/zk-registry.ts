@@ -18,7 +18,7 @@
  * rebuilt on every new session.
  */
 import zookeeper, { type Event } from "node-zookeeper-client";
-import { AppError, ErrorCode } from "@dim/shared";
+import { AppError, ErrorCode, NODE_ID_RE } from "@dim/shared";
 import type { Logger } from "@dim/shared/node";
 import type { NodeInfo, Registration, Registry } from "../types";
 import { ZkRegistration } from "./zk-registration";
@@ -37,7 +37,6 @@ export interface ZkRegistryOptions extends Omit<ZkSessionOptions, "logger"> {
   registerWaitMs?: number;
 }
 
-const NODE_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
 function parseNodeInfo(id: string, data: Buffer | undefined): NodeInfo | undefined {
   if (!data) return undefined;

@@ -1,6 +1,6 @@
 // Embedded presence on PostgreSQL: the presence_leases table.
 import type pg from "pg";
-import { AppError, ErrorCode } from "@dim/shared";
+import { AppError, ErrorCode, UUID_RE } from "@dim/shared";
 import { createLogger, type Logger } from "@dim/shared/node";
 import { assertTtl } from "../lease-ttl";
 import type { Presence, Route } from "../types";
@@ -12,7 +12,6 @@ export interface PgPresenceOptions extends PgOptions {
   cleanupMs?: number;
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_ID = 64;
 
 // Statements are named: prepared once per pooled connection, not parsed and planned per call.

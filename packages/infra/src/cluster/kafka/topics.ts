@@ -5,13 +5,12 @@
  * when the node leaves.
  */
 import type { Admin, Kafka } from "kafkajs";
-import { AppError, ErrorCode } from "@dim/shared";
+import { AppError, ErrorCode, NODE_ID_RE } from "@dim/shared";
 import type { Logger } from "@dim/shared/node";
 import { sleep } from "@dim/shared/async";
 import type { KafkaSettings } from "./options";
 
 export const TOPIC_PREFIX = "dim.node.";
-const NODE_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function topicFor(nodeId: string): string {
   return `${TOPIC_PREFIX}${nodeId}`;
