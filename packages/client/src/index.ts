@@ -1,5 +1,6 @@
 // @dim/client — DIM's framework-free client core (browsers, Electron, Node).
 export { DimClient, type DimClientOptions } from "./dim-client";
+export { ClientErrorCode, type ClientAppError } from "./client-error-code";
 export { createGatewayClient, gatewayPort, toAppError, TRPC_PATH, type GatewayClient, type GatewayClientOptions } from "./gateway-client";
 export { MemoryClientStore, type ClientStore, type ClientSnapshot } from "./store";
 export { backoffDelay, backoffWindow, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff";

@@ -1,12 +1,13 @@
 import type { AssignNodeOutput, ConversationSummary, ErrorCode, HistoryOutput, Message, MessageKind, ReceiptFrame } from "@dim/shared";
 import type { AppError } from "@dim/shared";
+import type { ClientErrorCode } from "./client-error-code";
 
 /** Life of an own message: sending → sent → delivered → read, or failed (manual retry). */
 export type MessageState = "sending" | "sent" | "delivered" | "read" | "failed";
 
-/** Why a message failed: a server error code, or the client's ACK clock running out. */
+/** Why a message failed: a server error code, or the client's ACK clock running out (ACK_TIMEOUT). */
 export interface FailureReason {
-  code: ErrorCode | "ACK_TIMEOUT";
+  code: ClientErrorCode;
   message: string;
 }
 

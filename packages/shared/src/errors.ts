@@ -39,10 +39,15 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 export const ERROR_CODES = Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]];
 
-export class AppError extends Error {
+/**
+ * `C` widens the code set for an edge that has codes of its own (the client's, which never travel
+ * on the wire: `ClientErrorCode` in @dim/client). It is never inferred: `new AppError(code, …)`
+ * is always an AppError with a server ErrorCode.
+ */
+export class AppError<C extends string = ErrorCode> extends Error {
   override readonly name = "AppError";
   constructor(
-    readonly code: ErrorCode,
+    readonly code: NoInfer<C>,
     message: string,
     /** Extra machine-readable detail (field paths, retry-after, …). Never secrets. */
     readonly details?: Record<string, unknown>,

@@ -1,4 +1,4 @@
-import type { ChatMessage } from "@dim/client";
+import { ClientErrorCode, type ChatMessage } from "@dim/client";
 import { Button } from "@/components/ui/button";
 import { shortTime } from "@/lib/format";
 import { MessageStateLabel } from "./message-state";
@@ -37,7 +37,7 @@ export function MessageBubble({ message, senderName, onRetry }: { message: ChatM
         </div>
         {own && message.state === "failed" && message.error ? (
           <p className="px-1 text-[11px] text-red-600">
-            {message.error.code === "ACK_TIMEOUT" ? "The server did not confirm it (sent twice). Retry sends it again, once." : message.error.message}
+            {message.error.code === ClientErrorCode.AckTimeout ? "The server did not confirm it (sent twice). Retry sends it again, once." : message.error.message}
           </p>
         ) : null}
       </div>

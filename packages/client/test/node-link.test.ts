@@ -4,7 +4,7 @@ import { AppError, CloseCode, PROTOCOL_VERSION } from "@dim/shared";
 import { backoffDelay, backoffWindow, MemoryClientStore, type ConnectionState } from "../src";
 import { CONV, FakeGateway, FakeSocket, connected, cursor, harness, lastSocket, settle, welcome } from "./fake-transport";
 
-describe("connection: handshake, heartbeat, reconnect", () => {
+describe("node link: handshake, heartbeat, reconnect", () => {
   beforeEach(() => {
     vi.useFakeTimers();
   });
@@ -32,22 +32,6 @@ describe("connection: handshake, heartbeat, reconnect", () => {
     expect(socket.frames().map((f) => f.type)).toEqual(["auth", "send"]);
     expect(states.map((s) => s.status)).toEqual(["connecting", "connected"]);
     expect(h.client.connectionState).toEqual({ status: "connected", nodeId: "node-a", connectionId: "c-1" });
-  });
-
-  it("messages queued while offline stay sending and go out in order, with the same ids, after welcome", async () => {
-    const h = harness();
-    const a = h.client.send(CONV, "first");
-    const b = h.client.send(CONV, "second");
-    const c = h.client.send(CONV, "third");
-    expect(h.client.outbox.map((i) => i.state)).toEqual(["sending", "sending", "sending"]);
-    await vi.advanceTimersByTimeAsync(20_000); // no socket: no clock runs, nothing fails
-    expect(h.client.outbox.map((i) => i.state)).toEqual(["sending", "sending", "sending"]);
-    const socket = await connected(h);
-    expect(socket.framesOf("send").map((f) => [f.clientMsgId, f.body])).toEqual([
-      [a.clientMsgId, "first"],
-      [b.clientMsgId, "second"],
-      [c.clientMsgId, "third"],
-    ]);
   });
 
   it("writes a ping when write-idle for heartbeatMs; any write postpones it", async () => {
@@ -224,39 +208,6 @@ describe("connection: handshake, heartbeat, reconnect", () => {
     expect(h.client.connectionState).toEqual({ status: "stopped" });
     expect(h.gateway.calls).toHaveLength(1);
     expect(FakeSocket.all).toHaveLength(1);
-  });
-
-  it("the outbox survives a restart through the store and is re-sent with the same ids", async () => {
-    const store = new MemoryClientStore();
-    const h1 = harness({ store });
-    await connected(h1, welcome([cursor(CONV, 0)]));
-    const kept = h1.client.send(CONV, "survives restart");
-    await h1.client.stop();
-
-    const h2 = harness({ store });
-    await h2.client.ready();
-    expect(h2.client.outbox.map((i) => i.clientMsgId)).toEqual([kept.clientMsgId]);
-    const socket = await connected(h2, welcome([cursor(CONV, 0)]));
-    expect(socket.framesOf("send").map((f) => f.clientMsgId)).toEqual([kept.clientMsgId]);
-    socket.push({ type: "sent", clientMsgId: kept.clientMsgId, messageId: randomUUID(), conversationId: CONV, seq: 1, createdAt: new Date().toISOString(), duplicate: true });
-    await settle();
-    await h2.client.stop();
-    expect((await store.load()).outbox).toEqual([]);
-    expect((await store.load()).messages.map((m) => m.clientMsgId)).toEqual([kept.clientMsgId]);
-  });
-
-  it("another account on the same device starts from nothing", async () => {
-    const store = new MemoryClientStore();
-    const h1 = harness({ store });
-    await connected(h1, welcome([cursor(CONV, 0)]));
-    h1.client.send(CONV, "private");
-    await h1.client.stop();
-
-    const h2 = harness({ store });
-    const socket = await connected(h2, welcome([], { userId: randomUUID() }));
-    expect(socket.framesOf("send")).toEqual([]);
-    expect(h2.client.outbox).toEqual([]);
-    expect(h2.client.conversationMessages(CONV)).toEqual([]);
   });
 
   it("reconnectNow() skips the rest of a backoff", async () => {

@@ -154,4 +154,20 @@ describe("sender leg: the 4 s ACK clock", () => {
     await vi.advanceTimersByTimeAsync(4000);
     expect(h.client.conversationMessages(CONV)[0]).toMatchObject({ state: "failed", error: { code: "RATE_LIMITED", message: "slow down" } });
   });
+
+  it("messages queued while offline stay sending and go out in order, with the same ids, after welcome", async () => {
+    const h = harness();
+    const a = h.client.send(CONV, "first");
+    const b = h.client.send(CONV, "second");
+    const c = h.client.send(CONV, "third");
+    expect(h.client.outbox.map((i) => i.state)).toEqual(["sending", "sending", "sending"]);
+    await vi.advanceTimersByTimeAsync(20_000); // no socket: no clock runs, nothing fails
+    expect(h.client.outbox.map((i) => i.state)).toEqual(["sending", "sending", "sending"]);
+    const socket = await connected(h);
+    expect(socket.framesOf("send").map((f) => [f.clientMsgId, f.body])).toEqual([
+      [a.clientMsgId, "first"],
+      [b.clientMsgId, "second"],
+      [c.clientMsgId, "third"],
+    ]);
+  });
 });

@@ -1,0 +1,146 @@
+/**
+ * What the client holds, as the UI reads it: who the user is, every conversation's state, and
+ * the frozen views built from them (same identity until a `conversation` event says otherwise).
+ */
+import type { Message } from "@dim/shared";
+import { ConversationState } from "./conversation-state";
+import type { ClientPersistence } from "./persistence";
+import type { ClientSnapshot } from "./store";
+import type { ChatMessage, ConversationMeta, OutboxItem } from "./types";
+
+/** The sender leg's queue, read-only: views show its items after the stored messages. */
+export interface OutboxReader {
+  all(): OutboxItem[];
+  inConversation(conversationId: string): OutboxItem[];
+}
+
+export interface ConversationViewsOptions {
+  outbox: OutboxReader;
+  persistence: Pick<ClientPersistence, "saveConversation">;
+  /** A conversation first seen with lastSeq N starts at N - maxInitialSync (older: paged in). */
+  maxInitialSync: number;
+  /** A conversation's view changed: tell the UI. */
+  changed(conversationId: string): void;
+}
+
+export class ConversationViews {
+  /** Known after the first welcome (or from the store); null before. */
+  userId: string | null = null;
+  private readonly conversations = new Map<string, ConversationState>();
+  /** Cached views (stable identities for UI snapshots), dropped on every change. */
+  private readonly views = new Map<string, readonly ChatMessage[]>();
+  private outboxView: readonly OutboxItem[] | null = null;
+
+  constructor(private readonly options: ConversationViewsOptions) {}
+
+  ids(): string[] {
+    return [...this.conversations.keys()];
+  }
+
+  get(conversationId: string): ConversationState | undefined {
+    return this.conversations.get(conversationId);
+  }
+
+  /** The conversation's state, created (and saved) on first sight. `lastSeq` bounds the initial sync. */
+  conversation(conversationId: string, lastSeq = 0): ConversationState {
+    let conv = this.conversations.get(conversationId);
+    if (!conv) {
+      const baseSeq = Math.max(0, lastSeq - this.options.maxInitialSync);
+      conv = new ConversationState({ conversationId, baseSeq, knownLastSeq: 0, readSeq: 0, peersDeliveredSeq: 0, peersReadSeq: 0 });
+      this.conversations.set(conversationId, conv);
+      this.options.persistence.saveConversation(conv);
+    }
+    return conv;
+  }
+
+  meta(conversationId: string): (ConversationMeta & { heldSeq: number; unreadCount: number }) | undefined {
+    const conv = this.conversations.get(conversationId);
+    if (!conv) return undefined;
+    return { ...conv.meta, heldSeq: conv.contiguousSeq, unreadCount: conv.unreadCount(this.userId) };
+  }
+
+  /** Stored messages ascending by seq, then own messages still in the outbox, in queue order. */
+  messages(conversationId: string): readonly ChatMessage[] {
+    const cached = this.views.get(conversationId);
+    if (cached) return cached;
+    const conv = this.conversations.get(conversationId);
+    const stored = conv ? conv.messages().map((m) => this.viewOf(conv, m)) : [];
+    const pending = this.options.outbox.inConversation(conversationId).map((i) => this.viewOfOutbox(i));
+    const view = Object.freeze([...stored, ...pending]);
+    this.views.set(conversationId, view);
+    return view;
+  }
+
+  outbox(): readonly OutboxItem[] {
+    this.outboxView ??= Object.freeze(this.options.outbox.all().map((i) => ({ ...i })));
+    return this.outboxView;
+  }
+
+  /** True when an own message with this clientMsgId is already stored in the conversation. */
+  hasOwnStored(conversationId: string, clientMsgId: string): boolean {
+    return this.conversations.get(conversationId)?.messages().some((m) => m.clientMsgId === clientMsgId && m.senderId === this.userId) ?? false;
+  }
+
+  viewOf(conv: ConversationState, m: Message): ChatMessage {
+    const own = this.userId !== null && m.senderId === this.userId;
+    return {
+      clientMsgId: m.clientMsgId,
+      conversationId: m.conversationId,
+      id: m.id,
+      seq: m.seq,
+      senderId: m.senderId,
+      own,
+      kind: m.kind,
+      body: m.body,
+      createdAt: m.createdAt,
+      state: own ? conv.stateOfSeq(m.seq) : null,
+      error: null,
+    };
+  }
+
+  viewOfOutbox(item: OutboxItem): ChatMessage {
+    return {
+      clientMsgId: item.clientMsgId,
+      conversationId: item.conversationId,
+      id: null,
+      seq: null,
+      senderId: this.userId,
+      own: true,
+      kind: item.kind,
+      body: item.body,
+      createdAt: item.createdAt,
+      state: item.state,
+      error: item.error,
+    };
+  }
+
+  /** Something in this conversation's view changed: drop its cached views and tell listeners. */
+  changed(conversationId: string): void {
+    this.views.delete(conversationId);
+    this.outboxView = null;
+    this.options.changed(conversationId);
+  }
+
+  /** Every view may have changed (restored state, another user): drop them all and tell listeners. */
+  invalidateAll(also: string[] = []): void {
+    const ids = new Set([...also, ...this.views.keys(), ...this.conversations.keys()]);
+    this.views.clear();
+    this.outboxView = null;
+    for (const id of ids) this.options.changed(id);
+  }
+
+  /** Takes in what the store kept (what is already in memory wins). */
+  restore(snapshot: ClientSnapshot): void {
+    if (this.userId === null) this.userId = snapshot.userId;
+    for (const meta of snapshot.conversations) {
+      if (!this.conversations.has(meta.conversationId)) this.conversations.set(meta.conversationId, new ConversationState(meta));
+    }
+    for (const message of snapshot.messages) this.conversations.get(message.conversationId)?.insert(message);
+  }
+
+  /** Forgets the user and every conversation (views are invalidated by the caller, once). */
+  clear(): void {
+    this.userId = null;
+    this.conversations.clear();
+  }
+}
