@@ -47,7 +47,7 @@ describe("openDatabase", () => {
     const conv = await conversation([a, b]);
     const sent = await store.append({ senderId: a, conversationId: conv, clientMsgId: "c1", kind: "text", body: "hi" });
     expect(sent.message).toMatchObject({ seq: 1, senderId: a, body: "hi" });
-    expect((await store.after(conv, 0, 10)).map((m) => m.body)).toEqual(["hi"]);
+    expect((await store.after(conv, 0, 10, a)).map((m) => m.body)).toEqual(["hi"]);
     // The store's statements ran on the pool, under the name it was given.
     expect(pool.totalCount).toBeGreaterThan(0);
     expect(await connectionsNamed(db.url, "dim-open-test")).toBeGreaterThan(0);
