@@ -74,6 +74,10 @@ describe("gateway config", () => {
       trustProxy: false,
       maxBodyBytes: 64 * 1024,
       maxBatchSize: 16,
+      groupMaxMembers: 1000,
+      groupsPerUserMax: 500,
+      groupWritesMaxPerUser: 120,
+      groupWritesWindowMs: 60 * 1000,
     });
     const { databaseUrl, mode, tokenSecret: _secret, ...rest } = loadGatewayConfig({ DIM_TOKEN_SECRET: "s".repeat(32) });
     expect(rest).toEqual(GATEWAY_DEFAULTS);

@@ -84,9 +84,11 @@ describe("parseNodeEnvelope", () => {
     }
   });
 
-  it("keeps the conversation frame loose (clients validate the full frame)", () => {
-    const frame = { type: "conversation", event: "added", conversationId, summary: { anything: true } };
+  it("carries the client protocol's conversation frame, checked the same way", () => {
+    const frame = { type: "conversation", event: "removed", conversationId };
     expect(parse({ ...valid.conversation, frame })).toEqual({ ok: true, envelope: { ...valid.conversation, frame } });
+    expect(parse({ ...valid.conversation, frame: { ...frame, summary: { anything: true } } }).ok).toBe(false);
+    expect(parse({ ...valid.conversation, frame: { ...frame, event: "renamed" } }).ok).toBe(false);
   });
 
   it("bounds user lists and the payload size", () => {
