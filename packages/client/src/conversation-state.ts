@@ -1,3 +1,4 @@
+// One conversation as a client holds it: messages by seq, the ACK cursor, the receipt cursors.
 import type { Message } from "@dim/shared";
 import type { ConversationMeta, MessageState } from "./types";
 

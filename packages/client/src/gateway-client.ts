@@ -1,3 +1,4 @@
+// The typed tRPC client of the gateway (HTTP): Bearer session, typed AppErrors, never a token in a URL.
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import type { AppRouter } from "@dim/api";
 import { AppError, ERROR_CODES, ErrorCode } from "@dim/shared";

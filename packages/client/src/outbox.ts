@@ -1,3 +1,4 @@
+// The outbox: own messages awaiting `sent`, in queue order, each with its clientMsgId for life.
 import type { OutboxItem } from "./types";
 
 /**

@@ -1,3 +1,4 @@
+// What a client persists between runs (ClientStore) and the in-memory implementation.
 import type { Message } from "@dim/shared";
 import type { ConversationMeta, OutboxItem } from "./types";
 

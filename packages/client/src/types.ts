@@ -1,3 +1,4 @@
+// The client library's public types: message states, views, events, the gateway seam.
 import type { AssignNodeOutput, ConversationSummary, ErrorCode, HistoryOutput, Message, MessageKind, ReceiptFrame } from "@dim/shared";
 import type { AppError } from "@dim/shared";
 import type { ClientErrorCode } from "./client-error-code";
