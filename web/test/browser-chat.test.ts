@@ -104,6 +104,23 @@ describe("the PWA in a browser", () => {
     expect(page.headers.get("x-powered-by")).toBeNull();
   });
 
+  it("answers CORS preflights through the Next.js route: allowed origins get the headers, others 403", async () => {
+    const preflight = (origin: string) =>
+      fetch(`${stack.baseUrl}/api/trpc/auth.login`, {
+        method: "OPTIONS",
+        headers: { Origin: origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type, authorization" },
+      });
+    const allowed = await preflight("http://localhost:3000"); // in the default DIM_ALLOWED_ORIGINS, not the test's own origin
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("http://localhost:3000");
+    expect(allowed.headers.get("access-control-allow-credentials")).toBe("true");
+    expect(allowed.headers.get("access-control-allow-methods")).toContain("POST");
+    expect(allowed.headers.get("access-control-allow-headers")).toContain("authorization");
+    const denied = await preflight("http://evil.example");
+    expect(denied.status).toBe(403);
+    expect(denied.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
   it("sends a strict CSP: a fresh nonce on every page load and on every script, nothing inline, no violation", async () => {
     const load = async (path: string) => {
       const res = await fetch(`${stack.baseUrl}${path}`);

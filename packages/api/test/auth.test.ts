@@ -25,6 +25,15 @@ describe("auth", () => {
     expect((await client.auth.me.query()).username).toBe("alice");
   });
 
+  it("login trims and lower-cases the username before its length bound (32 characters with spaces around pass)", async () => {
+    const name = "a".repeat(31) + "z"; // the longest username
+    await gw.register(name);
+    const login = await gw.anon.auth.login.mutate({ username: `  ${name.toUpperCase()}  `, password: PASSWORD });
+    expect(login.user.username).toBe(name);
+    await expectAppError(gw.anon.auth.login.mutate({ username: ` ${name}x `, password: PASSWORD }), ErrorCode.BadRequest);
+    await expectAppError(gw.anon.auth.login.mutate({ username: "   ", password: PASSWORD }), ErrorCode.BadRequest);
+  });
+
   it("defaults the display name to the username", async () => {
     const { session } = await gw.register("bob_1");
     expect(session.user.displayName).toBe("bob_1");

@@ -15,7 +15,11 @@ export const displayName = z
 
 // auth.*
 export const registerInput = z.strictObject({ username, password, displayName: displayName.optional() });
-export const loginInput = z.strictObject({ username: z.string().min(1).max(Limits.usernameMax), password: z.string().min(1).max(Limits.passwordMax) });
+/** Login matches usernames case-insensitively: the bound applies after trimming and lower-casing. */
+export const loginInput = z.strictObject({
+  username: z.string().trim().toLowerCase().min(1).max(Limits.usernameMax),
+  password: z.string().min(1).max(Limits.passwordMax),
+});
 /** `sessionToken` is also set as an httpOnly cookie for browsers; other clients send it as a Bearer token. */
 export const sessionOutput = z.strictObject({ user: publicUser, sessionToken: z.string(), expiresAt: isoDate });
 export type SessionOutput = z.infer<typeof sessionOutput>;

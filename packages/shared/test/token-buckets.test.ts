@@ -51,3 +51,30 @@ describe("KeyedTokenBuckets", () => {
     expect((limiter as unknown as { buckets: Map<string, unknown> }).buckets.size).toBeLessThanOrEqual(10);
   });
 });
+
+describe("KeyedTokenBuckets: the semantics docs/protocol.md §3.5 states", () => {
+  it("a burst of N, then one every window/N: at most N per window over a long run, 2N in any one window", () => {
+    let now = 0;
+    const buckets = new KeyedTokenBuckets({ capacity: 120, windowMs: 60_000, now: () => now });
+    const passedAt: number[] = [];
+    // A client calling 10 times a second for 10 minutes.
+    for (; now < 600_000; now += 100) if (buckets.take("u").ok) passedAt.push(now);
+    const inWindow = (from: number) => passedAt.filter((t) => t >= from && t < from + 60_000).length;
+    // (Floating-point refill may hand a token out one step late: hence ranges of one.)
+    expect(inWindow(0)).toBeLessThanOrEqual(240); // the burst of 120 plus 120 refilled during the first minute
+    expect(inWindow(0)).toBeGreaterThanOrEqual(239);
+    for (let from = 60_000; from + 60_000 <= 600_000; from += 60_000) {
+      expect(inWindow(from)).toBeLessThanOrEqual(121);
+      expect(inWindow(from)).toBeGreaterThanOrEqual(119);
+    }
+    expect(passedAt.length).toBeLessThanOrEqual(120 + 10 * 120);
+    expect(passedAt.length).toBeGreaterThanOrEqual(120 + 10 * 120 - 2);
+    // A refused call takes nothing: the wait it reports is the time to the next token.
+    while (buckets.take("u").ok); // empty the bucket at this instant
+    const refused = buckets.take("u");
+    expect(refused.ok).toBe(false);
+    expect(buckets.take("u").ok).toBe(false); // still nothing: the refusals took no token and none was due
+    if (!refused.ok) expect(refused.retryAfterMs).toBeGreaterThan(0);
+    if (!refused.ok) expect(refused.retryAfterMs).toBeLessThanOrEqual(500);
+  });
+});

@@ -66,7 +66,7 @@ export const authRouter = createTRPCRouter({
     .input(loginInput)
     .output(sessionOutput)
     .mutation(async ({ ctx, input }) => {
-      const username = input.username.trim().toLowerCase();
+      const username = input.username; // trimmed and lower-cased by loginInput
       const { loginByUsername, loginByIp } = ctx.limiters;
       const wait = Math.max(loginByUsername.check(username), ctx.clientIp ? loginByIp.check(ctx.clientIp) : 0);
       if (wait > 0) throw rateLimited(wait, "login attempts");

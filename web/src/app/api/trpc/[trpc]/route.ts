@@ -47,4 +47,6 @@ async function handle(req: Request): Promise<Response> {
   return gw.fetchHandler(req);
 }
 
-export { handle as GET, handle as POST };
+// OPTIONS too: otherwise Next.js answers preflights itself, without the CORS headers an allowed
+// origin needs (the gateway answers them, and refuses other origins).
+export { handle as GET, handle as POST, handle as OPTIONS };
