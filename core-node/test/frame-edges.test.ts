@@ -1,6 +1,6 @@
 /**
  * Edges of the socket contract a client author asks about (docs/protocol.md §5, §6, §9): what an
- * invalid-UTF-8 frame gets, whether the frame that triggers 4400 is answered, which `ref` a send
+ * invalid-UTF-8 or oversize frame gets, whether the frame that triggers 4400 is answered, which `ref` a send
  * with an invalid clientMsgId gets, and that "characters" in bounds are Unicode code points.
  */
 import { describe, expect, it } from "vitest";
@@ -24,6 +24,13 @@ describe("socket contract edges", () => {
     const { client } = await setup();
     client.sendRaw(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
     expect((await client.waitClosed()).code).toBe(1007);
+    expect(client.all("error")).toEqual([]);
+  });
+
+  it("a frame over 64 KiB closes the socket with 1009, with no error frame", async () => {
+    const { client } = await setup();
+    client.sendRaw(JSON.stringify({ type: "ping", pad: "x".repeat(Limits.maxFrameBytes) }));
+    expect((await client.waitClosed()).code).toBe(1009);
     expect(client.all("error")).toEqual([]);
   });
 
