@@ -19,7 +19,9 @@ import type { Bus, NodeInfo, Presence, Registration, Registry, Route } from "@di
 import { ClientConnection, type ConnectionHost, type ConnectionOptions, type UserFrame } from "./client-connection";
 import type { CoreNodeConfig } from "./config";
 import { LocalConnections } from "./local-connections";
+import { GroupMembers } from "./group-members";
 import { MessageRouter } from "./message-router";
+import { PeerNodes } from "./peer-nodes";
 import { RouteChanges } from "./route-changes";
 import { RouteLookup } from "./route-lookup";
 import { NodeServer, WS_PATH } from "./server";
@@ -68,6 +70,8 @@ export class CoreNode implements ConnectionHost {
   /** Leases of sockets closing at the same time (a mass disconnect), released in one call. */
   private readonly releases: NaturalBatcher<Route, void>;
   private readonly router: MessageRouter;
+  /** Other live nodes, for fan-out by node (groups). */
+  private readonly peers: PeerNodes;
   /** Tells other nodes about this node's new connections (their route caches). */
   private readonly routeChanges: RouteChanges;
   private readonly server: NodeServer;
@@ -117,12 +121,16 @@ export class CoreNode implements ConnectionHost {
       logger: this.log,
       ackTimeoutMs: this.config.routeAckTimeoutMs,
     });
+    this.peers = new PeerNodes({ nodeId: () => this.nodeId, registry: this.registry, ttlMs: this.config.peerListTtlMs, logger: this.log });
     this.router = new MessageRouter({
       nodeId: () => this.nodeId,
       store: this.store,
       bus: this.bus,
       routes,
+      peers: this.peers,
+      members: new GroupMembers(this.store, this.config.membersCacheMax),
       connections: this.connections,
+      groupReceiptCoalesceMs: this.config.groupReceiptCoalesceMs,
       logger: this.log,
     });
     this.server = new NodeServer({
@@ -207,8 +215,11 @@ export class CoreNode implements ConnectionHost {
     }
     const envelope = parsed.envelope;
     try {
-      if (envelope.type === "routes.changed" || envelope.type === "routes.ack") await this.routeChanges.onEnvelope(envelope);
-      else await this.router.onEnvelope(envelope);
+      if (envelope.type === "routes.changed" || envelope.type === "routes.ack") {
+        // A node announcing connections is live: group fan-out includes it from now on.
+        if (envelope.type === "routes.changed") this.peers.heard(envelope.from);
+        await this.routeChanges.onEnvelope(envelope);
+      } else await this.router.onEnvelope(envelope);
     } catch (err) {
       this.log.error({ err, type: envelope.type }, "bus envelope handling failed");
     }
