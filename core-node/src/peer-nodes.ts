@@ -3,7 +3,7 @@
  * `ttlMs` (one registry read per TTL, however many messages), plus every node heard announcing
  * new connections (`routes.changed`), added at once. A node welcomes new sockets only after each
  * peer handled its announcement, so a socket welcomed before a message is committed is on a node
- * this list names. A node that died stays listed until the next refresh: its records are lost
+ * this list names (a heard node is kept for two TTLs even if the registry has not caught up). A node that died stays listed until the next refresh: its records are lost
  * doorbells, as any (sync repairs).
  */
 import type { Logger } from "@dim/shared/node";
@@ -19,8 +19,11 @@ export interface PeerNodesDeps {
 
 export class PeerNodes {
   private peers = new Set<string>();
-  /** Heard while a registry read is in flight (that read may predate their registration). */
-  private heardMeanwhile = new Set<string>();
+  /**
+   * Nodes heard announcing, and when: kept through the refreshes of the next two TTLs, since a
+   * registry read (or a watch-fed registry cache) may lag behind a registration it follows.
+   */
+  private readonly heardAt = new Map<string, number>();
   private loadedAt = Number.NEGATIVE_INFINITY;
   private loading: Promise<void> | undefined;
   private readonly now: () => number;
@@ -39,19 +42,21 @@ export class PeerNodes {
   heard(nodeId: string): void {
     if (nodeId === this.deps.nodeId()) return;
     this.peers.add(nodeId);
-    if (this.loading) this.heardMeanwhile.add(nodeId);
+    this.heardAt.delete(nodeId);
+    this.heardAt.set(nodeId, this.now());
   }
 
   private async refresh(): Promise<void> {
     try {
       const self = this.deps.nodeId();
       const live = (await this.deps.registry.liveNodes()).map((n) => n.nodeId).filter((id) => id !== self);
-      this.peers = new Set([...live, ...this.heardMeanwhile]);
-      this.loadedAt = this.now();
+      const now = this.now();
+      for (const [id, at] of this.heardAt) if (now - at > 2 * this.deps.ttlMs) this.heardAt.delete(id);
+      this.peers = new Set([...live, ...this.heardAt.keys()]);
+      this.loadedAt = now;
     } catch (err) {
       this.deps.logger.warn({ err }, "cannot list live nodes; group fan-out uses the last known list");
     } finally {
-      this.heardMeanwhile = new Set();
       this.loading = undefined;
     }
   }
