@@ -170,6 +170,25 @@ describe("a group over three nodes", () => {
   });
 });
 
+describe("group receipts from the gateway", () => {
+  const sys = useGroupSystem();
+
+  it("conversations.markRead in a group reaches every member's sockets as a `receipts` frame", async () => {
+    const owner = await sys.register();
+    const [ann, ben] = (await sys.contactsOf(owner.id, 2)) as [string, string];
+    const annOn1 = (await connectAs(sys.nodes[1]!, ann)).client;
+    const benOn2 = (await connectAs(sys.nodes[2]!, ben)).client;
+    const { conversation } = await owner.client.groups.create.mutate({ title: "marked", memberIds: [ann, ben] });
+    const g = conversation.id;
+    await waitForSeq(annOn1, g, 1);
+    const [seq] = await sendTexts(annOn1, g, 1, "read me");
+    await waitForSeq(benOn2, g, seq!);
+    expect(await owner.client.conversations.markRead.mutate({ conversationId: g, seq: seq! })).toEqual({ readSeq: seq });
+    const cursor = { userId: owner.id, deliveredSeq: seq, readSeq: seq };
+    for (const c of [annOn1, benOn2]) expect((await c.next("receipts", (f) => f.conversationId === g)).cursors).toEqual([cursor]);
+  });
+});
+
 describe("group delivery clocks", () => {
   const db = useTestDatabase();
 
