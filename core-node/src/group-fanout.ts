@@ -29,26 +29,34 @@ export class GroupFanout {
   constructor(private readonly deps: GroupFanoutDeps) {}
 
   /**
-   * A group message this node committed: `memberIds` are the members active at its commit (the
-   * ones whose window holds its seq). Pushed to their sockets here, except the sending one, and
-   * queued for every other live node.
+   * A group message this node committed (or found stored: `duplicate`). Pushed to its members'
+   * sockets here, except the sending one, and queued for every other live node. For a new
+   * message `memberIds` (active at its commit) are exactly the members whose window holds its
+   * seq; a duplicate may be older than some of today's members, so it goes by the windows.
    */
-  deliver(message: Message, memberIds: string[], membershipSeq: number, except: ClientConnection): void {
-    for (const userId of memberIds) {
-      for (const conn of this.deps.connections.ofUser(userId)) if (conn !== except) conn.pushMessage(message);
+  deliver(message: Message, append: { memberIds: string[]; membershipSeq: number; duplicate: boolean }, except: ClientConnection): void {
+    const envelope = { type: "deliver.group", conversationId: message.conversationId, membershipSeq: append.membershipSeq, message } as const;
+    if (append.duplicate) {
+      this.onDeliver(envelope, except).catch((err: unknown) => {
+        this.deps.logger.warn({ err, conversationId: message.conversationId }, "re-sent group message not pushed here; members will sync");
+      });
+    } else {
+      for (const userId of append.memberIds) {
+        for (const conn of this.deps.connections.ofUser(userId)) if (conn !== except) conn.pushMessage(message);
+      }
     }
-    this.publishToPeers({ type: "deliver.group", conversationId: message.conversationId, membershipSeq, message });
+    this.publishToPeers(envelope);
   }
 
-  /** A `deliver.group` from another node (or the gateway's system message). */
-  async onDeliver(envelope: NodeEnvelopeOf<"deliver.group">): Promise<void> {
+  /** A `deliver.group` from another node (or the gateway's system message): by the members' windows. */
+  async onDeliver(envelope: NodeEnvelopeOf<"deliver.group">, except: ClientConnection | null = null): Promise<void> {
     if (this.deps.connections.authenticatedCount === 0) return;
     const group = await this.deps.members.get(envelope.conversationId, envelope.membershipSeq);
     if (group === null) return;
     const seq = envelope.message.seq;
     for (const [userId, window] of group.members) {
       if (!windowHolds(window, seq)) continue;
-      for (const conn of this.deps.connections.ofUser(userId)) conn.pushMessage(envelope.message);
+      for (const conn of this.deps.connections.ofUser(userId)) if (conn !== except) conn.pushMessage(envelope.message);
     }
   }
 

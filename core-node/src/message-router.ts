@@ -153,7 +153,7 @@ export class MessageRouter {
     });
     // A re-send is delivered again too: the first delivery may be what was lost. Clients
     // de-duplicate by message id.
-    if (conversationKind === "group") this.groups.deliver(message, memberIds, membershipSeq, conn);
+    if (conversationKind === "group") this.groups.deliver(message, { memberIds, membershipSeq, duplicate }, conn);
     else this.deliver(message, memberIds, conn);
   }
 

@@ -106,15 +106,26 @@ describe("a group over three nodes", () => {
     expect(await benOn2.next("error", (f) => f.ref === refused)).toMatchObject({ code: ErrorCode.Forbidden });
 
     // dee is added: `added`, its add message, then history from its join only (sync)
+    const early = { type: "send", conversationId: g, clientMsgId: clientMsgId(), kind: "text", body: "before dee" } as const;
+    annOn1.send(early);
+    const earlySeq = (await annOn1.next("sent", (f) => f.clientMsgId === early.clientMsgId)).seq;
     const deeOn1 = (await connectAs(n1, dee)).client;
+    const deeOn0 = (await connectAs(n0, dee)).client;
     const { seq: addedAt } = await owner.client.groups.addMembers.mutate({ conversationId: g, userIds: [dee] });
     expect(await deeOn1.next("conversation", (f) => f.conversationId === g)).toMatchObject({ event: "added" });
     expect(await waitForSeq(deeOn1, g, addedAt)).toMatchObject({ system: { type: "members.added", userIds: [dee] } });
     deeOn1.send({ type: "sync", conversationId: g, afterSeq: 0 });
     const batch = await deeOn1.next("sync.batch", (f) => f.conversationId === g);
     expect(batch.messages.map((m) => m.seq)).toEqual([addedAt]);
+    // a re-send of a message from before dee's join is pushed again to the others, never to dee
+    // (here on ann's node, and elsewhere)
+    annOn1.send(early);
+    expect(await annOn1.next("sent", (f) => f.clientMsgId === early.clientMsgId)).toMatchObject({ seq: earlySeq, duplicate: true });
+    await until(() => pushedSeqs(ownerPhone, g).filter((s) => s === earlySeq).length === 2);
     const [next] = await sendTexts(cyOn0, g, 1, "welcome dee");
     await waitForSeq(deeOn1, g, next!);
+    await waitForSeq(deeOn0, g, next!);
+    for (const c of [deeOn1, deeOn0]) expect(pushedSeqs(c, g)).toEqual([addedAt, next]);
     await benOn0.roundTrip();
     expect(pushedSeqs(benOn0, g).at(-1)).toBe(removedAt);
 
