@@ -13,7 +13,7 @@ import type { IncomingMessage } from "node:http";
 import type { WebSocket } from "ws";
 import { CloseCode, parseNodeEnvelope, type ConversationCursor } from "@dim/shared";
 import { createLogger, type Logger } from "@dim/shared/node";
-import { NaturalBatcher } from "@dim/shared/async";
+import type { NaturalBatcher } from "@dim/shared/async";
 import type { MessageStore } from "@dim/db";
 import type { Bus, NodeInfo, Presence, Registration, Registry, Route } from "@dim/infra";
 import { ClientConnection, type ConnectionHost, type ConnectionOptions, type UserFrame } from "./client-connection";
@@ -22,6 +22,7 @@ import { LocalConnections } from "./local-connections";
 import { GroupMembers } from "./group-members";
 import { MessageRouter } from "./message-router";
 import { PeerNodes } from "./peer-nodes";
+import { routeBatcher } from "./route-batcher";
 import { RouteChanges } from "./route-changes";
 import { RouteLookup } from "./route-lookup";
 import { NodeServer, WS_PATH } from "./server";
@@ -43,9 +44,6 @@ export interface StartedNode {
 }
 
 type Phase = "new" | "starting" | "running" | "fenced" | "stopping" | "stopped";
-
-/** Most presence leases claimed (connecting sockets) or released (closing ones) in one call. */
-const MAX_CLAIMS_PER_CALL = 1000;
 
 /**
  * How often the node checks its sockets' auth deadlines and idle timeouts: a tenth of the shorter
@@ -371,17 +369,6 @@ export class CoreNode implements ConnectionHost {
       }
     }
   }
-}
-
-/** Calls made together (and those made while a run is in flight) as one `run` of at most MAX_CLAIMS_PER_CALL routes. */
-function routeBatcher(run: (routes: Route[]) => Promise<void>): NaturalBatcher<Route, void> {
-  return new NaturalBatcher<Route, void>(
-    async (routes) => {
-      await run(routes);
-      return routes.map(() => ({ value: undefined }));
-    },
-    { maxItems: MAX_CLAIMS_PER_CALL },
-  );
 }
 
 function urlHost(host: string): string {
