@@ -76,6 +76,18 @@ export const coreNodeEnvSchema = z.object({
    * (when no cursor write is in flight). Receipts wait that much longer; sockets never wait for it.
    */
   DIM_CURSOR_COLLECT_MS: intVar(0, 1_000).default(20),
+  /**
+   * How long a node collects the cursor moves (ack / read) of one group before it tells the
+   * members, in ONE `receipts.group` record per live node and one `receipts` frame per socket.
+   */
+  DIM_GROUP_RECEIPT_COALESCE_MS: intVar(0, 10_000).default(250),
+  /** Conversations whose member lists (with their windows) a node keeps in memory; the least recently used go first. */
+  DIM_MEMBERS_CACHE_MAX: intVar(1).default(10_000),
+  /**
+   * How long a node reuses the registry's list of live nodes for group fan-out. A node that
+   * leases new connections announces them (routes.changed) and is listed at once.
+   */
+  DIM_PEER_LIST_TTL_MS: intVar(0, 60_000).default(2_000),
   /** PostgreSQL, the source of truth. */
   DATABASE_URL: databaseUrlVar(),
 });
@@ -100,6 +112,9 @@ export const coreNodeConfigSchema = coreNodeEnvSchema.transform((env) => ({
   routeCacheTtlMs: env.DIM_ROUTE_CACHE_TTL_MS,
   routeAckTimeoutMs: env.DIM_ROUTE_ACK_TIMEOUT_MS,
   cursorCollectMs: env.DIM_CURSOR_COLLECT_MS,
+  groupReceiptCoalesceMs: env.DIM_GROUP_RECEIPT_COALESCE_MS,
+  membersCacheMax: env.DIM_MEMBERS_CACHE_MAX,
+  peerListTtlMs: env.DIM_PEER_LIST_TTL_MS,
   databaseUrl: env.DATABASE_URL,
 }));
 

@@ -13,13 +13,16 @@ import type { IncomingMessage } from "node:http";
 import type { WebSocket } from "ws";
 import { CloseCode, parseNodeEnvelope, type ConversationCursor } from "@dim/shared";
 import { createLogger, type Logger } from "@dim/shared/node";
-import { NaturalBatcher } from "@dim/shared/async";
+import type { NaturalBatcher } from "@dim/shared/async";
 import type { MessageStore } from "@dim/db";
 import type { Bus, NodeInfo, Presence, Registration, Registry, Route } from "@dim/infra";
 import { ClientConnection, type ConnectionHost, type ConnectionOptions, type UserFrame } from "./client-connection";
 import type { CoreNodeConfig } from "./config";
 import { LocalConnections } from "./local-connections";
+import { GroupMembers } from "./group-members";
 import { MessageRouter } from "./message-router";
+import { PeerNodes } from "./peer-nodes";
+import { routeBatcher } from "./route-batcher";
 import { RouteChanges } from "./route-changes";
 import { RouteLookup } from "./route-lookup";
 import { NodeServer, WS_PATH } from "./server";
@@ -41,9 +44,6 @@ export interface StartedNode {
 }
 
 type Phase = "new" | "starting" | "running" | "fenced" | "stopping" | "stopped";
-
-/** Most presence leases claimed (connecting sockets) or released (closing ones) in one call. */
-const MAX_CLAIMS_PER_CALL = 1000;
 
 /**
  * How often the node checks its sockets' auth deadlines and idle timeouts: a tenth of the shorter
@@ -68,6 +68,8 @@ export class CoreNode implements ConnectionHost {
   /** Leases of sockets closing at the same time (a mass disconnect), released in one call. */
   private readonly releases: NaturalBatcher<Route, void>;
   private readonly router: MessageRouter;
+  /** Other live nodes, for fan-out by node (groups). */
+  private readonly peers: PeerNodes;
   /** Tells other nodes about this node's new connections (their route caches). */
   private readonly routeChanges: RouteChanges;
   private readonly server: NodeServer;
@@ -117,12 +119,16 @@ export class CoreNode implements ConnectionHost {
       logger: this.log,
       ackTimeoutMs: this.config.routeAckTimeoutMs,
     });
+    this.peers = new PeerNodes({ nodeId: () => this.nodeId, registry: this.registry, ttlMs: this.config.peerListTtlMs, logger: this.log });
     this.router = new MessageRouter({
       nodeId: () => this.nodeId,
       store: this.store,
       bus: this.bus,
       routes,
+      peers: this.peers,
+      members: new GroupMembers(this.store, this.config.membersCacheMax),
       connections: this.connections,
+      groupReceiptCoalesceMs: this.config.groupReceiptCoalesceMs,
       logger: this.log,
     });
     this.server = new NodeServer({
@@ -207,8 +213,11 @@ export class CoreNode implements ConnectionHost {
     }
     const envelope = parsed.envelope;
     try {
-      if (envelope.type === "routes.changed" || envelope.type === "routes.ack") await this.routeChanges.onEnvelope(envelope);
-      else await this.router.onEnvelope(envelope);
+      if (envelope.type === "routes.changed" || envelope.type === "routes.ack") {
+        // A node announcing connections is live: group fan-out includes it from now on.
+        if (envelope.type === "routes.changed") this.peers.heard(envelope.from);
+        await this.routeChanges.onEnvelope(envelope);
+      } else await this.router.onEnvelope(envelope);
     } catch (err) {
       this.log.error({ err, type: envelope.type }, "bus envelope handling failed");
     }
@@ -360,17 +369,6 @@ export class CoreNode implements ConnectionHost {
       }
     }
   }
-}
-
-/** Calls made together (and those made while a run is in flight) as one `run` of at most MAX_CLAIMS_PER_CALL routes. */
-function routeBatcher(run: (routes: Route[]) => Promise<void>): NaturalBatcher<Route, void> {
-  return new NaturalBatcher<Route, void>(
-    async (routes) => {
-      await run(routes);
-      return routes.map(() => ({ value: undefined }));
-    },
-    { maxItems: MAX_CLAIMS_PER_CALL },
-  );
 }
 
 function urlHost(host: string): string {

@@ -23,6 +23,10 @@ import { publishToUsers, type Bus } from "@dim/infra";
 import type { ClientConnection, UserFrame } from "./client-connection";
 import type { LocalConnections } from "./local-connections";
 import type { RouteLookup } from "./route-lookup";
+import { GroupFanout } from "./group-fanout";
+import type { GroupMembers } from "./group-members";
+import { GroupReceipts } from "./group-receipts";
+import type { PeerNodes } from "./peer-nodes";
 
 export interface MessageRouterDeps {
   nodeId: () => string;
@@ -30,15 +34,17 @@ export interface MessageRouterDeps {
   bus: Bus;
   /** Presence lookups (coalesced and cached), shared with the node's route announcements. */
   routes: RouteLookup;
+  /** Other live nodes (group fan-out goes to each). */
+  peers: PeerNodes;
+  /** Member lists with windows (groups' deliveries and receipts, 1:1 receipts). */
+  members: GroupMembers;
   connections: LocalConnections;
+  /** DIM_GROUP_RECEIPT_COALESCE_MS */
+  groupReceiptCoalesceMs: number;
   logger: Logger;
 }
 
 type ReceiptKind = "delivered" | "read";
-
-/** How long a conversation's member list is reused for receipt fan-out (never for authorization). */
-const MEMBERS_TTL_MS = 10_000;
-const MEMBERS_CACHE_MAX = 10_000;
 
 export class MessageRouter {
   /**
@@ -48,34 +54,26 @@ export class MessageRouter {
    * whatever the fan-out loses, sync repairs.
    */
   private readonly fanout = new KeyedSerialQueue();
-  /** conversationId → members, filled by every append (which reads them anyway) and by lookups. */
-  private readonly membersCache = new Map<string, { ids: string[]; at: number }>();
-  constructor(private readonly deps: MessageRouterDeps) {}
+  /** Group conversations: fan-out by node (deliver.group), membership cache, conversation frames. */
+  private readonly groups: GroupFanout;
+  private readonly groupReceipts: GroupReceipts;
 
-  private rememberMembers(conversationId: string, ids: string[]): void {
-    this.membersCache.delete(conversationId);
-    if (this.membersCache.size >= MEMBERS_CACHE_MAX) {
-      const oldest = this.membersCache.keys().next().value;
-      if (oldest !== undefined) this.membersCache.delete(oldest);
-    }
-    this.membersCache.set(conversationId, { ids, at: Date.now() });
-  }
-
-  /**
-   * Members to tell about a receipt. A list up to MEMBERS_TTL_MS old is good enough here: the
-   * caller's membership was checked by the store, and receipts are also read by conversations.list.
-   */
-  private async receiptMembers(conversationId: string): Promise<string[]> {
-    const hit = this.membersCache.get(conversationId);
-    if (hit && Date.now() - hit.at < MEMBERS_TTL_MS) return hit.ids;
-    const ids = (await this.deps.store.members(conversationId)) ?? [];
-    this.rememberMembers(conversationId, ids);
-    return ids;
+  constructor(private readonly deps: MessageRouterDeps) {
+    this.groups = new GroupFanout({
+      bus: deps.bus,
+      peers: deps.peers,
+      members: deps.members,
+      connections: deps.connections,
+      queue: this.fanout,
+      logger: deps.logger,
+    });
+    this.groupReceipts = new GroupReceipts({ fanout: this.groups, coalesceMs: deps.groupReceiptCoalesceMs, logger: deps.logger });
   }
 
   /** Resolves once the fan-outs queued so far have handed their envelopes to the bus, or after `timeoutMs`. */
   async drain(timeoutMs = 2_000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
+    this.groupReceipts.flushAll();
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
     await Promise.race([this.fanout.drain(), timeout]);
     clearTimeout(timer);
@@ -118,6 +116,17 @@ export class MessageRouter {
           seq: envelope.seq,
         });
         return;
+      case "deliver.group":
+        return this.groups.onDeliver(envelope);
+      case "receipts.group":
+        return this.groupReceipts.onEnvelope(envelope);
+      case "members.changed":
+        return this.groups.onMembersChanged(envelope);
+      case "conversation":
+        return this.groups.onConversation(envelope);
+      case "routes.changed":
+      case "routes.ack":
+        return; // the node's RouteChanges handles these
     }
   }
 
@@ -126,14 +135,13 @@ export class MessageRouter {
   private async onSend(conn: ClientConnection, senderId: string, frame: SendFrame): Promise<void> {
     // The store authorizes (sender is a member) and de-duplicates (sender, clientMsgId) in the
     // same transaction that assigns seq; its AppErrors go back with ref = clientMsgId.
-    const { message, duplicate, memberIds } = await this.deps.store.append({
+    const { message, duplicate, memberIds, membershipSeq, conversationKind } = await this.deps.store.append({
       senderId,
       conversationId: frame.conversationId,
       clientMsgId: frame.clientMsgId,
       kind: frame.kind,
       body: frame.body,
     });
-    this.rememberMembers(message.conversationId, memberIds);
     conn.send({
       type: "sent",
       clientMsgId: message.clientMsgId,
@@ -145,10 +153,11 @@ export class MessageRouter {
     });
     // A re-send is delivered again too: the first delivery may be what was lost. Clients
     // de-duplicate by message id.
-    this.deliver(message, memberIds, conn);
+    if (conversationKind === "group") this.groups.deliver(message, { memberIds, membershipSeq, duplicate }, conn);
+    else this.deliver(message, memberIds, conn);
   }
 
-  /** Pushes a committed message to every connection of every member except the sending one. */
+  /** 1:1: pushes a committed message to every connection of every member except the sending one. */
   private deliver(message: Message, memberIds: string[], except: ClientConnection): void {
     for (const userId of memberIds) {
       for (const conn of this.deps.connections.ofUser(userId)) {
@@ -171,7 +180,14 @@ export class MessageRouter {
     const value = await this.deps.store.advanceCursor(frame.conversationId, userId, kind, frame.seq);
     if (value === null) throw new AppError(ErrorCode.Forbidden, "not a member of this conversation");
     if (value === 0 || !conn.advanceAnnounced(frame.conversationId, kind, value)) return;
-    const members = await this.receiptMembers(frame.conversationId);
+    // The caller's membership was checked by the store; the cached list says who to tell.
+    const conversation = await this.deps.members.get(frame.conversationId);
+    if (conversation === null) return;
+    if (conversation.kind === "group") {
+      this.groupReceipts.add(frame.conversationId, userId, kind, value);
+      return;
+    }
+    const members = conversation.active;
     // Other members learn how far this user got; on a read, the user's own other devices do too
     // (their unread counts follow). A delivered cursor is of no use to the user's own devices.
     const recipients = kind === "read" ? members : members.filter((m) => m !== userId);

@@ -48,7 +48,7 @@ const MAX_ATTEMPTS = 3;
  */
 const APPEND_ONE_SQL = `
   WITH snap AS (
-    SELECT c.membership_seq, EXISTS (
+    SELECT c.membership_seq, c.kind::text AS conversation_kind, EXISTS (
       SELECT 1 FROM conversation_members
       WHERE conversation_id = $1::uuid AND user_id = $2::uuid AND left_seq IS NULL
     ) AS ok
@@ -73,7 +73,7 @@ const APPEND_ONE_SQL = `
   SELECT 1::bigint AS ord, COALESCE(s.ok, false) AS member, (COALESCE(s.ok, false) AND x.id IS NULL) AS stale,
          COALESCE(x.duplicate, false) AS duplicate, x.id::text, x.conversation_id::text,
          x.seq, x.sender_id::text, x.client_msg_id, x.kind::text AS kind, x.body, x.system, x.created_at,
-         s.membership_seq,
+         s.membership_seq, s.conversation_kind,
          ARRAY(
            SELECT user_id::text FROM conversation_members
            WHERE conversation_id = $1::uuid AND left_seq IS NULL ORDER BY joined_at, user_id
@@ -88,12 +88,12 @@ const APPEND_BATCH_SQL = `
     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::message_kind[], $6::text[])
       WITH ORDINALITY AS t(conversation_id, sender_id, client_msg_id, id, kind, body, ord)
   ), conv AS (
-    SELECT d.conversation_id, c.membership_seq, ARRAY(
+    SELECT d.conversation_id, c.membership_seq, c.conversation_kind, ARRAY(
       SELECT m.user_id::text FROM conversation_members m
       WHERE m.conversation_id = d.conversation_id AND m.left_seq IS NULL ORDER BY m.joined_at, m.user_id
     ) AS member_ids
     FROM (SELECT DISTINCT conversation_id FROM input) d
-    CROSS JOIN LATERAL (SELECT membership_seq FROM conversations WHERE id = d.conversation_id) c
+    CROSS JOIN LATERAL (SELECT membership_seq, kind::text AS conversation_kind FROM conversations WHERE id = d.conversation_id) c
   ), checked AS (
     SELECT i.*, (
       SELECT true FROM conversation_members m
@@ -130,7 +130,7 @@ const APPEND_BATCH_SQL = `
          COALESCE(x.seq, p.seq) AS seq, COALESCE(x.sender_id, p.sender_id)::text AS sender_id,
          COALESCE(x.client_msg_id, p.client_msg_id) AS client_msg_id, COALESCE(x.kind, p.kind)::text AS kind,
          COALESCE(x.body, p.body) AS body, COALESCE(x.system, p.system) AS system,
-         COALESCE(x.created_at, p.created_at) AS created_at, s.membership_seq, s.member_ids
+         COALESCE(x.created_at, p.created_at) AS created_at, s.membership_seq, s.conversation_kind, s.member_ids
   FROM checked c
   LEFT JOIN prior p ON p.ord = c.ord
   LEFT JOIN inserted x ON x.sender_id = c.sender_id AND x.client_msg_id = c.client_msg_id
@@ -145,6 +145,7 @@ type AppendRow = { [K in keyof MessageRow]: MessageRow[K] | null } & {
   stale: boolean;
   duplicate: boolean;
   membership_seq: Int8 | null;
+  conversation_kind: string | null;
   member_ids: string[] | null;
 };
 
@@ -232,6 +233,12 @@ function outcomeOf(input: AppendInput, row: AppendRow | undefined): BatchOutcome
     };
   }
   return {
-    value: { message, duplicate: row.duplicate, memberIds: row.member_ids ?? [], membershipSeq: Number(row.membership_seq ?? 0) },
+    value: {
+      message,
+      duplicate: row.duplicate,
+      conversationKind: row.conversation_kind === "group" ? "group" : "direct",
+      memberIds: row.member_ids ?? [],
+      membershipSeq: Number(row.membership_seq ?? 0),
+    },
   };
 }

@@ -13,6 +13,8 @@ export interface AppendResult {
   message: Message;
   /** true when (senderId, clientMsgId) was already stored with the same content. */
   duplicate: boolean;
+  /** Groups are fanned out by node (deliver.group), direct conversations by recipient. */
+  conversationKind: "direct" | "group";
   /** The conversation's active members (the sender included), read in the same transaction. */
   memberIds: string[];
   /**
@@ -32,6 +34,7 @@ export interface MemberWindow {
 
 /** Who is (and was) in a conversation, as of its membership_seq. */
 export interface Membership {
+  kind: "direct" | "group";
   membershipSeq: number;
   /** Active and former members, by joinedSeq then user id. */
   members: MemberWindow[];

@@ -48,7 +48,7 @@ const SQL = {
     LEFT JOIN conversation_members m ON m.conversation_id = c.id AND m.left_seq IS NULL
     WHERE c.id = $1::uuid ORDER BY m.joined_at, m.user_id`,
   membership: `
-    SELECT c.membership_seq, m.user_id::text, m.joined_seq, m.left_seq FROM conversations c
+    SELECT c.kind::text, c.membership_seq, m.user_id::text, m.joined_seq, m.left_seq FROM conversations c
     LEFT JOIN conversation_members m ON m.conversation_id = c.id
     WHERE c.id = $1::uuid ORDER BY m.joined_seq, m.user_id`,
   // One row per message, or one row of nulls when the viewer's window has none; no row at all
@@ -182,12 +182,13 @@ export class PrismaMessageStore implements MessageStore {
 
   async membership(conversationId: string): Promise<Membership | null> {
     if (!UUID_RE.test(conversationId)) return null;
-    const rows = await this.q<{ membership_seq: Int8; user_id: string | null; joined_seq: Int8 | null; left_seq: Int8 | null }>(
+    const rows = await this.q<{ kind: string; membership_seq: Int8; user_id: string | null; joined_seq: Int8 | null; left_seq: Int8 | null }>(
       "membership",
       [conversationId],
     );
     if (rows.length === 0) return null;
     return {
+      kind: rows[0]!.kind === "group" ? "group" : "direct",
       membershipSeq: Number(rows[0]!.membership_seq),
       members: rows.flatMap((r) =>
         r.user_id === null

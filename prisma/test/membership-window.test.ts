@@ -137,6 +137,7 @@ describe.each(Object.keys(stores) as Array<keyof typeof stores>)("over %s", (var
     const first = await store.append(text(ben, g, "before removal"));
     expect(first.message.seq).toBe(2);
     expect(first.membershipSeq).toBe(1);
+    expect(first.conversationKind).toBe("group");
     expect(first.memberIds.sort()).toEqual([owner, ben, cy].sort());
 
     const leftSeq = await removed(g, owner, ben);
@@ -178,6 +179,7 @@ describe.each(Object.keys(stores) as Array<keyof typeof stores>)("over %s", (var
     expect(await store.cursorsOf(ben)).toEqual([{ conversationId: g, lastSeq: leftSeq, deliveredSeq: leftSeq, readSeq: leftSeq }]);
     expect(await store.members(g)).toEqual([owner]);
     expect(await store.membership(g)).toEqual({
+      kind: "group",
       membershipSeq: leftSeq,
       members: [
         { userId: owner, joinedSeq: 1, leftSeq: null },

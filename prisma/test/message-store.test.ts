@@ -54,6 +54,7 @@ describe.each(Object.keys(stores) as Array<keyof typeof stores>)("over %s", (var
       const r = await send(a, conv, "first-msg-0001", "hi there");
       expect(r.duplicate).toBe(false);
       expect(r.memberIds.sort()).toEqual([a, b].sort());
+      expect(r.conversationKind).toBe("direct");
       expect(r.message).toMatchObject({ conversationId: conv, senderId: a, seq: 1, clientMsgId: "first-msg-0001", kind: "text", body: "hi there" });
       expect(messageSchema.safeParse(r.message).success).toBe(true);
       expect(await lastSeq(conv)).toBe(1);

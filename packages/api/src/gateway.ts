@@ -16,6 +16,7 @@ import { SESSION_COOKIE } from "./auth/session";
 import { resolveGatewayConfig, type GatewayConfig, type GatewayConfigInput } from "./config";
 import type { Context, GatewayServices } from "./context";
 import type { Db } from "./db";
+import { busGroupEvents } from "./groups/bus-group-events";
 import { NO_GROUP_EVENTS, type GroupEvents } from "./groups/group-events";
 import { readCookie } from "./http/cookies";
 import { earlyErrorResponse } from "./http/error-response";
@@ -41,9 +42,9 @@ export interface GatewayDeps {
   presence?: Presence;
   bus?: Bus;
   /**
-   * Told after every committed membership or group change, to reach the core nodes (the bus
-   * implementation lives with the nodes' fan-out). Without it changes are only committed:
-   * clients learn of them by sync, `welcome` and `conversations.list`.
+   * Told after every committed membership or group change, to reach the core nodes. Default:
+   * over the bus (groups/bus-group-events.ts) when bus and presence are given, else nothing
+   * (changes are only committed: clients learn of them by sync, `welcome` and `conversations.list`).
    */
   groupEvents?: GroupEvents;
   config: GatewayConfigInput;
@@ -99,7 +100,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
     registry: deps.registry,
     ...(deps.presence ? { presence: deps.presence } : {}),
     ...(deps.bus ? { bus: deps.bus } : {}),
-    groupEvents: deps.groupEvents ?? NO_GROUP_EVENTS,
+    groupEvents:
+      deps.groupEvents ??
+      (deps.bus && deps.presence ? busGroupEvents({ bus: deps.bus, registry: deps.registry, presence: deps.presence, logger }) : NO_GROUP_EVENTS),
     config,
     logger,
     assignStrategy: deps.assignStrategy ?? createAssignStrategy(config.assignStrategy),
