@@ -1,7 +1,7 @@
 /**
  * What an upload is, from its first bytes (file-type), never from its name or headers; those
  * are only checked against it: a name or Content-Type that claims an image the bytes are not is a
- * lie (type_mismatch).
+ * lie (type_mismatch). Other claims (image/svg+xml, text/html, …) are simply not believed.
  */
 import { fileTypeFromBuffer } from "file-type";
 import { extensionOf } from "./file-name";
@@ -39,7 +39,8 @@ export async function sniff(head: Buffer, name: string, declaredType: string | n
     throw rejectUpload("type_mismatch", `the name says ${claimedByName} but the bytes are ${mime}`);
   }
   const claimedByHeader = declaredType?.split(";")[0]?.trim().toLowerCase();
-  if (claimedByHeader?.startsWith("image/") && !sameFamily(claimedByHeader, mime) && claimedByHeader !== "image/jpg") {
+  const claimsOurImage = claimedByHeader === "image/jpg" || (IMAGE_MIMES as readonly string[]).includes(claimedByHeader ?? "");
+  if (claimedByHeader && claimsOurImage && !sameFamily(claimedByHeader === "image/jpg" ? "image/jpeg" : claimedByHeader, mime)) {
     throw rejectUpload("type_mismatch", `the Content-Type says ${claimedByHeader} but the bytes are ${mime}`);
   }
   return { mime, image };
