@@ -1,0 +1,44 @@
+"use client";
+import { useCallback, useState } from "react";
+import { friendlyMessage, shownError } from "@/lib/errors";
+import { gateway } from "@/lib/gateway";
+
+/**
+ * The `groups.*` changes of one group, each a named action with a busy flag; a failure is kept
+ * as one sentence (the server's typed error, in words) until the next action.
+ */
+export function useGroupActions(conversationId: string, onDone: () => void) {
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const run = useCallback(
+    async (name: string, action: () => Promise<unknown>): Promise<boolean> => {
+      setBusy(name);
+      setError(null);
+      try {
+        await action();
+        onDone();
+        return true;
+      } catch (e) {
+        setError(friendlyMessage(shownError(e)));
+        return false;
+      } finally {
+        setBusy(null);
+      }
+    },
+    [onDone],
+  );
+
+  const g = () => gateway().groups;
+  return {
+    busy,
+    error,
+    clearError: () => setError(null),
+    add: (userIds: string[]) => run("add", () => g().addMembers.mutate({ conversationId, userIds })),
+    remove: (userId: string) => run(`remove:${userId}`, () => g().removeMember.mutate({ conversationId, userId })),
+    leave: () => run("leave", () => g().leave.mutate({ conversationId })),
+    rename: (title: string) => run("rename", () => g().rename.mutate({ conversationId, title })),
+    setRole: (userId: string, role: "admin" | "member") => run(`role:${userId}`, () => g().setRole.mutate({ conversationId, userId, role })),
+    transfer: (userId: string) => run(`transfer:${userId}`, () => g().transferOwnership.mutate({ conversationId, userId })),
+  };
+}
