@@ -1,10 +1,11 @@
 /** The web app's group view logic: system messages in words, role rules, group rows and previews. */
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "@dim/client";
-import type { ConversationSummary, Message, SystemEvent } from "@dim/shared";
+import { ErrorCode, type ConversationSummary, type Message, type SystemEvent } from "@dim/shared";
 import { chatRows } from "../src/lib/chat-messages";
 import { conversationView } from "../src/lib/conversation-view";
 import { membershipEventOf, receiptsOf, systemOf } from "../src/lib/group-client";
+import { groupErrorText } from "../src/lib/group-errors";
 import { canManage, memberActions } from "../src/lib/group-permissions";
 import { nameList, systemText } from "../src/lib/system-text";
 import { matchesFilter } from "../src/lib/people-filter";
@@ -182,5 +183,17 @@ describe("the client's group additions, read where present", () => {
     expect(matchesFilter(ben, "ORT")).toBe(true);
     expect(matchesFilter(ben, "@benj")).toBe(true);
     expect(matchesFilter(ben, "cy")).toBe(false);
+  });
+});
+
+describe("groupErrorText", () => {
+  it("says a refused change in words, by its code", () => {
+    expect(groupErrorText({ code: ErrorCode.Conflict, message: "the owner cannot leave while others remain: transfer ownership first" }, "leave")).toBe(
+      "You are the owner: make someone else the owner before you leave.",
+    );
+    expect(groupErrorText({ code: ErrorCode.Conflict, message: "the group already has this title" }, "rename")).toBe("The group already has this title.");
+    expect(groupErrorText({ code: ErrorCode.Forbidden, message: "x" }, "add")).toBe("You can only add people who are your contacts.");
+    expect(groupErrorText({ code: ErrorCode.LimitExceeded, message: "a user can be in at most 500 groups" }, "create")).toBe("A user can be in at most 500 groups.");
+    expect(groupErrorText({ code: ErrorCode.NotFound, message: "x" }, "remove")).toBe("They are no longer a member of this group.");
   });
 });

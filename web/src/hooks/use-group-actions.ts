@@ -1,6 +1,7 @@
 "use client";
 import { useCallback, useState } from "react";
-import { friendlyMessage, shownError } from "@/lib/errors";
+import { shownError } from "@/lib/errors";
+import { groupErrorText, type GroupAction } from "@/lib/group-errors";
 import { gateway } from "@/lib/gateway";
 
 /**
@@ -12,7 +13,7 @@ export function useGroupActions(conversationId: string, onDone: () => void) {
   const [error, setError] = useState<string | null>(null);
 
   const run = useCallback(
-    async (name: string, action: () => Promise<unknown>): Promise<boolean> => {
+    async (name: string, kind: GroupAction, action: () => Promise<unknown>): Promise<boolean> => {
       setBusy(name);
       setError(null);
       try {
@@ -20,7 +21,7 @@ export function useGroupActions(conversationId: string, onDone: () => void) {
         onDone();
         return true;
       } catch (e) {
-        setError(friendlyMessage(shownError(e)));
+        setError(groupErrorText(shownError(e), kind));
         return false;
       } finally {
         setBusy(null);
@@ -34,11 +35,11 @@ export function useGroupActions(conversationId: string, onDone: () => void) {
     busy,
     error,
     clearError: () => setError(null),
-    add: (userIds: string[]) => run("add", () => g().addMembers.mutate({ conversationId, userIds })),
-    remove: (userId: string) => run(`remove:${userId}`, () => g().removeMember.mutate({ conversationId, userId })),
-    leave: () => run("leave", () => g().leave.mutate({ conversationId })),
-    rename: (title: string) => run("rename", () => g().rename.mutate({ conversationId, title })),
-    setRole: (userId: string, role: "admin" | "member") => run(`role:${userId}`, () => g().setRole.mutate({ conversationId, userId, role })),
-    transfer: (userId: string) => run(`transfer:${userId}`, () => g().transferOwnership.mutate({ conversationId, userId })),
+    add: (userIds: string[]) => run("add", "add", () => g().addMembers.mutate({ conversationId, userIds })),
+    remove: (userId: string) => run(`remove:${userId}`, "remove", () => g().removeMember.mutate({ conversationId, userId })),
+    leave: () => run("leave", "leave", () => g().leave.mutate({ conversationId })),
+    rename: (title: string) => run("rename", "rename", () => g().rename.mutate({ conversationId, title })),
+    setRole: (userId: string, role: "admin" | "member") => run(`role:${userId}`, "role", () => g().setRole.mutate({ conversationId, userId, role })),
+    transfer: (userId: string) => run(`transfer:${userId}`, "transfer", () => g().transferOwnership.mutate({ conversationId, userId })),
   };
 }

@@ -6,7 +6,8 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/text-field";
-import { friendlyMessage, shownError } from "@/lib/errors";
+import { shownError } from "@/lib/errors";
+import { groupErrorText } from "@/lib/group-errors";
 import { gateway } from "@/lib/gateway";
 
 /** "New group": a title and contacts to add; `groups.create`, then the new group opens. */
@@ -38,7 +39,7 @@ export function NewGroupDialog(props: { open: boolean; onClose: () => void; cont
       const shown = shownError(e);
       // A field's message goes under the field, once; anything else in the alert.
       if (shown.fields?.title) setError({ message: "", title: shown.fields.title });
-      else setError({ message: friendlyMessage(shown) });
+      else setError({ message: groupErrorText(shown, "create") });
     } finally {
       setBusy(false);
     }
