@@ -213,7 +213,7 @@ async function main(): Promise<void> {
 
   const nodesUp = await Promise.all(
     nodes.map((n) =>
-      waitHttp(`http://127.0.0.1:${n.port}/healthz`, async (res) => res.ok && ((await res.json()) as { phase?: string }).phase === "running", 120_000),
+      waitHttp(`http://127.0.0.1:${n.port}/readyz`, async (res) => res.ok, 120_000),
     ),
   );
   if (stopping) return;
@@ -228,6 +228,8 @@ async function main(): Promise<void> {
   }
   say("────────────────────────────────────────────────────────────");
   say(`DIM cluster mode is up${WITH_WEB ? `: open http://localhost:${gatewayPort}` : ""}`);
+  if (WITH_WEB) say(`  gateway   liveness http://127.0.0.1:${gatewayPort}/livez   readiness http://127.0.0.1:${gatewayPort}/readyz`);
+  for (const n of nodes) say(`  ${n.id}    liveness http://127.0.0.1:${n.port}/livez   readiness http://127.0.0.1:${n.port}/readyz`);
   for (const [k, v] of Object.entries(clusterEnv(state))) say(`  ${k}=${v}`);
   say("  DIM_ZK_ROOT=/dim (default); token secret generated for this run");
   say("Ctrl-C stops everything");

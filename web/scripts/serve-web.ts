@@ -46,7 +46,7 @@ await new Promise<void>((resolve, reject) => {
 });
 const shown = hostname.includes(":") ? `[${hostname}]` : hostname;
 const origin = `http://${shown}:${port}`;
-process.stdout.write(`[web] ready (${dev ? "dev" : "production"}): ${origin}\n`);
+process.stdout.write(`[web] ready (${dev ? "dev" : "production"}): ${origin}   liveness ${origin}/livez   readiness ${origin}/readyz\n`);
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -1,31 +1,12 @@
 /**
- * The tRPC gateway (@dim/api) mounted at /api/trpc. One gateway per server process, created on
- * the first request (not at build time) and kept across dev hot reloads.
+ * The tRPC gateway (@dim/api) mounted at /api/trpc: the process's one gateway
+ * (lib/server/gateway-holder.ts), given each request's client address.
  */
-import { createGatewayFromEnv } from "@dim/api";
 import { currentPeerAddress } from "@dim/api/peer-address";
-import { pinPinoTransportPaths } from "@/lib/server/pino-transports";
+import { gateway, type Gateway } from "@/lib/server/gateway-holder";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
-
-type Gateway = Awaited<ReturnType<typeof createGatewayFromEnv>>;
-
-const holder = globalThis as typeof globalThis & { __dimGateway?: Promise<Gateway> };
-
-function gateway(): Promise<Gateway> {
-  holder.__dimGateway ??= Promise.resolve()
-    .then(() => {
-      pinPinoTransportPaths();
-      return createGatewayFromEnv();
-    })
-    .catch((error: unknown) => {
-      // Let the next request try again (for example, once the database is up).
-      holder.__dimGateway = undefined;
-      throw error;
-    });
-  return holder.__dimGateway;
-}
 
 /** What clients get while the gateway cannot start (database down, bad config): a typed 503. */
 function unavailable(): Response {
