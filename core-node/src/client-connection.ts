@@ -38,6 +38,7 @@ import { verifySocketToken, type Logger } from "@dim/shared/node";
 import { monotonicMs, TokenBucket } from "@dim/shared/node";
 import { DeliveryRepush } from "./delivery-repush";
 import { startClose } from "./socket-close";
+import type { UsedTokens } from "./used-tokens";
 
 /** Frames that need an authenticated user. */
 export type UserFrame = SendFrame | AckFrame | ReadFrame | SyncFrame;
@@ -66,6 +67,8 @@ export interface ConnectionOptions {
   maxBufferedBytes: number;
   rateLimitPerSec: number;
   rateLimitBurst: number;
+  /** The node's single-use set of socket tokens (used-tokens.ts). */
+  usedTokens: UsedTokens;
 }
 
 /** Invalid frames tolerated on an authenticated socket before it is closed with ProtocolViolation. */
@@ -352,7 +355,11 @@ export class ClientConnection {
     }
     let userId: string;
     try {
-      userId = verifySocketToken(frame.token, { nodeId: this.host.nodeId }, this.opts.tokenSecret).sub;
+      const claims = verifySocketToken(frame.token, { nodeId: this.host.nodeId }, this.opts.tokenSecret);
+      const claimed = this.opts.usedTokens.claim(claims.jti, claims.exp);
+      if (claimed === "reused") throw new AppError(ErrorCode.Unauthorized, "token already used; get a new one from nodes.assign");
+      if (claimed === "full") throw new AppError(ErrorCode.Unauthorized, "this node accepts no more new tokens right now; get a new one");
+      userId = claims.sub;
     } catch (err) {
       const error = isAppError(err) ? err : new AppError(ErrorCode.Unauthorized, "invalid token");
       this.logger.info(this.fields({ reason: error.message }), "socket token rejected");
