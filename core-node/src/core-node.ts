@@ -16,6 +16,7 @@ import { createLogger, runReadiness, type Logger, type ReadinessCheck } from "@d
 import type { NaturalBatcher } from "@dim/shared/async";
 import type { MessageStore } from "@dim/db";
 import type { Bus, NodeInfo, Presence, Registration, Registry, Route } from "@dim/infra";
+import { UsedTokens } from "./used-tokens";
 import { ClientConnection, type ConnectionHost, type ConnectionOptions, type UserFrame } from "./client-connection";
 import type { CoreNodeConfig } from "./config";
 import { LocalConnections } from "./local-connections";
@@ -106,6 +107,7 @@ export class CoreNode implements ConnectionHost {
       maxBufferedBytes: this.config.maxBufferedBytes,
       rateLimitPerSec: this.config.rateLimitPerSec,
       rateLimitBurst: this.config.rateLimitBurst,
+      usedTokens: new UsedTokens(),
     };
     this.claims = routeBatcher(async (routes) => {
       await this.presence.claim(routes, this.config.presenceTtlMs);
