@@ -5,7 +5,8 @@
  * what they report as one typed event stream.
  */
 import { AppError, DEFAULT_ACK_TIMEOUT_MS, ErrorCode, Limits, type ErrorFrame, type WelcomeFrame } from "@dim/shared";
-import { DEFAULT_BACKOFF, type BackoffOptions } from "./backoff";
+import { AttachmentLeg, type SendAttachmentOptions } from "./attachment-leg";
+import { DEFAULT_BACKOFF } from "./backoff";
 import { newClientMsgId } from "./client-msg-id";
 import { ConversationViews } from "./conversation-views";
 import { Emitter } from "./emitter";
@@ -15,37 +16,13 @@ import { Outbox } from "./outbox";
 import { ClientPersistence } from "./persistence";
 import { RecipientLeg } from "./recipient-leg";
 import { SenderLeg } from "./sender-leg";
-import { MemoryClientStore, type ClientStore } from "./store";
+import type { DimClientOptions } from "./dim-client-options";
+import { MemoryClientStore } from "./store";
+import { MemoryThumbnailCache } from "./thumbnail-cache";
 import type { WebSocketConstructor } from "./transport";
-import type { ChatMessage, ConnectionState, ConversationMeta, DimClientEvents, DimGateway, OutboxItem } from "./types";
+import type { ChatMessage, ConnectionState, ConversationMeta, DimClientEvents, OutboxItem } from "./types";
 
-export interface DimClientOptions {
-  /** Assigns a node (and a socket token bound to it). See `gatewayPort`. */
-  gateway: DimGateway;
-  /** The WebSocket constructor: the browser's (default when present) or `ws`'s in Node. */
-  WebSocket?: WebSocketConstructor;
-  /** Persistence; in memory by default. */
-  store?: ClientStore;
-  /** Sender-leg ACK clock: wait, re-send once, wait, then failed. Default 4000 ms. */
-  ackTimeoutMs?: number;
-  /** Reconnect backoff (jittered, exponential). Default base 500 ms, cap 30 s. */
-  backoff?: Partial<BackoffOptions>;
-  /** Randomness for the jitter (tests pin it). */
-  random?: () => number;
-  /** Deadline for open + auth + welcome on one node before trying another. Default 10 s. */
-  connectTimeoutMs?: number;
-  /** Messages per `sync` request. Default Limits.maxPageSize. */
-  syncPageSize?: number;
-  /**
-   * A conversation the client has never held is synced from at most this many messages before
-   * its last seq; older ones are paged with `loadOlder`. Default Limits.maxPageSize.
-   */
-  maxInitialSync?: number;
-  /** After each welcome, ask the gateway for the other members' cursors missed while away. Default true. */
-  refreshCursorsOnConnect?: boolean;
-  newClientMsgId?: () => string;
-  now?: () => Date;
-}
+export type { DimClientOptions } from "./dim-client-options";
 
 /**
  * DIM's client core: one authenticated WebSocket to the core node the gateway assigned, the
@@ -59,6 +36,7 @@ export class DimClient extends Emitter<DimClientEvents> {
   private readonly sender: SenderLeg;
   private readonly recipient: RecipientLeg;
   private readonly groups: GroupLeg;
+  private readonly attachments: AttachmentLeg;
   private readonly refreshCursorsOnConnect: boolean;
   private readonly loaded: Promise<void>;
 
@@ -105,6 +83,21 @@ export class DimClient extends Emitter<DimClientEvents> {
       confirmed: { storeOwn: (message, previous) => this.recipient.storeOwn(message, previous) },
       messageState: (change) => this.emit("messageState", change),
       ackTimeoutMs: options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS,
+      newClientMsgId: options.newClientMsgId ?? newClientMsgId,
+      now: options.now ?? (() => new Date()),
+      // The attachment leg is built next; it runs the uploads the sender leg hands over.
+      needsUpload: (item) => this.attachments.uploads.add(item),
+      discarded: (item) => this.attachments.uploads.remove(item),
+    });
+    this.attachments = new AttachmentLeg({
+      files: options.files ?? null,
+      thumbnails: options.thumbnails ?? new MemoryThumbnailCache(),
+      maxUploadBytes: options.maxUploadBytes ?? null,
+      sender: this.sender,
+      link: this.link,
+      changed: (conversationId) => this.views.changed(conversationId),
+      backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
+      random: options.random ?? Math.random,
       newClientMsgId: options.newClientMsgId ?? newClientMsgId,
       now: options.now ?? (() => new Date()),
     });
@@ -198,6 +191,7 @@ export class DimClient extends Emitter<DimClientEvents> {
   async logout(): Promise<void> {
     await this.stop();
     this.forgetAll();
+    await this.attachments.forget();
     this.persistence.clear();
     await this.persistence.flush();
   }
@@ -212,9 +206,29 @@ export class DimClient extends Emitter<DimClientEvents> {
     return this.sender.send(conversationId, body, options.clientMsgId);
   }
 
+  /**
+   * Queues an image or file (a Blob or File) with an optional caption: uploaded while connected
+   * (`upload` on its ChatMessage shows progress), then sent like a text, idempotently. Offline it
+   * waits in the outbox (the Blob is persisted with it) and uploads when the connection is back.
+   * Throws AppError for what the server would refuse outright (empty, over maxUploadBytes, …).
+   */
+  sendAttachment(conversationId: string, file: Blob, options?: SendAttachmentOptions): ChatMessage {
+    return this.attachments.send(conversationId, file, options);
+  }
+
   /** Re-sends a failed message with its original clientMsgId (so it is stored at most once). */
   retry(clientMsgId: string): ChatMessage {
     return this.sender.retry(clientMsgId);
+  }
+
+  /** Takes back an unsent message: a failed one, or an attachment not uploaded yet (cancels the upload). */
+  discard(clientMsgId: string): void {
+    this.sender.discard(clientMsgId);
+  }
+
+  /** An image attachment's thumbnail: cached on the device once seen (readable offline), else fetched. */
+  thumbnail(attachmentId: string): Promise<Blob> {
+    return this.attachments.thumbnail(attachmentId);
   }
 
   /** "I have read everything up to seq" in this conversation (sent now, or when connected). */
@@ -264,6 +278,7 @@ export class DimClient extends Emitter<DimClientEvents> {
   private resume(welcome: WelcomeFrame): void {
     this.recipient.applyCursors(welcome.conversations);
     this.sender.flush();
+    this.attachments.uploads.resume();
     this.recipient.flushPendingReads(welcome.conversations);
     if (this.refreshCursorsOnConnect) void this.groups.refreshSummaries();
   }
@@ -301,6 +316,7 @@ export class DimClient extends Emitter<DimClientEvents> {
     this.sender.reset();
     this.recipient.reset();
     this.groups.reset();
+    this.attachments.uploads.reset();
     this.views.invalidateAll(ids);
   }
 
