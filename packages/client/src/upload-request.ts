@@ -42,6 +42,9 @@ export interface UploadRequest {
   fetch: FetchLike;
 }
 
+/** The slice fetch uploads are read in (and progress moves by). */
+const FETCH_SLICE_BYTES = 64 * 1024;
+
 const cancelled = () => new AppError<ClientErrorCode>(ClientErrorCode.UploadCancelled, "the upload was cancelled");
 
 function uploadUrl(baseUrl: string, name: string): string {
@@ -105,16 +108,20 @@ function viaXhr(req: UploadRequest, Xhr: XhrConstructor): Promise<AttachmentRef>
 async function viaFetch(req: UploadRequest): Promise<AttachmentRef> {
   const total = req.file.size;
   let loaded = 0;
-  // Counts the bytes as fetch pulls them: the progress of what went to the socket.
-  const counted = req.file.stream().pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        loaded += chunk.byteLength;
+  // Pulled slice by slice as fetch writes: the progress is what went to the socket (plus one slice).
+  const counted = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (loaded >= total) return controller.close();
+        const slice = new Uint8Array(await req.file.slice(loaded, loaded + FETCH_SLICE_BYTES).arrayBuffer());
+        loaded += slice.byteLength;
+        controller.enqueue(slice);
         req.onProgress?.({ loaded, total });
-        controller.enqueue(chunk);
       },
-    }),
+    },
+    { highWaterMark: 0 },
   );
+  req.onProgress?.({ loaded: 0, total });
   let res: Response;
   try {
     res = await req.fetch(uploadUrl(req.baseUrl, req.name), {
