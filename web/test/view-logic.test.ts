@@ -55,6 +55,8 @@ const view = (m: Message): ChatMessage => ({
   error: null,
   receipts: null,
   system: m.system ?? null,
+  attachment: m.attachment ? { ...m.attachment, localFile: null } : null,
+  upload: null,
 });
 
 describe("conversationView", () => {

@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { toAppError, type ChatMessage, type DimClient } from "@dim/client";
 import { ErrorCode, Limits, type ConversationSummary } from "@dim/shared";
+import { attachmentFailureText } from "@/lib/attachment-text";
 import { highestSeq, lowestSeq } from "@/lib/chat-messages";
 import { shownError } from "@/lib/errors";
 import { usePageVisible } from "./use-page-visible";
@@ -97,6 +98,38 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
     [client, conversationId],
   );
 
+  /** Each file its own message; the text is the first one's caption. */
+  const sendFiles = useCallback(
+    (files: { file: File; width?: number; height?: number }[], caption: string): string | null => {
+      if (!client) return "Not ready yet.";
+      try {
+        files.forEach((f, i) =>
+          client.sendAttachment(conversationId, f.file, {
+            ...(i === 0 && caption.trim() ? { caption } : {}),
+            ...(f.width && f.height ? { width: f.width, height: f.height } : {}),
+          }),
+        );
+        return null;
+      } catch (e) {
+        const error = toAppError(e);
+        return attachmentFailureText({ code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) }, null);
+      }
+    },
+    [client, conversationId],
+  );
+
+  const discard = useCallback(
+    (clientMsgId: string) => {
+      try {
+        client?.discard(clientMsgId);
+      } catch (e) {
+        const error = toAppError(e);
+        if (error.code !== ErrorCode.NotFound) setLoadError(error.message);
+      }
+    },
+    [client],
+  );
+
   const retry = useCallback(
     (clientMsgId: string) => {
       try {
@@ -118,6 +151,8 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
     loadEarlier,
     loadError,
     send,
+    sendFiles,
+    discard,
     retry,
   };
 }
