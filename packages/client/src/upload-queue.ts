@@ -26,6 +26,12 @@ export interface UploadQueueOptions {
   random: () => number;
 }
 
+/**
+ * Uploads that break off this many times in a row fail the message (Retry starts over): past
+ * that, the cause is likely not the network (a proxy that resets refused bodies, say).
+ */
+export const MAX_BROKEN_UPLOADS = 5;
+
 export class UploadQueue {
   private readonly waiting: OutboxItem[] = [];
   private running: { item: OutboxItem; controller: AbortController } | null = null;
@@ -44,6 +50,7 @@ export class UploadQueue {
   /** Connected again: start what waits (without waiting for a retry timer). */
   resume(): void {
     this.clearRetry();
+    this.attempt = 0;
     this.pump();
   }
 
@@ -106,12 +113,13 @@ export class UploadQueue {
       attachment.progress = { status: "waiting", loaded: 0, total };
       if (app.code === ClientErrorCode.UploadCancelled) {
         // Discarded (remove): the item is gone from the outbox already.
-      } else if (isUnreachable(app as AppError)) {
+      } else if (isUnreachable(app as AppError) && this.attempt < MAX_BROKEN_UPLOADS - 1) {
         this.waiting.unshift(item);
         this.scheduleRetry();
         this.options.changed(item.conversationId);
         return;
       } else {
+        this.attempt = 0;
         this.refuse(item, app);
         return;
       }

@@ -164,6 +164,23 @@ describe("attachments in the outbox", () => {
     expect(socket.framesOf("send")).toHaveLength(1);
   });
 
+  it("after 5 broken-off uploads in a row the message fails (Retry starts over)", async () => {
+    const files = new FakeFiles();
+    const h = harness({ files, backoff: { baseMs: 100, capMs: 100 } });
+    await connected(h);
+    const m = h.client.sendAttachment(CONV, pdf());
+    for (let i = 0; i < 5; i++) {
+      await settle();
+      files.last().breakOff();
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    expect(files.uploads).toHaveLength(5);
+    expect(only(h.client.conversationMessages(CONV))).toMatchObject({ state: "failed", error: { code: ErrorCode.Internal } });
+    h.client.retry(m.clientMsgId);
+    await settle();
+    expect(files.uploads).toHaveLength(6);
+  });
+
   it("refuses bad input up front and queues nothing", async () => {
     const files = new FakeFiles();
     const h = harness({ files, maxUploadBytes: 100 });

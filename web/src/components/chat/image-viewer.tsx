@@ -2,10 +2,11 @@
 import { useEffect, useRef, useState } from "react";
 import { formatBytes, type ChatAttachment } from "@dim/client";
 import { useObjectUrl } from "@/hooks/use-object-url";
+import { trapTab } from "@/lib/focus-trap";
 
 /**
  * The full-size photo on a modal <dialog> (showModal: the page behind is inert and focus stays
- * inside; Escape closes, and focus goes back to the photo that opened it). The original comes
+ * inside, Tab wraps around (trapTab); Escape closes, and focus goes back to the photo that opened it). The original comes
  * from the server; offline, the cached thumbnail stands in.
  */
 export function ImageViewer(props: { attachment: ChatAttachment | null; onClose: () => void; fileUrl: (id: string) => string; thumbnail: (id: string) => Promise<Blob> }) {
@@ -36,6 +37,7 @@ export function ImageViewer(props: { attachment: ChatAttachment | null; onClose:
       onClick={(e) => {
         if (e.target === e.currentTarget) onClose();
       }}
+      onKeyDown={(e) => trapTab(e, ref.current)}
       className="m-0 h-full max-h-none w-full max-w-none bg-black/95 p-0 text-white backdrop:bg-black/80"
     >
       {attachment ? <ViewerBody key={attachment.id ?? attachment.name} {...props} attachment={attachment} closeRef={closeRef} /> : null}

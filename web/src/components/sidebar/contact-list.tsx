@@ -13,11 +13,17 @@ export function ContactList({ contacts, onOpen }: { contacts: Contact[]; onOpen:
               type="button"
               onClick={() => onOpen(c.conversationId)}
               className="flex w-full items-center gap-2 rounded-md px-2 py-1.5 text-left hover:bg-slate-100"
-              aria-label={`Chat with ${c.user.displayName} (@${c.user.username})`}
             >
+              {/* Named by its content ("Chat with Ana Lima (@ana)"), so the visible words are part of the name. */}
               <Avatar name={c.user.displayName} seed={c.user.id} size="sm" />
-              <span className="min-w-0 flex-1 truncate text-sm">{c.user.displayName}</span>
-              <span className="truncate text-xs text-slate-400">@{c.user.username}</span>
+              <span className="min-w-0 flex-1 truncate text-sm">
+                <span className="sr-only">Chat with </span>
+                {c.user.displayName}
+              </span>
+              <span className="truncate text-xs text-slate-600">
+                <span className="sr-only"> (</span>@{c.user.username}
+                <span className="sr-only">)</span>
+              </span>
             </button>
           </li>
         ))}

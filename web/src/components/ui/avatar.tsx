@@ -1,6 +1,7 @@
 import { initials } from "@/lib/format";
 
-const COLORS = ["bg-sky-600", "bg-violet-600", "bg-emerald-600", "bg-amber-600", "bg-rose-600", "bg-teal-600", "bg-indigo-600"];
+// White initials need 4.5:1 on each; none of these is re-mapped by the dark theme (globals.css).
+const COLORS = ["bg-sky-700", "bg-violet-600", "bg-teal-700", "bg-fuchsia-700", "bg-rose-700", "bg-blue-700", "bg-indigo-600"];
 
 function colorOf(seed: string): string {
   let h = 0;
