@@ -157,6 +157,19 @@ describe("images and files in the PWA", () => {
     await screenshot(a, "attach-too-big-desktop-light");
     await a.getByRole("button", { name: "Remove holiday-video.mov" }).click();
     expect(await a.getByTestId("message").count()).toBe(messagesBefore);
+    // The server refuses it too, from its Content-Length, and the browser gets that answer (not a reset).
+    const refused = await a.evaluate(
+      (size) =>
+        new Promise<{ status: number; code: string | null }>((resolve) => {
+          const xhr = new XMLHttpRequest();
+          xhr.open("POST", "/api/files?name=holiday-video.mov");
+          xhr.onload = () => resolve({ status: xhr.status, code: (JSON.parse(xhr.responseText) as { error: { code: string } }).error.code });
+          xhr.onerror = () => resolve({ status: 0, code: null });
+          xhr.send(new Blob([new Uint8Array(size)]));
+        }),
+      3 * 1024 * 1024,
+    );
+    expect(refused).toEqual({ status: 413, code: "PAYLOAD_TOO_LARGE" });
 
     // Cancel: an upload on a slow link shows its progress and can be stopped; nothing arrives.
     const cdp = await a.context().newCDPSession(a);

@@ -9,12 +9,24 @@ export interface TestFile {
   buffer: Buffer;
 }
 
-/** A noisy 800 × 600 JPEG (a photo's worth of detail, some 200 KB). */
+/** An 800 × 600 JPEG: a sunset over the sea (drawn as SVG), with grain so it weighs like a photo. */
 export async function photo(name = "beach.jpg"): Promise<TestFile> {
   const width = 800;
   const height = 600;
-  const buffer = await sharp(randomBytes(width * height * 3), { raw: { width, height, channels: 3 } })
-    .jpeg({ quality: 80 })
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <defs><linearGradient id="sky" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#1e3a8a"/><stop offset="0.6" stop-color="#f97316"/><stop offset="1" stop-color="#fde68a"/></linearGradient></defs>
+    <rect width="${width}" height="${height}" fill="url(#sky)"/>
+    <circle cx="560" cy="330" r="70" fill="#fef3c7"/>
+    <rect y="380" width="${width}" height="220" fill="#0e7490"/>
+    <path d="M0 470 Q200 440 400 470 T800 470 V600 H0 Z" fill="#155e75"/>
+    <path d="M0 540 Q220 500 460 540 T800 530 V600 H0 Z" fill="#fcd34d"/>
+  </svg>`;
+  const grain = await sharp(randomBytes(width * height), { raw: { width, height, channels: 1 } })
+    .png()
+    .toBuffer();
+  const buffer = await sharp(Buffer.from(svg))
+    .composite([{ input: grain, blend: "soft-light" }])
+    .jpeg({ quality: 85 })
     .toBuffer();
   return { name, mimeType: "image/jpeg", buffer };
 }

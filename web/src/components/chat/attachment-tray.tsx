@@ -1,5 +1,6 @@
 "use client";
 import { formatBytes } from "@dim/client";
+import { FileIcon } from "@/components/ui/icons";
 import type { AttachmentDraft } from "@/hooks/use-attachment-drafts";
 
 /** The picked files above the composer: a preview (images) or name and size, and Remove. */
@@ -14,8 +15,8 @@ export function AttachmentTray({ drafts, notice, onRemove }: { drafts: Attachmen
               // eslint-disable-next-line @next/next/no-img-element -- a local object URL
               <img src={d.previewUrl} alt={`Preview of ${d.file.name}`} className="h-20 w-full rounded object-cover" data-testid="draft-preview" />
             ) : (
-              <span aria-hidden className="flex h-20 w-full items-center justify-center rounded bg-slate-100 text-2xl">
-                📄
+              <span aria-hidden className="flex h-20 w-full items-center justify-center rounded bg-slate-100 text-slate-600">
+                <FileIcon className="h-8 w-8" />
               </span>
             )}
             <p className="mt-1 truncate text-[11px] font-medium text-slate-800" title={d.file.name}>

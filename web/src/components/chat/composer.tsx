@@ -2,6 +2,7 @@
 import { useId, useRef, useState, type KeyboardEvent } from "react";
 import { Limits } from "@dim/shared";
 import { Button } from "@/components/ui/button";
+import { PaperclipIcon } from "@/components/ui/icons";
 import { filesOf, type AttachmentDraft, type useAttachmentDrafts } from "@/hooks/use-attachment-drafts";
 import { AttachmentTray } from "./attachment-tray";
 
@@ -74,8 +75,8 @@ export function Composer({
             e.currentTarget.value = ""; // the same file can be picked again
           }}
         />
-        <Button variant="ghost" className="h-10 w-10 shrink-0 !px-0 text-lg" aria-label="Attach files" title="Attach files" onClick={() => picker.current?.click()}>
-          <span aria-hidden>📎</span>
+        <Button variant="ghost" className="h-10 w-10 shrink-0 !px-0" aria-label="Attach files" title="Attach files" onClick={() => picker.current?.click()}>
+          <PaperclipIcon />
         </Button>
         <label htmlFor={id} className="sr-only">
           Message

@@ -1,5 +1,6 @@
 "use client";
 import { formatBytes, type ChatAttachment } from "@dim/client";
+import { FileIcon } from "@/components/ui/icons";
 import { fileTypeLabel } from "@/lib/attachment-text";
 import { useAttachmentActions } from "./attachment-context";
 
@@ -9,8 +10,8 @@ export function FileCard({ attachment, downloadable }: { attachment: ChatAttachm
   const id = attachment.id;
   return (
     <div data-testid="file-attachment" className="flex w-64 max-w-full items-center gap-3 rounded-xl border border-slate-200 bg-slate-50 p-3">
-      <span aria-hidden className="flex h-10 w-10 shrink-0 items-center justify-center rounded-lg bg-brand-100 text-lg text-brand-700">
-        📄
+      <span aria-hidden className="flex h-10 w-10 shrink-0 items-center justify-center rounded-lg bg-brand-100 text-brand-700">
+        <FileIcon />
       </span>
       <div className="min-w-0 flex-1">
         <p className="truncate text-sm font-medium text-slate-900" title={attachment.name} data-testid="file-name">

@@ -102,7 +102,7 @@ export function MessageList(props: {
         </div>
       ) : null}
       {!canLoadEarlier && props.messages.length > 0 && (props.messages[0]?.seq ?? 0) <= 1 ? (
-        <p className="mb-3 text-center text-[11px] text-slate-400">Beginning of the conversation</p>
+        <p className="mb-3 text-center text-[11px] text-slate-500">Beginning of the conversation</p>
       ) : null}
       {props.messages.length === 0 ? <p className="mb-6 text-center text-sm text-slate-500">No messages yet. Say hello!</p> : null}
       {/* The live region wraps the list: a role on the <ol> itself would take its items out of a list. */}
