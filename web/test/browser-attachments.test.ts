@@ -171,6 +171,15 @@ describe("images and files in the PWA", () => {
     );
     expect(refused).toEqual({ status: 413, code: "PAYLOAD_TOO_LARGE" });
 
+    // A type that lies (text named .png) is refused by the server: the message fails, in words, and can be removed.
+    await pick(a, [{ name: "not-really.png", mimeType: "image/png", buffer: Buffer.from("just some text, no image at all") }]);
+    await a.getByRole("button", { name: "Send" }).click();
+    await expect.poll(() => lastMessage(a, true).getAttribute("data-state"), WAIT).toBe("failed");
+    expect(await lastMessage(a, true).getByTestId("failure").textContent()).toBe("The file is not what its name says (its contents are of another type).");
+    expect(await seriousAxeViolations(a)).toEqual([]);
+    await lastMessage(a, true).getByRole("button", { name: "Remove" }).click();
+    await expect.poll(() => a.getByTestId("message").count(), WAIT).toBe(messagesBefore);
+
     // Cancel: an upload on a slow link shows its progress and can be stopped; nothing arrives.
     const cdp = await a.context().newCDPSession(a);
     await cdp.send("Network.enable");
