@@ -14,15 +14,15 @@ export function ContactList({ contacts, onOpen }: { contacts: Contact[]; onOpen:
               onClick={() => onOpen(c.conversationId)}
               className="flex w-full items-center gap-2 rounded-md px-2 py-1.5 text-left hover:bg-slate-100"
             >
-              {/* Named by its content ("Chat with Ana Lima (@ana)"), so the visible words are part of the name. */}
+              {/* Named by its content ("Chat with Ana Lima (@ana)"): a label of its own would drop the visible words. */}
               <Avatar name={c.user.displayName} seed={c.user.id} size="sm" />
               <span className="min-w-0 flex-1 truncate text-sm">
                 <span className="sr-only">Chat with </span>
                 {c.user.displayName}
+                <span className="sr-only"> (@{c.user.username})</span>
               </span>
-              <span className="truncate text-xs text-slate-600">
-                <span className="sr-only"> (</span>@{c.user.username}
-                <span className="sr-only">)</span>
+              <span aria-hidden className="truncate text-xs text-slate-600">
+                @{c.user.username}
               </span>
             </button>
           </li>
