@@ -13,8 +13,12 @@ function colorOf(seed: string): string {
 export function Avatar({ name, seed, size = "md", shape = "person" }: { name: string; seed: string; size?: "xs" | "sm" | "md"; shape?: "person" | "group" }) {
   const dims = size === "xs" ? "h-6 w-6 text-[10px]" : size === "sm" ? "h-8 w-8 text-xs" : "h-10 w-10 text-sm";
   return (
-    <span aria-hidden className={`inline-flex shrink-0 items-center justify-center font-semibold text-white ${shape === "group" ? "rounded-xl" : "rounded-full"} ${dims} ${colorOf(seed)}`}>
-      {initials(name)}
-    </span>
+    // The initials are drawn by CSS, not text: the avatar is decoration, and text in it would count as
+    // visible words of the button it sits in (which then must be part of its accessible name).
+    <span
+      aria-hidden
+      data-initials={initials(name)}
+      className={`inline-flex shrink-0 items-center justify-center font-semibold text-white before:content-[attr(data-initials)] ${shape === "group" ? "rounded-xl" : "rounded-full"} ${dims} ${colorOf(seed)}`}
+    />
   );
 }
