@@ -82,7 +82,7 @@ export function ChatView(props: {
     <AttachmentContext.Provider value={actions}>
       <section aria-label={group ? `Group ${title}` : `Chat with ${title}`} className="relative flex min-h-0 flex-1 flex-col" data-testid="chat-view" {...drop}>
         {dragging ? (
-          <div aria-hidden className="pointer-events-none absolute inset-2 z-20 flex items-center justify-center rounded-xl border-2 border-dashed border-brand-500 bg-brand-50/90 text-sm font-medium text-brand-700">
+          <div aria-hidden className="pointer-events-none absolute inset-2 z-20 flex items-center justify-center rounded-xl border-2 border-dashed border-brand-500 bg-brand-50/90 text-sm font-medium text-brand-700 dark:text-sky-200">
             Drop files to attach them
           </div>
         ) : null}

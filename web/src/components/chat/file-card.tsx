@@ -10,7 +10,7 @@ export function FileCard({ attachment, downloadable }: { attachment: ChatAttachm
   const id = attachment.id;
   return (
     <div data-testid="file-attachment" className="flex w-72 max-w-full items-center gap-3 rounded-xl border border-slate-200 bg-slate-50 p-3">
-      <span aria-hidden className="flex h-10 w-10 shrink-0 items-center justify-center rounded-lg bg-brand-100 text-brand-700">
+      <span aria-hidden className="flex h-10 w-10 shrink-0 items-center justify-center rounded-lg bg-brand-100 text-brand-700 dark:text-sky-200">
         <FileIcon />
       </span>
       <div className="min-w-0 flex-1">
