@@ -55,9 +55,9 @@ describe("group chat in the PWA", () => {
     // Ana knows Ben and Cy (requests accepted over the gateway: contacts are not what is tested here).
     const ana = await registerOverHttp("ana", "Ana Lima");
     const ben = await registerOverHttp("ben", "Ben Ortiz");
-    const cy = await registerOverHttp("cy", "Cy Young");
+    const cy = await registerOverHttp("cyd", "Cy Young");
     const anaGateway = createGatewayClient({ baseUrl: stack.baseUrl, sessionToken: ana.sessionToken });
-    for (const [username, person] of [["ben", ben], ["cy", cy]] as const) {
+    for (const [username, person] of [["ben", ben], ["cyd", cy]] as const) {
       await anaGateway.contacts.request.mutate({ username });
       const gateway = createGatewayClient({ baseUrl: stack.baseUrl, sessionToken: person.sessionToken });
       const { incoming } = await gateway.contacts.requests.query();
@@ -69,7 +69,7 @@ describe("group chat in the PWA", () => {
     const c = await newPage({ colorScheme: "dark" });
     await login(a, "ana");
     await login(b, "ben");
-    await login(c, "cy");
+    await login(c, "cyd");
     const nodes = new Set([await connectedNode(a), await connectedNode(b), await connectedNode(c)]);
     // Round-robin over two nodes: the group's messages cross the bus.
     expect(nodes.size).toBe(2);
@@ -134,7 +134,7 @@ describe("group chat in the PWA", () => {
     await receiptsA.focus();
     await a.keyboard.press("Enter");
     const readers = a.getByTestId("readers-dialog");
-    await expect.poll(() => readers.getByTestId("reader").evaluateAll((els) => els.map((e) => e.getAttribute("data-username"))), WAIT).toEqual(["ben", "cy"]);
+    await expect.poll(() => readers.getByTestId("reader").evaluateAll((els) => els.map((e) => e.getAttribute("data-username"))), WAIT).toEqual(["ben", "cyd"]);
     await readers.getByText("2 of 2 have read this message").waitFor();
     expect(await seriousAxeViolations(a)).toEqual([]);
     await a.keyboard.press("Escape");
@@ -153,7 +153,7 @@ describe("group chat in the PWA", () => {
     await expect.poll(() => panel.getByTestId("member").evaluateAll((els) => els.map((e) => `${e.getAttribute("data-username")}:${e.getAttribute("data-role")}`)), WAIT).toEqual([
       "ana:owner",
       "ben:member",
-      "cy:member",
+      "cyd:member",
     ]);
     await panel.getByTestId("member").filter({ hasText: "Ben Ortiz" }).getByRole("button", { name: "Make admin" }).click();
     await expect.poll(() => panel.getByTestId("member").filter({ hasText: "Ben Ortiz" }).getAttribute("data-role"), WAIT).toBe("admin");

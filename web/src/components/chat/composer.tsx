@@ -64,7 +64,7 @@ export function Composer({ onSend, hint }: { onSend: (body: string) => string | 
           Send
         </Button>
       </form>
-      <p id={`${id}-help`} className="mt-1 flex gap-3 text-[11px] text-slate-400">
+      <p id={`${id}-help`} className="mt-1 flex gap-3 text-[11px] text-slate-500">
         <span className="hidden sm:inline">Enter to send · Shift+Enter for a new line</span>
         {hint ? <span className="text-amber-700">{hint}</span> : null}
         {near ? (

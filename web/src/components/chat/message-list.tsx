@@ -102,19 +102,21 @@ export function MessageList(props: {
         </div>
       ) : null}
       {!canLoadEarlier && props.messages.length > 0 && (props.messages[0]?.seq ?? 0) <= 1 ? (
-        <p className="mb-3 text-center text-[11px] text-slate-400">Beginning of the conversation</p>
+        <p className="mb-3 text-center text-[11px] text-slate-600">Beginning of the conversation</p>
       ) : null}
       {props.messages.length === 0 ? <p className="mb-6 text-center text-sm text-slate-500">No messages yet. Say hello!</p> : null}
-      <ol role="log" aria-live="polite" aria-relevant="additions" aria-label={group ? `Messages in ${props.peerName}` : `Messages with ${props.peerName}`} className="space-y-2">
+      {/* The live region wraps the list: role="log" on the <ol> itself would take away its list semantics. */}
+      <div role="log" aria-live="polite" aria-relevant="additions" aria-label={group ? `Messages in ${props.peerName}` : `Messages with ${props.peerName}`}>
+      <ol className="space-y-2">
         {rows.map((row) =>
           row.kind === "day" ? (
-            <li key={row.key} role="separator" aria-label={row.label} data-testid="day-separator" className="sticky top-0 z-10 flex justify-center py-1">
+            <li key={row.key} data-testid="day-separator" className="sticky top-0 z-10 flex justify-center py-1">
               <span className="rounded-full border border-slate-200 bg-surface/90 px-3 py-0.5 text-[11px] font-medium text-slate-500 shadow-sm backdrop-blur">
                 {row.label}
               </span>
             </li>
           ) : row.kind === "unread" ? (
-            <li key={row.key} role="separator" aria-label="New messages" data-testid="new-messages" className="flex items-center gap-2 py-1">
+            <li key={row.key} data-testid="new-messages" className="flex items-center gap-2 py-1">
               <span aria-hidden className="h-px flex-1 bg-red-400/60" />
               <span className="text-[11px] font-semibold tracking-wide text-red-600 uppercase">New messages</span>
               <span aria-hidden className="h-px flex-1 bg-red-400/60" />
@@ -139,6 +141,7 @@ export function MessageList(props: {
           ),
         )}
       </ol>
+      </div>
     </div>
   );
 }

@@ -11,7 +11,7 @@ const LABEL: Record<MessageState, string> = {
 const ICON: Record<MessageState, string> = { sending: "◷", sent: "✓", delivered: "✓✓", read: "✓✓", failed: "!" };
 
 const COLOR: Record<MessageState, string> = {
-  sending: "text-slate-400",
+  sending: "text-slate-500",
   sent: "text-slate-500",
   delivered: "text-slate-500",
   read: "text-brand-600",

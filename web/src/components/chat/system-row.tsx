@@ -10,7 +10,7 @@ export function SystemRow({ system, senderId, createdAt, seq, ctx }: { system: S
       <p className="max-w-[85%] rounded-full bg-slate-100 px-3 py-1 text-center text-xs text-slate-600">
         {text}
         <span className="sr-only">, </span>
-        <time dateTime={createdAt} className="ml-2 text-[10px] text-slate-500">
+        <time dateTime={createdAt} className="ml-2 text-[10px] text-slate-600">
           {shortTime(createdAt)}
         </time>
       </p>

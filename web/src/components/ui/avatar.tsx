@@ -1,6 +1,8 @@
 import { initials } from "@/lib/format";
 
-const COLORS = ["bg-sky-600", "bg-violet-600", "bg-emerald-600", "bg-amber-600", "bg-rose-600", "bg-teal-600", "bg-indigo-600"];
+// Shades on which white initials pass WCAG AA contrast (4.5:1), none of them re-mapped by the
+// dark theme (globals.css turns amber-700 and emerald-700 into light text colours).
+const COLORS = ["bg-sky-700", "bg-violet-700", "bg-green-700", "bg-amber-800", "bg-rose-700", "bg-teal-700", "bg-indigo-700"];
 
 function colorOf(seed: string): string {
   let h = 0;

@@ -16,7 +16,7 @@ export function PersonCheckbox({ user, checked, onChange, disabled }: { user: Pu
       />
       <Avatar name={user.displayName} seed={user.id} size="sm" />
       <span className="min-w-0 flex-1 truncate text-sm text-slate-900">{user.displayName}</span>
-      <span className="truncate text-xs text-slate-500">@{user.username}</span>
+      <span className="truncate text-xs text-slate-600">@{user.username}</span>
     </label>
   );
 }
