@@ -63,6 +63,16 @@ describe("append of an image / file message", () => {
     const again = await store.append({ senderId: a, conversationId: conv, clientMsgId: "img-0001", kind: "image", body: "look", attachmentId: att });
     expect(again.duplicate).toBe(true);
     expect(again.message.id).toBe(r.message.id);
+    // The same clientMsgId for other content: a caption, a text, another attachment.
+    const other = await uploaded(a, "image");
+    for (const attempt of [
+      () => store.append({ senderId: a, conversationId: conv, clientMsgId: "img-0001", kind: "image", body: "changed", attachmentId: att }),
+      () => store.append({ senderId: a, conversationId: conv, clientMsgId: "img-0001", kind: "text", body: "look" }),
+      () => store.append({ senderId: a, conversationId: conv, clientMsgId: "img-0001", kind: "image", body: "look", attachmentId: other }),
+    ]) {
+      expect((await appErrorOf(attempt())).code).toBe(ErrorCode.IdempotencyConflict);
+    }
+    expect(await bound(other)).toBeNull();
     expect(await lastSeq(conv)).toBe(1);
 
     const file = await uploaded(a, "file");
