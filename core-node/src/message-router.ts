@@ -139,8 +139,10 @@ export class MessageRouter {
       senderId,
       conversationId: frame.conversationId,
       clientMsgId: frame.clientMsgId,
-      kind: frame.kind,
-      body: frame.body,
+      // An attachment's caption is its body; the store binds the attachment in the same append.
+      ...(frame.kind === "text"
+        ? { kind: frame.kind, body: frame.body }
+        : { kind: frame.kind, body: frame.caption ?? "", attachmentId: frame.attachmentId }),
     });
     conn.send({
       type: "sent",

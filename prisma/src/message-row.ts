@@ -1,5 +1,5 @@
 /** Rows of the `messages` table as the store's statements return them, and what they become. */
-import type { Message, MessageKind, SystemEvent } from "@dim/shared";
+import type { AttachmentRef, Message, MessageKind, SystemEvent } from "@dim/shared";
 
 /** int8 arrives as bigint through Prisma and as a decimal string through node-postgres. */
 export type Int8 = bigint | string;
@@ -14,11 +14,13 @@ export interface MessageRow {
   body: string;
   /** jsonb: parsed by both node-postgres and Prisma. */
   system: SystemEvent | null;
+  /** jsonb; absent from statements that only return text and system messages' columns. */
+  attachment?: AttachmentRef | null;
   created_at: Date;
 }
 
 export const MESSAGE_COLUMNS =
-  "id::text, conversation_id::text, seq, sender_id::text, client_msg_id, kind::text AS kind, body, system, created_at";
+  "id::text, conversation_id::text, seq, sender_id::text, client_msg_id, kind::text AS kind, body, system, attachment, created_at";
 
 export function toMessage(r: MessageRow): Message {
   const createdAt = r.created_at instanceof Date ? r.created_at : new Date(r.created_at);
@@ -31,6 +33,7 @@ export function toMessage(r: MessageRow): Message {
     kind: r.kind,
     body: r.body,
     ...(r.kind === "system" && r.system ? { system: r.system } : {}),
+    ...((r.kind === "image" || r.kind === "file") && r.attachment ? { attachment: r.attachment } : {}),
     createdAt: createdAt.toISOString(),
   };
 }

@@ -6,7 +6,14 @@ export interface AppendInput {
   clientMsgId: string;
   /** System messages are appended by the gateway (packages/api groups/), never through the store. */
   kind: Exclude<MessageKind, "system">;
+  /** A text's body; an image's or file's caption (may be ""). */
   body: string;
+  /**
+   * Required for image / file: the sender's own unsent upload of that kind. The append binds it to
+   * the new message in the same statement (FORBIDDEN when it is not the sender's, CONFLICT when
+   * another message has it, BAD_REQUEST when its kind differs).
+   */
+  attachmentId?: string;
 }
 
 export interface AppendResult {

@@ -10,6 +10,7 @@
  */
 import { AppError, ErrorCode, UUID_RE, type ConversationCursor, type Message, type MessageKind } from "@dim/shared";
 import type pg from "pg";
+import { appendAttachmentMessage } from "./append-attachment";
 import { AppendBatcher } from "./append-batcher";
 import type { PrismaClient } from "./create-prisma";
 import { CursorBatcher } from "./cursor-batcher";
@@ -170,6 +171,20 @@ export class PrismaMessageStore implements MessageStore {
     }
     // UUIDs as PostgreSQL returns them, so a batch compares them as the database does.
     const { senderId, conversationId, clientMsgId, kind, body } = input;
+    if (kind !== "text") {
+      if (input.attachmentId === undefined) throw new AppError(ErrorCode.BadRequest, `a ${kind} message needs an attachmentId`);
+      requireUuid(input.attachmentId, "attachmentId");
+      const query = <T>(name: string, text: string, values: unknown[]) => this.run<T>(name, text, values);
+      return appendAttachmentMessage(query, {
+        senderId: senderId.toLowerCase(),
+        conversationId: conversationId.toLowerCase(),
+        clientMsgId,
+        kind,
+        body,
+        attachmentId: input.attachmentId.toLowerCase(),
+      });
+    }
+    if (input.attachmentId !== undefined) throw new AppError(ErrorCode.BadRequest, "a text message has no attachment");
     return this.appends.append({ senderId: senderId.toLowerCase(), conversationId: conversationId.toLowerCase(), clientMsgId, kind, body });
   }
 

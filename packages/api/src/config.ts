@@ -18,7 +18,7 @@ import {
   resolveTokenSecret,
   tokenSecretVar,
 } from "@dim/shared/node";
-import { infraConfigSchema, type InfraConfig } from "@dim/infra";
+import { blobConfigSchema, infraConfigSchema, type BlobConfig, type InfraConfig } from "@dim/infra";
 import { ASSIGN_STRATEGIES } from "./assign/strategies";
 
 const MINUTE_MS = 60 * 1000;
@@ -77,6 +77,19 @@ export const gatewayEnvSchema = z
     /** `groups.*` changes per user per window (per gateway process). */
     DIM_GROUP_WRITES_MAX_PER_USER: intVar(1).default(120),
     DIM_GROUP_WRITES_WINDOW_MS: intVar(1).default(MINUTE_MS),
+    /** Largest upload (POST /api/files), in bytes: refused from Content-Length, or cut off while streaming. */
+    DIM_UPLOAD_MAX_BYTES: intVar(1).default(25 * 1024 * 1024),
+    /** Most pixels (width × height × frames) of an uploaded image: a decompression bomb is refused. */
+    DIM_UPLOAD_MAX_PIXELS: intVar(1).default(50_000_000),
+    /** Uploads per user per window (per gateway process). */
+    DIM_UPLOADS_MAX_PER_USER: intVar(1).default(30),
+    DIM_UPLOAD_WINDOW_MS: intVar(1).default(MINUTE_MS),
+    /** Bytes a user may upload in 24 hours (all gateways: counted in the database). */
+    DIM_UPLOAD_BYTES_PER_DAY: intVar(1).default(1024 * 1024 * 1024),
+    /** An upload no message has sent is deleted (row and unshared blobs) after this long. */
+    DIM_UPLOAD_UNSENT_TTL_MS: intVar(1).default(24 * 60 * MINUTE_MS),
+    /** How often a gateway looks for such uploads; 0 disables the sweep (another process runs it). */
+    DIM_UPLOAD_SWEEP_MS: intVar(0).default(10 * MINUTE_MS),
   })
   .refine((env) => env.DIM_MODE !== "cluster" || env.DIM_TOKEN_SECRET !== undefined, {
     message: "DIM_TOKEN_SECRET is required in cluster mode",
@@ -106,6 +119,13 @@ export const gatewayConfigSchema = gatewayEnvSchema.transform((env) => ({
   groupsPerUserMax: env.DIM_GROUPS_PER_USER_MAX,
   groupWritesMaxPerUser: env.DIM_GROUP_WRITES_MAX_PER_USER,
   groupWritesWindowMs: env.DIM_GROUP_WRITES_WINDOW_MS,
+  uploadMaxBytes: env.DIM_UPLOAD_MAX_BYTES,
+  uploadMaxPixels: env.DIM_UPLOAD_MAX_PIXELS,
+  uploadsMaxPerUser: env.DIM_UPLOADS_MAX_PER_USER,
+  uploadWindowMs: env.DIM_UPLOAD_WINDOW_MS,
+  uploadBytesPerDay: env.DIM_UPLOAD_BYTES_PER_DAY,
+  uploadUnsentTtlMs: env.DIM_UPLOAD_UNSENT_TTL_MS,
+  uploadSweepMs: env.DIM_UPLOAD_SWEEP_MS,
 }));
 
 type ParsedGatewayConfig = z.output<typeof gatewayConfigSchema>;
@@ -141,9 +161,13 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
  * Everything a gateway process reads at boot (createGatewayFromEnv): its own options and the
  * infrastructure choice, validated together so one error lists every bad variable.
  */
-export const gatewayProcessConfigSchema = envSections({ gateway: gatewayConfigSchema, infra: infraConfigSchema });
+export const gatewayProcessConfigSchema = envSections({ gateway: gatewayConfigSchema, infra: infraConfigSchema, blobs: blobConfigSchema });
 
-export function loadGatewayProcessConfig(env: Record<string, string | undefined> = process.env): { gateway: GatewayEnvConfig; infra: InfraConfig } {
-  const { gateway, infra } = loadConfig(gatewayProcessConfigSchema, env, "gateway");
-  return { gateway: withTokenSecret(gateway), infra };
+export function loadGatewayProcessConfig(env: Record<string, string | undefined> = process.env): {
+  gateway: GatewayEnvConfig;
+  infra: InfraConfig;
+  blobs: BlobConfig;
+} {
+  const { gateway, infra, blobs } = loadConfig(gatewayProcessConfigSchema, env, "gateway");
+  return { gateway: withTokenSecret(gateway), infra, blobs };
 }

@@ -2,10 +2,10 @@
  * Composition root of the gateway (used by web/): validated config (gateway and infra together)
  * → the database (openDatabase: PostgreSQL up and migrated, Prisma, a pg pool for the hot
  * statements — sessions, membership, history pages — and the message store) → the
- * infrastructure the mode asks for. Closing closes them in reverse.
+ * infrastructure the mode asks for → the blob store (disk or S3). Closing closes them in reverse.
  */
 import { openDatabase } from "@dim/db";
-import { createInfra } from "@dim/infra";
+import { createBlobStore, createInfra } from "@dim/infra";
 import { createLogger, type Logger } from "@dim/shared/node";
 import { loadGatewayProcessConfig } from "./config";
 import { createGateway, type Gateway } from "./gateway";
@@ -15,13 +15,19 @@ export async function createGatewayFromEnv(
   opts: { logger?: Logger } = {},
 ): Promise<Gateway> {
   const logger = opts.logger ?? createLogger("gateway");
-  const { gateway: config, infra: infraConfig } = loadGatewayProcessConfig(env);
+  const { gateway: config, infra: infraConfig, blobs: blobConfig } = loadGatewayProcessConfig(env);
   const db = await openDatabase(config.databaseUrl, "dim-gateway", { log: (line) => logger.info(line) });
   const infra = await createInfra(infraConfig, { databaseUrl: config.databaseUrl, logger }).catch(async (err: unknown) => {
     await db.close();
     throw err;
   });
+  const blobs = await createBlobStore(blobConfig).catch(async (err: unknown) => {
+    await infra.close();
+    await db.close();
+    throw err;
+  });
   const gateway = createGateway({
+    blobs,
     prisma: db.prisma,
     pool: db.pool,
     store: db.store,
@@ -31,13 +37,14 @@ export async function createGatewayFromEnv(
     config,
     logger,
   });
-  logger.info({ mode: config.mode, strategy: config.assignStrategy }, "gateway ready");
+  logger.info({ mode: config.mode, strategy: config.assignStrategy, blobs: blobs.kind }, "gateway ready");
   let closing: Promise<void> | undefined;
   return {
     ...gateway,
     close() {
       closing ??= (async () => {
         await gateway.close();
+        await blobs.close();
         await infra.close();
         await db.close();
       })();

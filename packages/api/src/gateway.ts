@@ -1,15 +1,17 @@
 /**
  * The gateway as a fetch handler: tRPC at /api/trpc with our origin, body-size and batch limits
- * in front. web/ (Next.js) mounts `fetchHandler`; tests and the benchmark serve it with
- * startStandaloneGateway.
+ * in front, and the file routes at /api/files (attachments/file-routes.ts). web/ (Next.js) mounts
+ * `fetchHandler` for both; tests and the benchmark serve it with startStandaloneGateway.
  */
 import { randomUUID } from "node:crypto";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { MessageStore } from "@dim/db";
-import type { Bus, Presence, Registry } from "@dim/infra";
+import type { BlobStore, Bus, Presence, Registry } from "@dim/infra";
 import { ErrorCode } from "@dim/shared";
 import { createLogger, runReadiness, type Logger, type ReadinessReport } from "@dim/shared/node";
 import { createAssignStrategy, type AssignStrategy } from "./assign/strategies";
+import { collectUnsent } from "./attachments/attachment-rows";
+import { handleFileRoute, isFileRoute, type FileRouteDeps } from "./attachments/file-routes";
 import { dummyPasswordHash } from "./auth/password";
 import { RateLimiter } from "./auth/rate-limiter";
 import { SESSION_COOKIE } from "./auth/session";
@@ -47,6 +49,11 @@ export interface GatewayDeps {
    * (changes are only committed: clients learn of them by sync, `welcome` and `conversations.list`).
    */
   groupEvents?: GroupEvents;
+  /**
+   * Where attachment bytes go (createBlobStore: disk in embedded mode, S3 in cluster mode). Without
+   * it the file routes answer 503. Not closed by the gateway.
+   */
+  blobs?: BlobStore;
   config: GatewayConfigInput;
   logger?: Logger;
   /** Overrides config.assignStrategy with a strategy of your own. */
@@ -72,6 +79,10 @@ function bearerToken(req: Request): string | null {
   const header = req.headers.get("authorization");
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   return match?.[1] ?? null;
+}
+
+function sessionTokenOf(req: Request): string | null {
+  return bearerToken(req) ?? readCookie(req.headers.get("cookie"), SESSION_COOKIE);
 }
 
 /**
@@ -119,6 +130,25 @@ export function createGateway(deps: GatewayDeps): Gateway {
       groupWritesByUser: new RateLimiter({ capacity: config.groupWritesMaxPerUser, windowMs: config.groupWritesWindowMs }),
     },
   };
+  const files: FileRouteDeps | null = deps.blobs
+    ? {
+        prisma: deps.prisma,
+        sql: services.sql,
+        blobs: deps.blobs,
+        config,
+        logger,
+        uploadsByUser: new RateLimiter({ capacity: config.uploadsMaxPerUser, windowMs: config.uploadWindowMs }),
+      }
+    : null;
+  const sweep =
+    files && config.uploadSweepMs > 0
+      ? setInterval(() => {
+          collectUnsent(files.prisma, files.blobs, config.uploadUnsentTtlMs)
+            .then((n) => n > 0 && logger.info({ collected: n }, "unsent uploads collected"))
+            .catch((err: unknown) => logger.warn({ err }, "collecting unsent uploads failed"));
+        }, config.uploadSweepMs)
+      : null;
+  sweep?.unref();
   // Computed now so the first unknown-user login costs the same as any other.
   void dummyPasswordHash();
   const policy = { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy };
@@ -144,6 +174,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
       logger.warn({ origin, method: req.method }, "cross-origin request refused");
       return earlyErrorResponse(req, TRPC_ENDPOINT, "FORBIDDEN", ErrorCode.Forbidden, `origin '${origin}' is not allowed`);
     }
+    if (isFileRoute(new URL(req.url).pathname)) {
+      if (!files) {
+        return new Response(JSON.stringify({ error: { code: ErrorCode.Internal, message: "attachments are not configured" } }), {
+          status: 503,
+          headers: { "content-type": "application/json", ...cors },
+        });
+      }
+      return handleFileRoute(files, req, sessionTokenOf(req), cors);
+    }
     if (!safeMethod) {
       const body = await readCappedBody(req, config.maxBodyBytes);
       if (body === null) {
@@ -167,7 +206,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       maxBatchSize: config.maxBatchSize,
       createContext: ({ resHeaders }): Context => ({
         ...services,
-        sessionToken: bearerToken(request) ?? readCookie(request.headers.get("cookie"), SESSION_COOKIE),
+        sessionToken: sessionTokenOf(request),
         clientIp: clientIpOf(request, info, config.trustProxy),
         origin,
         secure: isHttps(request),
@@ -200,6 +239,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     },
     async close() {
       closed = true;
+      if (sweep) clearInterval(sweep);
     },
   };
 }

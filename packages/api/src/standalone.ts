@@ -5,7 +5,6 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Readable } from "node:stream";
 import { openDatabase, type OpenDatabase } from "@dim/db";
 import { HEALTH_HEADERS, LIVENESS_BODY, LIVENESS_PATH, READINESS_PATH, readinessStatus } from "@dim/shared/node";
 import { createGateway, TRPC_ENDPOINT, type Gateway, type GatewayDeps } from "./gateway";
@@ -32,6 +31,46 @@ export interface StandaloneGateway {
   close(): Promise<void>;
 }
 
+/**
+ * The request body as a web stream, with backpressure. Not Readable.toWeb: a reader that cancels
+ * early (an upload refused mid-stream) leaves it enqueuing into a closed controller, an uncaught
+ * ERR_INVALID_STATE. A body that ends before it is complete (the client went away) errors.
+ */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let done = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      const fail = (err: Error) => {
+        if (done) return;
+        done = true;
+        controller.error(err);
+      };
+      req.on("data", (chunk: Buffer) => {
+        if (done) return;
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) req.pause();
+      });
+      req.on("end", () => {
+        if (done) return;
+        done = true;
+        controller.close();
+      });
+      req.on("error", fail);
+      req.on("close", () => {
+        if (!req.complete) fail(new Error("the request body broke off"));
+      });
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      // Stop reading: the answer (sent with Connection: close) ends the connection.
+      done = true;
+      req.pause();
+    },
+  }, { highWaterMark: 4 });
+}
+
 function toRequest(req: IncomingMessage, fallbackHost: string): Request {
   const url = `http://${req.headers.host ?? fallbackHost}${req.url ?? "/"}`;
   const headers = new Headers();
@@ -44,7 +83,7 @@ function toRequest(req: IncomingMessage, fallbackHost: string): Request {
   return new Request(url, {
     method: req.method ?? "GET",
     headers,
-    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
+    ...(hasBody ? { body: bodyStream(req), duplex: "half" } : {}),
   } as RequestInit);
 }
 

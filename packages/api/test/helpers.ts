@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect } from "vitest";
 import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import { createPgPool, createPrisma, PrismaMessageStore, type PrismaClient } from "@dim/db";
 import { createTestDatabase, type TestDatabase } from "@dim/db/testing";
-import { createMemoryInfra, type MemoryInfra } from "@dim/infra";
+import { createMemoryInfra, type BlobStore, type MemoryInfra } from "@dim/infra";
 import type { ErrorCode, SessionOutput } from "@dim/shared";
 import type { GroupEvents } from "../src/groups/group-events";
 import { startStandaloneGateway, type AppRouter, type GatewayConfigInput, type StandaloneGateway } from "../src/index";
@@ -53,7 +53,7 @@ export const PASSWORD = "password-1234";
  */
 export function useTestGateway(
   config: Partial<GatewayConfigInput> = {},
-  opts: { pool?: boolean; groupEvents?: GroupEvents } = {},
+  opts: { pool?: boolean; groupEvents?: GroupEvents; blobs?: () => BlobStore } = {},
 ): TestGateway {
   const t = {} as TestGateway;
   beforeAll(async () => {
@@ -71,6 +71,7 @@ export function useTestGateway(
       presence: t.infra.presence,
       bus: t.infra.bus,
       ...(opts.groupEvents ? { groupEvents: opts.groupEvents } : {}),
+      ...(opts.blobs ? { blobs: opts.blobs() } : {}),
       config: { tokenSecret: TOKEN_SECRET, ...config },
     });
     t.anon = clientFor(t.server.trpcUrl);

@@ -9,3 +9,5 @@ export type { InfraConfig, InfraDeps, CreateClusterInfra } from "./config";
 export { composeInfra } from "./compose-infra";
 export { publishToUsers } from "./fanout/publish-to-users";
 export type { PublishToUsers, FanOut } from "./fanout/publish-to-users";
+export { DiskBlobStore, blobConfigSchema, createBlobStore, requireBlobKey } from "./blob/index";
+export type { BlobStore, BlobRange, BlobConfig, S3BlobStore, S3BlobStoreOptions } from "./blob/index";

@@ -26,6 +26,11 @@ export const ErrorCode = {
   /** A state conflict: a contact request that already exists, a request already decided, … */
   Conflict: "CONFLICT",
   RateLimited: "RATE_LIMITED",
+  /**
+   * An upload that is refused for what it holds (details.reason: an UploadRejectReason of
+   * attachments.ts): empty, truncated, a type that lies, too many pixels, a corrupt image, a bad name.
+   */
+  InvalidAttachment: "INVALID_ATTACHMENT",
   /** A configured size limit would be passed: members per group, groups per user. */
   LimitExceeded: "LIMIT_EXCEEDED",
   /** No live core node can take the client. */
@@ -75,6 +80,7 @@ export const TRPC_CODE_BY_ERROR: Record<ErrorCode, string> = {
   USERNAME_TAKEN: "CONFLICT",
   CONFLICT: "CONFLICT",
   RATE_LIMITED: "TOO_MANY_REQUESTS",
+  INVALID_ATTACHMENT: "BAD_REQUEST",
   LIMIT_EXCEEDED: "CONFLICT",
   NO_NODE_AVAILABLE: "SERVICE_UNAVAILABLE",
   INVALID_CONFIG: "INTERNAL_SERVER_ERROR",

@@ -4,6 +4,7 @@ export * from "./errors";
 export * from "./close-codes";
 export * from "./limits";
 export * from "./protocol";
+export * from "./attachments";
 export * from "./node-protocol";
 export * from "./parse-frame";
 export * from "./gateway";

@@ -26,6 +26,10 @@ export const Limits = {
   /** Most rows in one page of groups.members / conversations.readers. */
   maxMembersPage: 200,
   defaultMembersPage: 100,
+  /** An attachment's file name: 1 to this many characters, no path parts or control characters. */
+  attachmentNameMax: 255,
+  /** Longest caption of an image or file message, in characters (the text body's bound). */
+  maxCaptionChars: 4000,
 } as const;
 
 /** The seed's ACK clocks: wait, re-send once, wait, then fail (client) / leave to sync (server). */

@@ -3,6 +3,7 @@
  * docs/protocol.md describes it for people. Every object is strict: unknown keys are errors.
  */
 import { z } from "zod";
+import { attachmentRef } from "./attachments";
 import { ERROR_CODES } from "./errors";
 import { Limits, PROTOCOL_VERSION } from "./limits";
 import { memberRole, systemEvent } from "./system-events";
@@ -26,7 +27,8 @@ export const isoDate = z.iso.datetime({ offset: true });
 
 /**
  * A stored message as clients see it. `seq` is gap-free per conversation, starting at 1. A
- * `system` message has body "" and its event in `system`; no other kind has `system`.
+ * `system` message has body "" and its event in `system`; no other kind has `system`. An `image`
+ * or `file` message has its `attachment` (body: its caption, possibly ""); no other kind has one.
  */
 export const messageSchema = z
   .strictObject({
@@ -38,10 +40,14 @@ export const messageSchema = z
     kind: messageKind,
     body: z.string().max(Limits.maxBodyChars),
     system: systemEvent.optional(),
+    attachment: attachmentRef.optional(),
     createdAt: isoDate,
   })
   .refine((m) => (m.kind === "system") === (m.system !== undefined) && (m.kind !== "system" || m.body === ""), {
     message: "a system message has `system` and an empty body; other kinds have no `system`",
+  })
+  .refine((m) => (m.kind === "image" || m.kind === "file") === (m.attachment !== undefined) && (m.attachment === undefined || m.attachment.kind === m.kind), {
+    message: "an image or file message has an `attachment` of its kind; other kinds have none",
   });
 export type Message = z.infer<typeof messageSchema>;
 
@@ -100,14 +106,30 @@ export const authFrame = z.strictObject({
   token: z.string().min(1).max(2048),
 });
 
-/** Send a message. Re-send with the same clientMsgId until `sent` arrives; it is stored once. */
-export const sendFrame = z.strictObject({
+/** Send a text message. Re-send with the same clientMsgId until `sent` arrives; it is stored once. */
+export const sendTextFrame = z.strictObject({
   type: z.literal("send"),
   conversationId: uuid,
   clientMsgId,
   kind: z.literal("text"),
   body: messageBody,
 });
+
+/**
+ * Send an uploaded attachment (its kind: what the upload answered), with an optional caption. The
+ * attachment must be the sender's own and not sent before: an attachment belongs to the one
+ * message that first sent it (to send the same bytes again, upload them again).
+ */
+export const sendAttachmentFrame = z.strictObject({
+  type: z.literal("send"),
+  conversationId: uuid,
+  clientMsgId,
+  kind: z.enum(["image", "file"]),
+  attachmentId: uuid,
+  caption: z.string().max(Limits.maxCaptionChars).optional(),
+});
+
+export const sendFrame = z.discriminatedUnion("kind", [sendTextFrame, sendAttachmentFrame]);
 
 /** "I hold every message of this conversation up to and including seq" (recipient ACK). */
 export const ackFrame = z.strictObject({
@@ -149,6 +171,8 @@ export const clientFrame = z.discriminatedUnion("type", [
 export type ClientFrame = z.infer<typeof clientFrame>;
 export type AuthFrame = z.infer<typeof authFrame>;
 export type SendFrame = z.infer<typeof sendFrame>;
+export type SendTextFrame = z.infer<typeof sendTextFrame>;
+export type SendAttachmentFrame = z.infer<typeof sendAttachmentFrame>;
 export type AckFrame = z.infer<typeof ackFrame>;
 export type ReadFrame = z.infer<typeof readFrame>;
 export type SyncFrame = z.infer<typeof syncFrame>;

@@ -47,7 +47,7 @@ export function corsHeaders(origin: string): Record<string, string> {
 }
 
 export const PREFLIGHT_HEADERS = {
-  "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-  "Access-Control-Allow-Headers": "content-type, authorization, trpc-accept, x-trpc-source",
+  "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
+  "Access-Control-Allow-Headers": "content-type, authorization, trpc-accept, x-trpc-source, range",
   "Access-Control-Max-Age": "600",
 };
