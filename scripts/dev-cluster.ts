@@ -12,18 +12,20 @@
  * Everything runs with DIM_MODE=cluster, the launcher's addresses and a token secret generated
  * for this run. Output is prefixed by process. Ctrl-C (or SIGTERM) stops the gateway and the
  * nodes gracefully (each node deregisters and removes its topic), then the services it started;
- * nothing is left behind. One process failing stops the whole session, loudly.
+ * nothing is left behind. The gateway failing stops the whole session; a core node dying is
+ * announced loudly (exit code or signal) while the others keep running, and it is restarted after
+ * DIM_DEV_RESTART_DEAD_NODES_MS when that is set (scripts/dev/supervisor.ts).
  *
  *   tsx scripts/dev-cluster.ts [--keep-infra] [--no-web]
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { isAppError } from "../packages/shared/src/errors";
 import { CLUSTER_DEV, loadDevConfig } from "../packages/shared/src/node/dev-config";
 import { REPO_ROOT } from "../packages/shared/src/node/dev-secret";
 import { busyPorts } from "../packages/shared/src/node/free-port";
+import { Supervisor } from "./dev/supervisor";
 import { DEFAULT_RUN_DIR } from "./infra/paths";
 import { clusterEnv, liveState, type InfraState } from "./infra/state";
 
@@ -32,82 +34,16 @@ const KEEP_INFRA = args.includes("--keep-infra");
 const WITH_WEB = !args.includes("--no-web");
 const RUN_DIR = process.env.DIM_INFRA_RUN_DIR ?? DEFAULT_RUN_DIR;
 const COLORS = ["\x1b[36m", "\x1b[35m", "\x1b[33m"];
-const STOP_GRACE_MS = 20_000;
 
 const tty = process.stdout.isTTY;
 const label = (name: string, color: string) => (tty ? `${color}[${name}]\x1b[0m` : `[${name}]`);
 const SELF = label("dev:cluster", "\x1b[1m");
 const say = (line: string) => process.stdout.write(`${SELF} ${line}\n`);
 
-interface Child {
-  name: string;
-  proc: ChildProcess;
-  exited: Promise<void>;
-}
-const children: Child[] = [];
 let stopping: Promise<void> | undefined;
+let supervisor: Supervisor | undefined;
 let startedInfra = false;
 let exitCode = 0;
-
-const hasSetpriv = !spawnSync("setpriv", ["--version"]).error;
-
-function prefixLines(stream: NodeJS.ReadableStream | null, out: NodeJS.WritableStream, tag: string): void {
-  if (!stream) return;
-  createInterface({ input: stream }).on("line", (line) => out.write(`${tag} ${line}\n`));
-}
-
-/**
- * Starts a child in its own process group (Ctrl-C reaches only us, so we decide the order of the
- * stops), with a parent-death signal (if this script is killed, the child is told to stop too).
- */
-function start(name: string, color: string, cmd: string, cmdArgs: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): Child {
-  const [file, argv] = hasSetpriv ? ["setpriv", ["--pdeathsig", "TERM", "--", cmd, ...cmdArgs]] : [cmd, cmdArgs];
-  const proc = spawn(file, argv, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  const tag = label(name, color);
-  prefixLines(proc.stdout, process.stdout, tag);
-  prefixLines(proc.stderr, process.stderr, tag);
-  const exited = new Promise<void>((resolve) => {
-    proc.once("exit", (code, signal) => {
-      process.stdout.write(`${tag} exited (${signal ?? code})\n`);
-      if (!stopping) {
-        exitCode = 1;
-        say(`${name} stopped unexpectedly: stopping everything`);
-        void stopAll();
-      }
-      resolve();
-    });
-  });
-  const child = { name, proc, exited };
-  children.push(child);
-  return child;
-}
-
-function signalGroup(proc: ChildProcess, signal: NodeJS.Signals): void {
-  if (!proc.pid || proc.exitCode !== null || proc.signalCode !== null) return;
-  try {
-    process.kill(-proc.pid, signal);
-  } catch {
-    try {
-      proc.kill(signal);
-    } catch {
-      /* gone */
-    }
-  }
-}
-
-async function stopChildren(): Promise<void> {
-  for (const c of children) signalGroup(c.proc, "SIGTERM");
-  const timer = setTimeout(() => {
-    for (const c of children) {
-      if (c.proc.exitCode === null && c.proc.signalCode === null) say(`${c.name} did not stop in ${STOP_GRACE_MS / 1000}s: killing it`);
-      signalGroup(c.proc, "SIGKILL");
-    }
-  }, STOP_GRACE_MS);
-  await Promise.all(children.map((c) => c.exited));
-  clearTimeout(timer);
-  // whatever a child left in its group (Next's workers, esbuild) goes too
-  for (const c of children) signalGroup(c.proc, "SIGKILL");
-}
 
 function runCli(command: string[]): Promise<number> {
   return new Promise((resolve) => {
@@ -123,7 +59,7 @@ function runCli(command: string[]): Promise<number> {
 function stopAll(): Promise<void> {
   stopping ??= (async () => {
     say("stopping the gateway and the core nodes …");
-    await stopChildren();
+    await supervisor?.stop();
     if (startedInfra && !KEEP_INFRA) {
       say("stopping the services this session started …");
       await runCli(["down"]);
@@ -198,22 +134,46 @@ async function main(): Promise<void> {
   };
   delete env.NODE_ENV; // each process picks its own (Next dev sets development)
 
+  const children = new Supervisor({
+    restartDelayMs: dev.restartDeadNodesMs,
+    say,
+    onCriticalExit: () => {
+      exitCode = 1;
+      void stopAll().then(() => process.exit(exitCode));
+    },
+  });
+  supervisor = children;
   if (WITH_WEB) {
-    start("web", "\x1b[32m", process.execPath, ["--import", "tsx", "scripts/dev-web.ts"], {
+    children.start({
+      name: "web",
+      tag: label("web", "\x1b[32m"),
+      critical: true,
+      command: process.execPath,
+      args: ["--import", "tsx", "scripts/dev-web.ts"],
       cwd: join(REPO_ROOT, "web"),
       env: { ...env, DIM_GATEWAY_PORT: String(gatewayPort) },
     });
   }
   for (const n of nodes) {
-    start(n.id, n.color, process.execPath, ["--import", "tsx", "src/main.ts"], {
+    children.start({
+      name: n.id,
+      tag: label(n.id, n.color),
+      command: process.execPath,
+      // `node --import tsx` rather than the tsx CLI: the signal and exit code are the node's own.
+      args: ["--import", "tsx", "src/main.ts"],
       cwd: join(REPO_ROOT, "core-node"),
       env: { ...env, DIM_NODE_ID: n.id, DIM_NODE_PORT: String(n.port) },
     });
   }
+  say(
+    dev.restartDeadNodesMs > 0
+      ? `a core node that dies is restarted after ${dev.restartDeadNodesMs} ms (DIM_DEV_RESTART_DEAD_NODES_MS)`
+      : "a core node that dies stays down while the others run (DIM_DEV_RESTART_DEAD_NODES_MS=3000 restarts it)",
+  );
 
   const nodesUp = await Promise.all(
     nodes.map((n) =>
-      waitHttp(`http://127.0.0.1:${n.port}/healthz`, async (res) => res.ok && ((await res.json()) as { phase?: string }).phase === "running", 120_000),
+      waitHttp(`http://127.0.0.1:${n.port}/readyz`, async (res) => res.ok, 120_000),
     ),
   );
   if (stopping) return;
@@ -228,6 +188,8 @@ async function main(): Promise<void> {
   }
   say("────────────────────────────────────────────────────────────");
   say(`DIM cluster mode is up${WITH_WEB ? `: open http://localhost:${gatewayPort}` : ""}`);
+  if (WITH_WEB) say(`  gateway   liveness http://127.0.0.1:${gatewayPort}/livez   readiness http://127.0.0.1:${gatewayPort}/readyz`);
+  for (const n of nodes) say(`  ${n.id}    liveness http://127.0.0.1:${n.port}/livez   readiness http://127.0.0.1:${n.port}/readyz`);
   for (const [k, v] of Object.entries(clusterEnv(state))) say(`  ${k}=${v}`);
   say("  DIM_ZK_ROOT=/dim (default); token secret generated for this run");
   say("Ctrl-C stops everything");

@@ -14,6 +14,8 @@ const isDev = process.env.NODE_ENV !== "production";
  */
 const NONCELESS_CSP_SOURCES = [
   "/api/:path*",
+  "/livez",
+  "/readyz",
   "/_next/static/:path*",
   "/_next/image",
   "/sw.js",

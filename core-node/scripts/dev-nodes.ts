@@ -42,6 +42,7 @@ function startNodes(dev: DevConfig): void {
       if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) process.exit(exitCode);
     });
     children.push(child);
+    process.stdout.write(`${label} ws://127.0.0.1:${port}/ws   liveness http://127.0.0.1:${port}/livez   readiness http://127.0.0.1:${port}/readyz\n`);
   }
 }
 

@@ -36,6 +36,9 @@ import {
 } from "@dim/shared";
 import { verifySocketToken, type Logger } from "@dim/shared/node";
 import { monotonicMs, TokenBucket } from "@dim/shared/node";
+import { DeliveryRepush } from "./delivery-repush";
+import { startClose } from "./socket-close";
+import type { UsedTokens } from "./used-tokens";
 
 /** Frames that need an authenticated user. */
 export type UserFrame = SendFrame | AckFrame | ReadFrame | SyncFrame;
@@ -64,6 +67,8 @@ export interface ConnectionOptions {
   maxBufferedBytes: number;
   rateLimitPerSec: number;
   rateLimitBurst: number;
+  /** The node's single-use set of socket tokens (used-tokens.ts). */
+  usedTokens: UsedTokens;
 }
 
 /** Invalid frames tolerated on an authenticated socket before it is closed with ProtocolViolation. */
@@ -72,10 +77,6 @@ export const MAX_BAD_FRAMES = 10;
 export const MAX_UNAUTHENTICATED_FRAMES = 3;
 /** Pushes held while the socket is between token check and `welcome`; beyond, sync repairs. */
 const MAX_HELD_PUSHES = 1000;
-/** Deliveries awaiting an `ack` that get a re-push; beyond, sync repairs. */
-const MAX_TRACKED_DELIVERIES = 1000;
-/** How long a closing socket may take to finish the close handshake before it is destroyed. */
-const CLOSE_GRACE_MS = 2000;
 
 type State = "unauthenticated" | "authenticating" | "open" | "closing" | "closed";
 
@@ -94,9 +95,8 @@ export class ClientConnection {
   private readonly openedAt: number;
   private lastActivity: number;
   private closeTimer: NodeJS.Timeout | undefined;
-  /** conversationId → seq → re-push timer (created with the first tracked delivery). */
-  private unacked: Map<string, Map<number, NodeJS.Timeout>> | undefined;
-  private unackedCount = 0;
+  /** Deliveries awaiting an `ack` (created with the first tracked delivery, dropped when empty). */
+  private repush: DeliveryRepush | undefined;
   /** Pushes held between token check and `welcome`. */
   private held: ServerFrame[] | undefined;
   /** conversationId:kind → highest cursor this socket's frames announced (suppresses repeats). */
@@ -198,31 +198,18 @@ export class ClientConnection {
     }
     if (!this.write({ type: "message", message })) return;
     if (!this.opts.repush) return;
-    const unacked = (this.unacked ??= new Map());
-    let bySeq = unacked.get(message.conversationId);
-    if (bySeq?.has(message.seq) || this.unackedCount >= MAX_TRACKED_DELIVERIES) return;
-    if (!bySeq) unacked.set(message.conversationId, (bySeq = new Map()));
-    const timer = setTimeout(() => {
-      this.forget(message.conversationId, message.seq);
-      this.debug({ conversationId: message.conversationId, seq: message.seq }, "no ack: re-pushing once");
-      this.write({ type: "message", message });
+    this.repush ??= new DeliveryRepush((m) => {
+      this.debug({ conversationId: m.conversationId, seq: m.seq }, "no ack: re-pushing once");
+      this.write({ type: "message", message: m });
+      if (this.repush?.empty) this.repush = undefined;
     }, this.opts.ackTimeoutMs);
-    bySeq.set(message.seq, timer);
-    this.unackedCount++;
+    this.repush.track(message);
   }
 
   /** The client holds everything up to `seq` in this conversation: no re-push for those. */
   acknowledged(conversationId: string, seq: number): void {
-    const bySeq = this.unacked?.get(conversationId);
-    if (!bySeq) return;
-    for (const [s, timer] of bySeq) {
-      if (s <= seq) {
-        clearTimeout(timer);
-        bySeq.delete(s);
-        this.unackedCount--;
-      }
-    }
-    if (bySeq.size === 0) this.dropUnacked(conversationId);
+    this.repush?.acknowledged(conversationId, seq);
+    if (this.repush?.empty) this.repush = undefined;
   }
 
   /** True when `value` moves this socket's announced cursor forward (then it is recorded). */
@@ -234,22 +221,14 @@ export class ClientConnection {
     return true;
   }
 
-  /** Starts the close handshake; idempotent. The socket is destroyed if the peer does not answer. */
+  /** Starts the close handshake; idempotent. The socket is destroyed if the peer does not answer (socket-close.ts). */
   close(code: number, reason: string): void {
     if (this.state === "closing" || this.state === "closed") return;
     this.state = "closing";
     this.closeInfo = { code, reason };
     this.clearTimers();
     this.debug({ code, reason }, "closing socket");
-    if (this.ws.isPaused) this.ws.resume(); // the peer's close frame must be read
-    try {
-      this.ws.close(code, truncateReason(reason));
-    } catch (err) {
-      this.debug({ err }, "close failed; terminating");
-      this.ws.terminate();
-    }
-    this.closeTimer = setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS);
-    this.closeTimer.unref();
+    this.closeTimer = startClose(this.ws, code, reason, (err) => this.debug({ err }, "close failed; terminating"));
   }
 
   // ─────────────────────────── inbound ───────────────────────────
@@ -376,7 +355,11 @@ export class ClientConnection {
     }
     let userId: string;
     try {
-      userId = verifySocketToken(frame.token, { nodeId: this.host.nodeId }, this.opts.tokenSecret).sub;
+      const claims = verifySocketToken(frame.token, { nodeId: this.host.nodeId }, this.opts.tokenSecret);
+      const claimed = this.opts.usedTokens.claim(claims.jti, claims.exp);
+      if (claimed === "reused") throw new AppError(ErrorCode.Unauthorized, "token already used; get a new one from nodes.assign");
+      if (claimed === "full") throw new AppError(ErrorCode.Unauthorized, "this node accepts no more new tokens right now; get a new one");
+      userId = claims.sub;
     } catch (err) {
       const error = isAppError(err) ? err : new AppError(ErrorCode.Unauthorized, "invalid token");
       this.logger.info(this.fields({ reason: error.message }), "socket token rejected");
@@ -446,23 +429,11 @@ export class ClientConnection {
     }
   }
 
-  private forget(conversationId: string, seq: number): void {
-    const bySeq = this.unacked?.get(conversationId);
-    if (bySeq?.delete(seq)) this.unackedCount--;
-    if (bySeq?.size === 0) this.dropUnacked(conversationId);
-  }
-
-  private dropUnacked(conversationId: string): void {
-    this.unacked?.delete(conversationId);
-    if (this.unacked?.size === 0) this.unacked = undefined;
-  }
-
   private clearTimers(): void {
     clearTimeout(this.throttleTimer);
     this.throttled = undefined;
-    for (const bySeq of this.unacked?.values() ?? []) for (const timer of bySeq.values()) clearTimeout(timer);
-    this.unacked = undefined;
-    this.unackedCount = 0;
+    this.repush?.clear();
+    this.repush = undefined;
     this.held = undefined;
   }
 
@@ -499,9 +470,3 @@ function rawToString(data: RawData): string {
   return data.toString("utf8");
 }
 
-/** Close reasons are limited to 123 bytes by RFC 6455. */
-function truncateReason(reason: string): string {
-  let r = reason;
-  while (Buffer.byteLength(r, "utf8") > 123) r = r.slice(0, -1);
-  return r;
-}

@@ -12,10 +12,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { IncomingMessage } from "node:http";
 import type { WebSocket } from "ws";
 import { CloseCode, parseNodeEnvelope, type ConversationCursor } from "@dim/shared";
-import { createLogger, type Logger } from "@dim/shared/node";
+import { createLogger, runReadiness, type Logger, type ReadinessCheck } from "@dim/shared/node";
 import type { NaturalBatcher } from "@dim/shared/async";
 import type { MessageStore } from "@dim/db";
 import type { Bus, NodeInfo, Presence, Registration, Registry, Route } from "@dim/infra";
+import { UsedTokens } from "./used-tokens";
 import { ClientConnection, type ConnectionHost, type ConnectionOptions, type UserFrame } from "./client-connection";
 import type { CoreNodeConfig } from "./config";
 import { LocalConnections } from "./local-connections";
@@ -25,6 +26,7 @@ import { PeerNodes } from "./peer-nodes";
 import { routeBatcher } from "./route-batcher";
 import { RouteChanges } from "./route-changes";
 import { RouteLookup } from "./route-lookup";
+import { nodeReadinessChecks } from "./readiness-checks";
 import { NodeServer, WS_PATH } from "./server";
 import { monotonicMs } from "@dim/shared/node";
 
@@ -35,6 +37,8 @@ export interface CoreNodeDeps {
   registry: Registry;
   presence: Presence;
   logger?: Logger;
+  /** More `GET /readyz` checks, by name (main.ts: database, migrations). */
+  readinessChecks?: Record<string, ReadinessCheck>;
 }
 
 export interface StartedNode {
@@ -103,6 +107,7 @@ export class CoreNode implements ConnectionHost {
       maxBufferedBytes: this.config.maxBufferedBytes,
       rateLimitPerSec: this.config.rateLimitPerSec,
       rateLimitBurst: this.config.rateLimitBurst,
+      usedTokens: new UsedTokens(),
     };
     this.claims = routeBatcher(async (routes) => {
       await this.presence.claim(routes, this.config.presenceTtlMs);
@@ -131,6 +136,14 @@ export class CoreNode implements ConnectionHost {
       groupReceiptCoalesceMs: this.config.groupReceiptCoalesceMs,
       logger: this.log,
     });
+    const readiness = nodeReadinessChecks({
+      phase: () => this.phase,
+      accepting: () => this.accepting,
+      registered: () => this.registration !== undefined,
+      bus: this.bus,
+      presence: this.presence,
+      ...(deps.readinessChecks ? { extra: deps.readinessChecks } : {}),
+    });
     this.server = new NodeServer({
       host: this.config.host,
       port: this.config.port,
@@ -145,6 +158,7 @@ export class CoreNode implements ConnectionHost {
         connections: this.connections.authenticatedCount,
         epoch: this.registration?.epoch ?? null,
       }),
+      readiness: () => runReadiness(readiness),
       onSocket: (ws, req) => this.onSocket(ws, req),
     });
   }

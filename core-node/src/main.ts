@@ -6,7 +6,7 @@
  */
 import { ErrorCode, isAppError } from "@dim/shared";
 import { createLogger, resolveTokenSecret } from "@dim/shared/node";
-import { openDatabase, type OpenDatabase } from "@dim/db";
+import { assertMigrated, openDatabase, type OpenDatabase } from "@dim/db";
 import { createInfra, type Infra } from "@dim/infra";
 import { loadNodeProcessConfig } from "./config";
 import { CoreNode } from "./core-node";
@@ -61,6 +61,7 @@ async function main(): Promise<void> {
   db = await openDatabase(config.databaseUrl, "dim-core-node", { log: bootLog, cursorCollectMs: config.cursorCollectMs });
   infra = await createInfra(infraConfig, { databaseUrl: config.databaseUrl, logger: log });
   if (shuttingDown) return;
+  const pool = db.pool;
   node = new CoreNode({
     config: { ...config, tokenSecret },
     store: db.store,
@@ -68,6 +69,10 @@ async function main(): Promise<void> {
     registry: infra.registry,
     presence: infra.presence,
     logger: log,
+    readinessChecks: {
+      database: () => pool.query("SELECT 1"),
+      migrations: () => assertMigrated(pool),
+    },
   });
   const { nodeId, wsUrl } = await node.start();
   log.info({ nodeId, wsUrl, mode: infraConfig.DIM_MODE }, "ready");

@@ -177,9 +177,12 @@ export class MessageRouter {
   private async onCursor(conn: ClientConnection, userId: string, frame: AckFrame | ReadFrame, kind: ReceiptKind): Promise<void> {
     // Either frame means the client holds everything up to seq: stop re-pushing those.
     conn.acknowledged(frame.conversationId, frame.seq);
-    const value = await this.deps.store.advanceCursor(frame.conversationId, userId, kind, frame.seq);
-    if (value === null) throw new AppError(ErrorCode.Forbidden, "not a member of this conversation");
-    if (value === 0 || !conn.advanceAnnounced(frame.conversationId, kind, value)) return;
+    const moved = await this.deps.store.moveCursor(frame.conversationId, userId, kind, frame.seq);
+    if (moved === null) throw new AppError(ErrorCode.Forbidden, "not a member of this conversation");
+    // A receipt only when the stored cursor moved (§6): `ack 138` after `read 138` (which moved
+    // delivered too) tells nobody anything new.
+    const value = moved.value;
+    if (!moved.moved || !conn.advanceAnnounced(frame.conversationId, kind, value)) return;
     // The caller's membership was checked by the store; the cached list says who to tell.
     const conversation = await this.deps.members.get(frame.conversationId);
     if (conversation === null) return;

@@ -1,5 +1,7 @@
 /**
- * The HTTP side of a core node: `GET /healthz`, and the WebSocket upgrade on `/ws`. It decides
+ * The HTTP side of a core node: `GET /livez` and `GET /readyz` (@dim/shared/node readiness),
+ * `GET /healthz` (older: 200 while the node accepts sockets, with its phase, connections and
+ * epoch; tools that wait for a node read it), and the WebSocket upgrade on `/ws`. It decides
  * only whether a socket may open (path, node accepting, capacity, Origin); everything after that
  * belongs to the CoreNode it hands sockets to.
  */
@@ -7,7 +9,15 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { CloseCode, Limits } from "@dim/shared";
-import type { Logger } from "@dim/shared/node";
+import {
+  HEALTH_HEADERS,
+  LIVENESS_BODY,
+  LIVENESS_PATH,
+  READINESS_PATH,
+  readinessStatus,
+  type Logger,
+  type ReadinessReport,
+} from "@dim/shared/node";
 import { isOriginAllowed } from "./origin";
 
 export const WS_PATH = "/ws";
@@ -25,6 +35,8 @@ export interface NodeServerOptions {
   connectionCount(): number;
   /** Body of `GET /healthz`. */
   health(): Record<string, unknown>;
+  /** `GET /readyz`. */
+  readiness(): Promise<ReadinessReport>;
   onSocket(ws: WebSocket, req: IncomingMessage): void;
 }
 
@@ -70,8 +82,27 @@ export class NodeServer {
     const path = pathOf(req);
     if (req.method === "GET" && path === HEALTH_PATH) {
       const ok = this.opts.accepting();
-      res.writeHead(ok ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
+      res.writeHead(ok ? 200 : 503, HEALTH_HEADERS);
       res.end(JSON.stringify({ status: ok ? "ok" : "unavailable", ...this.opts.health() }));
+      return;
+    }
+    if (req.method === "GET" && path === LIVENESS_PATH) {
+      res.writeHead(200, HEALTH_HEADERS);
+      res.end(JSON.stringify(LIVENESS_BODY));
+      return;
+    }
+    if (req.method === "GET" && path === READINESS_PATH) {
+      this.opts.readiness().then(
+        (report) => {
+          res.writeHead(readinessStatus(report), HEALTH_HEADERS);
+          res.end(JSON.stringify({ ...report, ...this.opts.health() }));
+        },
+        (err: unknown) => {
+          this.opts.logger.error({ err }, "readiness probe failed");
+          res.writeHead(503, HEALTH_HEADERS);
+          res.end(JSON.stringify({ status: "not ready", notReady: ["probe"], checks: { probe: { ok: false, error: "internal error" } } }));
+        },
+      );
       return;
     }
     res.writeHead(path === WS_PATH ? 426 : 404, { "content-type": "text/plain" });

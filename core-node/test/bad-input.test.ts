@@ -162,6 +162,22 @@ describe("authentication", () => {
     }
   });
 
+  it("a token is single-use: a second socket with it is refused UNAUTHORIZED + 4401, the first keeps working", async () => {
+    const { a, bob, conv } = await setup();
+    const token = tokenFor(bob, a.nodeId);
+    const first = await openSocket(a);
+    first.send({ type: "auth", v: 1, token });
+    await first.next("welcome");
+    const second = await openSocket(a);
+    second.send({ type: "auth", v: 1, token });
+    expect(await second.next("error")).toMatchObject({ code: "UNAUTHORIZED", ref: "auth", message: expect.stringMatching(/already used/) });
+    expect((await second.waitClosed()).code).toBe(CloseCode.Unauthorized);
+    expect(second.all("welcome")).toEqual([]);
+    // the first socket is untouched
+    first.send({ type: "send", conversationId: conv, clientMsgId: clientMsgId(), kind: "text", body: "still here" });
+    expect(await first.next("sent")).toMatchObject({ conversationId: conv });
+  });
+
   it("an unsupported protocol version is closed with UnsupportedVersion", async () => {
     const { a, alice } = await setup();
     const client = await openSocket(a);

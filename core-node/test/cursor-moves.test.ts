@@ -5,7 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { MemoryHub } from "@dim/infra";
 import type { MessageStore } from "@dim/db";
-import { clientMsgId, connectAs, createConversation, createUser, startNode, useTestDatabase } from "./helpers/cluster";
+import { clientMsgId, connectAs, createConversation, createUser, startCluster, startNode, useTestDatabase } from "./helpers/cluster";
+import type { TestClient } from "./helpers/test-client";
 
 const db = useTestDatabase();
 
@@ -16,10 +17,10 @@ describe("cursor moves", () => {
     const order: string[] = [];
     const slowCursors = (s: MessageStore): MessageStore =>
       Object.assign(Object.create(s) as MessageStore, {
-        advanceCursor: async (...args: Parameters<MessageStore["advanceCursor"]>) => {
+        moveCursor: async (...args: Parameters<MessageStore["moveCursor"]>) => {
           order.push(`${args[2]}:${args[3]}`);
           await gate;
-          return s.advanceCursor(...args);
+          return s.moveCursor(...args);
         },
       });
     const node = await startNode(db, new MemoryHub(), { store: slowCursors });
@@ -56,5 +57,55 @@ describe("cursor moves", () => {
     expect(await client.next("error")).toMatchObject({ code: "FORBIDDEN", ref: "ack" });
     client.send({ type: "read", conversationId: conv, seq: 1 });
     expect(await client.next("error")).toMatchObject({ code: "FORBIDDEN", ref: "read" });
+  });
+
+  it("an ack that moves nothing (after a read to the same seq) sends no `delivered` receipt, here or on another node", async () => {
+    const { a, b } = await startCluster(db);
+    const alice = await createUser(db.prisma);
+    const bob = await createUser(db.prisma);
+    const conv = await createConversation(db.prisma, [alice, bob]);
+    const { client: aliceHere } = await connectAs(a, alice);
+    const { client: aliceThere } = await connectAs(b, alice);
+    const { client: cb } = await connectAs(a, bob);
+    const send = async (body: string) => {
+      aliceHere.send({ type: "send", conversationId: conv, clientMsgId: clientMsgId(), kind: "text", body });
+      return (await cb.next("message")).message.seq;
+    };
+    await send("one");
+    const two = await send("two");
+
+    cb.send({ type: "read", conversationId: conv, seq: two }); // moves delivered to 2 as well
+    for (const c of [aliceHere, aliceThere]) expect(await c.next("receipt")).toMatchObject({ kind: "read", seq: two });
+    cb.send({ type: "ack", conversationId: conv, seq: two }); // moves nothing
+    cb.send({ type: "ack", conversationId: conv, seq: 1 }); // nor this
+    const three = await send("three");
+    cb.send({ type: "ack", conversationId: conv, seq: three }); // this one moves
+    // Cursor moves are applied and told in arrival order: the next receipt is the one for 3.
+    for (const c of [aliceHere, aliceThere]) {
+      expect(await c.next("receipt")).toMatchObject({ userId: bob, kind: "delivered", seq: three });
+      expect(c.all("receipt").filter((r) => r.kind === "delivered" && r.seq !== three)).toEqual([]);
+    }
+  });
+
+  it("in a group, an ack that moves nothing puts no cursor in the coalesced `receipts`", async () => {
+    const { a, b } = await startCluster(db, { groupReceiptCoalesceMs: 20 });
+    const [ann, ben, cy] = await Promise.all([createUser(db.prisma), createUser(db.prisma), createUser(db.prisma)]);
+    const g = await createConversation(db.prisma, [ann, ben, cy]);
+    const { client: annHere } = await connectAs(a, ann);
+    const { client: annThere } = await connectAs(b, ann);
+    const { client: benHere } = await connectAs(a, ben);
+    const receiptsOf = (c: TestClient) => c.next("receipts", (f) => f.conversationId === g);
+    const send = async (body: string) => {
+      annHere.send({ type: "send", conversationId: g, clientMsgId: clientMsgId(), kind: "text", body });
+      return (await benHere.next("message", (f) => f.message.body === body)).message.seq;
+    };
+    const one = await send("one");
+    benHere.send({ type: "read", conversationId: g, seq: one });
+    for (const c of [annHere, annThere]) expect((await receiptsOf(c)).cursors).toEqual([{ userId: ben, deliveredSeq: one, readSeq: one }]);
+    benHere.send({ type: "ack", conversationId: g, seq: one }); // moves nothing: no window opens
+    await new Promise((r) => setTimeout(r, 100)); // several coalescing windows
+    const two = await send("two");
+    benHere.send({ type: "ack", conversationId: g, seq: two });
+    for (const c of [annHere, annThere]) expect((await receiptsOf(c)).cursors).toEqual([{ userId: ben, deliveredSeq: two, readSeq: 0 }]);
   });
 });

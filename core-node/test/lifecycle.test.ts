@@ -131,6 +131,10 @@ describe("fencing", () => {
     expect(a.node.isAccepting).toBe(false);
     await expect(TestClient.connect(a.wsUrl)).rejects.toThrow(/503/);
     expect((await fetch(a.httpUrl("/healthz"))).status).toBe(503);
+    const readiness = await fetch(a.httpUrl("/readyz"));
+    expect(readiness.status).toBe(503);
+    expect(((await readiness.json()) as { notReady: string[] }).notReady).toEqual(["registered"]);
+    expect((await fetch(a.httpUrl("/livez"))).status).toBe(200);
     // messages for alice are still stored (and wait for her sync)
     cb.send({ type: "send", conversationId: conv, clientMsgId: clientMsgId(), kind: "text", body: "while fenced" });
     expect(await cb.next("sent")).toMatchObject({ seq: 1 });

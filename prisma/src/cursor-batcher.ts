@@ -6,10 +6,11 @@
  * Semantics are those of one move at a time: a cursor never moves back (GREATEST, and the UPDATE
  * re-checks its WHERE against the latest row version), it is capped at the conversation's
  * last_seq and at the member's left_seq (a former member's window ends there), read also moves delivered, and a non-member gets null. Each caller gets the cursor's
- * value after the batch (≥ what it asked for, capped). Rows that move are locked first in key
+ * value after the batch (≥ what it asked for, capped) and whether its own move moved it (see
+ * Replay: a move that asks for nothing new gets moved: false). Rows that move are locked first in key
  * order, so two processes' batches never deadlock; rows that would not move are not written.
  */
-import type { MessageStore } from "./message-store.types";
+import type { CursorAdvance, MessageStore } from "./message-store.types";
 import type { Int8, StoreQuery } from "./message-row";
 import { isDeadlock } from "./pg-errors";
 import { NaturalBatcher, type BatchOutcome } from "@dim/shared/async";
@@ -40,11 +41,12 @@ const CURSOR_ONE_SQL = `
     FROM target t
     WHERE m.conversation_id = t.conversation_id AND m.user_id = t.user_id
       AND (t.d > m.delivered_seq OR t.r > m.read_seq)
-    RETURNING m.conversation_id, m.user_id, m.delivered_seq, m.read_seq
+    RETURNING m.conversation_id, m.user_id, new.delivered_seq, new.read_seq,
+              old.delivered_seq AS old_delivered_seq, old.read_seq AS old_read_seq
   )
-  SELECT conversation_id::text, user_id::text, delivered_seq, read_seq FROM moved
+  SELECT conversation_id::text, user_id::text, delivered_seq, read_seq, old_delivered_seq, old_read_seq FROM moved
   UNION ALL
-  SELECT m.conversation_id::text, m.user_id::text, m.delivered_seq, m.read_seq FROM conversation_members m
+  SELECT m.conversation_id::text, m.user_id::text, m.delivered_seq, m.read_seq, m.delivered_seq, m.read_seq FROM conversation_members m
   WHERE m.conversation_id = $1::uuid AND m.user_id = $2::uuid AND NOT EXISTS (SELECT 1 FROM moved)`;
 
 // Key lookups per row (LATERAL), as in append-batcher.ts; `locked` takes the row locks one by one
@@ -74,11 +76,12 @@ const CURSOR_BATCH_SQL = `
     FROM locked l
     WHERE m.conversation_id = l.conversation_id AND m.user_id = l.user_id
       AND (l.d > m.delivered_seq OR l.r > m.read_seq)
-    RETURNING m.conversation_id, m.user_id, m.delivered_seq, m.read_seq
+    RETURNING m.conversation_id, m.user_id, new.delivered_seq, new.read_seq,
+              old.delivered_seq AS old_delivered_seq, old.read_seq AS old_read_seq
   )
-  SELECT conversation_id::text, user_id::text, delivered_seq, read_seq FROM moved
+  SELECT conversation_id::text, user_id::text, delivered_seq, read_seq, old_delivered_seq, old_read_seq FROM moved
   UNION ALL
-  SELECT t.conversation_id::text, t.user_id::text, t.delivered_seq, t.read_seq FROM target t
+  SELECT t.conversation_id::text, t.user_id::text, t.delivered_seq, t.read_seq, t.delivered_seq, t.read_seq FROM target t
   WHERE NOT EXISTS (SELECT 1 FROM moved x WHERE x.conversation_id = t.conversation_id AND x.user_id = t.user_id)`;
 
 interface CursorRow {
@@ -86,6 +89,9 @@ interface CursorRow {
   user_id: string;
   delivered_seq: Int8;
   read_seq: Int8;
+  /** The row's values just before this statement's UPDATE (RETURNING old.*, PostgreSQL 18+). */
+  old_delivered_seq: Int8;
+  old_read_seq: Int8;
 }
 
 /** UUIDs are compared lower-cased: PostgreSQL returns them so. */
@@ -93,7 +99,7 @@ const keyOf = (conversationId: string, userId: string): string => `${conversatio
 
 /** Cursor moves (already validated) through group commit; one batch in flight per instance. */
 export class CursorBatcher {
-  private readonly batcher: NaturalBatcher<CursorMove, number | null>;
+  private readonly batcher: NaturalBatcher<CursorMove, CursorAdvance | null>;
 
   /** @param collectMs how long an idle batcher waits for more moves before writing (0: at once). */
   constructor(
@@ -103,11 +109,11 @@ export class CursorBatcher {
     this.batcher = new NaturalBatcher((moves) => this.write(moves), { maxItems: CURSOR_BATCH_MAX, collectMs });
   }
 
-  advance(move: CursorMove): Promise<number | null> {
+  advance(move: CursorMove): Promise<CursorAdvance | null> {
     return this.batcher.submit(move);
   }
 
-  private async write(moves: CursorMove[]): Promise<Array<BatchOutcome<number | null>>> {
+  private async write(moves: CursorMove[]): Promise<Array<BatchOutcome<CursorAdvance | null>>> {
     // Per (conversation, user): delivered to the highest seq of any move (read moves it too),
     // read to the highest seq of a read (-1: no read in the batch, never above a stored cursor).
     const targets = new Map<string, { conversationId: string; userId: string; delivered: number; read: number }>();
@@ -133,11 +139,41 @@ export class CursorBatcher {
         throw err;
       }
     }
-    const byKey = new Map(rows.map((r) => [keyOf(r.conversation_id, r.user_id), r]));
+    const byKey = new Map(rows.map((r) => [keyOf(r.conversation_id, r.user_id), new Replay(r)]));
     return moves.map((m) => {
-      const row = byKey.get(keyOf(m.conversationId, m.userId));
-      if (!row) return { value: null };
-      return { value: Number(m.kind === "read" ? row.read_seq : row.delivered_seq) };
+      const replay = byKey.get(keyOf(m.conversationId, m.userId));
+      return { value: replay ? replay.apply(m) : null };
     });
+  }
+}
+
+/**
+ * Says which moves of a coalesced batch moved a cursor, as if they had been applied one at a
+ * time in call order from the row's value before the UPDATE: `read 138` then `ack 138` moves
+ * delivered once (by the read), so the ack reports moved: false. A move's capped seq is
+ * min(seq, the batch's new value) (the cap, min(last_seq, left_seq), is the same for all).
+ */
+class Replay {
+  private delivered: number;
+  private read: number;
+  private readonly newDelivered: number;
+  private readonly newRead: number;
+
+  constructor(row: CursorRow) {
+    this.delivered = Number(row.old_delivered_seq);
+    this.read = Number(row.old_read_seq);
+    this.newDelivered = Number(row.delivered_seq);
+    this.newRead = Number(row.read_seq);
+  }
+
+  apply(m: CursorMove): CursorAdvance {
+    const d = Math.min(m.seq, this.newDelivered);
+    const deliveredMoved = d > this.delivered;
+    if (deliveredMoved) this.delivered = d;
+    if (m.kind === "delivered") return { value: this.newDelivered, moved: deliveredMoved };
+    const r = Math.min(m.seq, this.newRead);
+    const readMoved = r > this.read;
+    if (readMoved) this.read = r;
+    return { value: this.newRead, moved: readMoved };
   }
 }

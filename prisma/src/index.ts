@@ -1,12 +1,13 @@
 // @dim/db: the schema's client, our migration runner, the message store and the embedded server.
 export { createPrisma, createPgPool, type PrismaClient, type CreatePrismaOptions } from "./create-prisma";
 export { migrate, readMigrations, migrationChecksum, MIGRATIONS_DIR, type MigrateOptions, type MigrationFile } from "./migrate";
+export { pendingMigrations, assertMigrated } from "./pending-migrations";
 export { waitForDatabase, type WaitForDatabaseOptions } from "./wait-for-database";
 export { openDatabase, type OpenDatabase, type OpenDatabaseOptions } from "./open-database";
 export type { DbLog } from "./db-log";
 export { isDeadlock, isUniqueViolation, sqlStateOf, SqlState } from "./pg-errors";
 export { PrismaMessageStore, type MessageStoreOptions } from "./prisma-message-store";
-export type { AppendInput, AppendResult, Membership, MemberWindow, MessageStore } from "./message-store.types";
+export type { AppendInput, AppendResult, CursorAdvance, Membership, MemberWindow, MessageStore } from "./message-store.types";
 export { MESSAGE_COLUMNS, toMessage, type MessageRow } from "./message-row";
 export {
   startEmbeddedPostgres,

@@ -32,6 +32,17 @@ export interface MemberWindow {
   leftSeq: number | null;
 }
 
+/** A cursor move's outcome: the cursor's value after it, and whether this move is what moved it. */
+export interface CursorAdvance {
+  value: number;
+  /**
+   * true when the stored cursor of this kind went forward because of this call (its seq is
+   * above the value stored before it); false when it asked for nothing new. Receipts go out
+   * only for a move (protocol §6).
+   */
+  moved: boolean;
+}
+
 /** Who is (and was) in a conversation, as of its membership_seq. */
 export interface Membership {
   kind: "direct" | "group";
@@ -76,6 +87,8 @@ export interface MessageStore {
    * read also moves delivered). Returns the new value, or null when the user is not a member.
    */
   advanceCursor(conversationId: string, userId: string, kind: "delivered" | "read", seq: number): Promise<number | null>;
+  /** `advanceCursor`, also saying whether this call moved the stored cursor. */
+  moveCursor(conversationId: string, userId: string, kind: "delivered" | "read", seq: number): Promise<CursorAdvance | null>;
   /**
    * The user's conversations with their cursors (for `welcome`), former groups included: their
    * lastSeq is the user's left seq, so a member removed while offline syncs up to its removal.

@@ -14,7 +14,7 @@ import { AppendBatcher } from "./append-batcher";
 import type { PrismaClient } from "./create-prisma";
 import { CursorBatcher } from "./cursor-batcher";
 import { MESSAGE_COLUMNS, toMessage, type Int8, type MessageRow } from "./message-row";
-import type { AppendInput, AppendResult, Membership, MessageStore } from "./message-store.types";
+import type { AppendInput, AppendResult, CursorAdvance, Membership, MessageStore } from "./message-store.types";
 import { NaturalBatcher, type BatchOutcome } from "@dim/shared/async";
 
 /** What clients may append (system messages come from the gateway's own transaction). */
@@ -213,12 +213,11 @@ export class PrismaMessageStore implements MessageStore {
     return windowRows(rows).reverse();
   }
 
-  async advanceCursor(
-    conversationId: string,
-    userId: string,
-    kind: "delivered" | "read",
-    seq: number,
-  ): Promise<number | null> {
+  async advanceCursor(conversationId: string, userId: string, kind: "delivered" | "read", seq: number): Promise<number | null> {
+    return (await this.moveCursor(conversationId, userId, kind, seq))?.value ?? null;
+  }
+
+  async moveCursor(conversationId: string, userId: string, kind: "delivered" | "read", seq: number): Promise<CursorAdvance | null> {
     if (!UUID_RE.test(conversationId) || !UUID_RE.test(userId)) return null;
     requireSeq(seq, "seq");
     if (kind !== "delivered" && kind !== "read") throw new AppError(ErrorCode.BadRequest, "cursor kind must be delivered or read");

@@ -105,6 +105,34 @@ describe("cursor group commit", () => {
     expect(await prisma.conversationMember.count({ where: { userId: outsider } })).toBe(0);
   });
 
+  it("says whether each call moved its cursor, one at a time and in a coalesced batch (in call order)", async () => {
+    const { id, members } = await withMessages(2, 6);
+    const b = members[1]!;
+    // One statement per call: a read moves delivered too, so the ack to the same seq moves nothing.
+    expect(await store.moveCursor(id, b, "read", 3)).toEqual({ value: 3, moved: true });
+    expect(await store.moveCursor(id, b, "delivered", 3)).toEqual({ value: 3, moved: false });
+    expect(await store.moveCursor(id, b, "read", 2)).toEqual({ value: 3, moved: false });
+    // Coalesced: read 5 then ack 5 → only the read moved; ack 4 after it moved nothing either;
+    // ack 6 moved delivered past what the read left. A seq above last_seq is capped (999 → 6).
+    const before = statements();
+    const batch = await Promise.all([
+      store.moveCursor(id, b, "read", 5),
+      store.moveCursor(id, b, "delivered", 5),
+      store.moveCursor(id, b, "delivered", 4),
+      store.moveCursor(id, b, "delivered", 999),
+      store.moveCursor(id, b, "delivered", 6),
+    ]);
+    expect(statements() - before).toBe(1);
+    expect(batch).toEqual([
+      { value: 5, moved: true },
+      { value: 6, moved: false },
+      { value: 6, moved: false },
+      { value: 6, moved: true },
+      { value: 6, moved: false },
+    ]);
+    expect(await cursorOf(id, b)).toEqual({ delivered: 6, read: 5 });
+  });
+
   it("does not write a row that would not move", async () => {
     const { id, members } = await withMessages(2, 3);
     const b = members[1]!;

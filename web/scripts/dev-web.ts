@@ -1,18 +1,17 @@
 /**
- * `npm run dev` for the web workspace (run by turbo): the Next.js dev server, which also serves
- * the tRPC gateway at /api/trpc, on DIM_GATEWAY_PORT (3000) and DIM_GATEWAY_HOST (loopback), over
+ * `npm run dev` for the web workspace (run by turbo): the Next.js dev server (in
+ * scripts/serve-web.ts, so the gateway knows each client's address), which also serves the tRPC
+ * gateway at /api/trpc, on DIM_GATEWAY_PORT (3000) and DIM_GATEWAY_HOST (loopback), over
  * the embedded database on DIM_EMBEDDED_PG_PORT (packages/shared/src/node/dev-config.ts). No
  * telemetry.
  */
 import { spawn } from "node:child_process";
-import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isAppError } from "@dim/shared";
 import { busyPorts, devProcessEnv, EMBEDDED_DEV, loadDevConfig, type DevConfig } from "@dim/shared/node";
 
 const webDir = join(dirname(fileURLToPath(import.meta.url)), "..");
-const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
 
 async function checkedConfig(): Promise<DevConfig> {
   const dev = loadDevConfig(process.env, EMBEDDED_DEV);
@@ -28,7 +27,7 @@ const dev = await checkedConfig().catch((err: unknown) => {
   process.exit(isAppError(err) ? 2 : 1);
 });
 
-const child = spawn(process.execPath, [nextBin, "dev", "-p", String(dev.webPort), "-H", dev.webHost], {
+const child = spawn(process.execPath, ["--import", "tsx", "scripts/serve-web.ts", "--dev", "-p", String(dev.webPort), "-H", dev.webHost], {
   cwd: webDir,
   stdio: "inherit",
   env: { ...devProcessEnv(process.env, dev), NEXT_TELEMETRY_DISABLED: "1" },

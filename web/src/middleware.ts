@@ -23,7 +23,7 @@ export function middleware(request: NextRequest) {
 export const config = {
   matcher: [
     {
-      source: "/((?!api/|_next/static/|_next/image|sw\\.js$|icons/|manifest\\.webmanifest$).*)",
+      source: "/((?!api/|livez$|readyz$|_next/static/|_next/image|sw\\.js$|icons/|manifest\\.webmanifest$).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

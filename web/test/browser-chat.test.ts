@@ -10,8 +10,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { createGatewayClient } from "@dim/client";
 import { launchChromium } from "./helpers/browser";
-import { expectNoncedPage, recordCspViolations, scriptSources } from "./helpers/csp";
+import { expectNoncedPage, scriptSources } from "./helpers/csp";
 import { SCREENSHOT_DIR } from "./helpers/paths";
+import { connectedNode, focused, lastMessage, PASSWORD, pwaDriver, WAIT } from "./helpers/pwa";
 import { startStack, type Stack } from "./helpers/stack";
 
 let stack: Stack;
@@ -28,64 +29,13 @@ afterAll(async () => {
   await stack?.stop();
 }, 60_000);
 
-const PASSWORD = "correct horse battery";
-const WAIT = { timeout: 20_000 };
-
 /** CSP violations in any page newPage() made: each test must end with none. */
 const cspViolations: string[] = [];
 afterEach(() => {
   expect(cspViolations.splice(0)).toEqual([]);
 });
 
-async function newPage(options: { colorScheme?: "light" | "dark"; serviceWorkers?: "allow" | "block" } = {}): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1100, height: 720 },
-    colorScheme: options.colorScheme ?? "light",
-    serviceWorkers: options.serviceWorkers ?? "allow",
-  });
-  await recordCspViolations(context, cspViolations);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  return page;
-}
-
-async function register(page: Page, username: string, displayName: string): Promise<void> {
-  await page.goto(`${stack.baseUrl}/register`);
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Display name (optional)").fill(displayName);
-  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  await page.getByLabel("Confirm password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(`${stack.baseUrl}/`);
-}
-
-/** Registers someone over HTTP only (no browser): faster, for people who are only searched for. */
-async function registerOverHttp(username: string, displayName: string): Promise<{ sessionToken: string }> {
-  const res = await fetch(`${stack.baseUrl}/api/trpc/auth.register`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username, password: PASSWORD, displayName }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { result: { data: { sessionToken: string } } }).result.data;
-}
-
-/** aria-label (or data-conversation-id, or id) of the focused element. */
-function focused(page: Page, attribute = "aria-label"): Promise<string | null> {
-  return page.evaluate((a) => document.activeElement?.getAttribute(a) ?? null, attribute);
-}
-
-/** The node id the connection banner names once connected. */
-async function connectedNode(page: Page): Promise<string> {
-  const banner = page.locator('[data-connection="connected"]');
-  await banner.waitFor(WAIT);
-  const text = (await banner.textContent()) ?? "";
-  return text.replace(/^.*Connected to\s+/, "").trim();
-}
-
-function lastMessage(page: Page, own: boolean) {
-  return page.locator(`[data-testid="message"][data-own="${own}"]`).last();
-}
+const { newPage, register, registerOverHttp } = pwaDriver({ stack: () => stack, browser: () => browser, cspViolations });
 
 describe("the PWA in a browser", () => {
   it("serves the gateway at /api/trpc with typed errors, and security headers on pages", async () => {

@@ -53,6 +53,8 @@ const view = (m: Message): ChatMessage => ({
   own: m.senderId === ME,
   state: m.senderId === ME ? ownState(cursors, m.seq) : null,
   error: null,
+  receipts: null,
+  system: m.system ?? null,
 });
 
 describe("conversationView", () => {

@@ -59,9 +59,11 @@ export const gatewayEnvSchema = z
      */
     DIM_ALLOWED_ORIGINS: csvVar(DEFAULT_ALLOWED_ORIGINS).pipe(z.array(origin)),
     /**
-     * Behind one proxy you trust (Next.js's own server counts): take the client IP from the
-     * right-most X-Forwarded-For entry and the host from X-Forwarded-Host. Otherwise the IP comes
-     * from the server adapter (startStandaloneGateway passes the socket's peer address).
+     * Behind one proxy you trust that appends the peer it saw to X-Forwarded-For (nginx's
+     * $proxy_add_x_forwarded_for): take the client IP from the right-most entry and the host from
+     * X-Forwarded-Host. Otherwise the IP comes from the server adapter: the socket's peer address
+     * (startStandaloneGateway; web/scripts/serve-web.ts for Next.js). Next.js's own server does
+     * NOT count as a proxy: it keeps a client-sent X-Forwarded-For unchanged.
      */
     DIM_TRUST_PROXY: flagVar(false),
     /** Largest request body accepted, in bytes. */

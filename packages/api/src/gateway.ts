@@ -8,7 +8,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { MessageStore } from "@dim/db";
 import type { Bus, Presence, Registry } from "@dim/infra";
 import { ErrorCode } from "@dim/shared";
-import { createLogger, type Logger } from "@dim/shared/node";
+import { createLogger, runReadiness, type Logger, type ReadinessReport } from "@dim/shared/node";
 import { createAssignStrategy, type AssignStrategy } from "./assign/strategies";
 import { dummyPasswordHash } from "./auth/password";
 import { RateLimiter } from "./auth/rate-limiter";
@@ -62,6 +62,8 @@ export interface Gateway {
   readonly router: AppRouter;
   readonly config: GatewayConfig;
   fetchHandler(req: Request, info?: RequestInfo): Promise<Response>;
+  /** `GET /readyz`: the database answers, and the gateway is not closing. */
+  readiness(): Promise<ReadinessReport>;
   /** Idempotent. The gateway owns no connections: the caller closes prisma and infra it passed in. */
   close(): Promise<void>;
 }
@@ -187,6 +189,14 @@ export function createGateway(deps: GatewayDeps): Gateway {
         logger.error({ err }, "gateway request failed");
         return earlyErrorResponse(req, TRPC_ENDPOINT, "INTERNAL_SERVER_ERROR", ErrorCode.Internal, "internal error");
       }
+    },
+    readiness() {
+      return runReadiness({
+        open: () => {
+          if (closed) throw new Error("the gateway is shutting down");
+        },
+        database: () => (deps.pool ? deps.pool.query("SELECT 1") : deps.prisma.$queryRaw`SELECT 1`),
+      });
     },
     async close() {
       closed = true;

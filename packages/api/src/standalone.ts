@@ -1,11 +1,13 @@
 /**
  * The gateway on a plain node:http server (no Next.js): for tests, the benchmark and the client
  * library's tests. Converts each request to a fetch Request and streams the Response back.
+ * `GET /livez` and `GET /readyz` answer as on web (@dim/shared/node readiness).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { openDatabase, type OpenDatabase } from "@dim/db";
+import { HEALTH_HEADERS, LIVENESS_BODY, LIVENESS_PATH, READINESS_PATH, readinessStatus } from "@dim/shared/node";
 import { createGateway, TRPC_ENDPOINT, type Gateway, type GatewayDeps } from "./gateway";
 
 export type StandaloneGatewayOptions = {
@@ -70,6 +72,15 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
   res.end();
 }
 
+async function answerHealth(gateway: Gateway, path: string, res: ServerResponse): Promise<void> {
+  if (path === LIVENESS_PATH) {
+    res.writeHead(200, HEALTH_HEADERS).end(JSON.stringify(LIVENESS_BODY));
+    return;
+  }
+  const report = await gateway.readiness();
+  res.writeHead(readinessStatus(report), HEALTH_HEADERS).end(JSON.stringify(report));
+}
+
 export async function startStandaloneGateway(opts: StandaloneGatewayOptions): Promise<StandaloneGateway> {
   const host = opts.host ?? "127.0.0.1";
   let gateway: Gateway;
@@ -86,6 +97,11 @@ export async function startStandaloneGateway(opts: StandaloneGatewayOptions): Pr
   }
 
   const server = createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (req.method === "GET" && (path === LIVENESS_PATH || path === READINESS_PATH)) {
+      void answerHealth(gateway, path, res);
+      return;
+    }
     const request = toRequest(req, `${host}:${(server.address() as AddressInfo | null)?.port ?? 0}`);
     gateway
       .fetchHandler(request, { clientIp: req.socket.remoteAddress ?? null })

@@ -1,10 +1,11 @@
 /**
  * The standalone HTTP server's framing: a JSON answer goes out whole with its Content-Length
- * (one write), anything else is streamed as the handler produces it.
+ * (one write), anything else is streamed as the handler produces it. Its /livez and /readyz.
  */
 import { describe, expect, it } from "vitest";
+import { createPgPool } from "@dim/db";
 import { startStandaloneGateway, type Gateway } from "../src/index";
-import { useTestGateway } from "./helpers";
+import { TOKEN_SECRET, useTestGateway } from "./helpers";
 
 describe("standalone server", () => {
   const gw = useTestGateway();
@@ -46,6 +47,7 @@ describe("standalone server", () => {
         });
         return new Response(body, { headers: { "content-type": "application/jsonl" } });
       },
+      readiness: () => gw.server.gateway.readiness(),
       async close() {},
     };
     const server = await startStandaloneGateway({ port: 0, gateway: streaming });
@@ -61,6 +63,37 @@ describe("standalone server", () => {
       expect(rest).toBe("second\n");
     } finally {
       release();
+      await server.close();
+    }
+  });
+
+  it("answers /livez, and /readyz with the database check (503 naming it once the pool is gone)", async () => {
+    const live = await fetch(`${gw.server.url}/livez`);
+    expect([live.status, await live.json(), live.headers.get("cache-control")]).toEqual([200, { status: "alive" }, "no-store"]);
+    const ready = await fetch(`${gw.server.url}/readyz`);
+    expect([ready.status, await ready.json()]).toEqual([200, { status: "ready", notReady: [], checks: { open: { ok: true }, database: { ok: true } } }]);
+
+    // A gateway of its own over a pool that is then ended: the database check fails, by name.
+    const pool = createPgPool(gw.db.url, { poolSize: 1, applicationName: "dim-test-readyz" });
+    const server = await startStandaloneGateway({
+      port: 0,
+      prisma: gw.prisma,
+      pool,
+      store: gw.store,
+      registry: gw.infra.registry,
+      config: { tokenSecret: TOKEN_SECRET },
+    });
+    try {
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+      await pool.end();
+      const down = await fetch(`${server.url}/readyz`);
+      const body = (await down.json()) as { notReady: string[]; checks: Record<string, { ok: boolean; error?: string }> };
+      expect(down.status).toBe(503);
+      expect(body.notReady).toEqual(["database"]);
+      expect(body.checks.database!.error).toBeTruthy();
+      await server.gateway.close();
+      expect(((await (await fetch(`${server.url}/readyz`)).json()) as { notReady: string[] }).notReady).toEqual(["open", "database"]);
+    } finally {
       await server.close();
     }
   });

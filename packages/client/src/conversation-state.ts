@@ -1,6 +1,8 @@
 // One conversation as a client holds it: messages by seq, the ACK cursor, the receipt cursors.
 import type { Message } from "@dim/shared";
-import type { ConversationMeta, MessageState } from "./types";
+import { restoredConversationMeta } from "./conversation-meta";
+import { groupReceiptsOf, groupStateOf } from "./group-receipts";
+import type { ConversationMeta, GroupReceipts, MessageState } from "./types";
 
 /**
  * What one client holds of one conversation: messages by seq (each shown once, whatever the
@@ -15,7 +17,7 @@ export class ConversationState {
   private sortedCache: Message[] | null = null;
 
   constructor(meta: ConversationMeta) {
-    this.meta = { ...meta };
+    this.meta = restoredConversationMeta(meta);
     this.contiguous = meta.baseSeq;
   }
 
@@ -76,11 +78,17 @@ export class ConversationState {
     return this.messages()[0]?.seq;
   }
 
-  /** State of an own stored message, from the other members' receipts. */
+  /** State of an own stored message, from the other members' receipts (groups: all of them). */
   stateOfSeq(seq: number): MessageState {
+    if (this.meta.kind === "group") return groupStateOf(groupReceiptsOf(this.meta, seq));
     if (seq <= this.meta.peersReadSeq) return "read";
     if (seq <= this.meta.peersDeliveredSeq) return "delivered";
     return "sent";
+  }
+
+  /** k of n for an own stored message in a group; null in a direct conversation. */
+  receiptsOfSeq(seq: number): GroupReceipts | null {
+    return this.meta.kind === "group" ? groupReceiptsOf(this.meta, seq) : null;
   }
 
   /** Own messages with seq in (from, to], for state-change events after a receipt. */

@@ -3,6 +3,7 @@
  * the frozen views built from them (same identity until a `conversation` event says otherwise).
  */
 import type { Message } from "@dim/shared";
+import { newConversationMeta } from "./conversation-meta";
 import { ConversationState } from "./conversation-state";
 import type { ClientPersistence } from "./persistence";
 import type { ClientSnapshot } from "./store";
@@ -46,7 +47,7 @@ export class ConversationViews {
     let conv = this.conversations.get(conversationId);
     if (!conv) {
       const baseSeq = Math.max(0, lastSeq - this.options.maxInitialSync);
-      conv = new ConversationState({ conversationId, baseSeq, knownLastSeq: 0, readSeq: 0, peersDeliveredSeq: 0, peersReadSeq: 0 });
+      conv = new ConversationState(newConversationMeta(conversationId, baseSeq));
       this.conversations.set(conversationId, conv);
       this.options.persistence.saveConversation(conv);
     }
@@ -95,6 +96,8 @@ export class ConversationViews {
       createdAt: m.createdAt,
       state: own ? conv.stateOfSeq(m.seq) : null,
       error: null,
+      receipts: own ? conv.receiptsOfSeq(m.seq) : null,
+      system: m.system ?? null,
     };
   }
 
@@ -111,6 +114,8 @@ export class ConversationViews {
       createdAt: item.createdAt,
       state: item.state,
       error: item.error,
+      receipts: null,
+      system: null,
     };
   }
 

@@ -9,6 +9,7 @@ import { DEFAULT_BACKOFF, type BackoffOptions } from "./backoff";
 import { newClientMsgId } from "./client-msg-id";
 import { ConversationViews } from "./conversation-views";
 import { Emitter } from "./emitter";
+import { GroupLeg } from "./group-leg";
 import { appErrorOf, NodeLink, type SessionFrame } from "./node-link";
 import { Outbox } from "./outbox";
 import { ClientPersistence } from "./persistence";
@@ -57,7 +58,7 @@ export class DimClient extends Emitter<DimClientEvents> {
   private readonly views: ConversationViews;
   private readonly sender: SenderLeg;
   private readonly recipient: RecipientLeg;
-  private readonly gateway: DimGateway;
+  private readonly groups: GroupLeg;
   private readonly refreshCursorsOnConnect: boolean;
   private readonly loaded: Promise<void>;
 
@@ -65,7 +66,7 @@ export class DimClient extends Emitter<DimClientEvents> {
     super();
     const WebSocket = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!WebSocket) throw new AppError(ErrorCode.InvalidConfig, "no WebSocket implementation: pass options.WebSocket (e.g. the `ws` package in Node)");
-    const gateway = (this.gateway = options.gateway);
+    const gateway = options.gateway;
     this.refreshCursorsOnConnect = options.refreshCursorsOnConnect ?? true;
 
     this.persistence = new ClientPersistence(options.store ?? new MemoryClientStore(), (error) => this.emit("error", error));
@@ -114,6 +115,13 @@ export class DimClient extends Emitter<DimClientEvents> {
       sender: this.sender,
       gateway,
       syncPageSize: Math.min(options.syncPageSize ?? Limits.maxPageSize, Limits.maxPageSize),
+      emit: (event, payload) => this.emit(event, payload),
+    });
+    this.groups = new GroupLeg({
+      views: this.views,
+      persistence: this.persistence,
+      gateway,
+      sender: this.sender,
       emit: (event, payload) => this.emit(event, payload),
     });
     this.loaded = this.persistence.load((snapshot) => {
@@ -228,6 +236,15 @@ export class DimClient extends Emitter<DimClientEvents> {
     return this.recipient.loadOlder(conversationId, limit);
   }
 
+  /**
+   * Reads a group's members and their cursors (`groups.members`, every page) so its own messages
+   * show "k of n" per member; call it when a group is opened. Later `conversation changed` frames
+   * re-read them. Rejects with AppError (INVALID_CONFIG when the gateway port lacks groupMembers).
+   */
+  loadMemberCursors(conversationId: string): Promise<void> {
+    return this.groups.loadMemberCursors(conversationId);
+  }
+
   // ───────────────────────────── wiring ─────────────────────────────
 
   /** Another account on this device: nothing of the previous one may leak into this one. */
@@ -248,7 +265,7 @@ export class DimClient extends Emitter<DimClientEvents> {
     this.recipient.applyCursors(welcome.conversations);
     this.sender.flush();
     this.recipient.flushPendingReads(welcome.conversations);
-    if (this.refreshCursorsOnConnect && this.gateway.listConversations) void this.recipient.refreshPeerCursors();
+    if (this.refreshCursorsOnConnect) void this.groups.refreshSummaries();
   }
 
   /** Each frame after welcome goes to the leg it answers. */
@@ -261,7 +278,11 @@ export class DimClient extends Emitter<DimClientEvents> {
       case "sync.batch":
         return this.recipient.onSyncBatch(frame);
       case "receipt":
-        return this.recipient.onReceipt(frame);
+        return this.groups.onReceipt(frame) ? this.emit("receipt", frame) : this.recipient.onReceipt(frame);
+      case "receipts":
+        return this.groups.onReceipts(frame);
+      case "conversation":
+        return void this.groups.onConversation(frame);
       case "error":
         return this.onErrorFrame(frame);
       case "pong":
@@ -279,6 +300,7 @@ export class DimClient extends Emitter<DimClientEvents> {
     this.views.clear();
     this.sender.reset();
     this.recipient.reset();
+    this.groups.reset();
     this.views.invalidateAll(ids);
   }
 

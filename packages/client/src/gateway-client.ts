@@ -48,6 +48,7 @@ export function gatewayPort(client: GatewayClient): DimGateway {
     assignNode: (input) => client.nodes.assign.mutate(input),
     listConversations: () => client.conversations.list.query(),
     history: (input) => client.conversations.history.query(input),
+    groupMembers: (input) => client.groups.members.query(input),
   };
 }
 

@@ -6,6 +6,7 @@ export { MemoryClientStore, type ClientStore, type ClientSnapshot } from "./stor
 export { backoffDelay, backoffWindow, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff";
 export { AckClock } from "./ack-clock";
 export { newClientMsgId } from "./client-msg-id";
+export { applyMemberCursors, groupReceiptsOf, groupStateOf } from "./group-receipts";
 export type { WebSocketConstructor, WebSocketLike } from "./transport";
 export type {
   ChatMessage,
@@ -14,6 +15,9 @@ export type {
   DimClientEvents,
   DimGateway,
   FailureReason,
+  GroupReceipts,
+  MemberCursors,
+  MembershipChange,
   MessageState,
   MessageStateChange,
   OutboxItem,

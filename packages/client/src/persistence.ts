@@ -34,7 +34,7 @@ export class ClientPersistence {
 
   /** Saves the conversation's cursors as they are now (later changes are later writes). */
   saveConversation(conv: ConversationState): void {
-    const meta = { ...conv.meta };
+    const meta = { ...conv.meta, members: { ...conv.meta.members } };
     this.enqueue(() => this.store.saveConversation(meta));
   }
 

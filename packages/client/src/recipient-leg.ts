@@ -32,7 +32,7 @@ export interface RecipientLegOptions {
   views: Pick<ConversationViews, "userId" | "conversation" | "get" | "viewOf" | "changed">;
   persistence: Pick<ClientPersistence, "saveConversation" | "saveMessages">;
   sender: EchoClaimer;
-  gateway: Pick<DimGateway, "history" | "listConversations">;
+  gateway: Pick<DimGateway, "history">;
   /** Messages per `sync` request (at most Limits.maxPageSize). */
   syncPageSize: number;
   emit<K extends "message" | "messageState" | "receipt" | "synced" | "error">(event: K, payload: DimClientEvents[K]): void;
@@ -119,21 +119,6 @@ export class RecipientLeg implements ConfirmedSink {
     const known = new Set(cursors.map((c) => c.conversationId));
     for (const [conversationId, seq] of this.pendingReads) if (!known.has(conversationId)) this.options.link.write({ type: "read", conversationId, seq });
     this.pendingReads.clear();
-  }
-
-  /** Asks the gateway for the other members' cursors missed while away. */
-  async refreshPeerCursors(): Promise<void> {
-    const epoch = this.options.link.epoch;
-    try {
-      const list = (await this.options.gateway.listConversations?.()) ?? [];
-      if (this.options.link.epoch !== epoch) return;
-      for (const summary of list) {
-        if (summary.peersDeliveredSeq > 0) this.applyPeerCursor(summary.id, "delivered", summary.peersDeliveredSeq);
-        if (summary.peersReadSeq > 0) this.applyPeerCursor(summary.id, "read", summary.peersReadSeq);
-      }
-    } catch (error) {
-      this.options.emit("error", error instanceof AppError ? error : new AppError(ErrorCode.Internal, `cannot refresh cursors: ${String(error)}`));
-    }
   }
 
   onMessage(frame: MessageFrame): void {

@@ -139,6 +139,18 @@ export class SenderLeg {
     return true;
   }
 
+  /**
+   * I am no longer a member: every own item queued for the conversation fails with `reason` now
+   * (the server would answer each one the same). A `sent` still arriving confirms it as usual.
+   */
+  failConversation(conversationId: string, reason: FailureReason): void {
+    for (const item of this.outbox.inConversation(conversationId)) {
+      if (item.state !== "sending") continue;
+      this.ackClock.stop(item.clientMsgId);
+      this.markFailed(item, reason);
+    }
+  }
+
   /** Persisted items go ahead of anything queued since start. */
   restore(items: OutboxItem[]): void {
     this.outbox.prepend(items);

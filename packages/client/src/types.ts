@@ -1,5 +1,5 @@
 // The client library's public types: message states, views, events, the gateway seam.
-import type { AssignNodeOutput, ConversationSummary, ErrorCode, HistoryOutput, Message, MessageKind, ReceiptFrame } from "@dim/shared";
+import type { AssignNodeOutput, ConversationSummary, ErrorCode, GroupMembersOutput, HistoryOutput, Message, MessageKind, ReceiptFrame, ReceiptsFrame, SystemEvent } from "@dim/shared";
 import type { AppError } from "@dim/shared";
 import type { ClientErrorCode } from "./client-error-code";
 
@@ -29,6 +29,27 @@ export interface ChatMessage {
   /** State of an own message; null for other people's messages. */
   state: MessageState | null;
   error: FailureReason | null;
+  /**
+   * An own stored message in a group: how many of the `of` other active members hold it
+   * (`delivered`) and have read it (`read`). null for direct conversations, others' messages and
+   * the outbox. See group-receipts.ts.
+   */
+  receipts: GroupReceipts | null;
+  /** The typed event of a `system` message; null for every other kind. */
+  system: SystemEvent | null;
+}
+
+/** "Delivered to `delivered` of `of`, read by `read` of `of`" for one own group message. */
+export interface GroupReceipts {
+  delivered: number;
+  read: number;
+  of: number;
+}
+
+/** One other member's watermarks in a group (the highest seen; they only move forward). */
+export interface MemberCursors {
+  deliveredSeq: number;
+  readSeq: number;
 }
 
 /** An own message the server has not confirmed (`sent`) yet. Kept in order, persisted. */
@@ -54,9 +75,29 @@ export interface ConversationMeta {
   knownLastSeq: number;
   /** My read cursor (any of my devices). */
   readSeq: number;
-  /** How far the other members got with my messages (highest receipt seen). */
+  /**
+   * How far the other members got with my messages. Direct: the other member's highest receipt.
+   * Group: the lowest cursor among the other active members (`conversations.list`), the floor
+   * assumed for a member whose own cursors are not known.
+   */
   peersDeliveredSeq: number;
   peersReadSeq: number;
+  /** From `conversations.list`; a snapshot written before groups existed restores as "direct". */
+  kind: "direct" | "group";
+  /** Active members, me included when I am one (2 for a direct conversation). */
+  memberCount: number;
+  /** "left" / "removed": a former group, read-only. */
+  membership: "active" | "left" | "removed";
+  /** Groups: the other members' known cursors by user id (never mine). Empty for direct ones. */
+  members: Record<string, MemberCursors>;
+}
+
+/** A `conversation` frame, after the client re-read the conversation's summary. */
+export interface MembershipChange {
+  conversationId: string;
+  event: "added" | "changed" | "removed";
+  /** The re-read summary; absent when the gateway port cannot list conversations or the read failed. */
+  summary?: ConversationSummary;
 }
 
 export type ConnectionState =
@@ -85,12 +126,16 @@ export interface DimClientEvents extends Record<string, unknown> {
   messageState: MessageStateChange;
   /** A receipt from the server (another member, or my other device, moved a cursor). */
   receipt: ReceiptFrame;
+  /** Group receipts from the server: members' cursors moved (states follow as `messageState`). */
+  receipts: ReceiptsFrame;
   /** Anything that went wrong that is not a message's own failure (which is a messageState). */
   error: AppError;
   /** A conversation's view changed (new message, state, cursor): re-render it. */
   conversation: { conversationId: string };
   /** A conversation caught up with the server's last seq after a sync. */
   synced: { conversationId: string; lastSeq: number };
+  /** I was added to a conversation, it changed (title, members, roles), or I left / was removed. */
+  membership: MembershipChange;
 }
 
 /** What DimClient needs from the gateway. `gatewayPort(createGatewayClient(...))` provides it. */
@@ -100,6 +145,8 @@ export interface DimGateway {
   listConversations?(): Promise<ConversationSummary[]>;
   /** Optional: lets `loadOlder` page older history. */
   history?(input: { conversationId: string; beforeSeq?: number; afterSeq?: number; limit?: number }): Promise<HistoryOutput>;
+  /** Optional: lets `loadMemberCursors` read a group's members and their cursors. */
+  groupMembers?(input: { conversationId: string; cursor?: string; limit?: number }): Promise<GroupMembersOutput>;
 }
 
 export type { Message };

@@ -29,6 +29,11 @@ export interface Bus {
    * by the implementation. Idempotent.
    */
   removeInbox?(nodeId: string): Promise<void>;
+  /**
+   * Readiness (GET /readyz): resolves once the backend answered one round trip, rejects when it
+   * cannot be reached. Absent on the in-process bus (nothing to reach).
+   */
+  ping?(): Promise<void>;
   /** Idempotent. Stops consuming and closes connections. */
   close(): Promise<void>;
 }
@@ -90,6 +95,8 @@ export interface Presence {
   release(routes: Route[]): Promise<void>;
   /** Live routes of these users (expired leases are not returned). */
   routesOf(userIds: string[]): Promise<Route[]>;
+  /** Readiness: one round trip to the backend (Redis, PostgreSQL). Absent in memory. */
+  ping?(): Promise<void>;
   /** Idempotent. */
   close(): Promise<void>;
 }

@@ -6,3 +6,4 @@ export * from "./node/dev-config";
 export * from "./node/dev-secret";
 export * from "./node/free-port";
 export * from "./node/async";
+export * from "./node/readiness";

@@ -9,6 +9,7 @@ import { AddContactForm } from "@/components/sidebar/add-contact-form";
 import { ContactList } from "@/components/sidebar/contact-list";
 import { ContactRequests } from "@/components/sidebar/contact-requests";
 import { ConversationList } from "@/components/sidebar/conversation-list";
+import { NewGroupDialog } from "@/components/sidebar/new-group-dialog";
 import { UserHeader } from "@/components/sidebar/user-header";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -17,10 +18,12 @@ import { useContacts } from "@/hooks/use-contacts";
 import { useConversations } from "@/hooks/use-conversations";
 import { useDimClient } from "@/hooks/use-dim-client";
 import { useNotifications } from "@/hooks/use-notifications";
+import { usePeople } from "@/hooks/use-people";
 import { useSession } from "@/hooks/use-session";
 import { friendlyMessage } from "@/lib/errors";
 import { gateway } from "@/lib/gateway";
 import { clearAll } from "@/lib/idb-store";
+import { forgetPeople, rememberPeople } from "@/lib/people";
 
 /** The main page: signed in → sidebar + chat; not signed in → /login. */
 export function ChatApp() {
@@ -79,8 +82,14 @@ function SignedInApp({ me }: { me: PublicUser }) {
   const router = useRouter();
   const client = useDimClient(true);
   const connection = useConnectionState(client);
-  const conversations = useConversations(client, me.id);
+  const { nameOf } = usePeople();
+  const conversations = useConversations(client, me.id, nameOf);
   const contacts = useContacts(conversations.refresh);
+  const [newGroupOpen, setNewGroupOpen] = useState(false);
+  // Names in groups: my contacts and the direct conversations' peers are people I know.
+  useEffect(() => {
+    rememberPeople([me, ...contacts.contacts.map((c) => c.user), ...conversations.summaries.flatMap((s) => (s.peer ? [s.peer] : []))]);
+  }, [me, contacts.contacts, conversations.summaries]);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const notifications = useNotifications(client, conversations.views, setSelectedId);
   // Opened from a notification while no window was open (sw.js: /?c=<conversationId>).
@@ -119,6 +128,7 @@ function SignedInApp({ me }: { me: PublicUser }) {
     setLoggingOut(true);
     await client?.logout();
     await clearAll();
+    forgetPeople();
     await gateway()
       .auth.logout.mutate()
       .catch(() => {});
@@ -166,12 +176,41 @@ function SignedInApp({ me }: { me: PublicUser }) {
             onAccept={(id) => void decide(contacts.accept)(id)}
             onDecline={(id) => void decide(contacts.decline)(id)}
           />
-          <ConversationList views={conversations.views} selectedId={selectedId} onSelect={setSelectedId} loaded={conversations.loaded} />
+          <ConversationList
+            views={conversations.views}
+            selectedId={selectedId}
+            onSelect={setSelectedId}
+            loaded={conversations.loaded}
+            action={
+              <Button variant="ghost" size="sm" onClick={() => setNewGroupOpen(true)} aria-haspopup="dialog" data-testid="new-group">
+                + New group
+              </Button>
+            }
+          />
+          <NewGroupDialog
+            open={newGroupOpen}
+            onClose={() => setNewGroupOpen(false)}
+            contacts={contacts.contacts}
+            onCreated={(id) => {
+              setSelectedId(id);
+              void conversations.refresh();
+            }}
+          />
           <ContactList contacts={contacts.contacts} onOpen={setSelectedId} />
         </aside>
         <main className={`min-w-0 flex-1 flex-col bg-slate-50 md:flex ${selected ? "flex" : "hidden"}`}>
           {selected ? (
-            <ChatView key={selected.id} client={client} summary={selected} me={me} connection={connection.state} onBack={() => setSelectedId(null)} />
+            <ChatView
+              key={selected.id}
+              client={client}
+              summary={selected}
+              me={me}
+              connection={connection.state}
+              onBack={() => setSelectedId(null)}
+              nameOf={nameOf}
+              contacts={contacts.contacts.map((c) => c.user)}
+              onGroupChanged={() => void conversations.refresh()}
+            />
           ) : (
             <div className="flex flex-1 items-center justify-center p-6 text-center">
               <div>

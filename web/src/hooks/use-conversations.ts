@@ -5,9 +5,10 @@ import type { ConversationSummary } from "@dim/shared";
 import { conversationView, sortByActivity, type ConversationView, type LiveConversation } from "@/lib/conversation-view";
 import { shownError } from "@/lib/errors";
 import { gateway } from "@/lib/gateway";
+import { membershipEventOf } from "@/lib/group-client";
+import type { NameOf } from "@/lib/system-text";
 import { readCache, writeCache } from "@/lib/idb-store";
 import { useClientEvent } from "./use-client-event";
-import { usePolling } from "./use-polling";
 import { useRefresh } from "./use-refresh";
 
 function liveOf(client: DimClient | null, conversationId: string): LiveConversation | undefined {
@@ -18,12 +19,13 @@ function liveOf(client: DimClient | null, conversationId: string): LiveConversat
 }
 
 /**
- * The conversation list: conversations.list from the gateway (on load, on every (re)connect, when
- * a message arrives for a conversation not listed yet, and every 20 s), kept live in between by
- * the client's own events (previews, unread counts, states). The last list is cached in IndexedDB
- * for offline starts.
+ * The conversation list: conversations.list from the gateway on load, on every (re)connect, on the
+ * client's `membership` event (added to a group, a group changed, left or removed), and when a
+ * message arrives for a conversation not listed yet or a system message (a group change) for one
+ * that is. No polling: every change comes pushed. Kept live in between by the client's own events
+ * (previews, unread counts, states). The last list is cached in IndexedDB for offline starts.
  */
-export function useConversations(client: DimClient | null, meId: string) {
+export function useConversations(client: DimClient | null, meId: string, nameOf: NameOf) {
   const [summaries, setSummaries] = useState<ConversationSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
@@ -48,20 +50,22 @@ export function useConversations(client: DimClient | null, meId: string) {
     });
     void refresh();
   }, [refresh]);
-  usePolling(() => void refresh(), 20_000);
   useClientEvent(client, "conversation", () => setVersion((v) => v + 1));
+  useClientEvent(client, "membership", (payload) => {
+    if (membershipEventOf(payload)) void refresh();
+  });
   useClientEvent(client, "state", (state) => {
     if (state.status === "connected") void refresh();
   });
   useClientEvent(client, "message", (message) => {
-    if (!summaries?.some((s) => s.id === message.conversationId)) void refresh();
+    if (message.kind === "system" || !summaries?.some((s) => s.id === message.conversationId)) void refresh();
   });
 
   const views: ConversationView[] = useMemo(
-    () => sortByActivity((summaries ?? []).map((s) => conversationView(s, liveOf(client, s.id), meId))),
+    () => sortByActivity((summaries ?? []).map((s) => conversationView(s, liveOf(client, s.id), meId, nameOf))),
     // `version` re-reads the client's live state after its events.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [summaries, client, meId, version],
+    [summaries, client, meId, nameOf, version],
   );
 
   return { views, summaries: summaries ?? [], loaded: summaries !== null, error, refresh };

@@ -3,6 +3,8 @@
  * (The messages themselves — held, paged or queued — come whole from the client library.)
  */
 import type { ChatMessage } from "@dim/client";
+import type { SystemEvent } from "@dim/shared";
+import { systemOf } from "./group-client";
 
 /** Lowest stored seq shown (for paging back), or null when nothing stored is shown. */
 export function lowestSeq(messages: readonly ChatMessage[]): number | null {
@@ -21,7 +23,10 @@ export function highestSeq(messages: readonly ChatMessage[]): number {
 export type ChatRow =
   | { kind: "day"; key: string; label: string; dateTime: string }
   | { kind: "unread"; key: string }
-  | { kind: "message"; key: string; message: ChatMessage };
+  /** `continued`: same sender as the row just before (groups show the name once per run). */
+  | { kind: "message"; key: string; message: ChatMessage; continued: boolean }
+  /** A group change, shown centred in words; `system` null when the client did not give its event. */
+  | { kind: "system"; key: string; message: ChatMessage; system: SystemEvent | null };
 
 /** "Today", "Yesterday", a weekday this week, else a date. */
 export function dayLabel(iso: string, now: Date = new Date()): string {
@@ -57,7 +62,14 @@ export function chatRows(messages: readonly ChatMessage[], unreadAfterSeq: numbe
       marked = true;
       rows.push({ kind: "unread", key: "unread" });
     }
-    rows.push({ kind: "message", key: `${m.own ? "me" : m.senderId}:${m.clientMsgId}`, message: m });
+    const key = `${m.own ? "me" : m.senderId}:${m.clientMsgId}`;
+    if (m.kind === "system") {
+      rows.push({ kind: "system", key, message: m, system: systemOf(m) });
+      continue;
+    }
+    const before = rows[rows.length - 1];
+    const continued = before?.kind === "message" && before.message.senderId === m.senderId && before.message.own === m.own;
+    rows.push({ kind: "message", key, message: m, continued });
   }
   return rows;
 }

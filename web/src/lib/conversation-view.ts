@@ -3,13 +3,23 @@
  * was listed) brought up to date with what the live client holds since.
  */
 import type { ChatMessage, MessageState } from "@dim/client";
-import type { ConversationSummary, PublicUser } from "@dim/shared";
+import type { ConversationSummary, PublicUser, SystemEvent } from "@dim/shared";
+import { systemOf } from "./group-client";
+import { systemText, type NameOf } from "./system-text";
 
 export interface ConversationView {
   id: string;
+  kind: "direct" | "group";
   title: string;
   peer: PublicUser | null;
-  preview: { body: string; own: boolean; state: MessageState | null; createdAt: string } | null;
+  /** For groups: active members; "left" / "removed": a former group, read-only. */
+  memberCount: number;
+  membership: ConversationSummary["membership"];
+  /**
+   * `sender`: who wrote it, shown before the body in groups ("Ana: hi"); null for own messages,
+   * direct conversations and system messages (whose `body` is the event in words).
+   */
+  preview: { body: string; own: boolean; sender: string | null; system: boolean; state: MessageState | null; createdAt: string } | null;
   unreadCount: number;
   /** Last activity, for sorting (ISO). */
   activityAt: string;
@@ -24,15 +34,37 @@ export interface LiveConversation {
   last: ChatMessage | undefined;
 }
 
-export function conversationView(summary: ConversationSummary, live: LiveConversation | undefined, meId: string): ConversationView {
+/** The list's line for a last message: system events in words, others' names in groups. */
+function previewOf(
+  m: { senderId: string | null; kind: string; body: string; createdAt: string; system: SystemEvent | null },
+  group: boolean,
+  own: boolean,
+  state: MessageState | null,
+  ctx: { meId: string; nameOf: NameOf },
+): NonNullable<ConversationView["preview"]> {
+  if (m.system || m.kind === "system") {
+    const body = m.system ? systemText(m.system, m.senderId, ctx) : "The group changed";
+    return { body, own, sender: null, system: true, state: null, createdAt: m.createdAt };
+  }
+  const sender = group && !own && m.senderId ? (ctx.nameOf(m.senderId) ?? "Someone") : null;
+  return { body: m.body, own, sender, system: false, state, createdAt: m.createdAt };
+}
+
+const NO_NAMES: NameOf = () => undefined;
+
+export function conversationView(summary: ConversationSummary, live: LiveConversation | undefined, meId: string, nameOf: NameOf = NO_NAMES): ConversationView {
   const title = summary.peer?.displayName ?? summary.title;
-  let preview: ConversationView["preview"] = summary.lastMessage
-    ? {
-        body: summary.lastMessage.body,
-        own: summary.lastMessage.senderId === meId,
-        state: summary.lastMessage.senderId === meId ? ownState(summary, summary.lastMessage.seq) : null,
-        createdAt: summary.lastMessage.createdAt,
-      }
+  const group = summary.kind === "group";
+  const ctx = { meId, nameOf };
+  const stored = summary.lastMessage;
+  let preview: ConversationView["preview"] = stored
+    ? previewOf(
+        { ...stored, system: stored.system ?? null },
+        group,
+        stored.senderId === meId,
+        stored.senderId === meId ? ownState(summary, stored.seq) : null,
+        ctx,
+      )
     : null;
   let unreadCount = summary.unreadCount;
 
@@ -40,7 +72,7 @@ export function conversationView(summary: ConversationSummary, live: LiveConvers
     const last = live.last;
     // Outbox items (seq null) are newer than anything stored.
     if (last && (last.seq === null || last.seq >= (summary.lastMessage?.seq ?? 0))) {
-      preview = { body: last.body, own: last.own, state: last.state, createdAt: last.createdAt };
+      preview = previewOf({ ...last, system: systemOf(last) }, group, last.own, last.state, ctx);
     }
     // The client's count is exact when it holds every message after its read cursor.
     if (live.baseSeq <= live.readSeq && live.heldSeq >= summary.lastSeq) unreadCount = live.unreadCount;
@@ -48,7 +80,7 @@ export function conversationView(summary: ConversationSummary, live: LiveConvers
   }
 
   const activityAt = preview && preview.createdAt > summary.updatedAt ? preview.createdAt : summary.updatedAt;
-  return { id: summary.id, title, peer: summary.peer, preview, unreadCount, activityAt };
+  return { id: summary.id, kind: summary.kind, title, peer: summary.peer, memberCount: summary.memberCount, membership: summary.membership, preview, unreadCount, activityAt };
 }
 
 /** Most recent activity first. */

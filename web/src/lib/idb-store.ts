@@ -124,8 +124,11 @@ export class IdbClientStore implements ClientStore {
   }
 }
 
-/** What the gateway last said, kept for offline starts (cleared with the store at logout). */
-export type CachedKey = "me" | "conversations" | "contacts";
+/**
+ * What the gateway last said, kept for offline starts (cleared with the store at logout):
+ * `people` the names the app knows, `members:<conversationId>` a group's member list.
+ */
+export type CachedKey = "me" | "conversations" | "contacts" | "people" | `members:${string}`;
 
 export async function readCache<T>(key: CachedKey): Promise<T | undefined> {
   if (!hasIndexedDb()) return undefined;

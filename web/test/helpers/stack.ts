@@ -1,14 +1,15 @@
 /**
  * The whole embedded system for browser tests, as `npm run dev` composes it but built for
  * production: a fresh database on the suite's PostgreSQL, two core node processes (the real
- * composition root, core-node/src/main.ts) and `next start` serving the PWA and the gateway.
+ * composition root, core-node/src/main.ts) and the production web server (scripts/serve-web.ts,
+ * what `npm start` runs) serving the PWA and the gateway.
  */
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { createTestDatabase, type TestDatabase } from "@dim/db/testing";
 import { freePort } from "@dim/shared/node";
 import { ensureProductionBuild, TEST_DIST_DIR } from "./next-build";
-import { NEXT_BIN, REPO, WEB_DIR } from "./paths";
+import { REPO, WEB_DIR } from "./paths";
 import { startProcess, type RunningProcess } from "./processes";
 
 export interface Stack {
@@ -17,7 +18,7 @@ export interface Stack {
   nodeIds: string[];
   processes: RunningProcess[];
   database: TestDatabase;
-  /** Stops every server (core nodes and `next start`), keeping the database. */
+  /** Stops every server (core nodes and the web server), keeping the database. */
   stopServers(): Promise<void>;
   /** Starts the servers again (same node ids, same web port: same origin for the browser). */
   startServers(): Promise<void>;
@@ -32,7 +33,14 @@ function isReadyLine(line: string): boolean {
   }
 }
 
-export async function startStack(opts: { nodes?: number } = {}): Promise<Stack> {
+export interface StackOptions {
+  /** Core node processes (default 2; 0 for gateway-only tests). */
+  nodes?: number;
+  /** More environment for the web server (e.g. DIM_TRUST_PROXY). */
+  webEnv?: Record<string, string>;
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   await ensureProductionBuild();
   const database = await createTestDatabase();
   const processes: RunningProcess[] = [];
@@ -70,8 +78,8 @@ export async function startStack(opts: { nodes?: number } = {}): Promise<Stack> 
       }
       processes.push(
         await startProcess({
-          label: "next start",
-          args: [NEXT_BIN, "start", "-p", String(webPort), "-H", "127.0.0.1"],
+          label: "web server",
+          args: ["--import", "tsx", "scripts/serve-web.ts", "-p", String(webPort), "-H", "127.0.0.1"],
           cwd: WEB_DIR,
           env: {
             ...common,
@@ -79,6 +87,7 @@ export async function startStack(opts: { nodes?: number } = {}): Promise<Stack> 
             NEXT_TELEMETRY_DISABLED: "1",
             DIM_NEXT_DIST_DIR: TEST_DIST_DIR,
             DIM_LOG_LEVEL: "warn",
+            ...opts.webEnv,
           },
           readyCheck: async () => (await fetch(`${baseUrl}/login`)).ok,
           timeoutMs: 60_000,

@@ -43,9 +43,10 @@ export const conversationsRouter = createTRPCRouter({
   markRead: memberProcedure(markReadInput)
     .output(markReadOutput)
     .mutation(async ({ ctx, input }) => {
-      const readSeq = await ctx.store.advanceCursor(input.conversationId, ctx.user.id, "read", input.seq);
-      if (readSeq === null) throw new AppError(ErrorCode.Forbidden, "you are not a member of this conversation");
-      if (readSeq > ctx.member.readSeq) {
+      const read = await ctx.store.moveCursor(input.conversationId, ctx.user.id, "read", input.seq);
+      if (read === null) throw new AppError(ErrorCode.Forbidden, "you are not a member of this conversation");
+      const readSeq = read.value;
+      if (read.moved) {
         await publishReadReceipt(ctx, { conversationId: input.conversationId, userId: ctx.user.id, seq: readSeq });
       }
       return { readSeq };

@@ -174,6 +174,12 @@ export class RedisPresence implements Presence {
     if (failed?.[0]) throw failed[0];
   }
 
+  /** Presence.ping: Redis answers PING (while it is down this waits for a reconnect, bounded by the probe's timeout). */
+  async ping(): Promise<void> {
+    this.assertOpen();
+    await this.redis.ping();
+  }
+
   async routesOf(userIds: string[]): Promise<Route[]> {
     this.assertOpen();
     const ids = [...new Set(userIds)].filter((id) => UUID_RE.test(id));

@@ -162,6 +162,13 @@ export class PgBus implements Bus {
     });
   }
 
+  /** Bus.ping: the LISTEN connection is up (when an inbox needs it) and answers. */
+  async ping(): Promise<void> {
+    this.assertOpen();
+    if (this.inboxes.size > 0 && !this.listener) throw new Error("the LISTEN connection is down (reconnecting)");
+    await (this.listener ?? this.pool).query("SELECT 1");
+  }
+
   close(): Promise<void> {
     this.closing ??= (async () => {
       clearInterval(this.sweepTimer);

@@ -90,6 +90,12 @@ export class PgPresence implements Presence {
     return res.rows.map((r) => ({ userId: r.user_id, nodeId: r.node_id, connectionId: r.connection_id }));
   }
 
+  /** Presence.ping */
+  async ping(): Promise<void> {
+    this.assertOpen();
+    await this.pool.query("SELECT 1");
+  }
+
   /** Deletes expired leases; returns how many. */
   async cleanup(): Promise<number> {
     try {

@@ -1,9 +1,9 @@
-import zookeeper from "node-zookeeper-client";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { freePort } from "@dim/shared/node";
 import { ZkRegistry } from "../../src/cluster/zk-registry";
 import type { NodeInfo } from "../../src/types";
 import { clusterState, nodeId, testLogger } from "./cluster-env";
+import { firstHostPort, TcpPartition } from "./tcp-partition";
 
 function info(id: string, port = 7001): Omit<NodeInfo, "epoch" | "connections"> {
   return {
@@ -16,40 +16,13 @@ function info(id: string, port = 7001): Omit<NodeInfo, "epoch" | "connections"> 
   };
 }
 
-/**
- * Ends a session from outside, the classic ZooKeeper way: a second client joins the SAME session
- * (id + password) and closes it. The first client is then told its session expired.
- */
-/**
- * Ends a session from outside: a second client joins it with the same id and password, then
- * closes it. Racy by nature (the owner may win the connection back before the close), so callers
- * repeat it until the owner saw the expiry; joining a session that is already gone is harmless.
- */
-async function expireSession(connect: string, creds: { sessionId: Buffer; password: Buffer }): Promise<void> {
-  const intruder = zookeeper.createClient(connect, { sessionTimeout: 4_000, sessionId: creds.sessionId, sessionPassword: creds.password });
-  await new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(done, 5_000);
-    intruder.once("connected", done);
-    intruder.once("expired", done);
-    intruder.connect();
-  });
-  intruder.close();
+/** A proxy between one registry and ZooKeeper that the test can cut (see tcp-partition.ts). */
+async function partitionable(): Promise<{ partition: TcpPartition; connect: string }> {
+  const partition = new TcpPartition(firstHostPort(clusterState().zookeeper.connect));
+  partitions.push(partition);
+  return { partition, connect: await partition.start() };
 }
-
-/** Expires `creds`' session until `expired()` holds (see expireSession). */
-async function expireUntil(connect: string, creds: { sessionId: Buffer; password: Buffer }, expired: () => boolean): Promise<void> {
-  await vi.waitFor(
-    async () => {
-      if (!expired()) await expireSession(connect, creds);
-      expect(expired()).toBe(true);
-    },
-    { timeout: 40_000, interval: 3_000 },
-  );
-}
+const partitions: TcpPartition[] = [];
 
 describe("ZkRegistry on a real ZooKeeper", () => {
   const registries: ZkRegistry[] = [];
@@ -69,6 +42,7 @@ describe("ZkRegistry on a real ZooKeeper", () => {
   };
   afterEach(async () => {
     await Promise.all(registries.splice(0).map((r) => r.close()));
+    await Promise.all(partitions.splice(0).map((p) => p.stop()));
   });
 
   it("registers nodes as ephemeral znodes; the gateway's watched live set follows joins, load and leaves", async () => {
@@ -119,15 +93,20 @@ describe("ZkRegistry on a real ZooKeeper", () => {
   it("session expiry fences the node (onLost, gone from the live set); it re-registers with a new epoch", async () => {
     const gateway = newRegistry();
     const id = nodeId("fence");
-    const node = newRegistry();
+    const { partition, connect } = await partitionable();
+    const node = newRegistry({ connect });
     const reg = await node.register(info(id));
     let lost = 0;
     reg.onLost(() => lost++);
     await vi.waitFor(async () => expect((await gateway.liveNodes()).map((n) => n.nodeId)).toContain(id), { timeout: 10_000, interval: 50 });
 
-    await expireUntil(clusterState().zookeeper.connect, node.sessionCredentials()!, () => lost > 0);
+    // a partition longer than the 4 s session timeout: the node fences itself on its own clock,
+    // and ZooKeeper expires the session and drops its ephemeral znode on its own
+    partition.cut();
+    await vi.waitFor(() => expect(lost).toBe(1), { timeout: 15_000, interval: 100 });
+    await vi.waitFor(async () => expect((await gateway.liveNodes()).map((n) => n.nodeId)).not.toContain(id), { timeout: 15_000, interval: 100 });
+    partition.heal();
     expect(lost).toBe(1);
-    await vi.waitFor(async () => expect((await gateway.liveNodes()).map((n) => n.nodeId)).not.toContain(id), { timeout: 10_000, interval: 50 });
     reg.setConnections(5); // a fenced registration writes nothing
 
     const again = await node.register(info(id)); // the registry opened a new session
@@ -140,11 +119,16 @@ describe("ZkRegistry on a real ZooKeeper", () => {
   });
 
   it("the gateway's cache is rebuilt after its own session expires", async () => {
-    const gateway = newRegistry();
+    const { partition, connect } = await partitionable();
+    const gateway = newRegistry({ connect });
     const id = nodeId("gw");
     await gateway.liveNodes();
     const creds = gateway.sessionCredentials()!;
-    await expireUntil(clusterState().zookeeper.connect, creds, () => !gateway.sessionCredentials()?.sessionId.equals(creds.sessionId));
+    partition.cut();
+    // past the session timeout ZooKeeper has expired the session; heal, and the registry opens a new one
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    partition.heal();
+    await vi.waitFor(() => expect(gateway.sessionCredentials()?.sessionId.equals(creds.sessionId)).toBe(false), { timeout: 20_000, interval: 100 });
     await newRegistry().register(info(id));
     await vi.waitFor(async () => expect((await gateway.liveNodes()).map((n) => n.nodeId)).toContain(id), { timeout: 20_000, interval: 100 });
   });

@@ -20,6 +20,11 @@ export const devConfigSchema = z.object({
   DIM_DEV_NODE_BASE_PORT: port().default(7001),
   /** Port of the embedded PostgreSQL (`npm run dev` only; dev:cluster's PostgreSQL picks a free one). */
   DIM_EMBEDDED_PG_PORT: port().default(EMBEDDED_PG.port),
+  /**
+   * `dev:cluster`: when a core node dies, start it again after this many ms; 0 (the default)
+   * leaves it dead while the others keep running (see docs/configuration.md for why).
+   */
+  DIM_DEV_RESTART_DEAD_NODES_MS: intVar(0, 10 * 60_000).default(0),
 });
 
 export interface DevLayout {
@@ -44,6 +49,8 @@ export interface DevConfig {
   databaseUrl: string;
   /** What DIM_ALLOWED_ORIGINS is for the dev processes: the explicit one, else the PWA's own origins. */
   allowedOrigins: string;
+  /** DIM_DEV_RESTART_DEAD_NODES_MS: delay before a dead core node is restarted; 0 = never. */
+  restartDeadNodesMs: number;
 }
 
 /** `npm run dev`: two core nodes next to the embedded PostgreSQL. */
@@ -82,6 +89,7 @@ export function loadDevConfig(env: Record<string, string | undefined>, layout: D
     pgPort: c.DIM_EMBEDDED_PG_PORT,
     databaseUrl: env.DATABASE_URL || embeddedDatabaseUrl(c.DIM_EMBEDDED_PG_PORT),
     allowedOrigins: env.DIM_ALLOWED_ORIGINS || localWebOrigins(c.DIM_GATEWAY_PORT).join(","),
+    restartDeadNodesMs: c.DIM_DEV_RESTART_DEAD_NODES_MS,
   };
 }
 

@@ -1,34 +1,48 @@
 "use client";
+import { useEffect, useState } from "react";
 import type { ConnectionState, DimClient } from "@dim/client";
 import type { ConversationSummary, PublicUser } from "@dim/shared";
 import { Alert } from "@/components/ui/alert";
-import { Avatar } from "@/components/ui/avatar";
-import { Button } from "@/components/ui/button";
 import { useChat } from "@/hooks/use-chat";
+import { useGroupMembers } from "@/hooks/use-group-members";
+import { loadMemberCursors } from "@/lib/group-client";
+import type { NameOf } from "@/lib/system-text";
+import { ChatHeader } from "./chat-header";
 import { Composer } from "./composer";
+import { MemberPanel } from "./member-panel";
 import { MessageList } from "./message-list";
+import { ReadOnlyNotice } from "./read-only-notice";
+import { ReadersDialog } from "./readers-dialog";
 
-export function ChatView(props: { client: DimClient | null; summary: ConversationSummary; me: PublicUser; connection: ConnectionState; onBack: () => void }) {
-  const { summary } = props;
+export function ChatView(props: {
+  client: DimClient | null;
+  summary: ConversationSummary;
+  me: PublicUser;
+  connection: ConnectionState;
+  onBack: () => void;
+  nameOf: NameOf;
+  contacts: PublicUser[];
+  onGroupChanged: () => void;
+}) {
+  const { summary, client } = props;
   const connected = props.connection.status === "connected";
-  const chat = useChat(props.client, summary, connected);
+  const chat = useChat(client, summary, connected);
+  const group = summary.kind === "group";
+  const active = summary.membership === "active";
+  const members = useGroupMembers(client, summary.id, group && active);
+  const [panelOpen, setPanelOpen] = useState(false);
+  const [readersOf, setReadersOf] = useState<number | null>(null);
   const title = summary.peer?.displayName ?? summary.title;
   const hint = connected ? null : "Not connected: messages are queued and sent, in order, when the connection is back.";
 
+  // The members' cursors, so "read by k of n" starts right (once per open, and per connection).
+  useEffect(() => {
+    if (client && group && active && connected) void loadMemberCursors(client, summary.id).catch(() => {});
+  }, [client, group, active, connected, summary.id]);
+
   return (
-    <section aria-label={`Chat with ${title}`} className="flex min-h-0 flex-1 flex-col">
-      <header className="flex items-center gap-3 border-b border-slate-200 bg-surface px-3 py-3 sm:px-4">
-        <Button variant="ghost" size="sm" className="md:hidden" onClick={props.onBack} aria-label="Back to conversations">
-          ←
-        </Button>
-        <Avatar name={title} seed={summary.peer?.id ?? summary.id} />
-        <div className="min-w-0">
-          <h2 className="truncate text-base font-semibold text-slate-900" data-testid="chat-title">
-            {title}
-          </h2>
-          {summary.peer ? <p className="truncate text-xs text-slate-500">@{summary.peer.username}</p> : null}
-        </div>
-      </header>
+    <section aria-label={group ? `Group ${title}` : `Chat with ${title}`} className="flex min-h-0 flex-1 flex-col">
+      <ChatHeader summary={summary} title={title} memberCount={members.loaded && active ? members.total : summary.memberCount} onBack={props.onBack} onMembers={() => setPanelOpen(true)} />
       {chat.loadError ? (
         <div className="px-4 pt-3">
           <Alert>{chat.loadError}</Alert>
@@ -43,8 +57,29 @@ export function ChatView(props: { client: DimClient | null; summary: Conversatio
         loadFailed={chat.loadError !== null}
         onLoadEarlier={() => void chat.loadEarlier()}
         onRetry={chat.retry}
+        group={group ? { meId: props.me.id, nameOf: props.nameOf, onReaders: setReadersOf } : undefined}
       />
-      <Composer key={summary.id} onSend={chat.send} hint={hint} />
+      {active ? <Composer key={summary.id} onSend={chat.send} hint={hint} /> : <ReadOnlyNotice membership={summary.membership} />}
+      {group ? (
+        <>
+          <MemberPanel
+            open={panelOpen}
+            onClose={() => setPanelOpen(false)}
+            summary={summary}
+            meId={props.me.id}
+            members={members.members}
+            total={members.total}
+            loaded={members.loaded}
+            loadError={members.error}
+            contacts={props.contacts}
+            onChanged={() => {
+              void members.refresh();
+              props.onGroupChanged();
+            }}
+          />
+          <ReadersDialog conversationId={summary.id} seq={readersOf} onClose={() => setReadersOf(null)} />
+        </>
+      ) : null}
     </section>
   );
 }

@@ -1,10 +1,30 @@
 import { ClientErrorCode, type ChatMessage } from "@dim/client";
+import { Avatar } from "@/components/ui/avatar";
 import { Button } from "@/components/ui/button";
 import { shortTime } from "@/lib/format";
+import { receiptsOf } from "@/lib/group-client";
+import { GroupReceipt } from "./group-receipt";
 import { MessageStateLabel } from "./message-state";
 
-export function MessageBubble({ message, senderName, onRetry }: { message: ChatMessage; senderName: string; onRetry: (clientMsgId: string) => void }) {
+/** In a group: others' messages carry name and avatar (once per run of one sender); own ones their k-of-n receipts. */
+export interface GroupBubble {
+  showSender: boolean;
+  onReaders: (seq: number) => void;
+}
+
+export function MessageBubble({
+  message,
+  senderName,
+  onRetry,
+  group,
+}: {
+  message: ChatMessage;
+  senderName: string;
+  onRetry: (clientMsgId: string) => void;
+  group?: GroupBubble | undefined;
+}) {
   const own = message.own;
+  const withAvatar = group && !own;
   return (
     <li
       className={`flex ${own ? "justify-end" : "justify-start"}`}
@@ -13,7 +33,15 @@ export function MessageBubble({ message, senderName, onRetry }: { message: ChatM
       data-state={message.state ?? undefined}
       data-seq={message.seq ?? undefined}
     >
+      {withAvatar ? (
+        <span className="mr-2 w-8 shrink-0 self-end pb-5">{group.showSender ? <Avatar name={senderName} seed={message.senderId ?? senderName} size="sm" /> : null}</span>
+      ) : null}
       <div className={`max-w-[75%] ${own ? "items-end" : "items-start"} flex flex-col`}>
+        {withAvatar && group.showSender ? (
+          <span aria-hidden className="px-1 pb-0.5 text-[11px] font-medium text-slate-600" data-testid="sender-name">
+            {senderName}
+          </span>
+        ) : null}
         <span className="sr-only">{own ? "You" : senderName}: </span>
         <div
           className={`rounded-2xl px-3.5 py-2 text-sm break-words whitespace-pre-wrap shadow-sm ${
@@ -28,7 +56,11 @@ export function MessageBubble({ message, senderName, onRetry }: { message: ChatM
         </div>
         <div className="mt-0.5 flex items-center gap-2 px-1 text-[11px] text-slate-400">
           <time dateTime={message.createdAt}>{shortTime(message.createdAt)}</time>
-          {own && message.state ? <MessageStateLabel state={message.state} /> : null}
+          {own && group ? (
+            <GroupReceipt message={message} receipts={receiptsOf(message)} onOpen={group.onReaders} />
+          ) : own && message.state ? (
+            <MessageStateLabel state={message.state} />
+          ) : null}
           {own && message.state === "failed" ? (
             <Button variant="danger" size="sm" className="!px-2 !py-0.5" onClick={() => onRetry(message.clientMsgId)}>
               Retry

@@ -3,7 +3,16 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from "react"
 import type { ChatMessage } from "@dim/client";
 import { Button } from "@/components/ui/button";
 import { chatRows } from "@/lib/chat-messages";
+import type { NameOf } from "@/lib/system-text";
 import { MessageBubble } from "./message-bubble";
+import { SystemRow } from "./system-row";
+
+/** A group's log: senders' names, system messages in words, readers of own messages. */
+export interface GroupLog {
+  meId: string;
+  nameOf: NameOf;
+  onReaders: (seq: number) => void;
+}
 
 /** Earlier messages load when the top of the list comes this close (px). */
 const NEAR_TOP = 160;
@@ -22,7 +31,9 @@ export function MessageList(props: {
   loadFailed: boolean;
   onLoadEarlier: () => void;
   onRetry: (clientMsgId: string) => void;
+  group?: GroupLog | undefined;
 }) {
+  const { group } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const scrolledToMarker = useRef(false);
@@ -94,7 +105,7 @@ export function MessageList(props: {
         <p className="mb-3 text-center text-[11px] text-slate-400">Beginning of the conversation</p>
       ) : null}
       {props.messages.length === 0 ? <p className="mb-6 text-center text-sm text-slate-500">No messages yet. Say hello!</p> : null}
-      <ol role="log" aria-live="polite" aria-relevant="additions" aria-label={`Messages with ${props.peerName}`} className="space-y-2">
+      <ol role="log" aria-live="polite" aria-relevant="additions" aria-label={group ? `Messages in ${props.peerName}` : `Messages with ${props.peerName}`} className="space-y-2">
         {rows.map((row) =>
           row.kind === "day" ? (
             <li key={row.key} role="separator" aria-label={row.label} data-testid="day-separator" className="sticky top-0 z-10 flex justify-center py-1">
@@ -108,8 +119,23 @@ export function MessageList(props: {
               <span className="text-[11px] font-semibold tracking-wide text-red-600 uppercase">New messages</span>
               <span aria-hidden className="h-px flex-1 bg-red-400/60" />
             </li>
+          ) : row.kind === "system" ? (
+            <SystemRow
+              key={row.key}
+              system={row.system}
+              senderId={row.message.senderId}
+              createdAt={row.message.createdAt}
+              seq={row.message.seq}
+              ctx={{ meId: group?.meId ?? "", nameOf: group?.nameOf ?? (() => undefined) }}
+            />
           ) : (
-            <MessageBubble key={row.key} message={row.message} senderName={props.peerName} onRetry={props.onRetry} />
+            <MessageBubble
+              key={row.key}
+              message={row.message}
+              senderName={group ? ((row.message.senderId && group.nameOf(row.message.senderId)) ?? "Someone") : props.peerName}
+              onRetry={props.onRetry}
+              group={group ? { showSender: !row.continued, onReaders: group.onReaders } : undefined}
+            />
           ),
         )}
       </ol>

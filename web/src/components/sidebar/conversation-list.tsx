@@ -1,4 +1,4 @@
-import type { KeyboardEvent } from "react";
+import type { KeyboardEvent, ReactNode } from "react";
 import { MessageStateLabel } from "@/components/chat/message-state";
 import { Avatar } from "@/components/ui/avatar";
 import type { ConversationView } from "@/lib/conversation-view";
@@ -19,10 +19,25 @@ function onListKeyDown(event: KeyboardEvent<HTMLUListElement>) {
   buttons[next]?.focus();
 }
 
-export function ConversationList(props: { views: ConversationView[]; selectedId: string | null; onSelect: (id: string) => void; loaded: boolean }) {
+const FORMER: Record<ConversationView["membership"], string | null> = { active: null, left: "You left", removed: "Removed" };
+
+/** What a screen reader hears for a row: title, kind, unread count, the last message. */
+function rowLabel(c: ConversationView): string {
+  const parts = [c.title];
+  const former = FORMER[c.membership];
+  if (c.kind === "group") parts.push(former ? `former group (${former.toLowerCase()})` : `group of ${c.memberCount}`);
+  if (c.unreadCount > 0) parts.push(`${c.unreadCount} unread`);
+  if (c.preview) {
+    const from = c.preview.system ? "" : c.preview.own ? "from you" : c.preview.sender ? `from ${c.preview.sender}` : "";
+    parts.push(`last message ${from}: ${c.preview.body.slice(0, 80)}`.replace("message :", "message:"));
+  }
+  return parts.join(", ");
+}
+
+export function ConversationList(props: { views: ConversationView[]; selectedId: string | null; onSelect: (id: string) => void; loaded: boolean; action?: ReactNode }) {
   const focusable = props.views.some((v) => v.id === props.selectedId) ? props.selectedId : props.views[0]?.id;
   return (
-    <SidebarSection title="Conversations">
+    <SidebarSection title="Conversations" action={props.action}>
       {props.loaded && props.views.length === 0 ? (
         <p className="px-4 py-2 text-sm text-slate-500">No conversations yet. Add a contact to start chatting.</p>
       ) : null}
@@ -37,15 +52,22 @@ export function ConversationList(props: { views: ConversationView[]; selectedId:
                 aria-current={selected ? "true" : undefined}
                 // One tab stop for the list; arrows move inside it.
                 tabIndex={c.id === focusable ? 0 : -1}
-                aria-label={`${c.title}${c.unreadCount > 0 ? `, ${c.unreadCount} unread` : ""}${c.preview ? `, last message ${c.preview.own ? "from you" : ""}: ${c.preview.body.slice(0, 80)}` : ""}`}
+                aria-label={rowLabel(c)}
                 data-testid="conversation"
                 data-conversation-id={c.id}
+                data-kind={c.kind}
+                data-membership={c.membership}
                 className={`flex w-full items-center gap-3 rounded-md px-2 py-2 text-left ${selected ? "bg-brand-100/70" : "hover:bg-slate-100"}`}
               >
-                <Avatar name={c.title} seed={c.peer?.id ?? c.id} />
+                <Avatar name={c.title} seed={c.peer?.id ?? c.id} shape={c.kind === "group" ? "group" : "person"} />
                 <span className="min-w-0 flex-1">
                   <span className="flex items-baseline gap-2">
                     <span className={`truncate text-sm ${c.unreadCount > 0 ? "font-semibold text-slate-900" : "font-medium text-slate-800"}`}>{c.title}</span>
+                    {FORMER[c.membership] ? (
+                      <span className="shrink-0 rounded bg-slate-100 px-1 py-px text-[10px] font-medium text-slate-600" data-testid="former-group">
+                        {FORMER[c.membership]}
+                      </span>
+                    ) : null}
                     {c.preview ? <span className="ml-auto shrink-0 text-[11px] text-slate-400">{shortTime(c.preview.createdAt)}</span> : null}
                   </span>
                   <span className="flex items-center gap-2">
@@ -57,8 +79,8 @@ export function ConversationList(props: { views: ConversationView[]; selectedId:
                               <MessageStateLabel state={c.preview.state} compact />
                             </span>
                           ) : null}
-                          {c.preview.own ? "You: " : ""}
-                          {c.preview.body}
+                          {c.preview.system ? null : c.preview.own ? "You: " : c.preview.sender ? `${c.preview.sender}: ` : ""}
+                          <span className={c.preview.system ? "italic" : undefined}>{c.preview.body}</span>
                         </>
                       ) : (
                         <span className="italic">No messages yet</span>

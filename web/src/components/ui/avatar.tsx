@@ -8,10 +8,11 @@ function colorOf(seed: string): string {
   return COLORS[h % COLORS.length] ?? "bg-slate-600";
 }
 
-export function Avatar({ name, seed, size = "md" }: { name: string; seed: string; size?: "sm" | "md" }) {
-  const dims = size === "sm" ? "h-8 w-8 text-xs" : "h-10 w-10 text-sm";
+/** Initials on a colour of the seed; groups get rounded squares, people circles. */
+export function Avatar({ name, seed, size = "md", shape = "person" }: { name: string; seed: string; size?: "xs" | "sm" | "md"; shape?: "person" | "group" }) {
+  const dims = size === "xs" ? "h-6 w-6 text-[10px]" : size === "sm" ? "h-8 w-8 text-xs" : "h-10 w-10 text-sm";
   return (
-    <span aria-hidden className={`inline-flex shrink-0 items-center justify-center rounded-full font-semibold text-white ${dims} ${colorOf(seed)}`}>
+    <span aria-hidden className={`inline-flex shrink-0 items-center justify-center font-semibold text-white ${shape === "group" ? "rounded-xl" : "rounded-full"} ${dims} ${colorOf(seed)}`}>
       {initials(name)}
     </span>
   );

@@ -1,4 +1,4 @@
-import type { ButtonHTMLAttributes } from "react";
+import type { ButtonHTMLAttributes, Ref } from "react";
 
 type Variant = "primary" | "secondary" | "ghost" | "danger";
 
@@ -14,6 +14,7 @@ const SIZES = { sm: "px-2.5 py-1 text-xs", md: "px-3.5 py-2 text-sm" } as const;
 export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   variant?: Variant;
   size?: keyof typeof SIZES;
+  ref?: Ref<HTMLButtonElement>;
 }
 
 export function Button({ variant = "primary", size = "md", className = "", type = "button", ...props }: ButtonProps) {

@@ -73,6 +73,12 @@ export class KafkaBus implements Bus {
     return this.publisher.publish(topicFor(targetNodeId), { key, value: payload, headers: { [ID_HEADER]: randomUUID() } });
   }
 
+  /** Bus.ping: the brokers answer a metadata request. */
+  async ping(): Promise<void> {
+    this.assertOpen();
+    await this.topics.ping();
+  }
+
   /** Counters since start: publishes, acknowledged batches and records, handled records, fetched partition batches, offset commits, duplicates. */
   stats(): KafkaBusCounters {
     return { ...this.counters };

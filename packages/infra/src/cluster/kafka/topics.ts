@@ -144,6 +144,12 @@ export class KafkaTopics {
     }
   }
 
+  /** One metadata round trip to the cluster (Bus.ping). */
+  async ping(): Promise<void> {
+    const admin = await this.getAdmin();
+    await admin.describeCluster();
+  }
+
   async close(): Promise<void> {
     const admin = this.admin;
     this.admin = undefined;

@@ -1,0 +1,54 @@
+import type { ConversationSummary } from "@dim/shared";
+import { Avatar } from "@/components/ui/avatar";
+import { Button } from "@/components/ui/button";
+
+/** The open conversation's title; for a group, a button with its member count that opens the member panel. */
+export function ChatHeader(props: { summary: ConversationSummary; title: string; memberCount: number; onBack: () => void; onMembers: () => void }) {
+  const { summary, title } = props;
+  const group = summary.kind === "group";
+  const subtitle = group
+    ? summary.membership === "active"
+      ? `${props.memberCount} ${props.memberCount === 1 ? "member" : "members"}`
+      : summary.membership === "removed"
+        ? "You were removed"
+        : "You left"
+    : summary.peer
+      ? `@${summary.peer.username}`
+      : null;
+  const heading = (
+    <>
+      <Avatar name={title} seed={summary.peer?.id ?? summary.id} shape={group ? "group" : "person"} />
+      <span className="min-w-0 text-left">
+        <h2 className="truncate text-base font-semibold text-slate-900" data-testid="chat-title">
+          {title}
+        </h2>
+        {subtitle ? (
+          <span className="block truncate text-xs text-slate-500" data-testid="chat-subtitle">
+            {subtitle}
+          </span>
+        ) : null}
+      </span>
+    </>
+  );
+  return (
+    <header className="flex items-center gap-3 border-b border-slate-200 bg-surface px-3 py-3 sm:px-4">
+      <Button variant="ghost" size="sm" className="md:hidden" onClick={props.onBack} aria-label="Back to conversations">
+        ←
+      </Button>
+      {group ? (
+        <button
+          type="button"
+          onClick={props.onMembers}
+          aria-haspopup="dialog"
+          aria-label={`${title}, ${subtitle}: show members`}
+          data-testid="group-header"
+          className="-my-1 flex min-w-0 items-center gap-3 rounded-md px-1 py-1 hover:bg-slate-100"
+        >
+          {heading}
+        </button>
+      ) : (
+        <div className="flex min-w-0 items-center gap-3">{heading}</div>
+      )}
+    </header>
+  );
+}
