@@ -74,10 +74,10 @@ async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 export async function ensureProductionBuild(): Promise<void> {
-  if (buildIsFresh()) return;
+  // Freshness is judged only under the lock: `next build` writes BUILD_ID before it has finished,
+  // so a check outside it could take a half-written build for a fresh one.
   await withBuildLock(async () => {
-    if (buildIsFresh()) return; // another worker built it while this one waited
-    await runBuild();
+    if (!buildIsFresh()) await runBuild();
   });
 }
 
