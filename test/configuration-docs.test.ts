@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { gatewayEnvSchema } from "@dim/api";
 import { coreNodeEnvSchema } from "@dim/core-node";
-import { infraConfigSchema } from "@dim/infra";
+import { blobConfigSchema, infraConfigSchema } from "@dim/infra";
 import { devConfigSchema } from "@dim/shared/node";
 
 const doc = readFileSync(new URL("../docs/configuration.md", import.meta.url), "utf8");
@@ -19,7 +19,7 @@ function keysOf(schema: z.ZodType): string[] {
 }
 
 describe("docs/configuration.md", () => {
-  const schemas = { "core node": coreNodeEnvSchema, gateway: gatewayEnvSchema, infra: infraConfigSchema, dev: devConfigSchema };
+  const schemas = { "core node": coreNodeEnvSchema, gateway: gatewayEnvSchema, infra: infraConfigSchema, blobs: blobConfigSchema, dev: devConfigSchema };
   for (const [name, schema] of Object.entries(schemas)) {
     it(`documents every ${name} variable`, () => {
       const missing = keysOf(schema).filter((k) => !documented.has(k));

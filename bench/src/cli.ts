@@ -2,7 +2,7 @@
  * `npm run bench [-- options]` — DIM against the baselines, in one run.
  *
  *   --mode embedded|cluster   DIM's infrastructure (default embedded)
- *   --systems a,b             of dim,socketio,socketio-pg,ws (default all)
+ *   --systems a,b             of dim,socketio,socketio-pg,ws,socketio-rooms (default all; socketio-rooms runs group steps only)
  *   --reps N                  repetitions, interleaved A/B/A/B (default 2; --quick 1)
  *   --rates r1,r2,…           offered messages/s per step (default a ladder to 20k)
  *   --duration S              measured seconds per step (default 10; --quick 3)
@@ -14,6 +14,12 @@
  *   --objective MS            same-node p99 objective (default 10)
  *   --cross-objective MS      cross-node p99 objective, also required of a step (default none)
  *   --stop MS                 the ladder goes on past the objective until p99 > this or < 95% delivered (default 1000)
+ *   --groups s1,s2            group steps: one group of each size (members spread over the servers), DIM and
+ *                             socketio-rooms (default 100,1000 in a full run, none with --quick); given without
+ *                             --rates, the run has the group steps only (no pairs ladder)
+ *   --no-groups               no group steps
+ *   --group-rates r1,r2,…     group messages/s per step, for each size (default 5,10,20)
+ *   --group-senders N         members sending to the group, round robin (default 4)
  *   --extras / --no-extras    DIM connections, memory, connects/s, logins/s, history (default on; --quick off)
  *   --extras connections      only the idle-connection part (memory per connection, connects/s)
  *   --extras-only             no throughput ladder, the extras only (e.g. --systems dim --extras connections --extras-only)
@@ -52,7 +58,7 @@ export function parseArgs(argv: string[]): BenchOptions & { out: string; profile
       i++;
     } else args.set(k, true);
   }
-  const known = new Set(["mode", "systems", "reps", "rates", "duration", "warmup", "drain", "pairs", "servers", "workers", "cross", "objective", "stop", "extras", "no-extras", "extras-only", "connections", "connect-processes", "connect-inflight", "connect-client", "quick", "out", "verbose", "profile", "body", "swap", "cross-objective"]);
+  const known = new Set(["mode", "systems", "reps", "rates", "duration", "warmup", "drain", "pairs", "servers", "workers", "cross", "objective", "stop", "extras", "no-extras", "extras-only", "connections", "connect-processes", "connect-inflight", "connect-client", "quick", "out", "verbose", "profile", "body", "swap", "cross-objective", "groups", "no-groups", "group-rates", "group-senders"]);
   for (const k of args.keys()) if (!known.has(k)) throw new Error(`unknown option --${k}`);
   const quick = args.has("quick");
   const str = (k: string, d: string) => {
@@ -76,6 +82,14 @@ export function parseArgs(argv: string[]): BenchOptions & { out: string; profile
   const extrasPart = args.get("extras");
   if (str("connections", "1").split(",").some((c) => !(Number(c) >= 1))) throw new Error("--connections must be positive numbers");
   if (typeof extrasPart === "string" && extrasPart !== "connections") throw new Error("--extras takes no value or 'connections'");
+  const positives = (k: string, d: string) => {
+    const v = str(k, d).split(",").map(Number);
+    if (v.some((x) => !(x > 0))) throw new Error(`--${k} must be positive numbers`);
+    return v;
+  };
+  const groupSizes = args.has("no-groups") || (quick && !args.has("groups")) ? [] : positives("groups", "100,1000").map(Math.floor);
+  if (groupSizes.some((s) => s < 2)) throw new Error("--groups: a group has at least 2 members");
+  const groups = groupSizes.length ? { sizes: groupSizes, rates: positives("group-rates", "5,10,20"), senders: Math.max(1, Math.floor(num("group-senders", 4))) } : null;
   const profile = args.has("profile");
   const out = resolve(REPO, str("out", "bench-results"));
   const swap = str("swap", "");
@@ -109,6 +123,8 @@ export function parseArgs(argv: string[]): BenchOptions & { out: string; profile
         }
       : null,
     extrasOnly: args.has("extras-only"),
+    pairLadder: !(args.has("groups") && !args.has("rates")),
+    groups,
     quick,
     verbose: args.has("verbose"),
     ...(nodeArgs.length ? { nodeEnv: { BENCH_NODE_ARGS: nodeArgs.join(" "), ...(swap ? { BENCH_SWAP: swap } : {}) } } : {}),

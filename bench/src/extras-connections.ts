@@ -100,6 +100,17 @@ export async function measureIdleConnections(run: ConnectionRun): Promise<Connec
       [max],
     )
   ).rows.map((r) => r.id);
+  // Each user gets a live session, as a login would: a node checks the token's session at `auth`.
+  const sessionOf = new Map(
+    (
+      await run.sql.query<{ id: string; user_id: string }>(
+        `INSERT INTO sessions (id, user_id, token_hash, expires_at)
+         SELECT gen_random_uuid(), u, md5(random()::text) || md5(random()::text), now() + interval '1 day'
+         FROM unnest($1::uuid[]) u RETURNING id::text, user_id::text`,
+        [ids],
+      )
+    ).rows.map((r) => [r.user_id, r.id]),
+  );
   const port = await freePort();
   const nodeId = `bench-${run.tag}-probe`;
   const probe = forkTs(
@@ -140,7 +151,7 @@ export async function measureIdleConnections(run: ConnectionRun): Promise<Connec
     if (batch <= 0) continue;
     const chunks: ConnSpec[][] = workers.map(() => []);
     for (let i = connected; i < target; i++) {
-      const { token } = issueSocketToken({ userId: ids[i]!, nodeId, ttlMs: 30 * 60 * 1000 }, run.tokenSecret);
+      const { token } = issueSocketToken({ userId: ids[i]!, sessionId: sessionOf.get(ids[i]!)!, nodeId, ttlMs: 30 * 60 * 1000 }, run.tokenSecret);
       // Keys are unique across batches: a load process holds the connections of every batch.
       chunks[i % chunks.length]!.push({ key: i, userId: ids[i]!, url: wsUrl, token, localAddress: `127.0.0.${2 + (i % 50)}` });
     }

@@ -93,3 +93,16 @@ export function machineInfo(): { cpus: number; model: string; memGiB: number; ke
   const kernel = readFileSync("/proc/sys/kernel/osrelease", "utf8").trim();
   return { cpus, model, memGiB: Math.round((memKb / 1024 / 1024) * 10) / 10, kernel, node: process.version };
 }
+
+/**
+ * CPU seconds of each named process tree over a window that starts `startInMs` from now and lasts
+ * `lengthMs` (read from /proc at both ends).
+ */
+export async function cpuOverWindow(procs: Array<{ name: string; pid: number }>, startInMs: number, lengthMs: number): Promise<Record<string, number>> {
+  const pids = procs.map((p) => p.pid);
+  const at = (ms: number) => new Promise<TreeUsage[]>((r) => setTimeout(() => r(treeUsage(pids)), ms));
+  const [before, after] = await Promise.all([at(startInMs), at(startInMs + lengthMs)]);
+  const byProcess: Record<string, number> = {};
+  procs.forEach((p, i) => (byProcess[p.name] = Math.round((after[i]!.cpuSeconds - before[i]!.cpuSeconds) * 1000) / 1000));
+  return byProcess;
+}

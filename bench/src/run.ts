@@ -6,10 +6,12 @@
 import type { ChildProcess } from "node:child_process";
 import { merge, percentiles, type Percentiles } from "./hdr";
 import type { FromWorker, StepResult } from "./loadgen/messages";
-import { loadAverage, machineInfo, treeUsage } from "./proc-stats";
+import { cpuOverWindow, loadAverage, machineInfo } from "./proc-stats";
 import { forkTs, killAll, stopProcess, waitMessage } from "./procs";
 import { startServices, type Services } from "./services";
-import { plan, startSystem, toSpecs, type RunningSystem, type SystemName } from "./systems";
+import { GROUP_SYSTEMS, PAIR_SYSTEMS, plan, startSystem, toSpecs, type RunningSystem, type SystemName } from "./systems";
+import { runGroupSystem, type GroupOptions, type GroupRun } from "./group-run";
+import { summarizeGroups, type GroupSummary } from "./group-summary";
 import { measureDimExtras, type DimExtras } from "./extras";
 import { measureConnectionExtras } from "./extras-connections";
 
@@ -48,6 +50,10 @@ export interface BenchOptions {
   } | null;
   /** Skip the throughput ladder: extras only (`--extras-only`). */
   extrasOnly?: boolean;
+  /** The pairs ladder (default on); off for a groups-only run. */
+  pairLadder?: boolean;
+  /** Group steps (sizes × rates) of the group systems (dim, socketio-rooms); null or absent: none. */
+  groups?: GroupOptions | null;
   quick: boolean;
   verbose: boolean;
   /** Extra environment for DIM core nodes (profiling). */
@@ -128,6 +134,9 @@ export interface BenchResult {
     dimAtHalfCapacity?: { capacity: number; rate: number; sameP50: number; sameP99: number; crossP50: number; crossP99: number; ackP99: number; msgsPerCpuSecond: number };
   };
   extras?: DimExtras;
+  /** Group steps, per system and repetition (interleaved as the pairs runs). */
+  groupRuns?: GroupRun[];
+  groupSummary?: GroupSummary;
 }
 
 export function spread(values: number[]): Spread {
@@ -165,12 +174,9 @@ async function startWorkers(sys: RunningSystem, opts: BenchOptions): Promise<{ w
 }
 
 async function runStep(sys: RunningSystem, workers: Worker[], step: number, rate: number, opts: BenchOptions): Promise<StepSummary> {
-  const procs = sys.processes();
   // CPU of the measured window: the load processes start 20 ms after the step command, measure
   // after the warm-up for durationMs (IPC adds well under a millisecond on this machine)
-  const usageAt = (ms: number) => new Promise<ReturnType<typeof treeUsage>>((r) => setTimeout(() => r(treeUsage(procs.map((p) => p.pid))), ms));
-  const windowStart = usageAt(20 + opts.warmupMs);
-  const windowEnd = usageAt(20 + opts.warmupMs + opts.durationMs);
+  const cpuWindow = cpuOverWindow(sys.processes(), 20 + opts.warmupMs, opts.durationMs);
   const results = await Promise.all(
     workers.map((w) => {
       const r = waitMessage(w.proc, (m) => ((m as FromWorker).ev === "step" ? (m as Extract<FromWorker, { ev: "step" }>).result : undefined), "step", opts.warmupMs + opts.durationMs + opts.drainMs + 60_000);
@@ -178,9 +184,7 @@ async function runStep(sys: RunningSystem, workers: Worker[], step: number, rate
       return r;
     }),
   );
-  const [before, after] = await Promise.all([windowStart, windowEnd]);
-  const byProcess: Record<string, number> = {};
-  procs.forEach((p, i) => (byProcess[p.name] = round3(after[i]!.cpuSeconds - before[i]!.cpuSeconds)));
+  const byProcess = await cpuWindow;
   const serverTotal = round3(Object.values(byProcess).reduce((a, b) => a + b, 0));
   const sum = (f: (r: StepResult) => number) => results.reduce((a, r) => a + f(r), 0);
   const sent = sum((r) => r.sent);
@@ -278,10 +282,18 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   opts.log(`machine: ${machine.cpus} × ${machine.model}, ${machine.memGiB} GiB, Node ${machine.node}; load ${loadBefore.load1} ${loadBefore.load5} ${loadBefore.load15}`);
   const services = await startServices(opts.mode, opts.log, opts.systems.some((s) => s.startsWith("socketio")));
   const runs: SystemRun[] = [];
+  const groupRuns: GroupRun[] = [];
   let extras: DimExtras | undefined;
   try {
     for (let rep = 1; rep <= (opts.extrasOnly ? 0 : opts.reps); rep++) {
-      for (const name of opts.systems) runs.push(await runSystem(name, rep, services, opts));
+      if (opts.pairLadder !== false) {
+        for (const name of opts.systems.filter((s) => PAIR_SYSTEMS.includes(s))) runs.push(await runSystem(name, rep, services, opts));
+      }
+      if (opts.groups) {
+        for (const name of opts.systems.filter((s) => GROUP_SYSTEMS.includes(s))) {
+          groupRuns.push(await runGroupSystem(name, rep, opts.groups, { ...opts, services }));
+        }
+      }
     }
     if (opts.extras && opts.systems.includes("dim")) {
       extras = opts.extras.only === "connections" ? await measureConnectionExtras(services, opts) : await measureDimExtras(services, opts);
@@ -302,6 +314,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     runs,
     summary: summarize(runs, opts),
     ...(extras ? { extras } : {}),
+    ...(opts.groups ? { groupRuns, groupSummary: summarizeGroups(groupRuns) } : {}),
   };
   return result;
 }
@@ -319,14 +332,14 @@ export function rescore(result: BenchResult): BenchResult {
 function summarize(runs: SystemRun[], opts: BenchOptions): BenchResult["summary"] {
   const maxSustained: BenchResult["summary"]["maxSustained"] = {};
   const maxThroughput: BenchResult["summary"]["maxThroughput"] = {};
-  for (const name of opts.systems) {
+  for (const name of opts.systems.filter((s) => runs.some((r) => r.system === s))) {
     maxSustained[name] = spread(runs.filter((r) => r.system === name).map((r) => r.maxSustained));
     maxThroughput[name] = spread(runs.filter((r) => r.system === name).map((r) => r.maxThroughput));
   }
   const ratiosOf = (pick: (r: SystemRun) => number) => {
     const out: Partial<Record<SystemName, Spread>> = {};
     for (const name of opts.systems) {
-      if (name === "dim") continue;
+      if (name === "dim" || !runs.some((r) => r.system === name)) continue;
       const values: number[] = [];
       for (let rep = 1; rep <= opts.reps; rep++) {
         const d = runs.find((r) => r.system === "dim" && r.rep === rep);

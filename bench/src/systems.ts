@@ -4,7 +4,9 @@
  *                  message stored, both ACK legs;
  *   socketio     — baseline (a): N Socket.IO 4 servers + @socket.io/redis-adapter, no storage;
  *   socketio-pg  — baseline (b): the same + an INSERT of every message into PostgreSQL first;
- *   ws           — baseline (c): N raw `ws` relays (the ceiling).
+ *   ws           — baseline (c): N raw `ws` relays (the ceiling);
+ *   socketio-rooms — the group steps' baseline: baseline (a)'s servers, members in a room per group,
+ *                  `io.to(room).emit`, no storage (group steps only).
  * prepare() creates users (DIM: through the gateway: register, contact request + accept,
  * nodes.assign pinned to the planned node) and returns what the load generators connect.
  */
@@ -16,9 +18,13 @@ import { freePort } from "@dim/shared/node";
 import type { ConnSpec, PairSpec, SystemKind } from "./loadgen/messages";
 import { forkTs, mapLimit, spawnCmd, stopProcess, waitMessage, waitUntil } from "./procs";
 import { createDatabase, type ServiceProc, type Services } from "./services";
+import { baselineGroups, prepareDimGroups, type PreparedGroups } from "./group-setup";
 
-export const SYSTEM_NAMES = ["dim", "socketio", "socketio-pg", "ws"] as const;
+export const SYSTEM_NAMES = ["dim", "socketio", "socketio-pg", "ws", "socketio-rooms"] as const;
 export type SystemName = (typeof SYSTEM_NAMES)[number];
+/** Systems that run the pairs ladder / the group steps. */
+export const PAIR_SYSTEMS: readonly SystemName[] = ["dim", "socketio", "socketio-pg", "ws"];
+export const GROUP_SYSTEMS: readonly SystemName[] = ["dim", "socketio-rooms"];
 
 export interface PlannedPair {
   cls: "same" | "cross";
@@ -40,6 +46,8 @@ export interface RunningSystem {
   /** Server-side processes whose CPU counts for this system (trees are summed). */
   processes(): ServiceProc[];
   prepare(pairs: PlannedPair[], log: (l: string) => void): Promise<Prepared>;
+  /** Group steps: members 0 … max(sizes)-1 spread over the servers, one group per size (see group-setup.ts). */
+  prepareGroups?(sizes: number[], log: (l: string) => void): Promise<PreparedGroups>;
   stop(): Promise<void>;
   /** DIM only: extras the harness measures (gateway URL, node health URLs, database URL). */
   dim?: { gatewayUrl: string; nodeHttp: string[]; nodePids: number[]; databaseUrl: string; nodeIds: string[] };
@@ -86,6 +94,7 @@ export async function startSystem(name: SystemName, opts: SystemOptions): Promis
       return startDim(opts);
     case "socketio":
     case "socketio-pg":
+    case "socketio-rooms":
       return startSocketIo(name, opts);
     case "ws":
       return startWsRelay(opts);
@@ -162,6 +171,7 @@ async function startDim(opts: SystemOptions): Promise<RunningSystem> {
     async prepare(pairs, log) {
       return prepareDim(gatewayUrl, nodeIds, pairs, opts.tag, log);
     },
+    prepareGroups: (sizes, log) => prepareDimGroups(gatewayUrl, nodeIds, sizes, opts.tag, log),
     stop,
   };
 }
@@ -207,7 +217,7 @@ async function prepareDim(gatewayUrl: string, nodeIds: string[], pairs: PlannedP
 
 // ───────────────────────────── baselines ─────────────────────────────
 
-async function startSocketIo(name: "socketio" | "socketio-pg", opts: SystemOptions): Promise<RunningSystem> {
+async function startSocketIo(name: "socketio" | "socketio-pg" | "socketio-rooms", opts: SystemOptions): Promise<RunningSystem> {
   const { services } = opts;
   let pgUrl: string | undefined;
   if (name === "socketio-pg") {
@@ -233,6 +243,7 @@ async function startSocketIo(name: "socketio" | "socketio-pg", opts: SystemOptio
       ...(pgUrl ? [services.postgres()] : []),
     ],
     prepare: async (pairs) => baselineUsers(pairs, urls, opts.tag),
+    prepareGroups: async (sizes) => baselineGroups(urls, sizes, opts.tag),
     stop: async () => {
       await Promise.all(servers.map((s) => stopProcess(s)));
     },

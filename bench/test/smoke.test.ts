@@ -2,7 +2,8 @@
  * A short run of the benchmark harness (not a measurement: no speed is asserted). It starts what
  * `npm run bench` starts — an embedded PostgreSQL, DIM's gateway and two core-node processes,
  * two raw `ws` relays, forked load generators — sends a few messages at a low rate, and checks
- * the result file's shape and that messages were delivered and acknowledged.
+ * the result file's shape and that messages were delivered and acknowledged; and a tiny group
+ * step (DIM and the Socket.IO rooms baseline) in which every member must get every message once.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -71,5 +72,70 @@ describe("bench harness (smoke)", () => {
     const dim = saved.runs[0]!.steps[0]!;
     expect(Object.keys(dim.cpu.byProcess)).toEqual(expect.arrayContaining(["node-1", "node-2", "gateway", "postgres"]));
     expect(saved.summary.maxSustained.dim).toBeDefined();
+  }, 240_000);
+
+  it("parses the group options: --groups alone runs the group steps only", () => {
+    const o = parseArgs(["--groups", "100,1000", "--group-rates", "5,10"]);
+    expect(o.groups).toEqual({ sizes: [100, 1000], rates: [5, 10], senders: 4 });
+    expect(o.pairLadder).toBe(false);
+    expect(parseArgs(["--groups", "10", "--rates", "50"]).pairLadder).toBe(true);
+    expect(parseArgs(["--quick"]).groups).toBeNull();
+    expect(parseArgs(["--no-groups"]).groups).toBeNull();
+    expect(() => parseArgs(["--groups", "1"])).toThrow(/at least 2 members/);
+  });
+
+  it("runs a 10-member group step on DIM and the Socket.IO rooms baseline: every member gets every message once", async () => {
+    const lines: string[] = [];
+    const result = await runBench({
+      mode: "embedded",
+      systems: ["dim", "socketio-rooms"],
+      reps: 1,
+      rates: [],
+      pairLadder: false,
+      groups: { sizes: [10], rates: [2], senders: 3 },
+      warmupMs: 500,
+      durationMs: 2000,
+      drainMs: 10_000,
+      pairs: 1,
+      servers: 2,
+      workers: 2,
+      crossShare: 0.5,
+      objectiveMs: 10_000,
+      stopMs: 60_000,
+      bodyBytes: 32,
+      extras: null,
+      quick: true,
+      verbose: false,
+      log: (l) => lines.push(l),
+    });
+    const saved = JSON.parse(readFileSync(writeResults(result, out).json, "utf8")) as BenchResult;
+    expect(saved.runs).toEqual([]);
+    expect(saved.groupRuns!.map((r) => r.system)).toEqual(["dim", "socketio-rooms"]);
+    for (const run of saved.groupRuns!) {
+      expect(run.error, `${run.system}: ${run.error}\n${lines.join("\n")}`).toBeUndefined();
+      expect(run.connections).toBe(10);
+      expect(run.steps).toHaveLength(1);
+      const s = run.steps[0]!;
+      expect(s.messages).toBeGreaterThan(0);
+      expect(s.acked).toBe(s.messages);
+      // Every member but the sender, each message exactly once.
+      expect(s.expected).toBe(s.messages * 9);
+      expect(s.delivered).toBe(s.expected);
+      expect(s.lost).toBe(0);
+      expect(s.duplicates).toBe(0);
+      expect(s.all.count).toBe(s.delivered);
+      expect(s.last.count).toBe(s.messages);
+      expect(s.incompleteMessages).toBe(0);
+      expect(s.last.p50).toBeGreaterThanOrEqual(s.all.p50);
+      // CPU is read from /proc in 10 ms ticks: a few tiny messages may cost less than one tick on
+      // a server, so check the accounting (every server process measured, summed), not a minimum.
+      const cpu = Object.values(s.cpu.byProcess);
+      expect(cpu.length, JSON.stringify(s.cpu)).toBeGreaterThanOrEqual(3); // 2 servers + a service
+      for (const v of cpu) expect(v).toBeGreaterThanOrEqual(0);
+      expect(s.cpu.serverTotal).toBeCloseTo(cpu.reduce((a, b) => a + b, 0), 3);
+    }
+    const ratio = saved.groupSummary!.ratios[0]!;
+    expect(ratio).toMatchObject({ size: 10, rate: 2, rep: 1 });
+    expect(ratio.deliveries).toBeGreaterThan(0);
   }, 240_000);
 });

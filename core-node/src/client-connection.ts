@@ -50,7 +50,7 @@ export interface ConnectionHost {
    * Binds a verified socket to its user (local map, presence lease) and returns the cursors for
    * `welcome`. Pushes that arrive before `welcome` is sent are held by the connection.
    */
-  authenticate(conn: ClientConnection, userId: string): Promise<ConversationCursor[]>;
+  authenticate(conn: ClientConnection, userId: string, sessionId: string): Promise<ConversationCursor[]>;
   /** Handles one frame of an authenticated socket. May throw; the connection answers INTERNAL. */
   dispatch(conn: ClientConnection, frame: UserFrame): Promise<void>;
   /** The socket is gone: forget it and release its presence lease. Must not throw. */
@@ -90,6 +90,7 @@ export class ClientConnection {
   readonly id = randomUUID();
   private state: State = "unauthenticated";
   private _userId: string | undefined;
+  private _sessionId: string | undefined;
 
   /** monotonicMs() at open (auth deadline) and at the last inbound frame (idle timeout). */
   private readonly openedAt: number;
@@ -166,6 +167,11 @@ export class ClientConnection {
 
   get userId(): string | undefined {
     return this._userId;
+  }
+
+  /** The gateway session its token was issued to (set with userId). */
+  get sessionId(): string | undefined {
+    return this._sessionId;
   }
 
   get isOpen(): boolean {
@@ -354,12 +360,14 @@ export class ClientConnection {
       return;
     }
     let userId: string;
+    let sessionId: string;
     try {
       const claims = verifySocketToken(frame.token, { nodeId: this.host.nodeId }, this.opts.tokenSecret);
       const claimed = this.opts.usedTokens.claim(claims.jti, claims.exp);
       if (claimed === "reused") throw new AppError(ErrorCode.Unauthorized, "token already used; get a new one from nodes.assign");
       if (claimed === "full") throw new AppError(ErrorCode.Unauthorized, "this node accepts no more new tokens right now; get a new one");
       userId = claims.sub;
+      sessionId = claims.sid;
     } catch (err) {
       const error = isAppError(err) ? err : new AppError(ErrorCode.Unauthorized, "invalid token");
       this.logger.info(this.fields({ reason: error.message }), "socket token rejected");
@@ -368,11 +376,19 @@ export class ClientConnection {
       return;
     }
     this._userId = userId;
+    this._sessionId = sessionId;
     this.state = "authenticating";
     let cursors: ConversationCursor[];
     try {
-      cursors = await this.host.authenticate(this, userId);
+      cursors = await this.host.authenticate(this, userId, sessionId);
     } catch (err) {
+      if (isAppError(err) && err.code === ErrorCode.Unauthorized) {
+        // The token's session ended (logout) after it was issued: signed out, not a retry.
+        this.logger.info(this.fields({ reason: err.message }), "socket token of an ended session");
+        this.sendError(err, "auth");
+        this.close(CloseCode.SessionEnded, err.message);
+        return;
+      }
       this.logger.error(this.fields({ err }), "could not bind the socket to its user");
       this.sendError(new AppError(ErrorCode.Internal, "could not start the session; reconnect"), "auth");
       this.close(CloseCode.NodeShuttingDown, "could not start the session");

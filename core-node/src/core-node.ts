@@ -11,7 +11,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { IncomingMessage } from "node:http";
 import type { WebSocket } from "ws";
-import { CloseCode, parseNodeEnvelope, type ConversationCursor } from "@dim/shared";
+import { AppError, CloseCode, ErrorCode, parseNodeEnvelope, type ConversationCursor } from "@dim/shared";
 import { createLogger, runReadiness, type Logger, type ReadinessCheck } from "@dim/shared/node";
 import type { NaturalBatcher } from "@dim/shared/async";
 import type { MessageStore } from "@dim/db";
@@ -291,15 +291,21 @@ export class CoreNode implements ConnectionHost {
   }
 
   /** ConnectionHost: a verified socket joins its user's routes. */
-  async authenticate(conn: ClientConnection, userId: string): Promise<ConversationCursor[]> {
+  async authenticate(conn: ClientConnection, userId: string, sessionId: string): Promise<ConversationCursor[]> {
     if (!this.accepting) throw new Error("node is not accepting sockets");
     // Bound and leased before the cursors are read: a message committed after that read is
     // pushed (held until welcome), one committed before it is counted in lastSeq and synced.
     this.connections.bind(conn, userId);
     this.registration?.setConnections(this.connections.authenticatedCount);
     // Claimed together with the other sockets authenticating now (one call for many).
-    await this.claims.submit({ userId, nodeId: this.nodeId, connectionId: conn.id });
-    return this.store.cursorsOf(userId);
+    // The session is checked after the bind: a `session.ended` that arrives from now on finds
+    // this socket, one that came before finds the session gone here.
+    const [live, cursors] = await Promise.all([
+      this.store.sessionLive(sessionId, userId),
+      this.claims.submit({ userId, nodeId: this.nodeId, connectionId: conn.id }).then(() => this.store.cursorsOf(userId)),
+    ]);
+    if (!live) throw new AppError(ErrorCode.Unauthorized, "the session of this token ended (logged out or expired); log in again");
+    return cursors;
   }
 
   /** ConnectionHost */

@@ -1,4 +1,5 @@
 import type { Route } from "@dim/infra";
+import { CloseCode } from "@dim/shared";
 import type { ClientConnection } from "./client-connection";
 
 /**
@@ -59,6 +60,17 @@ export class LocalConnections {
     const held = this.byUser.get(userId);
     if (held === undefined) return [];
     return held instanceof Set ? held : [held];
+  }
+
+  /** Closes this node's sockets of one gateway session (it ended: logout). */
+  closeSession(userId: string, sessionId: string): number {
+    let closed = 0;
+    for (const conn of [...this.ofUser(userId)]) {
+      if (conn.sessionId !== sessionId) continue;
+      conn.close(CloseCode.SessionEnded, "the session ended (logged out)");
+      closed++;
+    }
+    return closed;
   }
 
   list(): ClientConnection[] {

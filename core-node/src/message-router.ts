@@ -124,6 +124,9 @@ export class MessageRouter {
         return this.groups.onMembersChanged(envelope);
       case "conversation":
         return this.groups.onConversation(envelope);
+      case "session.ended":
+        this.deps.connections.closeSession(envelope.userId, envelope.sessionId);
+        return;
       case "routes.changed":
       case "routes.ack":
         return; // the node's RouteChanges handles these

@@ -13,6 +13,7 @@ import {
   createConversation,
   createUser,
   openSocket,
+  sessionOf,
   startCluster,
   startNode,
   tokenFor,
@@ -152,8 +153,8 @@ describe("authentication", () => {
 
   it("a token with a bad signature, or expired, is Unauthorized", async () => {
     const { a, alice } = await setup();
-    const forged = issueSocketToken({ userId: alice, nodeId: a.nodeId, ttlMs: 60_000 }, "some-other-secret-0123456789").token;
-    const expired = issueSocketToken({ userId: alice, nodeId: a.nodeId, ttlMs: 1000, now: Date.now() - 5000 }, "core-node-test-secret-0123456789").token;
+    const forged = issueSocketToken({ userId: alice, sessionId: sessionOf(alice), nodeId: a.nodeId, ttlMs: 60_000 }, "some-other-secret-0123456789").token;
+    const expired = issueSocketToken({ userId: alice, sessionId: sessionOf(alice), nodeId: a.nodeId, ttlMs: 1000, now: Date.now() - 5000 }, "core-node-test-secret-0123456789").token;
     for (const token of [forged, expired, "garbage"]) {
       const client = await openSocket(a);
       client.send({ type: "auth", v: 1, token });

@@ -3,11 +3,10 @@
  * flight go out together in the next Presence.claim call, every socket still gets its welcome
  * after its lease is stored, and a failed claim fails only the sockets it carried.
  */
-import { randomUUID } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
 import { MemoryHub, type Presence, type Route } from "@dim/infra";
 import { CloseCode } from "@dim/shared";
-import { connectAs, openSocket, startNode, tokenFor, useTestDatabase } from "./helpers/cluster";
+import { connectAs, createUser, openSocket, startNode, tokenFor, useTestDatabase } from "./helpers/cluster";
 
 const db = useTestDatabase();
 
@@ -37,7 +36,7 @@ describe("a burst of connects", () => {
   it("claims the leases of the sockets that authenticated meanwhile in one call", async () => {
     let rec!: ReturnType<typeof recording>;
     const node = await startNode(db, new MemoryHub(), { presence: (p) => (rec = recording(p)).presence });
-    const users = Array.from({ length: 30 }, () => randomUUID());
+    const users = await Promise.all(Array.from({ length: 30 }, () => createUser(db.prisma)));
     const welcomes = Promise.all(users.map((u) => connectAs(node, u)));
     // Every socket is bound to its user (counted) before its claim goes out; the first claim is held.
     await vi.waitFor(() => expect(node.node.connectionCount).toBe(users.length), { timeout: 10_000 });
@@ -56,13 +55,13 @@ describe("a burst of connects", () => {
     const node = await startNode(db, new MemoryHub(), { presence: (p) => (rec = recording(p)).presence });
     rec.open();
     rec.failNextClaim(new Error("presence unavailable"));
-    const unlucky = randomUUID();
+    const unlucky = await createUser(db.prisma);
     const client = await openSocket(node);
     client.send({ type: "auth", v: 1, token: tokenFor(unlucky, node.nodeId) });
     expect(await client.next("error")).toMatchObject({ code: "INTERNAL", ref: "auth" });
     expect((await client.waitClosed()).code).toBe(CloseCode.NodeShuttingDown);
 
-    const lucky = randomUUID();
+    const lucky = await createUser(db.prisma);
     await connectAs(node, lucky);
     expect(await node.infra.presence.routesOf([unlucky, lucky])).toEqual([expect.objectContaining({ userId: lucky, nodeId: node.nodeId })]);
   });

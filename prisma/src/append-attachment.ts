@@ -16,17 +16,12 @@ import { AppError, ErrorCode } from "@dim/shared";
 import { toMessage, type Int8, type MessageRow, type StoreQuery } from "./message-row";
 import type { AppendInput, AppendResult } from "./message-store.types";
 import { isDeadlock, isUniqueViolation } from "./pg-errors";
+import { ACTIVE_MEMBER_IDS, SNAPSHOT_CTE } from "./append-sql";
 
 const RETURNED = "id, conversation_id, seq, sender_id, client_msg_id, kind, body, system, attachment, created_at";
 
 const APPEND_ATTACHMENT_SQL = `
-  WITH snap AS (
-    SELECT c.membership_seq, c.kind::text AS conversation_kind, EXISTS (
-      SELECT 1 FROM conversation_members
-      WHERE conversation_id = $1::uuid AND user_id = $2::uuid AND left_seq IS NULL
-    ) AS ok
-    FROM conversations c WHERE c.id = $1::uuid
-  ), prior AS (
+  WITH ${SNAPSHOT_CTE}, prior AS (
     SELECT ${RETURNED} FROM messages WHERE sender_id = $2::uuid AND client_msg_id = $3
   ), att AS (
     SELECT a.owner_id, a.message_id, a.kind::text AS kind,
@@ -63,10 +58,7 @@ const APPEND_ATTACHMENT_SQL = `
          (SELECT count(*) FROM bound) AS bound,
          x.id::text, x.conversation_id::text, x.seq, x.sender_id::text, x.client_msg_id, x.kind::text AS kind,
          x.body, x.system, x.attachment, x.created_at, s.membership_seq, s.conversation_kind,
-         ARRAY(
-           SELECT user_id::text FROM conversation_members
-           WHERE conversation_id = $1::uuid AND left_seq IS NULL ORDER BY joined_at, user_id
-         ) AS member_ids
+         ${ACTIVE_MEMBER_IDS}
   FROM (SELECT 1) one LEFT JOIN snap s ON true LEFT JOIN msg x ON true`;
 
 type Row = { [K in keyof MessageRow]: MessageRow[K] | null } & {

@@ -33,6 +33,7 @@ import type { AppendInput, AppendResult } from "./message-store.types";
 import { toMessage, type Int8, type MessageRow, type StoreQuery } from "./message-row";
 import { isDeadlock, isUniqueViolation } from "./pg-errors";
 import { NaturalBatcher, type BatchOutcome } from "@dim/shared/async";
+import { ACTIVE_MEMBER_IDS, SNAPSHOT_CTE } from "./append-sql";
 
 /** Most appends in one statement. */
 export const APPEND_BATCH_MAX = 256;
@@ -47,13 +48,7 @@ const MAX_ATTEMPTS = 3;
  * it had to wait (its InitPlan keeps the snapshot's value), so a stale snapshot stores nothing.
  */
 const APPEND_ONE_SQL = `
-  WITH snap AS (
-    SELECT c.membership_seq, c.kind::text AS conversation_kind, EXISTS (
-      SELECT 1 FROM conversation_members
-      WHERE conversation_id = $1::uuid AND user_id = $2::uuid AND left_seq IS NULL
-    ) AS ok
-    FROM conversations c WHERE c.id = $1::uuid
-  ), prior AS (
+  WITH ${SNAPSHOT_CTE}, prior AS (
     SELECT id, conversation_id, seq, sender_id, client_msg_id, kind, body, system, created_at
     FROM messages WHERE sender_id = $2::uuid AND client_msg_id = $3
   ), bumped AS (
@@ -74,10 +69,7 @@ const APPEND_ONE_SQL = `
          COALESCE(x.duplicate, false) AS duplicate, x.id::text, x.conversation_id::text,
          x.seq, x.sender_id::text, x.client_msg_id, x.kind::text AS kind, x.body, x.system, x.created_at,
          s.membership_seq, s.conversation_kind,
-         ARRAY(
-           SELECT user_id::text FROM conversation_members
-           WHERE conversation_id = $1::uuid AND left_seq IS NULL ORDER BY joined_at, user_id
-         ) AS member_ids
+         ${ACTIVE_MEMBER_IDS}
   FROM (SELECT 1) one LEFT JOIN snap s ON true LEFT JOIN msg x ON true`;
 
 // Per-row reads are scalar or LATERAL subqueries so the plan is key lookups whatever the batch

@@ -101,4 +101,9 @@ export interface MessageStore {
    * lastSeq is the user's left seq, so a member removed while offline syncs up to its removal.
    */
   cursorsOf(userId: string): Promise<ConversationCursor[]>;
+  /**
+   * Whether the gateway session `sessionId` of `userId` is still live (not logged out, not
+   * expired): a core node asks at every socket `auth`, so a token issued before a logout is refused.
+   */
+  sessionLive(sessionId: string, userId: string): Promise<boolean>;
 }

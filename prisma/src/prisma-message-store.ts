@@ -44,6 +44,9 @@ function clampLimit(limit: number): number {
  * they run as raw SQL with the same text.
  */
 const SQL = {
+  // By primary key: one index probe per socket `auth`.
+  sessionLive: `
+    SELECT 1 AS live FROM sessions WHERE id = $1::uuid AND user_id = $2::uuid AND expires_at > now()`,
   members: `
     SELECT m.user_id::text FROM conversations c
     LEFT JOIN conversation_members m ON m.conversation_id = c.id AND m.left_seq IS NULL
@@ -237,6 +240,11 @@ export class PrismaMessageStore implements MessageStore {
     requireSeq(seq, "seq");
     if (kind !== "delivered" && kind !== "read") throw new AppError(ErrorCode.BadRequest, "cursor kind must be delivered or read");
     return this.cursors.advance({ conversationId: conversationId.toLowerCase(), userId: userId.toLowerCase(), kind, seq });
+  }
+
+  async sessionLive(sessionId: string, userId: string): Promise<boolean> {
+    if (!UUID_RE.test(sessionId) || !UUID_RE.test(userId)) return false;
+    return (await this.q<{ live: number }>("sessionLive", [sessionId, userId])).length > 0;
   }
 
   /** Reads that arrive while one is running go together (a burst of connects = one statement). */

@@ -36,6 +36,13 @@ async function setup() {
   return { a, b, outsider, conv: await conversation([a, b]) };
 }
 
+/** An unsent image upload of `ownerId` (the row the upload route writes). */
+async function imageUpload(ownerId: string): Promise<string> {
+  const id = randomUUID();
+  await prisma.attachment.create({ data: { id, ownerId, kind: "image", sha256: "c".repeat(64), size: 10, mime: "image/png", name: "a.png", width: 1, height: 1 } });
+  return id;
+}
+
 const send = (senderId: string, conversationId: string, clientMsgId: string, body = "hello", kind: AppendInput["kind"] = "text") =>
   store.append({ senderId, conversationId, clientMsgId, kind, body });
 
@@ -110,7 +117,8 @@ describe.each(Object.keys(stores) as Array<keyof typeof stores>)("over %s", (var
       await send(a, conv, "conflict-0001", "original");
       for (const attempt of [
         () => send(a, conv, "conflict-0001", "changed"),
-        () => send(a, conv, "conflict-0001", "original", "image"),
+        // A valid image send (an image needs its upload): the kind differs from the stored text.
+        async () => store.append({ senderId: a, conversationId: conv, clientMsgId: "conflict-0001", kind: "image", body: "original", attachmentId: await imageUpload(a) }),
         () => send(a, conv2, "conflict-0001", "original"),
       ]) {
         expect((await appErrorOf(attempt())).code).toBe(ErrorCode.IdempotencyConflict);

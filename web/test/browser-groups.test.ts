@@ -4,36 +4,17 @@
  * the others without a reload, "read by k of n", the readers list by keyboard, the member panel,
  * and a removed member who sees its removal, loses the composer and gets nothing after it.
  */
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import { createGatewayClient } from "@dim/client";
-import { launchChromium } from "./helpers/browser";
 import { REPO, SCREENSHOT_DIR } from "./helpers/paths";
-import { connectedNode, focused, lastMessage, pwaDriver, seriousAxeViolations, WAIT } from "./helpers/pwa";
-import { startStack, type Stack } from "./helpers/stack";
+import { connectedNode, focused, lastMessage, seriousAxeViolations, WAIT } from "./helpers/pwa";
+import { usePwaSuite } from "./helpers/pwa-suite";
 
-let stack: Stack;
-let browser: Browser;
-
-beforeAll(async () => {
-  stack = await startStack({ nodes: 2 });
-  browser = await launchChromium();
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-}, 20 * 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-}, 60_000);
-
-const cspViolations: string[] = [];
-afterEach(() => {
-  expect(cspViolations.splice(0)).toEqual([]);
-});
-
-const { newPage, registerOverHttp, login } = pwaDriver({ stack: () => stack, browser: () => browser, cspViolations });
+const suite = usePwaSuite({ nodes: 2 });
+const { newPage, registerOverHttp, login } = suite;
 
 /** Saved with the test results and, as the project's pictures of the group screens, in docs/screenshots. */
 async function screenshot(page: Page, name: string): Promise<void> {
@@ -55,11 +36,11 @@ describe("group chat in the PWA", () => {
     // Ana knows Ben and Cy (requests accepted over the gateway: contacts are not what is tested here).
     const ana = await registerOverHttp("ana", "Ana Lima");
     const ben = await registerOverHttp("ben", "Ben Ortiz");
-    const cy = await registerOverHttp("cyy", "Cy Young");
-    const anaGateway = createGatewayClient({ baseUrl: stack.baseUrl, sessionToken: ana.sessionToken });
-    for (const [username, person] of [["ben", ben], ["cyy", cy]] as const) {
+    const cy = await registerOverHttp("cyd", "Cy Young");
+    const anaGateway = createGatewayClient({ baseUrl: suite.stack.baseUrl, sessionToken: ana.sessionToken });
+    for (const [username, person] of [["ben", ben], ["cyd", cy]] as const) {
       await anaGateway.contacts.request.mutate({ username });
-      const gateway = createGatewayClient({ baseUrl: stack.baseUrl, sessionToken: person.sessionToken });
+      const gateway = createGatewayClient({ baseUrl: suite.stack.baseUrl, sessionToken: person.sessionToken });
       const { incoming } = await gateway.contacts.requests.query();
       await gateway.contacts.accept.mutate({ requestId: incoming[0]!.id });
     }
@@ -69,7 +50,7 @@ describe("group chat in the PWA", () => {
     const c = await newPage({ colorScheme: "dark" });
     await login(a, "ana");
     await login(b, "ben");
-    await login(c, "cyy");
+    await login(c, "cyd");
     const nodes = new Set([await connectedNode(a), await connectedNode(b), await connectedNode(c)]);
     // Round-robin over two nodes: the group's messages cross the bus.
     expect(nodes.size).toBe(2);
@@ -134,7 +115,7 @@ describe("group chat in the PWA", () => {
     await receiptsA.focus();
     await a.keyboard.press("Enter");
     const readers = a.getByTestId("readers-dialog");
-    await expect.poll(() => readers.getByTestId("reader").evaluateAll((els) => els.map((e) => e.getAttribute("data-username"))), WAIT).toEqual(["ben", "cyy"]);
+    await expect.poll(() => readers.getByTestId("reader").evaluateAll((els) => els.map((e) => e.getAttribute("data-username"))), WAIT).toEqual(["ben", "cyd"]);
     await readers.getByText("2 of 2 have read this message").waitFor();
     expect(await seriousAxeViolations(a)).toEqual([]);
     await a.keyboard.press("Escape");
@@ -154,7 +135,7 @@ describe("group chat in the PWA", () => {
     await expect.poll(() => panel.getByTestId("member").evaluateAll((els) => els.map((e) => `${e.getAttribute("data-username")}:${e.getAttribute("data-role")}`).sort()), WAIT).toEqual([
       "ana:owner",
       "ben:member",
-      "cyy:member",
+      "cyd:member",
     ]);
     await panel.getByTestId("member").filter({ hasText: "Ben Ortiz" }).getByRole("button", { name: "Make admin" }).click();
     await expect.poll(() => panel.getByTestId("member").filter({ hasText: "Ben Ortiz" }).getAttribute("data-role"), WAIT).toBe("admin");

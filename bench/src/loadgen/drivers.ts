@@ -99,7 +99,7 @@ function connectDim(spec: ConnSpec, ev: Events): Promise<Conn> {
 function connectSocketIo(spec: ConnSpec, ev: Events): Promise<Conn> {
   const socket: Socket = io(spec.url, {
     transports: ["websocket"],
-    auth: { userId: spec.userId },
+    auth: { userId: spec.userId, ...(spec.rooms ? { rooms: spec.rooms } : {}) },
     reconnection: false,
     forceNew: true,
     timeout: CONNECT_TIMEOUT_MS,

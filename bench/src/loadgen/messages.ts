@@ -12,6 +12,8 @@ export interface ConnSpec {
   token?: string;
   /** Loopback source address (127.0.0.x): spreads the 4-tuples. */
   localAddress: string;
+  /** Socket.IO rooms baseline: the group rooms this socket joins at its handshake. */
+  rooms?: string[];
 }
 
 export interface PairSpec {

@@ -1,7 +1,8 @@
 /**
  * The DIM gateway as its own process (so its CPU is measured apart): the standalone gateway over
  * the infrastructure DIM_MODE names, with the bench's limits (registration and login limits
- * raised: every simulated user registers from a few loopback addresses).
+ * raised: every simulated user registers from a few loopback addresses; group writes raised: one
+ * owner builds the group steps' groups).
  * Env: DATABASE_URL, DIM_MODE (+ cluster addresses), DIM_TOKEN_SECRET. Reports {ready, url} over IPC.
  */
 import { openDatabase } from "@dim/db";
@@ -35,6 +36,8 @@ const gw = await startStandaloneGateway({
     loginMaxAttempts: 1_000_000,
     loginMaxAttemptsPerIp: 1_000_000,
     socketTokenTtlMs: 30 * 60 * 1000,
+    // The group steps' owner creates its groups and adds ~1,000 members in batches.
+    groupWritesMaxPerUser: 1_000_000,
   },
 });
 process.send?.({ ready: true, url: gw.url });

@@ -2,6 +2,9 @@
  * Baselines (a) and (b): a minimal Socket.IO 4 chat server, as a Node developer would write it.
  * Several processes share rooms through @socket.io/redis-adapter; each socket joins the room of
  * its user; "m" {to, id, b} is relayed to the recipient's room and acknowledged to the sender.
+ * The rooms baseline (socketio-rooms) uses the same server: a socket also joins the group rooms
+ * named in its handshake (`auth.rooms`), and "m" to a room name is `io.to(room).emit` to all of
+ * them (the sender's own socket included: the load generator ignores that copy).
  * With BENCH_PG_URL set (baseline b) every message is INSERTed into PostgreSQL first.
  * Env: BENCH_REDIS_URL, BENCH_PG_URL (optional). Reports {ready, port} over IPC.
  */
@@ -39,7 +42,9 @@ io.on("connection", (socket) => {
     socket.disconnect(true);
     return;
   }
-  void Promise.resolve(socket.join(userId)).then(() => socket.emit("ready"));
+  const rooms = (socket.handshake.auth as { rooms?: unknown }).rooms;
+  const groups = Array.isArray(rooms) ? rooms.filter((r): r is string => typeof r === "string" && r.length > 0) : [];
+  void Promise.resolve(socket.join([userId, ...groups])).then(() => socket.emit("ready"));
   socket.on("m", async (p: { to: string; id: string; b: string }, ack?: (r: unknown) => void) => {
     try {
       if (pool) {

@@ -41,6 +41,7 @@ export function useTestDatabase(): TestDb {
     db = await createTestDatabase();
     prisma = createPrisma(db.url, { poolSize: 4 });
     store = new PrismaMessageStore(prisma);
+    useSessionsIn(prisma);
   });
   afterAll(async () => {
     await prisma?.$disconnect();
@@ -106,10 +107,53 @@ export async function startCluster(db: TestDb, config: Partial<CoreNodeConfig> =
   return { hub, a, b };
 }
 
+/** userId → the live gateway session its socket tokens are issued to (sockets check it at `auth`). */
+const sessions = new Map<string, string>();
+/** The database connectAs makes sessions in for users it has none for (set by the file's setup). */
+let sessionDb: PrismaClient | undefined;
+
+/** Lets connectAs give a session to users made elsewhere (SQL, the gateway). Call in beforeAll. */
+export function useSessionsIn(prisma: PrismaClient): void {
+  sessionDb = prisma;
+}
+
+/** A live session for the user (an existing users row), made once. */
+export async function ensureSession(userId: string): Promise<string> {
+  const known = sessions.get(userId);
+  if (known !== undefined) return known;
+  if (!sessionDb) throw new Error("no database for sessions: call useSessionsIn(prisma) in beforeAll");
+  const sessionId = randomUUID();
+  await sessionDb.session.create({ data: { id: sessionId, userId, tokenHash: randomTokenHash(), expiresAt: new Date(Date.now() + 3_600_000) } });
+  sessions.set(userId, sessionId);
+  return sessionId;
+}
+
+function randomTokenHash(): string {
+  return `${randomUUID()}${randomUUID()}`.replace(/-/g, "");
+}
+
+/** A user with one live session (what a login makes), so tokenFor(user) passes the node's session check. */
 export async function createUser(prisma: PrismaClient, name = `u${randomUUID().slice(0, 8)}`): Promise<string> {
   const id = randomUUID();
-  await prisma.user.create({ data: { id, username: name.replace(/-/g, "_"), passwordHash: "x", displayName: name } });
+  const sessionId = randomUUID();
+  await prisma.user.create({
+    data: {
+      id,
+      username: name.replace(/-/g, "_"),
+      passwordHash: "x",
+      displayName: name,
+      sessions: { create: { id: sessionId, tokenHash: randomTokenHash(), expiresAt: new Date(Date.now() + 3_600_000) } },
+    },
+  });
+  sessions.set(id, sessionId);
   return id;
+}
+
+/** The session createUser made for this user. */
+export function sessionOf(userId: string): string {
+  const sessionId = sessions.get(userId);
+  if (sessionId === undefined) throw new Error(`no session for ${userId}: create the user with createUser`);
+  return sessionId;
 }
 
 export async function createConversation(prisma: PrismaClient, memberIds: string[]): Promise<string> {
@@ -128,7 +172,7 @@ export async function createConversation(prisma: PrismaClient, memberIds: string
 }
 
 export function tokenFor(userId: string, nodeId: string, ttlMs = 60_000): string {
-  return issueSocketToken({ userId, nodeId, ttlMs }, TEST_SECRET).token;
+  return issueSocketToken({ userId, sessionId: sessionOf(userId), nodeId, ttlMs }, TEST_SECRET).token;
 }
 
 /** Opens a raw socket to the node (closed at the end of the test). */
@@ -140,6 +184,7 @@ export async function openSocket(node: NodeAddress, opts: { origin?: string } = 
 
 /** Opens a socket and authenticates as the user; resolves with the welcome frame. */
 export async function connectAs(node: NodeAddress, userId: string): Promise<{ client: TestClient; welcome: WelcomeFrame }> {
+  await ensureSession(userId);
   const client = await openSocket(node);
   client.send({ type: "auth", v: 1, token: tokenFor(userId, node.nodeId) });
   const welcome = await client.next("welcome");

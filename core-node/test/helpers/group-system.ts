@@ -14,7 +14,7 @@ import { createMemoryInfra, MemoryHub, type MemoryInfra } from "@dim/infra";
 import { startStandaloneGateway, type AppRouter, type StandaloneGateway } from "@dim/api";
 import { CoreNode } from "../../src/core-node";
 import type { CoreNodeConfig } from "../../src/config";
-import { TEST_SECRET, testConfig, type NodeAddress } from "./cluster";
+import { TEST_SECRET, testConfig, useSessionsIn, type NodeAddress } from "./cluster";
 
 export type GatewayClient = ReturnType<typeof gatewayClient>;
 
@@ -27,6 +27,8 @@ export interface GroupSystem {
   readonly nodes: Array<NodeAddress & { node: CoreNode }>;
   /** Registers a user through the gateway; its id and a tRPC client with its session. */
   register(name?: string): Promise<{ id: string; username: string; client: GatewayClient }>;
+  /** Logs a registered user in again: a second session (another device). */
+  login(username: string): Promise<GatewayClient>;
   /** `n` users made in SQL, each a contact of `ownerId` (with their direct conversation). */
   contactsOf(ownerId: string, n: number): Promise<string[]>;
 }
@@ -42,6 +44,7 @@ export function useGroupSystem(opts: { nodes?: number; config?: Partial<CoreNode
   beforeAll(async () => {
     db = await createTestDatabase();
     prisma = createPrisma(db.url, { poolSize: 4 });
+    useSessionsIn(prisma);
     pool = createPgPool(db.url, { poolSize: 6, applicationName: "dim-test-groups" });
     const hub = new MemoryHub();
     for (let i = 0; i < (opts.nodes ?? 3); i++) {
@@ -89,6 +92,11 @@ export function useGroupSystem(opts: { nodes?: number; config?: Partial<CoreNode
       const anon = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: gateway!.trpcUrl })] });
       const session = await anon.auth.register.mutate({ username: name, password: "password-1234" });
       return { id: session.user.id, username: name, client: gatewayClient(gateway!.trpcUrl, session.sessionToken) };
+    },
+    async login(username) {
+      const anon = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: gateway!.trpcUrl })] });
+      const session = await anon.auth.login.mutate({ username, password: "password-1234" });
+      return gatewayClient(gateway!.trpcUrl, session.sessionToken);
     },
     async contactsOf(ownerId, n) {
       const ids = Array.from({ length: n }, () => randomUUID());

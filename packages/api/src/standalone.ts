@@ -5,7 +5,6 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Readable } from "node:stream";
 import { openDatabase, type OpenDatabase } from "@dim/db";
 import { HEALTH_HEADERS, LIVENESS_BODY, LIVENESS_PATH, READINESS_PATH, readinessStatus } from "@dim/shared/node";
 import { createGateway, TRPC_ENDPOINT, type Gateway, type GatewayDeps } from "./gateway";

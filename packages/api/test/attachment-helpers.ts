@@ -4,7 +4,7 @@ import sharp from "sharp";
 import { UPLOAD_ENDPOINT } from "@dim/shared";
 import type { TestGateway } from "./helpers";
 
-export function upload(gw: TestGateway, token: string | null, name: string | null, body: BodyInit | null, headers: Record<string, string> = {}) {
+export function upload(gw: TestGateway, token: string | null, name: string | null, body: RequestInit["body"], headers: Record<string, string> = {}) {
   const query = name === null ? "" : `?name=${encodeURIComponent(name)}`;
   return fetch(`${gw.server.url}${UPLOAD_ENDPOINT}${query}`, {
     method: "POST",

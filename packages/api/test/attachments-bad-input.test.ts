@@ -1,8 +1,8 @@
 /**
  * Each bad upload gets its typed error and leaves nothing behind: no row, no blob, no temporary
- * blob file. The oversize body is stopped while it streams (the server reads little past the cap).
+ * upload file. The oversize body is stopped while it streams (the server reads little past the cap).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,8 +13,17 @@ import { useTestGateway } from "./helpers";
 import { bombPng, countStored, orientedJpeg, PDF, png, upload } from "./attachment-helpers";
 
 const MAX = 256 * 1024;
+// A private TMPDIR for this worker (the gateway runs in it): the upload route's temporary files
+// land in <TMPDIR>/dim-uploads, so the test sees exactly its own and can tell one was left behind.
+const privateTmp = mkdtempSync(join(tmpdir(), "dim-bad-uploads-"));
+process.env.TMPDIR = privateTmp;
+const uploadTmp = join(privateTmp, "dim-uploads");
+const tempFiles = () => (existsSync(uploadTmp) ? readdirSync(uploadTmp).length : 0);
 const blobDir = mkdtempSync(join(tmpdir(), "dim-blobs-"));
-afterAll(() => rmSync(blobDir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(blobDir, { recursive: true, force: true });
+  rmSync(privateTmp, { recursive: true, force: true });
+});
 const gw = useTestGateway(
   { uploadSweepMs: 0, uploadMaxBytes: MAX, uploadMaxPixels: 10_000_000, uploadsMaxPerUser: 1000 },
   { blobs: () => new DiskBlobStore(blobDir) },
@@ -30,6 +39,16 @@ async function expectRefused(res: Response, status: number, code: string, reason
   expect(body.error.code).toBe(code);
   if (reason) expect(body.error.details?.reason).toBe(reason);
   expect(await countStored(gw, blobDir)).toEqual({ rows: 0, blobs: 0 });
+  expect(tempFiles()).toBe(0);
+}
+
+/** Polls `ok` (every 20 ms, 10 s at most): for what the server does after the client is gone. */
+async function until(ok: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (ok()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe("bad uploads", () => {
@@ -61,6 +80,7 @@ describe("bad uploads", () => {
     expect(status).toBe(413);
     expect(written).toBeLessThan(16 * MAX);
     expect(await countStored(gw, blobDir)).toEqual({ rows: 0, blobs: 0 });
+    expect(tempFiles()).toBe(0);
   });
 
   it("zero bytes", async () => {
@@ -69,14 +89,14 @@ describe("bad uploads", () => {
 
   it("a truncated body (the connection ends before Content-Length)", async () => {
     const url = new URL(`${gw.server.url}${UPLOAD_ENDPOINT}?name=cut.bin`);
-    await new Promise<void>((resolve) => {
-      const req = request(url, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-length": "10000" } });
-      req.on("error", () => resolve());
-      req.write(Buffer.alloc(4000, 1), () => setTimeout(() => req.destroy(), 50));
-      req.on("close", () => resolve());
-    });
-    // Give the server the moment it needs to notice and clean up.
-    for (let i = 0; i < 50 && (await countStored(gw, blobDir)).rows === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    const req = request(url, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-length": "10000" } });
+    req.on("error", () => {});
+    req.write(Buffer.alloc(4000, 1));
+    // The server has begun the upload once its temporary file exists; then the client goes away.
+    await until(() => tempFiles() === 1, "the server to start receiving");
+    req.destroy();
+    // The server notices the broken body, and removes what it wrote.
+    await until(() => tempFiles() === 0, "the temporary file to be removed");
     expect(await countStored(gw, blobDir)).toEqual({ rows: 0, blobs: 0 });
   });
 

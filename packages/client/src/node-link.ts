@@ -227,6 +227,11 @@ export class NodeLink implements FrameWriter {
   private onClose(conn: Connection, code: number, reason: string): void {
     this.dropConnection();
     if (!this.running) return;
+    if (code === CloseCode.SessionEnded) {
+      // Signed out (a logout, here or in another tab): a new token would be refused too. Offline
+      // with UNAUTHORIZED, as when nodes.assign finds no session: the app goes to login.
+      return this.goOffline({ code: ErrorCode.Unauthorized, message: reason || "signed out: the session ended" });
+    }
     if (!shouldReconnect(code)) {
       this.handlers.error(new AppError(ErrorCode.Internal, `connection closed (${code}${reason ? `: ${reason}` : ""}); not reconnecting`, { closeCode: code }));
       return this.goOffline({ code, message: reason || `closed with ${code}` });

@@ -172,6 +172,15 @@ describe("node link: handshake, heartbeat, reconnect", () => {
     },
   );
 
+  it("SessionEnded (4402) means signed out: offline with UNAUTHORIZED, no reconnect", async () => {
+    const h = harness();
+    const socket = await connected(h);
+    socket.serverClose(CloseCode.SessionEnded, "the session ended (logged out)");
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(h.client.connectionState).toEqual({ status: "offline", reason: { code: "UNAUTHORIZED", message: "the session ended (logged out)" } });
+    expect(h.gateway.calls).toHaveLength(1);
+  });
+
   it("an invalid session at the gateway goes offline and rejects connect()", async () => {
     const gateway = new FakeGateway();
     gateway.assignNode = async () => {

@@ -14,6 +14,11 @@ export const CloseCode = {
   ProtocolViolation: 4400,
   /** The token was missing, invalid, expired, or bound to another node. Get a new one. */
   Unauthorized: 4401,
+  /**
+   * The gateway session this socket was opened for ended (logout): the person is signed out. Do
+   * not reconnect; go to login (a new token would be refused too).
+   */
+  SessionEnded: 4402,
   /** No inbound frame (heartbeat or other) within the idle timeout. */
   IdleTimeout: 4408,
   /** The protocol version in `auth` is not supported. */
@@ -34,6 +39,7 @@ export function shouldReconnect(code: number): boolean {
     case CloseCode.ForbiddenOrigin:
     case CloseCode.UnsupportedVersion:
     case CloseCode.ProtocolViolation:
+    case CloseCode.SessionEnded:
       return false;
     default:
       return true;

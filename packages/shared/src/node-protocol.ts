@@ -92,6 +92,16 @@ export const conversationEnvelope = z.strictObject({
   frame: conversationFrame,
 });
 
+/**
+ * A gateway session ended (logout): the target node closes its sockets of that session with
+ * SessionEnded. Tokens issued to it are refused at `auth` anyway (the node checks the session).
+ */
+export const sessionEndedEnvelope = z.strictObject({
+  type: z.literal("session.ended"),
+  userId: uuid,
+  sessionId: uuid,
+});
+
 export const nodeEnvelope = z.discriminatedUnion("type", [
   deliverEnvelope,
   receiptEnvelope,
@@ -101,6 +111,7 @@ export const nodeEnvelope = z.discriminatedUnion("type", [
   receiptsGroupEnvelope,
   membersChangedEnvelope,
   conversationEnvelope,
+  sessionEndedEnvelope,
 ]);
 export type NodeEnvelope = z.infer<typeof nodeEnvelope>;
 export type NodeEnvelopeType = NodeEnvelope["type"];
@@ -114,6 +125,7 @@ export const NODE_ENVELOPE_TYPES = [
   "receipts.group",
   "members.changed",
   "conversation",
+  "session.ended",
 ] as const satisfies readonly NodeEnvelopeType[];
 
 /**
@@ -128,6 +140,8 @@ export function nodeEnvelopeKey(envelope: NodeEnvelope): string {
       return `node:${envelope.from}`;
     case "conversation":
       return envelope.frame.conversationId;
+    case "session.ended":
+      return `user:${envelope.userId}`;
     default:
       return envelope.conversationId;
   }

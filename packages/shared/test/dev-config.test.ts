@@ -27,6 +27,8 @@ describe("the dev ports", () => {
       pgPort: 54320,
       databaseUrl: "postgresql://postgres:dim@127.0.0.1:54320/dim",
       allowedOrigins: "http://localhost:3000,http://127.0.0.1:3000",
+      // A dead dev node is not restarted unless DIM_DEV_RESTART_DEAD_NODES_MS asks for it.
+      restartDeadNodesMs: 0,
     });
     expect(loadDevConfig({}, CLUSTER_DEV).nodes.map((n) => n.port)).toEqual([7001, 7002, 7003]);
   });

@@ -37,6 +37,7 @@ const valid: Record<(typeof NODE_ENVELOPE_TYPES)[number], NodeEnvelope> = {
   "receipts.group": { type: "receipts.group", conversationId, cursors: [{ userId: user, deliveredSeq: 7, readSeq: 5 }] },
   "members.changed": { type: "members.changed", conversationId, membershipSeq: 4 },
   conversation: { type: "conversation", userIds: [user], frame: { type: "conversation", event: "changed", conversationId } },
+  "session.ended": { type: "session.ended", userId: user, sessionId: randomUUID() },
 };
 
 const parse = (value: unknown) => parseNodeEnvelope(JSON.stringify(value));
@@ -118,6 +119,7 @@ describe("nodeEnvelopeKey", () => {
     expect(nodeEnvelopeKey(valid.conversation)).toBe(conversationId);
     expect(nodeEnvelopeKey(valid["routes.changed"])).toBe("node:node-1");
     expect(nodeEnvelopeKey(valid["routes.ack"])).toBe("node:node-2");
+    expect(nodeEnvelopeKey(valid["session.ended"])).toBe(`user:${user}`);
     expect(encodeNodeEnvelope(valid.receipt)).toEqual({ key: conversationId, payload: JSON.stringify(valid.receipt) });
   });
 });

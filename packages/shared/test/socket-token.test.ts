@@ -16,6 +16,7 @@ const zodClaims = z.strictObject({
   iat: z.number().int(),
   exp: z.number().int(),
   jti: z.string().min(1).max(64),
+  sid: z.uuid(),
 });
 
 /** A token over any payload text, signed with `secret` (what only the gateway can do). */
@@ -35,11 +36,11 @@ function reason(fn: () => unknown): string | undefined {
   }
 }
 
-const good = { v: 1, sub: randomUUID(), node: NODE, iat: NOW - 1000, exp: NOW + 60_000, jti: randomUUID() };
+const good = { v: 1, sub: randomUUID(), node: NODE, iat: NOW - 1000, exp: NOW + 60_000, jti: randomUUID(), sid: randomUUID() };
 
 describe("verifySocketToken", () => {
   it("accepts an issued token and returns its claims", () => {
-    const { token, claims } = issueSocketToken({ userId: good.sub, nodeId: NODE, ttlMs: 60_000, now: NOW }, SECRET);
+    const { token, claims } = issueSocketToken({ userId: good.sub, sessionId: good.sid, nodeId: NODE, ttlMs: 60_000, now: NOW }, SECRET);
     expect(verifySocketToken(token, { nodeId: NODE, now: NOW }, SECRET)).toEqual(claims);
   });
 
@@ -60,6 +61,9 @@ describe("verifySocketToken", () => {
       { ...good, jti: "j".repeat(64) },
       { ...good, jti: "j".repeat(65) },
       { ...good, jti: 7 },
+      { ...good, sid: "not-a-uuid" },
+      { ...good, sid: 7 },
+      (({ sid: _sid, ...rest }) => rest)(good),
       { ...good, node: "" },
       { ...good, node: "n".repeat(65) },
       { ...good, iat: 1.5 },

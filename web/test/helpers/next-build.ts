@@ -3,7 +3,8 @@
  * developer's `next dev` (.next) is never disturbed. It is rebuilt only when a source it
  * depends on is newer than the last build.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { join } from "node:path";
 import { runToCompletion } from "./processes";
 import { NEXT_BIN, REPO, WEB_DIR } from "./paths";
@@ -42,8 +43,45 @@ export function buildIsFresh(): boolean {
   return SOURCES.every((s) => newestMtime(join(REPO, s)) < builtAt);
 }
 
+const BUILD_TIMEOUT_MS = 15 * 60_000;
+
+/**
+ * Several test files (run in parallel worker processes) need the build: one builds while the
+ * others wait, because two `next build` into one dist dir corrupt each other. The lock is a
+ * directory (mkdir is atomic); one older than the build timeout was left by a killed run.
+ */
+async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
+  const lock = join(WEB_DIR, `${TEST_DIST_DIR}.lock`);
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > BUILD_TIMEOUT_MS) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        // released meanwhile
+      }
+      await sleep(500);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 export async function ensureProductionBuild(): Promise<void> {
-  if (buildIsFresh()) return;
+  // Freshness is judged only under the lock: `next build` writes BUILD_ID before it has finished,
+  // so a check outside it could take a half-written build for a fresh one.
+  await withBuildLock(async () => {
+    if (!buildIsFresh()) await runBuild();
+  });
+}
+
+async function runBuild(): Promise<void> {
   await runToCompletion({
     label: "next build",
     args: [NEXT_BIN, "build"],
@@ -56,6 +94,6 @@ export async function ensureProductionBuild(): Promise<void> {
       // `npm test` type-checks every workspace before vitest runs.
       DIM_NEXT_SKIP_TYPECHECK: "1",
     },
-    timeoutMs: 15 * 60_000,
+    timeoutMs: BUILD_TIMEOUT_MS,
   });
 }

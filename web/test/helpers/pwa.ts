@@ -52,7 +52,7 @@ export function pwaDriver(ctx: { stack: () => Stack; browser: () => Browser; csp
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ username, password: PASSWORD, displayName }),
       });
-      expect(res.status).toBe(200);
+      expect(res.status, await res.clone().text()).toBe(200);
       return ((await res.json()) as { result: { data: { sessionToken: string; user: { id: string } } } }).result.data;
     },
     async login(page, username) {
@@ -96,9 +96,11 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
   axeSource ??= readFileSync(createRequire(`${WEB_DIR}/package.json`).resolve("axe-core/axe.min.js"), "utf8");
   if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, options: unknown): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
+    const axe = (window as unknown as { axe: { run(ctx: Document, options: unknown): Promise<{ violations: Array<{ id: string; impact: string | null; tags: string[]; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
     const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
+    // Experimental rules (axe runs none by default; a tag selection pulls them in) are left out:
+    // axe itself does not yet call them settled.
+    return result.violations.filter((v) => !v.tags.includes("experimental")).map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
   });
   return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.targets.join(", ")}`);
 }

@@ -84,9 +84,17 @@ export async function resolveSession(sql: SqlRows, token: string | null): Promis
   return liveSession(row);
 }
 
-export async function deleteSession(db: Db, token: string): Promise<void> {
-  if (token.length > MAX_TOKEN_CHARS) return;
-  await db.session.deleteMany({ where: { tokenHash: hashSessionToken(token) } });
+const DELETE_SESSION: Statement = {
+  name: "delete_session",
+  text: "DELETE FROM sessions WHERE token_hash = $1 RETURNING id::text AS session_id, user_id::text AS user_id",
+};
+
+/** Deletes the token's session; returns which one it was (null when there was none). */
+export async function deleteSession(sql: SqlRows, token: string): Promise<{ sessionId: string; userId: string } | null> {
+  const key = sessionKey(token);
+  if (key === null) return null;
+  const [row] = await sql<{ session_id: string; user_id: string }>(DELETE_SESSION, [key]);
+  return row ? { sessionId: row.session_id, userId: row.user_id } : null;
 }
 
 /** Housekeeping on login: a user's expired sessions are removed. */

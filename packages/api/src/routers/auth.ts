@@ -3,6 +3,7 @@ import { isUniqueViolation } from "@dim/db";
 import { AppError, ErrorCode, loginInput, okOutput, publicUser, registerInput, sessionOutput } from "@dim/shared";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "../auth/password";
 import { rateLimited } from "../auth/rate-limiter";
+import { announceSessionEnded } from "../auth/announce-session-ended";
 import { createSession, deleteExpiredSessions, deleteSession, SESSION_COOKIE, toPublicUser } from "../auth/session";
 import type { Context } from "../context";
 import { serializeCookie } from "../http/cookies";
@@ -85,9 +86,13 @@ export const authRouter = createTRPCRouter({
       return startSession(ctx, user);
     }),
 
-  /** Ends the current session (if any) and clears the cookie. Always succeeds. */
+  /**
+   * Ends the current session (if any) and clears the cookie. Always succeeds. The core nodes close
+   * the session's open sockets (SessionEnded) and refuse its socket tokens from now on.
+   */
   logout: publicProcedure.output(okOutput).mutation(async ({ ctx }) => {
-    if (ctx.sessionToken) await deleteSession(ctx.prisma, ctx.sessionToken);
+    const ended = ctx.sessionToken ? await deleteSession(ctx.sql, ctx.sessionToken) : null;
+    if (ended && ctx.bus) await announceSessionEnded({ bus: ctx.bus, registry: ctx.registry, logger: ctx.log }, ended);
     ctx.resHeaders.append("Set-Cookie", serializeCookie(SESSION_COOKIE, "", { maxAgeSeconds: 0, secure: ctx.secure }));
     return { ok: true as const };
   }),

@@ -19,7 +19,7 @@ export const nodesRouter = createTRPCRouter({
       if (candidates.length === 0) throw new AppError(ErrorCode.NoNodeAvailable, "no core node is live; try again shortly");
       const node = ctx.assignStrategy.pick(candidates);
       const { token, claims } = issueSocketToken(
-        { userId: ctx.user.id, nodeId: node.nodeId, ttlMs: ctx.config.socketTokenTtlMs },
+        { userId: ctx.user.id, sessionId: ctx.session.sessionId, nodeId: node.nodeId, ttlMs: ctx.config.socketTokenTtlMs },
         ctx.config.tokenSecret,
       );
       ctx.log.debug({ nodeId: node.nodeId, strategy: ctx.assignStrategy.name, live: live.length }, "node assigned");

@@ -9,7 +9,7 @@ import { AppError, ErrorCode } from "../errors";
 /**
  * The claims, checked by hand on every connect (the zod schema was ≈ 1.5 % of a connect's node CPU): exactly
  * these keys, as `z.strictObject({ v: z.literal(1), sub: z.uuid(), node: z.string().min(1).max(64),
- * iat: z.number().int(), exp: z.number().int(), jti: z.string().min(1).max(64) })` would accept
+ * iat: z.number().int(), exp: z.number().int(), jti: z.string().min(1).max(64), sid: z.uuid() })` would accept
  * (test/socket-token.test.ts holds the two to the same answers).
  */
 export interface SocketTokenClaims {
@@ -20,10 +20,13 @@ export interface SocketTokenClaims {
   node: string;
   iat: number;
   exp: number;
+  /** single-use: a node refuses a second `auth` with the same jti */
   jti: string;
+  /** the gateway session the token was issued to: a node refuses the token once it ended (logout) */
+  sid: string;
 }
 
-const CLAIM_KEYS = ["v", "sub", "node", "iat", "exp", "jti"] as const;
+const CLAIM_KEYS = ["v", "sub", "node", "iat", "exp", "jti", "sid"] as const;
 /** zod's `z.uuid()` pattern (RFC 9562 versions 1–8, nil and max). */
 const UUID = regexes.uuid();
 /** Bytes of an HMAC-SHA256; its base64url (no padding) is 43 characters. */
@@ -44,12 +47,13 @@ function checkClaims(json: unknown): SocketTokenClaims | undefined {
     keys++;
   }
   if (keys !== CLAIM_KEYS.length) return undefined;
-  const { v, sub, node, iat, exp, jti } = c;
+  const { v, sub, node, iat, exp, jti, sid } = c;
   if (v !== 1) return undefined;
   if (typeof sub !== "string" || !UUID.test(sub)) return undefined;
+  if (typeof sid !== "string" || !UUID.test(sid)) return undefined;
   if (!isBoundedString(node) || !isBoundedString(jti)) return undefined;
   if (!Number.isSafeInteger(iat) || !Number.isSafeInteger(exp)) return undefined;
-  return { v, sub, node, iat: iat as number, exp: exp as number, jti };
+  return { v, sub, node, iat: iat as number, exp: exp as number, jti, sid };
 }
 
 function hmac(payload: string, secret: string) {
@@ -61,7 +65,7 @@ function sign(payload: string, secret: string): string {
 }
 
 export function issueSocketToken(
-  input: { userId: string; nodeId: string; ttlMs: number; now?: number },
+  input: { userId: string; sessionId: string; nodeId: string; ttlMs: number; now?: number },
   secret: string,
 ): { token: string; claims: SocketTokenClaims } {
   const now = input.now ?? Date.now();
@@ -72,6 +76,7 @@ export function issueSocketToken(
     iat: now,
     exp: now + input.ttlMs,
     jti: randomUUID(),
+    sid: input.sessionId,
   };
   const payload = Buffer.from(JSON.stringify(claims)).toString("base64url");
   return { token: `${payload}.${sign(payload, secret)}`, claims };

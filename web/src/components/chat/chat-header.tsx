@@ -41,11 +41,11 @@ export function ChatHeader(props: { summary: ConversationSummary; title: string;
           type="button"
           onClick={props.onMembers}
           aria-haspopup="dialog"
-          aria-label={`${title}, ${subtitle}: show members`}
           data-testid="group-header"
           className="-my-1 flex min-w-0 items-center gap-3 rounded-md px-1 py-1 hover:bg-slate-100"
         >
           {heading}
+          <span className="sr-only">: show members</span>
         </button>
       ) : (
         <div className="flex min-w-0 items-center gap-3">{heading}</div>

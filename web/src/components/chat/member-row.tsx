@@ -23,7 +23,7 @@ export function MemberRow(props: { member: GroupMember; meId: string; myRole: Me
         <p className="truncate text-xs text-slate-500">@{member.user.username}</p>
       </div>
       {member.role !== "member" ? (
-        <span className={`rounded px-1.5 py-0.5 text-[11px] font-semibold ${member.role === "owner" ? "bg-brand-100 text-brand-700 dark:text-sky-200" : "bg-slate-100 text-slate-700"}`}>
+        <span className={`rounded px-1.5 py-0.5 text-[11px] font-semibold ${member.role === "owner" ? "bg-brand-100 text-brand-700 dark:text-white" : "bg-slate-100 text-slate-700"}`}>
           {ROLE_LABEL[member.role]}
         </span>
       ) : null}

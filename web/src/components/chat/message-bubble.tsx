@@ -63,7 +63,7 @@ export function MessageBubble({
             {message.body}
           </div>
         )}
-        <div className="mt-0.5 flex items-center gap-2 px-1 text-[11px] text-slate-500">
+        <div className="mt-0.5 flex items-center gap-2 px-1 text-[11px] text-slate-600">
           <time dateTime={message.createdAt}>{shortTime(message.createdAt)}</time>
           {own && group ? (
             <GroupReceipt message={message} receipts={receiptsOf(message)} onOpen={group.onReaders} />

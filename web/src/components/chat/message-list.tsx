@@ -102,47 +102,45 @@ export function MessageList(props: {
         </div>
       ) : null}
       {!canLoadEarlier && props.messages.length > 0 && (props.messages[0]?.seq ?? 0) <= 1 ? (
-        <p className="mb-3 text-center text-[11px] text-slate-500">Beginning of the conversation</p>
+        <p className="mb-3 text-center text-[11px] text-slate-600">Beginning of the conversation</p>
       ) : null}
       {props.messages.length === 0 ? <p className="mb-6 text-center text-sm text-slate-500">No messages yet. Say hello!</p> : null}
-      {/* The live region wraps the list: a role on the <ol> itself would take its items out of a list. */}
+      {/* The live region wraps the list: role="log" on the <ol> itself would take away its list semantics. */}
       <div role="log" aria-live="polite" aria-relevant="additions" aria-label={group ? `Messages in ${props.peerName}` : `Messages with ${props.peerName}`}>
-        <ol className="space-y-2">
-          {rows.map((row) =>
-            row.kind === "day" ? (
-              <li key={row.key} data-testid="day-separator" className="sticky top-0 z-10 flex justify-center py-1">
-                <span role="separator" aria-label={row.label} className="rounded-full border border-slate-200 bg-surface/90 px-3 py-0.5 text-[11px] font-medium text-slate-600 shadow-sm backdrop-blur">
-                  {row.label}
-                </span>
-              </li>
-            ) : row.kind === "unread" ? (
-              <li key={row.key} data-testid="new-messages" className="py-1">
-                <div role="separator" aria-label="New messages" className="flex items-center gap-2">
-                  <span aria-hidden className="h-px flex-1 bg-red-400/60" />
-                  <span className="text-[11px] font-semibold tracking-wide text-red-600 uppercase">New messages</span>
-                  <span aria-hidden className="h-px flex-1 bg-red-400/60" />
-                </div>
-              </li>
-            ) : row.kind === "system" ? (
-              <SystemRow
-                key={row.key}
-                system={row.system}
-                senderId={row.message.senderId}
-                createdAt={row.message.createdAt}
-                seq={row.message.seq}
-                ctx={{ meId: group?.meId ?? "", nameOf: group?.nameOf ?? (() => undefined) }}
-              />
-            ) : (
-              <MessageBubble
-                key={row.key}
-                message={row.message}
-                senderName={group ? ((row.message.senderId && group.nameOf(row.message.senderId)) ?? "Someone") : props.peerName}
-                onRetry={props.onRetry}
-                group={group ? { showSender: !row.continued, onReaders: group.onReaders } : undefined}
-              />
-            ),
-          )}
-        </ol>
+      <ol className="space-y-2">
+        {rows.map((row) =>
+          row.kind === "day" ? (
+            <li key={row.key} data-testid="day-separator" className="sticky top-0 z-10 flex justify-center py-1">
+              <span className="rounded-full border border-slate-200 bg-surface/90 px-3 py-0.5 text-[11px] font-medium text-slate-500 shadow-sm backdrop-blur">
+                {row.label}
+              </span>
+            </li>
+          ) : row.kind === "unread" ? (
+            <li key={row.key} data-testid="new-messages" className="flex items-center gap-2 py-1">
+              <span aria-hidden className="h-px flex-1 bg-red-400/60" />
+              <span className="text-[11px] font-semibold tracking-wide text-red-600 uppercase">New messages</span>
+              <span aria-hidden className="h-px flex-1 bg-red-400/60" />
+            </li>
+          ) : row.kind === "system" ? (
+            <SystemRow
+              key={row.key}
+              system={row.system}
+              senderId={row.message.senderId}
+              createdAt={row.message.createdAt}
+              seq={row.message.seq}
+              ctx={{ meId: group?.meId ?? "", nameOf: group?.nameOf ?? (() => undefined) }}
+            />
+          ) : (
+            <MessageBubble
+              key={row.key}
+              message={row.message}
+              senderName={group ? ((row.message.senderId && group.nameOf(row.message.senderId)) ?? "Someone") : props.peerName}
+              onRetry={props.onRetry}
+              group={group ? { showSender: !row.continued, onReaders: group.onReaders } : undefined}
+            />
+          ),
+        )}
+      </ol>
       </div>
     </div>
   );

@@ -14,16 +14,11 @@ export function ContactList({ contacts, onOpen }: { contacts: Contact[]; onOpen:
               onClick={() => onOpen(c.conversationId)}
               className="flex w-full items-center gap-2 rounded-md px-2 py-1.5 text-left hover:bg-slate-100"
             >
-              {/* Named by its content ("Chat with Ana Lima (@ana)"): a label of its own would drop the visible words. */}
+              {/* The name is the visible text (WCAG 2.5.3), with what the button does before it. */}
+              <span className="sr-only">Chat with </span>
               <Avatar name={c.user.displayName} seed={c.user.id} size="sm" />
-              <span className="min-w-0 flex-1 truncate text-sm">
-                <span className="sr-only">Chat with </span>
-                {c.user.displayName}
-                <span className="sr-only"> (@{c.user.username})</span>
-              </span>
-              <span aria-hidden className="truncate text-xs text-slate-600">
-                @{c.user.username}
-              </span>
+              <span className="min-w-0 flex-1 truncate text-sm">{c.user.displayName}</span>
+              <span className="truncate text-xs text-slate-500">@{c.user.username}</span>
             </button>
           </li>
         ))}

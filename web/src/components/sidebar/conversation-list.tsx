@@ -22,13 +22,12 @@ function onListKeyDown(event: KeyboardEvent<HTMLUListElement>) {
 const FORMER: Record<ConversationView["membership"], string | null> = { active: null, left: "You left", removed: "Removed" };
 
 /**
- * What a screen reader hears besides the visible words, which name the row themselves (a
- * label of its own would have to repeat them: WCAG 2.5.3, "label in name").
+ * What a screen reader hears beyond the row's visible text (which stays its name, WCAG 2.5.3):
+ * the kind of conversation.
  */
-function kindText(c: ConversationView): string | null {
+function rowKind(c: ConversationView): string | null {
   if (c.kind !== "group") return null;
-  const former = FORMER[c.membership];
-  return former ? ", former group: " : `, group of ${c.memberCount}`;
+  return FORMER[c.membership] ? ", former group" : `, group of ${c.memberCount}`;
 }
 
 export function ConversationList(props: { views: ConversationView[]; selectedId: string | null; onSelect: (id: string) => void; loaded: boolean; action?: ReactNode }) {
@@ -59,22 +58,16 @@ export function ConversationList(props: { views: ConversationView[]; selectedId:
                 <span className="min-w-0 flex-1">
                   <span className="flex items-baseline gap-2">
                     <span className={`truncate text-sm ${c.unreadCount > 0 ? "font-semibold text-slate-900" : "font-medium text-slate-800"}`}>{c.title}</span>
-                    {kindText(c) ? <span className="sr-only">{kindText(c)}</span> : null}
+                    {rowKind(c) ? <span className="sr-only">{rowKind(c)}</span> : null}
                     {FORMER[c.membership] ? (
                       <span className="shrink-0 rounded bg-slate-100 px-1 py-px text-[10px] font-medium text-slate-600" data-testid="former-group">
                         {FORMER[c.membership]}
                       </span>
                     ) : null}
-                    {c.preview ? (
-                      <span className="ml-auto shrink-0 text-[11px] text-slate-600">
-                        <span className="sr-only">, last message at </span>
-                        {shortTime(c.preview.createdAt)}
-                        <span className="sr-only">: </span>
-                      </span>
-                    ) : null}
+                    {c.preview ? <span className="ml-auto shrink-0 text-[11px] text-slate-600">{shortTime(c.preview.createdAt)}</span> : null}
                   </span>
                   <span className="flex items-center gap-2">
-                    <span className={`truncate text-xs ${c.unreadCount > 0 ? "text-slate-800" : "text-slate-600"}`}>
+                    <span className={`truncate text-xs ${c.unreadCount > 0 ? "text-slate-700" : "text-slate-600"}`}>
                       {c.preview ? (
                         <>
                           {c.preview.own && c.preview.state ? (
@@ -86,14 +79,12 @@ export function ConversationList(props: { views: ConversationView[]; selectedId:
                           <span className={c.preview.system ? "italic" : undefined}>{c.preview.body}</span>
                         </>
                       ) : (
-                        <span className="italic">
-                          <span className="sr-only">, </span>No messages yet
-                        </span>
+                        <span className="italic">No messages yet</span>
                       )}
                     </span>
                     {c.unreadCount > 0 ? (
                       <span className="ml-auto shrink-0 rounded-full bg-brand-600 px-1.5 py-0.5 text-[10px] leading-none font-bold text-white" data-testid="unread-count">
-                        <span className="sr-only">, unread: </span>
+                        <span className="sr-only">Unread: </span>
                         {c.unreadCount > 99 ? "99+" : c.unreadCount}
                       </span>
                     ) : null}
