@@ -1,4 +1,4 @@
-// The options of DimClient (dim-client.ts), apart so that file stays about the wiring.
+// The options of DimClient (dim-client.ts), apart so that file stays about its public API.
 import type { BackoffOptions } from "./backoff";
 import type { FileClient } from "./file-client";
 import type { ClientStore } from "./store";

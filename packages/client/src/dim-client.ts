@@ -1,24 +1,20 @@
 /**
- * DimClient, the public face of the client core: it builds one object per job — the node link,
- * the sender leg, the recipient leg, the conversation views, the persistence — wires them
- * together through their small interfaces, routes each server frame to its leg, and re-emits
- * what they report as one typed event stream.
+ * DimClient, the public face of the client core: its objects are built and wired in
+ * client-legs.ts; here each public call goes to the leg that does it, each server frame to the
+ * leg it answers, and what the legs report comes out as one typed event stream.
  */
-import { AppError, DEFAULT_ACK_TIMEOUT_MS, ErrorCode, Limits, type ErrorFrame, type WelcomeFrame } from "@dim/shared";
-import { AttachmentLeg, type SendAttachmentOptions } from "./attachment-leg";
-import { DEFAULT_BACKOFF } from "./backoff";
-import { newClientMsgId } from "./client-msg-id";
-import { ConversationViews } from "./conversation-views";
-import { Emitter } from "./emitter";
-import { GroupLeg } from "./group-leg";
-import { appErrorOf, NodeLink, type SessionFrame } from "./node-link";
-import { Outbox } from "./outbox";
-import { ClientPersistence } from "./persistence";
-import { RecipientLeg } from "./recipient-leg";
-import { SenderLeg } from "./sender-leg";
+import { AppError, ErrorCode, type ErrorFrame, type WelcomeFrame } from "@dim/shared";
+import type { AttachmentLeg } from "./attachment-leg";
+import type { SendAttachmentOptions } from "./attachment-send";
+import { buildClientLegs } from "./client-legs";
+import type { ConversationViews } from "./conversation-views";
 import type { DimClientOptions } from "./dim-client-options";
-import { MemoryClientStore } from "./store";
-import { MemoryThumbnailCache } from "./thumbnail-cache";
+import { Emitter } from "./emitter";
+import type { GroupLeg } from "./group-leg";
+import { appErrorOf, type NodeLink, type SessionFrame } from "./node-link";
+import type { ClientPersistence } from "./persistence";
+import type { RecipientLeg } from "./recipient-leg";
+import type { SenderLeg } from "./sender-leg";
 import type { WebSocketConstructor } from "./transport";
 import type { ChatMessage, ConnectionState, ConversationMeta, DimClientEvents, OutboxItem } from "./types";
 
@@ -44,79 +40,21 @@ export class DimClient extends Emitter<DimClientEvents> {
     super();
     const WebSocket = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!WebSocket) throw new AppError(ErrorCode.InvalidConfig, "no WebSocket implementation: pass options.WebSocket (e.g. the `ws` package in Node)");
-    const gateway = options.gateway;
     this.refreshCursorsOnConnect = options.refreshCursorsOnConnect ?? true;
-
-    this.persistence = new ClientPersistence(options.store ?? new MemoryClientStore(), (error) => this.emit("error", error));
-    this.link = new NodeLink({
-      gateway,
-      WebSocket,
-      backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
-      random: options.random ?? Math.random,
-      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    const legs = buildClientLegs(options, WebSocket, {
       ready: () => this.loaded,
-      handlers: {
-        authenticated: (welcome) => this.adoptUser(welcome.userId),
-        connected: (welcome) => this.resume(welcome),
-        frame: (frame) => this.dispatch(frame),
-        disconnected: () => {
-          this.sender.pause();
-          this.recipient.pause();
-        },
-        state: (state) => this.emit("state", state),
-        error: (error) => this.emit("error", error),
-      },
-    });
-    const outbox = new Outbox();
-    this.views = new ConversationViews({
-      outbox,
-      persistence: this.persistence,
-      maxInitialSync: options.maxInitialSync ?? Limits.maxPageSize,
-      changed: (conversationId) => this.emit("conversation", { conversationId }),
-    });
-    this.sender = new SenderLeg({
-      outbox,
-      link: this.link,
-      views: this.views,
-      persistence: this.persistence,
-      // The recipient leg is built next; it needs the sender leg too (an own message may come back as a push).
-      confirmed: { storeOwn: (message, previous) => this.recipient.storeOwn(message, previous) },
-      messageState: (change) => this.emit("messageState", change),
-      ackTimeoutMs: options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS,
-      newClientMsgId: options.newClientMsgId ?? newClientMsgId,
-      now: options.now ?? (() => new Date()),
-      // The attachment leg is built next; it runs the uploads the sender leg hands over.
-      needsUpload: (item) => this.attachments.uploads.add(item),
-      discarded: (item) => this.attachments.uploads.remove(item),
-    });
-    this.attachments = new AttachmentLeg({
-      files: options.files ?? null,
-      thumbnails: options.thumbnails ?? new MemoryThumbnailCache(),
-      maxUploadBytes: options.maxUploadBytes ?? null,
-      sender: this.sender,
-      link: this.link,
-      changed: (conversationId) => this.views.changed(conversationId),
-      backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
-      random: options.random ?? Math.random,
-      newClientMsgId: options.newClientMsgId ?? newClientMsgId,
-      now: options.now ?? (() => new Date()),
-    });
-    this.recipient = new RecipientLeg({
-      link: this.link,
-      views: this.views,
-      persistence: this.persistence,
-      sender: this.sender,
-      gateway,
-      syncPageSize: Math.min(options.syncPageSize ?? Limits.maxPageSize, Limits.maxPageSize),
+      authenticated: (welcome) => this.adoptUser(welcome.userId),
+      connected: (welcome) => this.resume(welcome),
+      frame: (frame) => this.dispatch(frame),
       emit: (event, payload) => this.emit(event, payload),
     });
-    this.groups = new GroupLeg({
-      views: this.views,
-      persistence: this.persistence,
-      gateway,
-      sender: this.sender,
-      emit: (event, payload) => this.emit(event, payload),
-    });
+    this.persistence = legs.persistence;
+    this.link = legs.link;
+    this.views = legs.views;
+    this.sender = legs.sender;
+    this.recipient = legs.recipient;
+    this.groups = legs.groups;
+    this.attachments = legs.attachments;
     this.loaded = this.persistence.load((snapshot) => {
       this.views.restore(snapshot);
       this.sender.restore(snapshot.outbox);

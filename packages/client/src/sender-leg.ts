@@ -7,6 +7,7 @@ import { AppError, ErrorCode, sendFrame, type ErrorFrame, type Message, type Sen
 import { AckClock } from "./ack-clock";
 import { ClientErrorCode } from "./client-error-code";
 import type { ConversationViews } from "./conversation-views";
+import { invalidMessage } from "./invalid-message";
 import type { Outbox } from "./outbox";
 import type { ClientPersistence } from "./persistence";
 import type { FrameWriter } from "./node-link";
@@ -65,7 +66,7 @@ export class SenderLeg {
   send(conversationId: string, body: string, clientMsgId = this.options.newClientMsgId()): ChatMessage {
     const parsed = sendFrame.safeParse({ type: "send", conversationId, clientMsgId, kind: "text", body });
     if (!parsed.success) {
-      throw new AppError(ErrorCode.BadRequest, `invalid message: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+      throw invalidMessage(parsed.error);
     }
     if (this.isUsed(conversationId, clientMsgId)) {
       throw new AppError(ErrorCode.Conflict, `clientMsgId ${clientMsgId} is already used`);
