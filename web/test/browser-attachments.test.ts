@@ -8,47 +8,18 @@
  * is sent; an upload can be cancelled. Offline, the seen thumbnail still shows and a picked file
  * waits, then goes out once the servers are back.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import { createGatewayClient } from "@dim/client";
 import { dropFiles, pasteFiles, pdf, photo, randomFile, type TestFile } from "./helpers/attachment-files";
-import { launchChromium } from "./helpers/browser";
-import { REPO, SCREENSHOT_DIR } from "./helpers/paths";
-import { connectedNode, focused, lastMessage, pwaDriver, seriousAxeViolations, WAIT } from "./helpers/pwa";
-import { startStack, type Stack } from "./helpers/stack";
+import { connectedNode, focused, lastMessage, seriousAxeViolations, WAIT } from "./helpers/pwa";
+import { usePwaSuite } from "./helpers/pwa-suite";
+import { docScreenshot } from "./helpers/screenshots";
 
 const MAX_BYTES = 2 * 1024 * 1024;
-let stack: Stack;
-let browser: Browser;
-const blobDir = mkdtempSync(join(tmpdir(), "dim-web-blobs-"));
-
-beforeAll(async () => {
-  stack = await startStack({ nodes: 2, webEnv: { DIM_BLOB_DIR: blobDir, DIM_UPLOAD_MAX_BYTES: String(MAX_BYTES) } });
-  browser = await launchChromium();
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-}, 20 * 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  rmSync(blobDir, { recursive: true, force: true });
-}, 60_000);
-
-const cspViolations: string[] = [];
-afterEach(() => {
-  expect(cspViolations.splice(0)).toEqual([]);
-});
-
-const { newPage, registerOverHttp, login } = pwaDriver({ stack: () => stack, browser: () => browser, cspViolations });
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  const path = join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path, animations: "disabled" });
-  copyFileSync(path, join(REPO, "docs", "screenshots", `web-${name}.png`));
-}
+const suite = usePwaSuite({ nodes: 2, webEnv: { DIM_UPLOAD_MAX_BYTES: String(MAX_BYTES) } });
+const { newPage, registerOverHttp, login } = suite;
 
 async function pick(page: Page, files: TestFile[]): Promise<void> {
   const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.getByRole("button", { name: "Attach files" }).click()]);
@@ -68,9 +39,9 @@ describe("images and files in the PWA", () => {
   it("Ana sends a photo and a PDF, Ben sees the thumbnail, opens the viewer and downloads; too big is refused; cancel; offline", async () => {
     const ana = await registerOverHttp("ana", "Ana Lima");
     const ben = await registerOverHttp("ben", "Ben Ortiz");
-    const anaGateway = createGatewayClient({ baseUrl: stack.baseUrl, sessionToken: ana.sessionToken });
+    const anaGateway = createGatewayClient({ baseUrl: suite.stack.baseUrl, sessionToken: ana.sessionToken });
     await anaGateway.contacts.request.mutate({ username: "ben" });
-    const benGateway = createGatewayClient({ baseUrl: stack.baseUrl, sessionToken: ben.sessionToken });
+    const benGateway = createGatewayClient({ baseUrl: suite.stack.baseUrl, sessionToken: ben.sessionToken });
     await benGateway.contacts.accept.mutate({ requestId: (await benGateway.contacts.requests.query()).incoming[0]!.id });
 
     const a = await newPage();
@@ -88,7 +59,7 @@ describe("images and files in the PWA", () => {
     await expect.poll(() => draft.count(), WAIT).toBe(1);
     await expect.poll(() => decoded(a, "draft").then((d) => d.width), WAIT).toBe(800);
     expect(await seriousAxeViolations(a)).toEqual([]);
-    await screenshot(a, "attach-preview-desktop-light");
+    await docScreenshot(a, "attach-preview-desktop-light");
     const composer = a.getByRole("textbox", { name: "Message" });
     await composer.fill("Our beach");
     await composer.press("Enter");
@@ -106,7 +77,7 @@ describe("images and files in the PWA", () => {
     expect(await decoded(b, "image-attachment")).toEqual({ complete: true, width: 320, height: 240, blob: true });
     await expect.poll(() => lastMessage(b, false).textContent(), WAIT).toContain("Our beach");
     expect(await seriousAxeViolations(b)).toEqual([]);
-    await screenshot(b, "photo-phone-dark");
+    await docScreenshot(b, "photo-phone-dark");
 
     // The full-size viewer, by keyboard: Enter opens it, focus is inside and stays there, Escape closes.
     await image.focus();
@@ -120,7 +91,7 @@ describe("images and files in the PWA", () => {
       expect(await b.evaluate(() => document.querySelector("[data-testid='image-viewer']")!.contains(document.activeElement))).toBe(true);
     }
     expect(await seriousAxeViolations(b)).toEqual([]);
-    await screenshot(b, "photo-viewer-phone-dark");
+    await docScreenshot(b, "photo-viewer-phone-dark");
     await b.keyboard.press("Escape");
     await expect.poll(() => viewer.isVisible(), WAIT).toBe(false);
     expect(await focused(b)).toBe("Open photo beach.jpg");
@@ -154,7 +125,7 @@ describe("images and files in the PWA", () => {
     await expect.poll(() => problem.textContent(), WAIT).toBe("“holiday-video.mov” is 3 MB: files can be at most 2 MB.");
     expect(await a.getByRole("button", { name: "Send" }).isDisabled()).toBe(true);
     expect(await seriousAxeViolations(a)).toEqual([]);
-    await screenshot(a, "attach-too-big-desktop-light");
+    await docScreenshot(a, "attach-too-big-desktop-light");
     await a.getByRole("button", { name: "Remove holiday-video.mov" }).click();
     expect(await a.getByTestId("message").count()).toBe(messagesBefore);
     // The server refuses it too, from its Content-Length, and the browser gets that answer (not a reset).
@@ -190,7 +161,7 @@ describe("images and files in the PWA", () => {
     await expect.poll(() => status.getAttribute("data-status"), WAIT).toBe("uploading");
     await expect.poll(() => status.locator("progress").evaluate((p: HTMLProgressElement) => p.value), WAIT).toBeGreaterThan(0);
     expect(await seriousAxeViolations(a)).toEqual([]);
-    await screenshot(a, "upload-progress-desktop-light");
+    await docScreenshot(a, "upload-progress-desktop-light");
     await a.getByRole("button", { name: "Cancel upload of slow.bin" }).click();
     await expect.poll(() => a.getByTestId("message").count(), WAIT).toBe(messagesBefore);
     await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
@@ -199,12 +170,12 @@ describe("images and files in the PWA", () => {
     // Offline: the thumbnail Ben saw comes from IndexedDB; a file Ana picks waits, then goes out.
     await expect.poll(() => a.evaluate(() => navigator.serviceWorker.controller !== null), WAIT).toBe(true);
     await expect.poll(() => b.evaluate(() => navigator.serviceWorker.controller !== null), WAIT).toBe(true);
-    await stack.stopServers();
+    await suite.stack.stopServers();
     await b.reload();
     await b.locator('[data-offline="true"]').waitFor({ timeout: 30_000 });
     await b.getByTestId("conversation").filter({ hasText: "Ana Lima" }).click();
     await expect.poll(() => b.getByTestId("image-attachment").last().getAttribute("data-loaded"), WAIT).toBe("true");
-    await screenshot(b, "photo-offline-phone-dark");
+    await docScreenshot(b, "photo-offline-phone-dark");
     await a.reload();
     await a.locator('[data-offline="true"]').waitFor({ timeout: 30_000 });
     await a.getByTestId("conversation").filter({ hasText: "Ben Ortiz" }).click();
@@ -213,7 +184,7 @@ describe("images and files in the PWA", () => {
     const waiting = lastMessage(a, true).getByTestId("upload-status");
     await expect.poll(() => waiting.getAttribute("data-status"), WAIT).toBe("waiting");
     expect(await waiting.textContent()).toContain("it uploads when you are back online");
-    await stack.startServers();
+    await suite.stack.startServers();
     await a.locator('[data-connection="connected"]').waitFor({ timeout: 90_000 });
     await expect.poll(() => lastMessage(a, true).getAttribute("data-state"), { timeout: 60_000 }).toMatch(/^(sent|delivered|read)$/);
     await b.locator('[data-connection="connected"]').waitFor({ timeout: 90_000 });

@@ -78,6 +78,15 @@ describe("conversationView", () => {
     expect(v.unreadCount).toBe(3);
   });
 
+  it("previews a last image message as 'Photo'", () => {
+    const photo: Message = {
+      ...message(5, PEER, ""),
+      kind: "image",
+      attachment: { id: "00000000-0000-4000-8000-0000000000a1", kind: "image", mime: "image/jpeg", name: "a.jpg", size: 10, width: 4, height: 3 },
+    };
+    expect(conversationView(summary({ lastMessage: photo }), undefined, ME).preview?.body).toBe("Photo");
+  });
+
   it("sorts by last activity, newest first", () => {
     const old = conversationView(summary({ id: "a", lastMessage: message(1, PEER) }), undefined, ME);
     const recent = conversationView(summary({ id: "b", lastMessage: message(9, PEER), updatedAt: message(9, PEER).createdAt }), undefined, ME);

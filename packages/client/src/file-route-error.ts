@@ -31,23 +31,17 @@ export function isUnreachable(error: AppError): boolean {
   return error.details?.unreachable === true;
 }
 
+/** What a bare HTTP status of the file routes means (their JSON answer, when there is one, says more). */
+const CODE_OF_STATUS: Readonly<Record<number, ErrorCode>> = {
+  400: ErrorCode.BadRequest,
+  401: ErrorCode.Unauthorized,
+  403: ErrorCode.Forbidden,
+  404: ErrorCode.NotFound,
+  413: ErrorCode.PayloadTooLarge,
+  422: ErrorCode.InvalidAttachment,
+  429: ErrorCode.RateLimited,
+};
+
 function codeOfStatus(status: number): ErrorCode {
-  switch (status) {
-    case 400:
-      return ErrorCode.BadRequest;
-    case 401:
-      return ErrorCode.Unauthorized;
-    case 403:
-      return ErrorCode.Forbidden;
-    case 404:
-      return ErrorCode.NotFound;
-    case 413:
-      return ErrorCode.PayloadTooLarge;
-    case 422:
-      return ErrorCode.InvalidAttachment;
-    case 429:
-      return ErrorCode.RateLimited;
-    default:
-      return ErrorCode.Internal;
-  }
+  return CODE_OF_STATUS[status] ?? ErrorCode.Internal;
 }

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ErrorCode } from "@dim/shared";
-import { MemoryClientStore, type ChatMessage } from "../src";
+import { MemoryClientStore, type ChatMessage, type DimClientOptions } from "../src";
 import { CONV, connected, harness, settle } from "./fake-transport";
 import { FakeFiles, tooLarge } from "./fake-files";
 
@@ -16,6 +16,14 @@ const only = (messages: readonly ChatMessage[]) => {
   return messages[0]!;
 };
 
+/** A client with a FileClient double, connected over the in-memory socket. */
+async function connectedWithFiles(options: Omit<Partial<DimClientOptions>, "files"> = {}) {
+  const files = new FakeFiles();
+  const h = harness({ files, ...options });
+  const socket = await connected(h);
+  return { files, h, socket };
+}
+
 describe("attachments in the outbox", () => {
   beforeEach(() => {
     vi.useFakeTimers();
@@ -25,9 +33,7 @@ describe("attachments in the outbox", () => {
   });
 
   it("uploads with progress, then sends kind/attachmentId/caption; `sent` stores it with its attachment", async () => {
-    const files = new FakeFiles();
-    const h = harness({ files });
-    const socket = await connected(h);
+    const { files, h, socket } = await connectedWithFiles();
     const m = h.client.sendAttachment(CONV, png(200), { caption: "look", width: 40, height: 20 });
     expect(m).toMatchObject({ kind: "image", body: "look", state: "sending", attachment: { id: null, name: "cat.png", size: 200, width: 40, height: 20 } });
     expect(m.attachment?.localFile).toBeInstanceOf(Blob);
@@ -54,9 +60,7 @@ describe("attachments in the outbox", () => {
   });
 
   it("the ACK clock's re-send repeats the same frame (same clientMsgId and attachment id), never re-uploads", async () => {
-    const files = new FakeFiles();
-    const h = harness({ files });
-    const socket = await connected(h);
+    const { files, h, socket } = await connectedWithFiles();
     const m = h.client.sendAttachment(CONV, pdf());
     await settle();
     const ref = files.last().resolve();
@@ -84,9 +88,7 @@ describe("attachments in the outbox", () => {
   });
 
   it("uploads one at a time, in queue order", async () => {
-    const files = new FakeFiles();
-    const h = harness({ files });
-    await connected(h);
+    const { files, h } = await connectedWithFiles();
     h.client.sendAttachment(CONV, png(), { name: "one.png" });
     h.client.sendAttachment(CONV, png(), { name: "two.png" });
     await settle();
@@ -98,9 +100,7 @@ describe("attachments in the outbox", () => {
   });
 
   it("a refused upload fails the message with the server's code and details; discard removes it", async () => {
-    const files = new FakeFiles();
-    const h = harness({ files });
-    const socket = await connected(h);
+    const { files, h, socket } = await connectedWithFiles();
     const m = h.client.sendAttachment(CONV, pdf());
     await settle();
     files.last().refuse(tooLarge());
@@ -121,9 +121,7 @@ describe("attachments in the outbox", () => {
   });
 
   it("discard during the upload aborts it; nothing is sent", async () => {
-    const files = new FakeFiles();
-    const h = harness({ files });
-    const socket = await connected(h);
+    const { files, h, socket } = await connectedWithFiles();
     const m = h.client.sendAttachment(CONV, png());
     await settle();
     h.client.discard(m.clientMsgId);
@@ -136,9 +134,7 @@ describe("attachments in the outbox", () => {
   });
 
   it("a message whose send is out can no longer be discarded", async () => {
-    const files = new FakeFiles();
-    const h = harness({ files });
-    await connected(h);
+    const { files, h } = await connectedWithFiles();
     const m = h.client.sendAttachment(CONV, png());
     await settle();
     files.last().resolve();
@@ -148,9 +144,7 @@ describe("attachments in the outbox", () => {
   });
 
   it("an upload that reaches no server waits and is tried again with backoff", async () => {
-    const files = new FakeFiles();
-    const h = harness({ files, backoff: { baseMs: 1000, capMs: 1000 } });
-    const socket = await connected(h);
+    const { files, h, socket } = await connectedWithFiles({ backoff: { baseMs: 1000, capMs: 1000 } });
     h.client.sendAttachment(CONV, pdf());
     await settle();
     files.last().breakOff();
@@ -165,9 +159,7 @@ describe("attachments in the outbox", () => {
   });
 
   it("after 5 broken-off uploads in a row the message fails (Retry starts over)", async () => {
-    const files = new FakeFiles();
-    const h = harness({ files, backoff: { baseMs: 100, capMs: 100 } });
-    await connected(h);
+    const { files, h } = await connectedWithFiles({ backoff: { baseMs: 100, capMs: 100 } });
     const m = h.client.sendAttachment(CONV, pdf());
     for (let i = 0; i < 5; i++) {
       await settle();
@@ -182,9 +174,7 @@ describe("attachments in the outbox", () => {
   });
 
   it("refuses bad input up front and queues nothing", async () => {
-    const files = new FakeFiles();
-    const h = harness({ files, maxUploadBytes: 100 });
-    await connected(h);
+    const { files, h } = await connectedWithFiles({ maxUploadBytes: 100 });
     const codeOf = (fn: () => unknown) => {
       try {
         fn();

@@ -118,10 +118,13 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
     [client, conversationId],
   );
 
-  const discard = useCallback(
-    (clientMsgId: string) => {
+  // Retry and discard of an own message. NOT_FOUND: the server confirmed it meanwhile (the late
+  // ACK won the race) or it is gone already: nothing to do.
+  const onOwn = useCallback(
+    (act: (client: DimClient) => void) => {
+      if (!client) return;
       try {
-        client?.discard(clientMsgId);
+        act(client);
       } catch (e) {
         const error = toAppError(e);
         if (error.code !== ErrorCode.NotFound) setLoadError(error.message);
@@ -129,19 +132,8 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
     },
     [client],
   );
-
-  const retry = useCallback(
-    (clientMsgId: string) => {
-      try {
-        client?.retry(clientMsgId);
-      } catch (e) {
-        const error = toAppError(e);
-        // NOT_FOUND: the server confirmed it meanwhile (the late ACK won the race): nothing to do.
-        if (error.code !== ErrorCode.NotFound) setLoadError(error.message);
-      }
-    },
-    [client],
-  );
+  const discard = useCallback((clientMsgId: string) => onOwn((c) => c.discard(clientMsgId)), [onOwn]);
+  const retry = useCallback((clientMsgId: string) => onOwn((c) => void c.retry(clientMsgId)), [onOwn]);
 
   return {
     messages,
