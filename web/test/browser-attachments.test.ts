@@ -6,14 +6,16 @@
  * (Escape closes it, focus stays inside), and downloads the PDF. A pasted image shows its
  * preview and can be removed; a file over the limit is refused with a sentence before anything
  * is sent; an upload can be cancelled. Offline, the seen thumbnail still shows and a picked file
- * waits, then goes out once the servers are back.
+ * waits, then goes out once the servers are back. A pasted text over the 4,000-character limit
+ * is not cut: the composer says so and sends it as a text file if asked.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { createGatewayClient } from "@dim/client";
+import { Limits } from "@dim/shared";
 import { dropFiles, pasteFiles, pdf, photo, randomFile, type TestFile } from "./helpers/attachment-files";
-import { connectedNode, focused, lastMessage, seriousAxeViolations, WAIT } from "./helpers/pwa";
+import { connectedNode, focused, lastMessage, seriousAxeViolations, switchTheme, WAIT } from "./helpers/pwa";
 import { usePwaSuite } from "./helpers/pwa-suite";
 import { docScreenshot } from "./helpers/screenshots";
 
@@ -24,6 +26,15 @@ const { newPage, registerOverHttp, login } = suite;
 async function pick(page: Page, files: TestFile[]): Promise<void> {
   const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.getByRole("button", { name: "Attach files" }).click()]);
   await chooser.setFiles(files);
+}
+
+/** Two people who are each other's contacts (over the gateway: contacts are not what is tested here). */
+async function contacts(first: [string, string], second: [string, string]): Promise<void> {
+  const one = await registerOverHttp(...first);
+  const two = await registerOverHttp(...second);
+  await createGatewayClient({ baseUrl: suite.stack.baseUrl, sessionToken: one.sessionToken }).contacts.request.mutate({ username: second[0] });
+  const gateway = createGatewayClient({ baseUrl: suite.stack.baseUrl, sessionToken: two.sessionToken });
+  await gateway.contacts.accept.mutate({ requestId: (await gateway.contacts.requests.query()).incoming[0]!.id });
 }
 
 /** Whether the image inside `locator` has decoded, and its natural size. */
@@ -37,12 +48,7 @@ function decoded(page: Page, testId: string) {
 
 describe("images and files in the PWA", () => {
   it("Ana sends a photo and a PDF, Ben sees the thumbnail, opens the viewer and downloads; too big is refused; cancel; offline", async () => {
-    const ana = await registerOverHttp("ana", "Ana Lima");
-    const ben = await registerOverHttp("ben", "Ben Ortiz");
-    const anaGateway = createGatewayClient({ baseUrl: suite.stack.baseUrl, sessionToken: ana.sessionToken });
-    await anaGateway.contacts.request.mutate({ username: "ben" });
-    const benGateway = createGatewayClient({ baseUrl: suite.stack.baseUrl, sessionToken: ben.sessionToken });
-    await benGateway.contacts.accept.mutate({ requestId: (await benGateway.contacts.requests.query()).incoming[0]!.id });
+    await contacts(["ana", "Ana Lima"], ["ben", "Ben Ortiz"]);
 
     const a = await newPage();
     const b = await newPage({ colorScheme: "dark", width: 390 });
@@ -192,4 +198,69 @@ describe("images and files in the PWA", () => {
     await a.context().close();
     await b.context().close();
   }, 600_000);
+
+  it("a paste over the text limit is not cut: the composer says so and sends it as a text file instead", async () => {
+    await contacts(["cat", "Cat Brown"], ["dan", "Dan Green"]);
+    const a = await newPage();
+    const b = await newPage({ colorScheme: "dark", width: 390 });
+    // A real Ctrl+V from the system clipboard, so the textarea's own paste (and its maxLength) applies.
+    await a.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: suite.stack.baseUrl });
+    await login(a, "cat");
+    await login(b, "dan");
+    await connectedNode(a);
+    await a.getByTestId("conversation").filter({ hasText: "Dan Green" }).click();
+    const composer = a.getByRole("textbox", { name: "Message" });
+    const paste = async (text: string) => {
+      await a.evaluate((t) => navigator.clipboard.writeText(t), text);
+      await composer.focus();
+      await a.keyboard.press("ControlOrMeta+V");
+    };
+
+    // A paste that fits goes in as usual.
+    await paste("see the minutes below");
+    await expect.poll(() => composer.inputValue(), WAIT).toBe("see the minutes below");
+
+    // One over the limit is held back and said, not cut to the first 4,000 characters.
+    const minutes = Array.from({ length: 80 }, (_, i) => `${i + 1}. The committee went through point ${i + 1} of the agenda and agreed.`).join("\n");
+    expect(minutes.length).toBeGreaterThan(Limits.maxBodyChars);
+    await composer.press("End");
+    await paste(minutes);
+    const offer = a.getByTestId("long-paste");
+    await offer.waitFor(WAIT);
+    expect(await offer.getByRole("status").textContent()).toBe(
+      `The pasted text has ${minutes.length.toLocaleString("en-US")} characters; a message can hold ${Limits.maxBodyChars.toLocaleString("en-US")}. It was not pasted. Send it as a text file instead?`,
+    );
+    expect(await composer.inputValue()).toBe("see the minutes below");
+    expect(await seriousAxeViolations(a)).toEqual([]);
+    await docScreenshot(a, "long-paste-desktop-light");
+    await switchTheme(a, "dark");
+    expect(await seriousAxeViolations(a)).toEqual([]);
+    await switchTheme(a, "light");
+
+    // As a text file: in the tray, then sent with the typed words as its caption; Dan gets the whole text.
+    await offer.getByRole("button", { name: "Attach as a text file" }).click();
+    await expect.poll(() => offer.count(), WAIT).toBe(0);
+    const draft = a.getByTestId("draft");
+    await expect.poll(() => draft.count(), WAIT).toBe(1);
+    expect(await draft.textContent()).toContain("pasted-text.txt");
+    expect(await focused(a, "id")).toBe(await composer.getAttribute("id"));
+    await composer.press("Enter");
+    await expect.poll(() => lastMessage(a, true).getAttribute("data-state"), WAIT).toMatch(/^(sent|delivered|read)$/);
+    await b.getByTestId("conversation").filter({ hasText: "Cat Brown" }).click();
+    const card = lastMessage(b, false).getByTestId("file-attachment");
+    await card.waitFor(WAIT);
+    expect(await card.getByTestId("file-name").textContent()).toBe("pasted-text.txt");
+    expect(await lastMessage(b, false).textContent()).toContain("see the minutes below");
+    const [download] = await Promise.all([b.waitForEvent("download"), card.getByRole("link", { name: "Download pasted-text.txt" }).click()]);
+    expect(readFileSync((await download.path())!, "utf8")).toBe(minutes);
+
+    // Or left out: the offer goes, the composer keeps what it had.
+    await paste(minutes);
+    await offer.waitFor(WAIT);
+    await offer.getByRole("button", { name: "Cancel" }).click();
+    await expect.poll(() => offer.count(), WAIT).toBe(0);
+    expect(await composer.inputValue()).toBe("");
+    await a.context().close();
+    await b.context().close();
+  }, 300_000);
 });

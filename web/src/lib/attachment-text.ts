@@ -17,6 +17,11 @@ export function tooBigText(name: string, size: number, maxBytes: number): string
   return `“${name}” is ${formatBytes(size)}: files can be at most ${formatBytes(maxBytes)}.`;
 }
 
+/** A paste over the text limit, held back rather than cut (the composer offers a text file). */
+export function longPasteText(chars: number, max: number): string {
+  return `The pasted text has ${chars.toLocaleString("en-US")} characters; a message can hold ${max.toLocaleString("en-US")}. It was not pasted. Send it as a text file instead?`;
+}
+
 const REJECTED: Record<UploadRejectReason, string> = {
   empty: "The file is empty.",
   truncated: "The upload broke off before the end. Try again.",

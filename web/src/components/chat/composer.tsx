@@ -4,7 +4,9 @@ import { Limits } from "@dim/shared";
 import { Button } from "@/components/ui/button";
 import { PaperclipIcon } from "@/components/ui/icons";
 import { filesOf, type AttachmentDraft, type useAttachmentDrafts } from "@/hooks/use-attachment-drafts";
+import { lengthAfterPaste, pastedTextFile } from "@/lib/long-paste";
 import { AttachmentTray } from "./attachment-tray";
+import { LongPasteOffer } from "./long-paste-offer";
 
 const MAX = Limits.maxBodyChars;
 
@@ -12,7 +14,8 @@ const MAX = Limits.maxBodyChars;
  * Enter sends, Shift+Enter adds a line; the length is bounded by the protocol's limit. Files come
  * from the attach button, a paste, or a drop on the conversation (ChatView): they wait in the
  * tray (previews, Remove) and go out on Send, each as its own message, the text as the first
- * one's caption.
+ * one's caption. A pasted text too long for a message is not cut: it waits, said, and can be
+ * attached as a text file instead.
  */
 export function Composer({
   onSend,
@@ -28,6 +31,7 @@ export function Composer({
   const id = useId();
   const [body, setBody] = useState("");
   const [error, setError] = useState<string | null>(null);
+  const [longPaste, setLongPaste] = useState<string | null>(null);
   const ref = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
   const blank = body.trim().length === 0;
@@ -92,9 +96,17 @@ export function Composer({
           onKeyDown={onKeyDown}
           onPaste={(e) => {
             const files = filesOf(e.clipboardData);
-            if (files.length === 0) return; // text: pasted as usual
+            if (files.length > 0) {
+              e.preventDefault();
+              drafts.add(files);
+              return;
+            }
+            const text = e.clipboardData.getData("text/plain");
+            const el = e.currentTarget;
+            if (lengthAfterPaste(body, el.selectionStart, el.selectionEnd, text) <= MAX) return; // fits: pasted as usual
+            // maxLength would silently keep only the start of it: held back instead.
             e.preventDefault();
-            drafts.add(files);
+            setLongPaste(text);
           }}
           maxLength={MAX}
           rows={Math.min(6, Math.max(1, body.split("\n").length))}
@@ -115,6 +127,21 @@ export function Composer({
           </span>
         ) : null}
       </p>
+      {longPaste !== null ? (
+        <LongPasteOffer
+          chars={longPaste.length}
+          max={MAX}
+          onAttach={() => {
+            drafts.add([pastedTextFile(longPaste)]);
+            setLongPaste(null);
+            ref.current?.focus();
+          }}
+          onDismiss={() => {
+            setLongPaste(null);
+            ref.current?.focus();
+          }}
+        />
+      ) : null}
       {error ? (
         <p role="alert" className="mt-1 text-xs text-red-700">
           {error}
