@@ -3,6 +3,7 @@
 //   node scripts/check-prereqs.mjs dev     — the embedded default: Node only
 //   node scripts/check-prereqs.mjs test    — the whole suite: + Java 17, Maven, redis-server, Chromium
 //   node scripts/check-prereqs.mjs cluster — real services: + Java 17, Maven, redis-server
+//   node scripts/check-prereqs.mjs bench   — the embedded bench with its Socket.IO baselines: + redis-server
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
@@ -26,6 +27,9 @@ if (mode === "test" || mode === "cluster") {
   else if (m && Number(m[1]) < 17) missing.push(`java ${m[1]} is too old: Java 17+ is needed (apt-get install -y openjdk-17-jre-headless)`);
   if (!has("mvn", ["-v"])) missing.push("mvn not found: apt-get install -y maven");
   if (!has("redis-server")) missing.push("redis-server not found: apt-get install -y redis-server");
+}
+if (mode === "bench" && !has("redis-server")) {
+  missing.push("redis-server not found (the Socket.IO baselines use it): apt-get install -y redis-server, or --systems dim,ws");
 }
 if (mode === "test" && !existsSync(process.env.DIM_CHROMIUM ?? "/usr/bin/chromium")) {
   missing.push("Chromium not found at /usr/bin/chromium (or $DIM_CHROMIUM): apt-get install -y chromium");
