@@ -36,6 +36,7 @@ import { blobConfigSchema, createBlobStore, createInfra, infraConfigSchema, type
 import { createLogger, loadConfig } from "@dim/shared/node";
 import { infraControl, type InfraControl } from "../../../scripts/infra/control";
 import { DEFAULT_RUN_DIR } from "../../../scripts/infra/paths";
+import { dropBucket } from "../../../scripts/infra/s3-drop-bucket";
 import { clusterEnv, liveState, type InfraState } from "../../../scripts/infra/state";
 import { sleep } from "@dim/shared/async";
 export { sleep };
@@ -390,6 +391,7 @@ export class ClusterSystem {
     await this.gateway?.close().catch(() => undefined);
     await this.gatewayInfra?.close().catch(() => undefined);
     await this.blobs?.close().catch(() => undefined);
+    if (this.blobs && this.state) await dropBucket(this.state.s3, this.bucket).catch(() => undefined);
     await this.prisma?.$disconnect().catch(() => undefined);
     await this.db?.drop().catch(() => undefined);
   }

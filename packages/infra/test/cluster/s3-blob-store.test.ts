@@ -16,6 +16,7 @@ import { ErrorCode } from "@dim/shared";
 import { sleep } from "@dim/shared/async";
 import { blobConfigSchema, createBlobStore } from "../../src/blob/config";
 import { S3BlobStore, type S3BlobStoreOptions } from "../../src/blob/s3-blob-store";
+import { dropBucket } from "../../../../scripts/infra/s3-drop-bucket";
 import { clusterState, control } from "./cluster-env";
 
 const keyOf = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
@@ -39,6 +40,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await store?.close();
+  const { s3 } = clusterState();
+  await dropBucket(s3, bucket);
+  await dropBucket(s3, bucket); // idempotent
+  expect(existsSync(join(clusterState().runDir, "s3", "data", bucket))).toBe(false);
   rmSync(tmp, { recursive: true, force: true });
 });
 
