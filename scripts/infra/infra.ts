@@ -1,9 +1,9 @@
 /**
- * Starts the five cluster services (Kafka, ZooKeeper, Redis, PostgreSQL, the S3 server) on free loopback ports (re-using the previous ports of the
- * same run directory when they are free), waits until each is healthy, writes state.json, and
- * serves a small loopback control endpoint (restart / stop / start / kill9 a service) for the
- * failure tests and the CLI. Whatever was started is stopped again if a later step fails and
- * when the owning process exits.
+ * Starts the five cluster services (Kafka, ZooKeeper, Redis, PostgreSQL, the S3 server) on free
+ * loopback ports (re-using the previous ports of the same run directory when they are free),
+ * waits until each is healthy, writes state.json, and serves a small loopback control endpoint
+ * (restart / stop / start / kill9 a service) for the failure tests and the CLI. Whatever was
+ * started is stopped again if a later step fails and when the owning process exits.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
