@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ClientErrorCode } from "@dim/client";
 import { ErrorCode } from "@dim/shared";
 import { attachmentFailureText, attachmentPreview, fileTypeLabel, longPasteText, tooBigText, uploadStatusText } from "../src/lib/attachment-text";
-import { lengthAfterPaste, pastedTextFile } from "../src/lib/long-paste";
+import { lengthAfterPaste, pastedLength, pastedTextFile } from "../src/lib/long-paste";
 
 const file = { kind: "file" as const, id: null, name: "report.pdf", size: 30 * 1024 * 1024, mime: "application/pdf", localFile: null };
 
@@ -37,6 +37,7 @@ describe("attachment wording", () => {
   it("a paste too long for a message: its length as the textarea counts it, the sentence, the file it becomes", async () => {
     expect(lengthAfterPaste("hello world", 6, 11, "there")).toBe(11); // replaces the selection
     expect(lengthAfterPaste("ab", 2, 2, "c\r\nd\re")).toBe(7); // line breaks count once, as "\n"
+    expect(pastedLength("a\r\nb")).toBe(3);
     expect(longPasteText(12345, 4000)).toBe("The pasted text has 12,345 characters; a message can hold 4,000. It was not pasted. Send it as a text file instead?");
     const file = pastedTextFile("x".repeat(5000));
     expect({ name: file.name, type: file.type, size: file.size }).toEqual({ name: "pasted-text.txt", type: "text/plain", size: 5000 });

@@ -11,7 +11,12 @@ export const PASTED_TEXT_NAME = "pasted-text.txt";
  * (line breaks normalised to "\n", UTF-16 units, like the server's limit).
  */
 export function lengthAfterPaste(value: string, selectionStart: number, selectionEnd: number, pasted: string): number {
-  return value.length - (selectionEnd - selectionStart) + pasted.replace(/\r\n?/g, "\n").length;
+  return value.length - (selectionEnd - selectionStart) + pastedLength(pasted);
+}
+
+/** A pasted text's length once in the textarea (which turns "\r\n" and "\r" into "\n"). */
+export function pastedLength(pasted: string): number {
+  return pasted.replace(/\r\n?/g, "\n").length;
 }
 
 export function pastedTextFile(text: string): File {

@@ -4,7 +4,7 @@ import { Limits } from "@dim/shared";
 import { Button } from "@/components/ui/button";
 import { PaperclipIcon } from "@/components/ui/icons";
 import { filesOf, type AttachmentDraft, type useAttachmentDrafts } from "@/hooks/use-attachment-drafts";
-import { lengthAfterPaste, pastedTextFile } from "@/lib/long-paste";
+import { lengthAfterPaste, pastedLength, pastedTextFile } from "@/lib/long-paste";
 import { AttachmentTray } from "./attachment-tray";
 import { LongPasteOffer } from "./long-paste-offer";
 
@@ -129,7 +129,7 @@ export function Composer({
       </p>
       {longPaste !== null ? (
         <LongPasteOffer
-          chars={longPaste.length}
+          chars={pastedLength(longPaste)}
           max={MAX}
           onAttach={() => {
             drafts.add([pastedTextFile(longPaste)]);
