@@ -1,0 +1,41 @@
+/**
+ * One prom-client Registry per process part (a gateway, a core node), never the global one: a
+ * test or the benchmark runs several of them in one process, and each must count its own.
+ * Hot paths increment pre-bound children (`boundChildren`), so counting a frame allocates nothing.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+
+export { Counter, Gauge, Histogram, Registry };
+
+/** A registry; with `defaultMetrics`, also prom-client's process metrics (event-loop lag, heap, GC, CPU). */
+export function createMetricsRegistry(opts: { defaultMetrics?: boolean } = {}): Registry {
+  const registry = new Registry();
+  if (opts.defaultMetrics) collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
+  return registry;
+}
+
+/** prom-client's default metrics added to a registry made without them (idempotent per registry). */
+export function addDefaultMetrics(registry: Registry): void {
+  if (registry.getSingleMetric("process_cpu_user_seconds_total")) return;
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
+}
+
+
+/**
+ * The children of a one-label metric for every value of a closed set, made once: a label value
+ * never comes from input (unbounded series), and an increment is a property read.
+ */
+export function boundChildren<V extends string, C>(
+  metric: { labels(...values: string[]): C },
+  values: readonly V[],
+): Record<V, C> {
+  return Object.fromEntries(values.map((v) => [v, metric.labels(v)])) as Record<V, C>;
+}
+
+/** Seconds since a `performance.now()` reading: what a duration histogram observes. */
+export function secondsSince(startMs: number): number {
+  return (performance.now() - startMs) / 1000;
+}
+
+/** Buckets (seconds) for latencies from a fraction of a millisecond to seconds. */
+export const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
