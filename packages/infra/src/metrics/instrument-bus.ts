@@ -22,20 +22,20 @@ export function instrumentBus(bus: Bus, registry: Registry): Bus {
     registers: [registry],
   });
   const subscribed = new Set<string>();
-  new Gauge({
-    name: "dim_bus_consumer_lag_records",
-    help: "Records in this node's inbox not yet handled, as of the last fetched batch (Kafka only)",
-    registers: [registry],
-    collect() {
-      this.reset();
-      let lag: number | undefined;
-      for (const nodeId of subscribed) {
-        const n = bus.consumerLag?.(nodeId);
-        if (n !== undefined) lag = (lag ?? 0) + n;
-      }
-      if (lag !== undefined) this.set(lag);
-    },
-  });
+  // Only where the bus can measure it: an absent series says "unknown", a 0 would say "caught up".
+  const lagOf = bus.consumerLag?.bind(bus);
+  if (lagOf) {
+    new Gauge({
+      name: "dim_bus_consumer_lag_records",
+      help: "Records in this node's inbox not yet handled, as of the last fetched batch (Kafka)",
+      registers: [registry],
+      collect() {
+        let lag = 0;
+        for (const nodeId of subscribed) lag += lagOf(nodeId) ?? 0;
+        this.set(lag);
+      },
+    });
+  }
 
   const instrumented: Bus = {
     subscribe(nodeId, handler) {

@@ -23,13 +23,20 @@ export function addDefaultMetrics(registry: Registry): void {
 
 /**
  * The children of a one-label metric for every value of a closed set, made once: a label value
- * never comes from input (unbounded series), and an increment is a property read.
+ * never comes from input (unbounded series), and an increment is a property read. Counter
+ * children start at 0, so every series exists from the first scrape (rate() sees its first rise).
  */
 export function boundChildren<V extends string, C>(
   metric: { labels(...values: string[]): C },
   values: readonly V[],
 ): Record<V, C> {
-  return Object.fromEntries(values.map((v) => [v, metric.labels(v)])) as Record<V, C>;
+  return Object.fromEntries(
+    values.map((v) => {
+      const child = metric.labels(v);
+      if (metric instanceof Counter) (child as { inc(n: number): void }).inc(0);
+      return [v, child];
+    }),
+  ) as Record<V, C>;
 }
 
 /** Seconds since a `performance.now()` reading: what a duration histogram observes. */
