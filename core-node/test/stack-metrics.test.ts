@@ -34,7 +34,7 @@ describe("gateway and node metrics", () => {
       presence: infra.presence,
       bus: infra.bus,
       config: { tokenSecret: TEST_SECRET },
-      metrics: LOOPBACK,
+      metricsListener: LOOPBACK,
     });
     onTestFinished(async () => {
       await gateway.close();

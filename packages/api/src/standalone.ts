@@ -15,7 +15,7 @@ export type StandaloneGatewayOptions = {
   port?: number;
   host?: string;
   /** Also serve the gateway's `GET /metrics` on a listener of its own (never on `port`). */
-  metrics?: Pick<MetricsConfig, "host" | "port" | "token">;
+  metricsListener?: Pick<MetricsConfig, "host" | "port" | "token">;
 } & (
   | { gateway: Gateway }
   | GatewayDeps
@@ -30,7 +30,7 @@ export interface StandaloneGateway {
   trpcUrl: string;
   port: number;
   gateway: Gateway;
-  /** `GET /metrics` of the gateway, when `metrics` asked for a listener. */
+  /** `GET /metrics` of the gateway, when `metricsListener` asked for one. */
   metricsUrl?: string;
   /** Idempotent: closes the server, then the gateway (and what it opened itself). */
   close(): Promise<void>;
@@ -132,11 +132,11 @@ export async function startStandaloneGateway(opts: StandaloneGatewayOptions): Pr
   if ("gateway" in opts) {
     gateway = opts.gateway;
   } else if ("databaseUrl" in opts) {
-    const { databaseUrl, port: _p, host: _h, metrics: _m, ...deps } = opts;
+    const { databaseUrl, port: _p, host: _h, metricsListener: _m, ...deps } = opts;
     ownedDb = await openDatabase(databaseUrl, "dim-gateway");
     gateway = createGateway({ ...deps, prisma: ownedDb.prisma, pool: ownedDb.pool, store: ownedDb.store });
   } else {
-    const { port: _p, host: _h, metrics: _m, ...deps } = opts;
+    const { port: _p, host: _h, metricsListener: _m, ...deps } = opts;
     gateway = createGateway(deps);
   }
 
@@ -163,7 +163,13 @@ export async function startStandaloneGateway(opts: StandaloneGatewayOptions): Pr
     });
   });
   const port = (server.address() as AddressInfo).port;
-  const metricsServer = opts.metrics ? await startMetricsServer(gateway.metrics.registry, opts.metrics) : undefined;
+  const metricsServer = opts.metricsListener
+    ? await startMetricsServer(gateway.metrics.registry, opts.metricsListener).catch(async (err: unknown) => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await ownedDb?.close();
+        throw err;
+      })
+    : undefined;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   let closing: Promise<void> | undefined;
   return {
