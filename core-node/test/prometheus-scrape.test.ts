@@ -1,11 +1,11 @@
 /**
  * A real Prometheus (Debian's `prometheus`, on loopback, its own data directory) scrapes a real
  * core node's metrics listener; a query over its HTTP API shows the stored-messages counter move
- * from 0 to 1 after a send. The binary: `prometheus` on PATH, or DIM_PROMETHEUS
+ * from 0 to 1 after a send, and accepts every query of docs/grafana-dashboard.json. The binary: `prometheus` on PATH, or DIM_PROMETHEUS
  * (scripts/check-prereqs.mjs says how to install it).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
@@ -14,6 +14,16 @@ import { freePort } from "@dim/shared/node";
 import { clientMsgId, connectAs, createConversation, createUser, startNode, useTestDatabase } from "./helpers/cluster";
 
 const db = useTestDatabase();
+
+/** docs/grafana-dashboard.json's queries, with Grafana's variables filled in as Grafana would. */
+function dashboardExprs(): string[] {
+  const dashboard = JSON.parse(readFileSync(new URL("../../docs/grafana-dashboard.json", import.meta.url), "utf8")) as {
+    panels: Array<{ targets?: Array<{ expr: string }> }>;
+  };
+  return dashboard.panels
+    .flatMap((p) => p.targets ?? [])
+    .map((t) => t.expr.replaceAll("$instance", ".*").replaceAll("$__rate_interval", "1m"));
+}
 const PROMETHEUS = process.env.DIM_PROMETHEUS ?? "prometheus";
 
 async function startPrometheus(target: string): Promise<string> {
@@ -89,5 +99,11 @@ describe("a real Prometheus scraping a core node", () => {
 
     await until(async () => (await query(prometheus, stored)) === 1, () => "the counter did not reach 1 in Prometheus");
     expect(await query(prometheus, `dim_node_authenticated_connects_total{instance="${target}"}`)).toBe(1);
+
+    // Every query of the shipped dashboard is PromQL this Prometheus accepts.
+    for (const expr of dashboardExprs()) {
+      const res = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(expr)}`);
+      expect({ expr, status: res.status }).toEqual({ expr, status: 200 });
+    }
   }, 60_000);
 });
