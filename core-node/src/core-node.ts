@@ -130,14 +130,7 @@ export class CoreNode implements ConnectionHost {
       await this.routeChanges.announce([...new Set(routes.map((r) => r.userId))]);
     });
     this.releases = routeBatcher((routes) => this.presence.release(routes));
-    const routeCache = this.metrics.routeCache;
-    const routes = new RouteLookup(this.presence, {
-      ttlMs: this.config.routeCacheTtlMs,
-      onLookup: (hits, misses) => {
-        if (hits > 0) routeCache.hit.inc(hits);
-        if (misses > 0) routeCache.miss.inc(misses);
-      },
-    });
+    const routes = new RouteLookup(this.presence, { ttlMs: this.config.routeCacheTtlMs, onLookup: this.metrics.routeLookup });
     this.routeChanges = new RouteChanges({
       nodeId: () => this.nodeId,
       bus: this.bus,

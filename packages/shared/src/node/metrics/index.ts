@@ -3,3 +3,4 @@ export * from "./metrics-config";
 export * from "./metrics-registry";
 export * from "./metrics-server";
 export * from "./parse-metrics";
+export * from "./counter-cells";
