@@ -1,25 +1,26 @@
 /**
  * One prom-client Registry per process part (a gateway, a core node), never the global one: a
  * test or the benchmark runs several of them in one process, and each must count its own.
- * Hot paths increment pre-bound children (`boundChildren`), so counting a frame allocates nothing.
+ * Labelled series are made once for closed sets of values (`boundChildren`); the hottest counters
+ * are CounterCells (counter-cells.ts).
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 
 export { Counter, Gauge, Histogram, Registry };
 
-/** A registry; with `defaultMetrics`, also prom-client's process metrics (event-loop lag, heap, GC, CPU). */
-export function createMetricsRegistry(opts: { defaultMetrics?: boolean } = {}): Registry {
-  const registry = new Registry();
-  if (opts.defaultMetrics) collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
-  return registry;
+/** A registry of one process part. prom-client's process metrics join it when it is served (addDefaultMetrics). */
+export function createMetricsRegistry(): Registry {
+  return new Registry();
 }
 
-/** prom-client's default metrics added to a registry made without them (idempotent per registry). */
+/**
+ * prom-client's process metrics (event-loop lag, heap, GC, CPU) added to a registry; idempotent
+ * per registry. Only served registries get them: their event-loop monitor is not free.
+ */
 export function addDefaultMetrics(registry: Registry): void {
   if (registry.getSingleMetric("process_cpu_user_seconds_total")) return;
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
 }
-
 
 /**
  * The children of a one-label metric for every value of a closed set, made once: a label value
