@@ -7,11 +7,12 @@ import { randomUUID } from "node:crypto";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { MessageStore } from "@dim/db";
 import type { BlobStore, Bus, Presence, Registry } from "@dim/infra";
-import { ErrorCode } from "@dim/shared";
+import { AppError, ErrorCode } from "@dim/shared";
 import { createLogger, runReadiness, type Logger, type ReadinessReport } from "@dim/shared/node";
 import { createAssignStrategy, type AssignStrategy } from "./assign/strategies";
 import { collectUnsent } from "./attachments/attachment-rows";
 import { handleFileRoute, isFileRoute, type FileRouteDeps } from "./attachments/file-routes";
+import { errorResponse, internalError } from "./attachments/file-response";
 import { dummyPasswordHash } from "./auth/password";
 import { RateLimiter } from "./auth/rate-limiter";
 import { SESSION_COOKIE } from "./auth/session";
@@ -166,8 +167,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
     const origin = req.headers.get("origin");
     const originClass = classifyOrigin(req, policy);
     const cors = originClass === "allowed" && origin ? corsHeaders(origin) : {};
+    // The file routes answer every error in their own typed shape (fileRouteError), never tRPC's.
+    const fileRoute = isFileRoute(new URL(req.url).pathname);
 
     if (closed) {
+      if (fileRoute) return errorResponse(new AppError(ErrorCode.Internal, "gateway is shutting down"), cors, 503);
       return new Response(JSON.stringify({ error: { message: "gateway is shutting down" } }), {
         status: 503,
         headers: { "content-type": "application/json", ...cors },
@@ -180,15 +184,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
     const safeMethod = req.method === "GET" || req.method === "HEAD";
     if (originClass === "denied" && !safeMethod) {
       logger.warn({ origin, method: req.method }, "cross-origin request refused");
-      return earlyErrorResponse(req, TRPC_ENDPOINT, "FORBIDDEN", ErrorCode.Forbidden, `origin '${origin}' is not allowed`);
+      const message = `origin '${origin}' is not allowed`;
+      if (fileRoute) return errorResponse(new AppError(ErrorCode.Forbidden, message));
+      return earlyErrorResponse(req, TRPC_ENDPOINT, "FORBIDDEN", ErrorCode.Forbidden, message);
     }
-    if (isFileRoute(new URL(req.url).pathname)) {
-      if (!files) {
-        return new Response(JSON.stringify({ error: { code: ErrorCode.Internal, message: "attachments are not configured" } }), {
-          status: 503,
-          headers: { "content-type": "application/json", ...cors },
-        });
-      }
+    if (fileRoute) {
+      if (!files) return errorResponse(new AppError(ErrorCode.Internal, "attachments are not configured"), cors, 503);
       return handleFileRoute(files, req, sessionTokenOf(req), cors);
     }
     if (!safeMethod) {
@@ -236,6 +237,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         return await handle(req, info);
       } catch (err) {
         logger.error({ err }, "gateway request failed");
+        if (isFileRoute(new URL(req.url).pathname)) return internalError();
         return earlyErrorResponse(req, TRPC_ENDPOINT, "INTERNAL_SERVER_ERROR", ErrorCode.Internal, "internal error");
       }
     },
