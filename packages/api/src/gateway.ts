@@ -25,7 +25,9 @@ import { readCookie } from "./http/cookies";
 import { earlyErrorResponse } from "./http/error-response";
 import { classifyOrigin, corsHeaders, PREFLIGHT_HEADERS } from "./http/origin";
 import { readCappedBody } from "./http/read-capped-body";
+import { GatewayMetrics } from "./metrics/gateway-metrics";
 import { appRouter, type AppRouter } from "./root";
+import { appErrorOf } from "./trpc";
 import { createSqlRows, type PgPool } from "./sql";
 
 export const TRPC_ENDPOINT = "/api/trpc";
@@ -59,6 +61,8 @@ export interface GatewayDeps {
   logger?: Logger;
   /** Overrides config.assignStrategy with a strategy of your own. */
   assignStrategy?: AssignStrategy;
+  /** Where calls are counted; default: a registry of the gateway's own (`gateway.metrics`). */
+  metrics?: GatewayMetrics;
 }
 
 export interface RequestInfo {
@@ -69,6 +73,8 @@ export interface RequestInfo {
 export interface Gateway {
   readonly router: AppRouter;
   readonly config: GatewayConfig;
+  /** Its counters; serve `metrics.registry` with startMetricsServer (@dim/shared/metrics). */
+  readonly metrics: GatewayMetrics;
   fetchHandler(req: Request, info?: RequestInfo): Promise<Response>;
   /** `GET /readyz`: the database answers, and the gateway is not closing. */
   readiness(): Promise<ReadinessReport>;
@@ -107,6 +113,7 @@ function isHttps(req: Request): boolean {
 export function createGateway(deps: GatewayDeps): Gateway {
   const config = resolveGatewayConfig(deps.config);
   const logger = deps.logger ?? createLogger("gateway");
+  const metrics = deps.metrics ?? new GatewayMetrics();
   const services: GatewayServices = {
     prisma: deps.prisma,
     sql: createSqlRows(deps.prisma, deps.pool),
@@ -120,6 +127,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     config,
     logger,
     assignStrategy: deps.assignStrategy ?? createAssignStrategy(config.assignStrategy),
+    metrics,
     limiters: {
       loginByUsername: new RateLimiter({ capacity: config.loginMaxAttempts, windowMs: config.loginWindowMs }),
       loginByIp: new RateLimiter({ capacity: config.loginMaxAttemptsPerIp, windowMs: config.loginWindowMs }),
@@ -205,6 +213,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       req: request,
       router: appRouter,
       maxBatchSize: config.maxBatchSize,
+      onError: ({ error }) => metrics.errors[appErrorOf(error).code]?.inc(),
       createContext: ({ resHeaders }): Context => ({
         ...services,
         sessionToken: sessionTokenOf(request),
@@ -222,6 +231,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   return {
     router: appRouter,
     config,
+    metrics,
     async fetchHandler(req, info) {
       try {
         return await handle(req, info);
