@@ -8,18 +8,30 @@
  * welcomes of a burst of connects); the other reads are one statement each. Reads for a user are
  * clamped to its membership window [joined_seq, left_seq] in the same statement.
  */
-import { AppError, ErrorCode, UUID_RE, type ConversationCursor, type Message, type MessageKind } from "@dim/shared";
+import {
+  AppError,
+  DEFAULT_DELETE_WINDOW_MS,
+  DEFAULT_EDIT_WINDOW_MS,
+  ErrorCode,
+  isEventKind,
+  UUID_RE,
+  type ConversationCursor,
+  type Message,
+  type MessageKind,
+} from "@dim/shared";
 import type pg from "pg";
 import { appendAttachmentMessage } from "./append-attachment";
 import { AppendBatcher } from "./append-batcher";
 import type { PrismaClient } from "./create-prisma";
 import { CursorBatcher } from "./cursor-batcher";
-import { MESSAGE_COLUMNS, toMessage, type Int8, type MessageRow } from "./message-row";
+import { appendEvent, type EventWindows } from "./append-event";
+import { validateEventInput } from "./event-input";
+import { foldedColumns, toMessage, type Int8, type MessageRow } from "./message-row";
 import type { AppendInput, AppendResult, CursorAdvance, Membership, MessageStore } from "./message-store.types";
 import { NaturalBatcher, type BatchOutcome } from "@dim/shared/async";
 
 /** What clients may append (system messages come from the gateway's own transaction). */
-const MESSAGE_KINDS: readonly MessageKind[] = ["text", "image", "file"];
+const MESSAGE_KINDS: readonly MessageKind[] = ["text", "image", "file", "edit", "delete", "reaction"];
 /** Upper bound of one page whatever the caller asks (the protocol's is smaller). */
 const MAX_LIMIT = 1000;
 
@@ -60,7 +72,7 @@ const SQL = {
   after: `
     SELECT x.* FROM conversation_members w
     LEFT JOIN LATERAL (
-      SELECT ${MESSAGE_COLUMNS} FROM messages
+      SELECT ${foldedColumns("$4::uuid")} FROM messages
       WHERE conversation_id = w.conversation_id AND seq > GREATEST($2::bigint, w.joined_seq - 1)
         AND seq <= COALESCE(w.left_seq, ${Number.MAX_SAFE_INTEGER})
       ORDER BY seq ASC LIMIT $3::int
@@ -70,7 +82,7 @@ const SQL = {
   before: `
     SELECT x.* FROM conversation_members w
     LEFT JOIN LATERAL (
-      SELECT ${MESSAGE_COLUMNS} FROM messages
+      SELECT ${foldedColumns("$4::uuid")} FROM messages
       WHERE conversation_id = w.conversation_id AND seq < $2::bigint AND seq >= w.joined_seq
         AND seq <= COALESCE(w.left_seq, ${Number.MAX_SAFE_INTEGER})
       ORDER BY seq DESC LIMIT $3::int
@@ -89,6 +101,23 @@ const SQL = {
     FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
     WHERE m.user_id = ANY($1::uuid[])
     ORDER BY m.user_id, c.updated_at DESC, c.id`,
+  // Only messages (not events, not system) in the user's window are hidden; returns all hidden
+  // of those asked, new or not.
+  hide: `
+    WITH w AS (
+      SELECT joined_seq, COALESCE(left_seq, ${Number.MAX_SAFE_INTEGER}) AS last FROM conversation_members
+      WHERE conversation_id = $1::uuid AND user_id = $2::uuid
+    ), ok AS (
+      SELECT m.seq FROM messages m, w
+      WHERE m.conversation_id = $1::uuid AND m.seq = ANY($3::bigint[]) AND m.seq BETWEEN w.joined_seq AND w.last
+        AND m.target_seq IS NULL AND m.kind <> 'system'
+    ), ins AS (
+      INSERT INTO message_hides (user_id, conversation_id, seq) SELECT $2::uuid, $1::uuid, seq FROM ok
+      ON CONFLICT DO NOTHING
+    )
+    SELECT (SELECT count(*) FROM w) AS member, ARRAY(SELECT seq FROM ok ORDER BY seq) AS seqs`,
+  hiddenSeqs: `
+    SELECT seq FROM message_hides WHERE user_id = $2::uuid AND conversation_id = $1::uuid ORDER BY seq`,
 } as const;
 
 type NullableMessageRow = { [K in keyof MessageRow]: MessageRow[K] | null };
@@ -131,10 +160,13 @@ export interface MessageStoreOptions {
    * milliseconds of receipt latency for far fewer statements at light load. Default 0 (at once).
    */
   cursorCollectMs?: number;
+  /** Edit / delete-for-everyone windows (default 48 h each). */
+  eventWindows?: Partial<EventWindows>;
 }
 
 export class PrismaMessageStore implements MessageStore {
   private readonly pool: pg.Pool | undefined;
+  private readonly windows: EventWindows;
   private readonly appends: AppendBatcher;
   private readonly cursors: CursorBatcher;
   private readonly cursorReads = new NaturalBatcher<string, ConversationCursor[]>((userIds) => this.readCursors(userIds), {
@@ -146,6 +178,10 @@ export class PrismaMessageStore implements MessageStore {
     opts: MessageStoreOptions = {},
   ) {
     this.pool = opts.pool;
+    this.windows = {
+      editWindowMs: opts.eventWindows?.editWindowMs ?? DEFAULT_EDIT_WINDOW_MS,
+      deleteWindowMs: opts.eventWindows?.deleteWindowMs ?? DEFAULT_DELETE_WINDOW_MS,
+    };
     const query = <T>(name: string, text: string, values: unknown[]) => this.run<T>(name, text, values);
     this.appends = new AppendBatcher(query);
     this.cursors = new CursorBatcher(query, opts.cursorCollectMs ?? 0);
@@ -174,6 +210,15 @@ export class PrismaMessageStore implements MessageStore {
     }
     // UUIDs as PostgreSQL returns them, so a batch compares them as the database does.
     const { senderId, conversationId, clientMsgId, kind, body } = input;
+    if (isEventKind(kind) || input.replyTo !== undefined) {
+      validateEventInput(input);
+      return appendEvent(
+        this.prisma,
+        { ...input, senderId: senderId.toLowerCase(), conversationId: conversationId.toLowerCase() },
+        this.windows,
+      );
+    }
+    if (input.targetSeq !== undefined) throw new AppError(ErrorCode.BadRequest, `a ${kind} message has no targetSeq`);
     if (kind !== "text") {
       if (input.attachmentId === undefined) throw new AppError(ErrorCode.BadRequest, `a ${kind} message needs an attachmentId`);
       requireUuid(input.attachmentId, "attachmentId");
@@ -245,6 +290,22 @@ export class PrismaMessageStore implements MessageStore {
   async sessionLive(sessionId: string, userId: string): Promise<boolean> {
     if (!UUID_RE.test(sessionId) || !UUID_RE.test(userId)) return false;
     return (await this.q<{ live: number }>("sessionLive", [sessionId, userId])).length > 0;
+  }
+
+  async hide(conversationId: string, userId: string, seqs: number[]): Promise<number[]> {
+    requireUuid(conversationId, "conversationId");
+    requireUuid(userId, "userId");
+    if (!Array.isArray(seqs) || seqs.length === 0) throw new AppError(ErrorCode.BadRequest, "seqs must not be empty");
+    for (const s of seqs) requireSeq(s, "seq");
+    const [row] = await this.q<{ member: Int8; seqs: Int8[] }>("hide", [conversationId, userId, seqs]);
+    if (!row || Number(row.member) === 0) throw new AppError(ErrorCode.Forbidden, "not a member of this conversation");
+    return row.seqs.map(Number);
+  }
+
+  async hiddenSeqs(conversationId: string, userId: string): Promise<number[]> {
+    requireUuid(conversationId, "conversationId");
+    requireUuid(userId, "userId");
+    return (await this.q<{ seq: Int8 }>("hiddenSeqs", [conversationId, userId])).map((r) => Number(r.seq));
   }
 
   /** Reads that arrive while one is running go together (a burst of connects = one statement). */
