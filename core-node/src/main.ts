@@ -58,7 +58,11 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => shutdown("SIGTERM"));
 
   // The store's per-message statements go straight to node-postgres (prepared, no Prisma layer).
-  db = await openDatabase(config.databaseUrl, "dim-core-node", { log: bootLog, cursorCollectMs: config.cursorCollectMs });
+  db = await openDatabase(config.databaseUrl, "dim-core-node", {
+    log: bootLog,
+    cursorCollectMs: config.cursorCollectMs,
+    eventWindows: config.eventWindows,
+  });
   infra = await createInfra(infraConfig, { databaseUrl: config.databaseUrl, logger: log });
   if (shuttingDown) return;
   const pool = db.pool;

@@ -151,7 +151,6 @@ export const sendAttachmentFrame = z.strictObject({
   kind: z.enum(["image", "file"]),
   attachmentId: uuid,
   caption: z.string().max(Limits.maxCaptionChars).optional(),
-  replyTo: refSeq.optional(),
 });
 
 /** Replace the text of your own text message at `targetSeq` (within the edit window). */
