@@ -10,7 +10,11 @@ import type { ConversationViews } from "./conversation-views";
 import type { Outbox } from "./outbox";
 import type { ClientPersistence } from "./persistence";
 import type { FrameWriter } from "./node-link";
+import { sendFrameOf, storedFieldsOf } from "./outbox-frame";
 import type { ChatMessage, FailureReason, MessageState, MessageStateChange, OutboxItem } from "./types";
+
+/** What `queue` sends: a text (a reply with replyTo) or an event on targetSeq. */
+export type QueuedSend = Pick<OutboxItem, "kind" | "body" | "replyTo" | "targetSeq">;
 
 /** Server errors on a `send` that a re-send may cure: the ACK clock keeps running. */
 const TRANSIENT_SEND_ERRORS = new Set<string>([ErrorCode.RateLimited, ErrorCode.Internal]);
@@ -50,22 +54,23 @@ export class SenderLeg {
 
   /** Queues a text message and writes it if connected. Bad input throws AppError and queues nothing. */
   send(conversationId: string, body: string, clientMsgId = this.options.newClientMsgId()): ChatMessage {
-    const parsed = sendFrame.safeParse({ type: "send", conversationId, clientMsgId, kind: "text", body });
+    return this.queue(conversationId, { kind: "text", body }, clientMsgId);
+  }
+
+  /**
+   * Queues a text, a reply or an event (edit, delete, reaction) with the same outbox, ACK clock
+   * and idempotent re-sends as any message. Bad input throws AppError and queues nothing.
+   */
+  queue(conversationId: string, spec: QueuedSend, clientMsgId = this.options.newClientMsgId()): ChatMessage {
+    const draft: OutboxItem = { clientMsgId, conversationId, ...spec, createdAt: "", state: "sending", error: null };
+    const parsed = sendFrame.safeParse(sendFrameOf(draft));
     if (!parsed.success) {
       throw new AppError(ErrorCode.BadRequest, `invalid message: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
     }
     if (this.outbox.has(clientMsgId) || this.options.views.hasOwnStored(conversationId, clientMsgId)) {
       throw new AppError(ErrorCode.Conflict, `clientMsgId ${clientMsgId} is already used`);
     }
-    const item: OutboxItem = {
-      clientMsgId,
-      conversationId,
-      kind: "text",
-      body,
-      createdAt: this.options.now().toISOString(),
-      state: "sending",
-      error: null,
-    };
+    const item: OutboxItem = { ...draft, createdAt: this.options.now().toISOString() };
     this.outbox.add(item);
     this.options.persistence.saveOutboxItem(item);
     this.emitState(item, null);
@@ -107,8 +112,7 @@ export class SenderLeg {
       seq: frame.seq,
       senderId: this.options.views.userId ?? "",
       clientMsgId: item.clientMsgId,
-      kind: item.kind,
-      body: item.body,
+      ...storedFieldsOf(item),
       createdAt: frame.createdAt,
     });
   }
@@ -173,14 +177,14 @@ export class SenderLeg {
 
   private writeSend(item: OutboxItem): void {
     if (item.state !== "sending") return;
-    const written = this.options.link.write({ type: "send", conversationId: item.conversationId, clientMsgId: item.clientMsgId, kind: item.kind, body: item.body });
+    const written = this.options.link.write(sendFrameOf(item));
     if (written) this.ackClock.start(item.clientMsgId);
   }
 
   private resendOnTimeout(clientMsgId: string): void {
     const item = this.outbox.get(clientMsgId);
     if (!item || item.state !== "sending") return this.ackClock.stop(clientMsgId);
-    this.options.link.write({ type: "send", conversationId: item.conversationId, clientMsgId, kind: item.kind, body: item.body });
+    this.options.link.write(sendFrameOf(item));
   }
 
   private failOnTimeout(clientMsgId: string): void {

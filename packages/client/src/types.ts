@@ -1,5 +1,18 @@
 // The client library's public types: message states, views, events, the gateway seam.
-import type { AssignNodeOutput, ConversationSummary, ErrorCode, GroupMembersOutput, HistoryOutput, Message, MessageKind, ReceiptFrame, ReceiptsFrame, SystemEvent } from "@dim/shared";
+import type {
+  AssignNodeOutput,
+  ConversationSummary,
+  ErrorCode,
+  GroupMembersOutput,
+  HiddenFrame,
+  HistoryOutput,
+  Message,
+  MessageKind,
+  ReactionSummary,
+  ReceiptFrame,
+  ReceiptsFrame,
+  SystemEvent,
+} from "@dim/shared";
 import type { AppError } from "@dim/shared";
 import type { ClientErrorCode } from "./client-error-code";
 
@@ -37,6 +50,16 @@ export interface ChatMessage {
   receipts: GroupReceipts | null;
   /** The typed event of a `system` message; null for every other kind. */
   system: SystemEvent | null;
+  /** The seq this message quotes (reply), or null. */
+  replyTo: number | null;
+  /** Edited (body is the latest text), last at this time; null when never edited. */
+  editedAt: string | null;
+  /** Deleted for everyone: show "message deleted" (body is ""). */
+  deleted: boolean;
+  /** Reactions folded from the conversation's events, most used first. */
+  reactions: ReactionSummary[];
+  /** My own reaction, or null. */
+  myReaction: string | null;
 }
 
 /** "Delivered to `delivered` of `of`, read by `read` of `of`" for one own group message. */
@@ -56,8 +79,13 @@ export interface MemberCursors {
 export interface OutboxItem {
   clientMsgId: string;
   conversationId: string;
-  kind: "text";
+  /** A text, or an event on `targetSeq` (an edit's body: the text; a reaction's: the emoji, "" removes). */
+  kind: "text" | "edit" | "delete" | "reaction";
   body: string;
+  /** A reply (text): the quoted seq. */
+  replyTo?: number;
+  /** An event: the seq it changes. */
+  targetSeq?: number;
   createdAt: string;
   state: "sending" | "failed";
   error: FailureReason | null;
@@ -90,6 +118,8 @@ export interface ConversationMeta {
   membership: "active" | "left" | "removed";
   /** Groups: the other members' known cursors by user id (never mine). Empty for direct ones. */
   members: Record<string, MemberCursors>;
+  /** Seqs I deleted for myself ("delete for me", from any of my devices), ascending. */
+  hiddenSeqs: number[];
 }
 
 /** A `conversation` frame, after the client re-read the conversation's summary. */
@@ -136,6 +166,8 @@ export interface DimClientEvents extends Record<string, unknown> {
   synced: { conversationId: string; lastSeq: number };
   /** I was added to a conversation, it changed (title, members, roles), or I left / was removed. */
   membership: MembershipChange;
+  /** Messages I deleted for myself (on this or another of my devices) are hidden now. */
+  hidden: HiddenFrame;
 }
 
 /** What DimClient needs from the gateway. `gatewayPort(createGatewayClient(...))` provides it. */
