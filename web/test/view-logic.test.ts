@@ -55,6 +55,11 @@ const view = (m: Message): ChatMessage => ({
   error: null,
   receipts: null,
   system: m.system ?? null,
+  replyTo: m.replyTo ?? null,
+  editedAt: m.editedAt ?? null,
+  deleted: false,
+  reactions: [],
+  myReaction: null,
 });
 
 describe("conversationView", () => {
