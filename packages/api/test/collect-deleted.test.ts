@@ -40,7 +40,7 @@ async function user(): Promise<string> {
 
 async function uploadedFile(ownerId: string, bytes: string): Promise<{ id: string; key: string }> {
   const key = createHash("sha256").update(bytes).digest("hex");
-  await blobs.putBytes(key, Buffer.from(bytes), "application/pdf");
+  await blobs.putBytes(key, Buffer.from(bytes));
   const id = randomUUID();
   await prisma.attachment.create({ data: { id, ownerId, kind: "file", sha256: key, size: bytes.length, mime: "application/pdf", name: "a.pdf" } });
   return { id, key };
