@@ -59,6 +59,13 @@ describe("events over two nodes", () => {
     const edit = await send(anaOn0, c, { kind: "edit", targetSeq: first, body: "hello" });
     for (const d of [boOn1, boOn0]) expect(await pushed(d, c, edit)).toMatchObject({ kind: "edit", targetSeq: first, body: "hello" });
 
+    // a re-send of the same edit (same clientMsgId) is the same event: no new seq, pushed again
+    const again = anaOn0.all("sent").find((f) => f.seq === edit)!;
+    anaOn0.send({ type: "send", conversationId: c, clientMsgId: again.clientMsgId, kind: "edit", targetSeq: first, body: "hello" });
+    expect(await anaOn0.next("sent", (f) => f.clientMsgId === again.clientMsgId)).toMatchObject({ seq: edit, duplicate: true });
+    anaOn0.send({ type: "send", conversationId: c, clientMsgId: again.clientMsgId, kind: "edit", targetSeq: first, body: "other" });
+    expect((await anaOn0.next("error", (f) => f.ref === again.clientMsgId)).code).toBe(ErrorCode.IdempotencyConflict);
+
     const reaction = await send(boOn1, c, { kind: "reaction", targetSeq: first, emoji: "👍" });
     expect(await pushed(anaOn0, c, reaction)).toMatchObject({ kind: "reaction", targetSeq: first, body: "👍", senderId: bo });
 
@@ -78,6 +85,7 @@ describe("events over two nodes", () => {
     await Promise.all([anaOn0.roundTrip(), boOn0.roundTrip(), boOn1.roundTrip()]);
     const anaSeqs = anaOn0.all("message").map((f) => f.message.seq);
     expect(anaSeqs).toEqual([reply, reaction]); // only the other member's; nothing of the refused attempts
+    expect(boOn1.all("message").filter((f) => f.message.seq === edit)).toHaveLength(2); // the re-send was pushed again
     expect(strangerOn1.all("message")).toEqual([]);
 
     // sync (node) and history (gateway) give the folded state

@@ -13,6 +13,7 @@ import {
   DEFAULT_DELETE_WINDOW_MS,
   DEFAULT_EDIT_WINDOW_MS,
   ErrorCode,
+  isAppError,
   isEventKind,
   UUID_RE,
   type ConversationCursor,
@@ -26,7 +27,7 @@ import type { PrismaClient } from "./create-prisma";
 import { CursorBatcher } from "./cursor-batcher";
 import { appendEvent, type EventWindows } from "./append-event";
 import { validateEventInput } from "./event-input";
-import { foldedColumns, toMessage, type Int8, type MessageRow } from "./message-row";
+import { foldedColumns, MESSAGE_COLUMNS, toMessage, type Int8, type MessageRow } from "./message-row";
 import type { AppendInput, AppendResult, CursorAdvance, Membership, MessageStore } from "./message-store.types";
 import { NaturalBatcher, type BatchOutcome } from "@dim/shared/async";
 
@@ -118,6 +119,11 @@ const SQL = {
     SELECT (SELECT count(*) FROM w) AS member, ARRAY(SELECT seq FROM ok ORDER BY seq) AS seqs`,
   hiddenSeqs: `
     SELECT seq FROM message_hides WHERE user_id = $2::uuid AND conversation_id = $1::uuid ORDER BY seq`,
+  // A message of the sender's that was edited or deleted since its send (see resentAfterChange).
+  changedOwn: `
+    SELECT ${MESSAGE_COLUMNS} FROM messages
+    WHERE sender_id = $1::uuid AND client_msg_id = $2 AND conversation_id = $3::uuid AND kind::text = $4
+      AND (edited_at IS NOT NULL OR deleted_at IS NOT NULL)`,
 } as const;
 
 type NullableMessageRow = { [K in keyof MessageRow]: MessageRow[K] | null };
@@ -219,6 +225,35 @@ export class PrismaMessageStore implements MessageStore {
       );
     }
     if (input.targetSeq !== undefined) throw new AppError(ErrorCode.BadRequest, `a ${kind} message has no targetSeq`);
+    return this.resentAfterChange(input, this.appendMessage(input));
+  }
+
+  /**
+   * A re-send of a message edited or deleted since it was stored (its `sent` was lost; another
+   * device changed it) differs from the stored row only by that change: it is the same message,
+   * a duplicate, not IDEMPOTENCY_CONFLICT. Checked only after a conflict, off the hot path.
+   */
+  private async resentAfterChange(input: AppendInput, appended: Promise<AppendResult>): Promise<AppendResult> {
+    try {
+      return await appended;
+    } catch (err) {
+      if (!isAppError(err) || err.code !== ErrorCode.IdempotencyConflict) throw err;
+      const args = [input.senderId, input.clientMsgId, input.conversationId, input.kind];
+      const [row] = await this.q<MessageRow>("changedOwn", args);
+      const conv = row ? await this.membership(input.conversationId) : null;
+      if (!row || !conv) throw err;
+      return {
+        message: toMessage(row),
+        duplicate: true,
+        conversationKind: conv.kind,
+        memberIds: conv.members.filter((m) => m.leftSeq === null).map((m) => m.userId),
+        membershipSeq: conv.membershipSeq,
+      };
+    }
+  }
+
+  private appendMessage(input: AppendInput): Promise<AppendResult> {
+    const { senderId, conversationId, clientMsgId, kind, body } = input;
     if (kind !== "text") {
       if (input.attachmentId === undefined) throw new AppError(ErrorCode.BadRequest, `a ${kind} message needs an attachmentId`);
       requireUuid(input.attachmentId, "attachmentId");

@@ -94,6 +94,23 @@ describe("edit", () => {
     await refused(c, a, ErrorCode.WindowClosed, () => ev(a, c, "delete", m.seq));
   });
 
+  it("a re-send of a message edited or deleted since is a duplicate, not a conflict", async () => {
+    const [a, b] = [await user(), await user()];
+    const c = await conversation([a, b]);
+    const id = cid();
+    const original = (await store.append({ senderId: a, conversationId: c, clientMsgId: id, kind: "text", body: "v1" })).message;
+    const untouched = (await store.append({ senderId: a, conversationId: c, clientMsgId: cid(), kind: "text", body: "other" })).message;
+    await ev(a, c, "edit", original.seq, "v2");
+    const again = await store.append({ senderId: a, conversationId: c, clientMsgId: id, kind: "text", body: "v1" });
+    expect(again).toMatchObject({ duplicate: true, message: { seq: original.seq, body: "v2", editedAt: expect.any(String) } });
+    expect(again.memberIds.sort()).toEqual([a, b].sort());
+    // an unchanged message keeps its strict check
+    const err = await appErrorOf(store.append({ senderId: a, conversationId: c, clientMsgId: untouched.clientMsgId, kind: "text", body: "changed" }));
+    expect(err.code).toBe(ErrorCode.IdempotencyConflict);
+    await ev(a, c, "delete", original.seq);
+    expect((await store.append({ senderId: a, conversationId: c, clientMsgId: id, kind: "text", body: "v1" })).duplicate).toBe(true);
+  });
+
   it("follows the configured windows", async () => {
     const short = new PrismaMessageStore(prisma, { pool, eventWindows: { editWindowMs: 1, deleteWindowMs: 3600_000 } });
     const [a, b] = [await user(), await user()];
