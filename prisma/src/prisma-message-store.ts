@@ -13,7 +13,6 @@ import {
   DEFAULT_DELETE_WINDOW_MS,
   DEFAULT_EDIT_WINDOW_MS,
   ErrorCode,
-  isAppError,
   isEventKind,
   UUID_RE,
   type ConversationCursor,
@@ -27,7 +26,9 @@ import type { PrismaClient } from "./create-prisma";
 import { CursorBatcher } from "./cursor-batcher";
 import { appendEvent, type EventWindows } from "./append-event";
 import { validateEventInput } from "./event-input";
-import { foldedColumns, MESSAGE_COLUMNS, toMessage, type Int8, type MessageRow } from "./message-row";
+import { hiddenSeqsOf, hideMessages } from "./message-hides";
+import { foldedColumns, toMessage, type Int8, type MessageRow, type StoreQuery } from "./message-row";
+import { resentAfterChange } from "./resent-after-change";
 import type { AppendInput, AppendResult, CursorAdvance, Membership, MessageStore } from "./message-store.types";
 import { NaturalBatcher, type BatchOutcome } from "@dim/shared/async";
 
@@ -102,28 +103,6 @@ const SQL = {
     FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
     WHERE m.user_id = ANY($1::uuid[])
     ORDER BY m.user_id, c.updated_at DESC, c.id`,
-  // Only messages (not events, not system) in the user's window are hidden; returns all hidden
-  // of those asked, new or not.
-  hide: `
-    WITH w AS (
-      SELECT joined_seq, COALESCE(left_seq, ${Number.MAX_SAFE_INTEGER}) AS last FROM conversation_members
-      WHERE conversation_id = $1::uuid AND user_id = $2::uuid
-    ), ok AS (
-      SELECT m.seq FROM messages m, w
-      WHERE m.conversation_id = $1::uuid AND m.seq = ANY($3::bigint[]) AND m.seq BETWEEN w.joined_seq AND w.last
-        AND m.target_seq IS NULL AND m.kind <> 'system'
-    ), ins AS (
-      INSERT INTO message_hides (user_id, conversation_id, seq) SELECT $2::uuid, $1::uuid, seq FROM ok
-      ON CONFLICT DO NOTHING
-    )
-    SELECT (SELECT count(*) FROM w) AS member, ARRAY(SELECT seq FROM ok ORDER BY seq) AS seqs`,
-  hiddenSeqs: `
-    SELECT seq FROM message_hides WHERE user_id = $2::uuid AND conversation_id = $1::uuid ORDER BY seq`,
-  // A message of the sender's that was edited or deleted since its send (see resentAfterChange).
-  changedOwn: `
-    SELECT ${MESSAGE_COLUMNS} FROM messages
-    WHERE sender_id = $1::uuid AND client_msg_id = $2 AND conversation_id = $3::uuid AND kind::text = $4
-      AND (edited_at IS NOT NULL OR deleted_at IS NOT NULL)`,
 } as const;
 
 type NullableMessageRow = { [K in keyof MessageRow]: MessageRow[K] | null };
@@ -193,6 +172,9 @@ export class PrismaMessageStore implements MessageStore {
     this.cursors = new CursorBatcher(query, opts.cursorCollectMs ?? 0);
   }
 
+  /** The store's statements by name, for the helpers in their own files. */
+  private readonly query: StoreQuery = (name, text, values) => this.run(name, text, values);
+
   private async run<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
     if (this.pool) return (await this.pool.query({ name: `dim_store_${name}`, text, values })).rows as T[];
     return this.prisma.$queryRawUnsafe<T[]>(text, ...values);
@@ -225,31 +207,7 @@ export class PrismaMessageStore implements MessageStore {
       );
     }
     if (input.targetSeq !== undefined) throw new AppError(ErrorCode.BadRequest, `a ${kind} message has no targetSeq`);
-    return this.resentAfterChange(input, this.appendMessage(input));
-  }
-
-  /**
-   * A re-send of a message edited or deleted since it was stored (its `sent` was lost; another
-   * device changed it) differs from the stored row only by that change: it is the same message,
-   * a duplicate, not IDEMPOTENCY_CONFLICT. Checked only after a conflict, off the hot path.
-   */
-  private async resentAfterChange(input: AppendInput, appended: Promise<AppendResult>): Promise<AppendResult> {
-    try {
-      return await appended;
-    } catch (err) {
-      if (!isAppError(err) || err.code !== ErrorCode.IdempotencyConflict) throw err;
-      const args = [input.senderId, input.clientMsgId, input.conversationId, input.kind];
-      const [row] = await this.q<MessageRow>("changedOwn", args);
-      const conv = row ? await this.membership(input.conversationId) : null;
-      if (!row || !conv) throw err;
-      return {
-        message: toMessage(row),
-        duplicate: true,
-        conversationKind: conv.kind,
-        memberIds: conv.members.filter((m) => m.leftSeq === null).map((m) => m.userId),
-        membershipSeq: conv.membershipSeq,
-      };
-    }
+    return resentAfterChange(this.query, input, this.appendMessage(input), (id) => this.membership(id));
   }
 
   private appendMessage(input: AppendInput): Promise<AppendResult> {
@@ -327,20 +285,12 @@ export class PrismaMessageStore implements MessageStore {
     return (await this.q<{ live: number }>("sessionLive", [sessionId, userId])).length > 0;
   }
 
-  async hide(conversationId: string, userId: string, seqs: number[]): Promise<number[]> {
-    requireUuid(conversationId, "conversationId");
-    requireUuid(userId, "userId");
-    if (!Array.isArray(seqs) || seqs.length === 0) throw new AppError(ErrorCode.BadRequest, "seqs must not be empty");
-    for (const s of seqs) requireSeq(s, "seq");
-    const [row] = await this.q<{ member: Int8; seqs: Int8[] }>("hide", [conversationId, userId, seqs]);
-    if (!row || Number(row.member) === 0) throw new AppError(ErrorCode.Forbidden, "not a member of this conversation");
-    return row.seqs.map(Number);
+  hide(conversationId: string, userId: string, seqs: number[]): Promise<number[]> {
+    return hideMessages(this.query, conversationId, userId, seqs);
   }
 
-  async hiddenSeqs(conversationId: string, userId: string): Promise<number[]> {
-    requireUuid(conversationId, "conversationId");
-    requireUuid(userId, "userId");
-    return (await this.q<{ seq: Int8 }>("hiddenSeqs", [conversationId, userId])).map((r) => Number(r.seq));
+  hiddenSeqs(conversationId: string, userId: string): Promise<number[]> {
+    return hiddenSeqsOf(this.query, conversationId, userId);
   }
 
   /** Reads that arrive while one is running go together (a burst of connects = one statement). */
