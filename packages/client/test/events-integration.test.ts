@@ -44,6 +44,12 @@ describe("events through DimClient, two nodes", () => {
     await eventually(b2, () => at(b2, c, replySeq) === undefined, "bob's other device to hide it");
     expect(at(b, c, replySeq)).toBeUndefined();
     expect(at(a, c, replySeq)?.body).toBe("hi alice"); // alice keeps it
+    // the gateway's list: an event is never the last message, a hidden one neither
+    const [aliceSide] = (await alice.api.conversations.list.query()).filter((x) => x.id === c);
+    expect(aliceSide!.lastMessage).toMatchObject({ seq: replySeq, body: "hi alice" });
+    expect(aliceSide!.unreadCount).toBe(1); // bob's reply; his reactions are not unread messages
+    const [bobSide] = (await bob.api.conversations.list.query()).filter((x) => x.id === c);
+    expect(bobSide!.lastMessage).toMatchObject({ seq: 1, body: "hello", editedAt: expect.any(String) });
 
     a.deleteForEveryone(c, 1);
     for (const d of [b, b2]) await eventually(d, () => at(d, c, 1)?.deleted === true, "the tombstone on bob's devices");

@@ -57,7 +57,9 @@ export async function listConversations(db: Db | Tx, me: string, opts: { convers
            act.n AS "memberCount", act.delivered AS "peersDeliveredSeq", act.read AS "peersReadSeq",
            (SELECT count(*) FROM messages u
              WHERE u.conversation_id = c.id AND u.seq > GREATEST(m.read_seq, m.joined_seq - 1) AND u.seq <= w.last_seq
-               AND u.sender_id <> m.user_id AND u.target_seq IS NULL) AS unread,
+               AND u.sender_id <> m.user_id AND u.target_seq IS NULL
+               AND NOT EXISTS (SELECT 1 FROM message_hides h WHERE h.user_id = m.user_id AND h.conversation_id = c.id AND h.seq = u.seq)
+           ) AS unread,
            peer.id::text AS "peerId", peer.username AS "peerUsername",
            peer.display_name AS "peerDisplayName", peer.avatar_url AS "peerAvatarUrl",
            lm.id::text AS "lmId", lm.seq AS "lmSeq", lm.sender_id::text AS "lmSenderId",
@@ -80,10 +82,12 @@ export async function listConversations(db: Db | Tx, me: string, opts: { convers
       WHERE c.kind = 'direct' AND o.conversation_id = c.id AND o.user_id <> m.user_id
       LIMIT 1
     ) peer ON true
-    -- the newest message (events — edits, deletes, reactions — are not "the last message")
+    -- the newest message (events — edits, deletes, reactions — are not "the last message"; nor
+    -- are the ones I deleted for myself)
     LEFT JOIN LATERAL (
       SELECT * FROM messages x
       WHERE x.conversation_id = c.id AND x.seq <= w.last_seq AND x.seq >= m.joined_seq AND x.target_seq IS NULL
+        AND NOT EXISTS (SELECT 1 FROM message_hides h WHERE h.user_id = m.user_id AND h.conversation_id = c.id AND h.seq = x.seq)
       ORDER BY x.seq DESC LIMIT 1
     ) lm ON true
     WHERE m.user_id = ${me}::uuid ${only}
