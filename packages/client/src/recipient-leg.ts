@@ -6,6 +6,7 @@
 import {
   AppError,
   ErrorCode,
+  isEventKind,
   Limits,
   markReadInput,
   type ConversationCursor,
@@ -242,7 +243,9 @@ export class RecipientLeg implements ConfirmedSink {
     }
     if (fresh.length === 0) return 0;
     this.options.persistence.saveMessages(fresh);
-    for (const m of fresh) this.options.emit("message", this.options.views.viewOf(conv, m));
+    // Events (edit, delete, reaction) are not messages of their own: they change the view of
+    // their target, which the `conversation` event below announces.
+    for (const m of fresh) if (!isEventKind(m.kind)) this.options.emit("message", this.options.views.viewOf(conv, m));
     this.options.views.changed(conv.meta.conversationId);
     return fresh.length;
   }

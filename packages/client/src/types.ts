@@ -150,7 +150,10 @@ export interface MessageStateChange {
 export interface DimClientEvents extends Record<string, unknown> {
   /** Connection state changed. */
   state: ConnectionState;
-  /** A message the client did not hold before (pushed, synced, or paged in). */
+  /**
+   * A message the client did not hold before (pushed, synced, or paged in). Not for events
+   * (edit, delete, reaction): they change their target's view (a `conversation` event).
+   */
   message: ChatMessage;
   /** An own message changed state. */
   messageState: MessageStateChange;

@@ -76,6 +76,8 @@ describe("DimClient: events", () => {
   it("folds pushed events into the view idempotently (event first, twice) and sends the actions' frames", async () => {
     const h = harness();
     const socket = await connected(h, welcome([cursor(CONV, 0)]));
+    const announced: number[] = [];
+    h.client.on("message", (m) => announced.push(m.seq!));
     const edit = ev(2, "edit", 1, "hello");
     socket.push({ type: "message", message: edit }); // before its target
     socket.push({ type: "message", message: edit });
@@ -89,6 +91,7 @@ describe("DimClient: events", () => {
     expect(view).toMatchObject({ seq: 1, body: "hello", editedAt: edit.createdAt, deleted: false, myReaction: null });
     expect(view!.reactions).toEqual([{ emoji: "👍", count: 1, userIds: [PEER] }]);
     expect(h.client.conversationMeta(CONV)!.unreadCount).toBe(1); // the events are not unread messages
+    expect(announced).toEqual([1]); // events change their target's view; they are not new messages
     expect(socket.framesOf("ack").map((a) => a.seq).at(-1)).toBe(3);
 
     // actions: reply, react (toggles), edit, delete for everyone
