@@ -101,7 +101,9 @@ describe("events over two nodes", () => {
     for (const d of [boOn1, boOn0]) expect(await d.next("hidden")).toEqual({ type: "hidden", conversationId: c, seqs: [reply] });
     await anaOn0.roundTrip();
     expect(anaOn0.all("hidden")).toEqual([]);
-    const boLater = (await connectAs(n1, bo)).client; // a device that was offline: its sync says so
+    const { client: boLater, welcome: boWelcome } = await connectAs(n1, bo); // a device that was offline
+    expect(boWelcome.conversations.find((x) => x.conversationId === c)).toMatchObject({ hiddenCount: 1 });
+    expect((await connectAs(n0, ana)).welcome.conversations.find((x) => x.conversationId === c)!.hiddenCount).toBeUndefined();
     expect((await synced(boLater, c)).batch.hidden).toEqual([reply]);
     expect((await synced(boLater, c)).bySeq.get(reply)).toMatchObject({ hidden: true, body: "" });
     expect((await synced(anaOn0, c)).bySeq.get(reply)).toMatchObject({ body: "hi!" });

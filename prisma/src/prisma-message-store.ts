@@ -92,14 +92,15 @@ const SQL = {
     WHERE w.conversation_id = $1::uuid AND w.user_id = $4::uuid
     ORDER BY x.seq DESC`,
   cursorsOf: `
-    SELECT m.conversation_id::text, LEAST(c.last_seq, COALESCE(m.left_seq, c.last_seq)) AS last_seq, m.delivered_seq, m.read_seq
+    SELECT m.conversation_id::text, LEAST(c.last_seq, COALESCE(m.left_seq, c.last_seq)) AS last_seq, m.delivered_seq, m.read_seq,
+           (SELECT count(*) FROM message_hides h WHERE h.user_id = m.user_id AND h.conversation_id = m.conversation_id) AS hidden_count
     FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
     WHERE m.user_id = $1::uuid
     ORDER BY c.updated_at DESC, c.id`,
   // The same for many users at once (the welcomes of a burst of connects).
   cursorsOfMany: `
     SELECT m.user_id::text, m.conversation_id::text, LEAST(c.last_seq, COALESCE(m.left_seq, c.last_seq)) AS last_seq,
-           m.delivered_seq, m.read_seq
+           m.delivered_seq, m.read_seq, (SELECT count(*) FROM message_hides h WHERE h.user_id = m.user_id AND h.conversation_id = m.conversation_id) AS hidden_count
     FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
     WHERE m.user_id = ANY($1::uuid[])
     ORDER BY m.user_id, c.updated_at DESC, c.id`,
@@ -120,6 +121,8 @@ interface CursorReadRow {
   user_id?: string;
   conversation_id: string;
   last_seq: Int8;
+  /** "Delete for me" hides of the user in the conversation (an index-only count). */
+  hidden_count: Int8;
   delivered_seq: Int8;
   read_seq: Int8;
 }
@@ -130,6 +133,8 @@ function toCursor(r: CursorReadRow): ConversationCursor {
     lastSeq: Number(r.last_seq),
     deliveredSeq: Number(r.delivered_seq),
     readSeq: Number(r.read_seq),
+    // only when there are any: welcomes stay as they were for everyone who never hid a message
+    ...(Number(r.hidden_count) > 0 ? { hiddenCount: Number(r.hidden_count) } : {}),
   };
 }
 

@@ -110,7 +110,10 @@ export class RecipientLeg implements ConfirmedSink {
       this.options.persistence.saveConversation(conv);
       this.acked.set(cursor.conversationId, cursor.deliveredSeq);
       this.ackContiguous(conv, false);
-      if (conv.contiguousSeq < cursor.lastSeq) this.requestSync(conv);
+      // Fewer hides held than the server has: "delete for me" on another device while this one
+      // was away; a sync (even with nothing new) lists them all.
+      const hidesMissing = (cursor.hiddenCount ?? 0) > conv.meta.hiddenSeqs.length;
+      if (conv.contiguousSeq < cursor.lastSeq || hidesMissing) this.requestSync(conv);
       else this.options.emit("synced", { conversationId: cursor.conversationId, lastSeq: conv.contiguousSeq });
     }
   }

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Message } from "@dim/shared";
-import { foldMessages } from "../src";
+import { foldMessages, MemoryClientStore } from "../src";
 import { CONV, ME, PEER, connected, cursor, harness, message, settle, welcome } from "./fake-transport";
 
 const OTHER = "7d8e6f40-1b2c-4d3e-8f90-a1b2c3d4e5f6";
@@ -142,5 +142,25 @@ describe("DimClient: events", () => {
     expect(h.client.conversationMessages(CONV)).toEqual([]);
     expect(hidden).toEqual([[2], [1, 2, 3]]);
     expect(h.client.conversationMeta(CONV)!.hiddenSeqs).toEqual([1, 2, 3]);
+  });
+
+  it("a welcome that counts more hides than held asks for a sync, even with nothing new", async () => {
+    const store = new MemoryClientStore();
+    const first = harness({ store });
+    const socket = await connected(first, welcome([cursor(CONV, 0)]));
+    socket.push({ type: "message", message: message(1) });
+    await settle();
+    await first.client.stop();
+    // the same device later (restart): nothing new, but another device hid seq 1 meanwhile
+    const h = harness({ store });
+    const unchanged = await connected(h, welcome([cursor(CONV, 1)]));
+    expect(unchanged.framesOf("sync")).toEqual([]);
+    await h.client.stop();
+    const h2 = harness({ store });
+    const again = await connected(h2, welcome([cursor(CONV, 1, { hiddenCount: 1 })]));
+    expect(again.framesOf("sync")).toEqual([{ type: "sync", conversationId: CONV, afterSeq: 1, limit: 200 }]);
+    again.push({ type: "sync.batch", conversationId: CONV, messages: [], hasMore: false, lastSeq: 1, hidden: [1] });
+    await settle();
+    expect(h2.client.conversationMessages(CONV)).toEqual([]);
   });
 });

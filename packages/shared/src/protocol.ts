@@ -245,6 +245,11 @@ export const conversationCursor = z.strictObject({
   /** Highest seq this user acknowledged (delivered) / read. */
   deliveredSeq: seq,
   readSeq: seq,
+  /**
+   * How many messages of this conversation you deleted for yourself (absent when none). A device
+   * that holds fewer syncs the conversation: the `sync.batch` lists them all.
+   */
+  hiddenCount: z.number().int().min(1).optional(),
 });
 export type ConversationCursor = z.infer<typeof conversationCursor>;
 
