@@ -33,6 +33,7 @@ import {
   type SendFrame,
   type ServerFrame,
   type SyncFrame,
+  type HideFrame,
 } from "@dim/shared";
 import { verifySocketToken, type Logger } from "@dim/shared/node";
 import { monotonicMs, TokenBucket } from "@dim/shared/node";
@@ -42,7 +43,7 @@ import type { UsedTokens } from "./used-tokens";
 import { INVALID_FRAME, type NodeMetrics } from "./node-metrics";
 
 /** Frames that need an authenticated user. */
-export type UserFrame = SendFrame | AckFrame | ReadFrame | SyncFrame;
+export type UserFrame = SendFrame | AckFrame | ReadFrame | SyncFrame | HideFrame;
 
 /** What a connection needs from its node. */
 export interface ConnectionHost {

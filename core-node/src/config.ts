@@ -7,6 +7,8 @@ import { z } from "zod";
 import {
   DEFAULT_ACK_TIMEOUT_MS,
   DEFAULT_AUTH_TIMEOUT_MS,
+  DEFAULT_DELETE_WINDOW_MS,
+  DEFAULT_EDIT_WINDOW_MS,
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_IDLE_TIMEOUT_MS,
   NODE_ID_RE,
@@ -89,6 +91,10 @@ export const coreNodeEnvSchema = z.object({
    * leases new connections announces them (routes.changed) and is listed at once.
    */
   DIM_PEER_LIST_TTL_MS: intVar(0, 60_000).default(2_000),
+  /** How long after its send a text message may be edited by its author; 0 disables edits (at most a year). */
+  DIM_EDIT_WINDOW_MS: intVar(0, 365 * 24 * 3600_000).default(DEFAULT_EDIT_WINDOW_MS),
+  /** How long after its send a message may be deleted for everyone by its author; 0 disables it (at most a year). */
+  DIM_DELETE_WINDOW_MS: intVar(0, 365 * 24 * 3600_000).default(DEFAULT_DELETE_WINDOW_MS),
   /** PostgreSQL, the source of truth. */
   DATABASE_URL: databaseUrlVar(),
 });
@@ -116,13 +122,15 @@ export const coreNodeConfigSchema = coreNodeEnvSchema.transform((env) => ({
   groupReceiptCoalesceMs: env.DIM_GROUP_RECEIPT_COALESCE_MS,
   membersCacheMax: env.DIM_MEMBERS_CACHE_MAX,
   peerListTtlMs: env.DIM_PEER_LIST_TTL_MS,
+  /** The store applies them (openDatabase's eventWindows); CoreNode itself does not read them. */
+  eventWindows: { editWindowMs: env.DIM_EDIT_WINDOW_MS, deleteWindowMs: env.DIM_DELETE_WINDOW_MS },
   databaseUrl: env.DATABASE_URL,
 }));
 
 /** The parsed configuration; `tokenSecret` may still be unset (main.ts resolves it per mode). */
 export type CoreNodeEnvConfig = z.infer<typeof coreNodeConfigSchema>;
 /** What `CoreNode` needs: the parsed configuration with its token secret resolved. */
-export type CoreNodeConfig = Omit<CoreNodeEnvConfig, "tokenSecret" | "databaseUrl"> & { tokenSecret: string };
+export type CoreNodeConfig = Omit<CoreNodeEnvConfig, "tokenSecret" | "databaseUrl" | "eventWindows"> & { tokenSecret: string };
 
 export function loadCoreNodeConfig(env: Record<string, string | undefined>): CoreNodeEnvConfig {
   return loadConfig(coreNodeConfigSchema, env, "core node");

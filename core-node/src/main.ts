@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     log: bootLog,
     cursorCollectMs: config.cursorCollectMs,
     onAppendBatch: metrics.appendBatch,
+    eventWindows: config.eventWindows,
   });
   infra = await createInfra(infraConfig, { databaseUrl: config.databaseUrl, logger: log });
   if (shuttingDown) return;

@@ -9,6 +9,7 @@ import {
   isAppError,
   Limits,
   type AckFrame,
+  type HideFrame,
   type Message,
   type ReadFrame,
   type SendFrame,
@@ -28,6 +29,7 @@ import type { GroupMembers } from "./group-members";
 import { GroupReceipts } from "./group-receipts";
 import type { NodeMetrics } from "./node-metrics";
 import type { PeerNodes } from "./peer-nodes";
+import { appendInputOf } from "./send-input";
 
 export interface MessageRouterDeps {
   nodeId: () => string;
@@ -98,6 +100,8 @@ export class MessageRouter {
         return;
       case "sync":
         return this.onSync(conn, userId, frame);
+      case "hide":
+        return this.onHide(conn, userId, frame);
     }
   }
 
@@ -129,6 +133,9 @@ export class MessageRouter {
       case "session.ended":
         this.deps.connections.closeSession(envelope.userId, envelope.sessionId);
         return;
+      case "hidden":
+        this.pushLocal(envelope.recipients, null, envelope.frame);
+        return;
       case "routes.changed":
       case "routes.ack":
         return; // the node's RouteChanges handles these
@@ -138,17 +145,10 @@ export class MessageRouter {
   // ─────────────────────────── send ───────────────────────────
 
   private async onSend(conn: ClientConnection, senderId: string, frame: SendFrame): Promise<void> {
-    // The store authorizes (sender is a member) and de-duplicates (sender, clientMsgId) in the
-    // same transaction that assigns seq; its AppErrors go back with ref = clientMsgId.
-    const { message, duplicate, memberIds, membershipSeq, conversationKind } = await this.deps.store.append({
-      senderId,
-      conversationId: frame.conversationId,
-      clientMsgId: frame.clientMsgId,
-      // An attachment's caption is its body; the store binds the attachment in the same append.
-      ...(frame.kind === "text"
-        ? { kind: frame.kind, body: frame.body }
-        : { kind: frame.kind, body: frame.caption ?? "", attachmentId: frame.attachmentId }),
-    });
+    // The store authorizes (sender is a member; an event's rules) and de-duplicates (sender,
+    // clientMsgId) in the same transaction that assigns seq; its AppErrors go back with ref =
+    // clientMsgId. Events (edit, delete, reaction) are messages here: delivered the same way.
+    const { message, duplicate, memberIds, membershipSeq, conversationKind } = await this.deps.store.append(appendInputOf(senderId, frame));
     if (!duplicate) this.deps.metrics.messagesStored.inc();
     conn.send({
       type: "sent",
@@ -227,13 +227,27 @@ export class MessageRouter {
     const messages = rows.slice(0, limit);
     this.deps.metrics.syncRequests.inc();
     this.deps.metrics.synced(messages.length);
+    // "Delete for me" reaches the user's other devices here too (one that was offline at the hide).
+    const hidden = await this.deps.store.hiddenSeqs(frame.conversationId, userId);
     conn.send({
       type: "sync.batch",
       conversationId: frame.conversationId,
       messages,
       hasMore: rows.length > limit,
       lastSeq: messages.at(-1)?.seq ?? frame.afterSeq,
+      ...(hidden.length > 0 ? { hidden } : {}),
     });
+  }
+
+  // ─────────────────────────── delete for me ───────────────────────────
+
+  /** Stores the hides, then tells every connection of the user (this one included: its answer). */
+  private async onHide(conn: ClientConnection, userId: string, frame: HideFrame): Promise<void> {
+    const seqs = await this.deps.store.hide(frame.conversationId, userId, frame.seqs);
+    if (seqs.length === 0) throw new AppError(ErrorCode.NotFound, "none of these seqs is a message you can hide");
+    const hidden = { type: "hidden", conversationId: frame.conversationId, seqs } as const;
+    this.pushLocal([userId], null, hidden);
+    this.publishToRemote(frame.conversationId, [userId], (recipients) => ({ type: "hidden", conversationId: frame.conversationId, recipients, frame: hidden }));
   }
 
   // ─────────────────────────── fan-out ───────────────────────────

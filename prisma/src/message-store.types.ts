@@ -14,6 +14,13 @@ export interface AppendInput {
    * another message has it, BAD_REQUEST when its kind differs).
    */
   attachmentId?: string;
+  /**
+   * edit / delete / reaction: the seq of the message the event changes (an edit's body is the new
+   * text, a reaction's the emoji or "" to remove it, a delete's ""). See append-event.ts for the rules.
+   */
+  targetSeq?: number;
+  /** text: quote the earlier message at this seq of the same conversation. */
+  replyTo?: number;
 }
 
 export interface AppendResult {
@@ -106,4 +113,11 @@ export interface MessageStore {
    * expired): a core node asks at every socket `auth`, so a token issued before a logout is refused.
    */
   sessionLive(sessionId: string, userId: string): Promise<boolean>;
+  /**
+   * "Delete for me": hides these seqs of the conversation for `userId` (idempotent). Returns the
+   * seqs that exist in the user's window (hidden now or before). FORBIDDEN when never a member.
+   */
+  hide(conversationId: string, userId: string, seqs: number[]): Promise<number[]>;
+  /** Every seq of the conversation `userId` hid, ascending (what a sync hands their other devices). */
+  hiddenSeqs(conversationId: string, userId: string): Promise<number[]>;
 }

@@ -22,6 +22,8 @@ export interface OpenDatabaseOptions {
   cursorCollectMs?: number;
   /** MessageStoreOptions.onAppendBatch (core nodes' metrics). */
   onAppendBatch?: MessageStoreOptions["onAppendBatch"];
+  /** The store's edit / delete windows (MessageStoreOptions.eventWindows; core nodes). */
+  eventWindows?: MessageStoreOptions["eventWindows"];
 }
 
 export interface OpenDatabase {
@@ -41,7 +43,7 @@ export async function openDatabase(databaseUrl: string, appName: string, opts: O
   await migrate(databaseUrl, { log: opts.log });
   const prisma = createPrisma(databaseUrl, { poolSize: opts.poolSize });
   const pool = createPgPool(databaseUrl, { poolSize: opts.poolSize, applicationName: appName });
-  const store = new PrismaMessageStore(prisma, { pool, cursorCollectMs: opts.cursorCollectMs, onAppendBatch: opts.onAppendBatch });
+  const store = new PrismaMessageStore(prisma, { pool, cursorCollectMs: opts.cursorCollectMs, onAppendBatch: opts.onAppendBatch, eventWindows: opts.eventWindows });
   let closing: Promise<void> | undefined;
   return {
     prisma,

@@ -20,7 +20,7 @@ export const ALLOWED_ORIGIN = "http://localhost:3000";
 
 /** Defaults from the real schema, with a test secret and loopback port 0. */
 export function testConfig(overrides: Partial<CoreNodeConfig> = {}): CoreNodeConfig {
-  const { databaseUrl: _db, tokenSecret: _secret, ...base } = loadCoreNodeConfig({
+  const { databaseUrl: _db, tokenSecret: _secret, eventWindows: _windows, ...base } = loadCoreNodeConfig({
     DIM_NODE_HOST: "127.0.0.1",
     DIM_NODE_PORT: "0",
     DIM_ALLOWED_ORIGINS: ALLOWED_ORIGIN,

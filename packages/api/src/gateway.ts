@@ -11,6 +11,7 @@ import { AppError, ErrorCode } from "@dim/shared";
 import { createLogger, runReadiness, type Logger, type ReadinessReport } from "@dim/shared/node";
 import { createAssignStrategy, type AssignStrategy } from "./assign/strategies";
 import { collectUnsent } from "./attachments/attachment-rows";
+import { collectDeletedBlobs } from "./attachments/collect-deleted";
 import { handleFileRoute, isFileRoute, type FileRouteDeps } from "./attachments/file-routes";
 import { errorResponse, internalError } from "./attachments/file-response";
 import { dummyPasswordHash } from "./auth/password";
@@ -155,6 +156,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
           collectUnsent(files.prisma, files.blobs, config.uploadUnsentTtlMs)
             .then((n) => n > 0 && logger.info({ collected: n }, "unsent uploads collected"))
             .catch((err: unknown) => logger.warn({ err }, "collecting unsent uploads failed"));
+          collectDeletedBlobs(files.prisma, files.blobs)
+            .then((n) => n > 0 && logger.info({ collected: n }, "blobs of deleted messages collected"))
+            .catch((err: unknown) => logger.warn({ err }, "collecting blobs of deleted messages failed"));
         }, config.uploadSweepMs)
       : null;
   sweep?.unref();

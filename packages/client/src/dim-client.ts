@@ -11,6 +11,7 @@ import type { ConversationViews } from "./conversation-views";
 import type { DimClientOptions } from "./dim-client-options";
 import { Emitter } from "./emitter";
 import type { GroupLeg } from "./group-leg";
+import { MessageActions } from "./message-actions";
 import { appErrorOf, type NodeLink, type SessionFrame } from "./node-link";
 import type { ClientPersistence } from "./persistence";
 import type { RecipientLeg } from "./recipient-leg";
@@ -33,6 +34,7 @@ export class DimClient extends Emitter<DimClientEvents> {
   private readonly recipient: RecipientLeg;
   private readonly groups: GroupLeg;
   private readonly attachments: AttachmentLeg;
+  private readonly actions: MessageActions;
   private readonly refreshCursorsOnConnect: boolean;
   private readonly loaded: Promise<void>;
 
@@ -55,6 +57,13 @@ export class DimClient extends Emitter<DimClientEvents> {
     this.recipient = legs.recipient;
     this.groups = legs.groups;
     this.attachments = legs.attachments;
+    this.actions = new MessageActions({
+      sender: this.sender,
+      views: this.views,
+      link: this.link,
+      persistence: this.persistence,
+      emitHidden: (frame) => this.emit("hidden", frame),
+    });
     this.loaded = this.persistence.load((snapshot) => {
       this.views.restore(snapshot);
       this.sender.restore(snapshot.outbox);
@@ -197,6 +206,33 @@ export class DimClient extends Emitter<DimClientEvents> {
     return this.groups.loadMemberCursors(conversationId);
   }
 
+  // ──────────────── events on messages (message-actions.ts): sends like `send` ────────────────
+
+  /** Sends a text quoting the message at `replyTo`. */
+  reply(conversationId: string, replyTo: number, body: string): ChatMessage {
+    return this.actions.reply(conversationId, replyTo, body);
+  }
+
+  /** Replaces the text of my own text message at `seq` (server: within the edit window). */
+  edit(conversationId: string, seq: number, body: string): ChatMessage {
+    return this.actions.edit(conversationId, seq, body);
+  }
+
+  /** Deletes my own message at `seq` for every member (server: within the delete window). */
+  deleteForEveryone(conversationId: string, seq: number): ChatMessage {
+    return this.actions.deleteForEveryone(conversationId, seq);
+  }
+
+  /** Toggles my reaction on the message at `seq` (the same emoji again removes it). */
+  react(conversationId: string, seq: number, emoji: string): ChatMessage {
+    return this.actions.react(conversationId, seq, emoji);
+  }
+
+  /** Hides these messages on all my devices, not for anyone else. */
+  deleteForMe(conversationId: string, seqs: number[]): void {
+    this.actions.deleteForMe(conversationId, seqs);
+  }
+
   // ───────────────────────────── wiring ─────────────────────────────
 
   /** Another account on this device: nothing of the previous one may leak into this one. */
@@ -217,6 +253,7 @@ export class DimClient extends Emitter<DimClientEvents> {
     this.recipient.applyCursors(welcome.conversations);
     this.sender.flush();
     this.attachments.uploads.resume();
+    this.actions.flush();
     this.recipient.flushPendingReads(welcome.conversations);
     if (this.refreshCursorsOnConnect) void this.groups.refreshSummaries();
   }
@@ -229,7 +266,10 @@ export class DimClient extends Emitter<DimClientEvents> {
       case "message":
         return this.recipient.onMessage(frame);
       case "sync.batch":
+        if (frame.hidden) this.actions.apply({ type: "hidden", conversationId: frame.conversationId, seqs: frame.hidden });
         return this.recipient.onSyncBatch(frame);
+      case "hidden":
+        return this.actions.apply(frame);
       case "receipt":
         return this.groups.onReceipt(frame) ? this.emit("receipt", frame) : this.recipient.onReceipt(frame);
       case "receipts":
@@ -255,6 +295,7 @@ export class DimClient extends Emitter<DimClientEvents> {
     this.recipient.reset();
     this.groups.reset();
     this.attachments.uploads.reset();
+    this.actions.reset();
     this.views.invalidateAll(ids);
   }
 

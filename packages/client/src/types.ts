@@ -1,5 +1,20 @@
 // The client library's public types: message states, views, events, the gateway seam.
-import type { AssignNodeOutput, AttachmentKind, AttachmentRef, ConversationSummary, ErrorCode, GroupMembersOutput, HistoryOutput, Message, MessageKind, ReceiptFrame, ReceiptsFrame, SystemEvent } from "@dim/shared";
+import type {
+  AssignNodeOutput,
+  AttachmentKind,
+  AttachmentRef,
+  ConversationSummary,
+  ErrorCode,
+  GroupMembersOutput,
+  HiddenFrame,
+  HistoryOutput,
+  Message,
+  MessageKind,
+  ReactionSummary,
+  ReceiptFrame,
+  ReceiptsFrame,
+  SystemEvent,
+} from "@dim/shared";
 import type { AppError } from "@dim/shared";
 import type { ClientErrorCode } from "./client-error-code";
 
@@ -43,6 +58,16 @@ export interface ChatMessage {
   attachment: ChatAttachment | null;
   /** An own attachment in the outbox: where its upload is. null once uploaded and for everything else. */
   upload: UploadProgress | null;
+  /** The seq this message quotes (reply), or null. */
+  replyTo: number | null;
+  /** Edited (body is the latest text), last at this time; null when never edited. */
+  editedAt: string | null;
+  /** Deleted for everyone: show "message deleted" (body is ""). */
+  deleted: boolean;
+  /** Reactions folded from the conversation's events, most used first. */
+  reactions: ReactionSummary[];
+  /** My own reaction, or null. */
+  myReaction: string | null;
 }
 
 /** An attachment as a UI draws it: the server's description, or (own, unsent) what was picked. */
@@ -89,10 +114,18 @@ export interface MemberCursors {
 export interface OutboxItem {
   clientMsgId: string;
   conversationId: string;
-  /** image / file: the kind the upload answered (before it: what the picked file looks like). */
-  kind: "text" | AttachmentKind;
-  /** The text, or an attachment's caption (possibly ""). */
+  /**
+   * A text, an attachment (image / file: the kind the upload answered; before it, what the picked
+   * file looks like), or an event on `targetSeq` (an edit's body: the text; a reaction's: the
+   * emoji, "" removes).
+   */
+  kind: "text" | AttachmentKind | "edit" | "delete" | "reaction";
+  /** The text, an attachment's caption (possibly ""), or an event's body. */
   body: string;
+  /** A reply (text): the quoted seq. */
+  replyTo?: number;
+  /** An event: the seq it changes. */
+  targetSeq?: number;
   createdAt: string;
   state: "sending" | "failed";
   error: FailureReason | null;
@@ -138,6 +171,8 @@ export interface ConversationMeta {
   membership: "active" | "left" | "removed";
   /** Groups: the other members' known cursors by user id (never mine). Empty for direct ones. */
   members: Record<string, MemberCursors>;
+  /** Seqs I deleted for myself ("delete for me", from any of my devices), ascending. */
+  hiddenSeqs: number[];
 }
 
 /** A `conversation` frame, after the client re-read the conversation's summary. */
@@ -168,7 +203,10 @@ export interface MessageStateChange {
 export interface DimClientEvents extends Record<string, unknown> {
   /** Connection state changed. */
   state: ConnectionState;
-  /** A message the client did not hold before (pushed, synced, or paged in). */
+  /**
+   * A message the client did not hold before (pushed, synced, or paged in). Not for events
+   * (edit, delete, reaction): they change their target's view (a `conversation` event).
+   */
   message: ChatMessage;
   /** An own message changed state. */
   messageState: MessageStateChange;
@@ -184,6 +222,8 @@ export interface DimClientEvents extends Record<string, unknown> {
   synced: { conversationId: string; lastSeq: number };
   /** I was added to a conversation, it changed (title, members, roles), or I left / was removed. */
   membership: MembershipChange;
+  /** Messages I deleted for myself (on this or another of my devices) are hidden now. */
+  hidden: HiddenFrame;
 }
 
 /** What DimClient needs from the gateway. `gatewayPort(createGatewayClient(...))` provides it. */

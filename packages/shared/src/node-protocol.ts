@@ -9,6 +9,7 @@ import { z } from "zod";
 import { AppError, ErrorCode } from "./errors";
 import { NODE_ID_RE } from "./ids";
 import { conversationFrame, memberCursor, messageSchema, seq, uuid } from "./protocol";
+import { hiddenFrame } from "./message-events";
 
 export const NodeLimits = {
   /** Largest encoded envelope a receiver decodes (UTF-16 code units of the JSON text). */
@@ -102,6 +103,14 @@ export const sessionEndedEnvelope = z.strictObject({
   sessionId: uuid,
 });
 
+/** "Delete for me" news: a `hidden` frame for every connection of `userId` on the target node. */
+export const hiddenEnvelope = z.strictObject({
+  type: z.literal("hidden"),
+  conversationId: uuid,
+  recipients: userIds.min(1),
+  frame: hiddenFrame,
+});
+
 export const nodeEnvelope = z.discriminatedUnion("type", [
   deliverEnvelope,
   receiptEnvelope,
@@ -112,6 +121,7 @@ export const nodeEnvelope = z.discriminatedUnion("type", [
   membersChangedEnvelope,
   conversationEnvelope,
   sessionEndedEnvelope,
+  hiddenEnvelope,
 ]);
 export type NodeEnvelope = z.infer<typeof nodeEnvelope>;
 export type NodeEnvelopeType = NodeEnvelope["type"];
@@ -126,6 +136,7 @@ export const NODE_ENVELOPE_TYPES = [
   "members.changed",
   "conversation",
   "session.ended",
+  "hidden",
 ] as const satisfies readonly NodeEnvelopeType[];
 
 /**

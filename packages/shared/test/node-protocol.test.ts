@@ -38,6 +38,7 @@ const valid: Record<(typeof NODE_ENVELOPE_TYPES)[number], NodeEnvelope> = {
   "members.changed": { type: "members.changed", conversationId, membershipSeq: 4 },
   conversation: { type: "conversation", userIds: [user], frame: { type: "conversation", event: "changed", conversationId } },
   "session.ended": { type: "session.ended", userId: user, sessionId: randomUUID() },
+  hidden: { type: "hidden", conversationId, recipients: [user], frame: { type: "hidden", conversationId, seqs: [3, 5] } },
 };
 
 const parse = (value: unknown) => parseNodeEnvelope(JSON.stringify(value));
