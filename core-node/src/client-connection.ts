@@ -33,6 +33,8 @@ import {
   type SendFrame,
   type ServerFrame,
   type SyncFrame,
+  type PresenceQueryFrame,
+  type TypingFrame,
 } from "@dim/shared";
 import { verifySocketToken, type Logger } from "@dim/shared/node";
 import { monotonicMs, TokenBucket } from "@dim/shared/node";
@@ -41,7 +43,7 @@ import { startClose } from "./socket-close";
 import type { UsedTokens } from "./used-tokens";
 
 /** Frames that need an authenticated user. */
-export type UserFrame = SendFrame | AckFrame | ReadFrame | SyncFrame;
+export type UserFrame = SendFrame | AckFrame | ReadFrame | SyncFrame | TypingFrame | PresenceQueryFrame;
 
 /** What a connection needs from its node. */
 export interface ConnectionHost {

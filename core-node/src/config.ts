@@ -9,6 +9,7 @@ import {
   DEFAULT_AUTH_TIMEOUT_MS,
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_PRESENCE_COALESCE_MS,
   NODE_ID_RE,
 } from "@dim/shared";
 import {
@@ -88,6 +89,12 @@ export const coreNodeEnvSchema = z.object({
    * leases new connections announces them (routes.changed) and is listed at once.
    */
   DIM_PEER_LIST_TTL_MS: intVar(0, 60_000).default(2_000),
+  /**
+   * How long a node collects its users' online / offline changes before telling their contacts:
+   * one `presence` frame per recipient socket and one record per node per window, whatever the
+   * number of sockets that came or went (a node dying with thousands of them).
+   */
+  DIM_PRESENCE_COALESCE_MS: intVar(10, 60_000).default(DEFAULT_PRESENCE_COALESCE_MS),
   /** PostgreSQL, the source of truth. */
   DATABASE_URL: databaseUrlVar(),
 });
@@ -115,6 +122,7 @@ export const coreNodeConfigSchema = coreNodeEnvSchema.transform((env) => ({
   groupReceiptCoalesceMs: env.DIM_GROUP_RECEIPT_COALESCE_MS,
   membersCacheMax: env.DIM_MEMBERS_CACHE_MAX,
   peerListTtlMs: env.DIM_PEER_LIST_TTL_MS,
+  presenceCoalesceMs: env.DIM_PRESENCE_COALESCE_MS,
   databaseUrl: env.DATABASE_URL,
 }));
 

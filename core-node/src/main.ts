@@ -6,7 +6,7 @@
  */
 import { ErrorCode, isAppError } from "@dim/shared";
 import { createLogger, resolveTokenSecret } from "@dim/shared/node";
-import { assertMigrated, openDatabase, type OpenDatabase } from "@dim/db";
+import { assertMigrated, openDatabase, PrismaContactPresenceStore, type OpenDatabase } from "@dim/db";
 import { createInfra, type Infra } from "@dim/infra";
 import { loadNodeProcessConfig } from "./config";
 import { CoreNode } from "./core-node";
@@ -68,6 +68,7 @@ async function main(): Promise<void> {
     bus: infra.bus,
     registry: infra.registry,
     presence: infra.presence,
+    contactPresence: new PrismaContactPresenceStore(db.prisma),
     logger: log,
     readinessChecks: {
       database: () => pool.query("SELECT 1"),

@@ -17,9 +17,9 @@ import {
   type NodeEnvelope,
 } from "@dim/shared";
 import type { Logger } from "@dim/shared/node";
-import type { MessageStore } from "@dim/db";
+import type { ContactPresenceStore, MessageStore } from "@dim/db";
 import { KeyedSerialQueue } from "@dim/shared/async";
-import { publishToUsers, type Bus } from "@dim/infra";
+import { publishToUsers, type Bus, type Presence } from "@dim/infra";
 import type { ClientConnection, UserFrame } from "./client-connection";
 import type { LocalConnections } from "./local-connections";
 import type { RouteLookup } from "./route-lookup";
@@ -27,6 +27,8 @@ import { GroupFanout } from "./group-fanout";
 import type { GroupMembers } from "./group-members";
 import { GroupReceipts } from "./group-receipts";
 import type { PeerNodes } from "./peer-nodes";
+import { PresenceSnapshot } from "./presence-snapshot";
+import { TypingRelay } from "./typing-relay";
 
 export interface MessageRouterDeps {
   nodeId: () => string;
@@ -39,6 +41,10 @@ export interface MessageRouterDeps {
   /** Member lists with windows (groups' deliveries and receipts, 1:1 receipts). */
   members: GroupMembers;
   connections: LocalConnections;
+  /** Contacts, last seen and privacy flags (presence.query). */
+  contactPresence: Pick<ContactPresenceStore, "contactsOf">;
+  /** The presence leases themselves (uncached), for presence.query. */
+  presence: Pick<Presence, "routesOf">;
   /** DIM_GROUP_RECEIPT_COALESCE_MS */
   groupReceiptCoalesceMs: number;
   logger: Logger;
@@ -57,6 +63,9 @@ export class MessageRouter {
   /** Group conversations: fan-out by node (deliver.group), membership cache, conversation frames. */
   private readonly groups: GroupFanout;
   private readonly groupReceipts: GroupReceipts;
+  /** Ephemeral signals: never stored, never in the seq stream. */
+  private readonly typing: TypingRelay;
+  private readonly presenceSnapshot: PresenceSnapshot;
 
   constructor(private readonly deps: MessageRouterDeps) {
     this.groups = new GroupFanout({
@@ -68,6 +77,17 @@ export class MessageRouter {
       logger: deps.logger,
     });
     this.groupReceipts = new GroupReceipts({ fanout: this.groups, coalesceMs: deps.groupReceiptCoalesceMs, logger: deps.logger });
+    this.typing = new TypingRelay({
+      nodeId: deps.nodeId,
+      bus: deps.bus,
+      routes: deps.routes,
+      members: deps.members,
+      connections: deps.connections,
+      groups: this.groups,
+      queue: this.fanout,
+      logger: deps.logger,
+    });
+    this.presenceSnapshot = new PresenceSnapshot({ store: deps.contactPresence, presence: deps.presence });
   }
 
   /** Resolves once the fan-outs queued so far have handed their envelopes to the bus, or after `timeoutMs`. */
@@ -96,6 +116,10 @@ export class MessageRouter {
         return;
       case "sync":
         return this.onSync(conn, userId, frame);
+      case "typing":
+        return this.typing.onFrame(conn, userId, frame);
+      case "presence.query":
+        return this.presenceSnapshot.answer(conn, userId);
     }
   }
 
@@ -127,9 +151,12 @@ export class MessageRouter {
       case "session.ended":
         this.deps.connections.closeSession(envelope.userId, envelope.sessionId);
         return;
+      case "typing":
+        return this.typing.onEnvelope(envelope);
       case "routes.changed":
       case "routes.ack":
-        return; // the node's RouteChanges handles these
+      case "presence":
+        return; // the node's RouteChanges / PresenceChanges handle these
     }
   }
 

@@ -33,7 +33,7 @@ describe("bus envelopes on a core node", () => {
     const infra = createMemoryInfra(hub);
     const entries: Array<{ level: string; msg: string; fields: Record<string, unknown> }> = [];
     const nodeId = `env-${randomUUID().slice(0, 6)}`;
-    const node = new CoreNode({ config: testConfig({ nodeId }), store: db.store, ...infra, logger: recordingLogger(entries) });
+    const node = new CoreNode({ config: testConfig({ nodeId }), store: db.store, contactPresence: db.contactPresence, ...infra, logger: recordingLogger(entries) });
     onTestFinished(async () => {
       await node.stop();
       await infra.close();

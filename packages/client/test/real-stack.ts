@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, expect, onTestFinished } from "vitest";
 import WebSocket from "ws";
 import { until } from "../src/testing";
-import { createPrisma, PrismaMessageStore, type PrismaClient } from "@dim/db";
+import { createPrisma, PrismaContactPresenceStore, PrismaMessageStore, type PrismaClient } from "@dim/db";
 import { createTestDatabase, type TestDatabase } from "@dim/db/testing";
 import { createMemoryInfra, MemoryHub, type MemoryInfra } from "@dim/infra";
 import { startStandaloneGateway, type StandaloneGateway } from "@dim/api";
@@ -55,6 +55,7 @@ export async function startNode(nodeId: string): Promise<RunningNode> {
     bus: infra.bus,
     registry: infra.registry,
     presence: infra.presence,
+    contactPresence: new PrismaContactPresenceStore(prisma),
   });
   const running = { node, nodeId, infra };
   nodes.push(running);

@@ -11,3 +11,6 @@ export * from "./gateway";
 export * from "./ids";
 export * from "./gateway-groups";
 export * from "./system-events";
+export * from "./ephemeral-limits";
+export * from "./typing";
+export * from "./presence-frames";

@@ -9,6 +9,8 @@ import { z } from "zod";
 import { AppError, ErrorCode } from "./errors";
 import { NODE_ID_RE } from "./ids";
 import { conversationFrame, memberCursor, messageSchema, seq, uuid } from "./protocol";
+import { presenceEnvelope } from "./presence-frames";
+import { typingEnvelope } from "./typing";
 
 export const NodeLimits = {
   /** Largest encoded envelope a receiver decodes (UTF-16 code units of the JSON text). */
@@ -112,6 +114,8 @@ export const nodeEnvelope = z.discriminatedUnion("type", [
   membersChangedEnvelope,
   conversationEnvelope,
   sessionEndedEnvelope,
+  typingEnvelope,
+  presenceEnvelope,
 ]);
 export type NodeEnvelope = z.infer<typeof nodeEnvelope>;
 export type NodeEnvelopeType = NodeEnvelope["type"];
@@ -126,6 +130,8 @@ export const NODE_ENVELOPE_TYPES = [
   "members.changed",
   "conversation",
   "session.ended",
+  "typing",
+  "presence",
 ] as const satisfies readonly NodeEnvelopeType[];
 
 /**
@@ -142,6 +148,8 @@ export function nodeEnvelopeKey(envelope: NodeEnvelope): string {
       return envelope.frame.conversationId;
     case "session.ended":
       return `user:${envelope.userId}`;
+    case "presence":
+      return `presence:${envelope.from}`;
     default:
       return envelope.conversationId;
   }

@@ -7,6 +7,8 @@ import { attachmentRef } from "./attachments";
 import { ERROR_CODES } from "./errors";
 import { Limits, PROTOCOL_VERSION } from "./limits";
 import { memberRole, systemEvent } from "./system-events";
+import { presenceFrame, presenceQueryFrame } from "./presence-frames";
+import { typingFrame, typingServerFrame } from "./typing";
 
 export const uuid = z.uuid();
 export const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
@@ -167,6 +169,8 @@ export const clientFrame = z.discriminatedUnion("type", [
   readFrame,
   syncFrame,
   pingFrame,
+  typingFrame,
+  presenceQueryFrame,
 ]);
 export type ClientFrame = z.infer<typeof clientFrame>;
 export type AuthFrame = z.infer<typeof authFrame>;
@@ -177,7 +181,7 @@ export type AckFrame = z.infer<typeof ackFrame>;
 export type ReadFrame = z.infer<typeof readFrame>;
 export type SyncFrame = z.infer<typeof syncFrame>;
 export type PingFrame = z.infer<typeof pingFrame>;
-export const CLIENT_FRAME_TYPES = ["auth", "send", "ack", "read", "sync", "ping"] as const;
+export const CLIENT_FRAME_TYPES = ["auth", "send", "ack", "read", "sync", "ping", "typing", "presence.query"] as const;
 
 // ───────────────────────────── server → client ─────────────────────────────
 
@@ -289,6 +293,8 @@ export const serverFrame = z.discriminatedUnion("type", [
   errorFrame,
   conversationFrame,
   receiptsFrame,
+  typingServerFrame,
+  presenceFrame,
 ]);
 export type ServerFrame = z.infer<typeof serverFrame>;
 export type WelcomeFrame = z.infer<typeof welcomeFrame>;
