@@ -4,7 +4,7 @@
  * together through their small interfaces, routes each server frame to its leg, and re-emits
  * what they report as one typed event stream.
  */
-import { AppError, DEFAULT_ACK_TIMEOUT_MS, ErrorCode, Limits, type ErrorFrame, type WelcomeFrame } from "@dim/shared";
+import { AppError, DEFAULT_ACK_TIMEOUT_MS, ErrorCode, Limits, type ContactPresence, type ErrorFrame, type WelcomeFrame } from "@dim/shared";
 import { DEFAULT_BACKOFF, type BackoffOptions } from "./backoff";
 import { newClientMsgId } from "./client-msg-id";
 import { ConversationViews } from "./conversation-views";
@@ -12,10 +12,12 @@ import { Emitter } from "./emitter";
 import { GroupLeg } from "./group-leg";
 import { appErrorOf, NodeLink, type SessionFrame } from "./node-link";
 import { Outbox } from "./outbox";
+import { PresenceBook } from "./presence-book";
 import { ClientPersistence } from "./persistence";
 import { RecipientLeg } from "./recipient-leg";
 import { SenderLeg } from "./sender-leg";
 import { MemoryClientStore, type ClientStore } from "./store";
+import { TypingLeg } from "./typing-leg";
 import type { WebSocketConstructor } from "./transport";
 import type { ChatMessage, ConnectionState, ConversationMeta, DimClientEvents, DimGateway, OutboxItem } from "./types";
 
@@ -59,6 +61,9 @@ export class DimClient extends Emitter<DimClientEvents> {
   private readonly sender: SenderLeg;
   private readonly recipient: RecipientLeg;
   private readonly groups: GroupLeg;
+  /** Ephemeral signals (protocol §17): typing both ways, contacts' presence. */
+  private readonly typingLeg: TypingLeg;
+  private readonly presenceBook: PresenceBook;
   private readonly refreshCursorsOnConnect: boolean;
   private readonly loaded: Promise<void>;
 
@@ -124,6 +129,12 @@ export class DimClient extends Emitter<DimClientEvents> {
       sender: this.sender,
       emit: (event, payload) => this.emit(event, payload),
     });
+    this.typingLeg = new TypingLeg({
+      link: this.link,
+      selfId: () => this.views.userId,
+      changed: (conversationId, userIds) => this.emit("typing", { conversationId, userIds }),
+    });
+    this.presenceBook = new PresenceBook({ link: this.link, changed: (contacts) => this.emit("presence", { contacts }) });
     this.loaded = this.persistence.load((snapshot) => {
       this.views.restore(snapshot);
       this.sender.restore(snapshot.outbox);
@@ -209,7 +220,37 @@ export class DimClient extends Emitter<DimClientEvents> {
    * Throws AppError(BAD_REQUEST) for input the server would refuse; nothing is queued then.
    */
   send(conversationId: string, body: string, options: { clientMsgId?: string } = {}): ChatMessage {
-    return this.sender.send(conversationId, body, options.clientMsgId);
+    const sent = this.sender.send(conversationId, body, options.clientMsgId);
+    this.typingLeg.stop(conversationId);
+    return sent;
+  }
+
+  /**
+   * The person typed in this conversation (call it on every keystroke): the other members are
+   * told, at most every EphemeralLimits.typingSendIntervalMs. `send` and `stopTyping` end it.
+   */
+  typing(conversationId: string): void {
+    this.typingLeg.typing(conversationId);
+  }
+
+  /** The person left the composer (blur): stop telling the others. */
+  stopTyping(conversationId: string): void {
+    this.typingLeg.stop(conversationId);
+  }
+
+  /** Other members typing in this conversation now, in the order they started (see the `typing` event). */
+  typingUsers(conversationId: string): string[] {
+    return this.typingLeg.typingUsers(conversationId);
+  }
+
+  /** A contact's online / last seen as the server last said (see the `presence` event). */
+  presenceOf(userId: string): ContactPresence | undefined {
+    return this.presenceBook.presenceOf(userId);
+  }
+
+  /** Every contact's presence known now. */
+  presence(): ContactPresence[] {
+    return this.presenceBook.all();
   }
 
   /** Re-sends a failed message with its original clientMsgId (so it is stored at most once). */
@@ -265,6 +306,7 @@ export class DimClient extends Emitter<DimClientEvents> {
     this.recipient.applyCursors(welcome.conversations);
     this.sender.flush();
     this.recipient.flushPendingReads(welcome.conversations);
+    this.presenceBook.query();
     if (this.refreshCursorsOnConnect) void this.groups.refreshSummaries();
   }
 
@@ -274,6 +316,7 @@ export class DimClient extends Emitter<DimClientEvents> {
       case "sent":
         return this.sender.onSent(frame);
       case "message":
+        this.typingLeg.onMessage(frame.message);
         return this.recipient.onMessage(frame);
       case "sync.batch":
         return this.recipient.onSyncBatch(frame);
@@ -285,6 +328,10 @@ export class DimClient extends Emitter<DimClientEvents> {
         return void this.groups.onConversation(frame);
       case "error":
         return this.onErrorFrame(frame);
+      case "typing":
+        return this.typingLeg.onTyping(frame);
+      case "presence":
+        return this.presenceBook.onFrame(frame);
       case "pong":
         return;
     }
@@ -301,6 +348,8 @@ export class DimClient extends Emitter<DimClientEvents> {
     this.sender.reset();
     this.recipient.reset();
     this.groups.reset();
+    this.typingLeg.reset();
+    this.presenceBook.reset();
     this.views.invalidateAll(ids);
   }
 

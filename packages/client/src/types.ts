@@ -1,6 +1,6 @@
 // The client library's public types: message states, views, events, the gateway seam.
 import type { AssignNodeOutput, ConversationSummary, ErrorCode, GroupMembersOutput, HistoryOutput, Message, MessageKind, ReceiptFrame, ReceiptsFrame, SystemEvent } from "@dim/shared";
-import type { AppError } from "@dim/shared";
+import type { AppError, ContactPresence } from "@dim/shared";
 import type { ClientErrorCode } from "./client-error-code";
 
 /** Life of an own message: sending → sent → delivered → read, or failed (manual retry). */
@@ -136,6 +136,10 @@ export interface DimClientEvents extends Record<string, unknown> {
   synced: { conversationId: string; lastSeq: number };
   /** I was added to a conversation, it changed (title, members, roles), or I left / was removed. */
   membership: MembershipChange;
+  /** Who is typing in a conversation changed (someone started, stopped by sending, or expired). */
+  typing: { conversationId: string; userIds: string[] };
+  /** These contacts' online / last seen changed. */
+  presence: { contacts: ContactPresence[] };
 }
 
 /** What DimClient needs from the gateway. `gatewayPort(createGatewayClient(...))` provides it. */
