@@ -112,14 +112,20 @@ export class PresenceChanges {
       if (!set) byNode.set(route.nodeId, (set = new Set()));
       set.add(route.userId);
     }
+    // Awaited: a stopping node's last window is on the bus before the bus closes, and a slow bus
+    // makes the next window larger rather than piling up records.
+    const published: Array<Promise<void>> = [];
     for (const [nodeId, recipients] of byNode) {
       for (const envelope of this.records(self, recipients, byWatcher)) {
         const { key, payload } = encodeNodeEnvelope(envelope);
-        this.deps.bus.publish(nodeId, key, payload).catch((err: unknown) => {
-          this.deps.logger.warn({ err, targetNodeId: nodeId }, "presence record not published; contacts there will query");
-        });
+        published.push(
+          this.deps.bus.publish(nodeId, key, payload).catch((err: unknown) => {
+            this.deps.logger.warn({ err, targetNodeId: nodeId }, "presence record not published; contacts there will query");
+          }),
+        );
       }
     }
+    await Promise.all(published);
   }
 
   /** The updates for one node's recipients, in records within the envelope bounds. */
