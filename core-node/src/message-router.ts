@@ -111,7 +111,7 @@ export class MessageRouter {
         // Applied in arrival order (the store writes cursor moves in call order) without holding
         // up the socket's next frames: the write may wait a few ms for company (cursorCollectMs).
         void this.onCursor(conn, userId, frame, frame.type === "ack" ? "delivered" : "read").catch((err: unknown) =>
-          this.reportCursorError(conn, frame.type, err),
+          this.reportDetachedError(conn, frame.type, err),
         );
         return;
       case "sync":
@@ -119,7 +119,10 @@ export class MessageRouter {
       case "typing":
         return this.typing.onFrame(conn, userId, frame);
       case "presence.query":
-        return this.presenceSnapshot.answer(conn, userId);
+        // Two reads and a presence look-up: answered beside the socket's queue, never ahead of
+        // a `send` behind it on the ACK clock.
+        void this.presenceSnapshot.answer(conn, userId).catch((err: unknown) => this.reportDetachedError(conn, frame.type, err));
+        return;
     }
   }
 
@@ -232,12 +235,13 @@ export class MessageRouter {
     this.publishToRemote(frame.conversationId, recipients, (to) => ({ ...receipt, recipients: to }));
   }
 
-  private reportCursorError(conn: ClientConnection, ref: "ack" | "read", err: unknown): void {
+  /** The error of a frame handled beside the socket's queue (cursor moves, presence.query). */
+  private reportDetachedError(conn: ClientConnection, ref: "ack" | "read" | "presence.query", err: unknown): void {
     if (isAppError(err)) {
       conn.sendError(err, ref);
       return;
     }
-    this.deps.logger.error({ err, connId: conn.id, type: ref }, "cursor move failed");
+    this.deps.logger.error({ err, connId: conn.id, type: ref }, "frame handled beside the queue failed");
     conn.sendError(new AppError(ErrorCode.Internal, "internal error; retry"), ref);
   }
 
