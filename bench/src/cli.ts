@@ -33,7 +33,7 @@
  *   --swap FROM=TO            DIM's core nodes load module TO wherever FROM is imported (paths from the
  *                             repository root; a before/after of one module, see bench/scripts/module-swap.mjs)
  *   --typing                  DIM: a `typing` frame before each message (at most one per socket per conversation
- *                             per 2 s, the node's limit), counted per step; run without it for the A/B
+ *                             per 3 s, as @dim/client throttles), counted per step; run without it for the A/B
  *   --verbose                 server output
  */
 import { mkdirSync, writeFileSync } from "node:fs";

@@ -35,7 +35,7 @@ export interface BenchOptions {
   /** The ladder stops at the first step with < 95% delivered or p99 above this (ms). */
   stopMs: number;
   bodyBytes: number;
-  /** DIM: a `typing` frame before each message, at most one per socket per conversation per 2 s (`--typing`). */
+  /** DIM: a `typing` frame before each message, at most one per socket per conversation per 3 s (`--typing`). */
   typing?: boolean;
   /** Connection/memory, connects/s, logins/s and history figures for DIM (scaled by the values). */
   extras: {

@@ -17,7 +17,7 @@ export interface Events {
 }
 
 export interface DriverOptions {
-  /** DIM: a `typing` before a message when the socket's last one in that conversation is ≥ typingMinIntervalMs old. */
+  /** DIM: a `typing` before a message when the socket's last one in that conversation is ≥ typingSendIntervalMs (3 s) old, as @dim/client throttles. */
   typing?: boolean;
 }
 
@@ -55,7 +55,7 @@ function withTimeout<T>(p: Promise<T>, what: string, onTimeout: () => void): Pro
 /** DIM: auth → welcome; send → sent (ACK); message → ack frame back (the recipient's ACK leg). */
 function connectDim(spec: ConnSpec, ev: Events, opts: DriverOptions): Promise<Conn> {
   const ws = new WebSocket(spec.url, { localAddress: spec.localAddress, perMessageDeflate: false });
-  /** conversationId → when this socket last wrote `typing` there (the node relays one per 2 s). */
+  /** conversationId → when this socket last wrote `typing` there (throttled as @dim/client does: 3 s). */
   const lastTyping = new Map<string, number>();
   const ready = new Promise<Conn>((resolve, reject) => {
     let welcomed = false;
@@ -90,7 +90,7 @@ function connectDim(spec: ConnSpec, ev: Events, opts: DriverOptions): Promise<Co
             send(_to, conversationId, id, body) {
               if (opts.typing && conversationId) {
                 const now = performance.now();
-                if (now - (lastTyping.get(conversationId) ?? -Infinity) >= EphemeralLimits.typingMinIntervalMs) {
+                if (now - (lastTyping.get(conversationId) ?? -Infinity) >= EphemeralLimits.typingSendIntervalMs) {
                   lastTyping.set(conversationId, now);
                   ws.send(JSON.stringify({ type: "typing", conversationId }));
                   ev.onTyping?.("sent");

@@ -34,7 +34,7 @@ export type ToWorker =
       connectConcurrency: number;
       /** DIM connections that only authenticate and stay idle (lean client, see dim-idle-client.ts). */
       idle?: boolean;
-      /** DIM: a `typing` before a message when the last one of that socket in that conversation is ≥ 2 s old (--typing). */
+      /** DIM: a `typing` before a message when the last one of that socket in that conversation is ≥ 3 s old (--typing). */
       typing?: boolean;
     }
   | { cmd: "step"; step: number; ratePerSec: number; warmupMs: number; durationMs: number; drainMs: number; bodyBytes: number }
