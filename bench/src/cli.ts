@@ -36,6 +36,7 @@
  *                             per 3 s, as @dim/client throttles), counted per step; run without it for the A/B
  *   --verbose                 server output
  */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -149,8 +150,22 @@ export function writeResults(result: Awaited<ReturnType<typeof runBench>>, out: 
   return { json, html };
 }
 
+/** Says in one line per tool what to install, before anything is started (scripts/check-prereqs.mjs). */
+function checkPrereqs(opts: BenchOptions): void {
+  const needs = opts.mode === "cluster" ? "cluster" : opts.systems.some((s) => s.startsWith("socketio")) ? "bench" : "dev";
+  const r = spawnSync(process.execPath, [join(REPO, "scripts/check-prereqs.mjs"), needs], { stdio: "inherit" });
+  if (r.status !== 0) process.exit(1);
+}
+
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  let opts: ReturnType<typeof parseArgs>;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error(`bench: ${(err as Error).message} (options: see the header of bench/src/cli.ts)`);
+    process.exit(2);
+  }
+  checkPrereqs(opts);
   const stop = () => {
     console.log("interrupted: stopping everything");
     killAll();
@@ -167,7 +182,7 @@ async function main() {
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
   main().catch((err) => {
-    console.error(err);
+    console.error(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     killAll();
     process.exit(1);
   });

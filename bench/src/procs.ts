@@ -28,6 +28,11 @@ process.on("exit", killAll);
 function track(c: ChildProcess, name: string, verbose: boolean): ChildProcess {
   live.add(c);
   c.once("exit", () => live.delete(c));
+  // A command that cannot start (ENOENT) emits "error" instead of "exit": one line, not a crash.
+  c.once("error", (err) => {
+    live.delete(c);
+    console.error(`  [${name}] could not start: ${err.message}`);
+  });
   const prefix = (chunk: Buffer) =>
     chunk
       .toString()

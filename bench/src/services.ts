@@ -60,7 +60,15 @@ async function startEmbedded(log: (l: string) => void, needsRedis: boolean): Pro
   const postmasterPid = Number(readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
 
   const redisPort = await freePort();
-  const redis = needsRedis ? await startRedis(redisPort, log) : undefined;
+  let redis: Awaited<ReturnType<typeof startRedis>> | undefined;
+  try {
+    redis = needsRedis ? await startRedis(redisPort, log) : undefined;
+  } catch (err) {
+    // Nothing this run started may outlive it: the PostgreSQL above is stopped before the error goes up.
+    await pgServer.stop().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     mode: "embedded",
     pgUrl: (db) => pgServer.urlFor(db),
@@ -81,7 +89,8 @@ async function startEmbedded(log: (l: string) => void, needsRedis: boolean): Pro
 async function startRedis(redisPort: number, log: (l: string) => void) {
   log(`starting redis-server on port ${redisPort}`);
   const redis = spawnCmd("redis-server", ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], "redis");
-  await waitUntil(
+  const cannotStart = new Promise<never>((_, reject) => redis.once("error", (err) => reject(new Error(`redis-server could not start: ${err.message}`))));
+  const ready = waitUntil(
     async () => {
       const { Redis } = await import("ioredis");
       const r = new Redis({ port: redisPort, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
@@ -95,6 +104,7 @@ async function startRedis(redisPort: number, log: (l: string) => void) {
     "redis-server",
     20_000,
   );
+  await Promise.race([ready, cannotStart]);
   return redis;
 }
 

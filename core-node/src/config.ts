@@ -25,6 +25,7 @@ import {
   tokenSecretVar,
 } from "@dim/shared/node";
 import { infraConfigSchema } from "@dim/infra";
+import { metricsConfigSchema } from "@dim/shared/metrics";
 
 export const coreNodeEnvSchema = z.object({
   /** This node's identity in the registry, presence and socket tokens. Default: node-<host>-<port> once bound. */
@@ -137,10 +138,11 @@ export function loadCoreNodeConfig(env: Record<string, string | undefined>): Cor
 
 /**
  * Everything a node process reads at boot (main.ts): this node's options and the infrastructure
- * choice (DIM_MODE, Kafka / ZooKeeper / Redis addresses — see @dim/infra's infraConfigSchema),
+ * choice (DIM_MODE, Kafka / ZooKeeper / Redis addresses — see @dim/infra's infraConfigSchema) and
+ * the metrics listener (DIM_METRICS_* — @dim/shared/metrics' metricsConfigSchema),
  * validated together so one error lists every bad variable.
  */
-export const nodeProcessConfigSchema = envSections({ node: coreNodeConfigSchema, infra: infraConfigSchema }).superRefine((c, ctx) => {
+export const nodeProcessConfigSchema = envSections({ node: coreNodeConfigSchema, infra: infraConfigSchema, metrics: metricsConfigSchema }).superRefine((c, ctx) => {
   if (c.infra.DIM_MODE === "cluster" && c.node.tokenSecret === undefined) {
     ctx.addIssue({ code: "custom", path: ["node", "DIM_TOKEN_SECRET"], message: TOKEN_SECRET_REQUIRED });
   }

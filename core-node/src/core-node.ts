@@ -30,6 +30,8 @@ import { RouteLookup } from "./route-lookup";
 import { nodeReadinessChecks } from "./readiness-checks";
 import { NodeServer, WS_PATH } from "./server";
 import { monotonicMs } from "@dim/shared/node";
+import { METRICS_OFF, startMetricsServer, type MetricsConfig, type MetricsServer } from "@dim/shared/metrics";
+import { NodeMetrics } from "./node-metrics";
 
 export interface CoreNodeDeps {
   config: CoreNodeConfig;
@@ -42,12 +44,18 @@ export interface CoreNodeDeps {
   logger?: Logger;
   /** More `GET /readyz` checks, by name (main.ts: database, migrations). */
   readinessChecks?: Record<string, ReadinessCheck>;
+  /** This node's counters (main.ts makes them first, for the store and the bus); default: a registry of its own. */
+  metrics?: NodeMetrics;
+  /** Where to serve them (its own listener, never the public port). Default: no listener. */
+  metricsListener?: MetricsConfig;
 }
 
 export interface StartedNode {
   nodeId: string;
   port: number;
   wsUrl: string;
+  /** `GET /metrics` of this node, when it serves them. */
+  metricsUrl?: string;
 }
 
 type Phase = "new" | "starting" | "running" | "fenced" | "stopping" | "stopped";
@@ -82,6 +90,9 @@ export class CoreNode implements ConnectionHost {
   /** Online / offline changes of this node's users, coalesced, for their contacts. */
   private readonly presenceChanges: PresenceChanges;
   private readonly server: NodeServer;
+  readonly metrics: NodeMetrics;
+  private readonly metricsListener: MetricsConfig;
+  private metricsServer: MetricsServer | undefined;
   private readonly abort = new AbortController();
 
   private phase: Phase = "new";
@@ -102,6 +113,9 @@ export class CoreNode implements ConnectionHost {
     this.registry = deps.registry;
     this.presence = deps.presence;
     this.log = (deps.logger ?? createLogger("core-node")).child(deps.config.nodeId ? { nodeId: deps.config.nodeId } : {});
+    this.metrics = deps.metrics ?? new NodeMetrics();
+    this.metricsListener = deps.metricsListener ?? METRICS_OFF;
+    this.metrics.watchConnections(() => ({ authenticated: this.connections.authenticatedCount, total: this.connections.size }));
     this.connectionOptions = {
       tokenSecret: this.config.tokenSecret,
       authTimeoutMs: this.config.authTimeoutMs,
@@ -113,6 +127,7 @@ export class CoreNode implements ConnectionHost {
       rateLimitPerSec: this.config.rateLimitPerSec,
       rateLimitBurst: this.config.rateLimitBurst,
       usedTokens: new UsedTokens(),
+      metrics: this.metrics,
     };
     this.claims = routeBatcher(async (routes) => {
       await this.presence.claim(routes, this.config.presenceTtlMs);
@@ -120,7 +135,7 @@ export class CoreNode implements ConnectionHost {
       await this.routeChanges.announce([...new Set(routes.map((r) => r.userId))]);
     });
     this.releases = routeBatcher((routes) => this.presence.release(routes));
-    const routes = new RouteLookup(this.presence, { ttlMs: this.config.routeCacheTtlMs });
+    const routes = new RouteLookup(this.presence, { ttlMs: this.config.routeCacheTtlMs, onLookup: this.metrics.routeLookup });
     this.routeChanges = new RouteChanges({
       nodeId: () => this.nodeId,
       bus: this.bus,
@@ -142,6 +157,7 @@ export class CoreNode implements ConnectionHost {
       presence: this.presence,
       groupReceiptCoalesceMs: this.config.groupReceiptCoalesceMs,
       logger: this.log,
+      metrics: this.metrics,
     });
     this.presenceChanges = new PresenceChanges({
       nodeId: () => this.nodeId,
@@ -209,6 +225,10 @@ export class CoreNode implements ConnectionHost {
       this.log = this.log.child(this.config.nodeId ? {} : { nodeId });
       const wsUrl = this.config.publicWsUrl ?? `ws://${urlHost(this.config.host)}:${port}${WS_PATH}`;
       this.info = { nodeId, host: this.config.host, wsPort: port, httpPort: port, wsUrl, startedAt: new Date().toISOString() };
+      if (this.metricsListener.enabled) {
+        this.metricsServer = await startMetricsServer(this.metrics.registry, this.metricsListener, this.log);
+        this.throwIfStopping();
+      }
 
       await this.bus.subscribe(nodeId, (payload) => this.onBusPayload(payload));
       this.throwIfStopping();
@@ -225,7 +245,7 @@ export class CoreNode implements ConnectionHost {
 
       this.phase = "running";
       this.log.info({ port, wsUrl, epoch: this.registration?.epoch }, "core node started");
-      return { nodeId, port, wsUrl };
+      return { nodeId, port, wsUrl, ...(this.metricsServer ? { metricsUrl: this.metricsServer.url } : {}) };
     } catch (err) {
       this.log.error({ err }, "core node failed to start");
       await this.stop();
@@ -292,6 +312,7 @@ export class CoreNode implements ConnectionHost {
       }
     }
     await this.server.close();
+    await this.metricsServer?.close();
     await this.fencing?.catch(() => undefined);
     this.phase = "stopped";
     this.log.info("core node stopped");

@@ -26,6 +26,7 @@ import type { RouteLookup } from "./route-lookup";
 import { GroupFanout } from "./group-fanout";
 import type { GroupMembers } from "./group-members";
 import { GroupReceipts } from "./group-receipts";
+import type { NodeMetrics } from "./node-metrics";
 import type { PeerNodes } from "./peer-nodes";
 import { PresenceSnapshot } from "./presence-snapshot";
 import { TypingRelay } from "./typing-relay";
@@ -48,6 +49,7 @@ export interface MessageRouterDeps {
   /** DIM_GROUP_RECEIPT_COALESCE_MS */
   groupReceiptCoalesceMs: number;
   logger: Logger;
+  metrics: NodeMetrics;
 }
 
 type ReceiptKind = "delivered" | "read";
@@ -177,6 +179,7 @@ export class MessageRouter {
         ? { kind: frame.kind, body: frame.body }
         : { kind: frame.kind, body: frame.caption ?? "", attachmentId: frame.attachmentId }),
     });
+    if (!duplicate) this.deps.metrics.messagesStored.inc();
     conn.send({
       type: "sent",
       clientMsgId: message.clientMsgId,
@@ -253,6 +256,8 @@ export class MessageRouter {
     const limit = frame.limit ?? Limits.defaultPageSize;
     const rows = await this.deps.store.after(frame.conversationId, frame.afterSeq, limit + 1, userId);
     const messages = rows.slice(0, limit);
+    this.deps.metrics.syncRequests.inc();
+    this.deps.metrics.synced(messages.length);
     conn.send({
       type: "sync.batch",
       conversationId: frame.conversationId,

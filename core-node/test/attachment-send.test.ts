@@ -52,6 +52,40 @@ describe("sending an attachment", () => {
     expect(await db.prisma.message.count({ where: { conversationId: conv } })).toBe(1);
   });
 
+  it("one upload sent at once from two nodes into two conversations: exactly one message has it, the other gets CONFLICT", async () => {
+    const { a, b } = await startCluster(db);
+    const alice = await createUser(db.prisma);
+    const bob = await createUser(db.prisma);
+    const carol = await createUser(db.prisma);
+    const ab = await createConversation(db.prisma, [alice, bob]);
+    const ac = await createConversation(db.prisma, [alice, carol]);
+    const { client: onA } = await connectAs(a, alice);
+    const { client: onB } = await connectAs(b, alice);
+    for (let round = 0; round < 5; round++) {
+      const att = await uploadedImage(db.prisma, alice);
+      const [idA, idB] = [clientMsgId(), clientMsgId()];
+      onA.send({ type: "send", conversationId: ab, clientMsgId: idA, kind: "image", attachmentId: att });
+      onB.send({ type: "send", conversationId: ac, clientMsgId: idB, kind: "image", attachmentId: att });
+      const outcome = (c: typeof onA, id: string) =>
+        Promise.race([
+          c.next("sent", (f) => f.clientMsgId === id).then((f) => ({ sent: f.messageId })),
+          c.next("error", (f) => f.ref === id).then((f) => ({ error: f.code })),
+        ]);
+      const results = await Promise.all([outcome(onA, idA), outcome(onB, idB)]);
+      expect(results.filter((r) => "sent" in r), JSON.stringify(results)).toHaveLength(1);
+      expect(results.filter((r) => "error" in r)).toEqual([{ error: "CONFLICT" }]);
+      const winner = results.find((r) => "sent" in r) as { sent: string };
+      const carrying = await db.prisma.message.findMany({ where: { attachment: { path: ["id"], equals: att } } });
+      expect(carrying.map((m) => m.id)).toEqual([winner.sent]);
+      expect((await db.prisma.attachment.findUniqueOrThrow({ where: { id: att } })).messageId).toBe(winner.sent);
+    }
+    // five messages in all over the two conversations, seqs without gaps (the loser bumped nothing)
+    const convs = await db.prisma.conversation.findMany({ where: { id: { in: [ab, ac] } } });
+    const counts = await Promise.all([ab, ac].map((c) => db.prisma.message.count({ where: { conversationId: c } })));
+    expect(counts[0]! + counts[1]!).toBe(5);
+    for (const [i, c] of [ab, ac].entries()) expect(Number(convs.find((x) => x.id === c)!.lastSeq)).toBe(counts[i]);
+  });
+
   it("someone else's upload, or one of the other kind: FORBIDDEN / BAD_REQUEST naming the send, nothing stored", async () => {
     const { a } = await startCluster(db);
     const alice = await createUser(db.prisma);

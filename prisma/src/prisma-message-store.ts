@@ -11,7 +11,7 @@
 import { AppError, ErrorCode, UUID_RE, type ConversationCursor, type Message, type MessageKind } from "@dim/shared";
 import type pg from "pg";
 import { appendAttachmentMessage } from "./append-attachment";
-import { AppendBatcher } from "./append-batcher";
+import { AppendBatcher, type AppendBatchObserver } from "./append-batcher";
 import type { PrismaClient } from "./create-prisma";
 import { CursorBatcher } from "./cursor-batcher";
 import { MESSAGE_COLUMNS, toMessage, type Int8, type MessageRow } from "./message-row";
@@ -131,6 +131,8 @@ export interface MessageStoreOptions {
    * milliseconds of receipt latency for far fewer statements at light load. Default 0 (at once).
    */
   cursorCollectMs?: number;
+  /** Told after each group-commit batch of text appends: its size and how long it took (metrics). */
+  onAppendBatch?: AppendBatchObserver;
 }
 
 export class PrismaMessageStore implements MessageStore {
@@ -147,7 +149,7 @@ export class PrismaMessageStore implements MessageStore {
   ) {
     this.pool = opts.pool;
     const query = <T>(name: string, text: string, values: unknown[]) => this.run<T>(name, text, values);
-    this.appends = new AppendBatcher(query);
+    this.appends = new AppendBatcher(query, opts.onAppendBatch);
     this.cursors = new CursorBatcher(query, opts.cursorCollectMs ?? 0);
   }
 

@@ -1,12 +1,12 @@
 /**
- * DIM's cluster services, started by the project (no Docker): Kafka (KRaft), ZooKeeper, Redis and
- * PostgreSQL on free loopback ports, data under .infra/run/.
+ * DIM's cluster services, started by the project (no Docker): Kafka (KRaft), ZooKeeper, Redis,
+ * PostgreSQL and an S3 server (Versity Gateway) on free loopback ports, data under .infra/run/.
  *
  *   tsx scripts/infra/cli.ts up [--fresh] [--foreground]   start (detached by default) and wait until healthy
  *   tsx scripts/infra/cli.ts down [--clean]                stop everything (idempotent); --clean also deletes the data
  *   tsx scripts/infra/cli.ts status                        what runs where
  *   tsx scripts/infra/cli.ts env                           `export DIM_KAFKA_BROKERS=…` lines for a shell
- *   tsx scripts/infra/cli.ts restart|stop|start|kill9 <zookeeper|kafka|redis|postgres>
+ *   tsx scripts/infra/cli.ts restart|stop|start|kill9 <zookeeper|kafka|redis|postgres|s3>
  *
  * `up` hands the services to a detached supervisor process (it owns them; `down` asks it to stop
  * them, and falls back to killing their process groups). With --foreground the services live as
@@ -20,6 +20,7 @@ import { infraControl } from "./control";
 import { startInfra, type RunningInfra } from "./infra";
 import { jarsCached, ensureJars } from "./jars";
 import { DEFAULT_RUN_DIR, VERSIONS } from "./paths";
+import { ensureVersitygw, versitygwCached } from "./versitygw-build";
 import { checkPrerequisites, MissingPrerequisiteError } from "./prereqs";
 import { SERVICE_NAMES, killGroup, pidAlive, tailFile, waitForPidExit, type ServiceName } from "./services";
 import { clusterEnv, isOurProcess, liveState, readState, removeState, type InfraState } from "./state";
@@ -35,13 +36,15 @@ function printSummary(state: InfraState) {
   say(`kafka ${state.kafka.version}      ${state.kafka.brokers}  (pid ${state.kafka.pid})`);
   say(`redis ${state.redis.version}      ${state.redis.url}  (pid ${state.redis.pid})`);
   say(`postgres         ${state.postgres.databaseUrl}  (pid ${state.postgres.pid})`);
+  say(`s3 (versitygw ${state.s3.version}) ${state.s3.endpoint}  (pid ${state.s3.pid})`);
   say(`environment for cluster mode (also: npm run -s infra:env):`);
   for (const [k, v] of Object.entries(clusterEnv(state))) console.log(`  ${k}=${v}`);
 }
 
 /** Stops services a previous owner left behind (owner gone, pids still ours). */
 async function killLeftovers(state: InfraState) {
-  const entries: Array<[ServiceName, number, number]> = SERVICE_NAMES.map((n) => [n, state[n].pid, state[n].port]);
+  // `state[n]?`: a state of an older launcher has no s3 entry
+  const entries: Array<[ServiceName, number, number]> = SERVICE_NAMES.map((n) => [n, state[n]?.pid ?? 0, state[n]?.port ?? 0]);
   for (const [name, pid, port] of entries) {
     if (!pid || !isOurProcess(pid, state.runDir, port)) continue;
     say(`stopping leftover ${name} (pid ${pid}) …`);
@@ -143,6 +146,10 @@ async function up(): Promise<number> {
     return 0;
   }
   const stale = readState(runDir);
+  if (stale && pidAlive(stale.ownerPid)) {
+    console.error(`[infra] a supervisor of an older launcher runs (pid ${stale.ownerPid}, no S3 server): npm run infra:down first`);
+    return 1;
+  }
   if (stale) {
     await killLeftovers(stale);
     removeState(runDir);
@@ -150,9 +157,13 @@ async function up(): Promise<number> {
   if (flag("foreground")) return foreground();
 
   // prerequisites and jars here, so their messages reach the terminal directly
-  checkPrerequisites({ needMaven: !jarsCached("kafka", VERSIONS.kafka) || !jarsCached("zookeeper", VERSIONS.zookeeper) });
+  checkPrerequisites({
+    needMaven: !jarsCached("kafka", VERSIONS.kafka) || !jarsCached("zookeeper", VERSIONS.zookeeper),
+    needGo: !versitygwCached(VERSIONS.versitygw),
+  });
   await ensureJars("kafka", VERSIONS.kafka, say);
   await ensureJars("zookeeper", VERSIONS.zookeeper, say);
+  await ensureVersitygw(VERSIONS.versitygw, say);
 
   mkdirSync(runDir, { recursive: true });
   const logFile = join(runDir, "supervisor.log");

@@ -1,9 +1,9 @@
 /**
- * Starts the four cluster services on free loopback ports (re-using the previous ports of the
- * same run directory when they are free), waits until each is healthy, writes state.json, and
- * serves a small loopback control endpoint (restart / stop / start / kill9 a service) for the
- * failure tests and the CLI. Whatever was started is stopped again if a later step fails and
- * when the owning process exits.
+ * Starts the five cluster services (Kafka, ZooKeeper, Redis, PostgreSQL, the S3 server) on free
+ * loopback ports (re-using the previous ports of the same run directory when they are free),
+ * waits until each is healthy, writes state.json, and serves a small loopback control endpoint
+ * (restart / stop / start / kill9 a service) for the failure tests and the CLI. Whatever was
+ * started is stopped again if a later step fails and when the owning process exits.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
@@ -14,6 +14,8 @@ import { freePort } from "../../packages/shared/src/node/free-port";
 import { ensureJars, jarsCached } from "./jars";
 import { DEFAULT_RUN_DIR, VERSIONS } from "./paths";
 import { checkPrerequisites, redisVersion } from "./prereqs";
+import { S3_REGION, S3Service } from "./s3-service";
+import { ensureVersitygw, versitygwCached } from "./versitygw-build";
 import {
   KafkaService,
   PostgresService,
@@ -47,7 +49,7 @@ export interface RunningInfra {
   /** The current state (pids change on restart). */
   state(): InfraState;
   control(action: ControlAction, name: ServiceName): Promise<InfraState>;
-  /** Stops everything (Kafka, ZooKeeper, Redis, PostgreSQL) and the control endpoint. Idempotent. */
+  /** Stops everything (Kafka, ZooKeeper, Redis, PostgreSQL, S3) and the control endpoint. Idempotent. */
   shutdown(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ interface Ports {
   kafkaController: number;
   redis: number;
   postgres: number;
+  s3: number;
 }
 
 function portIsFree(port: number): Promise<boolean> {
@@ -96,6 +99,7 @@ async function choosePorts(runDir: string): Promise<Ports> {
     kafkaController: await pick(previous.kafkaController),
     redis: await pick(previous.redis),
     postgres: await pick(previous.postgres),
+    s3: await pick(previous.s3),
   };
   writeFileSync(file, `${JSON.stringify(ports, null, 2)}\n`);
   return ports;
@@ -125,9 +129,15 @@ export async function startInfra(opts: StartInfraOptions = {}): Promise<RunningI
   const progress: Progress = opts.progress ?? ((line) => console.log(`[infra] ${line}`));
   const t0 = Date.now();
 
-  checkPrerequisites({ needMaven: !jarsCached("kafka", VERSIONS.kafka) || !jarsCached("zookeeper", VERSIONS.zookeeper) });
-  const kafkaJars = await ensureJars("kafka", VERSIONS.kafka, progress);
-  const zkJars = await ensureJars("zookeeper", VERSIONS.zookeeper, progress);
+  checkPrerequisites({
+    needMaven: !jarsCached("kafka", VERSIONS.kafka) || !jarsCached("zookeeper", VERSIONS.zookeeper),
+    needGo: !versitygwCached(VERSIONS.versitygw),
+  });
+  // The Go build (CPU) alongside the Maven fetches (network).
+  const [[kafkaJars, zkJars], versitygw] = await Promise.all([
+    (async () => [await ensureJars("kafka", VERSIONS.kafka, progress), await ensureJars("zookeeper", VERSIONS.zookeeper, progress)] as const)(),
+    ensureVersitygw(VERSIONS.versitygw, progress),
+  ]);
 
   if (opts.fresh) {
     for (const name of SERVICE_NAMES) rmSync(join(runDir, name), { recursive: true, force: true });
@@ -152,7 +162,8 @@ export async function startInfra(opts: StartInfraOptions = {}): Promise<RunningI
   });
   const redis = new RedisService({ dir: join(runDir, "redis"), port: ports.redis, version: redisVersion() });
   const postgres = new PostgresService({ dir: join(runDir, "postgres"), port: ports.postgres, database: "dim" });
-  const services: Record<ServiceName, Service> = { zookeeper, kafka, redis, postgres };
+  const s3 = new S3Service({ dir: join(runDir, "s3"), port: ports.s3, binary: versitygw, version: VERSIONS.versitygw });
+  const services: Record<ServiceName, Service> = { zookeeper, kafka, redis, postgres, s3 };
 
   let control: Server | undefined;
   let controlUrl = "";
@@ -173,6 +184,7 @@ export async function startInfra(opts: StartInfraOptions = {}): Promise<RunningI
     },
     redis: { version: redis.opts.version, port: redis.port, pid: redis.pid, url: redis.url },
     postgres: { port: postgres.port, pid: postgres.pid, adminUrl: postgres.adminUrl, databaseUrl: postgres.databaseUrl },
+    s3: { version: VERSIONS.versitygw, port: s3.port, pid: s3.pid, endpoint: s3.endpoint, region: S3_REGION, ...s3.credentials },
   });
 
   let stopping: Promise<void> | undefined;
@@ -182,7 +194,7 @@ export async function startInfra(opts: StartInfraOptions = {}): Promise<RunningI
       control?.closeAllConnections();
       // Kafka first (it may still talk to nothing else of ours), then the rest together
       await kafka.stop().catch(() => undefined);
-      await Promise.all([zookeeper.stop(), redis.stop(), postgres.stop()].map((p) => p.catch(() => undefined)));
+      await Promise.all([zookeeper.stop(), redis.stop(), postgres.stop(), s3.stop()].map((p) => p.catch(() => undefined)));
       for (const s of Object.values(services)) owned.delete(s);
       removeState(runDir);
     })());
@@ -192,8 +204,8 @@ export async function startInfra(opts: StartInfraOptions = {}): Promise<RunningI
   exitHook((done) => void shutdown().finally(done));
   for (const s of Object.values(services)) owned.add(s);
   try {
-    // the three light ones together, Kafka (the heavy JVM) alongside
-    await Promise.all([zookeeper.start(progress), redis.start(progress), postgres.start(progress), kafka.start(progress)]);
+    // the light ones together, Kafka (the heavy JVM) alongside
+    await Promise.all([zookeeper.start(progress), redis.start(progress), postgres.start(progress), s3.start(progress), kafka.start(progress)]);
   } catch (err) {
     progress(`start failed; stopping what was started`);
     await shutdown();
@@ -227,7 +239,7 @@ export async function startInfra(opts: StartInfraOptions = {}): Promise<RunningI
     };
     const url = new URL(req.url ?? "/", "http://x");
     if (req.method === "GET" && url.pathname === "/state") return reply(200, state());
-    const m = /^\/services\/(zookeeper|kafka|redis|postgres)\/(restart|stop|start|kill9)$/.exec(url.pathname);
+    const m = /^\/services\/(zookeeper|kafka|redis|postgres|s3)\/(restart|stop|start|kill9)$/.exec(url.pathname);
     if (req.method === "POST" && m) {
       controlFn(m[2] as ControlAction, m[1] as ServiceName).then(
         (s) => reply(200, s),

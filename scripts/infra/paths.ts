@@ -18,4 +18,6 @@ export const SCRIPTS_DIR = join(REPO_ROOT, "scripts", "infra");
 export const VERSIONS = {
   kafka: process.env.DIM_KAFKA_VERSION ?? "4.1.1",
   zookeeper: process.env.DIM_ZOOKEEPER_VERSION ?? "3.9.4",
+  /** The S3 server (Versity Gateway), built from the Go module proxy: versitygw-build.ts. */
+  versitygw: process.env.DIM_VERSITYGW_VERSION ?? "1.8.0",
 };

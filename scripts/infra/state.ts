@@ -19,6 +19,8 @@ export interface InfraState {
   kafka: { version: string; port: number; controllerPort: number; pid: number; brokers: string; clusterId: string };
   redis: { version: string; port: number; pid: number; url: string };
   postgres: { port: number; pid: number; adminUrl: string; databaseUrl: string };
+  /** Versity Gateway: the S3 API at `endpoint` (path-style), root credentials of this run directory. */
+  s3: { version: string; port: number; pid: number; endpoint: string; region: string; accessKeyId: string; secretAccessKey: string };
 }
 
 /** The environment a DIM process in cluster mode needs to reach these services. */
@@ -29,6 +31,11 @@ export function clusterEnv(state: InfraState): Record<string, string> {
     DIM_ZK_CONNECT: state.zookeeper.connect,
     DIM_REDIS_URL: state.redis.url,
     DATABASE_URL: state.postgres.databaseUrl,
+    // the gateway's blob store (core nodes ignore these)
+    DIM_S3_ENDPOINT: state.s3.endpoint,
+    DIM_S3_REGION: state.s3.region,
+    DIM_S3_ACCESS_KEY_ID: state.s3.accessKeyId,
+    DIM_S3_SECRET_ACCESS_KEY: state.s3.secretAccessKey,
   };
 }
 
@@ -58,10 +65,13 @@ export function removeState(runDir: string): void {
   rmSync(stateFile(runDir), { force: true });
 }
 
-/** The state, if its owner is alive (the services may still be restarting). */
+/**
+ * The state, if its owner is alive (the services may still be restarting) and runs every service
+ * of this version of the launcher (a supervisor started before the S3 server existed does not).
+ */
 export function liveState(runDir: string): InfraState | undefined {
   const state = readState(runDir);
-  return state && pidAlive(state.ownerPid) ? state : undefined;
+  return state && pidAlive(state.ownerPid) && state.s3 !== undefined ? state : undefined;
 }
 
 /**

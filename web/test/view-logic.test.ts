@@ -55,6 +55,8 @@ const view = (m: Message): ChatMessage => ({
   error: null,
   receipts: null,
   system: m.system ?? null,
+  attachment: m.attachment ? { ...m.attachment, localFile: null } : null,
+  upload: null,
 });
 
 describe("conversationView", () => {
@@ -74,6 +76,15 @@ describe("conversationView", () => {
   it("keeps the gateway's count while the client does not hold everything after its read cursor", () => {
     const v = conversationView(summary(), { heldSeq: 5, baseSeq: 3, readSeq: 2, unreadCount: 2, last: view(message(5, PEER)) }, ME);
     expect(v.unreadCount).toBe(3);
+  });
+
+  it("previews a last image message as 'Photo'", () => {
+    const photo: Message = {
+      ...message(5, PEER, ""),
+      kind: "image",
+      attachment: { id: "00000000-0000-4000-8000-0000000000a1", kind: "image", mime: "image/jpeg", name: "a.jpg", size: 10, width: 4, height: 3 },
+    };
+    expect(conversationView(summary({ lastMessage: photo }), undefined, ME).preview?.body).toBe("Photo");
   });
 
   it("sorts by last activity, newest first", () => {

@@ -2,7 +2,8 @@
  * The whole system on real infrastructure, for the cluster system tests: Kafka, ZooKeeper, Redis
  * and PostgreSQL from the cluster project's global setup (scripts/infra/vitest-cluster-setup.ts,
  * or the services `npm run infra:up` started), a standalone gateway in this process (ZooKeeper
- * registry, Redis presence, Kafka bus from `createInfra` in cluster mode), and core nodes as real
+ * registry, Redis presence, Kafka bus from `createInfra` in cluster mode; attachments in a bucket of
+ * its own on the services' S3 server, through `createBlobStore` in cluster mode), and core nodes as real
  * child processes (`node --import tsx src/main.ts`, DIM_MODE=cluster).
  *
  * Each test file gets its own database, ZooKeeper root and node ids, so runs never see each
@@ -20,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, afterEach, beforeAll, inject } from "vitest";
 import WebSocket from "ws";
-import { startStandaloneGateway, type StandaloneGateway } from "@dim/api";
+import { startStandaloneGateway, type GatewayConfigInput, type StandaloneGateway } from "@dim/api";
 import {
   createGatewayClient,
   DimClient,
@@ -31,10 +32,11 @@ import {
 } from "@dim/client";
 import { createPrisma, PrismaMessageStore, type PrismaClient } from "@dim/db";
 import { createTestDatabase, type TestDatabase } from "@dim/db/testing";
-import { createInfra, infraConfigSchema, type Infra } from "@dim/infra";
+import { blobConfigSchema, createBlobStore, createInfra, infraConfigSchema, type BlobStore, type Infra } from "@dim/infra";
 import { createLogger, loadConfig } from "@dim/shared/node";
 import { infraControl, type InfraControl } from "../../../scripts/infra/control";
 import { DEFAULT_RUN_DIR } from "../../../scripts/infra/paths";
+import { dropBucket } from "../../../scripts/infra/s3-drop-bucket";
 import { clusterEnv, liveState, type InfraState } from "../../../scripts/infra/state";
 import { sleep } from "@dim/shared/async";
 export { sleep };
@@ -99,7 +101,7 @@ export class NodeProcess {
   readonly logFile: string;
   private readonly tail: string[] = [];
   private readonly out: WriteStream;
-  private readyInfo: { wsUrl: string } | undefined;
+  private readyInfo: { wsUrl: string; metricsUrl: string | undefined } | undefined;
   private readonly readyWaiters: Array<(err?: Error) => void> = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
@@ -152,11 +154,17 @@ export class NodeProcess {
     return this.readyInfo.wsUrl;
   }
 
+  /** Its `GET /metrics` (loopback, a free port: the default metrics listener), as main.ts logged it. */
+  get metricsUrl(): string {
+    if (!this.readyInfo?.metricsUrl) throw new Error(`node ${this.nodeId} is not ready or serves no metrics`);
+    return this.readyInfo.metricsUrl;
+  }
+
   private onMaybeReady(line: string): void {
     try {
-      const entry = JSON.parse(line) as { msg?: string; wsUrl?: string };
+      const entry = JSON.parse(line) as { msg?: string; wsUrl?: string; metricsUrl?: string };
       if (entry.msg !== "ready" || typeof entry.wsUrl !== "string") return;
-      this.readyInfo = { wsUrl: entry.wsUrl };
+      this.readyInfo = { wsUrl: entry.wsUrl, metricsUrl: entry.metricsUrl };
       for (const w of this.readyWaiters.splice(0)) w();
     } catch {
       /* not JSON */
@@ -215,6 +223,8 @@ export interface SystemOptions {
   nodes: number;
   /** Extra environment for every core node. */
   nodeEnv?: Record<string, string>;
+  /** Gateway settings over this file's defaults (e.g. the unsent-upload sweep). */
+  gatewayConfig?: Partial<GatewayConfigInput>;
 }
 
 /** Node environment defaults of these tests: short leases so a crash shows within seconds. */
@@ -227,6 +237,7 @@ export const TEST_NODE_ENV = {
 export class ClusterSystem {
   readonly run = randomBytes(3).toString("hex");
   readonly zkRoot: string;
+  readonly bucket: string;
   readonly secret = randomBytes(32).toString("base64url");
   readonly logDir: string;
   readonly nodes = new Map<string, NodeProcess>();
@@ -238,9 +249,12 @@ export class ClusterSystem {
   db!: TestDatabase;
   prisma!: PrismaClient;
   gatewayInfra!: Infra;
+  /** The gateway's blob store: S3 (Versity Gateway), bucket `bucket`. */
+  blobs!: BlobStore;
   gateway!: StandaloneGateway;
 
   constructor(readonly opts: SystemOptions) {
+    this.bucket = `dim-systest-${this.run}`;
     this.zkRoot = `/dim-systest/${opts.label}-${this.run}`;
     this.logDir = join(tmpdir(), "dim-cluster-tests", `${opts.label}-${this.run}`);
   }
@@ -251,6 +265,7 @@ export class ClusterSystem {
       ...clusterEnv(this.state),
       DATABASE_URL: this.db.url,
       DIM_ZK_ROOT: this.zkRoot,
+      DIM_S3_BUCKET: this.bucket,
       ...TEST_NODE_ENV,
       ...this.opts.nodeEnv,
     };
@@ -267,6 +282,7 @@ export class ClusterSystem {
     this.prisma = createPrisma(this.db.url);
     const config = loadConfig(infraConfigSchema, this.infraEnv(), "infra");
     this.gatewayInfra = await createInfra(config, { databaseUrl: this.db.url, logger: createLogger("systest-gateway") });
+    this.blobs = await createBlobStore(loadConfig(blobConfigSchema, this.infraEnv(), "blobs"));
     this.gateway = await startStandaloneGateway({
       port: 0,
       prisma: this.prisma,
@@ -274,7 +290,14 @@ export class ClusterSystem {
       registry: this.gatewayInfra.registry,
       presence: this.gatewayInfra.presence,
       bus: this.gatewayInfra.bus,
-      config: { tokenSecret: this.secret, assignStrategy: "round-robin", registerMaxPerIp: 0, loginMaxAttemptsPerIp: 10_000 },
+      blobs: this.blobs,
+      config: {
+        tokenSecret: this.secret,
+        assignStrategy: "round-robin",
+        registerMaxPerIp: 0,
+        loginMaxAttemptsPerIp: 10_000,
+        ...this.opts.gatewayConfig,
+      },
     });
     // The nodes boot together (each migrates the same database under an advisory lock).
     const started = Array.from({ length: this.opts.nodes }, () => this.spawnNode());
@@ -373,6 +396,8 @@ export class ClusterSystem {
     if (leftovers.length > 0 && this.state) await deleteNodeTopics(this.state, leftovers).catch(() => undefined);
     await this.gateway?.close().catch(() => undefined);
     await this.gatewayInfra?.close().catch(() => undefined);
+    await this.blobs?.close().catch(() => undefined);
+    if (this.blobs && this.state) await dropBucket(this.state.s3, this.bucket).catch(() => undefined);
     await this.prisma?.$disconnect().catch(() => undefined);
     await this.db?.drop().catch(() => undefined);
   }

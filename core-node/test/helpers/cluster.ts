@@ -6,7 +6,9 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, onTestFinished } from "vitest";
 import { createPrisma, PrismaContactPresenceStore, PrismaMessageStore, type ContactPresenceStore, type MessageStore, type PrismaClient } from "@dim/db";
 import { createTestDatabase, type TestDatabase } from "@dim/db/testing";
-import { createMemoryInfra, MemoryHub, type MemoryInfra, type Presence, type Registry } from "@dim/infra";
+import { createMemoryInfra, MemoryHub, type Bus, type MemoryInfra, type Presence, type Registry } from "@dim/infra";
+import type { MetricsConfig } from "@dim/shared/metrics";
+import type { NodeMetrics } from "../../src/node-metrics";
 import { issueSocketToken } from "@dim/shared/node";
 import type { WelcomeFrame } from "@dim/shared";
 import { CoreNode } from "../../src/core-node";
@@ -75,6 +77,8 @@ export interface TestNode {
   port: number;
   wsUrl: string;
   infra: MemoryInfra;
+  /** Its `GET /metrics`, when started with a metricsListener. */
+  metricsUrl?: string;
   httpUrl(path: string): string;
 }
 
@@ -87,13 +91,18 @@ export async function startNode(
     registry?: (r: Registry) => Registry;
     presence?: (p: Presence) => Presence;
     store?: (s: MessageStore) => MessageStore;
+    bus?: (b: Bus) => Bus;
+    metrics?: NodeMetrics;
+    metricsListener?: MetricsConfig;
   } = {},
 ): Promise<TestNode> {
   const infra = createMemoryInfra(hub);
   const node = new CoreNode({
     config: testConfig({ nodeId: opts.nodeId ?? `node-${randomUUID().slice(0, 8)}`, ...opts.config }),
     store: opts.store ? opts.store(db.store) : db.store,
-    bus: infra.bus,
+    bus: opts.bus ? opts.bus(infra.bus) : infra.bus,
+    ...(opts.metrics ? { metrics: opts.metrics } : {}),
+    ...(opts.metricsListener ? { metricsListener: opts.metricsListener } : {}),
     registry: opts.registry ? opts.registry(infra.registry) : infra.registry,
     presence: opts.presence ? opts.presence(infra.presence) : infra.presence,
     contactPresence: db.contactPresence,

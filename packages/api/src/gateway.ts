@@ -7,11 +7,12 @@ import { randomUUID } from "node:crypto";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { MessageStore } from "@dim/db";
 import type { BlobStore, Bus, Presence, Registry } from "@dim/infra";
-import { ErrorCode } from "@dim/shared";
+import { AppError, ErrorCode } from "@dim/shared";
 import { createLogger, runReadiness, type Logger, type ReadinessReport } from "@dim/shared/node";
 import { createAssignStrategy, type AssignStrategy } from "./assign/strategies";
 import { collectUnsent } from "./attachments/attachment-rows";
 import { handleFileRoute, isFileRoute, type FileRouteDeps } from "./attachments/file-routes";
+import { errorResponse, internalError } from "./attachments/file-response";
 import { dummyPasswordHash } from "./auth/password";
 import { RateLimiter } from "./auth/rate-limiter";
 import { SESSION_COOKIE } from "./auth/session";
@@ -24,7 +25,9 @@ import { readCookie } from "./http/cookies";
 import { earlyErrorResponse } from "./http/error-response";
 import { classifyOrigin, corsHeaders, PREFLIGHT_HEADERS } from "./http/origin";
 import { readCappedBody } from "./http/read-capped-body";
+import { GatewayMetrics } from "./metrics/gateway-metrics";
 import { appRouter, type AppRouter } from "./root";
+import { appErrorOf } from "./trpc";
 import { createSqlRows, type PgPool } from "./sql";
 
 export const TRPC_ENDPOINT = "/api/trpc";
@@ -58,6 +61,8 @@ export interface GatewayDeps {
   logger?: Logger;
   /** Overrides config.assignStrategy with a strategy of your own. */
   assignStrategy?: AssignStrategy;
+  /** Where calls are counted; default: a registry of the gateway's own (`gateway.metrics`). */
+  metrics?: GatewayMetrics;
 }
 
 export interface RequestInfo {
@@ -68,6 +73,8 @@ export interface RequestInfo {
 export interface Gateway {
   readonly router: AppRouter;
   readonly config: GatewayConfig;
+  /** Its counters; serve `metrics.registry` with startMetricsServer (@dim/shared/metrics). */
+  readonly metrics: GatewayMetrics;
   fetchHandler(req: Request, info?: RequestInfo): Promise<Response>;
   /** `GET /readyz`: the database answers, and the gateway is not closing. */
   readiness(): Promise<ReadinessReport>;
@@ -106,6 +113,7 @@ function isHttps(req: Request): boolean {
 export function createGateway(deps: GatewayDeps): Gateway {
   const config = resolveGatewayConfig(deps.config);
   const logger = deps.logger ?? createLogger("gateway");
+  const metrics = deps.metrics ?? new GatewayMetrics();
   const services: GatewayServices = {
     prisma: deps.prisma,
     sql: createSqlRows(deps.prisma, deps.pool),
@@ -119,6 +127,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     config,
     logger,
     assignStrategy: deps.assignStrategy ?? createAssignStrategy(config.assignStrategy),
+    metrics,
     limiters: {
       loginByUsername: new RateLimiter({ capacity: config.loginMaxAttempts, windowMs: config.loginWindowMs }),
       loginByIp: new RateLimiter({ capacity: config.loginMaxAttemptsPerIp, windowMs: config.loginWindowMs }),
@@ -158,8 +167,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
     const origin = req.headers.get("origin");
     const originClass = classifyOrigin(req, policy);
     const cors = originClass === "allowed" && origin ? corsHeaders(origin) : {};
+    // The file routes answer every error in their own typed shape (fileRouteError), never tRPC's.
+    const fileRoute = isFileRoute(new URL(req.url).pathname);
 
     if (closed) {
+      if (fileRoute) return errorResponse(new AppError(ErrorCode.Internal, "gateway is shutting down"), cors, 503);
       return new Response(JSON.stringify({ error: { message: "gateway is shutting down" } }), {
         status: 503,
         headers: { "content-type": "application/json", ...cors },
@@ -172,15 +184,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
     const safeMethod = req.method === "GET" || req.method === "HEAD";
     if (originClass === "denied" && !safeMethod) {
       logger.warn({ origin, method: req.method }, "cross-origin request refused");
-      return earlyErrorResponse(req, TRPC_ENDPOINT, "FORBIDDEN", ErrorCode.Forbidden, `origin '${origin}' is not allowed`);
+      const message = `origin '${origin}' is not allowed`;
+      if (fileRoute) return errorResponse(new AppError(ErrorCode.Forbidden, message));
+      return earlyErrorResponse(req, TRPC_ENDPOINT, "FORBIDDEN", ErrorCode.Forbidden, message);
     }
-    if (isFileRoute(new URL(req.url).pathname)) {
-      if (!files) {
-        return new Response(JSON.stringify({ error: { code: ErrorCode.Internal, message: "attachments are not configured" } }), {
-          status: 503,
-          headers: { "content-type": "application/json", ...cors },
-        });
-      }
+    if (fileRoute) {
+      if (!files) return errorResponse(new AppError(ErrorCode.Internal, "attachments are not configured"), cors, 503);
       return handleFileRoute(files, req, sessionTokenOf(req), cors);
     }
     if (!safeMethod) {
@@ -204,6 +213,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       req: request,
       router: appRouter,
       maxBatchSize: config.maxBatchSize,
+      onError: ({ error }) => metrics.errors[appErrorOf(error).code]?.inc(),
       createContext: ({ resHeaders }): Context => ({
         ...services,
         sessionToken: sessionTokenOf(request),
@@ -221,11 +231,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
   return {
     router: appRouter,
     config,
+    metrics,
     async fetchHandler(req, info) {
       try {
         return await handle(req, info);
       } catch (err) {
         logger.error({ err }, "gateway request failed");
+        if (isFileRoute(new URL(req.url).pathname)) return internalError();
         return earlyErrorResponse(req, TRPC_ENDPOINT, "INTERNAL_SERVER_ERROR", ErrorCode.Internal, "internal error");
       }
     },

@@ -10,6 +10,8 @@ export const ClientErrorCode = {
   AckTimeout: "ACK_TIMEOUT",
   /** `stop()` (or `logout()`) was called before the pending `connect()` reached a welcome. */
   ClientStopped: "CLIENT_STOPPED",
+  /** An upload (or its queued message) was cancelled on this device before it was sent. */
+  UploadCancelled: "UPLOAD_CANCELLED",
 } as const;
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 

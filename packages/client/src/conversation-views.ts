@@ -7,7 +7,7 @@ import { newConversationMeta } from "./conversation-meta";
 import { ConversationState } from "./conversation-state";
 import type { ClientPersistence } from "./persistence";
 import type { ClientSnapshot } from "./store";
-import type { ChatMessage, ConversationMeta, OutboxItem } from "./types";
+import type { ChatAttachment, ChatMessage, ConversationMeta, OutboxAttachment, OutboxItem } from "./types";
 
 /** The sender leg's queue, read-only: views show its items after the stored messages. */
 export interface OutboxReader {
@@ -98,6 +98,8 @@ export class ConversationViews {
       error: null,
       receipts: own ? conv.receiptsOfSeq(m.seq) : null,
       system: m.system ?? null,
+      attachment: m.attachment ? { ...m.attachment, localFile: null } : null,
+      upload: null,
     };
   }
 
@@ -116,6 +118,8 @@ export class ConversationViews {
       error: item.error,
       receipts: null,
       system: null,
+      attachment: item.attachment ? outboxAttachmentView(item.kind, item.attachment) : null,
+      upload: item.attachment && item.attachment.progress.status !== "uploaded" ? { ...item.attachment.progress } : null,
     };
   }
 
@@ -148,4 +152,19 @@ export class ConversationViews {
     this.userId = null;
     this.conversations.clear();
   }
+}
+
+/** A queued attachment as the UI sees it: the server's description once uploaded, else the picked file's. */
+function outboxAttachmentView(kind: OutboxItem["kind"], a: OutboxAttachment): ChatAttachment {
+  if (a.uploaded) return { ...a.uploaded, localFile: a.file };
+  return {
+    kind: kind === "image" ? "image" : "file",
+    id: null,
+    name: a.name,
+    size: a.file.size,
+    mime: a.file.type || "application/octet-stream",
+    ...(a.width ? { width: a.width } : {}),
+    ...(a.height ? { height: a.height } : {}),
+    localFile: a.file,
+  };
 }

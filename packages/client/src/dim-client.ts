@@ -1,53 +1,26 @@
 /**
- * DimClient, the public face of the client core: it builds one object per job — the node link,
- * the sender leg, the recipient leg, the conversation views, the persistence — wires them
- * together through their small interfaces, routes each server frame to its leg, and re-emits
- * what they report as one typed event stream.
+ * DimClient, the public face of the client core: its objects are built and wired in
+ * client-legs.ts; here each public call goes to the leg that does it, each server frame to the
+ * leg it answers, and what the legs report comes out as one typed event stream.
  */
-import { AppError, DEFAULT_ACK_TIMEOUT_MS, ErrorCode, Limits, type ContactPresence, type ErrorFrame, type WelcomeFrame } from "@dim/shared";
-import { DEFAULT_BACKOFF, type BackoffOptions } from "./backoff";
-import { newClientMsgId } from "./client-msg-id";
-import { ConversationViews } from "./conversation-views";
+import { AppError, ErrorCode, type ContactPresence, type ErrorFrame, type WelcomeFrame } from "@dim/shared";
+import type { AttachmentLeg } from "./attachment-leg";
+import type { SendAttachmentOptions } from "./attachment-send";
+import { buildClientLegs } from "./client-legs";
+import type { ConversationViews } from "./conversation-views";
+import type { DimClientOptions } from "./dim-client-options";
 import { Emitter } from "./emitter";
-import { GroupLeg } from "./group-leg";
-import { appErrorOf, NodeLink, type SessionFrame } from "./node-link";
-import { Outbox } from "./outbox";
-import { PresenceBook } from "./presence-book";
-import { ClientPersistence } from "./persistence";
-import { RecipientLeg } from "./recipient-leg";
-import { SenderLeg } from "./sender-leg";
-import { MemoryClientStore, type ClientStore } from "./store";
-import { TypingLeg } from "./typing-leg";
+import type { GroupLeg } from "./group-leg";
+import { appErrorOf, type NodeLink, type SessionFrame } from "./node-link";
+import type { ClientPersistence } from "./persistence";
+import type { RecipientLeg } from "./recipient-leg";
+import type { PresenceBook } from "./presence-book";
+import type { SenderLeg } from "./sender-leg";
+import type { TypingLeg } from "./typing-leg";
 import type { WebSocketConstructor } from "./transport";
-import type { ChatMessage, ConnectionState, ConversationMeta, DimClientEvents, DimGateway, OutboxItem } from "./types";
+import type { ChatMessage, ConnectionState, ConversationMeta, DimClientEvents, OutboxItem } from "./types";
 
-export interface DimClientOptions {
-  /** Assigns a node (and a socket token bound to it). See `gatewayPort`. */
-  gateway: DimGateway;
-  /** The WebSocket constructor: the browser's (default when present) or `ws`'s in Node. */
-  WebSocket?: WebSocketConstructor;
-  /** Persistence; in memory by default. */
-  store?: ClientStore;
-  /** Sender-leg ACK clock: wait, re-send once, wait, then failed. Default 4000 ms. */
-  ackTimeoutMs?: number;
-  /** Reconnect backoff (jittered, exponential). Default base 500 ms, cap 30 s. */
-  backoff?: Partial<BackoffOptions>;
-  /** Randomness for the jitter (tests pin it). */
-  random?: () => number;
-  /** Deadline for open + auth + welcome on one node before trying another. Default 10 s. */
-  connectTimeoutMs?: number;
-  /** Messages per `sync` request. Default Limits.maxPageSize. */
-  syncPageSize?: number;
-  /**
-   * A conversation the client has never held is synced from at most this many messages before
-   * its last seq; older ones are paged with `loadOlder`. Default Limits.maxPageSize.
-   */
-  maxInitialSync?: number;
-  /** After each welcome, ask the gateway for the other members' cursors missed while away. Default true. */
-  refreshCursorsOnConnect?: boolean;
-  newClientMsgId?: () => string;
-  now?: () => Date;
-}
+export type { DimClientOptions } from "./dim-client-options";
 
 /**
  * DIM's client core: one authenticated WebSocket to the core node the gateway assigned, the
@@ -61,6 +34,7 @@ export class DimClient extends Emitter<DimClientEvents> {
   private readonly sender: SenderLeg;
   private readonly recipient: RecipientLeg;
   private readonly groups: GroupLeg;
+  private readonly attachments: AttachmentLeg;
   /** Ephemeral signals (protocol §17): typing both ways, contacts' presence. */
   private readonly typingLeg: TypingLeg;
   private readonly presenceBook: PresenceBook;
@@ -71,70 +45,23 @@ export class DimClient extends Emitter<DimClientEvents> {
     super();
     const WebSocket = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!WebSocket) throw new AppError(ErrorCode.InvalidConfig, "no WebSocket implementation: pass options.WebSocket (e.g. the `ws` package in Node)");
-    const gateway = options.gateway;
     this.refreshCursorsOnConnect = options.refreshCursorsOnConnect ?? true;
-
-    this.persistence = new ClientPersistence(options.store ?? new MemoryClientStore(), (error) => this.emit("error", error));
-    this.link = new NodeLink({
-      gateway,
-      WebSocket,
-      backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
-      random: options.random ?? Math.random,
-      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    const legs = buildClientLegs(options, WebSocket, {
       ready: () => this.loaded,
-      handlers: {
-        authenticated: (welcome) => this.adoptUser(welcome.userId),
-        connected: (welcome) => this.resume(welcome),
-        frame: (frame) => this.dispatch(frame),
-        disconnected: () => {
-          this.sender.pause();
-          this.recipient.pause();
-        },
-        state: (state) => this.emit("state", state),
-        error: (error) => this.emit("error", error),
-      },
-    });
-    const outbox = new Outbox();
-    this.views = new ConversationViews({
-      outbox,
-      persistence: this.persistence,
-      maxInitialSync: options.maxInitialSync ?? Limits.maxPageSize,
-      changed: (conversationId) => this.emit("conversation", { conversationId }),
-    });
-    this.sender = new SenderLeg({
-      outbox,
-      link: this.link,
-      views: this.views,
-      persistence: this.persistence,
-      // The recipient leg is built next; it needs the sender leg too (an own message may come back as a push).
-      confirmed: { storeOwn: (message, previous) => this.recipient.storeOwn(message, previous) },
-      messageState: (change) => this.emit("messageState", change),
-      ackTimeoutMs: options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS,
-      newClientMsgId: options.newClientMsgId ?? newClientMsgId,
-      now: options.now ?? (() => new Date()),
-    });
-    this.recipient = new RecipientLeg({
-      link: this.link,
-      views: this.views,
-      persistence: this.persistence,
-      sender: this.sender,
-      gateway,
-      syncPageSize: Math.min(options.syncPageSize ?? Limits.maxPageSize, Limits.maxPageSize),
+      authenticated: (welcome) => this.adoptUser(welcome.userId),
+      connected: (welcome) => this.resume(welcome),
+      frame: (frame) => this.dispatch(frame),
       emit: (event, payload) => this.emit(event, payload),
     });
-    this.groups = new GroupLeg({
-      views: this.views,
-      persistence: this.persistence,
-      gateway,
-      sender: this.sender,
-      emit: (event, payload) => this.emit(event, payload),
-    });
-    this.typingLeg = new TypingLeg({
-      link: this.link,
-      selfId: () => this.views.userId,
-      changed: (conversationId, userIds) => this.emit("typing", { conversationId, userIds }),
-    });
-    this.presenceBook = new PresenceBook({ link: this.link, changed: (contacts) => this.emit("presence", { contacts }) });
+    this.persistence = legs.persistence;
+    this.link = legs.link;
+    this.views = legs.views;
+    this.sender = legs.sender;
+    this.recipient = legs.recipient;
+    this.groups = legs.groups;
+    this.attachments = legs.attachments;
+    this.typingLeg = legs.typing;
+    this.presenceBook = legs.presence;
     this.loaded = this.persistence.load((snapshot) => {
       this.views.restore(snapshot);
       this.sender.restore(snapshot.outbox);
@@ -209,6 +136,7 @@ export class DimClient extends Emitter<DimClientEvents> {
   async logout(): Promise<void> {
     await this.stop();
     this.forgetAll();
+    await this.attachments.forget();
     this.persistence.clear();
     await this.persistence.flush();
   }
@@ -253,9 +181,29 @@ export class DimClient extends Emitter<DimClientEvents> {
     return this.presenceBook.all();
   }
 
+  /**
+   * Queues an image or file (a Blob or File) with an optional caption: uploaded while connected
+   * (`upload` on its ChatMessage shows progress), then sent like a text, idempotently. Offline it
+   * waits in the outbox (the Blob is persisted with it) and uploads when the connection is back.
+   * Throws AppError for what the server would refuse outright (empty, over maxUploadBytes, …).
+   */
+  sendAttachment(conversationId: string, file: Blob, options?: SendAttachmentOptions): ChatMessage {
+    return this.attachments.send(conversationId, file, options);
+  }
+
   /** Re-sends a failed message with its original clientMsgId (so it is stored at most once). */
   retry(clientMsgId: string): ChatMessage {
     return this.sender.retry(clientMsgId);
+  }
+
+  /** Takes back an unsent message: a failed one, or an attachment not uploaded yet (cancels the upload). */
+  discard(clientMsgId: string): void {
+    this.sender.discard(clientMsgId);
+  }
+
+  /** An image attachment's thumbnail: cached on the device once seen (readable offline), else fetched. */
+  thumbnail(attachmentId: string): Promise<Blob> {
+    return this.attachments.thumbnail(attachmentId);
   }
 
   /** "I have read everything up to seq" in this conversation (sent now, or when connected). */
@@ -305,6 +253,7 @@ export class DimClient extends Emitter<DimClientEvents> {
   private resume(welcome: WelcomeFrame): void {
     this.recipient.applyCursors(welcome.conversations);
     this.sender.flush();
+    this.attachments.uploads.resume();
     this.recipient.flushPendingReads(welcome.conversations);
     this.presenceBook.query();
     if (this.refreshCursorsOnConnect) void this.groups.refreshSummaries();
@@ -348,6 +297,7 @@ export class DimClient extends Emitter<DimClientEvents> {
     this.sender.reset();
     this.recipient.reset();
     this.groups.reset();
+    this.attachments.uploads.reset();
     this.typingLeg.reset();
     this.presenceBook.reset();
     this.views.invalidateAll(ids);

@@ -1,5 +1,10 @@
 // @dim/client — DIM's framework-free client core (browsers, Electron, Node).
 export { DimClient, type DimClientOptions } from "./dim-client";
+export type { SendAttachmentOptions } from "./attachment-send";
+export { createFileClient, type FileClient, type FileClientOptions, type UploadOptions } from "./file-client";
+export type { UploadProgressEvent, XhrConstructor, XhrLike } from "./upload-request";
+export { MemoryThumbnailCache, type ThumbnailCache } from "./thumbnail-cache";
+export { fitImage, formatBytes, placeholderDataUrl } from "./attachment-display";
 export { ClientErrorCode, type ClientAppError } from "./client-error-code";
 export { createGatewayClient, gatewayPort, toAppError, TRPC_PATH, type GatewayClient, type GatewayClientOptions } from "./gateway-client";
 export { MemoryClientStore, type ClientStore, type ClientSnapshot } from "./store";
@@ -9,6 +14,7 @@ export { newClientMsgId } from "./client-msg-id";
 export { applyMemberCursors, groupReceiptsOf, groupStateOf } from "./group-receipts";
 export type { WebSocketConstructor, WebSocketLike } from "./transport";
 export type {
+  ChatAttachment,
   ChatMessage,
   ConnectionState,
   ConversationMeta,
@@ -20,5 +26,7 @@ export type {
   MembershipChange,
   MessageState,
   MessageStateChange,
+  OutboxAttachment,
   OutboxItem,
+  UploadProgress,
 } from "./types";

@@ -3,10 +3,11 @@
  * order, persisted), the ACK clock per written `send` (one re-send, then failed), transient
  * server errors that leave the clock running, manual retry with the same clientMsgId.
  */
-import { AppError, ErrorCode, sendFrame, type ErrorFrame, type Message, type SentFrame } from "@dim/shared";
+import { AppError, ErrorCode, sendFrame, type ErrorFrame, type Message, type SendFrame, type SentFrame } from "@dim/shared";
 import { AckClock } from "./ack-clock";
 import { ClientErrorCode } from "./client-error-code";
 import type { ConversationViews } from "./conversation-views";
+import { invalidMessage } from "./invalid-message";
 import type { Outbox } from "./outbox";
 import type { ClientPersistence } from "./persistence";
 import type { FrameWriter } from "./node-link";
@@ -32,6 +33,19 @@ export interface SenderLegOptions {
   ackTimeoutMs: number;
   newClientMsgId: () => string;
   now: () => Date;
+  /** A queued image / file whose bytes are not uploaded yet: the upload queue takes it (then `uploaded`). */
+  needsUpload(item: OutboxItem): void;
+  /** An item left the outbox unsent (discarded): its upload, if running, stops. */
+  discarded(item: OutboxItem): void;
+}
+
+/** The `send` frame of a queued item; null for an attachment that is not uploaded yet. */
+export function sendFrameOf(item: OutboxItem): SendFrame | null {
+  const base = { type: "send", conversationId: item.conversationId, clientMsgId: item.clientMsgId } as const;
+  if (item.kind === "text" || !item.attachment) return { ...base, kind: "text", body: item.body };
+  const ref = item.attachment.uploaded;
+  if (!ref) return null;
+  return { ...base, kind: ref.kind, attachmentId: ref.id, ...(item.body ? { caption: item.body } : {}) };
 }
 
 export class SenderLeg {
@@ -52,12 +66,12 @@ export class SenderLeg {
   send(conversationId: string, body: string, clientMsgId = this.options.newClientMsgId()): ChatMessage {
     const parsed = sendFrame.safeParse({ type: "send", conversationId, clientMsgId, kind: "text", body });
     if (!parsed.success) {
-      throw new AppError(ErrorCode.BadRequest, `invalid message: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+      throw invalidMessage(parsed.error);
     }
-    if (this.outbox.has(clientMsgId) || this.options.views.hasOwnStored(conversationId, clientMsgId)) {
+    if (this.isUsed(conversationId, clientMsgId)) {
       throw new AppError(ErrorCode.Conflict, `clientMsgId ${clientMsgId} is already used`);
     }
-    const item: OutboxItem = {
+    return this.enqueue({
       clientMsgId,
       conversationId,
       kind: "text",
@@ -65,12 +79,52 @@ export class SenderLeg {
       createdAt: this.options.now().toISOString(),
       state: "sending",
       error: null,
-    };
+    });
+  }
+
+  /** True when this clientMsgId is taken (queued, or stored as one of mine). */
+  isUsed(conversationId: string, clientMsgId: string): boolean {
+    return this.outbox.has(clientMsgId) || this.options.views.hasOwnStored(conversationId, clientMsgId);
+  }
+
+  /** Queues a checked item (text, or an attachment to upload first) and starts it. */
+  enqueue(item: OutboxItem): ChatMessage {
     this.outbox.add(item);
     this.options.persistence.saveOutboxItem(item);
     this.emitState(item, null);
     this.writeSend(item);
     return this.options.views.viewOfOutbox(item);
+  }
+
+  /** The upload queue has the attachment on the server: the `send` can go out. */
+  uploaded(item: OutboxItem): void {
+    if (this.outbox.get(item.clientMsgId) !== item) return; // discarded meanwhile
+    this.options.persistence.saveOutboxItem(item);
+    this.options.views.changed(item.conversationId);
+    this.writeSend(item);
+  }
+
+  /** The upload was refused (too large, a lying type, …): the message fails with the server's reason. */
+  uploadFailed(item: OutboxItem, reason: FailureReason): void {
+    if (this.outbox.get(item.clientMsgId) !== item || item.state !== "sending") return;
+    this.markFailed(item, reason);
+  }
+
+  /**
+   * Takes an unsent item out of the outbox: a failed one, or an attachment still waiting for or
+   * in its upload (its `send` was never written, so nothing can be stored later). Its upload stops.
+   */
+  discard(clientMsgId: string): void {
+    const item = this.outbox.get(clientMsgId);
+    if (!item) throw new AppError(ErrorCode.NotFound, `no queued message ${clientMsgId}`);
+    const unsentUpload = item.attachment !== undefined && item.attachment.uploaded === null;
+    if (item.state !== "failed" && !unsentUpload) throw new AppError(ErrorCode.Conflict, "this message is being sent; it can no longer be taken back");
+    this.ackClock.stop(clientMsgId);
+    this.outbox.remove(clientMsgId);
+    this.transientErrors.delete(clientMsgId);
+    this.options.persistence.deleteOutboxItem(clientMsgId);
+    this.options.discarded(item);
+    this.options.views.changed(item.conversationId);
   }
 
   /** Re-sends a failed message with its original clientMsgId (so it is stored at most once). */
@@ -109,6 +163,7 @@ export class SenderLeg {
       clientMsgId: item.clientMsgId,
       kind: item.kind,
       body: item.body,
+      ...(item.attachment?.uploaded ? { attachment: item.attachment.uploaded } : {}),
       createdAt: frame.createdAt,
     });
   }
@@ -153,6 +208,8 @@ export class SenderLeg {
 
   /** Persisted items go ahead of anything queued since start. */
   restore(items: OutboxItem[]): void {
+    // An upload that was running when the app closed starts over (the server kept nothing of it).
+    for (const i of items) if (i.attachment && !i.attachment.uploaded) i.attachment.progress = { status: "waiting", loaded: 0, total: i.attachment.file?.size ?? 0 };
     this.outbox.prepend(items);
   }
 
@@ -173,14 +230,16 @@ export class SenderLeg {
 
   private writeSend(item: OutboxItem): void {
     if (item.state !== "sending") return;
-    const written = this.options.link.write({ type: "send", conversationId: item.conversationId, clientMsgId: item.clientMsgId, kind: item.kind, body: item.body });
-    if (written) this.ackClock.start(item.clientMsgId);
+    const frame = sendFrameOf(item);
+    if (!frame) return this.options.needsUpload(item);
+    if (this.options.link.write(frame)) this.ackClock.start(item.clientMsgId);
   }
 
   private resendOnTimeout(clientMsgId: string): void {
     const item = this.outbox.get(clientMsgId);
-    if (!item || item.state !== "sending") return this.ackClock.stop(clientMsgId);
-    this.options.link.write({ type: "send", conversationId: item.conversationId, clientMsgId, kind: item.kind, body: item.body });
+    const frame = item && item.state === "sending" ? sendFrameOf(item) : null;
+    if (!frame) return this.ackClock.stop(clientMsgId);
+    this.options.link.write(frame);
   }
 
   private failOnTimeout(clientMsgId: string): void {

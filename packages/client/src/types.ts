@@ -1,5 +1,5 @@
 // The client library's public types: message states, views, events, the gateway seam.
-import type { AssignNodeOutput, ConversationSummary, ErrorCode, GroupMembersOutput, HistoryOutput, Message, MessageKind, ReceiptFrame, ReceiptsFrame, SystemEvent } from "@dim/shared";
+import type { AssignNodeOutput, AttachmentKind, AttachmentRef, ConversationSummary, ErrorCode, GroupMembersOutput, HistoryOutput, Message, MessageKind, ReceiptFrame, ReceiptsFrame, SystemEvent } from "@dim/shared";
 import type { AppError, ContactPresence } from "@dim/shared";
 import type { ClientErrorCode } from "./client-error-code";
 
@@ -10,6 +10,8 @@ export type MessageState = "sending" | "sent" | "delivered" | "read" | "failed";
 export interface FailureReason {
   code: ClientErrorCode;
   message: string;
+  /** The server's details, e.g. an upload's `maxBytes` or INVALID_ATTACHMENT's `reason`. */
+  details?: Record<string, unknown>;
 }
 
 /** One message as a UI shows it: stored ones (with id and seq) and own ones still in the outbox. */
@@ -37,6 +39,37 @@ export interface ChatMessage {
   receipts: GroupReceipts | null;
   /** The typed event of a `system` message; null for every other kind. */
   system: SystemEvent | null;
+  /** An `image` / `file` message's attachment (its caption is `body`); null for other kinds. */
+  attachment: ChatAttachment | null;
+  /** An own attachment in the outbox: where its upload is. null once uploaded and for everything else. */
+  upload: UploadProgress | null;
+}
+
+/** An attachment as a UI draws it: the server's description, or (own, unsent) what was picked. */
+export interface ChatAttachment {
+  kind: AttachmentKind;
+  /** The server's id once uploaded (fetch it, its thumbnail); null while only on this device. */
+  id: string | null;
+  name: string;
+  size: number;
+  /** The server's sniffed type once uploaded; before that what the device said of the file. */
+  mime: string;
+  width?: number;
+  height?: number;
+  /** ThumbHash (base64), see placeholderDataUrl. */
+  placeholder?: string;
+  /** The picked bytes of an own message not stored yet: the preview to show until it is. */
+  localFile: Blob | null;
+}
+
+/**
+ * "waiting": queued, not uploading (offline, or behind another upload); "uploading": `loaded` of
+ * `total` bytes are out; "uploaded": the server has it, the message itself is being sent.
+ */
+export interface UploadProgress {
+  status: "waiting" | "uploading" | "uploaded";
+  loaded: number;
+  total: number;
 }
 
 /** "Delivered to `delivered` of `of`, read by `read` of `of`" for one own group message. */
@@ -56,11 +89,26 @@ export interface MemberCursors {
 export interface OutboxItem {
   clientMsgId: string;
   conversationId: string;
-  kind: "text";
+  /** image / file: the kind the upload answered (before it: what the picked file looks like). */
+  kind: "text" | AttachmentKind;
+  /** The text, or an attachment's caption (possibly ""). */
   body: string;
   createdAt: string;
   state: "sending" | "failed";
   error: FailureReason | null;
+  /** image / file only: the picked file, uploaded before the `send` is written. */
+  attachment?: OutboxAttachment;
+}
+
+/** The file of a queued image / file message. The store keeps the Blob itself (IndexedDB can). */
+export interface OutboxAttachment {
+  file: Blob;
+  name: string;
+  width?: number;
+  height?: number;
+  /** The server's answer once uploaded: the `send` carries its id (so re-sends stay idempotent). */
+  uploaded: AttachmentRef | null;
+  progress: UploadProgress;
 }
 
 /** What the client keeps per conversation besides the messages themselves. */
@@ -153,4 +201,4 @@ export interface DimGateway {
   groupMembers?(input: { conversationId: string; cursor?: string; limit?: number }): Promise<GroupMembersOutput>;
 }
 
-export type { Message };
+export type { AttachmentRef, Message };

@@ -7,17 +7,22 @@
  * @dim/core-node is imported through the workspace link without being declared (core-node
  * already dev-depends on @dim/client; declaring it back would make a cycle for turbo).
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, expect, onTestFinished } from "vitest";
 import WebSocket from "ws";
 import { until } from "../src/testing";
 import { createPrisma, PrismaContactPresenceStore, PrismaMessageStore, type PrismaClient } from "@dim/db";
 import { createTestDatabase, type TestDatabase } from "@dim/db/testing";
-import { createMemoryInfra, MemoryHub, type MemoryInfra } from "@dim/infra";
-import { startStandaloneGateway, type StandaloneGateway } from "@dim/api";
+import { createMemoryInfra, DiskBlobStore, MemoryHub, type MemoryInfra } from "@dim/infra";
+import { startStandaloneGateway, type GatewayConfigInput, type StandaloneGateway } from "@dim/api";
 import { CoreNode, loadCoreNodeConfig } from "@dim/core-node";
 import {
+  createFileClient,
   createGatewayClient,
   DimClient,
+  type DimClientOptions,
   gatewayPort,
   MemoryClientStore,
   type ClientStore,
@@ -40,6 +45,7 @@ let prisma: PrismaClient;
 let hub: MemoryHub;
 let gatewayInfra: MemoryInfra;
 let gateway: StandaloneGateway;
+let blobDir: string | null = null;
 export const nodes: RunningNode[] = [];
 
 export async function startNode(nodeId: string): Promise<RunningNode> {
@@ -64,8 +70,10 @@ export async function startNode(nodeId: string): Promise<RunningNode> {
 }
 
 /** Starts the stack before the file's tests and stops it after them. */
-export function useRealStack(): void {
+export function useRealStack(options: { gateway?: Omit<GatewayConfigInput, "tokenSecret"> } = {}): void {
   beforeAll(async () => {
+    // Attachments on the embedded default store: content-addressed files on disk.
+    blobDir = mkdtempSync(join(tmpdir(), "dim-client-blobs-"));
     db = await createTestDatabase();
     prisma = createPrisma(db.url);
     hub = new MemoryHub();
@@ -79,7 +87,8 @@ export function useRealStack(): void {
       registry: gatewayInfra.registry,
       presence: gatewayInfra.presence,
       bus: gatewayInfra.bus,
-      config: { tokenSecret: SECRET, assignStrategy: "round-robin" },
+      blobs: new DiskBlobStore(blobDir),
+      config: { tokenSecret: SECRET, assignStrategy: "round-robin", uploadSweepMs: 0, ...options.gateway },
     });
   });
 
@@ -92,6 +101,7 @@ export function useRealStack(): void {
     await gatewayInfra?.close();
     await prisma?.$disconnect();
     await db?.drop();
+    if (blobDir) rmSync(blobDir, { recursive: true, force: true });
   });
 }
 
@@ -121,12 +131,15 @@ export async function befriend(a: Person, b: Person): Promise<string> {
   return contact.conversationId;
 }
 
-export function clientFor(person: Person, store: ClientStore = new MemoryClientStore()): DimClient {
+export function clientFor(person: Person, store: ClientStore = new MemoryClientStore(), more: Partial<DimClientOptions> = {}): DimClient {
   const client = new DimClient({
     gateway: gatewayPort(person.api),
     WebSocket: WebSocket as unknown as WebSocketConstructor,
     store,
     backoff: { baseMs: 50, capMs: 500 },
+    // Node has no XMLHttpRequest: uploads stream through fetch.
+    files: createFileClient({ baseUrl: gateway.url, sessionToken: person.token }),
+    ...more,
   });
   onTestFinished(() => client.stop());
   return client;
@@ -141,6 +154,11 @@ export async function eventually(client: DimClient, check: () => boolean, what: 
 
 export function stateOf(client: DimClient, conversationId: string, clientMsgId: string): MessageState | null | undefined {
   return client.conversationMessages(conversationId).find((m) => m.clientMsgId === clientMsgId)?.state;
+}
+
+/** The gateway's origin (for raw HTTP checks). */
+export function gatewayUrl(): string {
+  return gateway.url;
 }
 
 export function nodeOf(client: DimClient): string {

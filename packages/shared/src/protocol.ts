@@ -297,6 +297,8 @@ export const serverFrame = z.discriminatedUnion("type", [
   presenceFrame,
 ]);
 export type ServerFrame = z.infer<typeof serverFrame>;
+/** Every server frame type: the closed label set of the frames-out counters (metrics). */
+export const SERVER_FRAME_TYPES = serverFrame.options.map((o) => o.shape.type.value) as ServerFrame["type"][];
 export type WelcomeFrame = z.infer<typeof welcomeFrame>;
 export type SentFrame = z.infer<typeof sentFrame>;
 export type MessageFrame = z.infer<typeof messageFrame>;

@@ -1,5 +1,6 @@
 import { ChatApp } from "@/components/chat-app";
+import { uploadLimit } from "@/lib/server/upload-limit";
 
-export default function HomePage() {
-  return <ChatApp />;
+export default async function HomePage() {
+  return <ChatApp maxUploadBytes={await uploadLimit()} />;
 }

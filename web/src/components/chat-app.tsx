@@ -26,14 +26,14 @@ import { clearAll } from "@/lib/idb-store";
 import { forgetPeople, rememberPeople } from "@/lib/people";
 
 /** The main page: signed in → sidebar + chat; not signed in → /login. */
-export function ChatApp() {
+export function ChatApp({ maxUploadBytes }: { maxUploadBytes: number | null }) {
   const session = useSession();
   const router = useRouter();
   useEffect(() => {
     if (session.status === "anonymous") router.replace("/login");
   }, [session.status, router]);
 
-  if (session.status === "signed-in") return <SignedInApp me={session.user} />;
+  if (session.status === "signed-in") return <SignedInApp me={session.user} maxUploadBytes={maxUploadBytes} />;
   return (
     <main className="flex h-full items-center justify-center p-6">
       {session.status === "error" ? (
@@ -78,9 +78,9 @@ function placeholderSummary(conversationId: string, peer: PublicUser, since: str
   };
 }
 
-function SignedInApp({ me }: { me: PublicUser }) {
+function SignedInApp({ me, maxUploadBytes }: { me: PublicUser; maxUploadBytes: number | null }) {
   const router = useRouter();
-  const client = useDimClient(true);
+  const client = useDimClient(true, maxUploadBytes);
   const connection = useConnectionState(client);
   const { nameOf } = usePeople();
   const conversations = useConversations(client, me.id, nameOf);
@@ -210,6 +210,7 @@ function SignedInApp({ me }: { me: PublicUser }) {
               nameOf={nameOf}
               contacts={contacts.contacts.map((c) => c.user)}
               onGroupChanged={() => void conversations.refresh()}
+              maxUploadBytes={maxUploadBytes}
             />
           ) : (
             <div className="flex flex-1 items-center justify-center p-6 text-center">

@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { toAppError, type ChatMessage, type DimClient } from "@dim/client";
 import { ErrorCode, Limits, type ConversationSummary } from "@dim/shared";
+import { attachmentFailureText } from "@/lib/attachment-text";
 import { highestSeq, lowestSeq } from "@/lib/chat-messages";
 import { shownError } from "@/lib/errors";
 import { usePageVisible } from "./use-page-visible";
@@ -97,18 +98,42 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
     [client, conversationId],
   );
 
-  const retry = useCallback(
-    (clientMsgId: string) => {
+  /** Each file its own message; the text is the first one's caption. */
+  const sendFiles = useCallback(
+    (files: { file: File; width?: number; height?: number }[], caption: string): string | null => {
+      if (!client) return "Not ready yet.";
       try {
-        client?.retry(clientMsgId);
+        files.forEach((f, i) =>
+          client.sendAttachment(conversationId, f.file, {
+            ...(i === 0 && caption.trim() ? { caption } : {}),
+            ...(f.width && f.height ? { width: f.width, height: f.height } : {}),
+          }),
+        );
+        return null;
       } catch (e) {
         const error = toAppError(e);
-        // NOT_FOUND: the server confirmed it meanwhile (the late ACK won the race): nothing to do.
+        return attachmentFailureText({ code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) }, null);
+      }
+    },
+    [client, conversationId],
+  );
+
+  // Retry and discard of an own message. NOT_FOUND: the server confirmed it meanwhile (the late
+  // ACK won the race) or it is gone already: nothing to do.
+  const onOwn = useCallback(
+    (act: (client: DimClient) => void) => {
+      if (!client) return;
+      try {
+        act(client);
+      } catch (e) {
+        const error = toAppError(e);
         if (error.code !== ErrorCode.NotFound) setLoadError(error.message);
       }
     },
     [client],
   );
+  const discard = useCallback((clientMsgId: string) => onOwn((c) => c.discard(clientMsgId)), [onOwn]);
+  const retry = useCallback((clientMsgId: string) => onOwn((c) => void c.retry(clientMsgId)), [onOwn]);
 
   return {
     messages,
@@ -118,6 +143,8 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
     loadEarlier,
     loadError,
     send,
+    sendFiles,
+    discard,
     retry,
   };
 }

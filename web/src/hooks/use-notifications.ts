@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { ChatMessage, DimClient } from "@dim/client";
 import type { ConversationView } from "@/lib/conversation-view";
 import { useClientEvent } from "./use-client-event";
+import { attachmentPreview } from "@/lib/attachment-text";
 
 /**
  * The desktop app's bridge (desktop/src/bridge-types.ts), declared structurally here so the web
@@ -66,7 +67,8 @@ export function useNotifications(client: DimClient | null, views: ConversationVi
     if (message.seq !== null && message.seq <= readSeq) return;
     const conversation = viewsRef.current.find((v) => v.id === message.conversationId);
     const title = conversation?.title ?? "New message";
-    const body = message.body.length > 200 ? `${message.body.slice(0, 199)}…` : message.body;
+    const text = attachmentPreview(message.kind, message.attachment, message.body);
+    const body = text.length > 200 ? `${text.slice(0, 199)}…` : text;
     const bridge = desktop();
     if (bridge) {
       void bridge.notify({ title: title.slice(0, 120), body, conversationId: message.conversationId });

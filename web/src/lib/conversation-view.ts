@@ -4,6 +4,7 @@
  */
 import type { ChatMessage, MessageState } from "@dim/client";
 import type { ConversationSummary, PublicUser, SystemEvent } from "@dim/shared";
+import { attachmentPreview } from "./attachment-text";
 import { systemOf } from "./group-client";
 import { systemText, type NameOf } from "./system-text";
 
@@ -36,7 +37,7 @@ export interface LiveConversation {
 
 /** The list's line for a last message: system events in words, others' names in groups. */
 function previewOf(
-  m: { senderId: string | null; kind: string; body: string; createdAt: string; system: SystemEvent | null },
+  m: { senderId: string | null; kind: string; body: string; createdAt: string; system: SystemEvent | null; attachment?: { name: string } | null | undefined },
   group: boolean,
   own: boolean,
   state: MessageState | null,
@@ -47,7 +48,8 @@ function previewOf(
     return { body, own, sender: null, system: true, state: null, createdAt: m.createdAt };
   }
   const sender = group && !own && m.senderId ? (ctx.nameOf(m.senderId) ?? "Someone") : null;
-  return { body: m.body, own, sender, system: false, state, createdAt: m.createdAt };
+  // An image says "Photo", a file its name (with the caption, if any).
+  return { body: attachmentPreview(m.kind, m.attachment, m.body), own, sender, system: false, state, createdAt: m.createdAt };
 }
 
 const NO_NAMES: NameOf = () => undefined;

@@ -8,8 +8,9 @@ import type { ClientSnapshot, ClientStore, ConversationMeta, OutboxItem } from "
 import type { Message } from "@dim/shared";
 
 const DB_NAME = "dim";
-const DB_VERSION = 1;
-const S = { kv: "kv", conversations: "conversations", messages: "messages", outbox: "outbox" } as const;
+// 2: `thumbs`, the thumbnails already seen (idb-thumbnail-cache.ts).
+const DB_VERSION = 2;
+export const S = { kv: "kv", conversations: "conversations", messages: "messages", outbox: "outbox", thumbs: "thumbs" } as const;
 type StoreName = (typeof S)[keyof typeof S];
 
 interface OutboxRow {
@@ -19,7 +20,7 @@ interface OutboxRow {
   item: OutboxItem;
 }
 
-function request<T>(req: IDBRequest<T>): Promise<T> {
+export function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error ?? new Error("IndexedDB request failed"));
@@ -44,8 +45,16 @@ function openDb(): Promise<IDBDatabase> {
       if (!db.objectStoreNames.contains(S.conversations)) db.createObjectStore(S.conversations, { keyPath: "conversationId" });
       if (!db.objectStoreNames.contains(S.messages)) db.createObjectStore(S.messages, { keyPath: "id" });
       if (!db.objectStoreNames.contains(S.outbox)) db.createObjectStore(S.outbox, { keyPath: "clientMsgId" });
+      if (!db.objectStoreNames.contains(S.thumbs)) db.createObjectStore(S.thumbs, { keyPath: "id" }).createIndex("at", "at");
     };
-    req.onsuccess = () => resolve(req.result);
+    req.onsuccess = () => {
+      // A newer version of the app in another tab wants to upgrade: let it (this tab reopens on next use).
+      req.result.onversionchange = () => {
+        req.result.close();
+        opening = null;
+      };
+      resolve(req.result);
+    };
     req.onerror = () => reject(req.error ?? new Error("cannot open IndexedDB"));
     req.onblocked = () => reject(new Error("IndexedDB upgrade blocked by another tab"));
   }).catch((error: unknown) => {
@@ -55,7 +64,7 @@ function openDb(): Promise<IDBDatabase> {
   return opening;
 }
 
-async function tx<T>(stores: StoreName[], mode: IDBTransactionMode, body: (t: IDBTransaction) => Promise<T> | T): Promise<T> {
+export async function tx<T>(stores: StoreName[], mode: IDBTransactionMode, body: (t: IDBTransaction) => Promise<T> | T): Promise<T> {
   const db = await openDb();
   const t = db.transaction(stores, mode);
   const finished = done(t);
@@ -109,6 +118,7 @@ export class IdbClientStore implements ClientStore {
         order = (((await request(kv.get("outboxOrder"))) as number | undefined) ?? 0) + 1;
         kv.put(order, "outboxOrder");
       }
+      // structuredClone keeps an attachment's Blob: IndexedDB stores the bytes themselves.
       outbox.put({ clientMsgId: item.clientMsgId, order, item: structuredClone(item) } satisfies OutboxRow);
     });
   }
@@ -148,8 +158,9 @@ export async function writeCache(key: CachedKey, value: unknown): Promise<void> 
   }
 }
 
-/** Logout: forget everything of this person on this device. */
+/** Logout: forget everything of this person on this device (thumbnails too). */
 export async function clearAll(): Promise<void> {
   if (!hasIndexedDb()) return;
   await new IdbClientStore().clear().catch(() => {});
+  await tx([S.thumbs], "readwrite", (t) => void t.objectStore(S.thumbs).clear()).catch(() => {});
 }

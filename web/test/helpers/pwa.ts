@@ -104,3 +104,13 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
   });
   return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.targets.join(", ")}`);
 }
+
+/**
+ * Switches the system theme the page follows and waits until it shows it: the `dark` class
+ * applied and every colour transition ended (axe reading a colour mid-fade would see a contrast
+ * no one sees).
+ */
+export async function switchTheme(page: Page, scheme: "light" | "dark"): Promise<void> {
+  await page.emulateMedia({ colorScheme: scheme });
+  await page.waitForFunction((dark) => document.documentElement.classList.contains("dark") === dark && document.getAnimations().length === 0, scheme === "dark", WAIT);
+}

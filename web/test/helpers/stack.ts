@@ -5,6 +5,8 @@
  * what `npm start` runs) serving the PWA and the gateway.
  */
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase, type TestDatabase } from "@dim/db/testing";
 import { freePort } from "@dim/shared/node";
@@ -36,13 +38,15 @@ function isReadyLine(line: string): boolean {
 export interface StackOptions {
   /** Core node processes (default 2; 0 for gateway-only tests). */
   nodes?: number;
-  /** More environment for the web server (e.g. DIM_TRUST_PROXY). */
+  /** More environment for the web server (e.g. DIM_TRUST_PROXY, DIM_UPLOAD_MAX_BYTES). */
   webEnv?: Record<string, string>;
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   await ensureProductionBuild();
   const database = await createTestDatabase();
+  // Attachment bytes of this stack only (not the repo's .data): removed with it.
+  const blobDir = mkdtempSync(join(tmpdir(), "dim-web-blobs-"));
   const processes: RunningProcess[] = [];
   const stopServers = async () => {
     const running = processes.splice(0, processes.length).reverse();
@@ -51,6 +55,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const stop = async () => {
     await stopServers();
     await database.drop();
+    rmSync(blobDir, { recursive: true, force: true });
   };
   try {
     const webPort = await freePort();
@@ -87,6 +92,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
             NEXT_TELEMETRY_DISABLED: "1",
             DIM_NEXT_DIST_DIR: TEST_DIST_DIR,
             DIM_LOG_LEVEL: "warn",
+            DIM_BLOB_DIR: blobDir,
             ...opts.webEnv,
           },
           readyCheck: async () => (await fetch(`${baseUrl}/login`)).ok,

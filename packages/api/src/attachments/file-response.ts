@@ -19,8 +19,8 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
   });
 }
 
-export function errorResponse(err: AppError, headers: Record<string, string> = {}): Response {
-  const status = STATUS[err.code] ?? 500;
+/** `status` overrides the code's own (503 for INTERNAL while the gateway cannot serve files). */
+export function errorResponse(err: AppError, headers: Record<string, string> = {}, status = STATUS[err.code] ?? 500): Response {
   const retryAfterMs = err.details?.retryAfterMs;
   const extra: Record<string, string> = typeof retryAfterMs === "number" ? { "retry-after": String(Math.ceil(retryAfterMs / 1000)) } : {};
   const error = { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };

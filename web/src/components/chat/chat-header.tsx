@@ -22,6 +22,7 @@ export function ChatHeader(props: { summary: ConversationSummary; title: string;
         <h2 className="truncate text-base font-semibold text-slate-900" data-testid="chat-title">
           {title}
         </h2>
+        {/* A space between the two lines, so their words stay apart in the button's visible text. */}{" "}
         {subtitle ? (
           <span className="block truncate text-xs text-slate-500" data-testid="chat-subtitle">
             {subtitle}

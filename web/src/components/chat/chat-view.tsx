@@ -1,13 +1,17 @@
 "use client";
-import { useEffect, useState } from "react";
-import type { ConnectionState, DimClient } from "@dim/client";
+import { useEffect, useMemo, useState, type DragEvent } from "react";
+import type { ChatAttachment, ConnectionState, DimClient } from "@dim/client";
+import { attachmentUrl } from "@dim/shared";
 import type { ConversationSummary, PublicUser } from "@dim/shared";
 import { Alert } from "@/components/ui/alert";
+import { filesOf, useAttachmentDrafts } from "@/hooks/use-attachment-drafts";
 import { useChat } from "@/hooks/use-chat";
 import { useGroupMembers } from "@/hooks/use-group-members";
 import { loadMemberCursors } from "@/lib/group-client";
 import type { NameOf } from "@/lib/system-text";
+import { AttachmentContext, type AttachmentActions } from "./attachment-context";
 import { ChatHeader } from "./chat-header";
+import { ImageViewer } from "./image-viewer";
 import { Composer } from "./composer";
 import { MemberPanel } from "./member-panel";
 import { MessageList } from "./message-list";
@@ -23,6 +27,7 @@ export function ChatView(props: {
   nameOf: NameOf;
   contacts: PublicUser[];
   onGroupChanged: () => void;
+  maxUploadBytes: number | null;
 }) {
   const { summary, client } = props;
   const connected = props.connection.status === "connected";
@@ -34,6 +39,39 @@ export function ChatView(props: {
   const [readersOf, setReadersOf] = useState<number | null>(null);
   const title = summary.peer?.displayName ?? summary.title;
   const hint = connected ? null : "Not connected: messages are queued and sent, in order, when the connection is back.";
+  const drafts = useAttachmentDrafts(props.maxUploadBytes);
+  const [viewing, setViewing] = useState<ChatAttachment | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const { discard } = chat;
+  const actions = useMemo<AttachmentActions>(
+    () => ({
+      thumbnail: (id) => (client ? client.thumbnail(id) : Promise.reject(new Error("not ready"))),
+      fileUrl: attachmentUrl,
+      discard,
+      view: setViewing,
+      online: connected,
+    }),
+    [client, discard, connected],
+  );
+  // Files dragged from the desktop (not text or links) can be dropped anywhere on the conversation.
+  const carriesFiles = (e: DragEvent) => active && e.dataTransfer.types.includes("Files");
+  const drop = {
+    onDragOver: (e: DragEvent) => {
+      if (!carriesFiles(e)) return;
+      e.preventDefault();
+      e.dataTransfer.dropEffect = "copy";
+      setDragging(true);
+    },
+    onDragLeave: (e: DragEvent) => {
+      if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+    },
+    onDrop: (e: DragEvent) => {
+      setDragging(false);
+      if (!carriesFiles(e)) return;
+      e.preventDefault();
+      drafts.add(filesOf(e.dataTransfer));
+    },
+  };
 
   // The members' cursors, so "read by k of n" starts right (once per open, and per connection).
   useEffect(() => {
@@ -41,45 +79,53 @@ export function ChatView(props: {
   }, [client, group, active, connected, summary.id]);
 
   return (
-    <section aria-label={group ? `Group ${title}` : `Chat with ${title}`} className="flex min-h-0 flex-1 flex-col">
-      <ChatHeader summary={summary} title={title} memberCount={members.loaded && active ? members.total : summary.memberCount} onBack={props.onBack} onMembers={() => setPanelOpen(true)} />
-      {chat.loadError ? (
-        <div className="px-4 pt-3">
-          <Alert>{chat.loadError}</Alert>
-        </div>
-      ) : null}
-      <MessageList
-        messages={chat.messages}
-        peerName={title}
-        unreadAfter={chat.unreadAfter}
-        canLoadEarlier={chat.canLoadEarlier}
-        loadingEarlier={chat.loadingEarlier}
-        loadFailed={chat.loadError !== null}
-        onLoadEarlier={() => void chat.loadEarlier()}
-        onRetry={chat.retry}
-        group={group ? { meId: props.me.id, nameOf: props.nameOf, onReaders: setReadersOf } : undefined}
-      />
-      {active ? <Composer key={summary.id} onSend={chat.send} hint={hint} /> : <ReadOnlyNotice membership={summary.membership} />}
-      {group ? (
-        <>
-          <MemberPanel
-            open={panelOpen}
-            onClose={() => setPanelOpen(false)}
-            summary={summary}
-            meId={props.me.id}
-            members={members.members}
-            total={members.total}
-            loaded={members.loaded}
-            loadError={members.error}
-            contacts={props.contacts}
-            onChanged={() => {
-              void members.refresh();
-              props.onGroupChanged();
-            }}
-          />
-          <ReadersDialog conversationId={summary.id} seq={readersOf} onClose={() => setReadersOf(null)} />
-        </>
-      ) : null}
-    </section>
+    <AttachmentContext.Provider value={actions}>
+      <section aria-label={group ? `Group ${title}` : `Chat with ${title}`} className="relative flex min-h-0 flex-1 flex-col" data-testid="chat-view" {...drop}>
+        {dragging ? (
+          <div aria-hidden className="pointer-events-none absolute inset-2 z-20 flex items-center justify-center rounded-xl border-2 border-dashed border-brand-500 bg-brand-50/90 text-sm font-medium text-brand-700 dark:text-sky-200">
+            Drop files to attach them
+          </div>
+        ) : null}
+        <ChatHeader summary={summary} title={title} memberCount={members.loaded && active ? members.total : summary.memberCount} onBack={props.onBack} onMembers={() => setPanelOpen(true)} />
+        {chat.loadError ? (
+          <div className="px-4 pt-3">
+            <Alert>{chat.loadError}</Alert>
+          </div>
+        ) : null}
+        <MessageList
+          messages={chat.messages}
+          peerName={title}
+          unreadAfter={chat.unreadAfter}
+          canLoadEarlier={chat.canLoadEarlier}
+          loadingEarlier={chat.loadingEarlier}
+          loadFailed={chat.loadError !== null}
+          onLoadEarlier={() => void chat.loadEarlier()}
+          onRetry={chat.retry}
+          group={group ? { meId: props.me.id, nameOf: props.nameOf, onReaders: setReadersOf } : undefined}
+        />
+        {active ? <Composer key={summary.id} onSend={chat.send} onSendFiles={chat.sendFiles} drafts={drafts} hint={hint} /> : <ReadOnlyNotice membership={summary.membership} />}
+        <ImageViewer attachment={viewing} onClose={() => setViewing(null)} fileUrl={attachmentUrl} thumbnail={actions.thumbnail} />
+        {group ? (
+          <>
+            <MemberPanel
+              open={panelOpen}
+              onClose={() => setPanelOpen(false)}
+              summary={summary}
+              meId={props.me.id}
+              members={members.members}
+              total={members.total}
+              loaded={members.loaded}
+              loadError={members.error}
+              contacts={props.contacts}
+              onChanged={() => {
+                void members.refresh();
+                props.onGroupChanged();
+              }}
+            />
+            <ReadersDialog conversationId={summary.id} seq={readersOf} onClose={() => setReadersOf(null)} />
+          </>
+        ) : null}
+      </section>
+    </AttachmentContext.Provider>
   );
 }

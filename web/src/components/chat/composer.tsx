@@ -2,22 +2,47 @@
 import { useId, useRef, useState, type KeyboardEvent } from "react";
 import { Limits } from "@dim/shared";
 import { Button } from "@/components/ui/button";
+import { PaperclipIcon } from "@/components/ui/icons";
+import { filesOf, type AttachmentDraft, type useAttachmentDrafts } from "@/hooks/use-attachment-drafts";
+import { lengthAfterPaste, pastedLength, pastedTextFile } from "@/lib/long-paste";
+import { AttachmentTray } from "./attachment-tray";
+import { LongPasteOffer } from "./long-paste-offer";
 
 const MAX = Limits.maxBodyChars;
 
-/** Enter sends, Shift+Enter adds a line; the length is bounded by the protocol's limit. */
-export function Composer({ onSend, hint }: { onSend: (body: string) => string | null; hint: string | null }) {
+/**
+ * Enter sends, Shift+Enter adds a line; the length is bounded by the protocol's limit. Files come
+ * from the attach button, a paste, or a drop on the conversation (ChatView): they wait in the
+ * tray (previews, Remove) and go out on Send, each as its own message, the text as the first
+ * one's caption. A pasted text too long for a message is not cut: it waits, said, and can be
+ * attached as a text file instead.
+ */
+export function Composer({
+  onSend,
+  onSendFiles,
+  hint,
+  drafts,
+}: {
+  onSend: (body: string) => string | null;
+  onSendFiles: (files: AttachmentDraft[], caption: string) => string | null;
+  hint: string | null;
+  drafts: ReturnType<typeof useAttachmentDrafts>;
+}) {
   const id = useId();
   const [body, setBody] = useState("");
   const [error, setError] = useState<string | null>(null);
+  const [longPaste, setLongPaste] = useState<string | null>(null);
   const ref = useRef<HTMLTextAreaElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
   const blank = body.trim().length === 0;
+  const ready = drafts.drafts.filter((d) => !d.problem);
 
   const send = () => {
-    if (blank) return;
-    const problem = onSend(body);
+    if (blank && ready.length === 0) return;
+    const problem = ready.length > 0 ? onSendFiles(ready, body) : onSend(body);
     if (problem) setError(problem);
     else {
+      if (ready.length > 0) drafts.take(ready);
       setBody("");
       setError(null);
     }
@@ -35,6 +60,7 @@ export function Composer({ onSend, hint }: { onSend: (body: string) => string | 
   const near = body.length > MAX * 0.9;
   return (
     <div className="border-t border-slate-200 bg-surface px-4 py-3">
+      <AttachmentTray drafts={drafts.drafts} notice={drafts.notice} onRemove={drafts.remove} />
       <form
         className="flex items-end gap-2"
         onSubmit={(e) => {
@@ -42,6 +68,20 @@ export function Composer({ onSend, hint }: { onSend: (body: string) => string | 
           send();
         }}
       >
+        <input
+          ref={picker}
+          type="file"
+          multiple
+          hidden
+          data-testid="file-input"
+          onChange={(e) => {
+            drafts.add(e.currentTarget.files ?? []);
+            e.currentTarget.value = ""; // the same file can be picked again
+          }}
+        />
+        <Button variant="ghost" className="h-10 w-10 shrink-0 !px-0" aria-label="Attach files" title="Attach files" onClick={() => picker.current?.click()}>
+          <PaperclipIcon />
+        </Button>
         <label htmlFor={id} className="sr-only">
           Message
         </label>
@@ -54,18 +94,32 @@ export function Composer({ onSend, hint }: { onSend: (body: string) => string | 
             setError(null);
           }}
           onKeyDown={onKeyDown}
+          onPaste={(e) => {
+            const files = filesOf(e.clipboardData);
+            if (files.length > 0) {
+              e.preventDefault();
+              drafts.add(files);
+              return;
+            }
+            const text = e.clipboardData.getData("text/plain");
+            const el = e.currentTarget;
+            if (lengthAfterPaste(body, el.selectionStart, el.selectionEnd, text) <= MAX) return; // fits: pasted as usual
+            // maxLength would silently keep only the start of it: held back instead.
+            e.preventDefault();
+            setLongPaste(text);
+          }}
           maxLength={MAX}
           rows={Math.min(6, Math.max(1, body.split("\n").length))}
-          placeholder="Write a message…"
+          placeholder={ready.length > 0 ? "Add a caption…" : "Write a message…"}
           aria-describedby={`${id}-help`}
-          className="max-h-40 min-h-10 flex-1 resize-none rounded-lg border border-slate-300 bg-surface px-3 py-2 text-sm placeholder:text-slate-400 focus:border-brand-500 focus:outline-2 focus:outline-offset-0 focus:outline-brand-500/30"
+          className="max-h-40 min-h-10 min-w-0 flex-1 resize-none rounded-lg border border-slate-300 bg-surface px-3 py-2 text-sm placeholder:text-slate-500 focus:border-brand-500 focus:outline-2 focus:outline-offset-0 focus:outline-brand-500/30"
         />
-        <Button type="submit" disabled={blank} className="h-10">
+        <Button type="submit" disabled={blank && ready.length === 0} className="h-10">
           Send
         </Button>
       </form>
       <p id={`${id}-help`} className="mt-1 flex gap-3 text-[11px] text-slate-500">
-        <span className="hidden sm:inline">Enter to send · Shift+Enter for a new line</span>
+        <span className="hidden sm:inline">Enter to send · Shift+Enter for a new line · paste or drop files to attach them</span>
         {hint ? <span className="text-amber-700">{hint}</span> : null}
         {near ? (
           <span className={`ml-auto ${body.length >= MAX ? "text-red-600" : "text-amber-700"}`}>
@@ -73,6 +127,21 @@ export function Composer({ onSend, hint }: { onSend: (body: string) => string | 
           </span>
         ) : null}
       </p>
+      {longPaste !== null ? (
+        <LongPasteOffer
+          chars={pastedLength(longPaste)}
+          max={MAX}
+          onAttach={() => {
+            drafts.add([pastedTextFile(longPaste)]);
+            setLongPaste(null);
+            ref.current?.focus();
+          }}
+          onDismiss={() => {
+            setLongPaste(null);
+            ref.current?.focus();
+          }}
+        />
+      ) : null}
       {error ? (
         <p role="alert" className="mt-1 text-xs text-red-700">
           {error}

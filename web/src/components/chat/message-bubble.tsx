@@ -2,7 +2,12 @@ import { ClientErrorCode, type ChatMessage } from "@dim/client";
 import { Avatar } from "@/components/ui/avatar";
 import { Button } from "@/components/ui/button";
 import { shortTime } from "@/lib/format";
+import { attachmentFailureText } from "@/lib/attachment-text";
 import { receiptsOf } from "@/lib/group-client";
+import { useAttachmentActions } from "./attachment-context";
+import { FileCard } from "./file-card";
+import { ImageAttachment } from "./image-attachment";
+import { UploadStatus } from "./upload-status";
 import { GroupReceipt } from "./group-receipt";
 import { MessageStateLabel } from "./message-state";
 
@@ -43,17 +48,21 @@ export function MessageBubble({
           </span>
         ) : null}
         <span className="sr-only">{own ? "You" : senderName}: </span>
-        <div
-          className={`rounded-2xl px-3.5 py-2 text-sm break-words whitespace-pre-wrap shadow-sm ${
-            own
-              ? message.state === "failed"
-                ? "rounded-br-md border border-red-200 bg-red-50 text-red-900"
-                : "rounded-br-md bg-brand-600 text-white"
-              : "rounded-bl-md border border-slate-200 bg-surface text-slate-900"
-          }`}
-        >
-          {message.body}
-        </div>
+        {message.attachment ? (
+          <AttachmentBubble message={message} />
+        ) : (
+          <div
+            className={`rounded-2xl px-3.5 py-2 text-sm break-words whitespace-pre-wrap shadow-sm ${
+              own
+                ? message.state === "failed"
+                  ? "rounded-br-md border border-red-200 bg-red-50 text-red-900"
+                  : "rounded-br-md bg-brand-600 text-white"
+                : "rounded-bl-md border border-slate-200 bg-surface text-slate-900"
+            }`}
+          >
+            {message.body}
+          </div>
+        )}
         <div className="mt-0.5 flex items-center gap-2 px-1 text-[11px] text-slate-600">
           <time dateTime={message.createdAt}>{shortTime(message.createdAt)}</time>
           {own && group ? (
@@ -66,13 +75,42 @@ export function MessageBubble({
               Retry
             </Button>
           ) : null}
+          {own && message.state === "failed" && message.attachment ? <RemoveButton clientMsgId={message.clientMsgId} /> : null}
         </div>
         {own && message.state === "failed" && message.error ? (
-          <p className="px-1 text-[11px] text-red-600">
-            {message.error.code === ClientErrorCode.AckTimeout ? "The server did not confirm it (sent twice). Retry sends it again, once." : message.error.message}
+          <p className="px-1 text-[11px] text-red-600" data-testid="failure">
+            {message.attachment
+              ? attachmentFailureText(message.error, message.attachment)
+              : message.error.code === ClientErrorCode.AckTimeout
+                ? "The server did not confirm it (sent twice). Retry sends it again, once."
+                : message.error.message}
           </p>
         ) : null}
       </div>
     </li>
+  );
+}
+
+/** A photo or file card, its caption under it, and while it uploads the progress and Cancel. */
+function AttachmentBubble({ message }: { message: ChatMessage }) {
+  const a = message.attachment!;
+  return (
+    <div
+      className={`rounded-2xl border p-1.5 shadow-sm ${message.state === "failed" ? "border-red-200 bg-red-50" : "border-slate-200 bg-surface"} ${message.own ? "rounded-br-md" : "rounded-bl-md"}`}
+      data-kind={a.kind}
+    >
+      {a.kind === "image" ? <ImageAttachment attachment={a} clientMsgId={message.clientMsgId} /> : <FileCard attachment={a} downloadable={message.seq !== null} />}
+      {message.body ? <p className="px-2 pt-1.5 pb-0.5 text-sm break-words whitespace-pre-wrap text-slate-900">{message.body}</p> : null}
+      {message.upload && message.state === "sending" ? <UploadStatus upload={message.upload} name={a.name} clientMsgId={message.clientMsgId} /> : null}
+    </div>
+  );
+}
+
+function RemoveButton({ clientMsgId }: { clientMsgId: string }) {
+  const actions = useAttachmentActions();
+  return (
+    <Button variant="secondary" size="sm" className="!px-2 !py-0.5" onClick={() => actions.discard(clientMsgId)}>
+      Remove
+    </Button>
   );
 }

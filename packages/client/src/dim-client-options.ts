@@ -1,0 +1,41 @@
+// The options of DimClient (dim-client.ts), apart so that file stays about its public API.
+import type { BackoffOptions } from "./backoff";
+import type { FileClient } from "./file-client";
+import type { ClientStore } from "./store";
+import type { ThumbnailCache } from "./thumbnail-cache";
+import type { WebSocketConstructor } from "./transport";
+import type { DimGateway } from "./types";
+
+export interface DimClientOptions {
+  /** Assigns a node (and a socket token bound to it). See `gatewayPort`. */
+  gateway: DimGateway;
+  /** The WebSocket constructor: the browser's (default when present) or `ws`'s in Node. */
+  WebSocket?: WebSocketConstructor;
+  /** Persistence; in memory by default. */
+  store?: ClientStore;
+  /** Sender-leg ACK clock: wait, re-send once, wait, then failed. Default 4000 ms. */
+  ackTimeoutMs?: number;
+  /** Reconnect backoff (jittered, exponential). Default base 500 ms, cap 30 s. */
+  backoff?: Partial<BackoffOptions>;
+  /** Randomness for the jitter (tests pin it). */
+  random?: () => number;
+  /** Deadline for open + auth + welcome on one node before trying another. Default 10 s. */
+  connectTimeoutMs?: number;
+  /** Messages per `sync` request. Default Limits.maxPageSize. */
+  syncPageSize?: number;
+  /**
+   * A conversation the client has never held is synced from at most this many messages before
+   * its last seq; older ones are paged with `loadOlder`. Default Limits.maxPageSize.
+   */
+  maxInitialSync?: number;
+  /** After each welcome, ask the gateway for the other members' cursors missed while away. Default true. */
+  refreshCursorsOnConnect?: boolean;
+  newClientMsgId?: () => string;
+  now?: () => Date;
+  /** Uploads and downloads of attachments (createFileClient); without it `sendAttachment` throws. */
+  files?: FileClient;
+  /** Where seen thumbnails are kept (the PWA: IndexedDB); in memory by default. */
+  thumbnails?: ThumbnailCache;
+  /** When the app knows the server's upload limit: larger files are refused before queuing. */
+  maxUploadBytes?: number;
+}
