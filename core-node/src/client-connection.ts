@@ -34,6 +34,8 @@ import {
   type ServerFrame,
   type SyncFrame,
   type HideFrame,
+  type PresenceQueryFrame,
+  type TypingFrame,
 } from "@dim/shared";
 import { verifySocketToken, type Logger } from "@dim/shared/node";
 import { monotonicMs, TokenBucket } from "@dim/shared/node";
@@ -43,7 +45,7 @@ import type { UsedTokens } from "./used-tokens";
 import { INVALID_FRAME, type NodeMetrics } from "./node-metrics";
 
 /** Frames that need an authenticated user. */
-export type UserFrame = SendFrame | AckFrame | ReadFrame | SyncFrame | HideFrame;
+export type UserFrame = SendFrame | AckFrame | ReadFrame | SyncFrame | HideFrame | TypingFrame | PresenceQueryFrame;
 
 /** What a connection needs from its node. */
 export interface ConnectionHost {

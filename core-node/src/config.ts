@@ -11,6 +11,7 @@ import {
   DEFAULT_EDIT_WINDOW_MS,
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_PRESENCE_COALESCE_MS,
   NODE_ID_RE,
 } from "@dim/shared";
 import {
@@ -95,6 +96,12 @@ export const coreNodeEnvSchema = z.object({
   DIM_EDIT_WINDOW_MS: intVar(0, 365 * 24 * 3600_000).default(DEFAULT_EDIT_WINDOW_MS),
   /** How long after its send a message may be deleted for everyone by its author; 0 disables it (at most a year). */
   DIM_DELETE_WINDOW_MS: intVar(0, 365 * 24 * 3600_000).default(DEFAULT_DELETE_WINDOW_MS),
+  /**
+   * How long a node collects its users' online / offline changes before telling their contacts:
+   * one `presence` frame per recipient socket and one record per node per window, whatever the
+   * number of sockets that came or went (a node dying with thousands of them).
+   */
+  DIM_PRESENCE_COALESCE_MS: intVar(10, 60_000).default(DEFAULT_PRESENCE_COALESCE_MS),
   /** PostgreSQL, the source of truth. */
   DATABASE_URL: databaseUrlVar(),
 });
@@ -124,6 +131,7 @@ export const coreNodeConfigSchema = coreNodeEnvSchema.transform((env) => ({
   peerListTtlMs: env.DIM_PEER_LIST_TTL_MS,
   /** The store applies them (openDatabase's eventWindows); CoreNode itself does not read them. */
   eventWindows: { editWindowMs: env.DIM_EDIT_WINDOW_MS, deleteWindowMs: env.DIM_DELETE_WINDOW_MS },
+  presenceCoalesceMs: env.DIM_PRESENCE_COALESCE_MS,
   databaseUrl: env.DATABASE_URL,
 }));
 

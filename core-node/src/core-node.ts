@@ -14,7 +14,7 @@ import type { WebSocket } from "ws";
 import { AppError, CloseCode, ErrorCode, parseNodeEnvelope, type ConversationCursor } from "@dim/shared";
 import { createLogger, runReadiness, type Logger, type ReadinessCheck } from "@dim/shared/node";
 import type { NaturalBatcher } from "@dim/shared/async";
-import type { MessageStore } from "@dim/db";
+import type { ContactPresenceStore, MessageStore } from "@dim/db";
 import type { Bus, NodeInfo, Presence, Registration, Registry, Route } from "@dim/infra";
 import { UsedTokens } from "./used-tokens";
 import { ClientConnection, type ConnectionHost, type ConnectionOptions, type UserFrame } from "./client-connection";
@@ -23,6 +23,7 @@ import { LocalConnections } from "./local-connections";
 import { GroupMembers } from "./group-members";
 import { MessageRouter } from "./message-router";
 import { PeerNodes } from "./peer-nodes";
+import { PresenceChanges } from "./presence-changes";
 import { routeBatcher } from "./route-batcher";
 import { RouteChanges } from "./route-changes";
 import { RouteLookup } from "./route-lookup";
@@ -38,6 +39,8 @@ export interface CoreNodeDeps {
   bus: Bus;
   registry: Registry;
   presence: Presence;
+  /** Contacts, last seen and "hide my last seen" (online / last seen of contacts). */
+  contactPresence: ContactPresenceStore;
   logger?: Logger;
   /** More `GET /readyz` checks, by name (main.ts: database, migrations). */
   readinessChecks?: Record<string, ReadinessCheck>;
@@ -84,6 +87,8 @@ export class CoreNode implements ConnectionHost {
   private readonly peers: PeerNodes;
   /** Tells other nodes about this node's new connections (their route caches). */
   private readonly routeChanges: RouteChanges;
+  /** Online / offline changes of this node's users, coalesced, for their contacts. */
+  private readonly presenceChanges: PresenceChanges;
   private readonly server: NodeServer;
   readonly metrics: NodeMetrics;
   private readonly metricsListener: MetricsConfig;
@@ -148,9 +153,21 @@ export class CoreNode implements ConnectionHost {
       peers: this.peers,
       members: new GroupMembers(this.store, this.config.membersCacheMax),
       connections: this.connections,
+      contactPresence: deps.contactPresence,
+      presence: this.presence,
       groupReceiptCoalesceMs: this.config.groupReceiptCoalesceMs,
       logger: this.log,
       metrics: this.metrics,
+    });
+    this.presenceChanges = new PresenceChanges({
+      nodeId: () => this.nodeId,
+      store: deps.contactPresence,
+      presence: this.presence,
+      routes,
+      bus: this.bus,
+      connections: this.connections,
+      coalesceMs: this.config.presenceCoalesceMs,
+      logger: this.log,
     });
     const readiness = nodeReadinessChecks({
       phase: () => this.phase,
@@ -251,7 +268,8 @@ export class CoreNode implements ConnectionHost {
         // A node announcing connections is live: group fan-out includes it from now on.
         if (envelope.type === "routes.changed") this.peers.heard(envelope.from);
         await this.routeChanges.onEnvelope(envelope);
-      } else await this.router.onEnvelope(envelope);
+      } else if (envelope.type === "presence") this.presenceChanges.onEnvelope(envelope);
+      else await this.router.onEnvelope(envelope);
     } catch (err) {
       this.log.error({ err, type: envelope.type }, "bus envelope handling failed");
     }
@@ -282,6 +300,8 @@ export class CoreNode implements ConnectionHost {
       this.log.warn({ err }, "deregister failed; the registration will expire");
     }
     await this.closeAllSockets("node is shutting down");
+    // The users who went offline with it: their contacts hear now, their last seen is stored.
+    await this.presenceChanges.flush();
     // Messages committed just before get their remote fan-out (bounded: sync repairs the rest).
     await this.router.drain();
     if (wasStarted) {
@@ -326,6 +346,7 @@ export class CoreNode implements ConnectionHost {
       this.claims.submit({ userId, nodeId: this.nodeId, connectionId: conn.id }).then(() => this.store.cursorsOf(userId)),
     ]);
     if (!live) throw new AppError(ErrorCode.Unauthorized, "the session of this token ended (logged out or expired); log in again");
+    this.presenceChanges.changed(userId);
     return cursors;
   }
 
@@ -345,6 +366,8 @@ export class CoreNode implements ConnectionHost {
     } catch (err) {
       this.log.warn({ err, connId: conn.id }, "presence release failed; the lease will expire");
     }
+    // Offline only if no socket of theirs is left anywhere (checked at the window's end).
+    if (!this.connections.hasUser(conn.userId)) this.presenceChanges.changed(conn.userId);
   }
 
   private async closeAllSockets(reason: string): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import { ErrorCode, isAppError } from "@dim/shared";
 import { createLogger, resolveTokenSecret } from "@dim/shared/node";
-import { assertMigrated, openDatabase, type OpenDatabase } from "@dim/db";
+import { assertMigrated, openDatabase, PrismaContactPresenceStore, type OpenDatabase } from "@dim/db";
 import { createInfra, instrumentBus, type Infra } from "@dim/infra";
 import { loadNodeProcessConfig } from "./config";
 import { CoreNode } from "./core-node";
@@ -76,6 +76,7 @@ async function main(): Promise<void> {
     bus: instrumentBus(infra.bus, metrics.registry),
     registry: infra.registry,
     presence: infra.presence,
+    contactPresence: new PrismaContactPresenceStore(db.prisma),
     logger: log,
     metrics,
     metricsListener: metricsConfig,

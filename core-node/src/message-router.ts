@@ -18,9 +18,9 @@ import {
   type NodeEnvelope,
 } from "@dim/shared";
 import type { Logger } from "@dim/shared/node";
-import type { MessageStore } from "@dim/db";
+import type { ContactPresenceStore, MessageStore } from "@dim/db";
 import { KeyedSerialQueue } from "@dim/shared/async";
-import { publishToUsers, type Bus } from "@dim/infra";
+import { publishToUsers, type Bus, type Presence } from "@dim/infra";
 import type { ClientConnection, UserFrame } from "./client-connection";
 import type { LocalConnections } from "./local-connections";
 import type { RouteLookup } from "./route-lookup";
@@ -30,6 +30,8 @@ import { GroupReceipts } from "./group-receipts";
 import type { NodeMetrics } from "./node-metrics";
 import type { PeerNodes } from "./peer-nodes";
 import { appendInputOf } from "./send-input";
+import { PresenceSnapshot } from "./presence-snapshot";
+import { TypingRelay } from "./typing-relay";
 
 export interface MessageRouterDeps {
   nodeId: () => string;
@@ -42,6 +44,10 @@ export interface MessageRouterDeps {
   /** Member lists with windows (groups' deliveries and receipts, 1:1 receipts). */
   members: GroupMembers;
   connections: LocalConnections;
+  /** Contacts, last seen and privacy flags (presence.query). */
+  contactPresence: Pick<ContactPresenceStore, "contactsOf">;
+  /** The presence leases themselves (uncached), for presence.query. */
+  presence: Pick<Presence, "routesOf">;
   /** DIM_GROUP_RECEIPT_COALESCE_MS */
   groupReceiptCoalesceMs: number;
   logger: Logger;
@@ -61,6 +67,9 @@ export class MessageRouter {
   /** Group conversations: fan-out by node (deliver.group), membership cache, conversation frames. */
   private readonly groups: GroupFanout;
   private readonly groupReceipts: GroupReceipts;
+  /** Ephemeral signals: never stored, never in the seq stream. */
+  private readonly typing: TypingRelay;
+  private readonly presenceSnapshot: PresenceSnapshot;
 
   constructor(private readonly deps: MessageRouterDeps) {
     this.groups = new GroupFanout({
@@ -72,6 +81,17 @@ export class MessageRouter {
       logger: deps.logger,
     });
     this.groupReceipts = new GroupReceipts({ fanout: this.groups, coalesceMs: deps.groupReceiptCoalesceMs, logger: deps.logger });
+    this.typing = new TypingRelay({
+      nodeId: deps.nodeId,
+      bus: deps.bus,
+      routes: deps.routes,
+      members: deps.members,
+      connections: deps.connections,
+      groups: this.groups,
+      queue: this.fanout,
+      logger: deps.logger,
+    });
+    this.presenceSnapshot = new PresenceSnapshot({ store: deps.contactPresence, presence: deps.presence });
   }
 
   /** Resolves once the fan-outs queued so far have handed their envelopes to the bus, or after `timeoutMs`. */
@@ -95,13 +115,20 @@ export class MessageRouter {
         // Applied in arrival order (the store writes cursor moves in call order) without holding
         // up the socket's next frames: the write may wait a few ms for company (cursorCollectMs).
         void this.onCursor(conn, userId, frame, frame.type === "ack" ? "delivered" : "read").catch((err: unknown) =>
-          this.reportCursorError(conn, frame.type, err),
+          this.reportDetachedError(conn, frame.type, err),
         );
         return;
       case "sync":
         return this.onSync(conn, userId, frame);
       case "hide":
         return this.onHide(conn, userId, frame);
+      case "typing":
+        return this.typing.onFrame(conn, userId, frame);
+      case "presence.query":
+        // Two reads and a presence look-up: answered beside the socket's queue, never ahead of
+        // a `send` behind it on the ACK clock.
+        void this.presenceSnapshot.answer(conn, userId).catch((err: unknown) => this.reportDetachedError(conn, frame.type, err));
+        return;
     }
   }
 
@@ -136,9 +163,12 @@ export class MessageRouter {
       case "hidden":
         this.pushLocal(envelope.recipients, null, envelope.frame);
         return;
+      case "typing":
+        return this.typing.onEnvelope(envelope);
       case "routes.changed":
       case "routes.ack":
-        return; // the node's RouteChanges handles these
+      case "presence":
+        return; // the node's RouteChanges / PresenceChanges handle these
     }
   }
 
@@ -208,12 +238,13 @@ export class MessageRouter {
     this.publishToRemote(frame.conversationId, recipients, (to) => ({ ...receipt, recipients: to }));
   }
 
-  private reportCursorError(conn: ClientConnection, ref: "ack" | "read", err: unknown): void {
+  /** The error of a frame handled beside the socket's queue (cursor moves, presence.query). */
+  private reportDetachedError(conn: ClientConnection, ref: "ack" | "read" | "presence.query", err: unknown): void {
     if (isAppError(err)) {
       conn.sendError(err, ref);
       return;
     }
-    this.deps.logger.error({ err, connId: conn.id, type: ref }, "cursor move failed");
+    this.deps.logger.error({ err, connId: conn.id, type: ref }, "frame handled beside the queue failed");
     conn.sendError(new AppError(ErrorCode.Internal, "internal error; retry"), ref);
   }
 

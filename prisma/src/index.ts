@@ -16,3 +16,9 @@ export {
 } from "./embedded/embedded-postgres";
 export { Prisma } from "../generated/client/client";
 export type * as Models from "../generated/client/models";
+export {
+  PrismaContactPresenceStore,
+  type ContactPresenceStore,
+  type ContactRow,
+  type WatcherRow,
+} from "./contact-presence-store";

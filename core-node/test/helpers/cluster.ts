@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, onTestFinished } from "vitest";
-import { createPrisma, PrismaMessageStore, type MessageStore, type PrismaClient } from "@dim/db";
+import { createPrisma, PrismaContactPresenceStore, PrismaMessageStore, type ContactPresenceStore, type MessageStore, type PrismaClient } from "@dim/db";
 import { createTestDatabase, type TestDatabase } from "@dim/db/testing";
 import { createMemoryInfra, MemoryHub, type Bus, type MemoryInfra, type Presence, type Registry } from "@dim/infra";
 import type { MetricsConfig } from "@dim/shared/metrics";
@@ -32,6 +32,7 @@ export interface TestDb {
   readonly url: string;
   readonly prisma: PrismaClient;
   readonly store: MessageStore;
+  readonly contactPresence: ContactPresenceStore;
 }
 
 /** One fresh migrated database for the calling file (tests make their own users in it). */
@@ -39,10 +40,12 @@ export function useTestDatabase(): TestDb {
   let db: TestDatabase | undefined;
   let prisma: PrismaClient | undefined;
   let store: MessageStore | undefined;
+  let contactPresence: ContactPresenceStore | undefined;
   beforeAll(async () => {
     db = await createTestDatabase();
     prisma = createPrisma(db.url, { poolSize: 4 });
     store = new PrismaMessageStore(prisma);
+    contactPresence = new PrismaContactPresenceStore(prisma);
     useSessionsIn(prisma);
   });
   afterAll(async () => {
@@ -58,6 +61,9 @@ export function useTestDatabase(): TestDb {
     },
     get store() {
       return need(store);
+    },
+    get contactPresence() {
+      return need(contactPresence);
     },
   };
 }
@@ -99,6 +105,7 @@ export async function startNode(
     ...(opts.metricsListener ? { metricsListener: opts.metricsListener } : {}),
     registry: opts.registry ? opts.registry(infra.registry) : infra.registry,
     presence: opts.presence ? opts.presence(infra.presence) : infra.presence,
+    contactPresence: db.contactPresence,
   });
   onTestFinished(async () => {
     await node.stop();

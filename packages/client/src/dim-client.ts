@@ -3,7 +3,7 @@
  * client-legs.ts; here each public call goes to the leg that does it, each server frame to the
  * leg it answers, and what the legs report comes out as one typed event stream.
  */
-import { AppError, ErrorCode, type ErrorFrame, type WelcomeFrame } from "@dim/shared";
+import { AppError, ErrorCode, type ContactPresence, type ErrorFrame, type WelcomeFrame } from "@dim/shared";
 import type { AttachmentLeg } from "./attachment-leg";
 import type { SendAttachmentOptions } from "./attachment-send";
 import { buildClientLegs } from "./client-legs";
@@ -15,7 +15,9 @@ import { MessageActions } from "./message-actions";
 import { appErrorOf, type NodeLink, type SessionFrame } from "./node-link";
 import type { ClientPersistence } from "./persistence";
 import type { RecipientLeg } from "./recipient-leg";
+import type { PresenceBook } from "./presence-book";
 import type { SenderLeg } from "./sender-leg";
+import type { TypingLeg } from "./typing-leg";
 import type { WebSocketConstructor } from "./transport";
 import type { ChatMessage, ConnectionState, ConversationMeta, DimClientEvents, OutboxItem } from "./types";
 
@@ -35,6 +37,9 @@ export class DimClient extends Emitter<DimClientEvents> {
   private readonly groups: GroupLeg;
   private readonly attachments: AttachmentLeg;
   private readonly actions: MessageActions;
+  /** Ephemeral signals (protocol §18): typing both ways, contacts' presence. */
+  private readonly typingLeg: TypingLeg;
+  private readonly presenceBook: PresenceBook;
   private readonly refreshCursorsOnConnect: boolean;
   private readonly loaded: Promise<void>;
 
@@ -64,6 +69,8 @@ export class DimClient extends Emitter<DimClientEvents> {
       persistence: this.persistence,
       emitHidden: (frame) => this.emit("hidden", frame),
     });
+    this.typingLeg = legs.typing;
+    this.presenceBook = legs.presence;
     this.loaded = this.persistence.load((snapshot) => {
       this.views.restore(snapshot);
       this.sender.restore(snapshot.outbox);
@@ -150,7 +157,37 @@ export class DimClient extends Emitter<DimClientEvents> {
    * Throws AppError(BAD_REQUEST) for input the server would refuse; nothing is queued then.
    */
   send(conversationId: string, body: string, options: { clientMsgId?: string } = {}): ChatMessage {
-    return this.sender.send(conversationId, body, options.clientMsgId);
+    const sent = this.sender.send(conversationId, body, options.clientMsgId);
+    this.typingLeg.stop(conversationId);
+    return sent;
+  }
+
+  /**
+   * The person typed in this conversation (call it on every keystroke): the other members are
+   * told, at most every EphemeralLimits.typingSendIntervalMs. `send` and `stopTyping` end it.
+   */
+  typing(conversationId: string): void {
+    this.typingLeg.typing(conversationId);
+  }
+
+  /** The person left the composer (blur): stop telling the others. */
+  stopTyping(conversationId: string): void {
+    this.typingLeg.stop(conversationId);
+  }
+
+  /** Other members typing in this conversation now, in the order they started (see the `typing` event). */
+  typingUsers(conversationId: string): string[] {
+    return this.typingLeg.typingUsers(conversationId);
+  }
+
+  /** A contact's online / last seen as the server last said (see the `presence` event). */
+  presenceOf(userId: string): ContactPresence | undefined {
+    return this.presenceBook.presenceOf(userId);
+  }
+
+  /** Every contact's presence known now. */
+  presence(): ContactPresence[] {
+    return this.presenceBook.all();
   }
 
   /**
@@ -255,6 +292,7 @@ export class DimClient extends Emitter<DimClientEvents> {
     this.attachments.uploads.resume();
     this.actions.flush();
     this.recipient.flushPendingReads(welcome.conversations);
+    this.presenceBook.query();
     if (this.refreshCursorsOnConnect) void this.groups.refreshSummaries();
   }
 
@@ -264,6 +302,7 @@ export class DimClient extends Emitter<DimClientEvents> {
       case "sent":
         return this.sender.onSent(frame);
       case "message":
+        this.typingLeg.onMessage(frame.message);
         return this.recipient.onMessage(frame);
       case "sync.batch":
         if (frame.hidden) this.actions.apply({ type: "hidden", conversationId: frame.conversationId, seqs: frame.hidden });
@@ -278,6 +317,10 @@ export class DimClient extends Emitter<DimClientEvents> {
         return void this.groups.onConversation(frame);
       case "error":
         return this.onErrorFrame(frame);
+      case "typing":
+        return this.typingLeg.onTyping(frame);
+      case "presence":
+        return this.presenceBook.onFrame(frame);
       case "pong":
         return;
     }
@@ -296,6 +339,8 @@ export class DimClient extends Emitter<DimClientEvents> {
     this.groups.reset();
     this.attachments.uploads.reset();
     this.actions.reset();
+    this.typingLeg.reset();
+    this.presenceBook.reset();
     this.views.invalidateAll(ids);
   }
 

@@ -15,7 +15,7 @@ import type {
   ReceiptsFrame,
   SystemEvent,
 } from "@dim/shared";
-import type { AppError } from "@dim/shared";
+import type { AppError, ContactPresence } from "@dim/shared";
 import type { ClientErrorCode } from "./client-error-code";
 
 /** Life of an own message: sending → sent → delivered → read, or failed (manual retry). */
@@ -224,6 +224,10 @@ export interface DimClientEvents extends Record<string, unknown> {
   membership: MembershipChange;
   /** Messages I deleted for myself (on this or another of my devices) are hidden now. */
   hidden: HiddenFrame;
+  /** Who is typing in a conversation changed (someone started, stopped by sending, or expired). */
+  typing: { conversationId: string; userIds: string[] };
+  /** These contacts' online / last seen changed. */
+  presence: { contacts: ContactPresence[] };
 }
 
 /** What DimClient needs from the gateway. `gatewayPort(createGatewayClient(...))` provides it. */

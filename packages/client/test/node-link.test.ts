@@ -29,7 +29,7 @@ describe("node link: handshake, heartbeat, reconnect", () => {
     expect(socket.frames()).toHaveLength(1);
     socket.push(welcome());
     await done;
-    expect(socket.frames().map((f) => f.type)).toEqual(["auth", "send"]);
+    expect(socket.frames().map((f) => f.type)).toEqual(["auth", "send", "presence.query"]);
     expect(states.map((s) => s.status)).toEqual(["connecting", "connected"]);
     expect(h.client.connectionState).toEqual({ status: "connected", nodeId: "node-a", connectionId: "c-1" });
   });

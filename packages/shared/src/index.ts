@@ -12,3 +12,6 @@ export * from "./ids";
 export * from "./gateway-groups";
 export * from "./system-events";
 export * from "./message-events";
+export * from "./ephemeral-limits";
+export * from "./typing";
+export * from "./presence-frames";

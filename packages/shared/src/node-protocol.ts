@@ -10,6 +10,8 @@ import { AppError, ErrorCode } from "./errors";
 import { NODE_ID_RE } from "./ids";
 import { conversationFrame, memberCursor, messageSchema, seq, uuid } from "./protocol";
 import { hiddenFrame } from "./message-events";
+import { presenceEnvelope } from "./presence-frames";
+import { typingEnvelope } from "./typing";
 
 export const NodeLimits = {
   /** Largest encoded envelope a receiver decodes (UTF-16 code units of the JSON text). */
@@ -122,6 +124,8 @@ export const nodeEnvelope = z.discriminatedUnion("type", [
   conversationEnvelope,
   sessionEndedEnvelope,
   hiddenEnvelope,
+  typingEnvelope,
+  presenceEnvelope,
 ]);
 export type NodeEnvelope = z.infer<typeof nodeEnvelope>;
 export type NodeEnvelopeType = NodeEnvelope["type"];
@@ -137,6 +141,8 @@ export const NODE_ENVELOPE_TYPES = [
   "conversation",
   "session.ended",
   "hidden",
+  "typing",
+  "presence",
 ] as const satisfies readonly NodeEnvelopeType[];
 
 /**
@@ -153,6 +159,8 @@ export function nodeEnvelopeKey(envelope: NodeEnvelope): string {
       return envelope.frame.conversationId;
     case "session.ended":
       return `user:${envelope.userId}`;
+    case "presence":
+      return `presence:${envelope.from}`;
     default:
       return envelope.conversationId;
   }

@@ -8,6 +8,8 @@ import { ERROR_CODES } from "./errors";
 import { Limits, PROTOCOL_VERSION } from "./limits";
 import { memberRole, systemEvent } from "./system-events";
 import { hiddenFrame, hideFrame, isEventKind, reactionEmoji, reactionSummary, refSeq } from "./message-events";
+import { presenceFrame, presenceQueryFrame } from "./presence-frames";
+import { typingFrame, typingServerFrame } from "./typing";
 
 export const uuid = z.uuid();
 export const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
@@ -221,6 +223,8 @@ export const clientFrame = z.discriminatedUnion("type", [
   syncFrame,
   pingFrame,
   hideFrame,
+  typingFrame,
+  presenceQueryFrame,
 ]);
 export type ClientFrame = z.infer<typeof clientFrame>;
 export type AuthFrame = z.infer<typeof authFrame>;
@@ -234,7 +238,7 @@ export type AckFrame = z.infer<typeof ackFrame>;
 export type ReadFrame = z.infer<typeof readFrame>;
 export type SyncFrame = z.infer<typeof syncFrame>;
 export type PingFrame = z.infer<typeof pingFrame>;
-export const CLIENT_FRAME_TYPES = ["auth", "send", "ack", "read", "sync", "ping", "hide"] as const;
+export const CLIENT_FRAME_TYPES = ["auth", "send", "ack", "read", "sync", "ping", "hide", "typing", "presence.query"] as const;
 
 // ───────────────────────────── server → client ─────────────────────────────
 
@@ -354,6 +358,8 @@ export const serverFrame = z.discriminatedUnion("type", [
   conversationFrame,
   receiptsFrame,
   hiddenFrame,
+  typingServerFrame,
+  presenceFrame,
 ]);
 export type ServerFrame = z.infer<typeof serverFrame>;
 /** Every server frame type: the closed label set of the frames-out counters (metrics). */
