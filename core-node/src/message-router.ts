@@ -67,15 +67,22 @@ export class MessageRouter {
       queue: this.fanout,
       logger: deps.logger,
     });
-    this.groupReceipts = new GroupReceipts({ fanout: this.groups, coalesceMs: deps.groupReceiptCoalesceMs, logger: deps.logger });
+    this.groupReceipts = new GroupReceipts({
+      fanout: this.groups,
+      members: deps.members,
+      store: deps.store,
+      connections: deps.connections,
+      coalesceMs: deps.groupReceiptCoalesceMs,
+      logger: deps.logger,
+    });
   }
 
   /** Resolves once the fan-outs queued so far have handed their envelopes to the bus, or after `timeoutMs`. */
   async drain(timeoutMs = 2_000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    this.groupReceipts.flushAll();
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-    await Promise.race([this.fanout.drain(), timeout]);
+    // The receipts' routing (a store read) queues their records: then the queue drains.
+    await Promise.race([this.groupReceipts.flushAll().then(() => this.fanout.drain()), timeout]);
     clearTimeout(timer);
   }
 
@@ -192,7 +199,7 @@ export class MessageRouter {
     const conversation = await this.deps.members.get(frame.conversationId);
     if (conversation === null) return;
     if (conversation.kind === "group") {
-      this.groupReceipts.add(frame.conversationId, userId, kind, value);
+      this.groupReceipts.add(frame.conversationId, userId, kind, value, moved.previous);
       return;
     }
     const members = conversation.active;

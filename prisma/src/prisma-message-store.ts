@@ -8,14 +8,14 @@
  * welcomes of a burst of connects); the other reads are one statement each. Reads for a user are
  * clamped to its membership window [joined_seq, left_seq] in the same statement.
  */
-import { AppError, ErrorCode, UUID_RE, type ConversationCursor, type Message, type MessageKind } from "@dim/shared";
+import { AppError, ErrorCode, NodeLimits, UUID_RE, type ConversationCursor, type Message, type MessageKind } from "@dim/shared";
 import type pg from "pg";
 import { appendAttachmentMessage } from "./append-attachment";
 import { AppendBatcher } from "./append-batcher";
 import type { PrismaClient } from "./create-prisma";
 import { CursorBatcher } from "./cursor-batcher";
 import { MESSAGE_COLUMNS, toMessage, type Int8, type MessageRow } from "./message-row";
-import type { AppendInput, AppendResult, CursorAdvance, Membership, MessageStore } from "./message-store.types";
+import type { AppendInput, AppendResult, CursorAdvance, Membership, MessageStore, SeqRange } from "./message-store.types";
 import { NaturalBatcher, type BatchOutcome } from "@dim/shared/async";
 
 /** What clients may append (system messages come from the gateway's own transaction). */
@@ -77,6 +77,14 @@ const SQL = {
     ) x ON true
     WHERE w.conversation_id = $1::uuid AND w.user_id = $4::uuid
     ORDER BY x.seq DESC`,
+  // Per range (its ordinal), the distinct senders of user messages in it: index probes on
+  // (conversation_id, seq), one per range.
+  sendersIn: `
+    SELECT r.i::int AS i, m.sender_id::text FROM unnest($2::bigint[], $3::bigint[]) WITH ORDINALITY AS r(lo, hi, i)
+    CROSS JOIN LATERAL (
+      SELECT DISTINCT sender_id FROM messages
+      WHERE conversation_id = $1::uuid AND seq > r.lo AND seq <= r.hi AND system IS NULL
+    ) m`,
   cursorsOf: `
     SELECT m.conversation_id::text, LEAST(c.last_seq, COALESCE(m.left_seq, c.last_seq)) AS last_seq, m.delivered_seq, m.read_seq
     FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
@@ -240,6 +248,20 @@ export class PrismaMessageStore implements MessageStore {
     requireSeq(seq, "seq");
     if (kind !== "delivered" && kind !== "read") throw new AppError(ErrorCode.BadRequest, "cursor kind must be delivered or read");
     return this.cursors.advance({ conversationId: conversationId.toLowerCase(), userId: userId.toLowerCase(), kind, seq });
+  }
+
+  async sendersIn(conversationId: string, ranges: readonly SeqRange[]): Promise<string[][]> {
+    requireUuid(conversationId, "conversationId");
+    if (ranges.length > NodeLimits.maxEnvelopeUsers) throw new AppError(ErrorCode.BadRequest, `at most ${NodeLimits.maxEnvelopeUsers} ranges per call`);
+    for (const r of ranges) {
+      requireSeq(r.after, "after");
+      requireSeq(r.upTo, "upTo");
+    }
+    const out = ranges.map((): string[] => []);
+    if (ranges.length === 0) return out;
+    const rows = await this.q<{ i: number; sender_id: string }>("sendersIn", [conversationId, ranges.map((r) => r.after), ranges.map((r) => r.upTo)]);
+    for (const row of rows) out[row.i - 1]!.push(row.sender_id);
+    return out;
   }
 
   async sessionLive(sessionId: string, userId: string): Promise<boolean> {

@@ -11,3 +11,4 @@ export * from "./gateway";
 export * from "./ids";
 export * from "./gateway-groups";
 export * from "./system-events";
+export * from "./group-receipt-routing";
