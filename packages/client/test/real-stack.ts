@@ -21,6 +21,7 @@ import {
   gatewayPort,
   MemoryClientStore,
   type ClientStore,
+  type DimGateway,
   type GatewayClient,
   type MessageState,
   type WebSocketConstructor,
@@ -120,9 +121,10 @@ export async function befriend(a: Person, b: Person): Promise<string> {
   return contact.conversationId;
 }
 
-export function clientFor(person: Person, store: ClientStore = new MemoryClientStore()): DimClient {
+/** `port` may wrap the gateway port (to count its calls). */
+export function clientFor(person: Person, store: ClientStore = new MemoryClientStore(), port: (p: DimGateway) => DimGateway = (p) => p): DimClient {
   const client = new DimClient({
-    gateway: gatewayPort(person.api),
+    gateway: port(gatewayPort(person.api)),
     WebSocket: WebSocket as unknown as WebSocketConstructor,
     store,
     backoff: { baseMs: 50, capMs: 500 },
