@@ -4,10 +4,11 @@
  * its own; each author counts k of n across nodes; a member who joined after a message counts in
  * neither k nor n for it; member reads (loadMemberCursors) are coalesced per conversation.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
+import WebSocket from "ws";
 import type { MemberCursor } from "@dim/shared";
 import { until } from "../src/testing";
-import { MemoryClientStore, type DimClient } from "../src";
+import { DimClient, gatewayPort, MemoryClientStore, type WebSocketConstructor } from "../src";
 import { befriend, clientFor, eventually, nodeOf, register, useRealStack, type Person } from "./real-stack";
 
 useRealStack();
@@ -87,13 +88,21 @@ describe("addressed group receipts with a real gateway and two real core nodes",
     await befriend(alice!, bob!);
     const { conversation } = await alice!.api.groups.create.mutate({ title: "Loads", memberIds: [bob!.id] });
     let reads = 0;
-    const a = clientFor(alice!, new MemoryClientStore(), (port) => ({
-      ...port,
-      groupMembers: (input) => {
-        reads++;
-        return port.groupMembers!(input);
+    // A client of its own (not clientFor): its gateway port counts the groups.members reads.
+    const port = gatewayPort(alice!.api);
+    const a = new DimClient({
+      gateway: {
+        ...port,
+        groupMembers: (input) => {
+          reads++;
+          return port.groupMembers!(input);
+        },
       },
-    }));
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      store: new MemoryClientStore(),
+      backoff: { baseMs: 50, capMs: 500 },
+    });
+    onTestFinished(() => a.stop());
     await a.connect();
     await Promise.all([a.loadMemberCursors(conversation.id), a.loadMemberCursors(conversation.id), a.loadMemberCursors(conversation.id)]);
     expect(reads).toBe(2); // the first, and one after it for the two calls made while it ran

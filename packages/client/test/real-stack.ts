@@ -21,7 +21,6 @@ import {
   gatewayPort,
   MemoryClientStore,
   type ClientStore,
-  type DimGateway,
   type GatewayClient,
   type MessageState,
   type WebSocketConstructor,
@@ -121,10 +120,9 @@ export async function befriend(a: Person, b: Person): Promise<string> {
   return contact.conversationId;
 }
 
-/** `port` may wrap the gateway port (to count its calls). */
-export function clientFor(person: Person, store: ClientStore = new MemoryClientStore(), port: (p: DimGateway) => DimGateway = (p) => p): DimClient {
+export function clientFor(person: Person, store: ClientStore = new MemoryClientStore()): DimClient {
   const client = new DimClient({
-    gateway: port(gatewayPort(person.api)),
+    gateway: gatewayPort(person.api),
     WebSocket: WebSocket as unknown as WebSocketConstructor,
     store,
     backoff: { baseMs: 50, capMs: 500 },
