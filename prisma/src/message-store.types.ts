@@ -109,8 +109,8 @@ export interface MessageStore {
   /** `advanceCursor`, also saying whether this call moved the stored cursor. */
   moveCursor(conversationId: string, userId: string, kind: "delivered" | "read", seq: number): Promise<CursorAdvance | null>;
   /**
-   * Per range, the distinct senders of the conversation's user messages (system messages left
-   * out) with seq in (after, upTo]: whom a cursor move over that range concerns. At most
+   * Per range, the distinct senders of the conversation's text, image and file messages (system
+   * messages left out) with seq in (after, upTo]: whom a cursor move over that range concerns. At most
    * `NodeLimits.maxEnvelopeUsers` ranges per call.
    */
   sendersIn(conversationId: string, ranges: readonly SeqRange[]): Promise<string[][]>;

@@ -77,13 +77,14 @@ const SQL = {
     ) x ON true
     WHERE w.conversation_id = $1::uuid AND w.user_id = $4::uuid
     ORDER BY x.seq DESC`,
-  // Per range (its ordinal), the distinct senders of user messages in it: index probes on
-  // (conversation_id, seq), one per range.
+  // Per range (its ordinal), the distinct senders of the messages in it that show receipts (text,
+  // image, file: not system messages, nor any later kind that only changes another message):
+  // index probes on (conversation_id, seq), one per range.
   sendersIn: `
     SELECT r.i::int AS i, m.sender_id::text FROM unnest($2::bigint[], $3::bigint[]) WITH ORDINALITY AS r(lo, hi, i)
     CROSS JOIN LATERAL (
       SELECT DISTINCT sender_id FROM messages
-      WHERE conversation_id = $1::uuid AND seq > r.lo AND seq <= r.hi AND system IS NULL
+      WHERE conversation_id = $1::uuid AND seq > r.lo AND seq <= r.hi AND kind IN ('text', 'image', 'file')
     ) m`,
   cursorsOf: `
     SELECT m.conversation_id::text, LEAST(c.last_seq, COALESCE(m.left_seq, c.last_seq)) AS last_seq, m.delivered_seq, m.read_seq

@@ -196,6 +196,10 @@ describe("cursor group commit", () => {
     for (const [i, sender] of [x, y, x, z, y].entries()) {
       await store.append({ senderId: sender, conversationId: id, clientMsgId: `s-${randomUUID()}`, kind: "text", body: `m${i}` });
     }
+    // seq 6: a system message by z (system messages show no receipts: z is not its author here)
+    await prisma.$executeRaw`
+      INSERT INTO messages (id, conversation_id, seq, sender_id, client_msg_id, kind, body, system)
+      VALUES (${randomUUID()}::uuid, ${id}::uuid, 6, ${z}::uuid, ${`sys-${randomUUID()}`}, 'system', '', '{"type":"renamed","title":"t"}'::jsonb)`;
     const out = await store.sendersIn(id, [
       { after: 0, upTo: 1 },
       { after: 1, upTo: 3 },
