@@ -82,7 +82,8 @@ export const coreNodeEnvSchema = z.object({
   DIM_CURSOR_COLLECT_MS: intVar(0, 1_000).default(20),
   /**
    * How long a node collects the cursor moves (ack / read) of one group before it tells the
-   * members, in ONE `receipts.group` record per live node and one `receipts` frame per socket.
+   * authors of the messages they passed (and a reader's own devices), in ONE `receipts.group`
+   * record per live node and one `receipts` frame per addressed socket.
    */
   DIM_GROUP_RECEIPT_COALESCE_MS: intVar(0, 10_000).default(250),
   /** Conversations whose member lists (with their windows) a node keeps in memory; the least recently used go first. */

@@ -80,7 +80,14 @@ export class MessageRouter {
       queue: this.fanout,
       logger: deps.logger,
     });
-    this.groupReceipts = new GroupReceipts({ fanout: this.groups, coalesceMs: deps.groupReceiptCoalesceMs, logger: deps.logger });
+    this.groupReceipts = new GroupReceipts({
+      fanout: this.groups,
+      members: deps.members,
+      store: deps.store,
+      connections: deps.connections,
+      coalesceMs: deps.groupReceiptCoalesceMs,
+      logger: deps.logger,
+    });
     this.typing = new TypingRelay({
       nodeId: deps.nodeId,
       bus: deps.bus,
@@ -97,9 +104,9 @@ export class MessageRouter {
   /** Resolves once the fan-outs queued so far have handed their envelopes to the bus, or after `timeoutMs`. */
   async drain(timeoutMs = 2_000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    this.groupReceipts.flushAll();
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-    await Promise.race([this.fanout.drain(), timeout]);
+    // The receipts' routing (a store read) queues their records: then the queue drains.
+    await Promise.race([this.groupReceipts.flushAll().then(() => this.fanout.drain()), timeout]);
     clearTimeout(timer);
   }
 
@@ -225,7 +232,7 @@ export class MessageRouter {
     const conversation = await this.deps.members.get(frame.conversationId);
     if (conversation === null) return;
     if (conversation.kind === "group") {
-      this.groupReceipts.add(frame.conversationId, userId, kind, value);
+      this.groupReceipts.add(frame.conversationId, userId, kind, value, moved.previous);
       return;
     }
     const members = conversation.active;

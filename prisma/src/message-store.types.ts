@@ -55,6 +55,18 @@ export interface CursorAdvance {
    * only for a move (protocol §6).
    */
   moved: boolean;
+  /**
+   * This kind's stored value just before this call (moves of one batch replayed in call order):
+   * the call moved the cursor over (previous, value]. Group receipts go to the authors of the
+   * messages in that range.
+   */
+  previous: number;
+}
+
+/** A seq range (after, upTo] of one conversation. */
+export interface SeqRange {
+  after: number;
+  upTo: number;
 }
 
 /** Who is (and was) in a conversation, as of its membership_seq. */
@@ -103,6 +115,12 @@ export interface MessageStore {
   advanceCursor(conversationId: string, userId: string, kind: "delivered" | "read", seq: number): Promise<number | null>;
   /** `advanceCursor`, also saying whether this call moved the stored cursor. */
   moveCursor(conversationId: string, userId: string, kind: "delivered" | "read", seq: number): Promise<CursorAdvance | null>;
+  /**
+   * Per range, the distinct senders of the conversation's text, image and file messages (system
+   * messages left out) with seq in (after, upTo]: whom a cursor move over that range concerns. At most
+   * `NodeLimits.maxEnvelopeUsers` ranges per call.
+   */
+  sendersIn(conversationId: string, ranges: readonly SeqRange[]): Promise<string[][]>;
   /**
    * The user's conversations with their cursors (for `welcome`), former groups included: their
    * lastSeq is the user's left seq, so a member removed while offline syncs up to its removal.

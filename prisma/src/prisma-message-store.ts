@@ -14,6 +14,7 @@ import {
   DEFAULT_EDIT_WINDOW_MS,
   ErrorCode,
   isEventKind,
+  NodeLimits,
   UUID_RE,
   type ConversationCursor,
   type Message,
@@ -29,7 +30,7 @@ import { validateEventInput } from "./event-input";
 import { hiddenSeqsOf, hideMessages } from "./message-hides";
 import { foldedColumns, toMessage, type Int8, type MessageRow, type StoreQuery } from "./message-row";
 import { resentAfterChange } from "./resent-after-change";
-import type { AppendInput, AppendResult, CursorAdvance, Membership, MessageStore } from "./message-store.types";
+import type { AppendInput, AppendResult, CursorAdvance, Membership, MessageStore, SeqRange } from "./message-store.types";
 import { NaturalBatcher, type BatchOutcome } from "@dim/shared/async";
 
 /** What clients may append (system messages come from the gateway's own transaction). */
@@ -91,6 +92,15 @@ const SQL = {
     ) x ON true
     WHERE w.conversation_id = $1::uuid AND w.user_id = $4::uuid
     ORDER BY x.seq DESC`,
+  // Per range (its ordinal), the distinct senders of the messages in it that show receipts (text,
+  // image, file: not system messages, nor any later kind that only changes another message):
+  // index probes on (conversation_id, seq), one per range.
+  sendersIn: `
+    SELECT r.i::int AS i, m.sender_id::text FROM unnest($2::bigint[], $3::bigint[]) WITH ORDINALITY AS r(lo, hi, i)
+    CROSS JOIN LATERAL (
+      SELECT DISTINCT sender_id FROM messages
+      WHERE conversation_id = $1::uuid AND seq > r.lo AND seq <= r.hi AND kind IN ('text', 'image', 'file')
+    ) m`,
   cursorsOf: `
     SELECT m.conversation_id::text, LEAST(c.last_seq, COALESCE(m.left_seq, c.last_seq)) AS last_seq, m.delivered_seq, m.read_seq,
            (SELECT count(*) FROM message_hides h WHERE h.user_id = m.user_id AND h.conversation_id = m.conversation_id) AS hidden_count
@@ -285,6 +295,20 @@ export class PrismaMessageStore implements MessageStore {
     requireSeq(seq, "seq");
     if (kind !== "delivered" && kind !== "read") throw new AppError(ErrorCode.BadRequest, "cursor kind must be delivered or read");
     return this.cursors.advance({ conversationId: conversationId.toLowerCase(), userId: userId.toLowerCase(), kind, seq });
+  }
+
+  async sendersIn(conversationId: string, ranges: readonly SeqRange[]): Promise<string[][]> {
+    requireUuid(conversationId, "conversationId");
+    if (ranges.length > NodeLimits.maxEnvelopeUsers) throw new AppError(ErrorCode.BadRequest, `at most ${NodeLimits.maxEnvelopeUsers} ranges per call`);
+    for (const r of ranges) {
+      requireSeq(r.after, "after");
+      requireSeq(r.upTo, "upTo");
+    }
+    const out = ranges.map((): string[] => []);
+    if (ranges.length === 0) return out;
+    const rows = await this.q<{ i: number; sender_id: string }>("sendersIn", [conversationId, ranges.map((r) => r.after), ranges.map((r) => r.upTo)]);
+    for (const row of rows) out[row.i - 1]!.push(row.sender_id);
+    return out;
   }
 
   async sessionLive(sessionId: string, userId: string): Promise<boolean> {

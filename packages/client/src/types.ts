@@ -108,6 +108,11 @@ export interface GroupReceipts {
 export interface MemberCursors {
   deliveredSeq: number;
   readSeq: number;
+  /**
+   * The seq at which the member joined: it counts for my messages at or above it only. Absent
+   * when not known yet (a snapshot from before it was kept; a 1:1-style `receipt`).
+   */
+  joinedSeq?: number;
 }
 
 /** An own message the server has not confirmed (`sent`) yet. Kept in order, persisted. */

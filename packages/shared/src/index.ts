@@ -15,3 +15,4 @@ export * from "./message-events";
 export * from "./ephemeral-limits";
 export * from "./typing";
 export * from "./presence-frames";
+export * from "./group-receipt-routing";

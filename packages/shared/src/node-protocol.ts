@@ -74,11 +74,19 @@ export const deliverGroupEnvelope = z.strictObject({
   message: messageSchema,
 });
 
-/** Group cursor moves of one coalescing window, one record per live node. */
+/** A group cursor move with the users to tell of it (authors of the messages it passed; the mover on a read). */
+export const routedCursor = memberCursor.extend({ to: z.array(uuid).min(1).max(NodeLimits.maxEnvelopeUsers) });
+export type RoutedCursor = z.infer<typeof routedCursor>;
+
+/**
+ * Group cursor moves of one coalescing window, one record per live node; each receiving node
+ * sends every local socket of a user in a cursor's `to` (still an active member there) one
+ * `receipts` frame with the cursors addressed to it.
+ */
 export const receiptsGroupEnvelope = z.strictObject({
   type: z.literal("receipts.group"),
   conversationId: uuid,
-  cursors: z.array(memberCursor).min(1).max(NodeLimits.maxEnvelopeUsers),
+  cursors: z.array(routedCursor).min(1).max(NodeLimits.maxEnvelopeUsers),
 });
 
 /** A group's membership changed (up to `membershipSeq`): drop the cached member list. */

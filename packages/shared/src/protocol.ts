@@ -333,13 +333,20 @@ export const conversationFrame = z.strictObject({
   summary: conversationSummary.optional(),
 });
 
-/** A group member's cursors, as the `receipts` frame carries them. */
-export const memberCursor = z.strictObject({ userId: uuid, deliveredSeq: seq, readSeq: seq });
+/**
+ * A group member's cursors, as the `receipts` frame carries them, with the seq at which the member
+ * joined: it counts for messages at or above joinedSeq only ("read by k of n" leaves out members
+ * who joined after the message).
+ */
+export const memberCursor = z.strictObject({ userId: uuid, deliveredSeq: seq, readSeq: seq, joinedSeq: seq });
 export type MemberCursor = z.infer<typeof memberCursor>;
 
 /**
- * Group receipts, coalesced: the cursors of the members that moved in the last window, one frame
- * per conversation per window (1:1 conversations keep `receipt`). Watermarks: only move forward.
+ * Group receipts, coalesced and addressed (1:1 conversations keep `receipt`): per window, the
+ * cursors that moved over a message YOU sent (you need k of n only for your own messages), and
+ * your own read cursor when another device of yours moved it. Never the cursors of every member:
+ * the full list is `groups.members` / `conversations.readers`, on demand. Watermarks: only move
+ * forward; `readSeq` 0 means the read cursor did not move in the window.
  */
 export const receiptsFrame = z.strictObject({
   type: z.literal("receipts"),

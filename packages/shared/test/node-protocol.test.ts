@@ -34,7 +34,7 @@ const valid: Record<(typeof NODE_ENVELOPE_TYPES)[number], NodeEnvelope> = {
   "routes.changed": { type: "routes.changed", from: "node-1", ref: randomUUID(), userIds: [user] },
   "routes.ack": { type: "routes.ack", from: "node-2", ref: randomUUID() },
   "deliver.group": { type: "deliver.group", conversationId, membershipSeq: 3, message },
-  "receipts.group": { type: "receipts.group", conversationId, cursors: [{ userId: user, deliveredSeq: 7, readSeq: 5 }] },
+  "receipts.group": { type: "receipts.group", conversationId, cursors: [{ userId: user, deliveredSeq: 7, readSeq: 5, joinedSeq: 2, to: [randomUUID()] }] },
   "members.changed": { type: "members.changed", conversationId, membershipSeq: 4 },
   conversation: { type: "conversation", userIds: [user], frame: { type: "conversation", event: "changed", conversationId } },
   "session.ended": { type: "session.ended", userId: user, sessionId: randomUUID() },
