@@ -24,6 +24,7 @@ import { readCookie } from "./http/cookies";
 import { earlyErrorResponse } from "./http/error-response";
 import { classifyOrigin, corsHeaders, PREFLIGHT_HEADERS } from "./http/origin";
 import { readCappedBody } from "./http/read-capped-body";
+import { withRefusalStatus } from "./http/refusal-status";
 import { appRouter, type AppRouter } from "./root";
 import { createSqlRows, type PgPool } from "./sql";
 
@@ -223,7 +224,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     config,
     async fetchHandler(req, info) {
       try {
-        return await handle(req, info);
+        return withRefusalStatus(req, await handle(req, info));
       } catch (err) {
         logger.error({ err }, "gateway request failed");
         return earlyErrorResponse(req, TRPC_ENDPOINT, "INTERNAL_SERVER_ERROR", ErrorCode.Internal, "internal error");

@@ -34,6 +34,8 @@ export interface DimClientOptions {
   random?: () => number;
   /** Deadline for open + auth + welcome on one node before trying another. Default 10 s. */
   connectTimeoutMs?: number;
+  /** A heartbeat `ping` unanswered this long means the link is gone (reconnect). Default 5 s. */
+  pongTimeoutMs?: number;
   /** Messages per `sync` request. Default Limits.maxPageSize. */
   syncPageSize?: number;
   /**
@@ -76,6 +78,7 @@ export class DimClient extends Emitter<DimClientEvents> {
       backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
       random: options.random ?? Math.random,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      pongTimeoutMs: options.pongTimeoutMs ?? 5_000,
       ready: () => this.loaded,
       handlers: {
         authenticated: (welcome) => this.adoptUser(welcome.userId),
@@ -186,6 +189,16 @@ export class DimClient extends Emitter<DimClientEvents> {
    */
   reconnectNow(): void {
     this.link.reconnectNow();
+  }
+
+  /**
+   * The host knows the network is gone (the browser's `offline` event): the socket is dropped at
+   * once (it may look open for long on a dead link) and the client waits to reconnect; messages
+   * sent meanwhile stay "sending" (queued) and go out, once each, after the next welcome. Call
+   * `reconnectNow()` when the network is back.
+   */
+  networkLost(): void {
+    this.link.networkLost();
   }
 
   /** Closes the socket and stops reconnecting. The outbox stays (a later `connect` re-sends it). */

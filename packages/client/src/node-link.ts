@@ -1,7 +1,8 @@
 /**
  * The client's link to a core node: gateway assignment → socket → `auth` → `welcome`, the
- * connect deadline and silence watchdog, the write-idle heartbeat, and reconnecting with jittered
- * backoff away from nodes seen to die. It knows frames only as far as the handshake needs.
+ * connect deadline and silence watchdog, the write-idle heartbeat and its pong deadline, the
+ * host's word that the network is gone, and reconnecting with jittered backoff away from nodes
+ * seen to die. It knows frames only as far as the handshake needs.
  */
 import {
   AppError,
@@ -52,6 +53,8 @@ export interface NodeLinkOptions {
   random: () => number;
   /** Deadline for open + auth + welcome on one node before trying another. */
   connectTimeoutMs: number;
+  /** After a heartbeat `ping`, how long to wait for any frame before the link counts as gone. */
+  pongTimeoutMs: number;
   /** Resolves once persisted state is loaded: no socket opens before. */
   ready: () => Promise<void>;
   handlers: NodeLinkHandlers;
@@ -69,6 +72,8 @@ interface Connection {
   /** open + welcome deadline, then the silence watchdog. */
   watchdog: ReturnType<typeof setTimeout> | null;
   heartbeat: ReturnType<typeof setTimeout> | null;
+  /** Armed when a heartbeat ping is written; any frame from the node disarms it. */
+  pongDeadline: ReturnType<typeof setTimeout> | null;
 }
 
 export class NodeLink implements FrameWriter {
@@ -118,6 +123,29 @@ export class NodeLink implements FrameWriter {
     if (!this.running || this.stateValue.status !== "reconnecting") return;
     this.clearReconnectTimer();
     void this.open();
+  }
+
+  /**
+   * The host knows the network is gone (the browser's `offline` event). On a dead link a socket
+   * can look open for as long as the silence watchdog allows, so it is dropped now and the link
+   * waits to reconnect (an attempt already under way started on the dead network: it is
+   * abandoned). The node is not blamed. Unconfirmed sends stay queued: their clocks stop with
+   * the socket, and the next welcome writes them again.
+   */
+  networkLost(): void {
+    if (!this.running) return;
+    const conn = this.conn;
+    if (!conn && this.stateValue.status === "reconnecting") return;
+    this.openSeq++;
+    if (conn) {
+      this.dropConnection();
+      try {
+        conn.ws.close(CLIENT_CLOSE, "network lost");
+      } catch {
+        // A socket that never opened may throw on close in some implementations; it is gone either way.
+      }
+    }
+    this.scheduleReconnect();
   }
 
   /** Closes the socket and stops reconnecting; a pending `connect()` rejects with CLIENT_STOPPED. */
@@ -172,7 +200,7 @@ export class NodeLink implements FrameWriter {
       this.markDead(assignment.nodeId);
       return this.scheduleReconnect();
     }
-    const conn: Connection = { ws, nodeId: assignment.nodeId, welcome: null, watchdog: null, heartbeat: null };
+    const conn: Connection = { ws, nodeId: assignment.nodeId, welcome: null, watchdog: null, heartbeat: null, pongDeadline: null };
     this.conn = conn;
     this.epochValue++;
     conn.watchdog = setTimeout(() => this.abandon(conn, "no welcome before the connect deadline"), this.options.connectTimeoutMs);
@@ -208,6 +236,8 @@ export class NodeLink implements FrameWriter {
       return;
     }
     this.armSilenceWatchdog(conn);
+    if (conn.pongDeadline) clearTimeout(conn.pongDeadline);
+    conn.pongDeadline = null;
     if (frame.type === "welcome") return this.handlers.error(new AppError(ErrorCode.BadRequest, "second welcome ignored"));
     this.handlers.frame(frame);
   }
@@ -264,6 +294,7 @@ export class NodeLink implements FrameWriter {
     this.epochValue++;
     if (conn.watchdog) clearTimeout(conn.watchdog);
     if (conn.heartbeat) clearTimeout(conn.heartbeat);
+    if (conn.pongDeadline) clearTimeout(conn.pongDeadline);
     conn.ws.onopen = conn.ws.onmessage = conn.ws.onerror = conn.ws.onclose = null;
     this.handlers.disconnected();
   }
@@ -280,14 +311,20 @@ export class NodeLink implements FrameWriter {
     return true;
   }
 
-  /** Heartbeat: a `ping` once the socket has been write-idle for welcome.heartbeatMs. */
+  /**
+   * Heartbeat: a `ping` once the socket has been write-idle for welcome.heartbeatMs. The node
+   * answers every ping at once, so no frame within pongTimeoutMs is a missed heartbeat: the link
+   * is gone now, not only after the node's whole idle timeout.
+   */
   private armHeartbeat(conn: Connection): void {
     if (conn.heartbeat) clearTimeout(conn.heartbeat);
     const ms = conn.welcome?.heartbeatMs;
     if (!ms) return;
     conn.heartbeat = setTimeout(() => {
       conn.heartbeat = null;
-      if (this.conn === conn) this.rawWrite(conn, { type: "ping", t: Date.now() });
+      if (this.conn !== conn || !this.rawWrite(conn, { type: "ping", t: Date.now() })) return;
+      const wait = this.options.pongTimeoutMs;
+      conn.pongDeadline ??= setTimeout(() => this.abandon(conn, `no answer to a ping in ${wait} ms`), wait);
     }, ms);
   }
 

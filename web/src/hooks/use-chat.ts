@@ -3,7 +3,7 @@ import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "
 import { toAppError, type ChatMessage, type DimClient } from "@dim/client";
 import { ErrorCode, Limits, type ConversationSummary } from "@dim/shared";
 import { highestSeq, lowestSeq } from "@/lib/chat-messages";
-import { shownError } from "@/lib/errors";
+import { friendlyMessage, shownError } from "@/lib/errors";
 import { usePageVisible } from "./use-page-visible";
 
 const PAGE = Limits.defaultPageSize;
@@ -50,7 +50,7 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
     if (!client || summary.lastSeq === 0) return;
     let live = true;
     client.loadLatest(conversationId, PAGE).catch((e: unknown) => {
-      if (live && navigator.onLine && client.conversationMessages(conversationId).length === 0) setLoadError(shownError(e).message);
+      if (live && navigator.onLine && client.conversationMessages(conversationId).length === 0) setLoadError(friendlyMessage(shownError(e)));
     });
     return () => {
       live = false;
@@ -104,7 +104,7 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
       } catch (e) {
         const error = toAppError(e);
         // NOT_FOUND: the server confirmed it meanwhile (the late ACK won the race): nothing to do.
-        if (error.code !== ErrorCode.NotFound) setLoadError(error.message);
+        if (error.code !== ErrorCode.NotFound) setLoadError(friendlyMessage(shownError(error)));
       }
     },
     [client],

@@ -9,20 +9,20 @@ import type { Browser } from "playwright-core";
 import { launchChromium } from "./browser";
 import { SCREENSHOT_DIR } from "./paths";
 import { pwaDriver, type PwaDriver } from "./pwa";
-import { startStack, type Stack } from "./stack";
+import { startStack, type Stack, type StackOptions } from "./stack";
 
 export interface PwaSuite extends PwaDriver {
   /** The running stack (available from the first test on). */
   readonly stack: Stack;
 }
 
-export function usePwaSuite(options: { nodes: number }): PwaSuite {
+export function usePwaSuite(options: StackOptions & { nodes: number }): PwaSuite {
   let stack: Stack | undefined;
   let browser: Browser | undefined;
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
-    stack = await startStack({ nodes: options.nodes });
+    stack = await startStack(options);
     browser = await launchChromium();
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
   }, 20 * 60_000);

@@ -38,10 +38,18 @@ export interface StackOptions {
   nodes?: number;
   /** More environment for the web server (e.g. DIM_TRUST_PROXY). */
   webEnv?: Record<string, string>;
+  /**
+   * `next dev` (what `npm run dev` serves, compiled on demand into web/.next-test-dev) instead of
+   * the production build: for what must hold under the README's main command too.
+   */
+  dev?: boolean;
 }
 
+/** Where the `dev` stack's `next dev` writes (never .next, a developer's own session). */
+export const TEST_DEV_DIST_DIR = ".next-test-dev";
+
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
-  await ensureProductionBuild();
+  if (!opts.dev) await ensureProductionBuild();
   const database = await createTestDatabase();
   const processes: RunningProcess[] = [];
   const stopServers = async () => {
@@ -79,18 +87,19 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       processes.push(
         await startProcess({
           label: "web server",
-          args: ["--import", "tsx", "scripts/serve-web.ts", "-p", String(webPort), "-H", "127.0.0.1"],
+          args: ["--import", "tsx", "scripts/serve-web.ts", ...(opts.dev ? ["--dev"] : []), "-p", String(webPort), "-H", "127.0.0.1"],
           cwd: WEB_DIR,
           env: {
             ...common,
-            NODE_ENV: "production",
+            NODE_ENV: opts.dev ? "development" : "production",
             NEXT_TELEMETRY_DISABLED: "1",
-            DIM_NEXT_DIST_DIR: TEST_DIST_DIR,
+            DIM_NEXT_DIST_DIR: opts.dev ? TEST_DEV_DIST_DIR : TEST_DIST_DIR,
             DIM_LOG_LEVEL: "warn",
             ...opts.webEnv,
           },
           readyCheck: async () => (await fetch(`${baseUrl}/login`)).ok,
-          timeoutMs: 60_000,
+          // `next dev` compiles /login on that first request.
+          timeoutMs: opts.dev ? 240_000 : 60_000,
         }),
       );
     };

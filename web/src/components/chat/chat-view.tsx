@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { ConnectionState, DimClient } from "@dim/client";
 import type { ConversationSummary, PublicUser } from "@dim/shared";
 import { Alert } from "@/components/ui/alert";
@@ -32,6 +32,7 @@ export function ChatView(props: {
   const members = useGroupMembers(client, summary.id, group && active);
   const [panelOpen, setPanelOpen] = useState(false);
   const [readersOf, setReadersOf] = useState<number | null>(null);
+  const sectionRef = useRef<HTMLElement>(null);
   const title = summary.peer?.displayName ?? summary.title;
   const hint = connected ? null : "Not connected: messages are queued and sent, in order, when the connection is back.";
 
@@ -40,8 +41,14 @@ export function ChatView(props: {
     if (client && group && active && connected) void loadMemberCursors(client, summary.id).catch(() => {});
   }, [client, group, active, connected, summary.id]);
 
+  // Opening a chat is to write in it: the cursor goes to the composer (once per opened chat: the
+  // view is keyed by conversation), not left on the list.
+  useEffect(() => {
+    sectionRef.current?.querySelector<HTMLTextAreaElement>("textarea")?.focus();
+  }, []);
+
   return (
-    <section aria-label={group ? `Group ${title}` : `Chat with ${title}`} className="flex min-h-0 flex-1 flex-col">
+    <section ref={sectionRef} aria-label={group ? `Group ${title}` : `Chat with ${title}`} className="flex min-h-0 flex-1 flex-col">
       <ChatHeader summary={summary} title={title} memberCount={members.loaded && active ? members.total : summary.memberCount} onBack={props.onBack} onMembers={() => setPanelOpen(true)} />
       {chat.loadError ? (
         <div className="px-4 pt-3">
