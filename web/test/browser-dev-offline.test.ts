@@ -4,8 +4,10 @@
  * every server stopped, a reload is answered by the service worker: the app, not the browser's
  * error page, with the history this device kept.
  */
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createGatewayClient } from "@dim/client";
+import { SCREENSHOT_DIR } from "./helpers/paths";
 import { lastMessage, WAIT } from "./helpers/pwa";
 import { usePwaSuite } from "./helpers/pwa-suite";
 
@@ -13,8 +15,14 @@ const suite = usePwaSuite({ nodes: 1, dev: true });
 
 describe("the PWA under `npm run dev`", () => {
   it("reloads with every server down: the service worker serves the app and the history", async () => {
+    // `next dev` compiles each page on its first request: do that before the browser waits on it.
+    for (const path of ["/", "/login", "/register"]) expect((await fetch(`${suite.stack.baseUrl}${path}`)).status, path).toBe(200);
     const fay = await suite.newPage();
-    await suite.register(fay, "fay", "Fay Lind");
+    fay.setDefaultTimeout(90_000);
+    await suite.register(fay, "fay", "Fay Lind").catch(async (error: unknown) => {
+      await fay.screenshot({ path: join(SCREENSHOT_DIR, "dev-register-failed.png") });
+      throw error;
+    });
     const gus = await suite.registerOverHttp("gus", "Gus Moreau");
     await createGatewayClient({ baseUrl: suite.stack.baseUrl, sessionToken: gus.sessionToken }).contacts.request.mutate({ username: "fay" });
     await fay.reload();

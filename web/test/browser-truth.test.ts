@@ -97,6 +97,15 @@ describe("the PWA tells the truth", () => {
     await page.keyboard.press("Enter");
     await expect.poll(() => lastMessage(page, true).getAttribute("data-state"), WAIT).toMatch(/^(sent|delivered|read)$/);
 
+    // Links: http(s) only, in a new tab with no opener or referrer; javascript: stays text.
+    await page.keyboard.type("Docs at https://example.com/docs?x=1. Not javascript:alert(1) nor www.example.org");
+    await page.keyboard.press("Enter");
+    const bubble = lastMessage(page, true);
+    await expect.poll(() => bubble.innerText(), WAIT).toContain("nor www.example.org");
+    const anchors = await bubble.locator("a").evaluateAll((els) => els.map((a) => ({ href: a.getAttribute("href"), target: a.getAttribute("target"), rel: a.getAttribute("rel"), text: a.textContent })));
+    expect(anchors).toEqual([{ href: "https://example.com/docs?x=1", target: "_blank", rel: "noopener noreferrer", text: "https://example.com/docs?x=1" }]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
     // Refused inputs (404 unknown user, 400 yourself) and the signed-out probe: no console error.
     expect(errors).toEqual([]);
     await page.context().close();
