@@ -1,5 +1,5 @@
 /**
- * `X-DIM-Refusal-Status: 200` (docs/protocol.md §3.1): a caller that reads DIM's error body
+ * `X-DIM-Refusal-Status: 200` (docs/protocol.md §3.2): a caller that reads DIM's error body
  * anyway (the PWA) may ask for refusals — a 4xx: signed out, not found, conflict, bad input —
  * to come back as HTTP 200 with the same tRPC error body. A browser logs every 4xx response as a
  * red console error, though a signed-out probe or a refused input is an expected answer, not a
