@@ -19,6 +19,13 @@ describe("the PWA under `npm run dev`", () => {
     for (const path of ["/", "/login", "/register"]) expect((await fetch(`${suite.stack.baseUrl}${path}`)).status, path).toBe(200);
     const fay = await suite.newPage();
     fay.setDefaultTimeout(90_000);
+    // No Next.js dev-tools button: the first Tab stop is the page's own (the button lives in the
+    // shadow DOM of a <nextjs-portal>, which would then be the active element).
+    await fay.goto(`${suite.stack.baseUrl}/login`);
+    await fay.waitForFunction(() => (window as unknown as { next?: { appDir?: boolean } }).next?.appDir === true);
+    await fay.keyboard.press("Tab");
+    expect(await fay.evaluate(() => document.activeElement?.tagName.toLowerCase() ?? null)).not.toBe("nextjs-portal");
+    expect(await fay.evaluate(() => !!document.querySelector("nextjs-portal")?.shadowRoot?.querySelector("[data-nextjs-dev-tools-button], #next-logo"))).toBe(false);
     await suite.register(fay, "fay", "Fay Lind").catch(async (error: unknown) => {
       await fay.screenshot({ path: join(SCREENSHOT_DIR, "dev-register-failed.png") });
       throw error;

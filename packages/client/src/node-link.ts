@@ -18,6 +18,7 @@ import {
 } from "@dim/shared";
 import { backoffDelay, type BackoffOptions } from "./backoff";
 import { ClientErrorCode, type ClientAppError } from "./client-error-code";
+import { LinkTimers } from "./link-timers";
 import { frameText, WS_OPEN, type WebSocketConstructor, type WebSocketLike } from "./transport";
 import type { ConnectionState, DimGateway } from "./types";
 
@@ -69,11 +70,8 @@ interface Connection {
   ws: WebSocketLike;
   nodeId: string;
   welcome: WelcomeFrame | null;
-  /** open + welcome deadline, then the silence watchdog. */
-  watchdog: ReturnType<typeof setTimeout> | null;
-  heartbeat: ReturnType<typeof setTimeout> | null;
-  /** Armed when a heartbeat ping is written; any frame from the node disarms it. */
-  pongDeadline: ReturnType<typeof setTimeout> | null;
+  /** Connect deadline, then silence watchdog, heartbeat and pong deadline (link-timers.ts). */
+  timers: LinkTimers;
 }
 
 export class NodeLink implements FrameWriter {
@@ -200,10 +198,13 @@ export class NodeLink implements FrameWriter {
       this.markDead(assignment.nodeId);
       return this.scheduleReconnect();
     }
-    const conn: Connection = { ws, nodeId: assignment.nodeId, welcome: null, watchdog: null, heartbeat: null, pongDeadline: null };
+    const timers: LinkTimers = new LinkTimers(
+      { connectTimeoutMs: this.options.connectTimeoutMs, pongTimeoutMs: this.options.pongTimeoutMs },
+      { ping: () => this.conn === conn && this.rawWrite(conn, { type: "ping", t: Date.now() }), dead: (why) => this.abandon(conn, why) },
+    );
+    const conn: Connection = { ws, nodeId: assignment.nodeId, welcome: null, timers };
     this.conn = conn;
     this.epochValue++;
-    conn.watchdog = setTimeout(() => this.abandon(conn, "no welcome before the connect deadline"), this.options.connectTimeoutMs);
     ws.onopen = () => {
       if (this.conn !== conn) return;
       this.rawWrite(conn, { type: "auth", v: PROTOCOL_VERSION, token: assignment.token });
@@ -235,9 +236,7 @@ export class NodeLink implements FrameWriter {
       this.handlers.error(new AppError(ErrorCode.BadRequest, `'${frame.type}' frame before welcome ignored`));
       return;
     }
-    this.armSilenceWatchdog(conn);
-    if (conn.pongDeadline) clearTimeout(conn.pongDeadline);
-    conn.pongDeadline = null;
+    conn.timers.heard();
     if (frame.type === "welcome") return this.handlers.error(new AppError(ErrorCode.BadRequest, "second welcome ignored"));
     this.handlers.frame(frame);
   }
@@ -247,8 +246,7 @@ export class NodeLink implements FrameWriter {
     conn.welcome = welcome;
     this.attempt = 0;
     this.deadNodes = [];
-    this.armSilenceWatchdog(conn);
-    this.armHeartbeat(conn);
+    conn.timers.welcomed(welcome);
     this.setState({ status: "connected", nodeId: welcome.nodeId, connectionId: welcome.connectionId });
     this.settleWaiters();
     this.handlers.connected(welcome);
@@ -292,9 +290,7 @@ export class NodeLink implements FrameWriter {
     if (!conn) return;
     this.conn = null;
     this.epochValue++;
-    if (conn.watchdog) clearTimeout(conn.watchdog);
-    if (conn.heartbeat) clearTimeout(conn.heartbeat);
-    if (conn.pongDeadline) clearTimeout(conn.pongDeadline);
+    conn.timers.stop();
     conn.ws.onopen = conn.ws.onmessage = conn.ws.onerror = conn.ws.onclose = null;
     this.handlers.disconnected();
   }
@@ -307,35 +303,8 @@ export class NodeLink implements FrameWriter {
       this.handlers.error(new AppError(ErrorCode.Internal, `write failed: ${String(error)}`));
       return false;
     }
-    if (conn.welcome) this.armHeartbeat(conn);
+    if (conn.welcome) conn.timers.wrote();
     return true;
-  }
-
-  /**
-   * Heartbeat: a `ping` once the socket has been write-idle for welcome.heartbeatMs. The node
-   * answers every ping at once, so no frame within pongTimeoutMs is a missed heartbeat: the link
-   * is gone now, not only after the node's whole idle timeout.
-   */
-  private armHeartbeat(conn: Connection): void {
-    if (conn.heartbeat) clearTimeout(conn.heartbeat);
-    const ms = conn.welcome?.heartbeatMs;
-    if (!ms) return;
-    conn.heartbeat = setTimeout(() => {
-      conn.heartbeat = null;
-      if (this.conn !== conn || !this.rawWrite(conn, { type: "ping", t: Date.now() })) return;
-      const wait = this.options.pongTimeoutMs;
-      conn.pongDeadline ??= setTimeout(() => this.abandon(conn, `no answer to a ping in ${wait} ms`), wait);
-    }, ms);
-  }
-
-  /**
-   * The server answers every ping, so silence longer than its own idle timeout means the node or
-   * the path to it is gone (a half-open TCP connection shows no close event).
-   */
-  private armSilenceWatchdog(conn: Connection): void {
-    if (conn.watchdog) clearTimeout(conn.watchdog);
-    const ms = conn.welcome ? conn.welcome.idleTimeoutMs : this.options.connectTimeoutMs;
-    conn.watchdog = setTimeout(() => this.abandon(conn, `silent for ${ms} ms`), ms);
   }
 
   private markDead(nodeId: string): void {
