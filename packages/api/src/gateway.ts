@@ -27,6 +27,7 @@ import { earlyErrorResponse } from "./http/error-response";
 import { classifyOrigin, corsHeaders, PREFLIGHT_HEADERS } from "./http/origin";
 import { readCappedBody } from "./http/read-capped-body";
 import { GatewayMetrics } from "./metrics/gateway-metrics";
+import { withRefusalStatus } from "./http/refusal-status";
 import { appRouter, type AppRouter } from "./root";
 import { appErrorOf } from "./trpc";
 import { createSqlRows, type PgPool } from "./sql";
@@ -238,7 +239,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     metrics,
     async fetchHandler(req, info) {
       try {
-        return await handle(req, info);
+        return withRefusalStatus(req, await handle(req, info));
       } catch (err) {
         logger.error({ err }, "gateway request failed");
         if (isFileRoute(new URL(req.url).pathname)) return internalError();

@@ -57,6 +57,7 @@ export function buildClientLegs(options: DimClientOptions, WebSocket: WebSocketC
     backoff,
     random,
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    pongTimeoutMs: options.pongTimeoutMs ?? 5_000,
     ready: () => hooks.ready(),
     handlers: {
       authenticated: (welcome) => hooks.authenticated(welcome),

@@ -135,6 +135,16 @@ export class DimClient extends Emitter<DimClientEvents> {
     this.link.reconnectNow();
   }
 
+  /**
+   * The host knows the network is gone (the browser's `offline` event): the socket is dropped at
+   * once (it may look open for long on a dead link) and the client waits to reconnect; messages
+   * sent meanwhile stay "sending" (queued) and go out, once each, after the next welcome. Call
+   * `reconnectNow()` when the network is back.
+   */
+  networkLost(): void {
+    this.link.networkLost();
+  }
+
   /** Closes the socket and stops reconnecting. The outbox stays (a later `connect` re-sends it). */
   async stop(): Promise<void> {
     this.link.stop();
