@@ -1,5 +1,6 @@
 "use client";
 import Link from "next/link";
+import { useState } from "react";
 import { ThemeToggle } from "@/components/theme-toggle";
 import { Alert } from "@/components/ui/alert";
 import { useSession } from "@/hooks/use-session";
@@ -13,6 +14,8 @@ import { UserLookup } from "./user-lookup";
  */
 export function AdminApp() {
   const session = useSession();
+  // Bumped after each lookup or change, so the audit shows it without a manual refresh.
+  const [auditVersion, setAuditVersion] = useState(0);
   return (
     <div className="min-h-full bg-slate-50">
       <header className="flex items-center gap-3 border-b border-slate-200 bg-surface px-4 py-3">
@@ -36,8 +39,8 @@ export function AdminApp() {
         {session.status === "signed-in" && session.user.isAdmin ? (
           <>
             <NodesTable />
-            <UserLookup selfId={session.user.id} />
-            <AuditList />
+            <UserLookup selfId={session.user.id} onAudited={() => setAuditVersion((v) => v + 1)} />
+            <AuditList version={auditVersion} />
           </>
         ) : null}
       </main>

@@ -10,7 +10,7 @@ import { gateway } from "@/lib/gateway";
 import { AdminSection } from "./admin-section";
 
 /** The audit of admin actions, newest first; older pages on demand. */
-export function AuditList() {
+export function AuditList({ version }: { version: number }) {
   const [entries, setEntries] = useState<AdminAuditEntry[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -24,7 +24,7 @@ export function AuditList() {
       setError(friendlyMessage(shownError(toAppError(err))));
     }
   }, []);
-  useEffect(() => void load(), [load]);
+  useEffect(() => void load(), [load, version]);
 
   return (
     <AdminSection title="Audit" id="admin-audit" actions={<Button variant="secondary" size="sm" onClick={() => void load()}>Refresh</Button>}>

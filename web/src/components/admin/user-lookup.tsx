@@ -14,7 +14,7 @@ import { SessionsTable } from "./sessions-table";
 const messageOf = (err: unknown) => friendlyMessage(shownError(toAppError(err)));
 
 /** Finds a user by username; shows its sessions; disables or enables it after a confirmation. */
-export function UserLookup(props: { selfId: string }) {
+export function UserLookup(props: { selfId: string; onAudited: () => void }) {
   const [query, setQuery] = useState("");
   const [found, setFound] = useState<AdminUserLookupOutput | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -27,6 +27,7 @@ export function UserLookup(props: { selfId: string }) {
     try {
       setFound(await gateway().admin.userLookup.query({ username }));
       setError(null);
+      props.onAudited();
     } catch (err) {
       setFound(null);
       setError(messageOf(err));
@@ -56,6 +57,7 @@ export function UserLookup(props: { selfId: string }) {
     } catch (err) {
       setConfirming(null);
       setError(messageOf(err));
+      props.onAudited();
     } finally {
       setBusy(false);
     }
