@@ -21,7 +21,7 @@ export function AdminApp() {
       <header className="flex items-center gap-3 border-b border-slate-200 bg-surface px-4 py-3">
         <h1 className="flex-1 text-lg font-semibold text-slate-900">Admin</h1>
         <ThemeToggle />
-        <Link href="/" className="rounded-md px-2.5 py-1 text-sm font-medium text-brand-700 underline-offset-2 hover:underline">
+        <Link href="/" className="rounded-md px-2.5 py-1 text-sm font-medium text-brand-700 underline-offset-2 dark:text-sky-300 hover:underline">
           Back to chats
         </Link>
       </header>

@@ -25,7 +25,7 @@ export function UserHeader(props: {
         </div>
         <ThemeToggle />
         {user.isAdmin ? (
-          <Link href="/admin" className="rounded-md px-2 py-1 text-xs font-medium text-brand-700 hover:bg-slate-100" data-testid="admin-link">
+          <Link href="/admin" className="rounded-md px-2 py-1 text-xs font-medium text-brand-700 hover:bg-slate-100 dark:text-sky-300" data-testid="admin-link">
             Admin
           </Link>
         ) : null}
