@@ -8,7 +8,8 @@
  *    against the same sharp work done in the bench process alone (uploads/baseline-sharp.ts);
  *  - the gateway's RSS sampled every few ms during one large upload, against its RSS just before:
  *    the upload is streamed to a temporary file, so the peak should grow far less than the file.
- *    The sink is sampled the same way. A figure, not an assertion.
+ *    The trivial server is sampled the same way, discarding the body (what garbage not yet
+ *    collected costs) and keeping it whole (what buffering costs). A figure, not an assertion.
  */
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -61,7 +62,8 @@ export interface ImageFigure {
 export interface UploadFigures {
   options: UploadOptions;
   file: { megabytes: number; gatewayMBps: number; sinkMBps: number; ratio: number; gatewayMs: number[]; sinkMs: number[] };
-  memory: { fileMegabytes: number; gateway: RssSample; sink: RssSample; gatewayPeakDeltaPerFileMB: number };
+  /** RSS during one large upload: the gateway; the trivial server discarding it, and keeping it whole. */
+  memory: { fileMegabytes: number; gateway: RssSample; sink: RssSample; bufferingSink: RssSample; gatewayPeakDeltaPerFileMB: number };
   images: ImageFigure[];
 }
 
@@ -131,8 +133,18 @@ export async function measureUploads(services: Services, opts: BenchOptions, u: 
     const file = randomFile(u.fileMegabytes);
     const memGw = await sampleRss(gateway.pid!, () => post(uploadUrl("big.bin"), file, token));
     const memSink = await sampleRss(sink.pid!, () => post(sinkUrl, file));
-    const memory = { fileMegabytes: u.fileMegabytes, gateway: memGw.sample, sink: memSink.sample, gatewayPeakDeltaPerFileMB: round(memGw.sample.peakDeltaMB / u.fileMegabytes, 3) };
-    log(`uploads: ${u.fileMegabytes} MB file: gateway RSS ${memory.gateway.beforeMB} → peak ${memory.gateway.peakMB} MB (+${memory.gateway.peakDeltaMB}), sink +${memory.sink.peakDeltaMB} MB`);
+    const memBuffering = await sampleRss(sink.pid!, () => post(`${sinkUrl}/?buffer=1`, file));
+    const memory = {
+      fileMegabytes: u.fileMegabytes,
+      gateway: memGw.sample,
+      sink: memSink.sample,
+      bufferingSink: memBuffering.sample,
+      gatewayPeakDeltaPerFileMB: round(memGw.sample.peakDeltaMB / u.fileMegabytes, 3),
+    };
+    log(
+      `uploads: ${u.fileMegabytes} MB file: gateway RSS ${memory.gateway.beforeMB} → peak ${memory.gateway.peakMB} MB (+${memory.gateway.peakDeltaMB}); ` +
+        `node:http discarding +${memory.sink.peakDeltaMB} MB, buffering +${memory.bufferingSink.peakDeltaMB} MB`,
+    );
 
     // ── file throughput, interleaved gateway / sink ──
     const gatewayMs: number[] = [];

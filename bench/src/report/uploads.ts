@@ -12,7 +12,7 @@ export function uploadsText(r: BenchResult): string[] {
     `Uploads (POST /api/files with a session; median of ${u.options.reps}; 1 MB = 10^6 bytes)`,
     `  ${u.file.megabytes} MB random file: gateway ${u.file.gatewayMBps} MB/s, discarding node:http server ${u.file.sinkMBps} MB/s: ratio ${u.file.ratio}`,
     `  RSS during one ${m.fileMegabytes} MB upload: gateway ${m.gateway.beforeMB} → peak ${m.gateway.peakMB} MB (+${m.gateway.peakDeltaMB} MB, ${m.gatewayPeakDeltaPerFileMB} per uploaded MB; ` +
-      `${m.gateway.samples} samples), sink +${m.sink.peakDeltaMB} MB`,
+      `${m.gateway.samples} samples); node:http server discarding +${m.sink.peakDeltaMB} MB, buffering +${m.bufferingSink.peakDeltaMB} MB`,
     "  image          size        upload MB  gateway ms  ms/MP   sharp alone ms  ms/MP   ratio",
   ];
   for (const i of u.images) {
@@ -40,6 +40,7 @@ export function uploadsHtml(r: BenchResult): string {
 <tr><td>${u.file.megabytes} MB random</td><td>${u.file.gatewayMBps}</td><td>${u.file.sinkMBps}</td><td>${u.file.ratio}</td></tr></table>
 <table><tr><th>RSS during one ${m.fileMegabytes} MB upload</th><th>before MB</th><th>peak MB</th><th>peak − before MB</th><th>samples</th></tr>
 <tr><td>gateway</td><td>${m.gateway.beforeMB}</td><td>${m.gateway.peakMB}</td><td>${m.gateway.peakDeltaMB}</td><td>${m.gateway.samples}</td></tr>
-<tr><td>discarding server</td><td>${m.sink.beforeMB}</td><td>${m.sink.peakMB}</td><td>${m.sink.peakDeltaMB}</td><td>${m.sink.samples}</td></tr></table>
+<tr><td>node:http server, discarding</td><td>${m.sink.beforeMB}</td><td>${m.sink.peakMB}</td><td>${m.sink.peakDeltaMB}</td><td>${m.sink.samples}</td></tr>
+<tr><td>node:http server, buffering</td><td>${m.bufferingSink.beforeMB}</td><td>${m.bufferingSink.peakMB}</td><td>${m.bufferingSink.peakDeltaMB}</td><td>${m.bufferingSink.samples}</td></tr></table>
 <table><tr><th>format</th><th>MP</th><th>size</th><th>upload MB</th><th>gateway ms (upload → thumbnail stored)</th><th>ms/MP</th><th>sharp alone ms</th><th>ms/MP</th><th>ratio</th></tr>${rows}</table>`;
 }

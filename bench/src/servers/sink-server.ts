@@ -7,11 +7,19 @@
 import { createServer } from "node:http";
 
 const server = createServer((req, res) => {
+  // `?buffer=1`: keeps the whole body and joins it, as a server that buffers uploads would — the
+  // memory baseline a streaming upload is compared with.
+  const buffer = req.url?.includes("buffer=1") ?? false;
+  const chunks: Buffer[] = [];
   let bytes = 0;
-  req.on("data", (chunk: Buffer) => (bytes += chunk.length));
+  req.on("data", (chunk: Buffer) => {
+    bytes += chunk.length;
+    if (buffer) chunks.push(chunk);
+  });
   req.on("end", () => {
+    const held = buffer ? Buffer.concat(chunks).length : bytes;
     res.writeHead(201, { "content-type": "application/json" });
-    res.end(JSON.stringify({ bytes }));
+    res.end(JSON.stringify({ bytes, held }));
   });
 });
 server.listen(0, "127.0.0.1", () => {
