@@ -116,10 +116,16 @@ export async function measureUploads(services: Services, opts: BenchOptions, u: 
   try {
     const gateway = forkTs("servers/gateway-server.ts", "gateway", { ...env, DIM_BLOB_DIR: blobDir, DIM_UPLOAD_SWEEP_MS: "0" }, opts.verbose);
     children.push(gateway);
+    // Two trivial servers, so each memory sample starts from a process no other upload has grown.
     const sink = forkTs("servers/sink-server.ts", "upload-sink", {}, opts.verbose);
-    children.push(sink);
+    const bufferingSink = forkTs("servers/sink-server.ts", "upload-sink-buffering", {}, opts.verbose);
+    children.push(sink, bufferingSink);
     const urlOf = (m: unknown) => ((m as { url?: string }).url ? (m as { url: string }).url : undefined);
-    const [gatewayUrl, sinkUrl] = await Promise.all([waitMessage(gateway, urlOf, "gateway"), waitMessage(sink, urlOf, "upload-sink")]);
+    const [gatewayUrl, sinkUrl, bufferingUrl] = await Promise.all([
+      waitMessage(gateway, urlOf, "gateway"),
+      waitMessage(sink, urlOf, "upload-sink"),
+      waitMessage(bufferingSink, urlOf, "upload-sink-buffering"),
+    ]);
     const [user] = await registerUsers(gatewayUrl, 1, `${tag}_up_`, 1);
     const token = user!.sessionToken;
     const uploadUrl = (name: string) => `${gatewayUrl}${UPLOAD_ENDPOINT}?name=${encodeURIComponent(name)}`;
@@ -128,12 +134,13 @@ export async function measureUploads(services: Services, opts: BenchOptions, u: 
     const warm = randomFile(1);
     await post(uploadUrl("warm.bin"), warm, token);
     await post(sinkUrl, warm);
+    await post(`${bufferingUrl}/?buffer=1`, warm);
 
     // ── memory during one large upload (before any image: sharp's buffers would blur it) ──
     const file = randomFile(u.fileMegabytes);
     const memGw = await sampleRss(gateway.pid!, () => post(uploadUrl("big.bin"), file, token));
     const memSink = await sampleRss(sink.pid!, () => post(sinkUrl, file));
-    const memBuffering = await sampleRss(sink.pid!, () => post(`${sinkUrl}/?buffer=1`, file));
+    const memBuffering = await sampleRss(bufferingSink.pid!, () => post(`${bufferingUrl}/?buffer=1`, file));
     const memory = {
       fileMegabytes: u.fileMegabytes,
       gateway: memGw.sample,
