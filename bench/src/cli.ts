@@ -25,7 +25,9 @@
  *   --extras uploads          only the upload part (file MB/s, image ms per megapixel, gateway memory
  *                             during a large upload), e.g. --systems dim --extras uploads --extras-only
  *   --upload-mp a,b,…         image sizes of the upload extras, megapixels, each as JPEG and PNG (default 1,4,12,24)
- *   --upload-file-mb N        the large file of the upload extras, MB (default 25)
+ *   --upload-file-mb N        the file of the upload extras' throughput runs, MB (default 25)
+ *   --upload-memory-mb a,b,…  upload sizes of the gateway memory samples, MB (default 25,100; the bench
+ *                             gateway's upload limit is raised to the largest)
  *   --upload-reps N           timed repetitions of each upload, the median reported (default 3; --quick 1)
  *   --extras-only             no throughput ladder, the extras only (e.g. --systems dim --extras connections --extras-only)
  *   --connections a,b,…       cumulative idle-connection targets of the extras (default 1000,5000,10000,19000)
@@ -64,7 +66,7 @@ export function parseArgs(argv: string[]): BenchOptions & { out: string; profile
       i++;
     } else args.set(k, true);
   }
-  const known = new Set(["mode", "systems", "reps", "rates", "duration", "warmup", "drain", "pairs", "servers", "workers", "cross", "objective", "stop", "extras", "no-extras", "extras-only", "connections", "connect-processes", "connect-inflight", "connect-client", "quick", "out", "verbose", "profile", "body", "swap", "cross-objective", "groups", "no-groups", "group-rates", "group-senders", "upload-mp", "upload-file-mb", "upload-reps"]);
+  const known = new Set(["mode", "systems", "reps", "rates", "duration", "warmup", "drain", "pairs", "servers", "workers", "cross", "objective", "stop", "extras", "no-extras", "extras-only", "connections", "connect-processes", "connect-inflight", "connect-client", "quick", "out", "verbose", "profile", "body", "swap", "cross-objective", "groups", "no-groups", "group-rates", "group-senders", "upload-mp", "upload-file-mb", "upload-memory-mb", "upload-reps"]);
   for (const k of args.keys()) if (!known.has(k)) throw new Error(`unknown option --${k}`);
   const quick = args.has("quick");
   const str = (k: string, d: string) => {
@@ -128,6 +130,7 @@ export function parseArgs(argv: string[]): BenchOptions & { out: string; profile
           uploads: {
             megapixels: positives("upload-mp", quick ? "1,4" : "1,4,12,24"),
             fileMegabytes: positives("upload-file-mb", "25")[0]!,
+            memoryMegabytes: positives("upload-memory-mb", "25,100"),
             reps: Math.max(1, Math.floor(num("upload-reps", quick ? 1 : 3))),
           },
           ...(extrasPart === "connections" || extrasPart === "uploads" ? { only: extrasPart } : {}),

@@ -6,42 +6,32 @@
  *  - image time per megapixel (upload → 201, which the route answers once the re-encoded image,
  *    its thumbnail and its placeholder are stored) for generated JPEG photos and PNG screenshots,
  *    against the same sharp work done in the bench process alone (uploads/baseline-sharp.ts);
- *  - the gateway's RSS sampled every few ms during one large upload, against its RSS just before:
- *    the upload is streamed to a temporary file, so the peak should grow far less than the file.
- *    The trivial server is sampled the same way, discarding the body (what garbage not yet
- *    collected costs) and keeping it whole (what buffering costs). A figure, not an assertion.
+ *  - the gateway's RSS during one large upload against a discarding and a buffering node:http
+ *    server (uploads/memory.ts): streamed to a temporary file, it should grow like the former.
  */
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { UPLOAD_ENDPOINT, thumbnailUrl, uploadResponse } from "@dim/shared";
+import { thumbnailUrl, uploadResponse } from "@dim/shared";
 import { openExtrasDatabase, stopChildren } from "./extras-connections";
-import { forkTs, sleep, waitMessage } from "./procs";
-import { rssOf } from "./proc-stats";
 import type { BenchOptions } from "./run";
 import type { Services } from "./services";
 import { registerUsers } from "./systems";
 import { sharpPipelineMs } from "./uploads/baseline-sharp";
 import { generateImage, randomFile } from "./uploads/fixtures";
+import { measureUploadMemory, type MemoryFigure } from "./uploads/memory";
+import { post, startUploadServers } from "./uploads/servers";
 
 export interface UploadOptions {
   /** Image sizes, in megapixels; each is generated as a JPEG and as a PNG. */
   megapixels: number[];
-  /** The large file's size in MB (the memory sample and the throughput runs). */
+  /** The file of the throughput runs, MB. */
   fileMegabytes: number;
+  /** Upload sizes of the memory samples, MB (the bench gateway's limit is raised to the largest). */
+  memoryMegabytes: number[];
   /** Timed repetitions of each upload (the median is reported). */
   reps: number;
-}
-
-export interface RssSample {
-  /** RSS just before the upload (median of a few samples), MB. */
-  beforeMB: number;
-  peakMB: number;
-  afterMB: number;
-  /** peak − before, MB. */
-  peakDeltaMB: number;
-  samples: number;
 }
 
 export interface ImageFigure {
@@ -62,8 +52,7 @@ export interface ImageFigure {
 export interface UploadFigures {
   options: UploadOptions;
   file: { megabytes: number; gatewayMBps: number; sinkMBps: number; ratio: number; gatewayMs: number[]; sinkMs: number[] };
-  /** RSS during one large upload: the gateway; the trivial server discarding it, and keeping it whole. */
-  memory: { fileMegabytes: number; gateway: RssSample; sink: RssSample; bufferingSink: RssSample; gatewayPeakDeltaPerFileMB: number };
+  memory: MemoryFigure[];
   images: ImageFigure[];
 }
 
@@ -75,90 +64,36 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-async function post(url: string, body: Buffer, token?: string): Promise<{ ms: number; res: Response; text: string }> {
-  const t0 = performance.now();
-  const res = await fetch(url, { method: "POST", body, headers: token ? { authorization: `Bearer ${token}` } : {} });
-  const text = await res.text();
-  const ms = performance.now() - t0;
-  if (res.status !== 201) throw new Error(`upload to ${url} answered ${res.status}: ${text.slice(0, 200)}`);
-  return { ms, res, text };
-}
-
-/** RSS of `pid` while `work` runs, sampled every `everyMs`. */
-async function sampleRss<T>(pid: number, work: () => Promise<T>, everyMs = 5): Promise<{ result: T; sample: RssSample }> {
-  const before: number[] = [];
-  for (let i = 0; i < 10; i++) {
-    before.push(rssOf(pid));
-    await sleep(20);
-  }
-  let peak = 0;
-  let samples = 0;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, rssOf(pid));
-    samples++;
-  }, everyMs);
-  try {
-    const result = await work();
-    peak = Math.max(peak, rssOf(pid));
-    await sleep(100);
-    const after = rssOf(pid);
-    const b = median(before);
-    return { result, sample: { beforeMB: round(b / MB, 1), peakMB: round(peak / MB, 1), afterMB: round(after / MB, 1), peakDeltaMB: round((peak - b) / MB, 1), samples } };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
 export async function measureUploads(services: Services, opts: BenchOptions, u: UploadOptions, log: (l: string) => void): Promise<UploadFigures> {
   const blobDir = mkdtempSync(join(tmpdir(), "dim-bench-blobs-"));
   const { tag, env, sql } = await openExtrasDatabase(services);
+  const upEnv = { env: { ...env, DIM_BLOB_DIR: blobDir }, maxBytes: Math.ceil(Math.max(25, u.fileMegabytes, ...u.memoryMegabytes) * MB) + 1024, verbose: opts.verbose };
   const children: ChildProcess[] = [];
   try {
-    const gateway = forkTs("servers/gateway-server.ts", "gateway", { ...env, DIM_BLOB_DIR: blobDir, DIM_UPLOAD_SWEEP_MS: "0" }, opts.verbose);
-    children.push(gateway);
-    // Two trivial servers, so each memory sample starts from a process no other upload has grown.
-    const sink = forkTs("servers/sink-server.ts", "upload-sink", {}, opts.verbose);
-    const bufferingSink = forkTs("servers/sink-server.ts", "upload-sink-buffering", {}, opts.verbose);
-    children.push(sink, bufferingSink);
-    const urlOf = (m: unknown) => ((m as { url?: string }).url ? (m as { url: string }).url : undefined);
-    const [gatewayUrl, sinkUrl, bufferingUrl] = await Promise.all([
-      waitMessage(gateway, urlOf, "gateway"),
-      waitMessage(sink, urlOf, "upload-sink"),
-      waitMessage(bufferingSink, urlOf, "upload-sink-buffering"),
-    ]);
-    const [user] = await registerUsers(gatewayUrl, 1, `${tag}_up_`, 1);
+    const s = await startUploadServers(upEnv, children);
+    const [user] = await registerUsers(s.gatewayUrl, 1, `${tag}_up_`, 1);
     const token = user!.sessionToken;
-    const uploadUrl = (name: string) => `${gatewayUrl}${UPLOAD_ENDPOINT}?name=${encodeURIComponent(name)}`;
 
-    // Warm both servers (first request, JIT, pooled connections), unrecorded.
-    const warm = randomFile(1);
-    await post(uploadUrl("warm.bin"), warm, token);
-    await post(sinkUrl, warm);
-    await post(`${bufferingUrl}/?buffer=1`, warm);
+    // ── memory during one large upload, fresh processes per size (before any image) ──
+    const memory: MemoryFigure[] = [];
+    for (const mb of u.memoryMegabytes) {
+      const m = await measureUploadMemory(mb, upEnv, token);
+      memory.push(m);
+      log(
+        `uploads: ${mb} MB file: gateway RSS ${m.gateway.beforeMB} → peak ${m.gateway.peakMB} MB (+${m.gateway.peakDeltaMB}); ` +
+          `node:http discarding +${m.sink.peakDeltaMB} MB, buffering +${m.bufferingSink.peakDeltaMB} MB`,
+      );
+    }
 
-    // ── memory during one large upload (before any image: sharp's buffers would blur it) ──
+    // ── file throughput, interleaved gateway / discarding server, after an unrecorded warm-up ──
     const file = randomFile(u.fileMegabytes);
-    const memGw = await sampleRss(gateway.pid!, () => post(uploadUrl("big.bin"), file, token));
-    const memSink = await sampleRss(sink.pid!, () => post(sinkUrl, file));
-    const memBuffering = await sampleRss(bufferingSink.pid!, () => post(`${bufferingUrl}/?buffer=1`, file));
-    const memory = {
-      fileMegabytes: u.fileMegabytes,
-      gateway: memGw.sample,
-      sink: memSink.sample,
-      bufferingSink: memBuffering.sample,
-      gatewayPeakDeltaPerFileMB: round(memGw.sample.peakDeltaMB / u.fileMegabytes, 3),
-    };
-    log(
-      `uploads: ${u.fileMegabytes} MB file: gateway RSS ${memory.gateway.beforeMB} → peak ${memory.gateway.peakMB} MB (+${memory.gateway.peakDeltaMB}); ` +
-        `node:http discarding +${memory.sink.peakDeltaMB} MB, buffering +${memory.bufferingSink.peakDeltaMB} MB`,
-    );
-
-    // ── file throughput, interleaved gateway / sink ──
+    await post(s.uploadUrl("warm.bin"), file, token);
+    await post(s.sinkUrl, file);
     const gatewayMs: number[] = [];
     const sinkMs: number[] = [];
     for (let i = 0; i < u.reps; i++) {
-      gatewayMs.push((await post(uploadUrl(`file-${i}.bin`), file, token)).ms);
-      sinkMs.push((await post(sinkUrl, file)).ms);
+      gatewayMs.push((await post(s.uploadUrl(`file-${i}.bin`), file, token)).ms);
+      sinkMs.push((await post(s.sinkUrl, file)).ms);
     }
     const mbps = (ms: number[]) => round(u.fileMegabytes / (median(ms) / 1000), 1);
     const fileFig = { megabytes: u.fileMegabytes, gatewayMBps: mbps(gatewayMs), sinkMBps: mbps(sinkMs), ratio: round(mbps(gatewayMs) / mbps(sinkMs), 3), gatewayMs: gatewayMs.map((x) => round(x, 1)), sinkMs: sinkMs.map((x) => round(x, 1)) };
@@ -174,14 +109,15 @@ export async function measureUploads(services: Services, opts: BenchOptions, u: 
         const sh: number[] = [];
         let attachmentId = "";
         for (let i = 0; i < u.reps; i++) {
-          const { ms, text } = await post(uploadUrl(name), img.bytes, token);
+          const { ms, text } = await post(s.uploadUrl(name), img.bytes, token);
           const att = uploadResponse.parse(JSON.parse(text)).attachment;
           if (att.kind !== "image" || att.width !== img.width || att.height !== img.height) throw new Error(`${name} came back as ${att.kind} ${att.width}×${att.height}`);
           attachmentId = att.id;
           gw.push(ms);
           sh.push(await sharpPipelineMs(img.bytes, format));
         }
-        const thumb = await fetch(`${gatewayUrl}${thumbnailUrl(attachmentId)}`, { headers: { authorization: `Bearer ${token}` } });
+        const thumbUrl = `${s.gatewayUrl}${thumbnailUrl(attachmentId)}`;
+        const thumb = await fetch(thumbUrl, { headers: { authorization: `Bearer ${token}` } });
         await thumb.arrayBuffer();
         if (thumb.status !== 200 || thumb.headers.get("content-type") !== "image/webp") throw new Error(`${name}: thumbnail answered ${thumb.status} ${thumb.headers.get("content-type")}`);
         const realMp = (img.width * img.height) / 1e6;
@@ -227,8 +163,9 @@ export async function measureUploadExtras(services: Services, opts: BenchOptions
 
 export function uploadNote(f: UploadFigures): string {
   const big = f.images.at(-1);
+  const mem = f.memory.map((m) => `+${m.gateway.peakDeltaMB} MB during ${m.fileMegabytes} MB (buffering server +${m.bufferingSink.peakDeltaMB})`).join(", ");
   return (
-    `uploads: ${f.file.gatewayMBps} MB/s (${f.file.ratio} of a discarding server), gateway RSS +${f.memory.gateway.peakDeltaMB} MB during a ${f.memory.fileMegabytes} MB upload` +
+    `uploads: ${f.file.gatewayMBps} MB/s (${f.file.ratio} of a discarding server), gateway RSS ${mem}` +
     (big ? `; ${big.format} ${big.megapixels} MP ${big.gatewayMsPerMP} ms/MP (${big.ratio} × sharp alone)` : "")
   );
 }

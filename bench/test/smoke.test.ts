@@ -24,9 +24,9 @@ describe("bench harness (smoke)", () => {
     expect(o.extras).toBeNull();
     expect(() => parseArgs(["--nope"])).toThrow(/unknown option/);
     expect(() => parseArgs(["--systems", "kafka"])).toThrow(/unknown system/);
-    const up = parseArgs(["--systems", "dim", "--extras", "uploads", "--extras-only", "--upload-mp", "1,2", "--upload-file-mb", "5", "--upload-reps", "2"]);
-    expect(up.extras).toMatchObject({ only: "uploads", uploads: { megapixels: [1, 2], fileMegabytes: 5, reps: 2 } });
-    expect(parseArgs(["--extras"]).extras?.uploads).toEqual({ megapixels: [1, 4, 12, 24], fileMegabytes: 25, reps: 3 });
+    const up = parseArgs(["--systems", "dim", "--extras", "uploads", "--extras-only", "--upload-mp", "1,2", "--upload-file-mb", "5", "--upload-memory-mb", "5,20", "--upload-reps", "2"]);
+    expect(up.extras).toMatchObject({ only: "uploads", uploads: { megapixels: [1, 2], fileMegabytes: 5, memoryMegabytes: [5, 20], reps: 2 } });
+    expect(parseArgs(["--extras"]).extras?.uploads).toEqual({ megapixels: [1, 4, 12, 24], fileMegabytes: 25, memoryMegabytes: [25, 100], reps: 3 });
     expect(() => parseArgs(["--extras", "nope"])).toThrow(/--extras takes/);
   });
 
@@ -148,7 +148,7 @@ describe("bench harness (smoke)", () => {
   it("runs the upload extras on a tiny set: files, images and memory, each with its baseline", async () => {
     const lines: string[] = [];
     const result = await runBench({
-      ...parseArgs(["--systems", "dim", "--extras", "uploads", "--extras-only", "--upload-mp", "0.05", "--upload-file-mb", "1", "--upload-reps", "1"]),
+      ...parseArgs(["--systems", "dim", "--extras", "uploads", "--extras-only", "--upload-mp", "0.05", "--upload-file-mb", "1", "--upload-memory-mb", "1", "--upload-reps", "1"]),
       log: (l) => lines.push(l),
     });
     const saved = JSON.parse(readFileSync(writeResults(result, out).json, "utf8")) as BenchResult;
@@ -158,7 +158,8 @@ describe("bench harness (smoke)", () => {
     expect(u!.file).toMatchObject({ megabytes: 1 });
     expect(u!.file.gatewayMs).toHaveLength(1);
     for (const v of [u!.file.gatewayMBps, u!.file.sinkMBps, u!.file.ratio]) expect(v).toBeGreaterThan(0);
-    for (const s of [u!.memory.gateway, u!.memory.sink, u!.memory.bufferingSink]) {
+    expect(u!.memory.map((m) => m.fileMegabytes)).toEqual([1]);
+    for (const s of [u!.memory[0]!.gateway, u!.memory[0]!.sink, u!.memory[0]!.bufferingSink]) {
       expect(s.beforeMB).toBeGreaterThan(0);
       expect(s.peakMB).toBeGreaterThan(0);
       expect(s.samples).toBeGreaterThan(0);

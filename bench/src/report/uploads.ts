@@ -6,13 +6,15 @@ const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&l
 export function uploadsText(r: BenchResult): string[] {
   const u = r.extras?.uploads;
   if (!u) return [];
-  const m = u.memory;
   const lines = [
     "",
     `Uploads (POST /api/files with a session; median of ${u.options.reps}; 1 MB = 10^6 bytes)`,
     `  ${u.file.megabytes} MB random file: gateway ${u.file.gatewayMBps} MB/s, discarding node:http server ${u.file.sinkMBps} MB/s: ratio ${u.file.ratio}`,
-    `  RSS during one ${m.fileMegabytes} MB upload: gateway ${m.gateway.beforeMB} → peak ${m.gateway.peakMB} MB (+${m.gateway.peakDeltaMB} MB, ${m.gatewayPeakDeltaPerFileMB} per uploaded MB; ` +
-      `${m.gateway.samples} samples); node:http server discarding +${m.sink.peakDeltaMB} MB, buffering +${m.bufferingSink.peakDeltaMB} MB`,
+    ...u.memory.map(
+      (m) =>
+        `  RSS during one ${m.fileMegabytes} MB upload: gateway ${m.gateway.beforeMB} → peak ${m.gateway.peakMB} MB (+${m.gateway.peakDeltaMB} MB, ${m.gatewayPeakDeltaPerFileMB} per uploaded MB; ` +
+        `${m.gateway.samples} samples); node:http server discarding +${m.sink.peakDeltaMB} MB, buffering +${m.bufferingSink.peakDeltaMB} MB`,
+    ),
     "  image          size        upload MB  gateway ms  ms/MP   sharp alone ms  ms/MP   ratio",
   ];
   for (const i of u.images) {
@@ -27,7 +29,11 @@ export function uploadsText(r: BenchResult): string[] {
 export function uploadsHtml(r: BenchResult): string {
   const u = r.extras?.uploads;
   if (!u) return "";
-  const m = u.memory;
+  const rss = (who: string, x: { beforeMB: number; peakMB: number; peakDeltaMB: number; samples: number }, mb: number) =>
+    `<tr><td>${mb} MB</td><td>${who}</td><td>${x.beforeMB}</td><td>${x.peakMB}</td><td>${x.peakDeltaMB}</td><td>${x.samples}</td></tr>`;
+  const mem = u.memory
+    .map((m) => rss("gateway", m.gateway, m.fileMegabytes) + rss("node:http, discarding", m.sink, m.fileMegabytes) + rss("node:http, buffering", m.bufferingSink, m.fileMegabytes))
+    .join("");
   const rows = u.images
     .map(
       (i) =>
@@ -38,9 +44,6 @@ export function uploadsHtml(r: BenchResult): string {
 <p>POST /api/files with a session through DIM's gateway, against a baseline in the same run; median of ${u.options.reps}; 1 MB = 10<sup>6</sup> bytes.</p>
 <table><tr><th>file</th><th>gateway MB/s</th><th>discarding node:http MB/s</th><th>ratio</th></tr>
 <tr><td>${u.file.megabytes} MB random</td><td>${u.file.gatewayMBps}</td><td>${u.file.sinkMBps}</td><td>${u.file.ratio}</td></tr></table>
-<table><tr><th>RSS during one ${m.fileMegabytes} MB upload</th><th>before MB</th><th>peak MB</th><th>peak − before MB</th><th>samples</th></tr>
-<tr><td>gateway</td><td>${m.gateway.beforeMB}</td><td>${m.gateway.peakMB}</td><td>${m.gateway.peakDeltaMB}</td><td>${m.gateway.samples}</td></tr>
-<tr><td>node:http server, discarding</td><td>${m.sink.beforeMB}</td><td>${m.sink.peakMB}</td><td>${m.sink.peakDeltaMB}</td><td>${m.sink.samples}</td></tr>
-<tr><td>node:http server, buffering</td><td>${m.bufferingSink.beforeMB}</td><td>${m.bufferingSink.peakMB}</td><td>${m.bufferingSink.peakDeltaMB}</td><td>${m.bufferingSink.samples}</td></tr></table>
+<table><tr><th>upload</th><th>RSS of</th><th>before MB</th><th>peak MB</th><th>peak − before MB</th><th>samples</th></tr>${mem}</table>
 <table><tr><th>format</th><th>MP</th><th>size</th><th>upload MB</th><th>gateway ms (upload → thumbnail stored)</th><th>ms/MP</th><th>sharp alone ms</th><th>ms/MP</th><th>ratio</th></tr>${rows}</table>`;
 }

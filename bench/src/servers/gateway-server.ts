@@ -43,6 +43,8 @@ const gw = await startStandaloneGateway({
     // The group steps' owner creates its groups and adds ~1,000 members in batches.
     groupWritesMaxPerUser: 1_000_000,
     uploadsMaxPerUser: 1_000_000,
+    // The upload extras' memory samples may send more than the default 25 MB limit.
+    ...(process.env.BENCH_UPLOAD_MAX_BYTES ? { uploadMaxBytes: Number(process.env.BENCH_UPLOAD_MAX_BYTES) } : {}),
     uploadBytesPerDay: 1024 ** 4,
   },
 });
