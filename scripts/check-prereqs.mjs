@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Says exactly what is missing before a long command starts. Usage:
 //   node scripts/check-prereqs.mjs dev     — the embedded default: Node only
-//   node scripts/check-prereqs.mjs test    — the whole suite: + Java 17, Maven, redis-server, Go 1.25+ (until versitygw is built), Chromium
+//   node scripts/check-prereqs.mjs test    — the whole suite: + Java 17, Maven, redis-server, Go 1.25+ (until versitygw is built), Chromium, Prometheus
 //   node scripts/check-prereqs.mjs cluster — real services: + Java 17, Maven, redis-server, Go 1.25+ (until versitygw is built)
 //   node scripts/check-prereqs.mjs bench   — the embedded bench with its Socket.IO baselines: + redis-server
 import { spawnSync } from "node:child_process";
@@ -44,6 +44,9 @@ if (mode === "bench" && !has("redis-server")) {
 }
 if (mode === "test" && !existsSync(process.env.DIM_CHROMIUM ?? "/usr/bin/chromium")) {
   missing.push("Chromium not found at /usr/bin/chromium (or $DIM_CHROMIUM): apt-get install -y chromium");
+}
+if (mode === "test" && !has(process.env.DIM_PROMETHEUS ?? "prometheus")) {
+  missing.push("prometheus not found (core-node/test/prometheus-scrape.test.ts scrapes a node with it): apt-get install -y prometheus, or set DIM_PROMETHEUS");
 }
 if (!existsSync(new URL("../node_modules/.bin/turbo", import.meta.url))) {
   missing.push("dependencies are not installed: run npm install");

@@ -5,6 +5,7 @@ import { gatewayEnvSchema } from "@dim/api";
 import { coreNodeEnvSchema } from "@dim/core-node";
 import { blobConfigSchema, infraConfigSchema } from "@dim/infra";
 import { devConfigSchema } from "@dim/shared/node";
+import { metricsEnvSchema } from "@dim/shared/metrics";
 
 const doc = readFileSync(new URL("../docs/configuration.md", import.meta.url), "utf8");
 const documented = new Set([...doc.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]!));
@@ -19,7 +20,7 @@ function keysOf(schema: z.ZodType): string[] {
 }
 
 describe("docs/configuration.md", () => {
-  const schemas = { "core node": coreNodeEnvSchema, gateway: gatewayEnvSchema, infra: infraConfigSchema, blobs: blobConfigSchema, dev: devConfigSchema };
+  const schemas = { "core node": coreNodeEnvSchema, gateway: gatewayEnvSchema, infra: infraConfigSchema, blobs: blobConfigSchema, metrics: metricsEnvSchema, dev: devConfigSchema };
   for (const [name, schema] of Object.entries(schemas)) {
     it(`documents every ${name} variable`, () => {
       const missing = keysOf(schema).filter((k) => !documented.has(k));

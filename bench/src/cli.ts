@@ -39,6 +39,8 @@
  *   --profile                 run DIM's core nodes with --cpu-prof (profiles in bench-results/profiles)
  *   --swap FROM=TO            DIM's core nodes load module TO wherever FROM is imported (paths from the
  *                             repository root; a before/after of one module, see bench/scripts/module-swap.mjs)
+ *   --typing                  DIM: a `typing` frame before each message (at most one per socket per conversation
+ *                             per 3 s, as @dim/client throttles), counted per step; run without it for the A/B
  *   --verbose                 server output
  */
 import { spawnSync } from "node:child_process";
@@ -66,7 +68,7 @@ export function parseArgs(argv: string[]): BenchOptions & { out: string; profile
       i++;
     } else args.set(k, true);
   }
-  const known = new Set(["mode", "systems", "reps", "rates", "duration", "warmup", "drain", "pairs", "servers", "workers", "cross", "objective", "stop", "extras", "no-extras", "extras-only", "connections", "connect-processes", "connect-inflight", "connect-client", "quick", "out", "verbose", "profile", "body", "swap", "cross-objective", "groups", "no-groups", "group-rates", "group-senders", "upload-mp", "upload-file-mb", "upload-memory-mb", "upload-reps"]);
+  const known = new Set(["mode", "systems", "reps", "rates", "duration", "warmup", "drain", "pairs", "servers", "workers", "cross", "objective", "stop", "extras", "no-extras", "extras-only", "connections", "connect-processes", "connect-inflight", "connect-client", "quick", "out", "verbose", "profile", "body", "swap", "cross-objective", "groups", "no-groups", "group-rates", "group-senders", "upload-mp", "upload-file-mb", "upload-memory-mb", "upload-reps", "typing"]);
   for (const k of args.keys()) if (!known.has(k)) throw new Error(`unknown option --${k}`);
   const quick = args.has("quick");
   const str = (k: string, d: string) => {
@@ -119,6 +121,7 @@ export function parseArgs(argv: string[]): BenchOptions & { out: string; profile
     ...(args.has("cross-objective") ? { crossObjectiveMs: num("cross-objective", 0) } : {}),
     stopMs: num("stop", 1000),
     bodyBytes: Math.max(8, Math.floor(num("body", 64))),
+    typing: args.has("typing"),
     extras: extrasOn
       ? {
           connections: str("connections", quick ? "500,1000" : "1000,5000,10000,19000").split(",").map((c) => Math.floor(Number(c))),

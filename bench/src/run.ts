@@ -36,6 +36,8 @@ export interface BenchOptions {
   /** The ladder stops at the first step with < 95% delivered or p99 above this (ms). */
   stopMs: number;
   bodyBytes: number;
+  /** DIM: a `typing` frame before each message, at most one per socket per conversation per 3 s (`--typing`). */
+  typing?: boolean;
   /** Connection/memory, connects/s, logins/s and history figures for DIM (scaled by the values). */
   extras: {
     connections: number[];
@@ -74,6 +76,9 @@ export interface StepSummary {
   achievedPerSec: number;
   errors: number;
   errorSamples: string[];
+  /** `--typing`: typing frames written / received in the measured window (received ≈ drained too). */
+  typingSent: number;
+  typingReceived: number;
   maxSendLagMs: number;
   sameE2E: Percentiles;
   crossE2E: Percentiles;
@@ -166,7 +171,7 @@ async function startWorkers(sys: RunningSystem, opts: BenchOptions): Promise<{ w
   const readies = await Promise.all(
     workers.map((w, i) => {
       const ready = waitMessage(w.proc, (m) => ((m as FromWorker).ev === "ready" ? (m as Extract<FromWorker, { ev: "ready" }>) : undefined), "load generator setup", 300_000);
-      w.proc.send({ cmd: "setup", system: sys.kind, conns: specs[i]!.conns, pairs: specs[i]!.pairs, connectConcurrency: 50 });
+      w.proc.send({ cmd: "setup", system: sys.kind, conns: specs[i]!.conns, pairs: specs[i]!.pairs, connectConcurrency: 50, typing: opts.typing === true });
       return ready;
     }),
   );
@@ -216,6 +221,8 @@ async function runStep(sys: RunningSystem, workers: Worker[], step: number, rate
     achievedPerSec: Math.round(delivered / (opts.durationMs / 1000)),
     errors,
     errorSamples: results.flatMap((r) => r.errorSamples).slice(0, 5),
+    typingSent: sum((r) => r.typingSent),
+    typingReceived: sum((r) => r.typingReceived),
     maxSendLagMs,
     sameE2E,
     crossE2E,
@@ -238,6 +245,7 @@ function stepLine(name: string, rep: number, s: StepSummary): string {
     `[${name} #${rep}] ${String(s.rate).padStart(6)}/s  sent ${s.sent} deliv ${(s.deliveredRatio * 100).toFixed(1)}%` +
     `  same p50/p99/max ${pct(s.sameE2E)}  cross ${pct(s.crossE2E)}  ack ${pct(s.ack)} ms` +
     `  cpu ${s.cpu.serverTotal.toFixed(1)}s/${s.cpu.windowSeconds}s [${Object.entries(s.cpu.byProcess).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")}] (${s.msgsPerCpuSecond} msg/cpu-s)` +
+    (s.typingSent > 0 ? `  typing ${s.typingSent} sent (${(s.typingSent / Math.max(1, s.sent)).toFixed(2)}/msg) ${s.typingReceived} received` : "") +
     `  load ${s.load1.toFixed(1)}  ${s.ok ? "ok" : `SATURATED: ${s.reason}`}`
   );
 }

@@ -33,15 +33,19 @@ import {
   type SendFrame,
   type ServerFrame,
   type SyncFrame,
+  type HideFrame,
+  type PresenceQueryFrame,
+  type TypingFrame,
 } from "@dim/shared";
 import { verifySocketToken, type Logger } from "@dim/shared/node";
 import { monotonicMs, TokenBucket } from "@dim/shared/node";
 import { DeliveryRepush } from "./delivery-repush";
 import { startClose } from "./socket-close";
 import type { UsedTokens } from "./used-tokens";
+import { INVALID_FRAME, type NodeMetrics } from "./node-metrics";
 
 /** Frames that need an authenticated user. */
-export type UserFrame = SendFrame | AckFrame | ReadFrame | SyncFrame;
+export type UserFrame = SendFrame | AckFrame | ReadFrame | SyncFrame | HideFrame | TypingFrame | PresenceQueryFrame;
 
 /** What a connection needs from its node. */
 export interface ConnectionHost {
@@ -69,6 +73,8 @@ export interface ConnectionOptions {
   rateLimitBurst: number;
   /** The node's single-use set of socket tokens (used-tokens.ts). */
   usedTokens: UsedTokens;
+  /** The node's counters (frames, errors, connects, re-pushes). */
+  metrics: NodeMetrics;
 }
 
 /** Invalid frames tolerated on an authenticated socket before it is closed with ProtocolViolation. */
@@ -190,6 +196,7 @@ export class ClientConnection {
   }
 
   sendError(error: AppError, ref?: string): void {
+    this.opts.metrics.errors[error.code]?.inc();
     this.write({ type: "error", code: error.code, message: error.message, ...(ref !== undefined ? { ref } : {}) });
   }
 
@@ -206,6 +213,7 @@ export class ClientConnection {
     if (!this.opts.repush) return;
     this.repush ??= new DeliveryRepush((m) => {
       this.debug({ conversationId: m.conversationId, seq: m.seq }, "no ack: re-pushing once");
+      this.opts.metrics.repushes.inc();
       this.write({ type: "message", message: m });
       if (this.repush?.empty) this.repush = undefined;
     }, this.opts.ackTimeoutMs);
@@ -244,15 +252,18 @@ export class ClientConnection {
       if (!this.isOpen) return;
       this.lastActivity = monotonicMs();
       if (isBinary) {
+        this.opts.metrics.framesIn[INVALID_FRAME].inc();
         this.rejectFrame(new AppError(ErrorCode.BadRequest, "binary frames are not accepted; send JSON text"));
         return;
       }
       const parsed = parseClientFrame(rawToString(data));
       if (!parsed.ok) {
+        this.opts.metrics.framesIn[INVALID_FRAME].inc();
         this.rejectFrame(parsed.error, parsed.ref);
         return;
       }
       const frame = parsed.frame;
+      this.opts.metrics.framesIn[frame.type].inc();
       // Once one frame waits, every later one waits behind it: order is kept.
       if (this.throttled !== undefined || !this.bucket.take()) {
         this.throttle(frame);
@@ -407,6 +418,7 @@ export class ClientConnection {
       conversations: cursors,
     });
     this.state = "open";
+    this.opts.metrics.authenticatedConnects.inc();
     this.debug({}, "authenticated");
     const held = this.held ?? [];
     this.held = undefined;
@@ -438,6 +450,7 @@ export class ClientConnection {
     }
     try {
       this.ws.send(JSON.stringify(frame));
+      this.opts.metrics.framesOut[frame.type].inc();
       return true;
     } catch (err) {
       this.debug({ err }, "send failed");

@@ -7,8 +7,11 @@ import { z } from "zod";
 import {
   DEFAULT_ACK_TIMEOUT_MS,
   DEFAULT_AUTH_TIMEOUT_MS,
+  DEFAULT_DELETE_WINDOW_MS,
+  DEFAULT_EDIT_WINDOW_MS,
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_PRESENCE_COALESCE_MS,
   NODE_ID_RE,
 } from "@dim/shared";
 import {
@@ -24,6 +27,7 @@ import {
   tokenSecretVar,
 } from "@dim/shared/node";
 import { infraConfigSchema } from "@dim/infra";
+import { metricsConfigSchema } from "@dim/shared/metrics";
 
 export const coreNodeEnvSchema = z.object({
   /** This node's identity in the registry, presence and socket tokens. Default: node-<host>-<port> once bound. */
@@ -78,7 +82,8 @@ export const coreNodeEnvSchema = z.object({
   DIM_CURSOR_COLLECT_MS: intVar(0, 1_000).default(20),
   /**
    * How long a node collects the cursor moves (ack / read) of one group before it tells the
-   * members, in ONE `receipts.group` record per live node and one `receipts` frame per socket.
+   * authors of the messages they passed (and a reader's own devices), in ONE `receipts.group`
+   * record per live node and one `receipts` frame per addressed socket.
    */
   DIM_GROUP_RECEIPT_COALESCE_MS: intVar(0, 10_000).default(250),
   /** Conversations whose member lists (with their windows) a node keeps in memory; the least recently used go first. */
@@ -88,6 +93,16 @@ export const coreNodeEnvSchema = z.object({
    * leases new connections announces them (routes.changed) and is listed at once.
    */
   DIM_PEER_LIST_TTL_MS: intVar(0, 60_000).default(2_000),
+  /** How long after its send a text message may be edited by its author; 0 disables edits (at most a year). */
+  DIM_EDIT_WINDOW_MS: intVar(0, 365 * 24 * 3600_000).default(DEFAULT_EDIT_WINDOW_MS),
+  /** How long after its send a message may be deleted for everyone by its author; 0 disables it (at most a year). */
+  DIM_DELETE_WINDOW_MS: intVar(0, 365 * 24 * 3600_000).default(DEFAULT_DELETE_WINDOW_MS),
+  /**
+   * How long a node collects its users' online / offline changes before telling their contacts:
+   * one `presence` frame per recipient socket and one record per node per window, whatever the
+   * number of sockets that came or went (a node dying with thousands of them).
+   */
+  DIM_PRESENCE_COALESCE_MS: intVar(10, 60_000).default(DEFAULT_PRESENCE_COALESCE_MS),
   /** PostgreSQL, the source of truth. */
   DATABASE_URL: databaseUrlVar(),
 });
@@ -115,13 +130,16 @@ export const coreNodeConfigSchema = coreNodeEnvSchema.transform((env) => ({
   groupReceiptCoalesceMs: env.DIM_GROUP_RECEIPT_COALESCE_MS,
   membersCacheMax: env.DIM_MEMBERS_CACHE_MAX,
   peerListTtlMs: env.DIM_PEER_LIST_TTL_MS,
+  /** The store applies them (openDatabase's eventWindows); CoreNode itself does not read them. */
+  eventWindows: { editWindowMs: env.DIM_EDIT_WINDOW_MS, deleteWindowMs: env.DIM_DELETE_WINDOW_MS },
+  presenceCoalesceMs: env.DIM_PRESENCE_COALESCE_MS,
   databaseUrl: env.DATABASE_URL,
 }));
 
 /** The parsed configuration; `tokenSecret` may still be unset (main.ts resolves it per mode). */
 export type CoreNodeEnvConfig = z.infer<typeof coreNodeConfigSchema>;
 /** What `CoreNode` needs: the parsed configuration with its token secret resolved. */
-export type CoreNodeConfig = Omit<CoreNodeEnvConfig, "tokenSecret" | "databaseUrl"> & { tokenSecret: string };
+export type CoreNodeConfig = Omit<CoreNodeEnvConfig, "tokenSecret" | "databaseUrl" | "eventWindows"> & { tokenSecret: string };
 
 export function loadCoreNodeConfig(env: Record<string, string | undefined>): CoreNodeEnvConfig {
   return loadConfig(coreNodeConfigSchema, env, "core node");
@@ -129,10 +147,11 @@ export function loadCoreNodeConfig(env: Record<string, string | undefined>): Cor
 
 /**
  * Everything a node process reads at boot (main.ts): this node's options and the infrastructure
- * choice (DIM_MODE, Kafka / ZooKeeper / Redis addresses — see @dim/infra's infraConfigSchema),
+ * choice (DIM_MODE, Kafka / ZooKeeper / Redis addresses — see @dim/infra's infraConfigSchema) and
+ * the metrics listener (DIM_METRICS_* — @dim/shared/metrics' metricsConfigSchema),
  * validated together so one error lists every bad variable.
  */
-export const nodeProcessConfigSchema = envSections({ node: coreNodeConfigSchema, infra: infraConfigSchema }).superRefine((c, ctx) => {
+export const nodeProcessConfigSchema = envSections({ node: coreNodeConfigSchema, infra: infraConfigSchema, metrics: metricsConfigSchema }).superRefine((c, ctx) => {
   if (c.infra.DIM_MODE === "cluster" && c.node.tokenSecret === undefined) {
     ctx.addIssue({ code: "custom", path: ["node", "DIM_TOKEN_SECRET"], message: TOKEN_SECRET_REQUIRED });
   }

@@ -14,7 +14,7 @@ import type { WebSocket } from "ws";
 import { AppError, CloseCode, ErrorCode, parseNodeEnvelope, type ConversationCursor } from "@dim/shared";
 import { createLogger, runReadiness, type Logger, type ReadinessCheck } from "@dim/shared/node";
 import type { NaturalBatcher } from "@dim/shared/async";
-import type { MessageStore } from "@dim/db";
+import type { ContactPresenceStore, MessageStore } from "@dim/db";
 import type { Bus, NodeInfo, Presence, Registration, Registry, Route } from "@dim/infra";
 import { UsedTokens } from "./used-tokens";
 import { ClientConnection, type ConnectionHost, type ConnectionOptions, type UserFrame } from "./client-connection";
@@ -23,12 +23,15 @@ import { LocalConnections } from "./local-connections";
 import { GroupMembers } from "./group-members";
 import { MessageRouter } from "./message-router";
 import { PeerNodes } from "./peer-nodes";
+import { PresenceChanges } from "./presence-changes";
 import { routeBatcher } from "./route-batcher";
 import { RouteChanges } from "./route-changes";
 import { RouteLookup } from "./route-lookup";
 import { nodeReadinessChecks } from "./readiness-checks";
 import { NodeServer, WS_PATH } from "./server";
 import { monotonicMs } from "@dim/shared/node";
+import { METRICS_OFF, startMetricsServer, type MetricsConfig, type MetricsServer } from "@dim/shared/metrics";
+import { NodeMetrics } from "./node-metrics";
 
 export interface CoreNodeDeps {
   config: CoreNodeConfig;
@@ -36,15 +39,23 @@ export interface CoreNodeDeps {
   bus: Bus;
   registry: Registry;
   presence: Presence;
+  /** Contacts, last seen and "hide my last seen" (online / last seen of contacts). */
+  contactPresence: ContactPresenceStore;
   logger?: Logger;
   /** More `GET /readyz` checks, by name (main.ts: database, migrations). */
   readinessChecks?: Record<string, ReadinessCheck>;
+  /** This node's counters (main.ts makes them first, for the store and the bus); default: a registry of its own. */
+  metrics?: NodeMetrics;
+  /** Where to serve them (its own listener, never the public port). Default: no listener. */
+  metricsListener?: MetricsConfig;
 }
 
 export interface StartedNode {
   nodeId: string;
   port: number;
   wsUrl: string;
+  /** `GET /metrics` of this node, when it serves them. */
+  metricsUrl?: string;
 }
 
 type Phase = "new" | "starting" | "running" | "fenced" | "stopping" | "stopped";
@@ -76,7 +87,12 @@ export class CoreNode implements ConnectionHost {
   private readonly peers: PeerNodes;
   /** Tells other nodes about this node's new connections (their route caches). */
   private readonly routeChanges: RouteChanges;
+  /** Online / offline changes of this node's users, coalesced, for their contacts. */
+  private readonly presenceChanges: PresenceChanges;
   private readonly server: NodeServer;
+  readonly metrics: NodeMetrics;
+  private readonly metricsListener: MetricsConfig;
+  private metricsServer: MetricsServer | undefined;
   private readonly abort = new AbortController();
 
   private phase: Phase = "new";
@@ -97,6 +113,9 @@ export class CoreNode implements ConnectionHost {
     this.registry = deps.registry;
     this.presence = deps.presence;
     this.log = (deps.logger ?? createLogger("core-node")).child(deps.config.nodeId ? { nodeId: deps.config.nodeId } : {});
+    this.metrics = deps.metrics ?? new NodeMetrics();
+    this.metricsListener = deps.metricsListener ?? METRICS_OFF;
+    this.metrics.watchConnections(() => ({ authenticated: this.connections.authenticatedCount, total: this.connections.size }));
     this.connectionOptions = {
       tokenSecret: this.config.tokenSecret,
       authTimeoutMs: this.config.authTimeoutMs,
@@ -108,6 +127,7 @@ export class CoreNode implements ConnectionHost {
       rateLimitPerSec: this.config.rateLimitPerSec,
       rateLimitBurst: this.config.rateLimitBurst,
       usedTokens: new UsedTokens(),
+      metrics: this.metrics,
     };
     this.claims = routeBatcher(async (routes) => {
       await this.presence.claim(routes, this.config.presenceTtlMs);
@@ -115,7 +135,7 @@ export class CoreNode implements ConnectionHost {
       await this.routeChanges.announce([...new Set(routes.map((r) => r.userId))]);
     });
     this.releases = routeBatcher((routes) => this.presence.release(routes));
-    const routes = new RouteLookup(this.presence, { ttlMs: this.config.routeCacheTtlMs });
+    const routes = new RouteLookup(this.presence, { ttlMs: this.config.routeCacheTtlMs, onLookup: this.metrics.routeLookup });
     this.routeChanges = new RouteChanges({
       nodeId: () => this.nodeId,
       bus: this.bus,
@@ -133,7 +153,20 @@ export class CoreNode implements ConnectionHost {
       peers: this.peers,
       members: new GroupMembers(this.store, this.config.membersCacheMax),
       connections: this.connections,
+      contactPresence: deps.contactPresence,
+      presence: this.presence,
       groupReceiptCoalesceMs: this.config.groupReceiptCoalesceMs,
+      logger: this.log,
+      metrics: this.metrics,
+    });
+    this.presenceChanges = new PresenceChanges({
+      nodeId: () => this.nodeId,
+      store: deps.contactPresence,
+      presence: this.presence,
+      routes,
+      bus: this.bus,
+      connections: this.connections,
+      coalesceMs: this.config.presenceCoalesceMs,
       logger: this.log,
     });
     const readiness = nodeReadinessChecks({
@@ -192,6 +225,10 @@ export class CoreNode implements ConnectionHost {
       this.log = this.log.child(this.config.nodeId ? {} : { nodeId });
       const wsUrl = this.config.publicWsUrl ?? `ws://${urlHost(this.config.host)}:${port}${WS_PATH}`;
       this.info = { nodeId, host: this.config.host, wsPort: port, httpPort: port, wsUrl, startedAt: new Date().toISOString() };
+      if (this.metricsListener.enabled) {
+        this.metricsServer = await startMetricsServer(this.metrics.registry, this.metricsListener, this.log);
+        this.throwIfStopping();
+      }
 
       await this.bus.subscribe(nodeId, (payload) => this.onBusPayload(payload));
       this.throwIfStopping();
@@ -208,7 +245,7 @@ export class CoreNode implements ConnectionHost {
 
       this.phase = "running";
       this.log.info({ port, wsUrl, epoch: this.registration?.epoch }, "core node started");
-      return { nodeId, port, wsUrl };
+      return { nodeId, port, wsUrl, ...(this.metricsServer ? { metricsUrl: this.metricsServer.url } : {}) };
     } catch (err) {
       this.log.error({ err }, "core node failed to start");
       await this.stop();
@@ -231,7 +268,8 @@ export class CoreNode implements ConnectionHost {
         // A node announcing connections is live: group fan-out includes it from now on.
         if (envelope.type === "routes.changed") this.peers.heard(envelope.from);
         await this.routeChanges.onEnvelope(envelope);
-      } else await this.router.onEnvelope(envelope);
+      } else if (envelope.type === "presence") this.presenceChanges.onEnvelope(envelope);
+      else await this.router.onEnvelope(envelope);
     } catch (err) {
       this.log.error({ err, type: envelope.type }, "bus envelope handling failed");
     }
@@ -262,6 +300,8 @@ export class CoreNode implements ConnectionHost {
       this.log.warn({ err }, "deregister failed; the registration will expire");
     }
     await this.closeAllSockets("node is shutting down");
+    // The users who went offline with it: their contacts hear now, their last seen is stored.
+    await this.presenceChanges.flush();
     // Messages committed just before get their remote fan-out (bounded: sync repairs the rest).
     await this.router.drain();
     if (wasStarted) {
@@ -272,6 +312,7 @@ export class CoreNode implements ConnectionHost {
       }
     }
     await this.server.close();
+    await this.metricsServer?.close();
     await this.fencing?.catch(() => undefined);
     this.phase = "stopped";
     this.log.info("core node stopped");
@@ -305,6 +346,7 @@ export class CoreNode implements ConnectionHost {
       this.claims.submit({ userId, nodeId: this.nodeId, connectionId: conn.id }).then(() => this.store.cursorsOf(userId)),
     ]);
     if (!live) throw new AppError(ErrorCode.Unauthorized, "the session of this token ended (logged out or expired); log in again");
+    this.presenceChanges.changed(userId);
     return cursors;
   }
 
@@ -324,6 +366,8 @@ export class CoreNode implements ConnectionHost {
     } catch (err) {
       this.log.warn({ err, connId: conn.id }, "presence release failed; the lease will expire");
     }
+    // Offline only if no socket of theirs is left anywhere (checked at the window's end).
+    if (!this.connections.hasUser(conn.userId)) this.presenceChanges.changed(conn.userId);
   }
 
   private async closeAllSockets(reason: string): Promise<void> {

@@ -6,7 +6,7 @@
  * a newer membershipSeq than it holds. Also the node's end of `members.changed` (drop the cached
  * list) and `conversation` (forward the frame to the named users' sockets).
  */
-import { encodeNodeEnvelope, type Message, type NodeEnvelope, type NodeEnvelopeOf, type ServerFrame } from "@dim/shared";
+import { encodeNodeEnvelope, type Message, type NodeEnvelope, type NodeEnvelopeOf } from "@dim/shared";
 import type { Logger } from "@dim/shared/node";
 import type { KeyedSerialQueue } from "@dim/shared/async";
 import type { Bus } from "@dim/infra";
@@ -67,15 +67,6 @@ export class GroupFanout {
   onConversation(envelope: NodeEnvelopeOf<"conversation">): void {
     for (const userId of envelope.userIds) {
       for (const conn of this.deps.connections.ofUser(userId)) conn.send(envelope.frame);
-    }
-  }
-
-  /** `frame` to every socket here of the conversation's active members (except `except`). */
-  async pushToActiveMembers(conversationId: string, frame: ServerFrame, except: ClientConnection | null = null): Promise<void> {
-    if (this.deps.connections.authenticatedCount === 0) return;
-    const group = await this.deps.members.get(conversationId);
-    for (const userId of group?.active ?? []) {
-      for (const conn of this.deps.connections.ofUser(userId)) if (conn !== except) conn.send(frame);
     }
   }
 

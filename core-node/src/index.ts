@@ -11,3 +11,4 @@ export {
   type CoreNodeEnvConfig,
 } from "./config";
 export { WS_PATH, HEALTH_PATH } from "./server";
+export { NodeMetrics } from "./node-metrics";

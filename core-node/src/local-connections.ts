@@ -56,6 +56,11 @@ export class LocalConnections {
     return true;
   }
 
+  /** True while this node holds an authenticated socket of the user. */
+  hasUser(userId: string): boolean {
+    return this.byUser.has(userId);
+  }
+
   ofUser(userId: string): Iterable<ClientConnection> {
     const held = this.byUser.get(userId);
     if (held === undefined) return [];

@@ -6,10 +6,11 @@
  */
 import { ErrorCode, isAppError } from "@dim/shared";
 import { createLogger, resolveTokenSecret } from "@dim/shared/node";
-import { assertMigrated, openDatabase, type OpenDatabase } from "@dim/db";
-import { createInfra, type Infra } from "@dim/infra";
+import { assertMigrated, openDatabase, PrismaContactPresenceStore, type OpenDatabase } from "@dim/db";
+import { createInfra, instrumentBus, type Infra } from "@dim/infra";
 import { loadNodeProcessConfig } from "./config";
 import { CoreNode } from "./core-node";
+import { NodeMetrics } from "./node-metrics";
 
 /** A graceful stop that takes longer than this is cut short. */
 const SHUTDOWN_DEADLINE_MS = 15_000;
@@ -17,7 +18,9 @@ const SHUTDOWN_DEADLINE_MS = 15_000;
 const log = createLogger("core-node");
 
 async function main(): Promise<void> {
-  const { node: config, infra: infraConfig } = loadNodeProcessConfig(process.env);
+  const { node: config, infra: infraConfig, metrics: metricsConfig } = loadNodeProcessConfig(process.env);
+  // Made before the store and the bus, which report into it.
+  const metrics = new NodeMetrics();
   const tokenSecret = resolveTokenSecret(config.tokenSecret, infraConfig.DIM_MODE);
   const bootLog = log.child(config.nodeId ? { nodeId: config.nodeId } : {});
 
@@ -58,24 +61,32 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => shutdown("SIGTERM"));
 
   // The store's per-message statements go straight to node-postgres (prepared, no Prisma layer).
-  db = await openDatabase(config.databaseUrl, "dim-core-node", { log: bootLog, cursorCollectMs: config.cursorCollectMs });
+  db = await openDatabase(config.databaseUrl, "dim-core-node", {
+    log: bootLog,
+    cursorCollectMs: config.cursorCollectMs,
+    onAppendBatch: metrics.appendBatch,
+    eventWindows: config.eventWindows,
+  });
   infra = await createInfra(infraConfig, { databaseUrl: config.databaseUrl, logger: log });
   if (shuttingDown) return;
   const pool = db.pool;
   node = new CoreNode({
     config: { ...config, tokenSecret },
     store: db.store,
-    bus: infra.bus,
+    bus: instrumentBus(infra.bus, metrics.registry),
     registry: infra.registry,
     presence: infra.presence,
+    contactPresence: new PrismaContactPresenceStore(db.prisma),
     logger: log,
+    metrics,
+    metricsListener: metricsConfig,
     readinessChecks: {
       database: () => pool.query("SELECT 1"),
       migrations: () => assertMigrated(pool),
     },
   });
-  const { nodeId, wsUrl } = await node.start();
-  log.info({ nodeId, wsUrl, mode: infraConfig.DIM_MODE }, "ready");
+  const { nodeId, wsUrl, metricsUrl } = await node.start();
+  log.info({ nodeId, wsUrl, metricsUrl, mode: infraConfig.DIM_MODE }, "ready");
 }
 
 /** Exits once pino (and a pretty transport's worker) wrote everything. */

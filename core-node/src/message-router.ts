@@ -9,6 +9,7 @@ import {
   isAppError,
   Limits,
   type AckFrame,
+  type HideFrame,
   type Message,
   type ReadFrame,
   type SendFrame,
@@ -17,16 +18,20 @@ import {
   type NodeEnvelope,
 } from "@dim/shared";
 import type { Logger } from "@dim/shared/node";
-import type { MessageStore } from "@dim/db";
+import type { ContactPresenceStore, MessageStore } from "@dim/db";
 import { KeyedSerialQueue } from "@dim/shared/async";
-import { publishToUsers, type Bus } from "@dim/infra";
+import { publishToUsers, type Bus, type Presence } from "@dim/infra";
 import type { ClientConnection, UserFrame } from "./client-connection";
 import type { LocalConnections } from "./local-connections";
 import type { RouteLookup } from "./route-lookup";
 import { GroupFanout } from "./group-fanout";
 import type { GroupMembers } from "./group-members";
 import { GroupReceipts } from "./group-receipts";
+import type { NodeMetrics } from "./node-metrics";
 import type { PeerNodes } from "./peer-nodes";
+import { appendInputOf } from "./send-input";
+import { PresenceSnapshot } from "./presence-snapshot";
+import { TypingRelay } from "./typing-relay";
 
 export interface MessageRouterDeps {
   nodeId: () => string;
@@ -39,9 +44,14 @@ export interface MessageRouterDeps {
   /** Member lists with windows (groups' deliveries and receipts, 1:1 receipts). */
   members: GroupMembers;
   connections: LocalConnections;
+  /** Contacts, last seen and privacy flags (presence.query). */
+  contactPresence: Pick<ContactPresenceStore, "contactsOf">;
+  /** The presence leases themselves (uncached), for presence.query. */
+  presence: Pick<Presence, "routesOf">;
   /** DIM_GROUP_RECEIPT_COALESCE_MS */
   groupReceiptCoalesceMs: number;
   logger: Logger;
+  metrics: NodeMetrics;
 }
 
 type ReceiptKind = "delivered" | "read";
@@ -57,6 +67,9 @@ export class MessageRouter {
   /** Group conversations: fan-out by node (deliver.group), membership cache, conversation frames. */
   private readonly groups: GroupFanout;
   private readonly groupReceipts: GroupReceipts;
+  /** Ephemeral signals: never stored, never in the seq stream. */
+  private readonly typing: TypingRelay;
+  private readonly presenceSnapshot: PresenceSnapshot;
 
   constructor(private readonly deps: MessageRouterDeps) {
     this.groups = new GroupFanout({
@@ -67,15 +80,33 @@ export class MessageRouter {
       queue: this.fanout,
       logger: deps.logger,
     });
-    this.groupReceipts = new GroupReceipts({ fanout: this.groups, coalesceMs: deps.groupReceiptCoalesceMs, logger: deps.logger });
+    this.groupReceipts = new GroupReceipts({
+      fanout: this.groups,
+      members: deps.members,
+      store: deps.store,
+      connections: deps.connections,
+      coalesceMs: deps.groupReceiptCoalesceMs,
+      logger: deps.logger,
+    });
+    this.typing = new TypingRelay({
+      nodeId: deps.nodeId,
+      bus: deps.bus,
+      routes: deps.routes,
+      members: deps.members,
+      connections: deps.connections,
+      groups: this.groups,
+      queue: this.fanout,
+      logger: deps.logger,
+    });
+    this.presenceSnapshot = new PresenceSnapshot({ store: deps.contactPresence, presence: deps.presence });
   }
 
   /** Resolves once the fan-outs queued so far have handed their envelopes to the bus, or after `timeoutMs`. */
   async drain(timeoutMs = 2_000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    this.groupReceipts.flushAll();
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-    await Promise.race([this.fanout.drain(), timeout]);
+    // The receipts' routing (a store read) queues their records: then the queue drains.
+    await Promise.race([this.groupReceipts.flushAll().then(() => this.fanout.drain()), timeout]);
     clearTimeout(timer);
   }
 
@@ -91,11 +122,20 @@ export class MessageRouter {
         // Applied in arrival order (the store writes cursor moves in call order) without holding
         // up the socket's next frames: the write may wait a few ms for company (cursorCollectMs).
         void this.onCursor(conn, userId, frame, frame.type === "ack" ? "delivered" : "read").catch((err: unknown) =>
-          this.reportCursorError(conn, frame.type, err),
+          this.reportDetachedError(conn, frame.type, err),
         );
         return;
       case "sync":
         return this.onSync(conn, userId, frame);
+      case "hide":
+        return this.onHide(conn, userId, frame);
+      case "typing":
+        return this.typing.onFrame(conn, userId, frame);
+      case "presence.query":
+        // Two reads and a presence look-up: answered beside the socket's queue, never ahead of
+        // a `send` behind it on the ACK clock.
+        void this.presenceSnapshot.answer(conn, userId).catch((err: unknown) => this.reportDetachedError(conn, frame.type, err));
+        return;
     }
   }
 
@@ -127,26 +167,26 @@ export class MessageRouter {
       case "session.ended":
         this.deps.connections.closeSession(envelope.userId, envelope.sessionId);
         return;
+      case "hidden":
+        this.pushLocal(envelope.recipients, null, envelope.frame);
+        return;
+      case "typing":
+        return this.typing.onEnvelope(envelope);
       case "routes.changed":
       case "routes.ack":
-        return; // the node's RouteChanges handles these
+      case "presence":
+        return; // the node's RouteChanges / PresenceChanges handle these
     }
   }
 
   // ─────────────────────────── send ───────────────────────────
 
   private async onSend(conn: ClientConnection, senderId: string, frame: SendFrame): Promise<void> {
-    // The store authorizes (sender is a member) and de-duplicates (sender, clientMsgId) in the
-    // same transaction that assigns seq; its AppErrors go back with ref = clientMsgId.
-    const { message, duplicate, memberIds, membershipSeq, conversationKind } = await this.deps.store.append({
-      senderId,
-      conversationId: frame.conversationId,
-      clientMsgId: frame.clientMsgId,
-      // An attachment's caption is its body; the store binds the attachment in the same append.
-      ...(frame.kind === "text"
-        ? { kind: frame.kind, body: frame.body }
-        : { kind: frame.kind, body: frame.caption ?? "", attachmentId: frame.attachmentId }),
-    });
+    // The store authorizes (sender is a member; an event's rules) and de-duplicates (sender,
+    // clientMsgId) in the same transaction that assigns seq; its AppErrors go back with ref =
+    // clientMsgId. Events (edit, delete, reaction) are messages here: delivered the same way.
+    const { message, duplicate, memberIds, membershipSeq, conversationKind } = await this.deps.store.append(appendInputOf(senderId, frame));
+    if (!duplicate) this.deps.metrics.messagesStored.inc();
     conn.send({
       type: "sent",
       clientMsgId: message.clientMsgId,
@@ -192,7 +232,7 @@ export class MessageRouter {
     const conversation = await this.deps.members.get(frame.conversationId);
     if (conversation === null) return;
     if (conversation.kind === "group") {
-      this.groupReceipts.add(frame.conversationId, userId, kind, value);
+      this.groupReceipts.add(frame.conversationId, userId, kind, value, moved.previous);
       return;
     }
     const members = conversation.active;
@@ -205,12 +245,13 @@ export class MessageRouter {
     this.publishToRemote(frame.conversationId, recipients, (to) => ({ ...receipt, recipients: to }));
   }
 
-  private reportCursorError(conn: ClientConnection, ref: "ack" | "read", err: unknown): void {
+  /** The error of a frame handled beside the socket's queue (cursor moves, presence.query). */
+  private reportDetachedError(conn: ClientConnection, ref: "ack" | "read" | "presence.query", err: unknown): void {
     if (isAppError(err)) {
       conn.sendError(err, ref);
       return;
     }
-    this.deps.logger.error({ err, connId: conn.id, type: ref }, "cursor move failed");
+    this.deps.logger.error({ err, connId: conn.id, type: ref }, "frame handled beside the queue failed");
     conn.sendError(new AppError(ErrorCode.Internal, "internal error; retry"), ref);
   }
 
@@ -222,13 +263,29 @@ export class MessageRouter {
     const limit = frame.limit ?? Limits.defaultPageSize;
     const rows = await this.deps.store.after(frame.conversationId, frame.afterSeq, limit + 1, userId);
     const messages = rows.slice(0, limit);
+    this.deps.metrics.syncRequests.inc();
+    this.deps.metrics.synced(messages.length);
+    // "Delete for me" reaches the user's other devices here too (one that was offline at the hide).
+    const hidden = await this.deps.store.hiddenSeqs(frame.conversationId, userId);
     conn.send({
       type: "sync.batch",
       conversationId: frame.conversationId,
       messages,
       hasMore: rows.length > limit,
       lastSeq: messages.at(-1)?.seq ?? frame.afterSeq,
+      ...(hidden.length > 0 ? { hidden } : {}),
     });
+  }
+
+  // ─────────────────────────── delete for me ───────────────────────────
+
+  /** Stores the hides, then tells every connection of the user (this one included: its answer). */
+  private async onHide(conn: ClientConnection, userId: string, frame: HideFrame): Promise<void> {
+    const seqs = await this.deps.store.hide(frame.conversationId, userId, frame.seqs);
+    if (seqs.length === 0) throw new AppError(ErrorCode.NotFound, "none of these seqs is a message you can hide");
+    const hidden = { type: "hidden", conversationId: frame.conversationId, seqs } as const;
+    this.pushLocal([userId], null, hidden);
+    this.publishToRemote(frame.conversationId, [userId], (recipients) => ({ type: "hidden", conversationId: frame.conversationId, recipients, frame: hidden }));
   }
 
   // ─────────────────────────── fan-out ───────────────────────────

@@ -30,6 +30,8 @@ export interface RouteLookupOptions {
   maxUsers?: number;
   /** Monotonic milliseconds (tests pass their own clock). */
   now?: () => number;
+  /** Told per lookup how many users the cache answered and how many went to presence (metrics). */
+  onLookup?: (hits: number, misses: number) => void;
 }
 
 interface Entry {
@@ -43,6 +45,7 @@ export class RouteLookup {
   private readonly ttlMs: number;
   private readonly maxUsers: number;
   private readonly now: () => number;
+  private readonly onLookup: RouteLookupOptions["onLookup"];
   /** Bumped by every invalidation: a lookup that saw it change is not cached. */
   private generation = 0;
 
@@ -54,6 +57,7 @@ export class RouteLookup {
     this.ttlMs = opts.ttlMs;
     this.maxUsers = opts.maxUsers ?? ROUTE_CACHE_MAX_USERS;
     this.now = opts.now ?? (() => performance.now());
+    this.onLookup = opts.onLookup;
     this.batcher = new NaturalBatcher((lists) => this.lookup(lists), {
       maxItems: MAX_BATCH_CALLERS,
       sizeOf: (userIds) => userIds.length,
@@ -73,6 +77,7 @@ export class RouteLookup {
       if (hit && hit.expiresAt > now) cached.set(userId, hit.routes);
       else if (!cached.has(userId)) missing.push(userId);
     }
+    this.onLookup?.(cached.size, missing.length);
     const fetched = missing.length > 0 ? await this.batcher.submit(missing) : undefined;
     return userIds.flatMap((u) => cached.get(u) ?? fetched?.get(u) ?? []);
   }

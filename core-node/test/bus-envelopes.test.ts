@@ -33,7 +33,7 @@ describe("bus envelopes on a core node", () => {
     const infra = createMemoryInfra(hub);
     const entries: Array<{ level: string; msg: string; fields: Record<string, unknown> }> = [];
     const nodeId = `env-${randomUUID().slice(0, 6)}`;
-    const node = new CoreNode({ config: testConfig({ nodeId }), store: db.store, ...infra, logger: recordingLogger(entries) });
+    const node = new CoreNode({ config: testConfig({ nodeId }), store: db.store, contactPresence: db.contactPresence, ...infra, logger: recordingLogger(entries) });
     onTestFinished(async () => {
       await node.stop();
       await infra.close();
@@ -45,7 +45,7 @@ describe("bus envelopes on a core node", () => {
     const { client: b } = await connectAs(started, bob);
 
     const sender = createMemoryInfra(hub).bus;
-    await sender.publish(nodeId, conv, JSON.stringify({ type: "typing", conversationId: conv, userId: alice }));
+    await sender.publish(nodeId, conv, JSON.stringify({ type: "call.ringing", conversationId: conv, userId: alice }));
     await sender.publish(nodeId, conv, "{not json");
     await sender.publish(nodeId, conv, JSON.stringify({ type: "receipt", conversationId: conv, userId: alice, kind: "read", seq: 1, recipients: [bob], extra: 1 }));
     const receipt = { type: "receipt", conversationId: conv, userId: alice, kind: "read", seq: 1 } as const;
@@ -55,7 +55,7 @@ describe("bus envelopes on a core node", () => {
     expect(await b.next("receipt")).toEqual(receipt);
     await hub.drain();
     expect(entries.filter((e) => e.msg.includes("unknown type"))).toEqual([
-      expect.objectContaining({ level: "warn", fields: { type: "typing" } }),
+      expect.objectContaining({ level: "warn", fields: { type: "call.ringing" } }),
     ]);
     expect(entries.filter((e) => e.msg === "malformed bus envelope dropped").map((e) => e.level)).toEqual(["error", "error"]);
     expect(node.isAccepting).toBe(true);

@@ -85,16 +85,21 @@ describe("two users on two nodes", () => {
     await alicePhone.roundTrip();
     expect(alicePhone.all("message")).toHaveLength(0);
 
-    // group receipts are coalesced into `receipts` frames, one per member socket per window
-    // (the 1:1 `receipt` frame is for direct conversations: see above)
+    // group receipts are coalesced into `receipts` frames addressed to the authors of the
+    // messages a cursor passed (alice), and on a read to the reader's own devices (the 1:1
+    // `receipt` frame is for direct conversations: see above)
     carolOnB.send({ type: "ack", conversationId: group, seq: 1 });
-    for (const c of [alicePhone, aliceLaptop, bobOnA, bobOnB, carolOnB]) {
-      expect(await c.next("receipts")).toEqual({ type: "receipts", conversationId: group, cursors: [{ userId: carol, deliveredSeq: 1, readSeq: 0 }] });
+    for (const c of [alicePhone, aliceLaptop]) {
+      expect(await c.next("receipts")).toEqual({ type: "receipts", conversationId: group, cursors: [{ userId: carol, deliveredSeq: 1, readSeq: 0, joinedSeq: 1 }] });
     }
     bobOnA.send({ type: "read", conversationId: group, seq: 1 });
-    for (const c of [bobOnB, alicePhone, aliceLaptop, carolOnB, bobOnA]) {
-      expect(await c.next("receipts")).toEqual({ type: "receipts", conversationId: group, cursors: [{ userId: bob, deliveredSeq: 1, readSeq: 1 }] });
+    for (const c of [bobOnB, alicePhone, aliceLaptop, bobOnA]) {
+      expect(await c.next("receipts")).toEqual({ type: "receipts", conversationId: group, cursors: [{ userId: bob, deliveredSeq: 1, readSeq: 1, joinedSeq: 1 }] });
     }
+    // carol wrote nothing bob passed, bob nothing carol passed: neither hears of the other
+    await carolOnB.roundTrip();
+    expect(carolOnB.all("receipts")).toEqual([]);
+    expect(bobOnB.all("receipts").flatMap((f) => f.cursors).filter((c) => c.userId === carol)).toEqual([]);
     await bobOnA.roundTrip();
     expect(bobOnA.all("receipt")).toHaveLength(0);
   });

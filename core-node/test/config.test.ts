@@ -56,4 +56,23 @@ describe("core node config", () => {
     expect(loadNodeProcessConfig({ ...cluster, DIM_TOKEN_SECRET: "s".repeat(32) }).node.tokenSecret).toBe("s".repeat(32));
     expect(loadNodeProcessConfig({}).node.tokenSecret).toBeUndefined();
   });
+
+  it("serves metrics on loopback, a free port, by default; refuses a listener open to the network without a token", () => {
+    expect(loadNodeProcessConfig({}).metrics).toEqual({ enabled: true, host: "127.0.0.1", port: 0, token: undefined });
+    expect(() => loadNodeProcessConfig({ DIM_METRICS_HOST: "0.0.0.0" })).toThrow(
+      /metrics\.DIM_METRICS_TOKEN: DIM_METRICS_TOKEN \(at least 16 characters\) is required/,
+    );
+    let error: unknown;
+    try {
+      loadNodeProcessConfig({ DIM_METRICS_PORT: "70000", DIM_METRICS: "maybe", DIM_METRICS_TOKEN: "short" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe("INVALID_CONFIG");
+    for (const name of ["DIM_METRICS_PORT", "DIM_METRICS", "DIM_METRICS_TOKEN"]) expect((error as AppError).message).toContain(`metrics.${name}`);
+    const open = loadNodeProcessConfig({ DIM_METRICS_HOST: "0.0.0.0", DIM_METRICS_PORT: "9464", DIM_METRICS_TOKEN: "t".repeat(16) });
+    expect(open.metrics).toEqual({ enabled: true, host: "0.0.0.0", port: 9464, token: "t".repeat(16) });
+    expect(loadNodeProcessConfig({ DIM_METRICS: "0", DIM_METRICS_HOST: "0.0.0.0" }).metrics.enabled).toBe(false);
+  });
 });

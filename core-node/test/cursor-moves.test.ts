@@ -101,11 +101,11 @@ describe("cursor moves", () => {
     };
     const one = await send("one");
     benHere.send({ type: "read", conversationId: g, seq: one });
-    for (const c of [annHere, annThere]) expect((await receiptsOf(c)).cursors).toEqual([{ userId: ben, deliveredSeq: one, readSeq: one }]);
+    for (const c of [annHere, annThere]) expect((await receiptsOf(c)).cursors).toEqual([{ userId: ben, deliveredSeq: one, readSeq: one, joinedSeq: 1 }]);
     benHere.send({ type: "ack", conversationId: g, seq: one }); // moves nothing: no window opens
     await new Promise((r) => setTimeout(r, 100)); // several coalescing windows
     const two = await send("two");
     benHere.send({ type: "ack", conversationId: g, seq: two });
-    for (const c of [annHere, annThere]) expect((await receiptsOf(c)).cursors).toEqual([{ userId: ben, deliveredSeq: two, readSeq: 0 }]);
+    for (const c of [annHere, annThere]) expect((await receiptsOf(c)).cursors).toEqual([{ userId: ben, deliveredSeq: two, readSeq: 0, joinedSeq: 1 }]);
   });
 });

@@ -13,7 +13,7 @@ const db = useTestDatabase();
 async function startEmbeddedNode(nodeId: string): Promise<NodeAddress & { node: CoreNode }> {
   const logger = createLogger("test");
   const infra = await createInfra(loadConfig(infraConfigSchema, { DIM_MODE: "embedded" }, "infra"), { databaseUrl: db.url, logger });
-  const node = new CoreNode({ config: testConfig({ nodeId }), store: db.store, ...infra, logger });
+  const node = new CoreNode({ config: testConfig({ nodeId }), store: db.store, contactPresence: db.contactPresence, ...infra, logger });
   onTestFinished(async () => {
     await node.stop();
     await infra.close();

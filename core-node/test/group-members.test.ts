@@ -113,7 +113,7 @@ describe("group envelopes on a node", () => {
     const hub = new MemoryHub();
     const infra = createMemoryInfra(hub);
     const nodeId = `grp-${randomUUID().slice(0, 6)}`;
-    const node = new CoreNode({ config: testConfig({ nodeId }), store: db.store, ...infra });
+    const node = new CoreNode({ config: testConfig({ nodeId }), store: db.store, contactPresence: db.contactPresence, ...infra });
     onTestFinished(async () => {
       await node.stop();
       await infra.close();

@@ -23,7 +23,7 @@ const db = useTestDatabase();
 describe("start", () => {
   it("resolves with the bound port and ws URL, registers, and derives a node id when none is configured", async () => {
     const infra = createMemoryInfra();
-    const bare = new CoreNode({ config: testConfig({ nodeId: undefined }), store: db.store, ...infra });
+    const bare = new CoreNode({ config: testConfig({ nodeId: undefined }), store: db.store, contactPresence: db.contactPresence, ...infra });
     const started = await bare.start();
     try {
       expect(started.port).toBeGreaterThan(0);

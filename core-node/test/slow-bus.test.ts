@@ -26,6 +26,7 @@ describe("remote fan-out behind a stalled bus", () => {
     const node = new CoreNode({
       config: testConfig({ nodeId: `stalled-${randomUUID().slice(0, 6)}` }),
       store: db.store,
+      contactPresence: db.contactPresence,
       bus: stalled,
       registry: infra.registry,
       presence: infra.presence,

@@ -146,12 +146,28 @@ const keyOf = (input: AppendInput): string => `${input.senderId}\u0000${input.cl
 const sameContent = (a: AppendInput, b: { conversationId: string; kind: string; body: string }): boolean =>
   a.conversationId === b.conversationId && a.kind === b.kind && a.body === b.body;
 
+/** Told after each batch: how many appends it held and how long storing them took. */
+export type AppendBatchObserver = (size: number, seconds: number) => void;
+
 /** Appends (already validated) through group commit; one batch in flight per instance. */
 export class AppendBatcher {
   private readonly batcher: NaturalBatcher<AppendInput, AppendResult>;
 
-  constructor(private readonly query: StoreQuery) {
-    this.batcher = new NaturalBatcher((items) => this.store(items), { maxItems: APPEND_BATCH_MAX });
+  constructor(
+    private readonly query: StoreQuery,
+    observe?: AppendBatchObserver,
+  ) {
+    const store = observe
+      ? async (items: AppendInput[]) => {
+          const start = performance.now();
+          try {
+            return await this.store(items);
+          } finally {
+            observe(items.length, (performance.now() - start) / 1000);
+          }
+        }
+      : (items: AppendInput[]) => this.store(items);
+    this.batcher = new NaturalBatcher(store, { maxItems: APPEND_BATCH_MAX });
   }
 
   append(input: AppendInput): Promise<AppendResult> {

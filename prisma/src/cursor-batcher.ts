@@ -168,12 +168,14 @@ class Replay {
 
   apply(m: CursorMove): CursorAdvance {
     const d = Math.min(m.seq, this.newDelivered);
+    const previousDelivered = this.delivered;
     const deliveredMoved = d > this.delivered;
     if (deliveredMoved) this.delivered = d;
-    if (m.kind === "delivered") return { value: this.newDelivered, moved: deliveredMoved };
+    if (m.kind === "delivered") return { value: this.newDelivered, moved: deliveredMoved, previous: previousDelivered };
     const r = Math.min(m.seq, this.newRead);
+    const previousRead = this.read;
     const readMoved = r > this.read;
     if (readMoved) this.read = r;
-    return { value: this.newRead, moved: readMoved };
+    return { value: this.newRead, moved: readMoved, previous: previousRead };
   }
 }

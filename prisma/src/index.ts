@@ -7,7 +7,7 @@ export { openDatabase, type OpenDatabase, type OpenDatabaseOptions } from "./ope
 export type { DbLog } from "./db-log";
 export { isDeadlock, isUniqueViolation, sqlStateOf, SqlState } from "./pg-errors";
 export { PrismaMessageStore, type MessageStoreOptions } from "./prisma-message-store";
-export type { AppendInput, AppendResult, CursorAdvance, Membership, MemberWindow, MessageStore } from "./message-store.types";
+export type { AppendInput, AppendResult, CursorAdvance, Membership, MemberWindow, MessageStore, SeqRange } from "./message-store.types";
 export { MESSAGE_COLUMNS, toMessage, type MessageRow } from "./message-row";
 export {
   startEmbeddedPostgres,
@@ -16,3 +16,9 @@ export {
 } from "./embedded/embedded-postgres";
 export { Prisma } from "../generated/client/client";
 export type * as Models from "../generated/client/models";
+export {
+  PrismaContactPresenceStore,
+  type ContactPresenceStore,
+  type ContactRow,
+  type WatcherRow,
+} from "./contact-presence-store";

@@ -14,6 +14,13 @@ export interface AppendInput {
    * another message has it, BAD_REQUEST when its kind differs).
    */
   attachmentId?: string;
+  /**
+   * edit / delete / reaction: the seq of the message the event changes (an edit's body is the new
+   * text, a reaction's the emoji or "" to remove it, a delete's ""). See append-event.ts for the rules.
+   */
+  targetSeq?: number;
+  /** text: quote the earlier message at this seq of the same conversation. */
+  replyTo?: number;
 }
 
 export interface AppendResult {
@@ -48,6 +55,18 @@ export interface CursorAdvance {
    * only for a move (protocol §6).
    */
   moved: boolean;
+  /**
+   * This kind's stored value just before this call (moves of one batch replayed in call order):
+   * the call moved the cursor over (previous, value]. Group receipts go to the authors of the
+   * messages in that range.
+   */
+  previous: number;
+}
+
+/** A seq range (after, upTo] of one conversation. */
+export interface SeqRange {
+  after: number;
+  upTo: number;
 }
 
 /** Who is (and was) in a conversation, as of its membership_seq. */
@@ -97,6 +116,12 @@ export interface MessageStore {
   /** `advanceCursor`, also saying whether this call moved the stored cursor. */
   moveCursor(conversationId: string, userId: string, kind: "delivered" | "read", seq: number): Promise<CursorAdvance | null>;
   /**
+   * Per range, the distinct senders of the conversation's text, image and file messages (system
+   * messages left out) with seq in (after, upTo]: whom a cursor move over that range concerns. At most
+   * `NodeLimits.maxEnvelopeUsers` ranges per call.
+   */
+  sendersIn(conversationId: string, ranges: readonly SeqRange[]): Promise<string[][]>;
+  /**
    * The user's conversations with their cursors (for `welcome`), former groups included: their
    * lastSeq is the user's left seq, so a member removed while offline syncs up to its removal.
    */
@@ -106,4 +131,11 @@ export interface MessageStore {
    * expired): a core node asks at every socket `auth`, so a token issued before a logout is refused.
    */
   sessionLive(sessionId: string, userId: string): Promise<boolean>;
+  /**
+   * "Delete for me": hides these seqs of the conversation for `userId` (idempotent). Returns the
+   * seqs that exist in the user's window (hidden now or before). FORBIDDEN when never a member.
+   */
+  hide(conversationId: string, userId: string, seqs: number[]): Promise<number[]>;
+  /** Every seq of the conversation `userId` hid, ascending (what a sync hands their other devices). */
+  hiddenSeqs(conversationId: string, userId: string): Promise<number[]>;
 }

@@ -8,7 +8,7 @@ import type pg from "pg";
 import { createPgPool, createPrisma, type PrismaClient } from "./create-prisma";
 import type { DbLog } from "./db-log";
 import { migrate } from "./migrate";
-import { PrismaMessageStore } from "./prisma-message-store";
+import { PrismaMessageStore, type MessageStoreOptions } from "./prisma-message-store";
 import { waitForDatabase } from "./wait-for-database";
 
 export interface OpenDatabaseOptions {
@@ -20,6 +20,10 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
   /** The store's cursor collection window (MessageStoreOptions.cursorCollectMs; core nodes). */
   cursorCollectMs?: number;
+  /** MessageStoreOptions.onAppendBatch (core nodes' metrics). */
+  onAppendBatch?: MessageStoreOptions["onAppendBatch"];
+  /** The store's edit / delete windows (MessageStoreOptions.eventWindows; core nodes). */
+  eventWindows?: MessageStoreOptions["eventWindows"];
 }
 
 export interface OpenDatabase {
@@ -39,7 +43,7 @@ export async function openDatabase(databaseUrl: string, appName: string, opts: O
   await migrate(databaseUrl, { log: opts.log });
   const prisma = createPrisma(databaseUrl, { poolSize: opts.poolSize });
   const pool = createPgPool(databaseUrl, { poolSize: opts.poolSize, applicationName: appName });
-  const store = new PrismaMessageStore(prisma, { pool, cursorCollectMs: opts.cursorCollectMs });
+  const store = new PrismaMessageStore(prisma, { pool, cursorCollectMs: opts.cursorCollectMs, onAppendBatch: opts.onAppendBatch, eventWindows: opts.eventWindows });
   let closing: Promise<void> | undefined;
   return {
     prisma,

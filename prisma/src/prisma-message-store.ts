@@ -8,18 +8,33 @@
  * welcomes of a burst of connects); the other reads are one statement each. Reads for a user are
  * clamped to its membership window [joined_seq, left_seq] in the same statement.
  */
-import { AppError, ErrorCode, UUID_RE, type ConversationCursor, type Message, type MessageKind } from "@dim/shared";
+import {
+  AppError,
+  DEFAULT_DELETE_WINDOW_MS,
+  DEFAULT_EDIT_WINDOW_MS,
+  ErrorCode,
+  isEventKind,
+  NodeLimits,
+  UUID_RE,
+  type ConversationCursor,
+  type Message,
+  type MessageKind,
+} from "@dim/shared";
 import type pg from "pg";
 import { appendAttachmentMessage } from "./append-attachment";
-import { AppendBatcher } from "./append-batcher";
+import { AppendBatcher, type AppendBatchObserver } from "./append-batcher";
 import type { PrismaClient } from "./create-prisma";
 import { CursorBatcher } from "./cursor-batcher";
-import { MESSAGE_COLUMNS, toMessage, type Int8, type MessageRow } from "./message-row";
-import type { AppendInput, AppendResult, CursorAdvance, Membership, MessageStore } from "./message-store.types";
+import { appendEvent, type EventWindows } from "./append-event";
+import { validateEventInput } from "./event-input";
+import { hiddenSeqsOf, hideMessages } from "./message-hides";
+import { foldedColumns, toMessage, type Int8, type MessageRow, type StoreQuery } from "./message-row";
+import { resentAfterChange } from "./resent-after-change";
+import type { AppendInput, AppendResult, CursorAdvance, Membership, MessageStore, SeqRange } from "./message-store.types";
 import { NaturalBatcher, type BatchOutcome } from "@dim/shared/async";
 
 /** What clients may append (system messages come from the gateway's own transaction). */
-const MESSAGE_KINDS: readonly MessageKind[] = ["text", "image", "file"];
+const MESSAGE_KINDS: readonly MessageKind[] = ["text", "image", "file", "edit", "delete", "reaction"];
 /** Upper bound of one page whatever the caller asks (the protocol's is smaller). */
 const MAX_LIMIT = 1000;
 
@@ -60,7 +75,7 @@ const SQL = {
   after: `
     SELECT x.* FROM conversation_members w
     LEFT JOIN LATERAL (
-      SELECT ${MESSAGE_COLUMNS} FROM messages
+      SELECT ${foldedColumns("$4::uuid")} FROM messages
       WHERE conversation_id = w.conversation_id AND seq > GREATEST($2::bigint, w.joined_seq - 1)
         AND seq <= COALESCE(w.left_seq, ${Number.MAX_SAFE_INTEGER})
       ORDER BY seq ASC LIMIT $3::int
@@ -70,22 +85,32 @@ const SQL = {
   before: `
     SELECT x.* FROM conversation_members w
     LEFT JOIN LATERAL (
-      SELECT ${MESSAGE_COLUMNS} FROM messages
+      SELECT ${foldedColumns("$4::uuid")} FROM messages
       WHERE conversation_id = w.conversation_id AND seq < $2::bigint AND seq >= w.joined_seq
         AND seq <= COALESCE(w.left_seq, ${Number.MAX_SAFE_INTEGER})
       ORDER BY seq DESC LIMIT $3::int
     ) x ON true
     WHERE w.conversation_id = $1::uuid AND w.user_id = $4::uuid
     ORDER BY x.seq DESC`,
+  // Per range (its ordinal), the distinct senders of the messages in it that show receipts (text,
+  // image, file: not system messages, nor any later kind that only changes another message):
+  // index probes on (conversation_id, seq), one per range.
+  sendersIn: `
+    SELECT r.i::int AS i, m.sender_id::text FROM unnest($2::bigint[], $3::bigint[]) WITH ORDINALITY AS r(lo, hi, i)
+    CROSS JOIN LATERAL (
+      SELECT DISTINCT sender_id FROM messages
+      WHERE conversation_id = $1::uuid AND seq > r.lo AND seq <= r.hi AND kind IN ('text', 'image', 'file')
+    ) m`,
   cursorsOf: `
-    SELECT m.conversation_id::text, LEAST(c.last_seq, COALESCE(m.left_seq, c.last_seq)) AS last_seq, m.delivered_seq, m.read_seq
+    SELECT m.conversation_id::text, LEAST(c.last_seq, COALESCE(m.left_seq, c.last_seq)) AS last_seq, m.delivered_seq, m.read_seq,
+           (SELECT count(*) FROM message_hides h WHERE h.user_id = m.user_id AND h.conversation_id = m.conversation_id) AS hidden_count
     FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
     WHERE m.user_id = $1::uuid
     ORDER BY c.updated_at DESC, c.id`,
   // The same for many users at once (the welcomes of a burst of connects).
   cursorsOfMany: `
     SELECT m.user_id::text, m.conversation_id::text, LEAST(c.last_seq, COALESCE(m.left_seq, c.last_seq)) AS last_seq,
-           m.delivered_seq, m.read_seq
+           m.delivered_seq, m.read_seq, (SELECT count(*) FROM message_hides h WHERE h.user_id = m.user_id AND h.conversation_id = m.conversation_id) AS hidden_count
     FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
     WHERE m.user_id = ANY($1::uuid[])
     ORDER BY m.user_id, c.updated_at DESC, c.id`,
@@ -106,6 +131,8 @@ interface CursorReadRow {
   user_id?: string;
   conversation_id: string;
   last_seq: Int8;
+  /** "Delete for me" hides of the user in the conversation (an index-only count). */
+  hidden_count: Int8;
   delivered_seq: Int8;
   read_seq: Int8;
 }
@@ -116,6 +143,8 @@ function toCursor(r: CursorReadRow): ConversationCursor {
     lastSeq: Number(r.last_seq),
     deliveredSeq: Number(r.delivered_seq),
     readSeq: Number(r.read_seq),
+    // only when there are any: welcomes stay as they were for everyone who never hid a message
+    ...(Number(r.hidden_count) > 0 ? { hiddenCount: Number(r.hidden_count) } : {}),
   };
 }
 
@@ -131,10 +160,15 @@ export interface MessageStoreOptions {
    * milliseconds of receipt latency for far fewer statements at light load. Default 0 (at once).
    */
   cursorCollectMs?: number;
+  /** Told after each group-commit batch of text appends: its size and how long it took (metrics). */
+  onAppendBatch?: AppendBatchObserver;
+  /** Edit / delete-for-everyone windows (default 48 h each). */
+  eventWindows?: Partial<EventWindows>;
 }
 
 export class PrismaMessageStore implements MessageStore {
   private readonly pool: pg.Pool | undefined;
+  private readonly windows: EventWindows;
   private readonly appends: AppendBatcher;
   private readonly cursors: CursorBatcher;
   private readonly cursorReads = new NaturalBatcher<string, ConversationCursor[]>((userIds) => this.readCursors(userIds), {
@@ -146,10 +180,17 @@ export class PrismaMessageStore implements MessageStore {
     opts: MessageStoreOptions = {},
   ) {
     this.pool = opts.pool;
+    this.windows = {
+      editWindowMs: opts.eventWindows?.editWindowMs ?? DEFAULT_EDIT_WINDOW_MS,
+      deleteWindowMs: opts.eventWindows?.deleteWindowMs ?? DEFAULT_DELETE_WINDOW_MS,
+    };
     const query = <T>(name: string, text: string, values: unknown[]) => this.run<T>(name, text, values);
-    this.appends = new AppendBatcher(query);
+    this.appends = new AppendBatcher(query, opts.onAppendBatch);
     this.cursors = new CursorBatcher(query, opts.cursorCollectMs ?? 0);
   }
+
+  /** The store's statements by name, for the helpers in their own files. */
+  private readonly query: StoreQuery = (name, text, values) => this.run(name, text, values);
 
   private async run<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
     if (this.pool) return (await this.pool.query({ name: `dim_store_${name}`, text, values })).rows as T[];
@@ -173,6 +214,20 @@ export class PrismaMessageStore implements MessageStore {
       throw new AppError(ErrorCode.BadRequest, "body and clientMsgId must not contain NUL characters");
     }
     // UUIDs as PostgreSQL returns them, so a batch compares them as the database does.
+    const { senderId, conversationId, clientMsgId, kind, body } = input;
+    if (isEventKind(kind) || input.replyTo !== undefined) {
+      validateEventInput(input);
+      return appendEvent(
+        this.prisma,
+        { ...input, senderId: senderId.toLowerCase(), conversationId: conversationId.toLowerCase() },
+        this.windows,
+      );
+    }
+    if (input.targetSeq !== undefined) throw new AppError(ErrorCode.BadRequest, `a ${kind} message has no targetSeq`);
+    return resentAfterChange(this.query, input, this.appendMessage(input), (id) => this.membership(id));
+  }
+
+  private appendMessage(input: AppendInput): Promise<AppendResult> {
     const { senderId, conversationId, clientMsgId, kind, body } = input;
     if (kind !== "text") {
       if (input.attachmentId === undefined) throw new AppError(ErrorCode.BadRequest, `a ${kind} message needs an attachmentId`);
@@ -242,9 +297,31 @@ export class PrismaMessageStore implements MessageStore {
     return this.cursors.advance({ conversationId: conversationId.toLowerCase(), userId: userId.toLowerCase(), kind, seq });
   }
 
+  async sendersIn(conversationId: string, ranges: readonly SeqRange[]): Promise<string[][]> {
+    requireUuid(conversationId, "conversationId");
+    if (ranges.length > NodeLimits.maxEnvelopeUsers) throw new AppError(ErrorCode.BadRequest, `at most ${NodeLimits.maxEnvelopeUsers} ranges per call`);
+    for (const r of ranges) {
+      requireSeq(r.after, "after");
+      requireSeq(r.upTo, "upTo");
+    }
+    const out = ranges.map((): string[] => []);
+    if (ranges.length === 0) return out;
+    const rows = await this.q<{ i: number; sender_id: string }>("sendersIn", [conversationId, ranges.map((r) => r.after), ranges.map((r) => r.upTo)]);
+    for (const row of rows) out[row.i - 1]!.push(row.sender_id);
+    return out;
+  }
+
   async sessionLive(sessionId: string, userId: string): Promise<boolean> {
     if (!UUID_RE.test(sessionId) || !UUID_RE.test(userId)) return false;
     return (await this.q<{ live: number }>("sessionLive", [sessionId, userId])).length > 0;
+  }
+
+  hide(conversationId: string, userId: string, seqs: number[]): Promise<number[]> {
+    return hideMessages(this.query, conversationId, userId, seqs);
+  }
+
+  hiddenSeqs(conversationId: string, userId: string): Promise<number[]> {
+    return hiddenSeqsOf(this.query, conversationId, userId);
   }
 
   /** Reads that arrive while one is running go together (a burst of connects = one statement). */

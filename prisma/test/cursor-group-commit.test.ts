@@ -109,9 +109,10 @@ describe("cursor group commit", () => {
     const { id, members } = await withMessages(2, 6);
     const b = members[1]!;
     // One statement per call: a read moves delivered too, so the ack to the same seq moves nothing.
-    expect(await store.moveCursor(id, b, "read", 3)).toEqual({ value: 3, moved: true });
-    expect(await store.moveCursor(id, b, "delivered", 3)).toEqual({ value: 3, moved: false });
-    expect(await store.moveCursor(id, b, "read", 2)).toEqual({ value: 3, moved: false });
+    // `previous`: the kind's value before the call (the range it moved over is (previous, value]).
+    expect(await store.moveCursor(id, b, "read", 3)).toEqual({ value: 3, moved: true, previous: 0 });
+    expect(await store.moveCursor(id, b, "delivered", 3)).toEqual({ value: 3, moved: false, previous: 3 });
+    expect(await store.moveCursor(id, b, "read", 2)).toEqual({ value: 3, moved: false, previous: 3 });
     // Coalesced: read 5 then ack 5 → only the read moved; ack 4 after it moved nothing either;
     // ack 6 moved delivered past what the read left. A seq above last_seq is capped (999 → 6).
     const before = statements();
@@ -123,12 +124,13 @@ describe("cursor group commit", () => {
       store.moveCursor(id, b, "delivered", 6),
     ]);
     expect(statements() - before).toBe(1);
+    // previous, replayed in call order: the read moved delivered to 5 before the acks
     expect(batch).toEqual([
-      { value: 5, moved: true },
-      { value: 6, moved: false },
-      { value: 6, moved: false },
-      { value: 6, moved: true },
-      { value: 6, moved: false },
+      { value: 5, moved: true, previous: 3 },
+      { value: 6, moved: false, previous: 5 },
+      { value: 6, moved: false, previous: 5 },
+      { value: 6, moved: true, previous: 5 },
+      { value: 6, moved: false, previous: 6 },
     ]);
     expect(await cursorOf(id, b)).toEqual({ delivered: 6, read: 5 });
   });
@@ -184,5 +186,30 @@ describe("cursor group commit", () => {
     } finally {
       await poolB.end();
     }
+  });
+
+  it("sendersIn: per range, the distinct senders of user messages in (after, upTo]", async () => {
+    const members = await Promise.all([user(), user(), user()]);
+    const id = await conversation(members);
+    const [x, y, z] = members as [string, string, string];
+    // seqs 1..5 by x, y, x, z, y
+    for (const [i, sender] of [x, y, x, z, y].entries()) {
+      await store.append({ senderId: sender, conversationId: id, clientMsgId: `s-${randomUUID()}`, kind: "text", body: `m${i}` });
+    }
+    // seq 6: a system message by z (system messages show no receipts: z is not its author here)
+    await prisma.$executeRaw`
+      INSERT INTO messages (id, conversation_id, seq, sender_id, client_msg_id, kind, body, system)
+      VALUES (${randomUUID()}::uuid, ${id}::uuid, 6, ${z}::uuid, ${`sys-${randomUUID()}`}, 'system', '', '{"type":"renamed","title":"t"}'::jsonb)`;
+    const out = await store.sendersIn(id, [
+      { after: 0, upTo: 1 },
+      { after: 1, upTo: 3 },
+      { after: 0, upTo: 5 },
+      { after: 5, upTo: 9 },
+      { after: 3, upTo: 3 },
+    ]);
+    expect(out.map((s) => [...s].sort())).toEqual([[x], [x, y].sort(), [x, y, z].sort(), [], []]);
+    expect(await store.sendersIn(id, [])).toEqual([]);
+    await expect(store.sendersIn(id, [{ after: -1, upTo: 2 }])).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(store.sendersIn("not-a-uuid", [{ after: 0, upTo: 2 }])).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 });

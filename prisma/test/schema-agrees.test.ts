@@ -82,7 +82,7 @@ describe("schema.prisma and prisma/migrations", () => {
     );
     const { onlyInMigrations, onlyInSchema } = difference(await dumpCatalog(db.url), before);
     expect(onlyInMigrations.join("\n")).toMatch(/messages\.body character varying\(4000\)/);
-    expect(onlyInMigrations.join("\n")).toMatch(/message_kind \(text, image, file, system, audio\)/);
+    expect(onlyInMigrations.join("\n")).toMatch(/message_kind \(text, image, file, system, edit, delete, reaction, audio\)/);
     expect(onlyInSchema.join("\n")).toMatch(/sessions_user_id_idx/);
   });
 });

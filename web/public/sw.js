@@ -7,8 +7,12 @@
  * - /api/* (the tRPC gateway) and anything cross-origin: never touched, never cached.
  * On install it caches "/", "/login", "/register" and every /_next/static asset those pages
  * reference, so the very first visit already leaves a working offline shell.
+ * Registered as /sw.js?dev=1 by `next dev` (npm run dev): network first for /_next/static too
+ * (dev chunks keep their names across edits), hot-update files never kept, its own cache name
+ * (switching between dev and a production build on one origin drops the other's cache).
  */
-const VERSION = "dim-shell-v1";
+const DEV = new URL(self.location.href).searchParams.get("dev") === "1";
+const VERSION = DEV ? "dim-shell-dev-v1" : "dim-shell-v1";
 const SHELL = ["/", "/login", "/register", "/manifest.webmanifest", "/icons/icon-192.png", "/icons/icon-512.png", "/icons/icon.svg"];
 
 function isApi(url) {
@@ -91,6 +95,10 @@ self.addEventListener("fetch", (event) => {
 
   if (request.mode === "navigate") {
     event.respondWith(networkFirst(request, url.pathname, "/"));
+  } else if (DEV && url.pathname.startsWith("/_next/")) {
+    // Fast refresh's hot updates are of one moment only: not worth a cache entry.
+    if (url.pathname.includes(".hot-update.")) return;
+    event.respondWith(networkFirst(request, url.pathname + url.search, null));
   } else if (url.pathname.startsWith("/_next/static/")) {
     event.respondWith(cacheFirst(request));
   } else {

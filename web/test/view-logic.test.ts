@@ -57,6 +57,11 @@ const view = (m: Message): ChatMessage => ({
   system: m.system ?? null,
   attachment: m.attachment ? { ...m.attachment, localFile: null } : null,
   upload: null,
+  replyTo: m.replyTo ?? null,
+  editedAt: m.editedAt ?? null,
+  deleted: false,
+  reactions: [],
+  myReaction: null,
 });
 
 describe("conversationView", () => {

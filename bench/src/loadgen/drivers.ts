@@ -4,6 +4,7 @@
  * handled without schema validation: the generator must stay cheap.
  */
 import WebSocket from "ws";
+import { EphemeralLimits } from "@dim/shared";
 import { io, type Socket } from "socket.io-client";
 import type { ConnSpec, SystemKind } from "./messages";
 
@@ -11,6 +12,13 @@ export interface Events {
   onAck(id: string): void;
   onDeliver(id: string): void;
   onError(what: string): void;
+  /** DIM --typing: a `typing` frame written / received. */
+  onTyping?(dir: "sent" | "received"): void;
+}
+
+export interface DriverOptions {
+  /** DIM: a `typing` before a message when the socket's last one in that conversation is ≥ typingSendIntervalMs (3 s) old, as @dim/client throttles. */
+  typing?: boolean;
 }
 
 export interface Conn {
@@ -20,10 +28,10 @@ export interface Conn {
 
 const CONNECT_TIMEOUT_MS = 20_000;
 
-export function connect(system: SystemKind, spec: ConnSpec, ev: Events): Promise<Conn> {
+export function connect(system: SystemKind, spec: ConnSpec, ev: Events, opts: DriverOptions = {}): Promise<Conn> {
   switch (system) {
     case "dim":
-      return connectDim(spec, ev);
+      return connectDim(spec, ev, opts);
     case "socketio":
       return connectSocketIo(spec, ev);
     case "ws":
@@ -45,8 +53,10 @@ function withTimeout<T>(p: Promise<T>, what: string, onTimeout: () => void): Pro
 }
 
 /** DIM: auth → welcome; send → sent (ACK); message → ack frame back (the recipient's ACK leg). */
-function connectDim(spec: ConnSpec, ev: Events): Promise<Conn> {
+function connectDim(spec: ConnSpec, ev: Events, opts: DriverOptions): Promise<Conn> {
   const ws = new WebSocket(spec.url, { localAddress: spec.localAddress, perMessageDeflate: false });
+  /** conversationId → when this socket last wrote `typing` there (throttled as @dim/client does: 3 s). */
+  const lastTyping = new Map<string, number>();
   const ready = new Promise<Conn>((resolve, reject) => {
     let welcomed = false;
     ws.once("open", () => ws.send(JSON.stringify({ type: "auth", v: 1, token: spec.token })));
@@ -78,6 +88,14 @@ function connectDim(spec: ConnSpec, ev: Events): Promise<Conn> {
           welcomed = true;
           resolve({
             send(_to, conversationId, id, body) {
+              if (opts.typing && conversationId) {
+                const now = performance.now();
+                if (now - (lastTyping.get(conversationId) ?? -Infinity) >= EphemeralLimits.typingSendIntervalMs) {
+                  lastTyping.set(conversationId, now);
+                  ws.send(JSON.stringify({ type: "typing", conversationId }));
+                  ev.onTyping?.("sent");
+                }
+              }
               ws.send(JSON.stringify({ type: "send", conversationId, clientMsgId: id, kind: "text", body }));
             },
             close: () => ws.terminate(),
@@ -87,8 +105,11 @@ function connectDim(spec: ConnSpec, ev: Events): Promise<Conn> {
           if (!welcomed) reject(new Error(`${f.code}: ${String(f.message)}`));
           else ev.onError(`${f.code}: ${String(f.message)}`);
           return;
+        case "typing":
+          ev.onTyping?.("received");
+          return;
         default:
-          return; // receipt, pong, sync.batch
+          return; // receipt, pong, sync.batch, presence
       }
     });
   });

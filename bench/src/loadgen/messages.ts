@@ -34,6 +34,8 @@ export type ToWorker =
       connectConcurrency: number;
       /** DIM connections that only authenticate and stay idle (lean client, see dim-idle-client.ts). */
       idle?: boolean;
+      /** DIM: a `typing` before a message when the last one of that socket in that conversation is ≥ 3 s old (--typing). */
+      typing?: boolean;
     }
   | { cmd: "step"; step: number; ratePerSec: number; warmupMs: number; durationMs: number; drainMs: number; bodyBytes: number }
   | { cmd: "close" };
@@ -48,6 +50,9 @@ export interface StepResult {
   acked: number;
   /** Error frames / failed emits during the step. */
   errors: number;
+  /** DIM --typing: `typing` frames written in the measured window, and `typing` frames received. */
+  typingSent: number;
+  typingReceived: number;
   errorSamples: string[];
   /** Largest delay between a message's scheduled time and its write (the generator falling behind), ms. */
   maxSendLagMs: number;

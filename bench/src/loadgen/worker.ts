@@ -27,7 +27,8 @@ let specs: ConnSpec[] = [];
 let pairs: PairSpec[] = [];
 const conns = new Map<number, Conn>();
 const pending = new Map<string, Pending>();
-const stats = { acked: 0, delivered: 0, errors: 0, errorSamples: [] as string[] };
+const stats = { acked: 0, delivered: 0, errors: 0, errorSamples: [] as string[], typingSent: 0, typingReceived: 0 };
+let typing = false;
 let hSame = newHistogram();
 let hCross = newHistogram();
 let hAck = newHistogram();
@@ -57,6 +58,10 @@ const events = {
     }
     settle(id, p);
   },
+  onTyping(dir: "sent" | "received") {
+    if (dir === "sent") stats.typingSent++;
+    else stats.typingReceived++;
+  },
   onError(what: string) {
     stats.errors++;
     if (stats.errorSamples.length < 5) stats.errorSamples.push(what.slice(0, 200));
@@ -67,6 +72,7 @@ async function setup(msg: Extract<ToWorker, { cmd: "setup" }>): Promise<void> {
   system = msg.system;
   specs = msg.conns;
   pairs = msg.pairs;
+  typing = msg.typing === true;
   const t0 = performance.now();
   let failed = 0;
   let firstError: string | undefined;
@@ -77,7 +83,7 @@ async function setup(msg: Extract<ToWorker, { cmd: "setup" }>): Promise<void> {
       const spec = specs[i];
       if (!spec) return;
       try {
-        conns.set(spec.key, await (msg.idle && system === "dim" ? connectDimIdle(spec) : connect(system, spec, events)));
+        conns.set(spec.key, await (msg.idle && system === "dim" ? connectDimIdle(spec) : connect(system, spec, events, { typing })));
       } catch (err) {
         failed++;
         firstError ??= err instanceof Error ? err.message : String(err);
@@ -101,6 +107,7 @@ async function runStep(msg: Extract<ToWorker, { cmd: "step" }>): Promise<StepRes
   stats.errors = 0;
   stats.errorSamples = [];
   pending.clear();
+  let typingAtMeasure: { sent: number; received: number } | undefined;
   const cpu0 = process.cpuUsage();
   const body = `bench ${"x".repeat(Math.max(0, msg.bodyBytes - 6))}`;
   const P = pairs.length;
@@ -125,6 +132,7 @@ async function runStep(msg: Extract<ToWorker, { cmd: "step" }>): Promise<StepRes
       const conn = conns.get(from);
       const id = `m${process.pid.toString(36)}_${msg.step}_${n.toString(36).padStart(6, "0")}`;
       const measured = sched >= measureFrom;
+      if (measured) typingAtMeasure ??= { sent: stats.typingSent, received: stats.typingReceived };
       if (conn) {
         pending.set(id, { sched, cls: pair.cls, measured, acked: false, delivered: false });
         try {
@@ -152,6 +160,8 @@ async function runStep(msg: Extract<ToWorker, { cmd: "step" }>): Promise<StepRes
     acked: stats.acked,
     errors: stats.errors,
     errorSamples: stats.errorSamples,
+    typingSent: stats.typingSent - (typingAtMeasure?.sent ?? stats.typingSent),
+    typingReceived: stats.typingReceived - (typingAtMeasure?.received ?? stats.typingReceived),
     maxSendLagMs: Math.round(maxLag * 1000) / 1000,
     sameE2E: encode(hSame),
     crossE2E: encode(hCross),

@@ -3,7 +3,7 @@
  * infrastructure, CoreNode), plus an IPC probe for the memory figures: {cmd: "mem"} answers
  * process.memoryUsage() after a full GC (run with --expose-gc) and the node's connection count.
  */
-import { openDatabase } from "@dim/db";
+import { openDatabase, PrismaContactPresenceStore } from "@dim/db";
 import { createInfra } from "@dim/infra";
 import { CoreNode, loadNodeProcessConfig } from "@dim/core-node";
 import { createLogger } from "@dim/shared/node";
@@ -19,6 +19,7 @@ const node = new CoreNode({
   bus: infra.bus,
   registry: infra.registry,
   presence: infra.presence,
+  contactPresence: new PrismaContactPresenceStore(db.prisma),
   logger: log,
 });
 const started = await node.start();

@@ -101,7 +101,7 @@ export class NodeProcess {
   readonly logFile: string;
   private readonly tail: string[] = [];
   private readonly out: WriteStream;
-  private readyInfo: { wsUrl: string } | undefined;
+  private readyInfo: { wsUrl: string; metricsUrl: string | undefined } | undefined;
   private readonly readyWaiters: Array<(err?: Error) => void> = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
@@ -154,11 +154,17 @@ export class NodeProcess {
     return this.readyInfo.wsUrl;
   }
 
+  /** Its `GET /metrics` (loopback, a free port: the default metrics listener), as main.ts logged it. */
+  get metricsUrl(): string {
+    if (!this.readyInfo?.metricsUrl) throw new Error(`node ${this.nodeId} is not ready or serves no metrics`);
+    return this.readyInfo.metricsUrl;
+  }
+
   private onMaybeReady(line: string): void {
     try {
-      const entry = JSON.parse(line) as { msg?: string; wsUrl?: string };
+      const entry = JSON.parse(line) as { msg?: string; wsUrl?: string; metricsUrl?: string };
       if (entry.msg !== "ready" || typeof entry.wsUrl !== "string") return;
-      this.readyInfo = { wsUrl: entry.wsUrl };
+      this.readyInfo = { wsUrl: entry.wsUrl, metricsUrl: entry.metricsUrl };
       for (const w of this.readyWaiters.splice(0)) w();
     } catch {
       /* not JSON */

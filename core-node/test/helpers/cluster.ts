@@ -4,9 +4,11 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, onTestFinished } from "vitest";
-import { createPrisma, PrismaMessageStore, type MessageStore, type PrismaClient } from "@dim/db";
+import { createPrisma, PrismaContactPresenceStore, PrismaMessageStore, type ContactPresenceStore, type MessageStore, type PrismaClient } from "@dim/db";
 import { createTestDatabase, type TestDatabase } from "@dim/db/testing";
-import { createMemoryInfra, MemoryHub, type MemoryInfra, type Presence, type Registry } from "@dim/infra";
+import { createMemoryInfra, MemoryHub, type Bus, type MemoryInfra, type Presence, type Registry } from "@dim/infra";
+import type { MetricsConfig } from "@dim/shared/metrics";
+import type { NodeMetrics } from "../../src/node-metrics";
 import { issueSocketToken } from "@dim/shared/node";
 import type { WelcomeFrame } from "@dim/shared";
 import { CoreNode } from "../../src/core-node";
@@ -18,7 +20,7 @@ export const ALLOWED_ORIGIN = "http://localhost:3000";
 
 /** Defaults from the real schema, with a test secret and loopback port 0. */
 export function testConfig(overrides: Partial<CoreNodeConfig> = {}): CoreNodeConfig {
-  const { databaseUrl: _db, tokenSecret: _secret, ...base } = loadCoreNodeConfig({
+  const { databaseUrl: _db, tokenSecret: _secret, eventWindows: _windows, ...base } = loadCoreNodeConfig({
     DIM_NODE_HOST: "127.0.0.1",
     DIM_NODE_PORT: "0",
     DIM_ALLOWED_ORIGINS: ALLOWED_ORIGIN,
@@ -30,6 +32,7 @@ export interface TestDb {
   readonly url: string;
   readonly prisma: PrismaClient;
   readonly store: MessageStore;
+  readonly contactPresence: ContactPresenceStore;
 }
 
 /** One fresh migrated database for the calling file (tests make their own users in it). */
@@ -37,10 +40,12 @@ export function useTestDatabase(): TestDb {
   let db: TestDatabase | undefined;
   let prisma: PrismaClient | undefined;
   let store: MessageStore | undefined;
+  let contactPresence: ContactPresenceStore | undefined;
   beforeAll(async () => {
     db = await createTestDatabase();
     prisma = createPrisma(db.url, { poolSize: 4 });
     store = new PrismaMessageStore(prisma);
+    contactPresence = new PrismaContactPresenceStore(prisma);
     useSessionsIn(prisma);
   });
   afterAll(async () => {
@@ -57,6 +62,9 @@ export function useTestDatabase(): TestDb {
     get store() {
       return need(store);
     },
+    get contactPresence() {
+      return need(contactPresence);
+    },
   };
 }
 
@@ -69,6 +77,8 @@ export interface TestNode {
   port: number;
   wsUrl: string;
   infra: MemoryInfra;
+  /** Its `GET /metrics`, when started with a metricsListener. */
+  metricsUrl?: string;
   httpUrl(path: string): string;
 }
 
@@ -81,15 +91,21 @@ export async function startNode(
     registry?: (r: Registry) => Registry;
     presence?: (p: Presence) => Presence;
     store?: (s: MessageStore) => MessageStore;
+    bus?: (b: Bus) => Bus;
+    metrics?: NodeMetrics;
+    metricsListener?: MetricsConfig;
   } = {},
 ): Promise<TestNode> {
   const infra = createMemoryInfra(hub);
   const node = new CoreNode({
     config: testConfig({ nodeId: opts.nodeId ?? `node-${randomUUID().slice(0, 8)}`, ...opts.config }),
     store: opts.store ? opts.store(db.store) : db.store,
-    bus: infra.bus,
+    bus: opts.bus ? opts.bus(infra.bus) : infra.bus,
+    ...(opts.metrics ? { metrics: opts.metrics } : {}),
+    ...(opts.metricsListener ? { metricsListener: opts.metricsListener } : {}),
     registry: opts.registry ? opts.registry(infra.registry) : infra.registry,
     presence: opts.presence ? opts.presence(infra.presence) : infra.presence,
+    contactPresence: db.contactPresence,
   });
   onTestFinished(async () => {
     await node.stop();

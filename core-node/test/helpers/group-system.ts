@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll } from "vitest";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
-import { createPgPool, createPrisma, PrismaMessageStore, type PrismaClient } from "@dim/db";
+import { createPgPool, createPrisma, PrismaContactPresenceStore, PrismaMessageStore, type PrismaClient } from "@dim/db";
 import { createTestDatabase, type TestDatabase } from "@dim/db/testing";
 import { createMemoryInfra, MemoryHub, type MemoryInfra } from "@dim/infra";
 import { startStandaloneGateway, type AppRouter, type StandaloneGateway } from "@dim/api";
@@ -56,6 +56,7 @@ export function useGroupSystem(opts: { nodes?: number; config?: Partial<CoreNode
         bus: infra.bus,
         registry: infra.registry,
         presence: infra.presence,
+        contactPresence: new PrismaContactPresenceStore(prisma),
       });
       const started = await node.start();
       nodes.push({ node, nodeId: started.nodeId, wsUrl: started.wsUrl });

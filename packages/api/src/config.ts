@@ -18,6 +18,7 @@ import {
   resolveTokenSecret,
   tokenSecretVar,
 } from "@dim/shared/node";
+import { metricsConfigSchema, type MetricsConfig } from "@dim/shared/metrics";
 import { blobConfigSchema, infraConfigSchema, type BlobConfig, type InfraConfig } from "@dim/infra";
 import { ASSIGN_STRATEGIES } from "./assign/strategies";
 
@@ -158,16 +159,22 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
 }
 
 /**
- * Everything a gateway process reads at boot (createGatewayFromEnv): its own options and the
- * infrastructure choice, validated together so one error lists every bad variable.
+ * Everything a gateway process reads at boot (createGatewayFromEnv): its own options, the
+ * infrastructure choice, the blob store and the metrics listener (DIM_METRICS_*), validated together so one error lists every bad variable.
  */
-export const gatewayProcessConfigSchema = envSections({ gateway: gatewayConfigSchema, infra: infraConfigSchema, blobs: blobConfigSchema });
+export const gatewayProcessConfigSchema = envSections({
+  gateway: gatewayConfigSchema,
+  infra: infraConfigSchema,
+  blobs: blobConfigSchema,
+  metrics: metricsConfigSchema,
+});
 
 export function loadGatewayProcessConfig(env: Record<string, string | undefined> = process.env): {
   gateway: GatewayEnvConfig;
   infra: InfraConfig;
   blobs: BlobConfig;
+  metrics: MetricsConfig;
 } {
-  const { gateway, infra, blobs } = loadConfig(gatewayProcessConfigSchema, env, "gateway");
-  return { gateway: withTokenSecret(gateway), infra, blobs };
+  const { gateway, infra, blobs, metrics } = loadConfig(gatewayProcessConfigSchema, env, "gateway");
+  return { gateway: withTokenSecret(gateway), infra, blobs, metrics };
 }

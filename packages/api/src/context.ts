@@ -10,6 +10,7 @@ import type { RateLimiter } from "./auth/rate-limiter";
 import type { GatewayConfig } from "./config";
 import type { Db } from "./db";
 import type { GroupEvents } from "./groups/group-events";
+import type { GatewayMetrics } from "./metrics/gateway-metrics";
 import type { SqlRows } from "./sql";
 
 export interface GatewayServices {
@@ -26,6 +27,8 @@ export interface GatewayServices {
   config: GatewayConfig;
   logger: Logger;
   assignStrategy: AssignStrategy;
+  /** Calls, latencies, logins and errors (metrics/gateway-metrics.ts). */
+  metrics: GatewayMetrics;
   limiters: {
     loginByUsername: RateLimiter;
     loginByIp: RateLimiter;

@@ -11,6 +11,7 @@ import { AppError, ErrorCode } from "@dim/shared";
 import { createLogger, runReadiness, type Logger, type ReadinessReport } from "@dim/shared/node";
 import { createAssignStrategy, type AssignStrategy } from "./assign/strategies";
 import { collectUnsent } from "./attachments/attachment-rows";
+import { collectDeletedBlobs } from "./attachments/collect-deleted";
 import { handleFileRoute, isFileRoute, type FileRouteDeps } from "./attachments/file-routes";
 import { errorResponse, internalError } from "./attachments/file-response";
 import { dummyPasswordHash } from "./auth/password";
@@ -25,7 +26,10 @@ import { readCookie } from "./http/cookies";
 import { earlyErrorResponse } from "./http/error-response";
 import { classifyOrigin, corsHeaders, PREFLIGHT_HEADERS } from "./http/origin";
 import { readCappedBody } from "./http/read-capped-body";
+import { GatewayMetrics } from "./metrics/gateway-metrics";
+import { withRefusalStatus } from "./http/refusal-status";
 import { appRouter, type AppRouter } from "./root";
+import { appErrorOf } from "./trpc";
 import { createSqlRows, type PgPool } from "./sql";
 
 export const TRPC_ENDPOINT = "/api/trpc";
@@ -59,6 +63,8 @@ export interface GatewayDeps {
   logger?: Logger;
   /** Overrides config.assignStrategy with a strategy of your own. */
   assignStrategy?: AssignStrategy;
+  /** Where calls are counted; default: a registry of the gateway's own (`gateway.metrics`). */
+  metrics?: GatewayMetrics;
 }
 
 export interface RequestInfo {
@@ -69,6 +75,8 @@ export interface RequestInfo {
 export interface Gateway {
   readonly router: AppRouter;
   readonly config: GatewayConfig;
+  /** Its counters; serve `metrics.registry` with startMetricsServer (@dim/shared/metrics). */
+  readonly metrics: GatewayMetrics;
   fetchHandler(req: Request, info?: RequestInfo): Promise<Response>;
   /** `GET /readyz`: the database answers, and the gateway is not closing. */
   readiness(): Promise<ReadinessReport>;
@@ -107,6 +115,7 @@ function isHttps(req: Request): boolean {
 export function createGateway(deps: GatewayDeps): Gateway {
   const config = resolveGatewayConfig(deps.config);
   const logger = deps.logger ?? createLogger("gateway");
+  const metrics = deps.metrics ?? new GatewayMetrics();
   const services: GatewayServices = {
     prisma: deps.prisma,
     sql: createSqlRows(deps.prisma, deps.pool),
@@ -120,6 +129,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     config,
     logger,
     assignStrategy: deps.assignStrategy ?? createAssignStrategy(config.assignStrategy),
+    metrics,
     limiters: {
       loginByUsername: new RateLimiter({ capacity: config.loginMaxAttempts, windowMs: config.loginWindowMs }),
       loginByIp: new RateLimiter({ capacity: config.loginMaxAttemptsPerIp, windowMs: config.loginWindowMs }),
@@ -147,6 +157,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
           collectUnsent(files.prisma, files.blobs, config.uploadUnsentTtlMs)
             .then((n) => n > 0 && logger.info({ collected: n }, "unsent uploads collected"))
             .catch((err: unknown) => logger.warn({ err }, "collecting unsent uploads failed"));
+          collectDeletedBlobs(files.prisma, files.blobs)
+            .then((n) => n > 0 && logger.info({ collected: n }, "blobs of deleted messages collected"))
+            .catch((err: unknown) => logger.warn({ err }, "collecting blobs of deleted messages failed"));
         }, config.uploadSweepMs)
       : null;
   sweep?.unref();
@@ -205,6 +218,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       req: request,
       router: appRouter,
       maxBatchSize: config.maxBatchSize,
+      onError: ({ error }) => metrics.errors[appErrorOf(error).code]?.inc(),
       createContext: ({ resHeaders }): Context => ({
         ...services,
         sessionToken: sessionTokenOf(request),
@@ -222,9 +236,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
   return {
     router: appRouter,
     config,
+    metrics,
     async fetchHandler(req, info) {
       try {
-        return await handle(req, info);
+        return withRefusalStatus(req, await handle(req, info));
       } catch (err) {
         logger.error({ err }, "gateway request failed");
         if (isFileRoute(new URL(req.url).pathname)) return internalError();

@@ -27,3 +27,4 @@ export {
 } from "./assign/strategies";
 export { SESSION_COOKIE } from "./auth/session";
 export type { AppErrorData } from "./trpc";
+export { GatewayMetrics, type CallResult } from "./metrics/gateway-metrics";

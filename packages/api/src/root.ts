@@ -3,6 +3,7 @@ import { contactsRouter } from "./routers/contacts";
 import { conversationsRouter } from "./routers/conversations";
 import { groupsRouter } from "./routers/groups";
 import { nodesRouter } from "./routers/nodes";
+import { privacyRouter } from "./routers/privacy";
 import { usersRouter } from "./routers/users";
 import { createTRPCRouter } from "./trpc";
 
@@ -14,6 +15,7 @@ export const appRouter = createTRPCRouter({
   conversations: conversationsRouter,
   groups: groupsRouter,
   nodes: nodesRouter,
+  privacy: privacyRouter,
 });
 
 export type AppRouter = typeof appRouter;

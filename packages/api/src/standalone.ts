@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { openDatabase, type OpenDatabase } from "@dim/db";
+import { startMetricsServer, type MetricsConfig } from "@dim/shared/metrics";
 import { HEALTH_HEADERS, LIVENESS_BODY, LIVENESS_PATH, READINESS_PATH, readinessStatus } from "@dim/shared/node";
 import { createGateway, TRPC_ENDPOINT, type Gateway, type GatewayDeps } from "./gateway";
 
@@ -13,6 +14,8 @@ export type StandaloneGatewayOptions = {
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
+  /** Also serve the gateway's `GET /metrics` on a listener of its own (never on `port`). */
+  metricsListener?: Pick<MetricsConfig, "host" | "port" | "token">;
 } & (
   | { gateway: Gateway }
   | GatewayDeps
@@ -27,6 +30,8 @@ export interface StandaloneGateway {
   trpcUrl: string;
   port: number;
   gateway: Gateway;
+  /** `GET /metrics` of the gateway, when `metricsListener` asked for one. */
+  metricsUrl?: string;
   /** Idempotent: closes the server, then the gateway (and what it opened itself). */
   close(): Promise<void>;
 }
@@ -127,11 +132,11 @@ export async function startStandaloneGateway(opts: StandaloneGatewayOptions): Pr
   if ("gateway" in opts) {
     gateway = opts.gateway;
   } else if ("databaseUrl" in opts) {
-    const { databaseUrl, port: _p, host: _h, ...deps } = opts;
+    const { databaseUrl, port: _p, host: _h, metricsListener: _m, ...deps } = opts;
     ownedDb = await openDatabase(databaseUrl, "dim-gateway");
     gateway = createGateway({ ...deps, prisma: ownedDb.prisma, pool: ownedDb.pool, store: ownedDb.store });
   } else {
-    const { port: _p, host: _h, ...deps } = opts;
+    const { port: _p, host: _h, metricsListener: _m, ...deps } = opts;
     gateway = createGateway(deps);
   }
 
@@ -158,6 +163,13 @@ export async function startStandaloneGateway(opts: StandaloneGatewayOptions): Pr
     });
   });
   const port = (server.address() as AddressInfo).port;
+  const metricsServer = opts.metricsListener
+    ? await startMetricsServer(gateway.metrics.registry, opts.metricsListener).catch(async (err: unknown) => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await ownedDb?.close();
+        throw err;
+      })
+    : undefined;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   let closing: Promise<void> | undefined;
   return {
@@ -165,8 +177,10 @@ export async function startStandaloneGateway(opts: StandaloneGatewayOptions): Pr
     trpcUrl: `${url}${TRPC_ENDPOINT}`,
     port,
     gateway,
+    ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     close() {
       closing ??= (async () => {
+        await metricsServer?.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

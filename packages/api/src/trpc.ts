@@ -7,6 +7,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { AppError, ErrorCode, isAppError, TRPC_CODE_BY_ERROR } from "@dim/shared";
 import type { z } from "zod";
+import { secondsSince } from "@dim/shared/metrics";
 import { resolveSession, type ResolvedSession } from "./auth/session";
 import type { Context } from "./context";
 import { resolveMember } from "./conversations/resolve-member";
@@ -107,7 +108,15 @@ const appErrors = t.middleware(async ({ ctx, next, path }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(appErrors);
+/** Counts every call by procedure and result, and times it (outermost: sees the final outcome). */
+const measured = t.middleware(async ({ ctx, next, path }) => {
+  const start = performance.now();
+  const result = await next();
+  ctx.metrics.called(path, result.ok ? "ok" : appErrorOf(result.error).code, secondsSince(start));
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(measured).use(appErrors);
 
 const notSignedIn = () => new AppError(ErrorCode.Unauthorized, "not signed in, or the session expired");
 

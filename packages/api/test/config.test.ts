@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError, ErrorCode } from "@dim/shared";
-import { GATEWAY_DEFAULTS, loadGatewayConfig, loadGatewayProcessConfig, resolveGatewayConfig } from "../src/index";
+import { createGatewayFromEnv, GATEWAY_DEFAULTS, loadGatewayConfig, loadGatewayProcessConfig, resolveGatewayConfig } from "../src/index";
 
 describe("gateway config", () => {
   it("parses the environment with defaults", () => {
@@ -56,6 +56,25 @@ describe("gateway config", () => {
     const ok = loadGatewayProcessConfig({ DIM_TOKEN_SECRET: "s".repeat(32), DIM_SESSION_TTL_MS: "1000" });
     expect(ok.gateway).toMatchObject({ mode: "embedded", sessionTtlMs: 1000, tokenSecret: "s".repeat(32) });
     expect(ok.infra.DIM_MODE).toBe("embedded");
+  });
+
+  it("validates the metrics listener with the rest: loopback by default, a token required off loopback", async () => {
+    expect(loadGatewayProcessConfig({}).metrics).toEqual({ enabled: true, host: "127.0.0.1", port: 0, token: undefined });
+    let error: unknown;
+    try {
+      loadGatewayProcessConfig({ DIM_METRICS_HOST: "0.0.0.0", DIM_METRICS_PORT: "-1", DIM_LOGIN_WINDOW_MS: "soon" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe(ErrorCode.InvalidConfig);
+    for (const name of ["gateway.DIM_LOGIN_WINDOW_MS", "metrics.DIM_METRICS_PORT", "metrics.DIM_METRICS_TOKEN"]) {
+      expect((error as AppError).message).toContain(name);
+    }
+    // The composition root refuses before it opens anything (no database is reachable here).
+    await expect(createGatewayFromEnv({ DIM_METRICS_HOST: "10.0.0.1", DATABASE_URL: "postgresql://nobody@127.0.0.1:1/none" })).rejects.toSatisfy(
+      (e) => e instanceof AppError && e.code === ErrorCode.InvalidConfig && e.message.includes("metrics.DIM_METRICS_TOKEN"),
+    );
   });
 
   it("defaults are the schema's answer to an empty environment", () => {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@dim/db/testing";
 import { createInfra, infraConfigSchema, type Infra } from "@dim/infra";
 import { ErrorCode } from "@dim/shared";
-import { createLogger, loadConfig, verifySocketToken } from "@dim/shared/node";
+import { createLogger, freePort, loadConfig, verifySocketToken } from "@dim/shared/node";
+import { sampleValue } from "@dim/shared/metrics";
 import { createGatewayFromEnv, startStandaloneGateway, type StandaloneGateway } from "../src/index";
 import { clientFor, expectAppError, PASSWORD, TOKEN_SECRET } from "./helpers";
 
@@ -42,5 +43,22 @@ describe("createGatewayFromEnv (embedded mode)", () => {
     expect(assigned).toMatchObject({ nodeId: "pg-node-1", wsUrl: "ws://127.0.0.1:7101/ws" });
     expect(verifySocketToken(assigned.token, { nodeId: "pg-node-1" }, TOKEN_SECRET).sub).toBe(session.user.id);
     await reg.deregister();
+  });
+
+  it("serves the gateway's metrics on the configured loopback port, not on the public one, until closed", async () => {
+    const port = await freePort();
+    const env = { DATABASE_URL: db.url, DIM_TOKEN_SECRET: TOKEN_SECRET, DIM_MODE: "embedded", DIM_METRICS_PORT: String(port) };
+    const gw = await startStandaloneGateway({ gateway: await createGatewayFromEnv(env) });
+    const metricsUrl = `http://127.0.0.1:${port}/metrics`;
+    try {
+      await clientFor(gw.trpcUrl).auth.register.mutate({ username: "metrics_user", password: PASSWORD });
+      const text = await (await fetch(metricsUrl)).text();
+      expect(sampleValue(text, "dim_gateway_registrations_total", { result: "ok" })).toBe(1);
+      expect(sampleValue(text, "dim_gateway_procedure_calls_total", { procedure: "auth.register", result: "ok" })).toBe(1);
+      expect((await fetch(`${gw.url}/metrics`)).status).toBe(404);
+    } finally {
+      await gw.close();
+    }
+    await expect(fetch(metricsUrl)).rejects.toThrow(); // the listener closed with the gateway
   });
 });

@@ -34,6 +34,7 @@ describe("standalone server", () => {
     const streaming: Gateway = {
       router: gw.server.gateway.router,
       config: gw.server.gateway.config,
+      metrics: gw.server.gateway.metrics,
       async fetchHandler() {
         let step = 0;
         const body = new ReadableStream<Uint8Array>({

@@ -1,6 +1,6 @@
 /**
  * Builds the objects DimClient is made of — the node link, the sender, recipient, group and
- * attachment legs, the conversation views, the persistence — and wires them to each other
+ * attachment legs, the conversation views, the persistence, typing and presence — and wires them to each other
  * through their small interfaces. DimClient keeps the public API and routes frames to them.
  */
 import { DEFAULT_ACK_TIMEOUT_MS, Limits, type WelcomeFrame } from "@dim/shared";
@@ -12,11 +12,13 @@ import type { DimClientOptions } from "./dim-client-options";
 import { GroupLeg } from "./group-leg";
 import { NodeLink, type SessionFrame } from "./node-link";
 import { Outbox } from "./outbox";
+import { PresenceBook } from "./presence-book";
 import { ClientPersistence } from "./persistence";
 import { RecipientLeg } from "./recipient-leg";
 import { SenderLeg } from "./sender-leg";
 import { MemoryClientStore } from "./store";
 import { MemoryThumbnailCache } from "./thumbnail-cache";
+import { TypingLeg } from "./typing-leg";
 import type { WebSocketConstructor } from "./transport";
 import type { DimClientEvents } from "./types";
 
@@ -28,6 +30,8 @@ export interface ClientLegs {
   recipient: RecipientLeg;
   groups: GroupLeg;
   attachments: AttachmentLeg;
+  typing: TypingLeg;
+  presence: PresenceBook;
 }
 
 /** What the legs call back into the client that holds them. */
@@ -53,6 +57,7 @@ export function buildClientLegs(options: DimClientOptions, WebSocket: WebSocketC
     backoff,
     random,
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    pongTimeoutMs: options.pongTimeoutMs ?? 5_000,
     ready: () => hooks.ready(),
     handlers: {
       authenticated: (welcome) => hooks.authenticated(welcome),
@@ -110,5 +115,11 @@ export function buildClientLegs(options: DimClientOptions, WebSocket: WebSocketC
     emit: (event, payload) => hooks.emit(event, payload),
   });
   const groups = new GroupLeg({ views, persistence, gateway, sender, emit: (event, payload) => hooks.emit(event, payload) });
-  return { persistence, link, views, sender, recipient, groups, attachments };
+  const typing = new TypingLeg({
+    link,
+    selfId: () => views.userId,
+    changed: (conversationId, userIds) => hooks.emit("typing", { conversationId, userIds }),
+  });
+  const presence = new PresenceBook({ link, changed: (contacts) => hooks.emit("presence", { contacts }) });
+  return { persistence, link, views, sender, recipient, groups, attachments, typing, presence };
 }

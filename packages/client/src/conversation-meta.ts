@@ -14,6 +14,7 @@ export function newConversationMeta(conversationId: string, baseSeq: number): Co
     memberCount: 2,
     membership: "active",
     members: {},
+    hiddenSeqs: [],
   };
 }
 
@@ -31,5 +32,6 @@ export function restoredConversationMeta(stored: ConversationMeta): Conversation
     memberCount: typeof partial.memberCount === "number" ? partial.memberCount : base.memberCount,
     membership: partial.membership ?? "active",
     members: { ...(partial.members ?? {}) },
+    hiddenSeqs: Array.isArray(partial.hiddenSeqs) ? [...partial.hiddenSeqs] : [],
   };
 }

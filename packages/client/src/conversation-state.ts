@@ -1,5 +1,5 @@
 // One conversation as a client holds it: messages by seq, the ACK cursor, the receipt cursors.
-import type { Message } from "@dim/shared";
+import { isEventKind, type Message } from "@dim/shared";
 import { restoredConversationMeta } from "./conversation-meta";
 import { groupReceiptsOf, groupStateOf } from "./group-receipts";
 import type { ConversationMeta, GroupReceipts, MessageState } from "./types";
@@ -100,7 +100,20 @@ export class ConversationState {
   /** Messages from others after my read cursor. */
   unreadCount(userId: string | null): number {
     let count = 0;
-    for (const m of this.bySeq.values()) if (m.seq > this.meta.readSeq && m.senderId !== userId) count++;
+    const hidden = new Set(this.meta.hiddenSeqs);
+    for (const m of this.bySeq.values()) {
+      if (m.seq > this.meta.readSeq && m.senderId !== userId && !isEventKind(m.kind) && !hidden.has(m.seq)) count++;
+    }
     return count;
+  }
+
+  /** "Delete for me" (mine, from any device): true when it hid something new. Idempotent. */
+  hide(seqs: readonly number[]): boolean {
+    const set = new Set(this.meta.hiddenSeqs);
+    const before = set.size;
+    for (const s of seqs) set.add(s);
+    if (set.size === before) return false;
+    this.meta.hiddenSeqs = [...set].sort((a, b) => a - b);
+    return true;
   }
 }

@@ -3,6 +3,7 @@
  * the frozen views built from them (same identity until a `conversation` event says otherwise).
  */
 import type { Message } from "@dim/shared";
+import { foldMessages, myReaction, type FoldedMessage } from "./event-fold";
 import { newConversationMeta } from "./conversation-meta";
 import { ConversationState } from "./conversation-state";
 import type { ClientPersistence } from "./persistence";
@@ -65,8 +66,13 @@ export class ConversationViews {
     const cached = this.views.get(conversationId);
     if (cached) return cached;
     const conv = this.conversations.get(conversationId);
-    const stored = conv ? conv.messages().map((m) => this.viewOf(conv, m)) : [];
-    const pending = this.options.outbox.inConversation(conversationId).map((i) => this.viewOfOutbox(i));
+    // Events are folded into the messages they change; hidden ones ("delete for me") are left out.
+    const stored = conv ? foldMessages(conv.messages(), new Set(conv.meta.hiddenSeqs)).map((f) => this.viewOfFolded(conv, f)) : [];
+    // Queued events show once stored (folded); queued texts and attachments show at once.
+    const pending = this.options.outbox
+      .inConversation(conversationId)
+      .filter((i) => i.kind === "text" || i.kind === "image" || i.kind === "file")
+      .map((i) => this.viewOfOutbox(i));
     const view = Object.freeze([...stored, ...pending]);
     this.views.set(conversationId, view);
     return view;
@@ -83,6 +89,18 @@ export class ConversationViews {
   }
 
   viewOf(conv: ConversationState, m: Message): ChatMessage {
+    return this.viewOfFolded(conv, {
+      message: m,
+      body: m.body,
+      editedAt: m.editedAt ?? null,
+      deleted: m.deletedAt !== undefined,
+      reactions: m.reactions ?? [],
+    });
+  }
+
+  /** The folded state of one message: its current text, edited / deleted marks and reactions. */
+  viewOfFolded(conv: ConversationState, f: FoldedMessage): ChatMessage {
+    const m = f.message;
     const own = this.userId !== null && m.senderId === this.userId;
     return {
       clientMsgId: m.clientMsgId,
@@ -92,7 +110,7 @@ export class ConversationViews {
       senderId: m.senderId,
       own,
       kind: m.kind,
-      body: m.body,
+      body: f.body,
       createdAt: m.createdAt,
       state: own ? conv.stateOfSeq(m.seq) : null,
       error: null,
@@ -100,6 +118,11 @@ export class ConversationViews {
       system: m.system ?? null,
       attachment: m.attachment ? { ...m.attachment, localFile: null } : null,
       upload: null,
+      replyTo: f.deleted ? null : (m.replyTo ?? null),
+      editedAt: f.editedAt,
+      deleted: f.deleted,
+      reactions: f.reactions,
+      myReaction: myReaction(f.reactions, this.userId),
     };
   }
 
@@ -120,6 +143,11 @@ export class ConversationViews {
       system: null,
       attachment: item.attachment ? outboxAttachmentView(item.kind, item.attachment) : null,
       upload: item.attachment && item.attachment.progress.status !== "uploaded" ? { ...item.attachment.progress } : null,
+      replyTo: item.replyTo ?? null,
+      editedAt: null,
+      deleted: false,
+      reactions: [],
+      myReaction: null,
     };
   }
 

@@ -21,6 +21,8 @@ export interface DimClientOptions {
   random?: () => number;
   /** Deadline for open + auth + welcome on one node before trying another. Default 10 s. */
   connectTimeoutMs?: number;
+  /** A heartbeat `ping` unanswered this long means the link is gone (reconnect). Default 5 s. */
+  pongTimeoutMs?: number;
   /** Messages per `sync` request. Default Limits.maxPageSize. */
   syncPageSize?: number;
   /**

@@ -3,7 +3,7 @@
  * client-legs.ts; here each public call goes to the leg that does it, each server frame to the
  * leg it answers, and what the legs report comes out as one typed event stream.
  */
-import { AppError, ErrorCode, type ErrorFrame, type WelcomeFrame } from "@dim/shared";
+import { AppError, ErrorCode, type ContactPresence, type ErrorFrame, type WelcomeFrame } from "@dim/shared";
 import type { AttachmentLeg } from "./attachment-leg";
 import type { SendAttachmentOptions } from "./attachment-send";
 import { buildClientLegs } from "./client-legs";
@@ -11,10 +11,13 @@ import type { ConversationViews } from "./conversation-views";
 import type { DimClientOptions } from "./dim-client-options";
 import { Emitter } from "./emitter";
 import type { GroupLeg } from "./group-leg";
+import { MessageActions } from "./message-actions";
 import { appErrorOf, type NodeLink, type SessionFrame } from "./node-link";
 import type { ClientPersistence } from "./persistence";
 import type { RecipientLeg } from "./recipient-leg";
+import type { PresenceBook } from "./presence-book";
 import type { SenderLeg } from "./sender-leg";
+import type { TypingLeg } from "./typing-leg";
 import type { WebSocketConstructor } from "./transport";
 import type { ChatMessage, ConnectionState, ConversationMeta, DimClientEvents, OutboxItem } from "./types";
 
@@ -33,6 +36,10 @@ export class DimClient extends Emitter<DimClientEvents> {
   private readonly recipient: RecipientLeg;
   private readonly groups: GroupLeg;
   private readonly attachments: AttachmentLeg;
+  private readonly actions: MessageActions;
+  /** Ephemeral signals (protocol §18): typing both ways, contacts' presence. */
+  private readonly typingLeg: TypingLeg;
+  private readonly presenceBook: PresenceBook;
   private readonly refreshCursorsOnConnect: boolean;
   private readonly loaded: Promise<void>;
 
@@ -55,6 +62,15 @@ export class DimClient extends Emitter<DimClientEvents> {
     this.recipient = legs.recipient;
     this.groups = legs.groups;
     this.attachments = legs.attachments;
+    this.actions = new MessageActions({
+      sender: this.sender,
+      views: this.views,
+      link: this.link,
+      persistence: this.persistence,
+      emitHidden: (frame) => this.emit("hidden", frame),
+    });
+    this.typingLeg = legs.typing;
+    this.presenceBook = legs.presence;
     this.loaded = this.persistence.load((snapshot) => {
       this.views.restore(snapshot);
       this.sender.restore(snapshot.outbox);
@@ -119,6 +135,16 @@ export class DimClient extends Emitter<DimClientEvents> {
     this.link.reconnectNow();
   }
 
+  /**
+   * The host knows the network is gone (the browser's `offline` event): the socket is dropped at
+   * once (it may look open for long on a dead link) and the client waits to reconnect; messages
+   * sent meanwhile stay "sending" (queued) and go out, once each, after the next welcome. Call
+   * `reconnectNow()` when the network is back.
+   */
+  networkLost(): void {
+    this.link.networkLost();
+  }
+
   /** Closes the socket and stops reconnecting. The outbox stays (a later `connect` re-sends it). */
   async stop(): Promise<void> {
     this.link.stop();
@@ -141,7 +167,37 @@ export class DimClient extends Emitter<DimClientEvents> {
    * Throws AppError(BAD_REQUEST) for input the server would refuse; nothing is queued then.
    */
   send(conversationId: string, body: string, options: { clientMsgId?: string } = {}): ChatMessage {
-    return this.sender.send(conversationId, body, options.clientMsgId);
+    const sent = this.sender.send(conversationId, body, options.clientMsgId);
+    this.typingLeg.stop(conversationId);
+    return sent;
+  }
+
+  /**
+   * The person typed in this conversation (call it on every keystroke): the other members are
+   * told, at most every EphemeralLimits.typingSendIntervalMs. `send` and `stopTyping` end it.
+   */
+  typing(conversationId: string): void {
+    this.typingLeg.typing(conversationId);
+  }
+
+  /** The person left the composer (blur): stop telling the others. */
+  stopTyping(conversationId: string): void {
+    this.typingLeg.stop(conversationId);
+  }
+
+  /** Other members typing in this conversation now, in the order they started (see the `typing` event). */
+  typingUsers(conversationId: string): string[] {
+    return this.typingLeg.typingUsers(conversationId);
+  }
+
+  /** A contact's online / last seen as the server last said (see the `presence` event). */
+  presenceOf(userId: string): ContactPresence | undefined {
+    return this.presenceBook.presenceOf(userId);
+  }
+
+  /** Every contact's presence known now. */
+  presence(): ContactPresence[] {
+    return this.presenceBook.all();
   }
 
   /**
@@ -197,6 +253,33 @@ export class DimClient extends Emitter<DimClientEvents> {
     return this.groups.loadMemberCursors(conversationId);
   }
 
+  // ──────────────── events on messages (message-actions.ts): sends like `send` ────────────────
+
+  /** Sends a text quoting the message at `replyTo`. */
+  reply(conversationId: string, replyTo: number, body: string): ChatMessage {
+    return this.actions.reply(conversationId, replyTo, body);
+  }
+
+  /** Replaces the text of my own text message at `seq` (server: within the edit window). */
+  edit(conversationId: string, seq: number, body: string): ChatMessage {
+    return this.actions.edit(conversationId, seq, body);
+  }
+
+  /** Deletes my own message at `seq` for every member (server: within the delete window). */
+  deleteForEveryone(conversationId: string, seq: number): ChatMessage {
+    return this.actions.deleteForEveryone(conversationId, seq);
+  }
+
+  /** Toggles my reaction on the message at `seq` (the same emoji again removes it). */
+  react(conversationId: string, seq: number, emoji: string): ChatMessage {
+    return this.actions.react(conversationId, seq, emoji);
+  }
+
+  /** Hides these messages on all my devices, not for anyone else. */
+  deleteForMe(conversationId: string, seqs: number[]): void {
+    this.actions.deleteForMe(conversationId, seqs);
+  }
+
   // ───────────────────────────── wiring ─────────────────────────────
 
   /** Another account on this device: nothing of the previous one may leak into this one. */
@@ -217,7 +300,9 @@ export class DimClient extends Emitter<DimClientEvents> {
     this.recipient.applyCursors(welcome.conversations);
     this.sender.flush();
     this.attachments.uploads.resume();
+    this.actions.flush();
     this.recipient.flushPendingReads(welcome.conversations);
+    this.presenceBook.query();
     if (this.refreshCursorsOnConnect) void this.groups.refreshSummaries();
   }
 
@@ -227,9 +312,13 @@ export class DimClient extends Emitter<DimClientEvents> {
       case "sent":
         return this.sender.onSent(frame);
       case "message":
+        this.typingLeg.onMessage(frame.message);
         return this.recipient.onMessage(frame);
       case "sync.batch":
+        if (frame.hidden) this.actions.apply({ type: "hidden", conversationId: frame.conversationId, seqs: frame.hidden });
         return this.recipient.onSyncBatch(frame);
+      case "hidden":
+        return this.actions.apply(frame);
       case "receipt":
         return this.groups.onReceipt(frame) ? this.emit("receipt", frame) : this.recipient.onReceipt(frame);
       case "receipts":
@@ -238,6 +327,10 @@ export class DimClient extends Emitter<DimClientEvents> {
         return void this.groups.onConversation(frame);
       case "error":
         return this.onErrorFrame(frame);
+      case "typing":
+        return this.typingLeg.onTyping(frame);
+      case "presence":
+        return this.presenceBook.onFrame(frame);
       case "pong":
         return;
     }
@@ -255,6 +348,9 @@ export class DimClient extends Emitter<DimClientEvents> {
     this.recipient.reset();
     this.groups.reset();
     this.attachments.uploads.reset();
+    this.actions.reset();
+    this.typingLeg.reset();
+    this.presenceBook.reset();
     this.views.invalidateAll(ids);
   }
 

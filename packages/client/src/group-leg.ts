@@ -8,7 +8,7 @@
 import { AppError, ErrorCode, Limits, type ConversationFrame, type ConversationSummary, type MemberCursor, type ReceiptFrame, type ReceiptsFrame } from "@dim/shared";
 import type { ConversationState } from "./conversation-state";
 import type { ConversationViews } from "./conversation-views";
-import { applyMemberCursors, replaceMembers } from "./group-receipts";
+import { applyMemberCursors, replaceMembers, type LooseMemberCursor } from "./group-receipts";
 import type { ClientPersistence } from "./persistence";
 import type { SenderLeg } from "./sender-leg";
 import { SummaryReader } from "./summary-reader";
@@ -29,6 +29,8 @@ export class GroupLeg {
   private readonly summaries: SummaryReader;
   /** Groups whose members were loaded since start: a `changed` frame loads them again. */
   private readonly membersLoaded = new Set<string>();
+  /** `groups.members` reads in flight, and the one queued after each (loadMemberCursors). */
+  private readonly memberLoads = new Map<string, { running: Promise<void>; again: Promise<void> | null }>();
   /** Moves on reset: answers to calls made before a logout are dropped. */
   private generation = 0;
 
@@ -50,29 +52,40 @@ export class GroupLeg {
     }
   }
 
-  /** Group receipts: each member's watermarks move forward; mine move my read cursor. */
+  /**
+   * Group receipts (only the cursors that passed my messages, and mine from my other devices):
+   * each member's watermarks move forward; mine move my read cursor.
+   */
   onReceipts(frame: ReceiptsFrame): void {
-    const conv = this.options.views.conversation(frame.conversationId);
+    this.applyCursors(frame.conversationId, frame.cursors);
+    this.options.emit("receipts", frame);
+  }
+
+  /** A 1:1-style `receipt` of another member in a group is one member's cursor. False otherwise. */
+  onReceipt(frame: ReceiptFrame): boolean {
+    const conv = this.options.views.get(frame.conversationId);
+    if (frame.userId === this.options.views.userId || conv?.meta.kind !== "group") return false;
+    const cursor: LooseMemberCursor = { userId: frame.userId, deliveredSeq: frame.seq, readSeq: frame.kind === "read" ? frame.seq : 0 };
+    this.applyCursors(frame.conversationId, [cursor]);
+    // the event carries a joinedSeq: the one known, else 0 ("not known")
+    const joinedSeq = conv.meta.members[frame.userId]?.joinedSeq ?? 0;
+    this.options.emit("receipts", { type: "receipts", conversationId: frame.conversationId, cursors: [{ ...cursor, joinedSeq }] });
+    return true;
+  }
+
+  private applyCursors(conversationId: string, cursors: readonly LooseMemberCursor[]): void {
+    const conv = this.options.views.conversation(conversationId);
     const me = this.options.views.userId;
     this.withOwnStates(conv, () => {
-      if (conv.meta.kind !== "group") this.becomeGroup(conv, frame.cursors.length);
-      let changed = applyMemberCursors(conv.meta, frame.cursors, me) || conv.meta.kind === "group";
-      const mine = frame.cursors.find((c) => c.userId === me);
+      if (conv.meta.kind !== "group") this.becomeGroup(conv, cursors.length);
+      let changed = applyMemberCursors(conv.meta, cursors, me) || conv.meta.kind === "group";
+      const mine = cursors.find((c) => c.userId === me);
       if (mine && mine.readSeq > conv.meta.readSeq) {
         conv.meta.readSeq = mine.readSeq; // my other device read
         changed = true;
       }
       return changed;
     });
-    this.options.emit("receipts", frame);
-  }
-
-  /** A 1:1-style `receipt` of another member in a group is one member's cursor. False otherwise. */
-  onReceipt(frame: ReceiptFrame): boolean {
-    if (frame.userId === this.options.views.userId || this.options.views.get(frame.conversationId)?.meta.kind !== "group") return false;
-    const cursor: MemberCursor = { userId: frame.userId, deliveredSeq: frame.seq, readSeq: frame.kind === "read" ? frame.seq : 0 };
-    this.onReceipts({ type: "receipts", conversationId: frame.conversationId, cursors: [cursor] });
-    return true;
   }
 
   /** A doorbell: re-read the summary, update the meta, then tell the UI (`membership`). */
@@ -100,8 +113,33 @@ export class GroupLeg {
   /**
    * Reads every member's cursors (`groups.members`, all pages) and replaces the group's `members`
    * with them (others only; members gone are dropped), then re-derives own message states.
+   * Coalesced: one read in flight per conversation; calls made during it share ONE more read
+   * after it (they may follow a membership change the running read started before).
    */
-  async loadMemberCursors(conversationId: string): Promise<void> {
+  loadMemberCursors(conversationId: string): Promise<void> {
+    const load = this.memberLoads.get(conversationId);
+    if (load) {
+      load.again ??= load.running.then(
+        () => this.startMemberLoad(conversationId),
+        () => this.startMemberLoad(conversationId),
+      );
+      return load.again;
+    }
+    return this.startMemberLoad(conversationId);
+  }
+
+  private startMemberLoad(conversationId: string): Promise<void> {
+    const running = this.readMemberCursors(conversationId);
+    const load = { running, again: null as Promise<void> | null };
+    this.memberLoads.set(conversationId, load);
+    const settle = () => {
+      if (this.memberLoads.get(conversationId) === load && load.again === null) this.memberLoads.delete(conversationId);
+    };
+    running.then(settle, settle);
+    return running;
+  }
+
+  private async readMemberCursors(conversationId: string): Promise<void> {
     const gateway = this.options.gateway;
     if (!gateway.groupMembers) throw new AppError(ErrorCode.InvalidConfig, "this gateway port cannot read group members");
     const generation = this.generation;
@@ -113,7 +151,7 @@ export class GroupLeg {
       if (page >= MAX_MEMBER_PAGES) throw new AppError(ErrorCode.Internal, `groups.members of ${conversationId} did not end after ${page} pages`);
       const out = await gateway.groupMembers({ conversationId, limit: Limits.maxMembersPage, ...(cursor ? { cursor } : {}) });
       if (generation !== this.generation) return;
-      for (const m of out.members) seen.push({ userId: m.user.id, deliveredSeq: m.deliveredSeq, readSeq: m.readSeq });
+      for (const m of out.members) seen.push({ userId: m.user.id, deliveredSeq: m.deliveredSeq, readSeq: m.readSeq, joinedSeq: m.joinedSeq });
       if (out.nextCursor === null) break;
       cursor = out.nextCursor;
     }
@@ -131,6 +169,7 @@ export class GroupLeg {
   reset(): void {
     this.generation++;
     this.membersLoaded.clear();
+    this.memberLoads.clear();
     this.summaries.reset();
   }
 

@@ -2,25 +2,38 @@
  * Receipts of own group messages, "k of n": each other member has two watermarks (delivered,
  * read); a message at seq s is delivered / read by the members whose watermark is ≥ s, out of
  * n = active members other than me. A member whose cursors the client has not seen yet counts at
- * the group's floor (the lowest cursor among the others, from `conversations.list`). Pure
- * functions over ConversationMeta; the legs apply them and emit what changed.
+ * the group's floor (the lowest cursor among the others, from `conversations.list`). A member
+ * known to have joined after s counts in neither k nor n for it. The server pushes a member's
+ * cursor only when it passed one of my messages (protocol.md, `receipts`), which is all k of n
+ * needs; `groups.members` (loadMemberCursors) fills in the rest. Pure functions over
+ * ConversationMeta; the legs apply them and emit what changed.
  */
 import type { MemberCursor } from "@dim/shared";
 import type { ConversationMeta, GroupReceipts, MemberCursors, MessageState } from "./types";
 
+/** A member's cursors as the client may learn them: joinedSeq is absent from a 1:1-style `receipt`. */
+export type LooseMemberCursor = Omit<MemberCursor, "joinedSeq"> & { joinedSeq?: number };
+
 /** k of n for my message at `seq`. */
 export function groupReceiptsOf(meta: ConversationMeta, seq: number): GroupReceipts {
   // memberCount counts me only while I am a member (as conversations.list does).
-  const of = Math.max(0, meta.memberCount - (meta.membership === "active" ? 1 : 0));
+  const others = Math.max(0, meta.memberCount - (meta.membership === "active" ? 1 : 0));
   const known = Object.values(meta.members);
   let delivered = 0;
   let read = 0;
+  let joinedAfter = 0;
   for (const m of known) {
+    // joined after the message: it was never theirs to read (their cursors start above it)
+    if (m.joinedSeq !== undefined && m.joinedSeq > seq) {
+      joinedAfter++;
+      continue;
+    }
     if (m.readSeq >= seq) read++;
     // Read implies delivered, whatever the delivered watermark says.
     if (Math.max(m.deliveredSeq, m.readSeq) >= seq) delivered++;
   }
-  const unknown = Math.max(0, of - known.length);
+  const of = Math.max(0, others - joinedAfter);
+  const unknown = Math.max(0, others - known.length);
   if (unknown > 0) {
     if (meta.peersReadSeq >= seq) read += unknown;
     if (Math.max(meta.peersDeliveredSeq, meta.peersReadSeq) >= seq) delivered += unknown;
@@ -46,16 +59,17 @@ export function groupStateOf(receipts: GroupReceipts): MessageState {
  * a member's. Returns true when any watermark moved. Replaces `members` (never mutates it: a
  * pending store write may still hold the previous object).
  */
-export function applyMemberCursors(meta: ConversationMeta, cursors: readonly MemberCursor[], me: string | null): boolean {
+export function applyMemberCursors(meta: ConversationMeta, cursors: readonly LooseMemberCursor[], me: string | null): boolean {
   let next: Record<string, MemberCursors> | null = null;
   for (const c of cursors) {
     if (c.userId === me) continue;
     const current = (next ?? meta.members)[c.userId];
     const deliveredSeq = Math.max(current?.deliveredSeq ?? 0, c.deliveredSeq, c.readSeq);
     const readSeq = Math.max(current?.readSeq ?? 0, c.readSeq);
-    if (current && current.deliveredSeq === deliveredSeq && current.readSeq === readSeq) continue;
+    const joinedSeq = c.joinedSeq ?? current?.joinedSeq;
+    if (current && current.deliveredSeq === deliveredSeq && current.readSeq === readSeq && current.joinedSeq === joinedSeq) continue;
     next ??= { ...meta.members };
-    next[c.userId] = { deliveredSeq, readSeq };
+    next[c.userId] = joinedSeq === undefined ? { deliveredSeq, readSeq } : { deliveredSeq, readSeq, joinedSeq };
   }
   if (next) meta.members = next;
   return next !== null;
@@ -71,7 +85,11 @@ export function replaceMembers(meta: ConversationMeta, read: readonly MemberCurs
   for (const c of read) {
     if (c.userId === me) continue;
     const held = meta.members[c.userId] ?? { deliveredSeq: 0, readSeq: 0 };
-    next[c.userId] = { deliveredSeq: Math.max(held.deliveredSeq, c.deliveredSeq, c.readSeq), readSeq: Math.max(held.readSeq, c.readSeq) };
+    next[c.userId] = {
+      deliveredSeq: Math.max(held.deliveredSeq, c.deliveredSeq, c.readSeq),
+      readSeq: Math.max(held.readSeq, c.readSeq),
+      joinedSeq: c.joinedSeq,
+    };
   }
   meta.members = next;
   // Every other member is known now: the floor is their lowest cursor (forward only).

@@ -12,6 +12,7 @@ export { backoffDelay, backoffWindow, DEFAULT_BACKOFF, type BackoffOptions } fro
 export { AckClock } from "./ack-clock";
 export { newClientMsgId } from "./client-msg-id";
 export { applyMemberCursors, groupReceiptsOf, groupStateOf } from "./group-receipts";
+export { foldMessages, myReaction, type FoldedMessage } from "./event-fold";
 export type { WebSocketConstructor, WebSocketLike } from "./transport";
 export type {
   ChatAttachment,

@@ -1,7 +1,8 @@
 /**
  * The client's link to a core node: gateway assignment → socket → `auth` → `welcome`, the
- * connect deadline and silence watchdog, the write-idle heartbeat, and reconnecting with jittered
- * backoff away from nodes seen to die. It knows frames only as far as the handshake needs.
+ * connect deadline and silence watchdog, the write-idle heartbeat and its pong deadline, the
+ * host's word that the network is gone, and reconnecting with jittered backoff away from nodes
+ * seen to die. It knows frames only as far as the handshake needs.
  */
 import {
   AppError,
@@ -17,6 +18,7 @@ import {
 } from "@dim/shared";
 import { backoffDelay, type BackoffOptions } from "./backoff";
 import { ClientErrorCode, type ClientAppError } from "./client-error-code";
+import { LinkTimers } from "./link-timers";
 import { frameText, WS_OPEN, type WebSocketConstructor, type WebSocketLike } from "./transport";
 import type { ConnectionState, DimGateway } from "./types";
 
@@ -52,6 +54,8 @@ export interface NodeLinkOptions {
   random: () => number;
   /** Deadline for open + auth + welcome on one node before trying another. */
   connectTimeoutMs: number;
+  /** After a heartbeat `ping`, how long to wait for any frame before the link counts as gone. */
+  pongTimeoutMs: number;
   /** Resolves once persisted state is loaded: no socket opens before. */
   ready: () => Promise<void>;
   handlers: NodeLinkHandlers;
@@ -66,9 +70,8 @@ interface Connection {
   ws: WebSocketLike;
   nodeId: string;
   welcome: WelcomeFrame | null;
-  /** open + welcome deadline, then the silence watchdog. */
-  watchdog: ReturnType<typeof setTimeout> | null;
-  heartbeat: ReturnType<typeof setTimeout> | null;
+  /** Connect deadline, then silence watchdog, heartbeat and pong deadline (link-timers.ts). */
+  timers: LinkTimers;
 }
 
 export class NodeLink implements FrameWriter {
@@ -118,6 +121,29 @@ export class NodeLink implements FrameWriter {
     if (!this.running || this.stateValue.status !== "reconnecting") return;
     this.clearReconnectTimer();
     void this.open();
+  }
+
+  /**
+   * The host knows the network is gone (the browser's `offline` event). On a dead link a socket
+   * can look open for as long as the silence watchdog allows, so it is dropped now and the link
+   * waits to reconnect (an attempt already under way started on the dead network: it is
+   * abandoned). The node is not blamed. Unconfirmed sends stay queued: their clocks stop with
+   * the socket, and the next welcome writes them again.
+   */
+  networkLost(): void {
+    if (!this.running) return;
+    const conn = this.conn;
+    if (!conn && this.stateValue.status === "reconnecting") return;
+    this.openSeq++;
+    if (conn) {
+      this.dropConnection();
+      try {
+        conn.ws.close(CLIENT_CLOSE, "network lost");
+      } catch {
+        // A socket that never opened may throw on close in some implementations; it is gone either way.
+      }
+    }
+    this.scheduleReconnect();
   }
 
   /** Closes the socket and stops reconnecting; a pending `connect()` rejects with CLIENT_STOPPED. */
@@ -172,10 +198,13 @@ export class NodeLink implements FrameWriter {
       this.markDead(assignment.nodeId);
       return this.scheduleReconnect();
     }
-    const conn: Connection = { ws, nodeId: assignment.nodeId, welcome: null, watchdog: null, heartbeat: null };
+    const timers: LinkTimers = new LinkTimers(
+      { connectTimeoutMs: this.options.connectTimeoutMs, pongTimeoutMs: this.options.pongTimeoutMs },
+      { ping: () => this.conn === conn && this.rawWrite(conn, { type: "ping", t: Date.now() }), dead: (why) => this.abandon(conn, why) },
+    );
+    const conn: Connection = { ws, nodeId: assignment.nodeId, welcome: null, timers };
     this.conn = conn;
     this.epochValue++;
-    conn.watchdog = setTimeout(() => this.abandon(conn, "no welcome before the connect deadline"), this.options.connectTimeoutMs);
     ws.onopen = () => {
       if (this.conn !== conn) return;
       this.rawWrite(conn, { type: "auth", v: PROTOCOL_VERSION, token: assignment.token });
@@ -207,7 +236,7 @@ export class NodeLink implements FrameWriter {
       this.handlers.error(new AppError(ErrorCode.BadRequest, `'${frame.type}' frame before welcome ignored`));
       return;
     }
-    this.armSilenceWatchdog(conn);
+    conn.timers.heard();
     if (frame.type === "welcome") return this.handlers.error(new AppError(ErrorCode.BadRequest, "second welcome ignored"));
     this.handlers.frame(frame);
   }
@@ -217,8 +246,7 @@ export class NodeLink implements FrameWriter {
     conn.welcome = welcome;
     this.attempt = 0;
     this.deadNodes = [];
-    this.armSilenceWatchdog(conn);
-    this.armHeartbeat(conn);
+    conn.timers.welcomed(welcome);
     this.setState({ status: "connected", nodeId: welcome.nodeId, connectionId: welcome.connectionId });
     this.settleWaiters();
     this.handlers.connected(welcome);
@@ -262,8 +290,7 @@ export class NodeLink implements FrameWriter {
     if (!conn) return;
     this.conn = null;
     this.epochValue++;
-    if (conn.watchdog) clearTimeout(conn.watchdog);
-    if (conn.heartbeat) clearTimeout(conn.heartbeat);
+    conn.timers.stop();
     conn.ws.onopen = conn.ws.onmessage = conn.ws.onerror = conn.ws.onclose = null;
     this.handlers.disconnected();
   }
@@ -276,29 +303,8 @@ export class NodeLink implements FrameWriter {
       this.handlers.error(new AppError(ErrorCode.Internal, `write failed: ${String(error)}`));
       return false;
     }
-    if (conn.welcome) this.armHeartbeat(conn);
+    if (conn.welcome) conn.timers.wrote();
     return true;
-  }
-
-  /** Heartbeat: a `ping` once the socket has been write-idle for welcome.heartbeatMs. */
-  private armHeartbeat(conn: Connection): void {
-    if (conn.heartbeat) clearTimeout(conn.heartbeat);
-    const ms = conn.welcome?.heartbeatMs;
-    if (!ms) return;
-    conn.heartbeat = setTimeout(() => {
-      conn.heartbeat = null;
-      if (this.conn === conn) this.rawWrite(conn, { type: "ping", t: Date.now() });
-    }, ms);
-  }
-
-  /**
-   * The server answers every ping, so silence longer than its own idle timeout means the node or
-   * the path to it is gone (a half-open TCP connection shows no close event).
-   */
-  private armSilenceWatchdog(conn: Connection): void {
-    if (conn.watchdog) clearTimeout(conn.watchdog);
-    const ms = conn.welcome ? conn.welcome.idleTimeoutMs : this.options.connectTimeoutMs;
-    conn.watchdog = setTimeout(() => this.abandon(conn, `silent for ${ms} ms`), ms);
   }
 
   private markDead(nodeId: string): void {

@@ -6,6 +6,7 @@
 import {
   AppError,
   ErrorCode,
+  isEventKind,
   Limits,
   markReadInput,
   type ConversationCursor,
@@ -109,7 +110,10 @@ export class RecipientLeg implements ConfirmedSink {
       this.options.persistence.saveConversation(conv);
       this.acked.set(cursor.conversationId, cursor.deliveredSeq);
       this.ackContiguous(conv, false);
-      if (conv.contiguousSeq < cursor.lastSeq) this.requestSync(conv);
+      // Fewer hides held than the server has: "delete for me" on another device while this one
+      // was away; a sync (even with nothing new) lists them all.
+      const hidesMissing = (cursor.hiddenCount ?? 0) > conv.meta.hiddenSeqs.length;
+      if (conv.contiguousSeq < cursor.lastSeq || hidesMissing) this.requestSync(conv);
       else this.options.emit("synced", { conversationId: cursor.conversationId, lastSeq: conv.contiguousSeq });
     }
   }
@@ -242,7 +246,9 @@ export class RecipientLeg implements ConfirmedSink {
     }
     if (fresh.length === 0) return 0;
     this.options.persistence.saveMessages(fresh);
-    for (const m of fresh) this.options.emit("message", this.options.views.viewOf(conv, m));
+    // Events (edit, delete, reaction) are not messages of their own: they change the view of
+    // their target, which the `conversation` event below announces.
+    for (const m of fresh) if (!isEventKind(m.kind)) this.options.emit("message", this.options.views.viewOf(conv, m));
     this.options.views.changed(conv.meta.conversationId);
     return fresh.length;
   }

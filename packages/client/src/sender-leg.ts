@@ -11,7 +11,11 @@ import { invalidMessage } from "./invalid-message";
 import type { Outbox } from "./outbox";
 import type { ClientPersistence } from "./persistence";
 import type { FrameWriter } from "./node-link";
+import { sendFrameOf, storedFieldsOf } from "./outbox-frame";
 import type { ChatMessage, FailureReason, MessageState, MessageStateChange, OutboxItem } from "./types";
+
+/** What `queue` sends: a text (a reply with replyTo) or an event on targetSeq. */
+export type QueuedSend = Pick<OutboxItem, "kind" | "body" | "replyTo" | "targetSeq">;
 
 /** Server errors on a `send` that a re-send may cure: the ACK clock keeps running. */
 const TRANSIENT_SEND_ERRORS = new Set<string>([ErrorCode.RateLimited, ErrorCode.Internal]);
@@ -39,15 +43,6 @@ export interface SenderLegOptions {
   discarded(item: OutboxItem): void;
 }
 
-/** The `send` frame of a queued item; null for an attachment that is not uploaded yet. */
-export function sendFrameOf(item: OutboxItem): SendFrame | null {
-  const base = { type: "send", conversationId: item.conversationId, clientMsgId: item.clientMsgId } as const;
-  if (item.kind === "text" || !item.attachment) return { ...base, kind: "text", body: item.body };
-  const ref = item.attachment.uploaded;
-  if (!ref) return null;
-  return { ...base, kind: ref.kind, attachmentId: ref.id, ...(item.body ? { caption: item.body } : {}) };
-}
-
 export class SenderLeg {
   private readonly outbox: Outbox;
   /** Last transient server error (rate limit, internal) per clientMsgId still on its clock. */
@@ -64,22 +59,23 @@ export class SenderLeg {
 
   /** Queues a text message and writes it if connected. Bad input throws AppError and queues nothing. */
   send(conversationId: string, body: string, clientMsgId = this.options.newClientMsgId()): ChatMessage {
-    const parsed = sendFrame.safeParse({ type: "send", conversationId, clientMsgId, kind: "text", body });
+    return this.queue(conversationId, { kind: "text", body }, clientMsgId);
+  }
+
+  /**
+   * Queues a text, a reply or an event (edit, delete, reaction) with the same outbox, ACK clock
+   * and idempotent re-sends as any message. Bad input throws AppError and queues nothing.
+   */
+  queue(conversationId: string, spec: QueuedSend, clientMsgId = this.options.newClientMsgId()): ChatMessage {
+    const draft: OutboxItem = { clientMsgId, conversationId, ...spec, createdAt: "", state: "sending", error: null };
+    const parsed = sendFrame.safeParse(sendFrameOf(draft));
     if (!parsed.success) {
       throw invalidMessage(parsed.error);
     }
     if (this.isUsed(conversationId, clientMsgId)) {
       throw new AppError(ErrorCode.Conflict, `clientMsgId ${clientMsgId} is already used`);
     }
-    return this.enqueue({
-      clientMsgId,
-      conversationId,
-      kind: "text",
-      body,
-      createdAt: this.options.now().toISOString(),
-      state: "sending",
-      error: null,
-    });
+    return this.enqueue({ ...draft, createdAt: this.options.now().toISOString() });
   }
 
   /** True when this clientMsgId is taken (queued, or stored as one of mine). */
@@ -87,7 +83,7 @@ export class SenderLeg {
     return this.outbox.has(clientMsgId) || this.options.views.hasOwnStored(conversationId, clientMsgId);
   }
 
-  /** Queues a checked item (text, or an attachment to upload first) and starts it. */
+  /** Queues a checked item (text, event, or an attachment to upload first) and starts it. */
   enqueue(item: OutboxItem): ChatMessage {
     this.outbox.add(item);
     this.options.persistence.saveOutboxItem(item);
@@ -161,9 +157,7 @@ export class SenderLeg {
       seq: frame.seq,
       senderId: this.options.views.userId ?? "",
       clientMsgId: item.clientMsgId,
-      kind: item.kind,
-      body: item.body,
-      ...(item.attachment?.uploaded ? { attachment: item.attachment.uploaded } : {}),
+      ...storedFieldsOf(item),
       createdAt: frame.createdAt,
     });
   }

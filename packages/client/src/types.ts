@@ -1,6 +1,21 @@
 // The client library's public types: message states, views, events, the gateway seam.
-import type { AssignNodeOutput, AttachmentKind, AttachmentRef, ConversationSummary, ErrorCode, GroupMembersOutput, HistoryOutput, Message, MessageKind, ReceiptFrame, ReceiptsFrame, SystemEvent } from "@dim/shared";
-import type { AppError } from "@dim/shared";
+import type {
+  AssignNodeOutput,
+  AttachmentKind,
+  AttachmentRef,
+  ConversationSummary,
+  ErrorCode,
+  GroupMembersOutput,
+  HiddenFrame,
+  HistoryOutput,
+  Message,
+  MessageKind,
+  ReactionSummary,
+  ReceiptFrame,
+  ReceiptsFrame,
+  SystemEvent,
+} from "@dim/shared";
+import type { AppError, ContactPresence } from "@dim/shared";
 import type { ClientErrorCode } from "./client-error-code";
 
 /** Life of an own message: sending → sent → delivered → read, or failed (manual retry). */
@@ -43,6 +58,16 @@ export interface ChatMessage {
   attachment: ChatAttachment | null;
   /** An own attachment in the outbox: where its upload is. null once uploaded and for everything else. */
   upload: UploadProgress | null;
+  /** The seq this message quotes (reply), or null. */
+  replyTo: number | null;
+  /** Edited (body is the latest text), last at this time; null when never edited. */
+  editedAt: string | null;
+  /** Deleted for everyone: show "message deleted" (body is ""). */
+  deleted: boolean;
+  /** Reactions folded from the conversation's events, most used first. */
+  reactions: ReactionSummary[];
+  /** My own reaction, or null. */
+  myReaction: string | null;
 }
 
 /** An attachment as a UI draws it: the server's description, or (own, unsent) what was picked. */
@@ -83,16 +108,29 @@ export interface GroupReceipts {
 export interface MemberCursors {
   deliveredSeq: number;
   readSeq: number;
+  /**
+   * The seq at which the member joined: it counts for my messages at or above it only. Absent
+   * when not known yet (a snapshot from before it was kept; a 1:1-style `receipt`).
+   */
+  joinedSeq?: number;
 }
 
 /** An own message the server has not confirmed (`sent`) yet. Kept in order, persisted. */
 export interface OutboxItem {
   clientMsgId: string;
   conversationId: string;
-  /** image / file: the kind the upload answered (before it: what the picked file looks like). */
-  kind: "text" | AttachmentKind;
-  /** The text, or an attachment's caption (possibly ""). */
+  /**
+   * A text, an attachment (image / file: the kind the upload answered; before it, what the picked
+   * file looks like), or an event on `targetSeq` (an edit's body: the text; a reaction's: the
+   * emoji, "" removes).
+   */
+  kind: "text" | AttachmentKind | "edit" | "delete" | "reaction";
+  /** The text, an attachment's caption (possibly ""), or an event's body. */
   body: string;
+  /** A reply (text): the quoted seq. */
+  replyTo?: number;
+  /** An event: the seq it changes. */
+  targetSeq?: number;
   createdAt: string;
   state: "sending" | "failed";
   error: FailureReason | null;
@@ -138,6 +176,8 @@ export interface ConversationMeta {
   membership: "active" | "left" | "removed";
   /** Groups: the other members' known cursors by user id (never mine). Empty for direct ones. */
   members: Record<string, MemberCursors>;
+  /** Seqs I deleted for myself ("delete for me", from any of my devices), ascending. */
+  hiddenSeqs: number[];
 }
 
 /** A `conversation` frame, after the client re-read the conversation's summary. */
@@ -168,7 +208,10 @@ export interface MessageStateChange {
 export interface DimClientEvents extends Record<string, unknown> {
   /** Connection state changed. */
   state: ConnectionState;
-  /** A message the client did not hold before (pushed, synced, or paged in). */
+  /**
+   * A message the client did not hold before (pushed, synced, or paged in). Not for events
+   * (edit, delete, reaction): they change their target's view (a `conversation` event).
+   */
   message: ChatMessage;
   /** An own message changed state. */
   messageState: MessageStateChange;
@@ -184,6 +227,12 @@ export interface DimClientEvents extends Record<string, unknown> {
   synced: { conversationId: string; lastSeq: number };
   /** I was added to a conversation, it changed (title, members, roles), or I left / was removed. */
   membership: MembershipChange;
+  /** Messages I deleted for myself (on this or another of my devices) are hidden now. */
+  hidden: HiddenFrame;
+  /** Who is typing in a conversation changed (someone started, stopped by sending, or expired). */
+  typing: { conversationId: string; userIds: string[] };
+  /** These contacts' online / last seen changed. */
+  presence: { contacts: ContactPresence[] };
 }
 
 /** What DimClient needs from the gateway. `gatewayPort(createGatewayClient(...))` provides it. */

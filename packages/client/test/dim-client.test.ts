@@ -13,7 +13,7 @@ describe("DimClient facade: frame dispatch and views", () => {
     const h = harness();
     const socket = await connected(h, welcome([cursor(CONV, 0)]));
     socket.pushRaw("not json");
-    socket.push({ type: "message", message: { ...message(1), extra: true } });
+    socket.push({ type: "message", message: { ...message(1), extra: true } } as Record<string, unknown>);
     socket.push({ type: "bogus" });
     socket.push({ type: "message", message: message(1, { seq: 0 }) });
     await settle();

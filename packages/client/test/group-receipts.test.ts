@@ -89,18 +89,18 @@ describe("group receipts: per member, k of n", () => {
     const at = (seq: number) => view(h.client.conversationMessages(CONV), seq);
     expect(at(1)).toMatchObject({ state: "sent", receipts: { delivered: 0, read: 0, of: 3 }, system: null });
 
-    socket.push({ type: "receipts", conversationId: CONV, cursors: [{ userId: B, deliveredSeq: 2, readSeq: 2 }] });
+    socket.push({ type: "receipts", conversationId: CONV, cursors: [{ userId: B, deliveredSeq: 2, readSeq: 2, joinedSeq: 1 }] });
     await settle();
     // The old max logic would call this "read": one member of three read it.
     expect(at(1)).toMatchObject({ state: "sent", receipts: { delivered: 1, read: 1, of: 3 } });
     expect(at(2)).toMatchObject({ state: "sent", receipts: { delivered: 1, read: 1, of: 3 } });
 
-    socket.push({ type: "receipts", conversationId: CONV, cursors: [{ userId: C, deliveredSeq: 2, readSeq: 1 }, { userId: D, deliveredSeq: 2, readSeq: 0 }] });
+    socket.push({ type: "receipts", conversationId: CONV, cursors: [{ userId: C, deliveredSeq: 2, readSeq: 1, joinedSeq: 1 }, { userId: D, deliveredSeq: 2, readSeq: 0, joinedSeq: 1 }] });
     await settle();
     expect(at(1)).toMatchObject({ state: "delivered", receipts: { delivered: 3, read: 2, of: 3 } });
     expect(at(2)).toMatchObject({ state: "delivered", receipts: { delivered: 3, read: 1, of: 3 } });
 
-    socket.push({ type: "receipts", conversationId: CONV, cursors: [{ userId: D, deliveredSeq: 0, readSeq: 1 }] });
+    socket.push({ type: "receipts", conversationId: CONV, cursors: [{ userId: D, deliveredSeq: 0, readSeq: 1, joinedSeq: 1 }] });
     await settle();
     expect(at(1)).toMatchObject({ state: "read", receipts: { delivered: 3, read: 3, of: 3 } });
     expect(at(2)).toMatchObject({ state: "delivered", receipts: { read: 1 } });
@@ -111,12 +111,23 @@ describe("group receipts: per member, k of n", () => {
     ]);
   });
 
+  it("a member who joined after a message counts in neither k nor n for it", async () => {
+    const { h, socket } = await groupOfFour();
+    const at = (seq: number) => view(h.client.conversationMessages(CONV), seq);
+    // D joined at seq 2: its cursor is above message 1, which was never its to read
+    socket.push({ type: "receipts", conversationId: CONV, cursors: [{ userId: D, deliveredSeq: 2, readSeq: 2, joinedSeq: 2 }] });
+    socket.push({ type: "receipts", conversationId: CONV, cursors: [{ userId: B, deliveredSeq: 2, readSeq: 2, joinedSeq: 1 }, { userId: C, deliveredSeq: 2, readSeq: 2, joinedSeq: 1 }] });
+    await settle();
+    expect(at(1)).toMatchObject({ state: "read", receipts: { delivered: 2, read: 2, of: 2 } });
+    expect(at(2)).toMatchObject({ state: "read", receipts: { delivered: 3, read: 3, of: 3 } });
+  });
+
   it("a watermark never moves back (a lower or zero cursor is ignored)", async () => {
     const { h, socket } = await groupOfFour();
-    socket.push({ type: "receipts", conversationId: CONV, cursors: [{ userId: B, deliveredSeq: 2, readSeq: 2 }] });
-    socket.push({ type: "receipts", conversationId: CONV, cursors: [{ userId: B, deliveredSeq: 1, readSeq: 0 }] });
+    socket.push({ type: "receipts", conversationId: CONV, cursors: [{ userId: B, deliveredSeq: 2, readSeq: 2, joinedSeq: 1 }] });
+    socket.push({ type: "receipts", conversationId: CONV, cursors: [{ userId: B, deliveredSeq: 1, readSeq: 0, joinedSeq: 1 }] });
     await settle();
-    expect(h.client.conversationMeta(CONV)?.members[B]).toEqual({ deliveredSeq: 2, readSeq: 2 });
+    expect(h.client.conversationMeta(CONV)?.members[B]).toEqual({ deliveredSeq: 2, readSeq: 2, joinedSeq: 1 });
     expect(view(h.client.conversationMessages(CONV), 2).receipts).toEqual({ delivered: 1, read: 1, of: 3 });
   });
 
@@ -134,14 +145,14 @@ describe("group receipts: per member, k of n", () => {
     expect(at(1)).toMatchObject({ state: "read", receipts: { delivered: 3, read: 3, of: 3 } });
     expect(at(2)).toMatchObject({ state: "delivered", receipts: { delivered: 3, read: 0, of: 3 } });
     // B is known now and read 2; C and D still count at the floor.
-    socket.push({ type: "receipts", conversationId: CONV, cursors: [{ userId: B, deliveredSeq: 2, readSeq: 2 }] });
+    socket.push({ type: "receipts", conversationId: CONV, cursors: [{ userId: B, deliveredSeq: 2, readSeq: 2, joinedSeq: 1 }] });
     await settle();
     expect(at(2)).toMatchObject({ state: "delivered", receipts: { delivered: 3, read: 1, of: 3 } });
   });
 
   it("my own cursor in a receipts frame moves my read cursor, not a member's", async () => {
     const { h, socket } = await groupOfFour();
-    socket.push({ type: "receipts", conversationId: CONV, cursors: [{ userId: ME, deliveredSeq: 2, readSeq: 2 }] });
+    socket.push({ type: "receipts", conversationId: CONV, cursors: [{ userId: ME, deliveredSeq: 2, readSeq: 2, joinedSeq: 1 }] });
     await settle();
     expect(h.client.conversationMeta(CONV)).toMatchObject({ readSeq: 2, members: {} });
     expect(view(h.client.conversationMessages(CONV), 1).receipts).toEqual({ delivered: 0, read: 0, of: 3 });
@@ -160,7 +171,7 @@ describe("group receipts: per member, k of n", () => {
 
   it("loadMemberCursors pages through every member, drops those gone, sets memberCount", async () => {
     const { h, gateway, socket } = await groupOfFour();
-    socket.push({ type: "receipts", conversationId: CONV, cursors: [{ userId: D, deliveredSeq: 2, readSeq: 2 }] });
+    socket.push({ type: "receipts", conversationId: CONV, cursors: [{ userId: D, deliveredSeq: 2, readSeq: 2, joinedSeq: 1 }] });
     await settle();
     gateway.pages = [
       { members: [member(ME, 2, 2), member(B, 2, 1)], nextCursor: "page-2", total: 3 },
@@ -170,7 +181,7 @@ describe("group receipts: per member, k of n", () => {
     expect(gateway.memberCalls).toEqual([{ cursor: undefined }, { cursor: "page-2" }]);
     const meta = h.client.conversationMeta(CONV)!;
     expect(meta.memberCount).toBe(3);
-    expect(meta.members).toEqual({ [B]: { deliveredSeq: 2, readSeq: 1 }, [C]: { deliveredSeq: 1, readSeq: 1 } });
+    expect(meta.members).toEqual({ [B]: { deliveredSeq: 2, readSeq: 1, joinedSeq: 1 }, [C]: { deliveredSeq: 1, readSeq: 1, joinedSeq: 1 } });
     expect(view(h.client.conversationMessages(CONV), 1)).toMatchObject({ state: "read", receipts: { delivered: 2, read: 2, of: 2 } });
     expect(view(h.client.conversationMessages(CONV), 2)).toMatchObject({ state: "sent", receipts: { delivered: 1, read: 0, of: 2 } });
   });
@@ -262,7 +273,7 @@ describe("restore", () => {
       const h = harness({ store, refreshCursorsOnConnect: true }, new GroupGateway());
       const socket = await connected(h, welcome([cursor(CONV, 0)]));
       await vi.advanceTimersByTimeAsync(10);
-      socket.push({ type: "receipts", conversationId: CONV, cursors: [{ userId: B, deliveredSeq: 4, readSeq: 3 }] });
+      socket.push({ type: "receipts", conversationId: CONV, cursors: [{ userId: B, deliveredSeq: 4, readSeq: 3, joinedSeq: 1 }] });
       await settle();
       await h.client.stop();
     } finally {
@@ -270,6 +281,6 @@ describe("restore", () => {
     }
     const again = harness({ store });
     await again.client.ready();
-    expect(again.client.conversationMeta(CONV)).toMatchObject({ kind: "group", memberCount: 4, members: { [B]: { deliveredSeq: 4, readSeq: 3 } } });
+    expect(again.client.conversationMeta(CONV)).toMatchObject({ kind: "group", memberCount: 4, members: { [B]: { deliveredSeq: 4, readSeq: 3, joinedSeq: 1 } } });
   });
 });

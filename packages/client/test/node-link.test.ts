@@ -29,7 +29,7 @@ describe("node link: handshake, heartbeat, reconnect", () => {
     expect(socket.frames()).toHaveLength(1);
     socket.push(welcome());
     await done;
-    expect(socket.frames().map((f) => f.type)).toEqual(["auth", "send"]);
+    expect(socket.frames().map((f) => f.type)).toEqual(["auth", "send", "presence.query"]);
     expect(states.map((s) => s.status)).toEqual(["connecting", "connected"]);
     expect(h.client.connectionState).toEqual({ status: "connected", nodeId: "node-a", connectionId: "c-1" });
   });
@@ -140,7 +140,8 @@ describe("node link: handshake, heartbeat, reconnect", () => {
 
   it("a silent node (no pong, no frames) is abandoned after idleTimeoutMs and excluded", async () => {
     const h = harness();
-    const socket = await connected(h, welcome([], { heartbeatMs: 5_000, idleTimeoutMs: 12_000 }));
+    // Heartbeat later than the idle timeout: the silence watchdog alone notices.
+    const socket = await connected(h, welcome([], { heartbeatMs: 30_000, idleTimeoutMs: 12_000 }));
     socket.autoPong = false;
     await vi.advanceTimersByTimeAsync(11_999);
     expect(h.client.connectionState.status).toBe("connected");
@@ -149,6 +150,64 @@ describe("node link: handshake, heartbeat, reconnect", () => {
     expect(socket.closedByClient).not.toBeNull();
     await vi.advanceTimersByTimeAsync(1_000);
     expect(h.gateway.calls).toEqual([{ exclude: [] }, { exclude: ["node-a"] }]);
+  });
+
+  it("a missed heartbeat (a ping unanswered for pongTimeoutMs) drops the link at once; an answered one does not", async () => {
+    const h = harness({ pongTimeoutMs: 2_000 });
+    const socket = await connected(h, welcome([], { heartbeatMs: 5_000, idleTimeoutMs: 45_000 }));
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(socket.framesOf("ping")).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(10_000); // answered pings: still connected
+    expect(h.client.connectionState.status).toBe("connected");
+    socket.autoPong = false;
+    await vi.advanceTimersByTimeAsync(5_000); // write-idle again: this ping goes unanswered
+    expect(socket.framesOf("ping")).toHaveLength(4);
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(h.client.connectionState.status).toBe("connected");
+    await vi.advanceTimersByTimeAsync(1);
+    expect(h.client.connectionState.status).toBe("reconnecting");
+    expect(socket.closedByClient).not.toBeNull();
+    // Written after: queued, and long past the ACK clock still "sending" (no socket took it).
+    const pending = h.client.send(CONV, "written on a dead link");
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(h.client.outbox.map((m) => [m.clientMsgId, m.state])).toEqual([[pending.clientMsgId, "sending"]]);
+  });
+
+  it("networkLost() (the browser's offline event) drops an open-looking socket now; messages wait as 'sending' and go out once on return", async () => {
+    const h = harness({ backoff: { baseMs: 1_000, capMs: 1_000 } });
+    const states: ConnectionState[] = [];
+    const first = await connected(h, welcome([cursor(CONV, 0)]));
+    h.client.on("state", (s) => states.push(s));
+    const inFlight = h.client.send(CONV, "written just before the link died");
+    h.client.networkLost();
+    expect(h.client.connectionState.status).toBe("reconnecting");
+    expect(first.closedByClient?.code).toBe(1000);
+    const offline = h.client.send(CONV, "written offline");
+    // Far past the ACK clock (4 s, re-send, 4 s): nothing failed, nothing was written twice.
+    await vi.advanceTimersByTimeAsync(500);
+    h.client.networkLost(); // a second offline event changes nothing
+    expect(states.filter((s) => s.status === "reconnecting")).toHaveLength(1);
+    expect(h.client.outbox.map((m) => m.state)).toEqual(["sending", "sending"]);
+    expect(first.framesOf("send").map((f) => f.clientMsgId)).toEqual([inFlight.clientMsgId]);
+    // Back: the next welcome writes both, once each, and the node was not blamed.
+    h.client.reconnectNow();
+    await settle();
+    const second = lastSocket();
+    expect(second).not.toBe(first);
+    second.open();
+    second.push(welcome([cursor(CONV, 0)]));
+    await settle();
+    expect(second.framesOf("send").map((f) => f.clientMsgId)).toEqual([inFlight.clientMsgId, offline.clientMsgId]);
+    expect(h.gateway.calls.at(-1)).toEqual({ exclude: [] });
+    for (const [i, m] of [inFlight, offline].entries()) {
+      second.push({ type: "sent", clientMsgId: m.clientMsgId, messageId: randomUUID(), conversationId: CONV, seq: i + 1, createdAt: new Date().toISOString(), duplicate: false });
+    }
+    await settle();
+    expect(h.client.outbox).toEqual([]);
+    expect(h.client.conversationMessages(CONV).map((m) => [m.body, m.state])).toEqual([
+      ["written just before the link died", "sent"],
+      ["written offline", "sent"],
+    ]);
   });
 
   it("a node that never answers auth is abandoned at the connect deadline", async () => {

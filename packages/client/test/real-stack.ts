@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, onTestFinished } from "vitest";
 import WebSocket from "ws";
 import { until } from "../src/testing";
-import { createPrisma, PrismaMessageStore, type PrismaClient } from "@dim/db";
+import { createPrisma, PrismaContactPresenceStore, PrismaMessageStore, type PrismaClient } from "@dim/db";
 import { createTestDatabase, type TestDatabase } from "@dim/db/testing";
 import { createMemoryInfra, DiskBlobStore, MemoryHub, type MemoryInfra } from "@dim/infra";
 import { startStandaloneGateway, type GatewayConfigInput, type StandaloneGateway } from "@dim/api";
@@ -61,6 +61,7 @@ export async function startNode(nodeId: string): Promise<RunningNode> {
     bus: infra.bus,
     registry: infra.registry,
     presence: infra.presence,
+    contactPresence: new PrismaContactPresenceStore(prisma),
   });
   const running = { node, nodeId, infra };
   nodes.push(running);

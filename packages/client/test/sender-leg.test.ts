@@ -164,7 +164,7 @@ describe("sender leg: the 4 s ACK clock", () => {
     await vi.advanceTimersByTimeAsync(20_000); // no socket: no clock runs, nothing fails
     expect(h.client.outbox.map((i) => i.state)).toEqual(["sending", "sending", "sending"]);
     const socket = await connected(h);
-    expect(socket.framesOf("send").map((f) => [f.clientMsgId, f.kind === "text" ? f.body : f.caption])).toEqual([
+    expect(socket.framesOf("send").map((f) => [f.clientMsgId, f.kind === "text" ? f.body : (f as { caption?: string }).caption])).toEqual([
       [a.clientMsgId, "first"],
       [b.clientMsgId, "second"],
       [c.clientMsgId, "third"],

@@ -11,3 +11,4 @@ export { publishToUsers } from "./fanout/publish-to-users";
 export type { PublishToUsers, FanOut } from "./fanout/publish-to-users";
 export { DiskBlobStore, blobConfigSchema, createBlobStore, requireBlobKey } from "./blob/index";
 export type { BlobStore, BlobRange, BlobConfig, S3BlobStore, S3BlobStoreOptions } from "./blob/index";
+export { instrumentBus } from "./metrics/instrument-bus";

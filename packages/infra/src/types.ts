@@ -34,6 +34,12 @@ export interface Bus {
    * cannot be reached. Absent on the in-process bus (nothing to reach).
    */
   ping?(): Promise<void>;
+  /**
+   * Records in this node's inbox published but not yet handled, as of the last batch fetched
+   * (Kafka: high watermark minus the next offset, summed over partitions; metrics). Absent where
+   * the bus has no backlog to measure (the embedded buses hand records over as they come).
+   */
+  consumerLag?(nodeId: string): number | undefined;
   /** Idempotent. Stops consuming and closes connections. */
   close(): Promise<void>;
 }

@@ -31,6 +31,8 @@ export const ErrorCode = {
    * attachments.ts): empty, truncated, a type that lies, too many pixels, a corrupt image, a bad name.
    */
   InvalidAttachment: "INVALID_ATTACHMENT",
+  /** An edit or delete for everyone after its window (DIM_EDIT_WINDOW_MS / DIM_DELETE_WINDOW_MS). */
+  WindowClosed: "WINDOW_CLOSED",
   /** A configured size limit would be passed: members per group, groups per user. */
   LimitExceeded: "LIMIT_EXCEEDED",
   /** No live core node can take the client. */
@@ -81,6 +83,7 @@ export const TRPC_CODE_BY_ERROR: Record<ErrorCode, string> = {
   CONFLICT: "CONFLICT",
   RATE_LIMITED: "TOO_MANY_REQUESTS",
   INVALID_ATTACHMENT: "BAD_REQUEST",
+  WINDOW_CLOSED: "FORBIDDEN",
   LIMIT_EXCEEDED: "CONFLICT",
   NO_NODE_AVAILABLE: "SERVICE_UNAVAILABLE",
   INVALID_CONFIG: "INTERNAL_SERVER_ERROR",

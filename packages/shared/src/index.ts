@@ -11,3 +11,8 @@ export * from "./gateway";
 export * from "./ids";
 export * from "./gateway-groups";
 export * from "./system-events";
+export * from "./message-events";
+export * from "./ephemeral-limits";
+export * from "./typing";
+export * from "./presence-frames";
+export * from "./group-receipt-routing";

@@ -30,7 +30,15 @@ export const Limits = {
   attachmentNameMax: 255,
   /** Longest caption of an image or file message, in characters (the text body's bound). */
   maxCaptionChars: 4000,
+  /** Longest reaction (one emoji; ZWJ sequences included), in UTF-16 units. */
+  maxReactionChars: 32,
+  /** Most seqs in one `hide` ("delete for me") frame. */
+  maxHideBatch: 100,
 } as const;
+
+/** Default edit / delete-for-everyone windows (DIM_EDIT_WINDOW_MS, DIM_DELETE_WINDOW_MS): 48 h. */
+export const DEFAULT_EDIT_WINDOW_MS = 48 * 3600_000;
+export const DEFAULT_DELETE_WINDOW_MS = 48 * 3600_000;
 
 /** The seed's ACK clocks: wait, re-send once, wait, then fail (client) / leave to sync (server). */
 export const DEFAULT_ACK_TIMEOUT_MS = 4000;

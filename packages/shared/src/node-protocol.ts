@@ -9,6 +9,9 @@ import { z } from "zod";
 import { AppError, ErrorCode } from "./errors";
 import { NODE_ID_RE } from "./ids";
 import { conversationFrame, memberCursor, messageSchema, seq, uuid } from "./protocol";
+import { hiddenFrame } from "./message-events";
+import { presenceEnvelope } from "./presence-frames";
+import { typingEnvelope } from "./typing";
 
 export const NodeLimits = {
   /** Largest encoded envelope a receiver decodes (UTF-16 code units of the JSON text). */
@@ -71,11 +74,19 @@ export const deliverGroupEnvelope = z.strictObject({
   message: messageSchema,
 });
 
-/** Group cursor moves of one coalescing window, one record per live node. */
+/** A group cursor move with the users to tell of it (authors of the messages it passed; the mover on a read). */
+export const routedCursor = memberCursor.extend({ to: z.array(uuid).min(1).max(NodeLimits.maxEnvelopeUsers) });
+export type RoutedCursor = z.infer<typeof routedCursor>;
+
+/**
+ * Group cursor moves of one coalescing window, one record per live node; each receiving node
+ * sends every local socket of a user in a cursor's `to` (still an active member there) one
+ * `receipts` frame with the cursors addressed to it.
+ */
 export const receiptsGroupEnvelope = z.strictObject({
   type: z.literal("receipts.group"),
   conversationId: uuid,
-  cursors: z.array(memberCursor).min(1).max(NodeLimits.maxEnvelopeUsers),
+  cursors: z.array(routedCursor).min(1).max(NodeLimits.maxEnvelopeUsers),
 });
 
 /** A group's membership changed (up to `membershipSeq`): drop the cached member list. */
@@ -102,6 +113,14 @@ export const sessionEndedEnvelope = z.strictObject({
   sessionId: uuid,
 });
 
+/** "Delete for me" news: a `hidden` frame for every connection of `userId` on the target node. */
+export const hiddenEnvelope = z.strictObject({
+  type: z.literal("hidden"),
+  conversationId: uuid,
+  recipients: userIds.min(1),
+  frame: hiddenFrame,
+});
+
 export const nodeEnvelope = z.discriminatedUnion("type", [
   deliverEnvelope,
   receiptEnvelope,
@@ -112,6 +131,9 @@ export const nodeEnvelope = z.discriminatedUnion("type", [
   membersChangedEnvelope,
   conversationEnvelope,
   sessionEndedEnvelope,
+  hiddenEnvelope,
+  typingEnvelope,
+  presenceEnvelope,
 ]);
 export type NodeEnvelope = z.infer<typeof nodeEnvelope>;
 export type NodeEnvelopeType = NodeEnvelope["type"];
@@ -126,6 +148,9 @@ export const NODE_ENVELOPE_TYPES = [
   "members.changed",
   "conversation",
   "session.ended",
+  "hidden",
+  "typing",
+  "presence",
 ] as const satisfies readonly NodeEnvelopeType[];
 
 /**
@@ -142,6 +167,8 @@ export function nodeEnvelopeKey(envelope: NodeEnvelope): string {
       return envelope.frame.conversationId;
     case "session.ended":
       return `user:${envelope.userId}`;
+    case "presence":
+      return `presence:${envelope.from}`;
     default:
       return envelope.conversationId;
   }

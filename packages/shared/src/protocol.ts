@@ -7,6 +7,9 @@ import { attachmentRef } from "./attachments";
 import { ERROR_CODES } from "./errors";
 import { Limits, PROTOCOL_VERSION } from "./limits";
 import { memberRole, systemEvent } from "./system-events";
+import { hiddenFrame, hideFrame, isEventKind, reactionEmoji, reactionSummary, refSeq } from "./message-events";
+import { presenceFrame, presenceQueryFrame } from "./presence-frames";
+import { typingFrame, typingServerFrame } from "./typing";
 
 export const uuid = z.uuid();
 export const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
@@ -15,8 +18,11 @@ export const clientMsgId = z
   .min(Limits.minClientMsgIdChars)
   .max(Limits.maxClientMsgIdChars)
   .regex(/^[A-Za-z0-9_-]+$/, "clientMsgId may hold only A-Z, a-z, 0-9, '_' and '-'");
-/** `system`: a membership or group change appended by the gateway (system-events.ts); never sent by clients. */
-export const messageKind = z.enum(["text", "image", "file", "system"]);
+/**
+ * `system`: a membership or group change appended by the gateway (system-events.ts); never sent by
+ * clients. `edit`, `delete`, `reaction`: events on the message at `targetSeq` (message-events.ts).
+ */
+export const messageKind = z.enum(["text", "image", "file", "system", "edit", "delete", "reaction"]);
 export type MessageKind = z.infer<typeof messageKind>;
 export const messageBody = z
   .string()
@@ -41,13 +47,31 @@ export const messageSchema = z
     body: z.string().max(Limits.maxBodyChars),
     system: systemEvent.optional(),
     attachment: attachmentRef.optional(),
+    /** A text / image / file message quoting the earlier message at this seq. */
+    replyTo: refSeq.optional(),
+    /** An edit / delete / reaction: the seq of the message it changes. */
+    targetSeq: refSeq.optional(),
+    /** Folded state (history, sync, pushes): the text was edited, last at this time. */
+    editedAt: isoDate.optional(),
+    /** Folded state: deleted for everyone (a tombstone: body "", no attachment, no replyTo). */
+    deletedAt: isoDate.optional(),
+    /** Folded state, for you alone: you deleted it for yourself (body "", no attachment). */
+    hidden: z.literal(true).optional(),
+    /** Folded state: reactions, one entry per emoji (absent when there are none). */
+    reactions: z.array(reactionSummary).optional(),
     createdAt: isoDate,
   })
   .refine((m) => (m.kind === "system") === (m.system !== undefined) && (m.kind !== "system" || m.body === ""), {
     message: "a system message has `system` and an empty body; other kinds have no `system`",
   })
-  .refine((m) => (m.kind === "image" || m.kind === "file") === (m.attachment !== undefined) && (m.attachment === undefined || m.attachment.kind === m.kind), {
-    message: "an image or file message has an `attachment` of its kind; other kinds have none",
+  .refine(
+    (m) =>
+      ((m.kind === "image" || m.kind === "file") && m.deletedAt === undefined && m.hidden === undefined) === (m.attachment !== undefined) &&
+      (m.attachment === undefined || m.attachment.kind === m.kind),
+    { message: "an image or file message has an `attachment` of its kind (unless deleted or hidden); other kinds have none" },
+  )
+  .refine((m) => isEventKind(m.kind) === (m.targetSeq !== undefined) && (m.targetSeq === undefined || m.targetSeq < m.seq), {
+    message: "an edit, delete or reaction has a `targetSeq` below its own seq; other kinds have none",
   });
 export type Message = z.infer<typeof messageSchema>;
 
@@ -113,6 +137,8 @@ export const sendTextFrame = z.strictObject({
   clientMsgId,
   kind: z.literal("text"),
   body: messageBody,
+  /** Quote the earlier message at this seq of the same conversation. */
+  replyTo: refSeq.optional(),
 });
 
 /**
@@ -129,7 +155,36 @@ export const sendAttachmentFrame = z.strictObject({
   caption: z.string().max(Limits.maxCaptionChars).optional(),
 });
 
-export const sendFrame = z.discriminatedUnion("kind", [sendTextFrame, sendAttachmentFrame]);
+/** Replace the text of your own text message at `targetSeq` (within the edit window). */
+export const sendEditFrame = z.strictObject({
+  type: z.literal("send"),
+  conversationId: uuid,
+  clientMsgId,
+  kind: z.literal("edit"),
+  targetSeq: refSeq,
+  body: messageBody,
+});
+
+/** Delete your own message at `targetSeq` for everyone (within the delete window). */
+export const sendDeleteFrame = z.strictObject({
+  type: z.literal("send"),
+  conversationId: uuid,
+  clientMsgId,
+  kind: z.literal("delete"),
+  targetSeq: refSeq,
+});
+
+/** Set your reaction on the message at `targetSeq` to `emoji` (replacing yours), or remove it (null). */
+export const sendReactionFrame = z.strictObject({
+  type: z.literal("send"),
+  conversationId: uuid,
+  clientMsgId,
+  kind: z.literal("reaction"),
+  targetSeq: refSeq,
+  emoji: reactionEmoji.nullable(),
+});
+
+export const sendFrame = z.discriminatedUnion("kind", [sendTextFrame, sendAttachmentFrame, sendEditFrame, sendDeleteFrame, sendReactionFrame]);
 
 /** "I hold every message of this conversation up to and including seq" (recipient ACK). */
 export const ackFrame = z.strictObject({
@@ -167,17 +222,23 @@ export const clientFrame = z.discriminatedUnion("type", [
   readFrame,
   syncFrame,
   pingFrame,
+  hideFrame,
+  typingFrame,
+  presenceQueryFrame,
 ]);
 export type ClientFrame = z.infer<typeof clientFrame>;
 export type AuthFrame = z.infer<typeof authFrame>;
 export type SendFrame = z.infer<typeof sendFrame>;
 export type SendTextFrame = z.infer<typeof sendTextFrame>;
 export type SendAttachmentFrame = z.infer<typeof sendAttachmentFrame>;
+export type SendEditFrame = z.infer<typeof sendEditFrame>;
+export type SendDeleteFrame = z.infer<typeof sendDeleteFrame>;
+export type SendReactionFrame = z.infer<typeof sendReactionFrame>;
 export type AckFrame = z.infer<typeof ackFrame>;
 export type ReadFrame = z.infer<typeof readFrame>;
 export type SyncFrame = z.infer<typeof syncFrame>;
 export type PingFrame = z.infer<typeof pingFrame>;
-export const CLIENT_FRAME_TYPES = ["auth", "send", "ack", "read", "sync", "ping"] as const;
+export const CLIENT_FRAME_TYPES = ["auth", "send", "ack", "read", "sync", "ping", "hide", "typing", "presence.query"] as const;
 
 // ───────────────────────────── server → client ─────────────────────────────
 
@@ -188,6 +249,11 @@ export const conversationCursor = z.strictObject({
   /** Highest seq this user acknowledged (delivered) / read. */
   deliveredSeq: seq,
   readSeq: seq,
+  /**
+   * How many messages of this conversation you deleted for yourself (absent when none). A device
+   * that holds fewer syncs the conversation: the `sync.batch` lists them all.
+   */
+  hiddenCount: z.number().int().min(1).optional(),
 });
 export type ConversationCursor = z.infer<typeof conversationCursor>;
 
@@ -238,6 +304,8 @@ export const syncBatchFrame = z.strictObject({
   /** More messages exist after the last one here: ask again with its seq. */
   hasMore: z.boolean(),
   lastSeq: seq,
+  /** Every seq of this conversation you deleted for yourself (absent when none): other devices catch up here. */
+  hidden: z.array(refSeq).optional(),
 });
 
 export const pongFrame = z.strictObject({
@@ -265,13 +333,20 @@ export const conversationFrame = z.strictObject({
   summary: conversationSummary.optional(),
 });
 
-/** A group member's cursors, as the `receipts` frame carries them. */
-export const memberCursor = z.strictObject({ userId: uuid, deliveredSeq: seq, readSeq: seq });
+/**
+ * A group member's cursors, as the `receipts` frame carries them, with the seq at which the member
+ * joined: it counts for messages at or above joinedSeq only ("read by k of n" leaves out members
+ * who joined after the message).
+ */
+export const memberCursor = z.strictObject({ userId: uuid, deliveredSeq: seq, readSeq: seq, joinedSeq: seq });
 export type MemberCursor = z.infer<typeof memberCursor>;
 
 /**
- * Group receipts, coalesced: the cursors of the members that moved in the last window, one frame
- * per conversation per window (1:1 conversations keep `receipt`). Watermarks: only move forward.
+ * Group receipts, coalesced and addressed (1:1 conversations keep `receipt`): per window, the
+ * cursors that moved over a message YOU sent (you need k of n only for your own messages), and
+ * your own read cursor when another device of yours moved it. Never the cursors of every member:
+ * the full list is `groups.members` / `conversations.readers`, on demand. Watermarks: only move
+ * forward; `readSeq` 0 means the read cursor did not move in the window.
  */
 export const receiptsFrame = z.strictObject({
   type: z.literal("receipts"),
@@ -289,8 +364,13 @@ export const serverFrame = z.discriminatedUnion("type", [
   errorFrame,
   conversationFrame,
   receiptsFrame,
+  hiddenFrame,
+  typingServerFrame,
+  presenceFrame,
 ]);
 export type ServerFrame = z.infer<typeof serverFrame>;
+/** Every server frame type: the closed label set of the frames-out counters (metrics). */
+export const SERVER_FRAME_TYPES = serverFrame.options.map((o) => o.shape.type.value) as ServerFrame["type"][];
 export type WelcomeFrame = z.infer<typeof welcomeFrame>;
 export type SentFrame = z.infer<typeof sentFrame>;
 export type MessageFrame = z.infer<typeof messageFrame>;

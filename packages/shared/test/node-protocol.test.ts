@@ -34,10 +34,17 @@ const valid: Record<(typeof NODE_ENVELOPE_TYPES)[number], NodeEnvelope> = {
   "routes.changed": { type: "routes.changed", from: "node-1", ref: randomUUID(), userIds: [user] },
   "routes.ack": { type: "routes.ack", from: "node-2", ref: randomUUID() },
   "deliver.group": { type: "deliver.group", conversationId, membershipSeq: 3, message },
-  "receipts.group": { type: "receipts.group", conversationId, cursors: [{ userId: user, deliveredSeq: 7, readSeq: 5 }] },
+  "receipts.group": { type: "receipts.group", conversationId, cursors: [{ userId: user, deliveredSeq: 7, readSeq: 5, joinedSeq: 2, to: [randomUUID()] }] },
   "members.changed": { type: "members.changed", conversationId, membershipSeq: 4 },
   conversation: { type: "conversation", userIds: [user], frame: { type: "conversation", event: "changed", conversationId } },
   "session.ended": { type: "session.ended", userId: user, sessionId: randomUUID() },
+  hidden: { type: "hidden", conversationId, recipients: [user], frame: { type: "hidden", conversationId, seqs: [3, 5] } },
+  typing: { type: "typing", conversationId, userId: user, membershipSeq: 3, at: 1_767_322_000_000, recipients: [randomUUID()] },
+  presence: {
+    type: "presence",
+    from: "node-1",
+    updates: [{ to: randomUUID(), contacts: [{ userId: user, online: false, lastSeenAt: "2026-01-02T03:04:05.678Z" }] }],
+  },
 };
 
 const parse = (value: unknown) => parseNodeEnvelope(JSON.stringify(value));
@@ -102,8 +109,8 @@ describe("parseNodeEnvelope", () => {
   });
 
   it("names an unknown type (a newer node's envelope) apart from a malformed one", () => {
-    const result = parse({ type: "typing", conversationId, userId: user });
-    expect(result).toMatchObject({ ok: false, unknownType: "typing", error: { code: "BAD_REQUEST" } });
+    const result = parse({ type: "call.ringing", conversationId, userId: user });
+    expect(result).toMatchObject({ ok: false, unknownType: "call.ringing", error: { code: "BAD_REQUEST" } });
     const notJson = parseNodeEnvelope("{nope");
     expect(notJson).toMatchObject({ ok: false, error: { code: "BAD_REQUEST", message: "envelope is not valid JSON" } });
   });
@@ -114,6 +121,8 @@ describe("nodeEnvelopeKey", () => {
     expect(nodeEnvelopeKey(valid.deliver)).toBe(conversationId);
     expect(nodeEnvelopeKey(valid.receipt)).toBe(conversationId);
     expect(nodeEnvelopeKey(valid["deliver.group"])).toBe(conversationId);
+    expect(nodeEnvelopeKey(valid.typing)).toBe(conversationId);
+    expect(nodeEnvelopeKey(valid.presence)).toBe("presence:node-1");
     expect(nodeEnvelopeKey(valid["receipts.group"])).toBe(conversationId);
     expect(nodeEnvelopeKey(valid["members.changed"])).toBe(conversationId);
     expect(nodeEnvelopeKey(valid.conversation)).toBe(conversationId);

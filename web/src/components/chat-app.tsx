@@ -38,7 +38,7 @@ export function ChatApp({ maxUploadBytes }: { maxUploadBytes: number | null }) {
     <main className="flex h-full items-center justify-center p-6">
       {session.status === "error" ? (
         <div className="max-w-sm space-y-3 text-center">
-          <Alert>Cannot reach the server: {session.message}</Alert>
+          <Alert>{session.message}</Alert>
           <Button onClick={() => window.location.reload()}>Try again</Button>
         </div>
       ) : (

@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import { ErrorCode, type AppError } from "@dim/shared";
 import type { ConnectionView } from "@/hooks/use-connection-state";
 import { useCountdown } from "@/hooks/use-countdown";
@@ -41,11 +41,25 @@ const TONE = {
 
 const DOT = { ok: "bg-emerald-500", wait: "bg-amber-500 animate-pulse", bad: "bg-red-500" } as const;
 
-/** Always visible: connecting, connected to node X, reconnecting in n s, offline. */
+/** What operators want to know about the link; people never need it. */
+function detailsOf(state: ConnectionView["state"], lastError: AppError | null): string {
+  switch (state.status) {
+    case "connected":
+      return `Chat server ${state.nodeId} · connection ${state.connectionId}`;
+    case "offline":
+      return state.reason ? `Closed: ${state.reason.message} (${state.reason.code})` : "Not connected";
+    default:
+      return lastError ? `Last error: ${lastError.code}: ${lastError.message}` : "Not connected";
+  }
+}
+
+/** Always visible: connecting, connected, reconnecting in n s, offline; details on demand. */
 export function ConnectionBanner({ view, onReconnect }: { view: ConnectionView; onReconnect: () => void }) {
   const online = useOnline();
   const seconds = useCountdown(view.reconnectAt);
   const { state } = view;
+  const detailsId = useId();
+  const [detailsOpen, setDetailsOpen] = useState(false);
 
   let tone: keyof typeof TONE;
   let text: string;
@@ -68,7 +82,8 @@ export function ConnectionBanner({ view, onReconnect }: { view: ConnectionView; 
     switch (state.status) {
       case "connected":
         tone = "ok";
-        text = `Connected to ${state.nodeId}`;
+        // Which node is an operator's concern (and changes between reloads): under "details".
+        text = "Connected";
         break;
       case "connecting":
         tone = "wait";
@@ -82,7 +97,8 @@ export function ConnectionBanner({ view, onReconnect }: { view: ConnectionView; 
         break;
       case "offline":
         tone = "bad";
-        text = `Offline${state.reason ? `: ${state.reason.message}` : ""}`;
+        // The close reason is for operators (details); people get a sentence.
+        text = "Offline: the server ended the connection.";
         action = true;
         break;
       case "stopped":
@@ -95,21 +111,37 @@ export function ConnectionBanner({ view, onReconnect }: { view: ConnectionView; 
 
   return (
     <div
-      role="status"
-      aria-live="polite"
-      aria-atomic="true"
       data-connection={state.status}
       data-offline={offline ? "true" : "false"}
-      className={`flex items-center gap-2 border-b px-4 py-1.5 text-xs ${TONE[tone]}`}>
-      <span aria-hidden className={`h-2 w-2 shrink-0 rounded-full ${DOT[tone]}`} />
-      <span className="min-w-0 flex-1 sm:truncate">
-        {text}
-        {countdown ? <span aria-hidden> {countdown}</span> : null}
-      </span>
-      {action ? (
-        <Button variant="ghost" size="sm" className="ml-auto shrink-0" onClick={onReconnect}>
-          Reconnect now
+      data-node-id={state.status === "connected" ? state.nodeId : undefined}
+      className={`border-b px-4 py-1.5 text-xs ${TONE[tone]}`}>
+      <div className="flex items-center gap-2">
+        <span aria-hidden className={`h-2 w-2 shrink-0 rounded-full ${DOT[tone]}`} />
+        <span role="status" aria-live="polite" aria-atomic="true" className="min-w-0 flex-1 sm:truncate">
+          {text}
+          {countdown ? <span aria-hidden> {countdown}</span> : null}
+        </span>
+        {action ? (
+          <Button variant="ghost" size="sm" className="ml-auto shrink-0" onClick={onReconnect}>
+            Reconnect now
+          </Button>
+        ) : null}
+        <Button
+          variant="ghost"
+          size="sm"
+          className="shrink-0"
+          aria-expanded={detailsOpen}
+          aria-controls={detailsId}
+          aria-label="Connection details"
+          title="Connection details"
+          onClick={() => setDetailsOpen((open) => !open)}>
+          <span aria-hidden>ⓘ</span>
         </Button>
+      </div>
+      {detailsOpen ? (
+        <p id={detailsId} data-testid="connection-details" className="mt-1 pl-4 font-mono break-all">
+          {detailsOf(state, view.lastError)}
+        </p>
       ) : null}
     </div>
   );

@@ -4,7 +4,7 @@ import { toAppError, type ChatMessage, type DimClient } from "@dim/client";
 import { ErrorCode, Limits, type ConversationSummary } from "@dim/shared";
 import { attachmentFailureText } from "@/lib/attachment-text";
 import { highestSeq, lowestSeq } from "@/lib/chat-messages";
-import { shownError } from "@/lib/errors";
+import { friendlyMessage, shownError } from "@/lib/errors";
 import { usePageVisible } from "./use-page-visible";
 
 const PAGE = Limits.defaultPageSize;
@@ -51,7 +51,7 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
     if (!client || summary.lastSeq === 0) return;
     let live = true;
     client.loadLatest(conversationId, PAGE).catch((e: unknown) => {
-      if (live && navigator.onLine && client.conversationMessages(conversationId).length === 0) setLoadError(shownError(e).message);
+      if (live && navigator.onLine && client.conversationMessages(conversationId).length === 0) setLoadError(friendlyMessage(shownError(e)));
     });
     return () => {
       live = false;
@@ -127,7 +127,7 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
         act(client);
       } catch (e) {
         const error = toAppError(e);
-        if (error.code !== ErrorCode.NotFound) setLoadError(error.message);
+        if (error.code !== ErrorCode.NotFound) setLoadError(friendlyMessage(shownError(error)));
       }
     },
     [client],

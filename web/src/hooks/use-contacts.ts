@@ -1,7 +1,7 @@
 "use client";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Contact, ContactRequest } from "@dim/shared";
-import { shownError, type ShownError } from "@/lib/errors";
+import { friendlyMessage, shownError, type ShownError } from "@/lib/errors";
 import { gateway } from "@/lib/gateway";
 import { readCache, writeCache } from "@/lib/idb-store";
 import { usePolling } from "./use-polling";
@@ -35,7 +35,7 @@ export function useContacts(onContactsChanged: () => void) {
         setError(null);
         void writeCache("contacts", next);
       } catch (e) {
-        setError(shownError(e).message);
+        setError(friendlyMessage(shownError(e)));
       }
     }, [onContactsChanged]),
   );

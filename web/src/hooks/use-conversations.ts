@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import type { DimClient } from "@dim/client";
 import type { ConversationSummary } from "@dim/shared";
 import { conversationView, sortByActivity, type ConversationView, type LiveConversation } from "@/lib/conversation-view";
-import { shownError } from "@/lib/errors";
+import { friendlyMessage, shownError } from "@/lib/errors";
 import { gateway } from "@/lib/gateway";
 import { membershipEventOf } from "@/lib/group-client";
 import type { NameOf } from "@/lib/system-text";
@@ -38,7 +38,7 @@ export function useConversations(client: DimClient | null, meId: string, nameOf:
         setError(null);
         void writeCache("conversations", list);
       } catch (e) {
-        setError(shownError(e).message);
+        setError(friendlyMessage(shownError(e)));
       }
     }, []),
   );

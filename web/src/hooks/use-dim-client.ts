@@ -26,10 +26,15 @@ export function useDimClient(enabled: boolean, maxUploadBytes: number | null = n
     });
     setClient(c);
     void c.connect();
+    // The browser says the network is gone: believe it now (a socket on a dead link can look
+    // open for long), so the banner says so and what is written waits, queued, as "Sending…".
+    const offline = () => c.networkLost();
     // Back online: do not wait for the rest of the backoff.
     const online = () => c.reconnectNow();
+    window.addEventListener("offline", offline);
     window.addEventListener("online", online);
     return () => {
+      window.removeEventListener("offline", offline);
       window.removeEventListener("online", online);
       void c.stop();
       setClient(null);

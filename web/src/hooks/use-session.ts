@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import type { PublicUser } from "@dim/shared";
 import { ErrorCode } from "@dim/shared";
 import { toAppError } from "@dim/client";
+import { friendlyMessage, shownError } from "@/lib/errors";
 import { gateway } from "@/lib/gateway";
 import { clearAll, readCache, writeCache } from "@/lib/idb-store";
 
@@ -37,7 +38,7 @@ export function useSession(): SessionState {
         }
         const cached = await readCache<PublicUser>("me");
         if (!live) return;
-        setState(cached ? { status: "signed-in", user: cached, offline: true } : { status: "error", message: app.message });
+        setState(cached ? { status: "signed-in", user: cached, offline: true } : { status: "error", message: friendlyMessage(shownError(app)) });
       }
     })();
     return () => {

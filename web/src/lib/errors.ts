@@ -27,7 +27,17 @@ export function shownError(error: unknown, now: number = Date.now()): ShownError
   return shown;
 }
 
-/** Human wording for the codes people meet; the server's message otherwise. */
+/** "the group already has this title" → "The group already has this title." */
+export function sentence(message: string): string {
+  const s = message.trim();
+  if (!s) return "That did not work.";
+  return `${s[0]!.toUpperCase()}${s.slice(1)}${/[.!?]$/.test(s) ? "" : "."}`;
+}
+
+/**
+ * Human wording for the codes people meet; the server's message, as a sentence, otherwise. Never
+ * a transport's raw text ("gateway unreachable: Failed to fetch"): that is for the console.
+ */
 export function friendlyMessage(error: ShownError): string {
   switch (error.code) {
     case ErrorCode.InvalidCredentials:
@@ -41,6 +51,6 @@ export function friendlyMessage(error: ShownError): string {
     case ErrorCode.Internal:
       return error.message.startsWith("gateway unreachable") ? "Cannot reach the server. Check your connection and try again." : "Something went wrong on our side. Please try again.";
     default:
-      return error.message;
+      return sentence(error.message);
   }
 }

@@ -3,16 +3,9 @@
  * can do about it rather than the server's terse sentence.
  */
 import { ErrorCode } from "@dim/shared";
-import { friendlyMessage, type ShownError } from "./errors";
+import { friendlyMessage, sentence, type ShownError } from "./errors";
 
 export type GroupAction = "create" | "add" | "remove" | "leave" | "rename" | "role" | "transfer";
-
-/** "the group already has this title" → "The group already has this title." */
-function sentence(message: string): string {
-  const s = message.trim();
-  if (!s) return "That did not work.";
-  return `${s[0]!.toUpperCase()}${s.slice(1)}${/[.!?]$/.test(s) ? "" : "."}`;
-}
 
 export function groupErrorText(error: ShownError, action: GroupAction): string {
   switch (error.code) {

@@ -16,13 +16,13 @@ export interface PwaSuite extends PwaDriver {
   readonly stack: Stack;
 }
 
-export function usePwaSuite(options: { nodes: number; webEnv?: StackOptions["webEnv"] }): PwaSuite {
+export function usePwaSuite(options: StackOptions & { nodes: number }): PwaSuite {
   let stack: Stack | undefined;
   let browser: Browser | undefined;
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
-    stack = await startStack({ nodes: options.nodes, webEnv: options.webEnv });
+    stack = await startStack(options);
     browser = await launchChromium();
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
   }, 20 * 60_000);

@@ -73,12 +73,11 @@ export function focused(page: Page, attribute = "aria-label"): Promise<string | 
   return page.evaluate((a) => document.activeElement?.getAttribute(a) ?? null, attribute);
 }
 
-/** The node id the connection banner names once connected. */
+/** The node the page is connected to (the banner's data-node-id; people see only "Connected"). */
 export async function connectedNode(page: Page): Promise<string> {
   const banner = page.locator('[data-connection="connected"]');
   await banner.waitFor(WAIT);
-  const text = (await banner.textContent()) ?? "";
-  return text.replace(/^.*Connected to\s+/, "").trim();
+  return (await banner.getAttribute("data-node-id")) ?? "";
 }
 
 export function lastMessage(page: Page, own: boolean) {

@@ -40,10 +40,18 @@ export interface StackOptions {
   nodes?: number;
   /** More environment for the web server (e.g. DIM_TRUST_PROXY, DIM_UPLOAD_MAX_BYTES). */
   webEnv?: Record<string, string>;
+  /**
+   * `next dev` (what `npm run dev` serves, compiled on demand into web/.next-test-dev) instead of
+   * the production build: for what must hold under the README's main command too.
+   */
+  dev?: boolean;
 }
 
+/** Where the `dev` stack's `next dev` writes (never .next, a developer's own session). */
+export const TEST_DEV_DIST_DIR = ".next-test-dev";
+
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
-  await ensureProductionBuild();
+  if (!opts.dev) await ensureProductionBuild();
   const database = await createTestDatabase();
   // Attachment bytes of this stack only (not the repo's .data): removed with it.
   const blobDir = mkdtempSync(join(tmpdir(), "dim-web-blobs-"));
@@ -84,19 +92,20 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       processes.push(
         await startProcess({
           label: "web server",
-          args: ["--import", "tsx", "scripts/serve-web.ts", "-p", String(webPort), "-H", "127.0.0.1"],
+          args: ["--import", "tsx", "scripts/serve-web.ts", ...(opts.dev ? ["--dev"] : []), "-p", String(webPort), "-H", "127.0.0.1"],
           cwd: WEB_DIR,
           env: {
             ...common,
-            NODE_ENV: "production",
+            NODE_ENV: opts.dev ? "development" : "production",
             NEXT_TELEMETRY_DISABLED: "1",
-            DIM_NEXT_DIST_DIR: TEST_DIST_DIR,
+            DIM_NEXT_DIST_DIR: opts.dev ? TEST_DEV_DIST_DIR : TEST_DIST_DIR,
             DIM_LOG_LEVEL: "warn",
             DIM_BLOB_DIR: blobDir,
             ...opts.webEnv,
           },
           readyCheck: async () => (await fetch(`${baseUrl}/login`)).ok,
-          timeoutMs: 60_000,
+          // `next dev` compiles /login on that first request.
+          timeoutMs: opts.dev ? 240_000 : 60_000,
         }),
       );
     };

@@ -38,7 +38,7 @@ export function toRef(r: AttachmentRow): AttachmentRef {
   };
 }
 
-const blobLock = (key: string) => `blob:${key}`;
+export const blobLock = (key: string) => `blob:${key}`;
 
 const BYTES_TODAY: Statement = {
   name: "attachment_bytes_today",

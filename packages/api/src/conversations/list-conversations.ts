@@ -32,6 +32,10 @@ interface Row {
   lmBody: string | null;
   lmSystem: SystemEvent | null;
   lmCreatedAt: Date | string | null;
+  lmAttachment: Message["attachment"] | null;
+  lmReplyTo: bigint | number | null;
+  lmEditedAt: Date | string | null;
+  lmDeletedAt: Date | string | null;
 }
 
 const num = (v: bigint | number | null): number => (v === null ? 0 : Number(v));
@@ -53,12 +57,15 @@ export async function listConversations(db: Db | Tx, me: string, opts: { convers
            act.n AS "memberCount", act.delivered AS "peersDeliveredSeq", act.read AS "peersReadSeq",
            (SELECT count(*) FROM messages u
              WHERE u.conversation_id = c.id AND u.seq > GREATEST(m.read_seq, m.joined_seq - 1) AND u.seq <= w.last_seq
-               AND u.sender_id <> m.user_id) AS unread,
+               AND u.sender_id <> m.user_id AND u.target_seq IS NULL
+               AND NOT EXISTS (SELECT 1 FROM message_hides h WHERE h.user_id = m.user_id AND h.conversation_id = c.id AND h.seq = u.seq)
+           ) AS unread,
            peer.id::text AS "peerId", peer.username AS "peerUsername",
            peer.display_name AS "peerDisplayName", peer.avatar_url AS "peerAvatarUrl",
            lm.id::text AS "lmId", lm.seq AS "lmSeq", lm.sender_id::text AS "lmSenderId",
            lm.client_msg_id AS "lmClientMsgId", lm.kind::text AS "lmKind", lm.body AS "lmBody",
-           lm.system AS "lmSystem", lm.created_at AS "lmCreatedAt"
+           lm.system AS "lmSystem", lm.created_at AS "lmCreatedAt", lm.attachment AS "lmAttachment",
+           lm.reply_to AS "lmReplyTo", lm.edited_at AS "lmEditedAt", lm.deleted_at AS "lmDeletedAt"
     FROM conversation_members m
     JOIN conversations c ON c.id = m.conversation_id
     CROSS JOIN LATERAL (SELECT LEAST(c.last_seq, COALESCE(m.left_seq, c.last_seq)) AS last_seq) w
@@ -75,7 +82,14 @@ export async function listConversations(db: Db | Tx, me: string, opts: { convers
       WHERE c.kind = 'direct' AND o.conversation_id = c.id AND o.user_id <> m.user_id
       LIMIT 1
     ) peer ON true
-    LEFT JOIN messages lm ON lm.conversation_id = c.id AND lm.seq = w.last_seq
+    -- the newest message (events — edits, deletes, reactions — are not "the last message"; nor
+    -- are the ones I deleted for myself)
+    LEFT JOIN LATERAL (
+      SELECT * FROM messages x
+      WHERE x.conversation_id = c.id AND x.seq <= w.last_seq AND x.seq >= m.joined_seq AND x.target_seq IS NULL
+        AND NOT EXISTS (SELECT 1 FROM message_hides h WHERE h.user_id = m.user_id AND h.conversation_id = c.id AND h.seq = x.seq)
+      ORDER BY x.seq DESC LIMIT 1
+    ) lm ON true
     WHERE m.user_id = ${me}::uuid ${only}
     ORDER BY COALESCE(lm.created_at, c.updated_at) DESC, c.id
     LIMIT ${MAX_LISTED_CONVERSATIONS}`;
@@ -96,6 +110,10 @@ export async function listConversations(db: Db | Tx, me: string, opts: { convers
             kind: r.lmKind,
             body: r.lmBody,
             ...(r.lmKind === "system" && r.lmSystem ? { system: r.lmSystem } : {}),
+            ...((r.lmKind === "image" || r.lmKind === "file") && r.lmAttachment ? { attachment: r.lmAttachment } : {}),
+            ...(r.lmReplyTo !== null ? { replyTo: num(r.lmReplyTo) } : {}),
+            ...(r.lmEditedAt ? { editedAt: iso(r.lmEditedAt) } : {}),
+            ...(r.lmDeletedAt ? { deletedAt: iso(r.lmDeletedAt) } : {}),
             createdAt: iso(r.lmCreatedAt),
           }
         : null;

@@ -48,6 +48,6 @@ export function corsHeaders(origin: string): Record<string, string> {
 
 export const PREFLIGHT_HEADERS = {
   "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
-  "Access-Control-Allow-Headers": "content-type, authorization, trpc-accept, x-trpc-source, range",
+  "Access-Control-Allow-Headers": "content-type, authorization, trpc-accept, x-trpc-source, range, x-dim-refusal-status",
   "Access-Control-Max-Age": "600",
 };

@@ -47,7 +47,7 @@ export const conversationsRouter = createTRPCRouter({
       if (read === null) throw new AppError(ErrorCode.Forbidden, "you are not a member of this conversation");
       const readSeq = read.value;
       if (read.moved) {
-        await publishReadReceipt(ctx, { conversationId: input.conversationId, userId: ctx.user.id, seq: readSeq });
+        await publishReadReceipt(ctx, { conversationId: input.conversationId, userId: ctx.user.id, seq: readSeq, previous: read.previous });
       }
       return { readSeq };
     }),

@@ -192,6 +192,29 @@ describe("KafkaBus on a real broker", () => {
     expect(stats.consumedBatches).toBeGreaterThan(stats.commits);
   });
 
+  it("reports its inbox backlog (consumerLag) from the fetched batches: records not yet handled, 0 once caught up", async () => {
+    const id = newNode("lag");
+    const conversation = randomUUID();
+    const bus = newBus({ partitions: 1 });
+    await bus.ensureTopic(id);
+    for (let seq = 1; seq <= 5; seq++) await bus.publish(id, deliver(conversation, seq));
+    expect(bus.consumerLag(id)).toBeUndefined(); // not consuming it
+
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const handled: number[] = [];
+    await bus.subscribe(id, async (e) => {
+      if (seqOf(e) === 2) await held;
+      handled.push(seqOf(e));
+    });
+    // seq 1 handled, seq 2 in its handler: 4 records (2..5) left of the 5 the fetch saw
+    await vi.waitFor(() => expect(handled).toEqual([1]), { timeout: 60_000, interval: 50 });
+    expect(bus.consumerLag(id)).toBe(4);
+    release();
+    await vi.waitFor(() => expect(handled).toEqual([1, 2, 3, 4, 5]), { timeout: 30_000, interval: 50 });
+    expect(bus.consumerLag(id)).toBe(0);
+  });
+
   it("rejects bad input and publishes to a node without an inbox with typed errors", async () => {
     const bus = newBus();
     await expect(bus.publish("bad id/with slash", deliver(randomUUID(), 1))).rejects.toBeInstanceOf(AppError);

@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useMemo, useState, type DragEvent } from "react";
+import { useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import type { ChatAttachment, ConnectionState, DimClient } from "@dim/client";
 import { attachmentUrl } from "@dim/shared";
 import type { ConversationSummary, PublicUser } from "@dim/shared";
@@ -37,6 +37,7 @@ export function ChatView(props: {
   const members = useGroupMembers(client, summary.id, group && active);
   const [panelOpen, setPanelOpen] = useState(false);
   const [readersOf, setReadersOf] = useState<number | null>(null);
+  const sectionRef = useRef<HTMLElement>(null);
   const title = summary.peer?.displayName ?? summary.title;
   const hint = connected ? null : "Not connected: messages are queued and sent, in order, when the connection is back.";
   const drafts = useAttachmentDrafts(props.maxUploadBytes);
@@ -78,9 +79,15 @@ export function ChatView(props: {
     if (client && group && active && connected) void loadMemberCursors(client, summary.id).catch(() => {});
   }, [client, group, active, connected, summary.id]);
 
+  // Opening a chat is to write in it: the cursor goes to the composer (once per opened chat: the
+  // view is keyed by conversation), not left on the list.
+  useEffect(() => {
+    sectionRef.current?.querySelector<HTMLTextAreaElement>("textarea")?.focus();
+  }, []);
+
   return (
     <AttachmentContext.Provider value={actions}>
-      <section aria-label={group ? `Group ${title}` : `Chat with ${title}`} className="relative flex min-h-0 flex-1 flex-col" data-testid="chat-view" {...drop}>
+      <section ref={sectionRef} aria-label={group ? `Group ${title}` : `Chat with ${title}`} className="relative flex min-h-0 flex-1 flex-col" data-testid="chat-view" {...drop}>
         {dragging ? (
           <div aria-hidden className="pointer-events-none absolute inset-2 z-20 flex items-center justify-center rounded-xl border-2 border-dashed border-brand-500 bg-brand-50/90 text-sm font-medium text-brand-700 dark:text-sky-200">
             Drop files to attach them

@@ -9,6 +9,7 @@ import { FileCard } from "./file-card";
 import { ImageAttachment } from "./image-attachment";
 import { UploadStatus } from "./upload-status";
 import { GroupReceipt } from "./group-receipt";
+import { LinkedText } from "./linked-text";
 import { MessageStateLabel } from "./message-state";
 
 /** In a group: others' messages carry name and avatar (once per run of one sender); own ones their k-of-n receipts. */
@@ -60,7 +61,7 @@ export function MessageBubble({
                 : "rounded-bl-md border border-slate-200 bg-surface text-slate-900"
             }`}
           >
-            {message.body}
+            <LinkedText text={message.body} />
           </div>
         )}
         <div className="mt-0.5 flex items-center gap-2 px-1 text-[11px] text-slate-600">

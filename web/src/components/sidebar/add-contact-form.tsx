@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { useCountdown } from "@/hooks/use-countdown";
 import { useUserSearch } from "@/hooks/use-user-search";
 import { searchRows, type SearchRow } from "@/lib/contact-search";
-import { friendlyMessage, type ShownError } from "@/lib/errors";
+import { friendlyMessage, sentence, type ShownError } from "@/lib/errors";
 
 function messageFor(error: ShownError, name: string): string {
   switch (error.code) {
@@ -17,7 +17,7 @@ function messageFor(error: ShownError, name: string): string {
     case ErrorCode.Internal:
       return friendlyMessage(error);
     default:
-      return error.message.charAt(0).toUpperCase() + error.message.slice(1);
+      return sentence(error.message);
   }
 }
 
@@ -74,14 +74,19 @@ export function AddContactForm(props: AddContactFormProps) {
     }
   };
 
-  /** Add / Accept / Open from a result row; the query stays, so the row shows its new state. */
+  /**
+   * Add / Accept / Open from a result row. Done, the search is cleared (the note says what
+   * happened) and the cursor goes back to the field for the next one; refused, the query stays.
+   */
   const act = async (row: SearchRow) => {
     const { user, relation } = row;
     if (relation.kind === "contact") return props.onOpen(relation.conversationId);
     if (relation.kind === "requested" || props.busy) return;
     const error = relation.kind === "incoming" ? await props.onAccept(relation.requestId) : await props.onRequest(user.username);
-    if (error) setFeedback({ tone: "error", text: messageFor(error, user.username), code: error.code });
-    else setFeedback({ tone: "ok", text: relation.kind === "incoming" ? `You and @${user.username} are now contacts.` : `Request sent to @${user.username}.` });
+    if (error) return setFeedback({ tone: "error", text: messageFor(error, user.username), code: error.code });
+    setValue("");
+    inputRef.current?.focus();
+    setFeedback({ tone: "ok", text: relation.kind === "incoming" ? `You and @${user.username} are now contacts.` : `Request sent to @${user.username}.` });
   };
 
   const resultButtons = () => [...(listRef.current?.querySelectorAll<HTMLButtonElement>("button[data-search-action]") ?? [])];
@@ -119,7 +124,10 @@ export function AddContactForm(props: AddContactFormProps) {
     else buttons[next]?.focus();
   };
 
-  const describedBy = [`${id}-hint`, feedback ? `${id}-feedback` : null, searchError ? `${id}-search-error` : null].filter(Boolean).join(" ");
+  // One message at a time: the answer to what was just done speaks over the search's own line
+  // ("No user named x" and "No one found for x" would say the same thing twice).
+  const shownSearchError = feedback ? null : searchError;
+  const describedBy = [`${id}-hint`, feedback ? `${id}-feedback` : null, shownSearchError ? `${id}-search-error` : null].filter(Boolean).join(" ");
   const showResults = search.status !== "idle";
 
   return (
@@ -166,17 +174,19 @@ export function AddContactForm(props: AddContactFormProps) {
           {feedback.text}
         </p>
       ) : null}
-      {searchError ? (
-        <p id={`${id}-search-error`} role="alert" data-error-code={searchError.code} className="mt-1 text-xs text-red-700">
-          {searchError.code === ErrorCode.RateLimited
+      {shownSearchError ? (
+        <p id={`${id}-search-error`} role="alert" data-error-code={shownSearchError.code} className="mt-1 text-xs text-red-700">
+          {shownSearchError.code === ErrorCode.RateLimited
             ? `Too many searches.${retryIn > 0 ? ` Searching again in ${retryIn} s.` : ""}`
-            : `Search failed: ${friendlyMessage(searchError)}`}
+            : `Search failed: ${friendlyMessage(shownSearchError)}`}
         </p>
       ) : null}
       {showResults ? (
         <>
           <p role="status" className="mt-1 text-xs text-slate-500" data-testid="search-status">
-            {search.status === "loading"
+            {feedback
+              ? ""
+              : search.status === "loading"
               ? "Searching…"
               : search.status === "done"
                 ? rows.length === 0

@@ -18,7 +18,7 @@ export function ContactList({ contacts, onOpen }: { contacts: Contact[]; onOpen:
               <span className="sr-only">Chat with </span>
               <Avatar name={c.user.displayName} seed={c.user.id} size="sm" />
               <span className="min-w-0 flex-1 truncate text-sm">{c.user.displayName}</span>
-              <span className="truncate text-xs text-slate-500">@{c.user.username}</span>
+              <span className="truncate text-xs text-slate-600">@{c.user.username}</span>
             </button>
           </li>
         ))}

@@ -38,6 +38,8 @@ export class KafkaInbox {
   private committing: Promise<void> = Promise.resolve();
   /** Handler calls in progress (a stop waits for them, then commits their offsets). */
   private readonly active = new Set<Promise<void>>();
+  /** Per partition, records after the last handled one up to the high watermark of its batch. */
+  private readonly lagByPartition = new Map<number, number>();
   /** Set when the inbox stops: no further record is handled, no consumer replaced. */
   private stopping: Promise<void> | undefined;
 
@@ -98,12 +100,22 @@ export class KafkaInbox {
             this.active.delete(handling);
           }
           resolveOffset(record.offset);
-          this.handled.set(batch.partition, (BigInt(record.offset) + 1n).toString());
+          const next = BigInt(record.offset) + 1n;
+          this.handled.set(batch.partition, next.toString());
+          // From the fetch's own answer (no admin round trip): cheap enough to keep per record.
+          this.lagByPartition.set(batch.partition, Number(BigInt(batch.highWatermark) - next));
           this.scheduleCommit();
           await heartbeat();
         }
       },
     });
+  }
+
+  /** Records not yet handled up to the high watermarks last fetched, over all partitions (Bus.consumerLag). */
+  lag(): number {
+    let sum = 0;
+    for (const n of this.lagByPartition.values()) sum += Math.max(0, n);
+    return sum;
   }
 
   /**

@@ -79,6 +79,11 @@ export class KafkaBus implements Bus {
     await this.topics.ping();
   }
 
+  /** Bus.consumerLag: the node's inbox backlog as of its last fetched batches. */
+  consumerLag(nodeId: string): number | undefined {
+    return this.inboxes.get(nodeId)?.lag();
+  }
+
   /** Counters since start: publishes, acknowledged batches and records, handled records, fetched partition batches, offset commits, duplicates. */
   stats(): KafkaBusCounters {
     return { ...this.counters };

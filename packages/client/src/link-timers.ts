@@ -1,0 +1,72 @@
+/**
+ * One socket's liveness clocks, for the node link: the connect deadline (open + auth + welcome),
+ * then the silence watchdog (nothing heard for welcome.idleTimeoutMs), the write-idle heartbeat
+ * (a `ping` after welcome.heartbeatMs without writing) and its pong deadline. The node answers
+ * every ping at once, so no frame within pongTimeoutMs of one is a missed heartbeat: the link is
+ * gone now, not only after the node's whole idle timeout. Each clock ends in `dead(why)`;
+ * `stop()` is final.
+ */
+type Timer = ReturnType<typeof setTimeout>;
+
+export interface LinkTimerHooks {
+  /** Writes a heartbeat `ping`; false when it could not be written. */
+  ping(): boolean;
+  /** The link is gone (why, for the error it reports). */
+  dead(why: string): void;
+}
+
+export class LinkTimers {
+  private watchdog: Timer | null;
+  private heartbeat: Timer | null = null;
+  /** Armed when a heartbeat ping is written; any frame from the node disarms it. */
+  private pongDeadline: Timer | null = null;
+  private session: { heartbeatMs: number; idleTimeoutMs: number } | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly options: { connectTimeoutMs: number; pongTimeoutMs: number },
+    private readonly hooks: LinkTimerHooks,
+  ) {
+    this.watchdog = setTimeout(() => hooks.dead("no welcome before the connect deadline"), options.connectTimeoutMs);
+  }
+
+  /** Welcomed: the silence watchdog and the heartbeat take over from the connect deadline. */
+  welcomed(welcome: { heartbeatMs: number; idleTimeoutMs: number }): void {
+    this.session = { heartbeatMs: welcome.heartbeatMs, idleTimeoutMs: welcome.idleTimeoutMs };
+    this.heard();
+    this.wrote();
+  }
+
+  /** A frame arrived on the welcomed socket: the node is alive. */
+  heard(): void {
+    if (this.stopped || !this.session) return;
+    clear(this.watchdog);
+    clear(this.pongDeadline);
+    this.pongDeadline = null;
+    const ms = this.session.idleTimeoutMs;
+    this.watchdog = setTimeout(() => this.hooks.dead(`silent for ${ms} ms`), ms);
+  }
+
+  /** A frame was written on the welcomed socket: the heartbeat waits for write-idleness again. */
+  wrote(): void {
+    if (this.stopped || !this.session) return;
+    clear(this.heartbeat);
+    this.heartbeat = setTimeout(() => {
+      this.heartbeat = null;
+      if (this.stopped || !this.hooks.ping()) return;
+      const wait = this.options.pongTimeoutMs;
+      this.pongDeadline ??= setTimeout(() => this.hooks.dead(`no answer to a ping in ${wait} ms`), wait);
+    }, this.session.heartbeatMs);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clear(this.watchdog);
+    clear(this.heartbeat);
+    clear(this.pongDeadline);
+  }
+}
+
+function clear(timer: Timer | null): void {
+  if (timer) clearTimeout(timer);
+}
