@@ -37,6 +37,8 @@ export async function createSession(
       userId,
       tokenHash: hashSessionToken(token),
       expiresAt,
+      // Both from this clock, so "last used" is never before "created".
+      createdAt: now,
       lastUsedAt: now,
       userAgent: origin.userAgent?.slice(0, 256) ?? null,
       ip: origin.ip?.slice(0, 64) ?? null,
