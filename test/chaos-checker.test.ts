@@ -33,6 +33,7 @@ describe("chaos checker", () => {
     const r = check(clean());
     expect(r.anomalies).toEqual([]);
     expect(r.ok).toBe(true);
+    expect(r.ordered).toBe(true);
     expect(r).toMatchObject({ created: 3, acked: 3, stored: 3 });
     expect(r.reconnectMs).toEqual({ n: 1, p50: 300, max: 300 });
     // m2 (created at 100) is the first after the fault: acked at 110, delivered at 120
@@ -83,6 +84,8 @@ describe("chaos checker", () => {
     const r = check(h);
     expect(r.counts.reordered).toBe(1);
     expect(r.counts.lost).toBe(0);
+    expect(r.ordered).toBe(false);
+    expect(r.ok, "a reorder is reported apart from loss and duplicates").toBe(true);
 
     const otherConn = structuredClone(h);
     otherConn.sends[2]!.conn = 2;

@@ -37,7 +37,9 @@ async function main(args: ChaosArgs): Promise<number> {
   const outcomes = await runChaos({ ...args, runDir, say, onOutcome: (o) => process.stdout.write(`${scenarioTable(o)}\n`) });
   process.stdout.write(`\n${summaryTable(outcomes)}\n`);
   const failed = outcomes.filter((o) => !o.result.ok).map((o) => o.name);
-  say(failed.length === 0 ? "no acknowledged message lost, duplicated or reordered" : `FAILED: ${failed.join(", ")}`);
+  const reordered = outcomes.filter((o) => !o.result.ordered).map((o) => o.name);
+  if (reordered.length > 0) say(`messages stored out of their send order within a connection in: ${reordered.join(", ")}`);
+  say(failed.length === 0 ? "no acknowledged message lost or duplicated" : `LOSS OR DUPLICATE in: ${failed.join(", ")}`);
   return failed.length === 0 ? 0 : 1;
 }
 

@@ -87,6 +87,8 @@ export class ChaosCluster {
       DIM_TOKEN_SECRET: this.secret,
       DIM_LOG_PRETTY: "0",
       DIM_LOG_LEVEL: "info",
+      // marks every process of this run (the cleanup test looks for it in /proc/*/environ)
+      DIM_CHAOS_MARK: this.opts.runDir,
       ...CHAOS_NODE_ENV,
     };
   }

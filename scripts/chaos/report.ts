@@ -11,6 +11,7 @@ export interface ScenarioOutcome {
   result: CheckResult;
 }
 
+const verdict = (r: CheckResult) => (!r.ok ? "FAIL" : r.ordered ? "OK" : "OK, REORDERED");
 const ms = (s: Spread) => (s.n === 0 ? "—" : `${s.p50} / ${s.max} ms (${s.n} clients)`);
 
 export function scenarioTable(o: ScenarioOutcome): string {
@@ -27,7 +28,7 @@ export function scenarioTable(o: ScenarioOutcome): string {
     ["reconnect p50 / max", ms(r.reconnectMs)],
     ["resume (ack) p50 / max", ms(r.resumeAckMs)],
     ["resume (delivery) p50 / max", ms(r.resumeDeliveryMs)],
-    ["verdict", r.ok ? "OK" : "FAIL"],
+    ["verdict", verdict(r)],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
   const lines = [`── ${o.name} ${"─".repeat(Math.max(0, 70 - o.name.length))}`, ...rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`)];
@@ -41,7 +42,7 @@ export function summaryTable(outcomes: ScenarioOutcome[]): string {
   const body = outcomes.map((o) => {
     const r = o.result;
     const max = (s: Spread) => (s.max === null ? "—" : `${s.max} ms`);
-    return [o.name, String(r.acked), String(r.counts.lost), String(r.counts.duplicated), String(r.counts.reordered), String(r.counts.gap), String(r.counts.undelivered), max(r.reconnectMs), max(r.resumeDeliveryMs), r.ok ? "OK" : "FAIL"];
+    return [o.name, String(r.acked), String(r.counts.lost), String(r.counts.duplicated), String(r.counts.reordered), String(r.counts.gap), String(r.counts.undelivered), max(r.reconnectMs), max(r.resumeDeliveryMs), verdict(r)];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const fmt = (row: string[]) => `| ${row.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;

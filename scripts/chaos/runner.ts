@@ -15,6 +15,9 @@ import { SCENARIOS } from "./scenarios";
 import { ClientWorkers } from "./workers";
 import type { InfraState } from "../infra/state";
 
+/** How long after settling a stored message may still reach a member before it counts as never delivered. */
+export const DELIVERY_GRACE_MS = 30_000;
+
 export interface RunOptions extends ChaosArgs {
   runDir: string;
   services?: InfraState;
@@ -75,7 +78,7 @@ async function runScenario(cluster: ChaosCluster, name: string, opts: RunOptions
     convs: [...direct.filter((d) => d.members.includes(p.id)).map((d) => d.conv), group],
   }));
 
-  const workers = new ClientWorkers();
+  const workers = new ClientWorkers(opts.runDir);
   current.workers.add(workers);
   try {
     const processes = Math.min(3, Math.max(1, Math.ceil(people.length / 4)));
@@ -93,7 +96,16 @@ async function runScenario(cluster: ChaosCluster, name: string, opts: RunOptions
     say(`[${name}] +${((Date.now() - t0) / 1000).toFixed(1)} s: traffic stopped; settling the clients …`);
     const recorded = await workers.settle(90_000, 2_000);
     const history: History = { ...recorded, stored: await cluster.storedRows(Object.keys(members)), members, fault: { at, endAt } };
-    const result = check(history);
+    // A stored message still on its way (the bus recovering) is not "never delivered" yet: ask
+    // the clients again until DELIVERY_GRACE_MS after traffic stopped.
+    let result = check(history);
+    const stoppedAt = Date.now();
+    while (result.counts.undelivered > 0 && Date.now() - stoppedAt < DELIVERY_GRACE_MS) {
+      await sleep(1_000);
+      history.held = await workers.held();
+      result = check(history);
+    }
+    if (Date.now() - stoppedAt > 1_500) say(`[${name}] waited ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s for stored messages to reach every member`);
     return { name, what: scenario.what, clients: people.length, durationS: opts.durationS, faultAtS: (at - t0) / 1000, injectionS: (endAt - at) / 1000, result };
   } finally {
     await workers.stop();

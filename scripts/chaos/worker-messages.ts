@@ -15,11 +15,14 @@ export type ToWorker =
   | { cmd: "disconnect"; userIds: string[] }
   /** Stop sending, re-send what failed, wait until nothing is unconfirmed and then quiet, report. */
   | { cmd: "settle"; timeoutMs: number; quietMs: number }
+  /** What each client holds now (the runner asks again while stored messages are still arriving). */
+  | { cmd: "held" }
   | { cmd: "exit" };
 
 export type FromWorker =
   | { ev: "ready" }
   | { ev: "disconnected"; count: number }
   | { ev: "settled"; history: WorkerHistory }
+  | { ev: "held"; held: WorkerHistory["held"] }
   | { ev: "log"; line: string }
   | { ev: "error"; message: string };

@@ -132,7 +132,12 @@ async function settle(timeoutMs: number, quietMs: number): Promise<WorkerHistory
     }
   }
   history.unsettled = unconfirmed();
-  history.held = runners.flatMap((r) =>
+  history.held = heldNow();
+  return history;
+}
+
+function heldNow(): WorkerHistory["held"] {
+  return runners.flatMap((r) =>
     r.client.conversationIds().map((conv) => ({
       user: r.person.userId,
       conv,
@@ -142,7 +147,6 @@ async function settle(timeoutMs: number, quietMs: number): Promise<WorkerHistory
         .map((m) => [m.seq!, m.clientMsgId] as [number, string | null]),
     })),
   );
-  return history;
 }
 
 process.on("message", (raw) => {
@@ -160,6 +164,9 @@ process.on("message", (raw) => {
       break;
     case "settle":
       settle(msg.timeoutMs, msg.quietMs).then((h) => reply({ ev: "settled", history: h }), fail);
+      break;
+    case "held":
+      reply({ ev: "held", held: heldNow() });
       break;
     case "exit":
       void Promise.all(runners.map((r) => r.client.stop())).finally(() => process.exit(0));

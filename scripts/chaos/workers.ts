@@ -19,11 +19,14 @@ class Worker {
   private readonly waiting = new Map<FromWorker["ev"], (m: FromWorker) => void>();
   private failure: Error | undefined;
 
-  constructor(readonly index: number) {
+  constructor(
+    readonly index: number,
+    private readonly mark: string,
+  ) {
     this.proc = fork(join(REPO_ROOT, "scripts/chaos/worker.ts"), [], {
       cwd: REPO_ROOT,
       execArgv: ["--import", "tsx"],
-      env: { ...process.env, NODE_ENV: "production" },
+      env: { ...process.env, NODE_ENV: "production", DIM_CHAOS_MARK: mark },
       stdio: ["ignore", "ignore", "inherit", "ipc"],
     });
     live.add(this.proc);
@@ -67,8 +70,10 @@ export class ClientWorkers {
   private readonly owner = new Map<string, Worker>();
 
   /** Splits the people over `count` worker processes and connects every client. */
+  constructor(private readonly mark: string) {}
+
   async setup(count: number, gatewayUrl: string, people: PersonSpec[], ratePerClient: number, window: number): Promise<void> {
-    for (let i = 0; i < count; i++) this.workers.push(new Worker(i));
+    for (let i = 0; i < count; i++) this.workers.push(new Worker(i, this.mark));
     await Promise.all(
       this.workers.map((w, i) => {
         const mine = people.filter((_, j) => j % count === i);
@@ -93,6 +98,11 @@ export class ClientWorkers {
   async settle(timeoutMs: number, quietMs: number): Promise<WorkerHistory> {
     const parts = await Promise.all(this.workers.map((w) => w.request({ cmd: "settle", timeoutMs, quietMs }, "settled", timeoutMs + 30_000)));
     return mergeWorkers(parts.map((p) => p.history));
+  }
+
+  async held(): Promise<WorkerHistory["held"]> {
+    const parts = await Promise.all(this.workers.map((w) => w.request({ cmd: "held" }, "held", 30_000)));
+    return parts.flatMap((p) => p.held);
   }
 
   async stop(): Promise<void> {
