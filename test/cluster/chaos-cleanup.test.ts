@@ -6,7 +6,7 @@
  * which is what is looked for in /proc.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -35,6 +35,7 @@ function processesOf(runDir: string): number[] {
 describe("npm run chaos, interrupted", () => {
   it("SIGTERM during a scenario stops everything it started and exits 130", { timeout: 240_000 }, async () => {
     const runDir = mkdtempSync(join(tmpdir(), "dim-chaos-cleanup-"));
+    chmodSync(runDir, 0o711); // embedded PostgreSQL runs as another user: it must pass through
     const env: NodeJS.ProcessEnv = { ...process.env, DIM_CHAOS_RUN_DIR: runDir, DIM_CHAOS_MARK: runDir };
     delete env.NODE_ENV;
     const cli = spawn(process.execPath, ["--import", "tsx", "scripts/chaos/cli.ts", "--scenarios", "client-disconnects", "--duration", "60", "--clients", "2"], {

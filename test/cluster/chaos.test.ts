@@ -11,6 +11,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { scenarioTable } from "../../scripts/chaos/report";
 import { runChaos } from "../../scripts/chaos/runner";
+// its ProvidedContext declaration types inject("dimCluster")
+import type {} from "../../scripts/infra/vitest-cluster-setup";
 
 const runDir = mkdtempSync(join(tmpdir(), "dim-chaos-test-"));
 afterAll(() => rmSync(runDir, { recursive: true, force: true }));
