@@ -1,7 +1,7 @@
 /**
  * `npm run chaos` leaves nothing behind when it is interrupted: SIGTERM in the middle of a
  * scenario stops its services (Kafka, ZooKeeper, Redis, PostgreSQL, S3), the gateway, the core
- * nodes and the client workers, removes its run directory, and exits 130. Every process of the
+ * nodes and the client workers, removes its run directory, and exits 143 (128 + SIGTERM). Every process of the
  * run carries DIM_CHAOS_MARK=<run dir> in its environment (or the run dir in its command line),
  * which is what is looked for in /proc.
  */
@@ -33,7 +33,7 @@ function processesOf(runDir: string): number[] {
 }
 
 describe("npm run chaos, interrupted", () => {
-  it("SIGTERM during a scenario stops everything it started and exits 130", { timeout: 240_000 }, async () => {
+  it("SIGTERM during a scenario stops everything it started and exits 143 (128 + SIGTERM)", { timeout: 240_000 }, async () => {
     const runDir = mkdtempSync(join(tmpdir(), "dim-chaos-cleanup-"));
     chmodSync(runDir, 0o711); // embedded PostgreSQL runs as another user: it must pass through
     const env: NodeJS.ProcessEnv = { ...process.env, DIM_CHAOS_RUN_DIR: runDir, DIM_CHAOS_MARK: runDir };
@@ -58,7 +58,7 @@ describe("npm run chaos, interrupted", () => {
     expect(during.length, `processes of the run:\n${lines.join("\n")}`).toBeGreaterThanOrEqual(10);
 
     cli.kill("SIGTERM");
-    expect(await exited).toBe(130);
+    expect(await exited).toBe(143);
     expect(processesOf(runDir), lines.join("\n")).toEqual([]);
     expect(existsSync(runDir)).toBe(false);
   });
