@@ -8,6 +8,8 @@ export interface ScenarioOutcome {
   durationS: number;
   faultAtS: number;
   injectionS: number;
+  /** Seconds after the clients settled until every member held every stored message (null: some never did). */
+  lateDeliveryS: number | null;
   result: CheckResult;
 }
 
@@ -25,6 +27,7 @@ export function scenarioTable(o: ScenarioOutcome): string {
     ["reordered in a connection", String(r.counts.reordered)],
     ["seq gaps", String(r.counts.gap)],
     ["stored, never delivered", String(r.counts.undelivered)],
+    ["all delivered, after settling", o.lateDeliveryS === null ? "never (see below)" : o.lateDeliveryS < 1.5 ? "at once" : `+${o.lateDeliveryS.toFixed(1)} s`],
     ["reconnect p50 / max", ms(r.reconnectMs)],
     ["resume (ack) p50 / max", ms(r.resumeAckMs)],
     ["resume (delivery) p50 / max", ms(r.resumeDeliveryMs)],

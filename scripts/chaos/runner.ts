@@ -105,8 +105,9 @@ async function runScenario(cluster: ChaosCluster, name: string, opts: RunOptions
       history.held = await workers.held();
       result = check(history);
     }
+    const lateDeliveryS = result.counts.undelivered === 0 ? (Date.now() - stoppedAt) / 1000 : null;
     if (Date.now() - stoppedAt > 1_500) say(`[${name}] waited ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s for stored messages to reach every member`);
-    return { name, what: scenario.what, clients: people.length, durationS: opts.durationS, faultAtS: (at - t0) / 1000, injectionS: (endAt - at) / 1000, result };
+    return { name, what: scenario.what, clients: people.length, durationS: opts.durationS, faultAtS: (at - t0) / 1000, injectionS: (endAt - at) / 1000, lateDeliveryS, result };
   } finally {
     await workers.stop();
     current.workers.delete(workers);
