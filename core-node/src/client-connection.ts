@@ -245,6 +245,21 @@ export class ClientConnection {
     this.closeTimer = startClose(this.ws, code, reason, (err) => this.debug({ err }, "close failed; terminating"));
   }
 
+  /**
+   * A drain's close: stops reading, lets the frames already read finish (a `send` being stored
+   * gets its `sent` before the close frame), then closes. A frame the client wrote after that
+   * is never acknowledged here; the client re-sends it on its next node by clientMsgId.
+   */
+  async closeWhenIdle(code: number, reason: string): Promise<void> {
+    if (this.state === "closing" || this.state === "closed") return;
+    this.ws.pause();
+    // Frames over the rate wait for tokens the drain will not give: the client re-sends them.
+    clearTimeout(this.throttleTimer);
+    this.throttled = undefined;
+    while (this.pumping) await this.pumping.catch(() => undefined);
+    this.close(code, reason);
+  }
+
   // ─────────────────────────── inbound ───────────────────────────
 
   private onMessage(data: RawData, isBinary: boolean): void {
