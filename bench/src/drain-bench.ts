@@ -69,7 +69,7 @@ async function scenario(sql: pg.Pool, env: Record<string, string>, secret: strin
   const users = (
     await sql.query<{ id: string; sid: string }>(
       `WITH u AS (INSERT INTO users (id, username, password_hash, display_name)
-         SELECT gen_random_uuid(), 'dr_' || md5(random()::text), 'x', 'drain' FROM generate_series(1, $1::int) RETURNING id)
+         SELECT gen_random_uuid(), 'dr_' || left(md5(random()::text), 24), 'x', 'drain' FROM generate_series(1, $1::int) RETURNING id)
        INSERT INTO sessions (id, user_id, token_hash, expires_at)
          SELECT gen_random_uuid(), id, md5(random()::text) || md5(random()::text), now() + interval '1 day' FROM u
        RETURNING user_id::text AS id, id::text AS sid`,
@@ -94,7 +94,8 @@ async function scenario(sql: pg.Pool, env: Record<string, string>, secret: strin
   const ready = (m: unknown) => ((m as { ready?: boolean }).ready ? true : undefined);
   await Promise.all([waitMessage(procA, ready, "node a"), waitMessage(procB, ready, "node b")]);
 
-  const bySeen = new Map<string, number>(); // clientMsgId → deliveries seen (duplicates)
+  const seqsOf = new Map<string, Set<number>>(); // clientMsgId → the seqs it was delivered under (>1: stored twice)
+  let redeliveries = 0; // the same seq again (a re-push or a sync overlapping a push): the client drops it
   const sentAt = new Map<string, number>(); // clientMsgId → first send
   let phase: "before" | "during" | "after" = "before";
   const hist = { before: newHistogram(), during: newHistogram() };
@@ -124,12 +125,13 @@ async function scenario(sql: pg.Pool, env: Record<string, string>, secret: strin
           const msgs = f.type === "message" ? [f.message as { seq: number; clientMsgId: string; senderId: string }] : (f.messages as Array<{ seq: number; clientMsgId: string; senderId: string }>);
           for (const m of msgs) {
             if (m.senderId === s.userId) continue;
-            if (m.seq <= s.seen && f.type === "message") {
-              bySeen.set(m.clientMsgId, (bySeen.get(m.clientMsgId) ?? 0) + 1);
+            (seqsOf.get(m.clientMsgId) ?? seqsOf.set(m.clientMsgId, new Set()).get(m.clientMsgId)!).add(m.seq);
+            if (m.seq <= s.seen) {
+              redeliveries++;
+              ws.send(JSON.stringify({ type: "ack", conversationId: s.conversationId, seq: m.seq }));
               continue;
             }
             s.seen = Math.max(s.seen, m.seq);
-            bySeen.set(m.clientMsgId, (bySeen.get(m.clientMsgId) ?? 0) + 1);
             const t0 = sentAt.get(m.clientMsgId);
             if (t0 !== undefined && phase !== "after") recordUs(hist[phase], (performance.now() - t0) * 1000);
             ws.send(JSON.stringify({ type: "ack", conversationId: s.conversationId, seq: m.seq }));
@@ -184,8 +186,8 @@ async function scenario(sql: pg.Pool, env: Record<string, string>, secret: strin
   await sleep(2000);
   for (const s of socks) if (s.welcomed) s.ws!.send(JSON.stringify({ type: "sync", conversationId: s.conversationId, afterSeq: s.seen }));
   await sleep(2000);
-  const lost = [...sentAt.keys()].filter((id) => !bySeen.has(id)).length;
-  const dup = [...bySeen.values()].filter((v) => v > 1).length;
+  const lost = [...sentAt.keys()].filter((id) => !seqsOf.has(id)).length;
+  const dup = [...seqsOf.values()].filter((v) => v.size > 1).length;
   const unacked = socks.reduce((n, s) => n + s.unacked.size, 0);
 
   const perSec = new Map<number, number>();
@@ -197,8 +199,8 @@ async function scenario(sql: pg.Pool, env: Record<string, string>, secret: strin
   for (const s of socks) s.ws?.close();
   await Promise.all([stopProcess(procA), stopProcess(procB)]);
   await sql.query(`DELETE FROM node_leases`);
-  const ms = (us: number) => (us / 1000).toFixed(1);
-  const line = `| ${drainMs} | ${(tookMs / 1000).toFixed(1)} s | ${max} (${mean.toFixed(0)}) of ${reconnectsAtB.length} | ${ms(before.p50)} / ${ms(before.p99)} ms | ${ms(during.p50)} / ${ms(during.p99)} ms | ${lost} / ${dup} (of ${sentAt.size}; unacked at end ${unacked}) |`;
+  const ms = (v: number) => v.toFixed(1); // percentiles() gives milliseconds
+  const line = `| ${drainMs} | ${(tookMs / 1000).toFixed(1)} s | ${max} (${mean.toFixed(0)}) of ${reconnectsAtB.length} | ${ms(before.p50)} / ${ms(before.p99)} ms | ${ms(during.p50)} / ${ms(during.p99)} ms | ${lost} / ${dup} (of ${sentAt.size}; unacked at end ${unacked}; same-seq re-deliveries ${redeliveries}) |`;
   log(line);
   return line;
 }
