@@ -30,8 +30,8 @@ async function main(): Promise<void> {
   let shuttingDown: Promise<void> | undefined;
   let lastSignalAt = 0;
   let stopNowAsked = false;
-  // SIGTERM / SIGINT drain (DIM_DRAIN_MS); a second one stops now (the rest of the sockets at
-  // once, 4503); a third exits.
+  // SIGTERM (what orchestrators send) drains over DIM_DRAIN_MS; a second signal stops now (the
+  // rest of the sockets at once, 4503); a third exits. SIGINT (Ctrl-C at a terminal) stops now.
   const shutdown = (signal: string) => {
     if (shuttingDown) {
       // Ctrl-C reaches us several times at once (terminal, tsx, the dev script): only a later
@@ -49,10 +49,13 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     lastSignalAt = Date.now();
-    bootLog.info({ signal, drainMs: config.drainMs }, "draining, then stopping (signal again to stop now)");
-    armDeadline(config.drainMs + SHUTDOWN_DEADLINE_MS);
+    const drain = signal === "SIGTERM";
+    if (drain) bootLog.info({ signal, drainMs: config.drainMs }, "draining, then stopping (SIGTERM again to stop now)");
+    else bootLog.info({ signal }, "stopping");
+    stopNowAsked = !drain;
+    armDeadline((drain ? config.drainMs : 0) + SHUTDOWN_DEADLINE_MS);
     shuttingDown = (async () => {
-      await node?.drain();
+      await (drain ? node?.drain() : node?.stop());
       await infra?.close();
       await db?.close();
     })();

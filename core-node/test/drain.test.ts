@@ -72,7 +72,8 @@ describe("drain", () => {
     // Then it stopped: gone from the live set.
     const after = await gateway.registry.liveNodes();
     expect(after.map((n) => n.nodeId)).toEqual([b.nodeId]);
-    expect((await (await fetch(`${b.httpUrl("/healthz")}`)).json()).phase).toBe("running");
+    expect(((await (await fetch(b.httpUrl("/healthz"))).json()) as { phase: string }).phase).toBe("running");
+    await gateway.close();
   });
 
   it("a send being stored when its socket is drained gets its `sent` before the 4504 close", async () => {
