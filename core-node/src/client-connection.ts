@@ -77,6 +77,9 @@ export interface ConnectionOptions {
   metrics: NodeMetrics;
 }
 
+/** closeWhenIdle(): the longest a drained socket waits for the frames in hand to be answered. */
+const IDLE_CLOSE_WAIT_MS = 5000;
+
 /** Invalid frames tolerated on an authenticated socket before it is closed with ProtocolViolation. */
 export const MAX_BAD_FRAMES = 10;
 /** Frames other than a valid `auth` tolerated before authentication (each answered with an error). */
@@ -256,7 +259,13 @@ export class ClientConnection {
     // Frames over the rate wait for tokens the drain will not give: the client re-sends them.
     clearTimeout(this.throttleTimer);
     this.throttled = undefined;
-    while (this.pumping) await this.pumping.catch(() => undefined);
+    // Bounded: a store that hangs must not hold the drain (the client re-sends what got no `sent`).
+    const deadline = monotonicMs() + IDLE_CLOSE_WAIT_MS;
+    while (this.pumping && monotonicMs() < deadline) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.pumping.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, Math.max(1, deadline - monotonicMs()))))]);
+      clearTimeout(timer);
+    }
     this.close(code, reason);
   }
 
