@@ -145,4 +145,15 @@ describe("drain", () => {
     // Drained and stopped: a new socket cannot even connect.
     await expect(openSocket(node)).rejects.toThrow();
   });
+
+  it("with a metrics token, POST /admin/drain needs it too", async () => {
+    const token = "drain-admin-token-0123456789abcdef";
+    const node = await startNode(db, new MemoryHub(), { metricsListener: { enabled: true, host: "127.0.0.1", port: 0, token }, config: { drainMs: 0 } });
+    const admin = node.metricsUrl!.replace(/\/metrics$/, "/admin/drain");
+    expect((await fetch(admin, { method: "POST" })).status).toBe(401);
+    expect((await fetch(admin, { method: "POST", headers: { authorization: "Bearer wrong" } })).status).toBe(401);
+    expect(node.node.isAccepting).toBe(true);
+    expect((await fetch(admin, { method: "POST", headers: { authorization: `Bearer ${token}` } })).status).toBe(202);
+    await expect.poll(() => node.node.isAccepting).toBe(false);
+  });
 });
