@@ -33,6 +33,7 @@ const gw = await startStandaloneGateway({
   registry: infra.registry,
   presence: infra.presence,
   bus: infra.bus,
+  rates: infra.rates,
   logger,
   config: {
     tokenSecret: env.DIM_TOKEN_SECRET,

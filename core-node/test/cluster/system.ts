@@ -292,6 +292,7 @@ export class ClusterSystem {
       registry: this.gatewayInfra.registry,
       presence: this.gatewayInfra.presence,
       bus: this.gatewayInfra.bus,
+      rates: this.gatewayInfra.rates, // the throttles' buckets in Redis, as in production
       blobs: this.blobs,
       config: {
         tokenSecret: this.secret,

@@ -35,7 +35,7 @@ export const authRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       const limiter = ctx.limiters.registerByIp;
       if (limiter && ctx.clientIp) {
-        const r = limiter.take(ctx.clientIp);
+        const r = await limiter.take(ctx.clientIp);
         if (!r.ok) throw rateLimited(r.retryAfterMs, "registrations from this address");
       }
       const taken = () => new AppError(ErrorCode.UsernameTaken, `the username '${input.username}' is taken`);
@@ -61,7 +61,7 @@ export const authRouter = createTRPCRouter({
 
   /**
    * Wrong password and unknown user get the same error after the same work (an argon2 verify
-   * against a dummy hash). Throttled per username and per client IP, in this process. A disabled
+   * against a dummy hash). Throttled per username and per client IP, across every gateway (the shared RateStore). A disabled
    * account gets ACCOUNT_DISABLED, but only with the right password: without it, it is told
    * apart from no other account.
    */
@@ -71,10 +71,16 @@ export const authRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       const username = input.username; // trimmed and lower-cased by loginInput
       const { loginByUsername, loginByIp } = ctx.limiters;
-      const wait = Math.max(loginByUsername.check(username), ctx.clientIp ? loginByIp.check(ctx.clientIp) : 0);
+      const ip = ctx.clientIp;
+      const [byName, byIp] = await Promise.all([loginByUsername.check(username), ip ? loginByIp.check(ip) : 0]);
+      const wait = Math.max(byName, byIp);
       if (wait > 0) throw rateLimited(wait, "login attempts");
-      loginByUsername.take(username);
-      if (ctx.clientIp) loginByIp.take(ctx.clientIp);
+      // Another gateway may have taken the last token since the check: a refused take refuses
+      // this login too (rare: a race between processes; the other bucket's token stays spent).
+      const [nameTurn, ipTurn] = await Promise.all([loginByUsername.take(username), ip ? loginByIp.take(ip) : ({ ok: true } as const)]);
+      if (!nameTurn.ok || !ipTurn.ok) {
+        throw rateLimited(Math.max(nameTurn.ok ? 0 : nameTurn.retryAfterMs, ipTurn.ok ? 0 : ipTurn.retryAfterMs), "login attempts");
+      }
 
       const user = await ctx.prisma.user.findUnique({ where: { username } });
       const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
@@ -82,7 +88,7 @@ export const authRouter = createTRPCRouter({
         ctx.log.info({ username }, "login failed");
         throw new AppError(ErrorCode.InvalidCredentials, "wrong username or password");
       }
-      loginByUsername.reset(username);
+      await loginByUsername.reset(username);
       if (user.disabledAt) {
         ctx.log.info({ userId: user.id }, "login refused: account disabled");
         throw new AppError(ErrorCode.AccountDisabled, "this account is disabled; ask an administrator");
