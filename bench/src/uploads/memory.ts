@@ -42,8 +42,10 @@ async function sampleRss(pid: number, work: () => Promise<unknown>, everyMs = 5)
     before.push(rssOf(pid));
     await sleep(20);
   }
-  let peak = 0;
-  let samples = 0;
+  // One sample as the upload starts and one as it ends, whatever its length (a small upload to a
+  // discarding server can finish within one interval), and every `everyMs` between.
+  let peak = rssOf(pid);
+  let samples = 1;
   const timer = setInterval(() => {
     peak = Math.max(peak, rssOf(pid));
     samples++;
@@ -54,6 +56,7 @@ async function sampleRss(pid: number, work: () => Promise<unknown>, everyMs = 5)
     clearInterval(timer);
   }
   peak = Math.max(peak, rssOf(pid));
+  samples++;
   await sleep(100);
   const after = rssOf(pid);
   const b = median(before);
