@@ -3,7 +3,7 @@
  * leaked database does not leak usable sessions.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import type { PublicUser } from "@dim/shared";
+import { Limits, type PublicUser } from "@dim/shared";
 import type { Db } from "../db";
 import type { SqlRows, Statement } from "../sql";
 
@@ -16,32 +16,77 @@ export function hashSessionToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
+/** Where a session was started from: shown in the sessions list, never used to authorize. */
+export interface SessionOrigin {
+  userAgent: string | null;
+  ip: string | null;
+}
+
 export async function createSession(
   db: Db,
   userId: string,
   ttlMs: number,
-): Promise<{ token: string; expiresAt: Date }> {
+  origin: SessionOrigin = { userAgent: null, ip: null },
+): Promise<{ token: string; expiresAt: Date; sessionId: string }> {
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + ttlMs);
+  const sessionId = randomUUID();
   await db.session.create({
-    data: { id: randomUUID(), userId, tokenHash: hashSessionToken(token), expiresAt },
+    data: {
+      id: sessionId,
+      userId,
+      tokenHash: hashSessionToken(token),
+      expiresAt,
+      userAgent: origin.userAgent ? [...origin.userAgent].slice(0, Limits.userAgentMax).join("") : null,
+      ip: origin.ip ? origin.ip.slice(0, 64) : null,
+    },
   });
-  return { token, expiresAt };
+  return { token, expiresAt, sessionId };
 }
 
 export interface ResolvedSession {
   sessionId: string;
   user: PublicUser;
   expiresAt: Date;
+  lastUsedAt: Date;
 }
 
-export function toPublicUser(u: { id: string; username: string; displayName: string; avatarUrl: string | null }): PublicUser {
-  return { id: u.id, username: u.username, displayName: u.displayName, avatarUrl: u.avatarUrl };
+/** The user columns a PublicUser is made of, as the statements select them. */
+export interface UserColumns {
+  id: string;
+  username: string;
+  displayName: string;
+  statusText: string;
+  avatarId: string | null;
+}
+
+/** Where an avatar is fetched: the attachment route, which serves it to whoever can see the user. */
+export function avatarUrlOf(avatarId: string | null): string | null {
+  return avatarId === null ? null : `/api/files/${avatarId}`;
+}
+
+export function toPublicUser(u: UserColumns): PublicUser {
+  return { id: u.id, username: u.username, displayName: u.displayName, statusText: u.statusText, avatarUrl: avatarUrlOf(u.avatarId) };
+}
+
+/** SQL select list of a users row (alias `u`) as UserColumns' snake-case row. */
+export const USER_COLUMNS = "u.id::text AS id, u.username, u.display_name, u.status_text, u.avatar_id::text AS avatar_id";
+
+export interface UserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  status_text: string;
+  avatar_id: string | null;
+}
+
+export function publicUserOfRow(r: UserRow): PublicUser {
+  return toPublicUser({ id: r.id, username: r.username, displayName: r.display_name, statusText: r.status_text, avatarId: r.avatar_id });
 }
 
 /** What a session lookup selects: extend it (joins, columns) for lookups that need more. */
 export const SESSION_COLUMNS =
-  "s.id::text AS session_id, s.expires_at, u.id::text AS user_id, u.username, u.display_name, u.avatar_url";
+  "s.id::text AS session_id, s.expires_at, s.last_used_at, u.id::text AS user_id, u.username, u.display_name, u.status_text, u.avatar_id::text AS avatar_id";
 export const SESSION_FROM = "sessions s JOIN users u ON u.id = s.user_id";
 
 export interface SessionRow {
@@ -50,7 +95,9 @@ export interface SessionRow {
   user_id: string;
   username: string;
   display_name: string;
-  avatar_url: string | null;
+  status_text: string;
+  avatar_id: string | null;
+  last_used_at: Date;
 }
 
 const SESSION_BY_TOKEN: Statement = {
@@ -68,8 +115,9 @@ export function liveSession(row: SessionRow | undefined): ResolvedSession | null
   if (!row || row.expires_at.getTime() <= Date.now()) return null;
   return {
     sessionId: row.session_id,
-    user: toPublicUser({ id: row.user_id, username: row.username, displayName: row.display_name, avatarUrl: row.avatar_url }),
+    user: toPublicUser({ id: row.user_id, username: row.username, displayName: row.display_name, statusText: row.status_text, avatarId: row.avatar_id }),
     expiresAt: row.expires_at,
+    lastUsedAt: row.last_used_at,
   };
 }
 
@@ -100,4 +148,18 @@ export async function deleteSession(sql: SqlRows, token: string): Promise<{ sess
 /** Housekeeping on login: a user's expired sessions are removed. */
 export async function deleteExpiredSessions(db: Db, userId: string): Promise<void> {
   await db.session.deleteMany({ where: { userId, expiresAt: { lte: new Date() } } });
+}
+
+/** How stale `last_used_at` may get: the sessions list shows "last used" to the minute. */
+export const SESSION_TOUCH_MS = 60_000;
+
+const TOUCH_SESSION: Statement = {
+  name: "touch_session",
+  text: "UPDATE sessions SET last_used_at = now() WHERE id = $1::uuid",
+};
+
+/** Records a use of the session, at most once a minute; in the background (a failure is only logged). */
+export function touchSession(ctx: { sql: SqlRows; log: { warn(o: object, m: string): void } }, session: ResolvedSession): void {
+  if (Date.now() - session.lastUsedAt.getTime() < SESSION_TOUCH_MS) return;
+  ctx.sql(TOUCH_SESSION, [session.sessionId]).catch((err: unknown) => ctx.log.warn({ err }, "session last-used not recorded"));
 }

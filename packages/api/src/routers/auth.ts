@@ -4,7 +4,7 @@ import { AppError, ErrorCode, loginInput, okOutput, publicUser, registerInput, s
 import { dummyPasswordHash, hashPassword, verifyPassword } from "../auth/password";
 import { rateLimited } from "../auth/rate-limiter";
 import { announceSessionEnded } from "../auth/announce-session-ended";
-import { createSession, deleteExpiredSessions, deleteSession, SESSION_COOKIE, toPublicUser } from "../auth/session";
+import { createSession, deleteExpiredSessions, deleteSession, SESSION_COOKIE, toPublicUser, type UserColumns } from "../auth/session";
 import type { Context } from "../context";
 import { serializeCookie } from "../http/cookies";
 import { authedProcedure, createTRPCRouter, publicProcedure } from "../trpc";
@@ -19,8 +19,11 @@ function setSessionCookie(ctx: Context, token: string, expiresAt: Date): void {
   );
 }
 
-async function startSession(ctx: Context, user: { id: string; username: string; displayName: string; avatarUrl: string | null }) {
-  const { token, expiresAt } = await createSession(ctx.prisma, user.id, ctx.config.sessionTtlMs);
+async function startSession(ctx: Context, user: UserColumns) {
+  const { token, expiresAt } = await createSession(ctx.prisma, user.id, ctx.config.sessionTtlMs, {
+    userAgent: ctx.userAgent,
+    ip: ctx.clientIp,
+  });
   setSessionCookie(ctx, token, expiresAt);
   return { user: toPublicUser(user), sessionToken: token, expiresAt: expiresAt.toISOString() };
 }
