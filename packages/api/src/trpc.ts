@@ -8,7 +8,7 @@ import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { AppError, ErrorCode, isAppError, TRPC_CODE_BY_ERROR } from "@dim/shared";
 import type { z } from "zod";
 import { secondsSince } from "@dim/shared/metrics";
-import { resolveSession, touchSession, type ResolvedSession } from "./auth/session";
+import { resolveSession, type ResolvedSession } from "./auth/session";
 import type { Context } from "./context";
 import { resolveMember } from "./conversations/resolve-member";
 
@@ -129,8 +129,16 @@ function sessionContext(ctx: Context, session: ResolvedSession) {
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const session = await resolveSession(ctx.sql, ctx.sessionToken);
   if (!session) throw notSignedIn();
-  touchSession(ctx, session);
   return next({ ctx: sessionContext(ctx, session) });
+});
+
+/**
+ * Requires a live session of an admin: UNAUTHORIZED without a session, FORBIDDEN for everyone
+ * else. The flag is read with the session at every call, so a revoke takes effect at once.
+ */
+export const adminProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  if (!ctx.session.isAdmin) throw new AppError(ErrorCode.Forbidden, "only an administrator may do this");
+  return next();
 });
 
 /**

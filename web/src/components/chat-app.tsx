@@ -79,7 +79,7 @@ function placeholderSummary(conversationId: string, peer: PublicUser, since: str
   };
 }
 
-function SignedInApp({ me: signedIn, maxUploadBytes }: { me: PublicUser; maxUploadBytes: number | null }) {
+function SignedInApp({ me: signedIn, maxUploadBytes }: { me: PublicUser & { isAdmin?: boolean }; maxUploadBytes: number | null }) {
   // Changed by Settings (name, status, picture) without a reload.
   const [me, setMe] = useState(signedIn);
   const [settingsOpen, setSettingsOpen] = useState(false);

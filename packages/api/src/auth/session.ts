@@ -16,7 +16,7 @@ export function hashSessionToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
-/** Where a session was started from: shown in the sessions list, never used to authorize. */
+/** Where a session was opened from (the admin's user lookup shows it). Bounded to the columns. */
 export interface SessionOrigin {
   userAgent: string | null;
   ip: string | null;
@@ -29,16 +29,20 @@ export async function createSession(
   origin: SessionOrigin = { userAgent: null, ip: null },
 ): Promise<{ token: string; expiresAt: Date; sessionId: string }> {
   const token = randomBytes(32).toString("base64url");
-  const expiresAt = new Date(Date.now() + ttlMs);
   const sessionId = randomUUID();
+  const now = new Date();
+  const expiresAt = new Date(now.getTime() + ttlMs);
   await db.session.create({
     data: {
       id: sessionId,
       userId,
       tokenHash: hashSessionToken(token),
       expiresAt,
-      userAgent: origin.userAgent ? [...origin.userAgent].slice(0, Limits.userAgentMax).join("") : null,
-      ip: origin.ip ? origin.ip.slice(0, 64) : null,
+      // Both from this clock, so "last used" is never before "created".
+      createdAt: now,
+      lastUsedAt: now,
+      userAgent: origin.userAgent?.slice(0, Limits.userAgentMax) ?? null,
+      ip: origin.ip?.slice(0, 64) ?? null,
     },
   });
   return { token, expiresAt, sessionId };
@@ -47,8 +51,9 @@ export async function createSession(
 export interface ResolvedSession {
   sessionId: string;
   user: PublicUser;
+  /** May call admin.* (read with the session, so the check costs no extra query). */
+  isAdmin: boolean;
   expiresAt: Date;
-  lastUsedAt: Date;
 }
 
 /** The user columns a PublicUser is made of, as the statements select them. */
@@ -86,8 +91,12 @@ export function publicUserOfRow(r: UserRow): PublicUser {
 
 /** What a session lookup selects: extend it (joins, columns) for lookups that need more. */
 export const SESSION_COLUMNS =
-  "s.id::text AS session_id, s.expires_at, s.last_used_at, u.id::text AS user_id, u.username, u.display_name, u.status_text, u.avatar_id::text AS avatar_id";
-export const SESSION_FROM = "sessions s JOIN users u ON u.id = s.user_id";
+  "s.id::text AS session_id, s.expires_at, u.id::text AS user_id, u.username, u.display_name, u.status_text, u.avatar_id::text AS avatar_id, u.is_admin";
+/**
+ * A disabled user has no live session even if one was created in a race with the disabling
+ * (a login that checked the account just before it was disabled).
+ */
+export const SESSION_FROM = "sessions s JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL";
 
 export interface SessionRow {
   session_id: string;
@@ -97,7 +106,7 @@ export interface SessionRow {
   display_name: string;
   status_text: string;
   avatar_id: string | null;
-  last_used_at: Date;
+  is_admin: boolean;
 }
 
 const SESSION_BY_TOKEN: Statement = {
@@ -116,8 +125,8 @@ export function liveSession(row: SessionRow | undefined): ResolvedSession | null
   return {
     sessionId: row.session_id,
     user: toPublicUser({ id: row.user_id, username: row.username, displayName: row.display_name, statusText: row.status_text, avatarId: row.avatar_id }),
+    isAdmin: row.is_admin,
     expiresAt: row.expires_at,
-    lastUsedAt: row.last_used_at,
   };
 }
 
@@ -150,16 +159,3 @@ export async function deleteExpiredSessions(db: Db, userId: string): Promise<voi
   await db.session.deleteMany({ where: { userId, expiresAt: { lte: new Date() } } });
 }
 
-/** How stale `last_used_at` may get: the sessions list shows "last used" to the minute. */
-export const SESSION_TOUCH_MS = 60_000;
-
-const TOUCH_SESSION: Statement = {
-  name: "touch_session",
-  text: "UPDATE sessions SET last_used_at = now() WHERE id = $1::uuid",
-};
-
-/** Records a use of the session, at most once a minute; in the background (a failure is only logged). */
-export function touchSession(ctx: { sql: SqlRows; log: { warn(o: object, m: string): void } }, session: ResolvedSession): void {
-  if (Date.now() - session.lastUsedAt.getTime() < SESSION_TOUCH_MS) return;
-  ctx.sql(TOUCH_SESSION, [session.sessionId]).catch((err: unknown) => ctx.log.warn({ err }, "session last-used not recorded"));
-}

@@ -18,6 +18,8 @@ export const nodesRouter = createTRPCRouter({
       const candidates = preferred.length > 0 ? preferred : live;
       if (candidates.length === 0) throw new AppError(ErrorCode.NoNodeAvailable, "no core node is live; try again shortly");
       const node = ctx.assignStrategy.pick(candidates);
+      // "Last used" of the admin's user lookup: once per socket connect, not per request.
+      await ctx.prisma.session.updateMany({ where: { id: ctx.session.sessionId }, data: { lastUsedAt: new Date() } });
       const { token, claims } = issueSocketToken(
         { userId: ctx.user.id, sessionId: ctx.session.sessionId, nodeId: node.nodeId, ttlMs: ctx.config.socketTokenTtlMs },
         ctx.config.tokenSecret,

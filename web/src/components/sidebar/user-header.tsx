@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { PublicUser } from "@dim/shared";
 import { ThemeToggle } from "@/components/theme-toggle";
 import { Avatar } from "@/components/ui/avatar";
@@ -5,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import type { NotificationPermissionState } from "@/hooks/use-notifications";
 
 export function UserHeader(props: {
-  user: PublicUser;
+  user: PublicUser & { isAdmin?: boolean };
   onLogout: () => void;
   onOpenSettings: () => void;
   loggingOut: boolean;
@@ -24,6 +25,11 @@ export function UserHeader(props: {
           <p className="truncate text-xs text-slate-500">{user.statusText || `@${user.username}`}</p>
         </div>
         <ThemeToggle />
+        {user.isAdmin ? (
+          <Link href="/admin" className="rounded-md px-2 py-1 text-xs font-medium text-brand-700 hover:bg-slate-100 dark:text-sky-300" data-testid="admin-link">
+            Admin
+          </Link>
+        ) : null}
         <Button variant="ghost" size="sm" onClick={props.onOpenSettings} data-testid="open-settings">
           Settings
         </Button>
