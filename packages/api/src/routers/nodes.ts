@@ -6,13 +6,14 @@ export const nodesRouter = createTRPCRouter({
   /**
    * A live core node for this client, with a short-lived socket token bound to it. On reconnect
    * the client lists the node(s) it saw die in `exclude`; they are skipped unless nothing else
-   * is live (a node it wrongly thought dead beats no node).
+   * is live (a node it wrongly thought dead beats no node). A draining node is never assigned:
+   * it is moving its clients away (docs/operations.md, Drain).
    */
   assign: authedProcedure
     .input(assignNodeInput)
     .output(assignNodeOutput)
     .mutation(async ({ ctx, input }) => {
-      const live = await ctx.registry.liveNodes();
+      const live = (await ctx.registry.liveNodes()).filter((n) => !n.draining);
       const excluded = new Set(input.exclude);
       const preferred = live.filter((n) => !excluded.has(n.nodeId));
       const candidates = preferred.length > 0 ? preferred : live;
