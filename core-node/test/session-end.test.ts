@@ -86,4 +86,66 @@ describe("session end", () => {
     expect(keep.ws.readyState).toBe(keep.ws.OPEN);
     keep.close();
   });
+
+  it("account.signOutSession closes exactly that session's sockets on both nodes; the caller's and another user's stay", async () => {
+    const ann = await sys.register();
+    const bob = await sys.register();
+    const [n0, n1] = sys.nodes as [(typeof sys.nodes)[0], (typeof sys.nodes)[0]];
+    const phone = await sys.login(ann.username);
+    const phoneSockets = await Promise.all(
+      [n0, n1].map(async (n) => {
+        const t = await tokenOn(phone, n.nodeId);
+        const s = await open(t.wsUrl, t.token);
+        await s.next("welcome");
+        return s;
+      }),
+    );
+    const keepers = await Promise.all(
+      [ann.client, bob.client].flatMap((c) =>
+        [n0, n1].map(async (n) => {
+          const t = await tokenOn(c, n.nodeId);
+          const s = await open(t.wsUrl, t.token);
+          await s.next("welcome");
+          return s;
+        }),
+      ),
+    );
+    const early = await tokenOn(phone, n1.nodeId);
+    const phoneId = (await phone.account.sessions.query()).find((x) => x.current)!.id;
+
+    expect(await ann.client.account.signOutSession.mutate({ sessionId: phoneId })).toEqual({ ok: true });
+    for (const s of phoneSockets) expect(await s.waitClosed()).toMatchObject({ code: CloseCode.SessionEnded });
+    const late = await open(early.wsUrl, early.token);
+    expect(await late.next("error")).toMatchObject({ code: "UNAUTHORIZED", ref: "auth" });
+    expect(late.all("welcome")).toEqual([]);
+
+    for (const k of keepers) {
+      await k.roundTrip();
+      expect(k.ws.readyState).toBe(k.ws.OPEN);
+      k.close();
+    }
+  });
+
+  it("account.signOutOthers closes every other session's sockets and keeps the caller's", async () => {
+    const ann = await sys.register();
+    const [n0, n1] = sys.nodes as [(typeof sys.nodes)[0], (typeof sys.nodes)[0]];
+    const others = await Promise.all([sys.login(ann.username), sys.login(ann.username)]);
+    const otherSockets = await Promise.all(
+      others.map(async (c, i) => {
+        const t = await tokenOn(c, (i === 0 ? n0 : n1).nodeId);
+        const s = await open(t.wsUrl, t.token);
+        await s.next("welcome");
+        return s;
+      }),
+    );
+    const mineOn = await tokenOn(ann.client, n0.nodeId);
+    const mine = await open(mineOn.wsUrl, mineOn.token);
+    await mine.next("welcome");
+
+    expect(await ann.client.account.signOutOthers.mutate()).toEqual({ signedOut: 2 });
+    for (const s of otherSockets) expect(await s.waitClosed()).toMatchObject({ code: CloseCode.SessionEnded });
+    await mine.roundTrip();
+    expect(mine.ws.readyState).toBe(mine.ws.OPEN);
+    mine.close();
+  });
 });

@@ -139,7 +139,7 @@ describe("group rows in the conversation list", () => {
   });
 
   it("a direct conversation's preview has no sender prefix", () => {
-    const v = conversationView(groupSummary({ kind: "direct", peer: { id: ANA, username: "ana", displayName: "Ana", avatarUrl: null } }), undefined, ME, ctx.nameOf);
+    const v = conversationView(groupSummary({ kind: "direct", peer: { id: ANA, username: "ana", displayName: "Ana", statusText: "", avatarUrl: null } }), undefined, ME, ctx.nameOf);
     expect(v.preview?.sender).toBeNull();
   });
 });
@@ -180,7 +180,7 @@ describe("the client's group additions, read where present", () => {
   });
 
   it("filters people by display name or @username", () => {
-    const ben = { id: BEN, username: "benjamin", displayName: "Ben Ortiz", avatarUrl: null };
+    const ben = { id: BEN, username: "benjamin", displayName: "Ben Ortiz", statusText: "", avatarUrl: null };
     expect(matchesFilter(ben, "")).toBe(true);
     expect(matchesFilter(ben, "ORT")).toBe(true);
     expect(matchesFilter(ben, "@benj")).toBe(true);

@@ -30,7 +30,7 @@ function summary(over: Partial<ConversationSummary> = {}): ConversationSummary {
     id: CONV,
     kind: "direct",
     title: "",
-    peer: { id: PEER, username: "bob", displayName: "Bob", avatarUrl: null },
+    peer: { id: PEER, username: "bob", displayName: "Bob", statusText: "", avatarUrl: null },
     lastMessage: message(5, PEER),
     lastSeq: 5,
     readSeq: 2,
@@ -150,7 +150,7 @@ describe("errors", () => {
 });
 
 describe("contact search", () => {
-  const user = (n: number): PublicUser => ({ id: `00000000-0000-4000-8000-00000000010${n}`, username: `user${n}`, displayName: `User ${n}`, avatarUrl: null });
+  const user = (n: number): PublicUser => ({ id: `00000000-0000-4000-8000-00000000010${n}`, username: `user${n}`, displayName: `User ${n}`, statusText: "", avatarUrl: null });
   const request = (id: string, from: PublicUser, to: PublicUser, status: ContactRequest["status"] = "pending"): ContactRequest => ({
     id,
     from,

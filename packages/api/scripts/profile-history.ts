@@ -106,7 +106,7 @@ try {
 
   const tokenHash = (await import("node:crypto")).createHash("sha256").update(a.sessionToken).digest("hex");
   await time("session lookup (prisma findUnique + user)", () =>
-    prisma.session.findUnique({ where: { tokenHash }, include: { user: { select: { id: true, username: true, displayName: true, avatarUrl: true } } } }),
+    prisma.session.findUnique({ where: { tokenHash }, include: { user: { select: { id: true, username: true, displayName: true, statusText: true, avatarId: true } } } }),
   );
   await time("membership (prisma findUnique + conversation)", () =>
     prisma.conversationMember.findUnique({

@@ -43,7 +43,7 @@ export interface Context extends GatewayServices {
   sessionToken: string | null;
   /** null when unknown (then per-IP limits do not apply). */
   clientIp: string | null;
-  /** The request's User-Agent (stored with a new session for the admin's user lookup). */
+  /** The request's User-Agent (stored with a new session: the sessions list, the admin's user lookup). */
   userAgent: string | null;
   origin: string | null;
   /** The request arrived over https (directly or per X-Forwarded-Proto): cookies get `Secure`. */

@@ -1,3 +1,4 @@
+import { accountRouter } from "./routers/account";
 import { adminRouter } from "./routers/admin";
 import { authRouter } from "./routers/auth";
 import { contactsRouter } from "./routers/contacts";
@@ -11,6 +12,7 @@ import { createTRPCRouter } from "./trpc";
 /** The gateway's procedures, one router per domain. Inputs/outputs: @dim/shared gateway.ts. */
 export const appRouter = createTRPCRouter({
   auth: authRouter,
+  account: accountRouter,
   admin: adminRouter,
   users: usersRouter,
   contacts: contactsRouter,

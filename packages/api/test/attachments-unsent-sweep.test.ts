@@ -63,7 +63,14 @@ describe("the unsent-upload sweep (disk store)", () => {
     const before = await countStored(gw, blobDir);
 
     await age([image.id, sent.id, sameBytesUnsent.id]);
-    await until(async () => (await gw.prisma.attachment.count({ where: { id: { in: [image.id, sameBytesUnsent.id] } } })) === 0, "the sweep");
+    // The sweep deletes the rows, then (after that commit) the blobs one by one: wait for its end.
+    await until(
+      async () =>
+        (await gw.prisma.attachment.count({ where: { id: { in: [image.id, sameBytesUnsent.id] } } })) === 0 &&
+        (await blobs.stat(imageKeys.sha256)) === null &&
+        (await blobs.stat(imageKeys.thumb!)) === null,
+      "the sweep",
+    );
 
     expect(await blobs.stat(imageKeys.sha256)).toBeNull();
     expect(await blobs.stat(imageKeys.thumb!)).toBeNull();

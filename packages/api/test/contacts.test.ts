@@ -14,7 +14,7 @@ describe("users.search", () => {
 
     const found = await me.client.users.search.query({ query: "sa" });
     expect(found.map((u) => u.username).sort()).toEqual(["bob", "sally"]);
-    expect(found.every((u) => Object.keys(u).sort().join() === "avatarUrl,displayName,id,username")).toBe(true);
+    expect(found.every((u) => Object.keys(u).sort().join() === "avatarUrl,displayName,id,statusText,username")).toBe(true);
 
     // Case-insensitive on display names.
     expect((await me.client.users.search.query({ query: "SAMUEL" })).map((u) => u.username)).toEqual(["bob"]);

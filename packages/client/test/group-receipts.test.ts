@@ -50,7 +50,7 @@ class GroupGateway extends FakeGateway {
 
 function member(userId: string, deliveredSeq: number, readSeq: number) {
   return {
-    user: { id: userId, username: `u${userId.slice(0, 6)}`, displayName: "U", avatarUrl: null },
+    user: { id: userId, username: `u${userId.slice(0, 6)}`, displayName: "U", statusText: "", avatarUrl: null },
     role: "member" as const,
     joinedAt: new Date(0).toISOString(),
     joinedSeq: 1,

@@ -35,6 +35,8 @@ export const UPLOAD_REJECT_REASONS = [
   "corrupt_image",
   /** No name, or one with path parts, control characters or too long. */
   "bad_filename",
+  /** account.setAvatar with an upload that is not an image. */
+  "not_an_image",
 ] as const;
 export type UploadRejectReason = (typeof UPLOAD_REJECT_REASONS)[number];
 

@@ -17,3 +17,4 @@ export * from "./ephemeral-limits";
 export * from "./typing";
 export * from "./presence-frames";
 export * from "./group-receipt-routing";
+export * from "./gateway-account";

@@ -14,6 +14,10 @@ export const Limits = {
   passwordMin: 8,
   passwordMax: 256,
   displayNameMax: 64,
+  /** A profile's status line, in code points (not UTF-16 units). */
+  statusTextMax: 140,
+  /** Longest user agent kept for the sessions list (longer ones are cut). */
+  userAgentMax: 256,
   /** Most messages in one history page or sync batch. */
   maxPageSize: 200,
   defaultPageSize: 50,

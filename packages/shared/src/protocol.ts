@@ -87,6 +87,9 @@ export const publicUser = z.strictObject({
   id: uuid,
   username,
   displayName: z.string(),
+  /** The profile's status line ("" when none). */
+  statusText: z.string(),
+  /** `/api/files/<id>` of the avatar (for anyone who can see the user), null: show initials. */
   avatarUrl: z.string().nullable(),
 });
 export type PublicUser = z.infer<typeof publicUser>;

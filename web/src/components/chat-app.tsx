@@ -9,6 +9,7 @@ import { AddContactForm } from "@/components/sidebar/add-contact-form";
 import { ContactList } from "@/components/sidebar/contact-list";
 import { ContactRequests } from "@/components/sidebar/contact-requests";
 import { ConversationList } from "@/components/sidebar/conversation-list";
+import { SettingsDialog } from "@/components/settings/settings-dialog";
 import { NewGroupDialog } from "@/components/sidebar/new-group-dialog";
 import { UserHeader } from "@/components/sidebar/user-header";
 import { Alert } from "@/components/ui/alert";
@@ -78,7 +79,10 @@ function placeholderSummary(conversationId: string, peer: PublicUser, since: str
   };
 }
 
-function SignedInApp({ me, maxUploadBytes }: { me: PublicUser & { isAdmin?: boolean }; maxUploadBytes: number | null }) {
+function SignedInApp({ me: signedIn, maxUploadBytes }: { me: PublicUser & { isAdmin?: boolean }; maxUploadBytes: number | null }) {
+  // Changed by Settings (name, status, picture) without a reload.
+  const [me, setMe] = useState(signedIn);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const router = useRouter();
   const client = useDimClient(true, maxUploadBytes);
   const connection = useConnectionState(client);
@@ -151,6 +155,7 @@ function SignedInApp({ me, maxUploadBytes }: { me: PublicUser & { isAdmin?: bool
           <UserHeader
             user={me}
             onLogout={() => void logout()}
+            onOpenSettings={() => setSettingsOpen(true)}
             loggingOut={loggingOut}
             notifications={notifications.permission}
             onEnableNotifications={() => void notifications.requestPermission()}
@@ -195,6 +200,16 @@ function SignedInApp({ me, maxUploadBytes }: { me: PublicUser & { isAdmin?: bool
               setSelectedId(id);
               void conversations.refresh();
             }}
+          />
+          <SettingsDialog
+            open={settingsOpen}
+            onClose={() => setSettingsOpen(false)}
+            me={me}
+            onProfileChanged={(updated) => {
+              setMe(updated);
+              rememberPeople([updated]);
+            }}
+            onSignedOut={() => void logout()}
           />
           <ContactList contacts={contacts.contacts} onOpen={setSelectedId} />
         </aside>

@@ -29,6 +29,7 @@ const REJECTED: Record<UploadRejectReason, string> = {
   too_many_pixels: "The image has too many pixels to be sent.",
   corrupt_image: "The image is damaged and cannot be opened.",
   bad_filename: "The file name cannot be used. Rename the file and try again.",
+  not_an_image: "A profile picture must be an image (JPEG, PNG, WebP or GIF).",
 };
 
 /** Why an attachment message failed, in words (its upload refused, or its `send`). */

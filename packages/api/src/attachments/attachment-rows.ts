@@ -73,11 +73,13 @@ export async function saveAttachment(prisma: Db, row: AttachmentRow, writes: Blo
 }
 
 /**
- * The attachment as `viewerId` may fetch it, or null. Unsent, it is its owner's alone. Once sent
- * it belongs to the conversation: whoever has the message in its membership window may fetch it
- * (also after leaving: its history up to its leaving), whether or not the uploader is still a
- * member — and the uploader too only through its window, so re-added with a new window it loses
- * the file with the message (docs/protocol.md §3.6, §16.3).
+ * The attachment as `viewerId` may fetch it, or null. Unsent, it is its owner's alone — unless it
+ * is a user's avatar: then whoever can see that user (a contact, either side of a pending contact
+ * request, a current co-member of a conversation). Once sent it belongs to the conversation:
+ * whoever has the message in its membership window may fetch it (also after leaving: its history
+ * up to its leaving), whether or not the uploader is still a member — and the uploader too only
+ * through its window, so re-added with a new window it loses the file with the message
+ * (docs/protocol.md §3.6, §16.3).
  */
 const FOR_VIEWER: Statement = {
   name: "attachment_for_viewer",
@@ -90,6 +92,15 @@ const FOR_VIEWER: Statement = {
         SELECT 1 FROM messages msg JOIN conversation_members w
           ON w.conversation_id = msg.conversation_id AND w.user_id = $2::uuid
         WHERE msg.id = a.message_id AND msg.seq >= w.joined_seq AND msg.seq <= COALESCE(w.left_seq, msg.seq)
+      ) OR EXISTS (
+        -- an avatar: for whoever can see its user (docs/protocol.md, account.setAvatar)
+        SELECT 1 FROM users av WHERE av.avatar_id = a.id AND (
+          EXISTS (SELECT 1 FROM contacts k WHERE k.owner_id = av.id AND k.peer_id = $2::uuid)
+          OR EXISTS (SELECT 1 FROM contact_requests r WHERE r.status = 'pending'
+                     AND ((r.from_user_id = av.id AND r.to_user_id = $2::uuid) OR (r.to_user_id = av.id AND r.from_user_id = $2::uuid)))
+          OR EXISTS (SELECT 1 FROM conversation_members x JOIN conversation_members y ON y.conversation_id = x.conversation_id
+                     WHERE x.user_id = av.id AND y.user_id = $2::uuid AND x.left_seq IS NULL AND y.left_seq IS NULL)
+        )
       )
     )`,
 };
@@ -127,14 +138,15 @@ export async function attachmentForViewer(sql: SqlRows, attachmentId: string, vi
 }
 
 /**
- * Deletes uploads no message sent within `olderThanMs`, then each of their blobs no other row
+ * Deletes uploads no message sent (and that are nobody's avatar) within `olderThanMs`, then each of their blobs no other row
  * uses. Returns how many uploads it deleted. Safe to run in several processes at once.
  */
 export async function collectUnsent(prisma: Db, blobs: BlobStore, olderThanMs: number, limit = 500): Promise<number> {
   const gone = await prisma.$queryRaw<Array<{ sha256: string; thumbnail_key: string | null }>>`
     DELETE FROM attachments WHERE id IN (
       SELECT id FROM attachments
-      WHERE message_id IS NULL AND created_at < now() - make_interval(secs => ${olderThanMs / 1000}::float8)
+      WHERE message_id IS NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.avatar_id = attachments.id)
+        AND created_at < now() - make_interval(secs => ${olderThanMs / 1000}::float8)
       ORDER BY created_at LIMIT ${limit}::int
       FOR UPDATE SKIP LOCKED
     )

@@ -3,7 +3,7 @@
  * leaked database does not leak usable sessions.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import type { PublicUser } from "@dim/shared";
+import { Limits, type PublicUser } from "@dim/shared";
 import type { Db } from "../db";
 import type { SqlRows, Statement } from "../sql";
 
@@ -27,24 +27,25 @@ export async function createSession(
   userId: string,
   ttlMs: number,
   origin: SessionOrigin = { userAgent: null, ip: null },
-): Promise<{ token: string; expiresAt: Date }> {
+): Promise<{ token: string; expiresAt: Date; sessionId: string }> {
   const token = randomBytes(32).toString("base64url");
+  const sessionId = randomUUID();
   const now = new Date();
   const expiresAt = new Date(now.getTime() + ttlMs);
   await db.session.create({
     data: {
-      id: randomUUID(),
+      id: sessionId,
       userId,
       tokenHash: hashSessionToken(token),
       expiresAt,
       // Both from this clock, so "last used" is never before "created".
       createdAt: now,
       lastUsedAt: now,
-      userAgent: origin.userAgent?.slice(0, 256) ?? null,
+      userAgent: origin.userAgent?.slice(0, Limits.userAgentMax) ?? null,
       ip: origin.ip?.slice(0, 64) ?? null,
     },
   });
-  return { token, expiresAt };
+  return { token, expiresAt, sessionId };
 }
 
 export interface ResolvedSession {
@@ -55,13 +56,42 @@ export interface ResolvedSession {
   expiresAt: Date;
 }
 
-export function toPublicUser(u: { id: string; username: string; displayName: string; avatarUrl: string | null }): PublicUser {
-  return { id: u.id, username: u.username, displayName: u.displayName, avatarUrl: u.avatarUrl };
+/** The user columns a PublicUser is made of, as the statements select them. */
+export interface UserColumns {
+  id: string;
+  username: string;
+  displayName: string;
+  statusText: string;
+  avatarId: string | null;
+}
+
+/** Where an avatar is fetched: the attachment route, which serves it to whoever can see the user. */
+export function avatarUrlOf(avatarId: string | null): string | null {
+  return avatarId === null ? null : `/api/files/${avatarId}`;
+}
+
+export function toPublicUser(u: UserColumns): PublicUser {
+  return { id: u.id, username: u.username, displayName: u.displayName, statusText: u.statusText, avatarUrl: avatarUrlOf(u.avatarId) };
+}
+
+/** SQL select list of a users row (alias `u`) as UserColumns' snake-case row. */
+export const USER_COLUMNS = "u.id::text AS id, u.username, u.display_name, u.status_text, u.avatar_id::text AS avatar_id";
+
+export interface UserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  status_text: string;
+  avatar_id: string | null;
+}
+
+export function publicUserOfRow(r: UserRow): PublicUser {
+  return toPublicUser({ id: r.id, username: r.username, displayName: r.display_name, statusText: r.status_text, avatarId: r.avatar_id });
 }
 
 /** What a session lookup selects: extend it (joins, columns) for lookups that need more. */
 export const SESSION_COLUMNS =
-  "s.id::text AS session_id, s.expires_at, u.id::text AS user_id, u.username, u.display_name, u.avatar_url, u.is_admin";
+  "s.id::text AS session_id, s.expires_at, u.id::text AS user_id, u.username, u.display_name, u.status_text, u.avatar_id::text AS avatar_id, u.is_admin";
 /**
  * A disabled user has no live session even if one was created in a race with the disabling
  * (a login that checked the account just before it was disabled).
@@ -74,7 +104,8 @@ export interface SessionRow {
   user_id: string;
   username: string;
   display_name: string;
-  avatar_url: string | null;
+  status_text: string;
+  avatar_id: string | null;
   is_admin: boolean;
 }
 
@@ -93,7 +124,7 @@ export function liveSession(row: SessionRow | undefined): ResolvedSession | null
   if (!row || row.expires_at.getTime() <= Date.now()) return null;
   return {
     sessionId: row.session_id,
-    user: toPublicUser({ id: row.user_id, username: row.username, displayName: row.display_name, avatarUrl: row.avatar_url }),
+    user: toPublicUser({ id: row.user_id, username: row.username, displayName: row.display_name, statusText: row.status_text, avatarId: row.avatar_id }),
     isAdmin: row.is_admin,
     expiresAt: row.expires_at,
   };
@@ -127,3 +158,4 @@ export async function deleteSession(sql: SqlRows, token: string): Promise<{ sess
 export async function deleteExpiredSessions(db: Db, userId: string): Promise<void> {
   await db.session.deleteMany({ where: { userId, expiresAt: { lte: new Date() } } });
 }
+

@@ -1,5 +1,6 @@
 import { Prisma } from "@dim/db";
 import type { ConversationSummary, MemberRole, Message, SystemEvent } from "@dim/shared";
+import { toPublicUser } from "../auth/session";
 import type { Db, Tx } from "../db";
 
 /** Most conversations listed (most recent activity first). */
@@ -23,7 +24,8 @@ interface Row {
   peerId: string | null;
   peerUsername: string | null;
   peerDisplayName: string | null;
-  peerAvatarUrl: string | null;
+  peerStatusText: string | null;
+  peerAvatarId: string | null;
   lmId: string | null;
   lmSeq: bigint | number | null;
   lmSenderId: string | null;
@@ -61,7 +63,7 @@ export async function listConversations(db: Db | Tx, me: string, opts: { convers
                AND NOT EXISTS (SELECT 1 FROM message_hides h WHERE h.user_id = m.user_id AND h.conversation_id = c.id AND h.seq = u.seq)
            ) AS unread,
            peer.id::text AS "peerId", peer.username AS "peerUsername",
-           peer.display_name AS "peerDisplayName", peer.avatar_url AS "peerAvatarUrl",
+           peer.display_name AS "peerDisplayName", peer.status_text AS "peerStatusText", peer.avatar_id::text AS "peerAvatarId",
            lm.id::text AS "lmId", lm.seq AS "lmSeq", lm.sender_id::text AS "lmSenderId",
            lm.client_msg_id AS "lmClientMsgId", lm.kind::text AS "lmKind", lm.body AS "lmBody",
            lm.system AS "lmSystem", lm.created_at AS "lmCreatedAt", lm.attachment AS "lmAttachment",
@@ -77,7 +79,7 @@ export async function listConversations(db: Db | Tx, me: string, opts: { convers
       WHERE o.conversation_id = c.id AND o.left_seq IS NULL
     ) act ON true
     LEFT JOIN LATERAL (
-      SELECT u.id, u.username, u.display_name, u.avatar_url
+      SELECT u.id, u.username, u.display_name, u.status_text, u.avatar_id
       FROM conversation_members o JOIN users u ON u.id = o.user_id
       WHERE c.kind = 'direct' AND o.conversation_id = c.id AND o.user_id <> m.user_id
       LIMIT 1
@@ -97,7 +99,7 @@ export async function listConversations(db: Db | Tx, me: string, opts: { convers
   return rows.map((r) => {
     const peer =
       r.peerId && r.peerUsername && r.peerDisplayName !== null
-        ? { id: r.peerId, username: r.peerUsername, displayName: r.peerDisplayName, avatarUrl: r.peerAvatarUrl }
+        ? toPublicUser({ id: r.peerId, username: r.peerUsername, displayName: r.peerDisplayName, statusText: r.peerStatusText ?? "", avatarId: r.peerAvatarId })
         : null;
     const lastMessage: Message | null =
       r.lmId && r.lmSenderId && r.lmClientMsgId && r.lmKind && r.lmBody !== null && r.lmCreatedAt

@@ -15,7 +15,8 @@ interface Row {
   id: string;
   username: string;
   display_name: string;
-  avatar_url: string | null;
+  status_text: string;
+  avatar_id: string | null;
   role: MemberRole;
   joined_at: Date;
   joined_seq: bigint;
@@ -30,7 +31,7 @@ export async function listGroupMembers(
   const after = decodeCursor(input.cursor, memberKey);
   const [rows, [total]] = await Promise.all([
     db.$queryRaw<Row[]>`
-      SELECT u.id::text, u.username, u.display_name, u.avatar_url, m.role::text AS role, m.joined_at, m.joined_seq,
+      SELECT u.id::text, u.username, u.display_name, u.status_text, u.avatar_id::text AS avatar_id, m.role::text AS role, m.joined_at, m.joined_seq,
              m.delivered_seq, m.read_seq
       FROM conversation_members m JOIN users u ON u.id = m.user_id
       WHERE m.conversation_id = ${input.conversationId}::uuid AND m.left_seq IS NULL
@@ -44,7 +45,7 @@ export async function listGroupMembers(
   const last = page.at(-1);
   return {
     members: page.map((r) => ({
-      user: toPublicUser({ id: r.id, username: r.username, displayName: r.display_name, avatarUrl: r.avatar_url }),
+      user: toPublicUser({ id: r.id, username: r.username, displayName: r.display_name, statusText: r.status_text, avatarId: r.avatar_id }),
       role: r.role,
       joinedAt: r.joined_at.toISOString(),
       joinedSeq: Number(r.joined_seq),

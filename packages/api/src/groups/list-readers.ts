@@ -14,7 +14,8 @@ interface Row {
   id: string;
   username: string;
   display_name: string;
-  avatar_url: string | null;
+  status_text: string;
+  avatar_id: string | null;
   read_seq: bigint;
 }
 
@@ -25,7 +26,7 @@ export async function listReaders(
   const after = decodeCursor(input.cursor, z.tuple([username]));
   const [rows, [counts]] = await Promise.all([
     db.$queryRaw<Row[]>`
-      SELECT u.id::text, u.username, u.display_name, u.avatar_url, o.read_seq
+      SELECT u.id::text, u.username, u.display_name, u.status_text, u.avatar_id::text AS avatar_id, o.read_seq
       FROM messages x
       JOIN conversation_members o ON o.conversation_id = x.conversation_id AND o.left_seq IS NULL
         AND o.user_id <> x.sender_id AND o.joined_seq <= x.seq AND o.read_seq >= x.seq
@@ -45,7 +46,7 @@ export async function listReaders(
   const last = page.at(-1);
   return {
     readers: page.map((r) => ({
-      user: toPublicUser({ id: r.id, username: r.username, displayName: r.display_name, avatarUrl: r.avatar_url }),
+      user: toPublicUser({ id: r.id, username: r.username, displayName: r.display_name, statusText: r.status_text, avatarId: r.avatar_id }),
       readSeq: Number(r.read_seq),
     })),
     readCount: Number(counts?.read ?? 0),

@@ -13,6 +13,7 @@ import {
   type AdminAction,
 } from "@dim/shared";
 import { disableUser, enableUser } from "../admin/disable-user";
+import { toPublicUser } from "../auth/session";
 import { adminProcedure, createTRPCRouter } from "../trpc";
 
 /** The admin page's procedures. Each one is refused (FORBIDDEN) unless the caller is an admin. */
@@ -47,10 +48,7 @@ export const adminRouter = createTRPCRouter({
       await recordAudit(ctx.prisma, ctx.user, { action: "lookup", target: user });
       return {
         user: {
-          id: user.id,
-          username: user.username,
-          displayName: user.displayName,
-          avatarUrl: user.avatarUrl,
+          ...toPublicUser(user),
           isAdmin: user.isAdmin,
           createdAt: user.createdAt.toISOString(),
           disabledAt: user.disabledAt?.toISOString() ?? null,

@@ -5,7 +5,7 @@ import { dummyPasswordHash, hashPassword, verifyPassword } from "../auth/passwor
 import { rateLimited } from "../auth/rate-limiter";
 import { announceSessionEnded } from "../auth/announce-session-ended";
 import { createUser } from "../auth/create-user";
-import { createSession, deleteExpiredSessions, deleteSession, SESSION_COOKIE, toPublicUser } from "../auth/session";
+import { createSession, deleteExpiredSessions, deleteSession, SESSION_COOKIE, toPublicUser, type UserColumns } from "../auth/session";
 import type { Context } from "../context";
 import { serializeCookie } from "../http/cookies";
 import { authedProcedure, createTRPCRouter, publicProcedure } from "../trpc";
@@ -20,7 +20,7 @@ function setSessionCookie(ctx: Context, token: string, expiresAt: Date): void {
   );
 }
 
-async function startSession(ctx: Context, user: { id: string; username: string; displayName: string; avatarUrl: string | null }) {
+async function startSession(ctx: Context, user: UserColumns) {
   const origin = { userAgent: ctx.userAgent, ip: ctx.clientIp };
   const { token, expiresAt } = await createSession(ctx.prisma, user.id, ctx.config.sessionTtlMs, origin);
   setSessionCookie(ctx, token, expiresAt);

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { publicUser, searchUsersInput } from "@dim/shared";
+import { Prisma } from "@dim/db";
 import { rateLimited } from "../auth/rate-limiter";
+import { publicUserOfRow, USER_COLUMNS, type UserRow } from "../auth/session";
 import { authedProcedure, createTRPCRouter } from "../trpc";
 
 /** Escapes LIKE's wildcards ('_' is common in usernames). */
@@ -18,12 +20,13 @@ export const usersRouter = createTRPCRouter({
       if (!r.ok) throw rateLimited(r.retryAfterMs, "searches");
       const q = input.query.toLowerCase();
       const pattern = likePrefix(q);
-      return ctx.prisma.$queryRaw<z.infer<typeof publicUser>[]>`
-        SELECT id::text AS id, username, display_name AS "displayName", avatar_url AS "avatarUrl"
-        FROM users
-        WHERE id <> ${ctx.user.id}::uuid
-          AND (username LIKE ${pattern} ESCAPE '\\' OR lower(display_name) LIKE ${pattern} ESCAPE '\\')
-        ORDER BY (username = ${q}) DESC, (username LIKE ${pattern} ESCAPE '\\') DESC, username
+      const rows = await ctx.prisma.$queryRaw<UserRow[]>`
+        SELECT ${Prisma.raw(USER_COLUMNS)}
+        FROM users u
+        WHERE u.id <> ${ctx.user.id}::uuid AND u.deleted_at IS NULL
+          AND (u.username LIKE ${pattern} ESCAPE '\\' OR lower(u.display_name) LIKE ${pattern} ESCAPE '\\')
+        ORDER BY (u.username = ${q}) DESC, (u.username LIKE ${pattern} ESCAPE '\\') DESC, u.username
         LIMIT ${input.limit}`;
+      return rows.map(publicUserOfRow);
     }),
 });

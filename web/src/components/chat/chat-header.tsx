@@ -17,7 +17,7 @@ export function ChatHeader(props: { summary: ConversationSummary; title: string;
       : null;
   const heading = (
     <>
-      <Avatar name={title} seed={summary.peer?.id ?? summary.id} shape={group ? "group" : "person"} />
+      <Avatar name={title} seed={summary.peer?.id ?? summary.id} shape={group ? "group" : "person"} src={summary.peer?.avatarUrl ?? null} />
       <span className="min-w-0 text-left">
         <h2 className="truncate text-base font-semibold text-slate-900" data-testid="chat-title">
           {title}

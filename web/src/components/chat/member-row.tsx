@@ -14,7 +14,7 @@ export function MemberRow(props: { member: GroupMember; meId: string; myRole: Me
   const busy = props.busy !== null;
   return (
     <li className="flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-2" data-testid="member" data-username={member.user.username} data-role={member.role}>
-      <Avatar name={name} seed={member.user.id} size="sm" />
+      <Avatar name={name} seed={member.user.id} size="sm" src={member.user.avatarUrl} />
       <div className="min-w-0 flex-1">
         <p className="truncate text-sm font-medium text-slate-900">
           {name}

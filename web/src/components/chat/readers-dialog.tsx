@@ -55,7 +55,7 @@ export function ReadersDialog(props: { conversationId: string; seq: number | nul
       <ul aria-label="Readers" className="divide-y divide-slate-100">
         {data?.readers.map((r) => (
           <li key={r.user.id} className="flex items-center gap-3 px-4 py-2" data-testid="reader" data-username={r.user.username}>
-            <Avatar name={r.user.displayName} seed={r.user.id} size="sm" />
+            <Avatar name={r.user.displayName} seed={r.user.id} size="sm" src={r.user.avatarUrl} />
             <span className="min-w-0 flex-1 truncate text-sm text-slate-900">{r.user.displayName}</span>
             <span className="truncate text-xs text-slate-500">@{r.user.username}</span>
           </li>

@@ -220,7 +220,7 @@ function ResultRow({ row, tabbable, busy, onAct }: { row: SearchRow; tabbable: b
   const inert = relation.kind === "requested" || (busy && relation.kind !== "contact");
   return (
     <li className="flex items-center gap-2 rounded-md px-1 py-1" data-testid="search-result" data-username={user.username} data-relation={relation.kind}>
-      <Avatar name={user.displayName} seed={user.id} size="sm" />
+      <Avatar name={user.displayName} seed={user.id} size="sm" src={user.avatarUrl} />
       <span className="min-w-0 flex-1">
         <span className="block truncate text-sm">{user.displayName}</span>
         <span className="block truncate text-xs text-slate-500">

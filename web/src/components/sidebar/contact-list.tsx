@@ -16,7 +16,7 @@ export function ContactList({ contacts, onOpen }: { contacts: Contact[]; onOpen:
             >
               {/* The name is the visible text (WCAG 2.5.3), with what the button does before it. */}
               <span className="sr-only">Chat with </span>
-              <Avatar name={c.user.displayName} seed={c.user.id} size="sm" />
+              <Avatar name={c.user.displayName} seed={c.user.id} size="sm" src={c.user.avatarUrl} />
               <span className="min-w-0 flex-1 truncate text-sm">{c.user.displayName}</span>
               <span className="truncate text-xs text-slate-600">@{c.user.username}</span>
             </button>

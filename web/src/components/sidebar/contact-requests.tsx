@@ -16,7 +16,7 @@ export function ContactRequests(props: {
       <ul className="space-y-1 px-2">
         {props.incoming.map((r) => (
           <li key={r.id} className="flex items-center gap-2 rounded-md bg-brand-50 px-2 py-2" data-testid="incoming-request">
-            <Avatar name={r.from.displayName} seed={r.from.id} size="sm" />
+            <Avatar name={r.from.displayName} seed={r.from.id} size="sm" src={r.from.avatarUrl} />
             <div className="min-w-0 flex-1">
               <p className="truncate text-sm font-medium">{r.from.displayName}</p>
               <p className="truncate text-xs text-slate-500">@{r.from.username} wants to connect</p>
@@ -31,7 +31,7 @@ export function ContactRequests(props: {
         ))}
         {props.outgoing.map((r) => (
           <li key={r.id} className="flex items-center gap-2 px-2 py-1.5" data-testid="outgoing-request">
-            <Avatar name={r.to.displayName} seed={r.to.id} size="sm" />
+            <Avatar name={r.to.displayName} seed={r.to.id} size="sm" src={r.to.avatarUrl} />
             <div className="min-w-0 flex-1">
               <p className="truncate text-sm">{r.to.displayName}</p>
               <p className="truncate text-xs text-slate-500">@{r.to.username} · pending</p>

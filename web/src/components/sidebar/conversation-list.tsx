@@ -54,7 +54,7 @@ export function ConversationList(props: { views: ConversationView[]; selectedId:
                 data-membership={c.membership}
                 className={`flex w-full items-center gap-3 rounded-md px-2 py-2 text-left ${selected ? "bg-brand-100/70" : "hover:bg-slate-100"}`}
               >
-                <Avatar name={c.title} seed={c.peer?.id ?? c.id} shape={c.kind === "group" ? "group" : "person"} />
+                <Avatar name={c.title} seed={c.peer?.id ?? c.id} shape={c.kind === "group" ? "group" : "person"} src={c.peer?.avatarUrl ?? null} />
                 <span className="min-w-0 flex-1">
                   <span className="flex items-baseline gap-2">
                     <span className={`truncate text-sm ${c.unreadCount > 0 ? "font-semibold text-slate-900" : "font-medium text-slate-800"}`}>{c.title}</span>

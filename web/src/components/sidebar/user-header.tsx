@@ -8,6 +8,7 @@ import type { NotificationPermissionState } from "@/hooks/use-notifications";
 export function UserHeader(props: {
   user: PublicUser & { isAdmin?: boolean };
   onLogout: () => void;
+  onOpenSettings: () => void;
   loggingOut: boolean;
   notifications: NotificationPermissionState;
   onEnableNotifications: () => void;
@@ -16,12 +17,12 @@ export function UserHeader(props: {
   return (
     <div className="border-b border-slate-200 px-4 py-3">
       <div className="flex items-center gap-3">
-        <Avatar name={user.displayName} seed={user.id} />
+        <Avatar name={user.displayName} seed={user.id} src={user.avatarUrl} />
         <div className="min-w-0 flex-1">
           <p className="truncate text-sm font-semibold text-slate-900" data-testid="me">
             {user.displayName}
           </p>
-          <p className="truncate text-xs text-slate-500">@{user.username}</p>
+          <p className="truncate text-xs text-slate-500">{user.statusText || `@${user.username}`}</p>
         </div>
         <ThemeToggle />
         {user.isAdmin ? (
@@ -29,6 +30,9 @@ export function UserHeader(props: {
             Admin
           </Link>
         ) : null}
+        <Button variant="ghost" size="sm" onClick={props.onOpenSettings} data-testid="open-settings">
+          Settings
+        </Button>
         <Button variant="secondary" size="sm" onClick={props.onLogout} disabled={props.loggingOut}>
           {props.loggingOut ? "Signing out…" : "Log out"}
         </Button>

@@ -1,3 +1,5 @@
+"use client";
+import { useState } from "react";
 import { initials } from "@/lib/format";
 
 // Shades on which white initials pass WCAG AA contrast (4.5:1), none of them re-mapped by the
@@ -10,9 +12,32 @@ function colorOf(seed: string): string {
   return COLORS[h % COLORS.length] ?? "bg-slate-600";
 }
 
-/** Initials on a colour of the seed; groups get rounded squares, people circles. */
-export function Avatar({ name, seed, size = "md", shape = "person" }: { name: string; seed: string; size?: "xs" | "sm" | "md"; shape?: "person" | "group" }) {
-  const dims = size === "xs" ? "h-6 w-6 text-[10px]" : size === "sm" ? "h-8 w-8 text-xs" : "h-10 w-10 text-sm";
+/**
+ * The picture at `src` (a user's avatar), else initials on a colour of the seed — also when the
+ * picture cannot be fetched (an avatar is served only to who can see its user). Groups get
+ * rounded squares, people circles.
+ */
+export function Avatar({
+  name,
+  seed,
+  size = "md",
+  shape = "person",
+  src = null,
+}: {
+  name: string;
+  seed: string;
+  size?: "xs" | "sm" | "md" | "lg";
+  shape?: "person" | "group";
+  src?: string | null;
+}) {
+  const dims = size === "xs" ? "h-6 w-6 text-[10px]" : size === "sm" ? "h-8 w-8 text-xs" : size === "lg" ? "h-16 w-16 text-xl" : "h-10 w-10 text-sm";
+  const [failed, setFailed] = useState<string | null>(null);
+  if (src && failed !== src) {
+    return (
+      // eslint-disable-next-line @next/next/no-img-element -- a same-origin, already re-encoded image
+      <img src={src} alt="" aria-hidden onError={() => setFailed(src)} className={`shrink-0 object-cover ${shape === "group" ? "rounded-xl" : "rounded-full"} ${dims}`} />
+    );
+  }
   return (
     <span aria-hidden className={`inline-flex shrink-0 items-center justify-center font-semibold text-white ${shape === "group" ? "rounded-xl" : "rounded-full"} ${dims} ${colorOf(seed)}`}>
       {initials(name)}

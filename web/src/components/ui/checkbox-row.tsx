@@ -14,7 +14,7 @@ export function PersonCheckbox({ user, checked, onChange, disabled }: { user: Pu
         data-testid="pick-person"
         data-username={user.username}
       />
-      <Avatar name={user.displayName} seed={user.id} size="sm" />
+      <Avatar name={user.displayName} seed={user.id} size="sm" src={user.avatarUrl} />
       <span className="min-w-0 flex-1 truncate text-sm text-slate-900">{user.displayName}</span>
       <span className="truncate text-xs text-slate-600">@{user.username}</span>
     </label>
