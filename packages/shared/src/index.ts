@@ -16,3 +16,4 @@ export * from "./ephemeral-limits";
 export * from "./typing";
 export * from "./presence-frames";
 export * from "./group-receipt-routing";
+export * from "./gateway-search";
