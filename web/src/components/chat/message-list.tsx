@@ -108,6 +108,8 @@ export function MessageList(props: {
         maybeLoadEarlier();
       }}
       data-testid="message-scroller"
+      // Focusable, so a keyboard scrolls a long log (one with no link or button in view included).
+      tabIndex={0}
       className="flex flex-1 flex-col overflow-y-auto bg-slate-50 px-3 py-4 [overflow-anchor:none] sm:px-4"
     >
       {/* Pushes a short conversation to the bottom, next to the composer, as chat apps do. */}
