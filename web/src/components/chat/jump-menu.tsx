@@ -49,7 +49,8 @@ export function JumpMenu(props: { firstUnread: number | null; busy: boolean; onS
               className="rounded-md border border-slate-300 bg-surface px-2 py-1 text-sm text-slate-900"
             />
           </span>
-          <Button type="submit" size="sm" disabled={!day || props.busy} data-testid="jump-date-go">
+          {/* Enabled while the date is empty (a submit then does nothing): no colour change as one is typed. */}
+          <Button type="submit" size="sm" disabled={props.busy} data-testid="jump-date-go">
             Go
           </Button>
         </form>
