@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { createGatewayClient } from "@dim/client";
 import { createPrisma, PrismaMessageStore } from "@dim/db";
-import { seriousAxeViolations, WAIT } from "./helpers/pwa";
+import { seriousAxeViolations, switchTheme, WAIT } from "./helpers/pwa";
 import { usePwaSuite } from "./helpers/pwa-suite";
 import { docScreenshot } from "./helpers/screenshots";
 
@@ -69,6 +69,11 @@ describe("message search and jump in the PWA", () => {
     expect(await page.getByTestId("message-search").getAttribute("aria-activedescendant")).toBe(await result.getAttribute("id"));
     expect(await seriousAxeViolations(page)).toEqual([]);
     await docScreenshot(page, "message-search");
+    // The marked words stay readable in the dark theme too.
+    await switchTheme(page, "dark");
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await switchTheme(page, "light");
+    await page.getByTestId("message-search").focus();
 
     // Enter opens the conversation at the message: paged in from far back, centred, outlined.
     await page.keyboard.press("Enter");

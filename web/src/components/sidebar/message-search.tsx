@@ -118,7 +118,7 @@ export function MessageSearch({ onOpen }: { onOpen: (hit: SearchHit) => void }) 
                   <span className="font-medium">{hit.sender.displayName}: </span>
                   {snippetParts(hit.snippet).map((p, k) =>
                     p.marked ? (
-                      <mark key={k} className="rounded-sm bg-yellow-200 px-0.5 text-slate-900">
+                      <mark key={k} className="rounded-sm bg-yellow-200 px-0.5 text-black">
                         {p.text}
                       </mark>
                     ) : (
