@@ -232,6 +232,8 @@ export const TEST_NODE_ENV = {
   DIM_REGISTRY_TTL_MS: "4000",
   DIM_PRESENCE_TTL_MS: "3000",
   DIM_KAFKA_PARTITIONS: "3",
+  // SIGTERM drains: short, so that stopping a node with clients stays well inside stop()'s 30 s.
+  DIM_DRAIN_MS: "2000",
 } as const;
 
 export class ClusterSystem {

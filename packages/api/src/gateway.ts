@@ -223,6 +223,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         ...services,
         sessionToken: sessionTokenOf(request),
         clientIp: clientIpOf(request, info, config.trustProxy),
+        userAgent: request.headers.get("user-agent"),
         origin,
         secure: isHttps(request),
         resHeaders,

@@ -58,12 +58,22 @@ export interface NodeInfo {
   epoch: number;
   /** Authenticated connections, as last reported by the node. */
   connections: number;
+  /**
+   * The node is draining (moving its clients away before it stops): still live — peers keep
+   * fanning out to it and routing to its remaining sockets — but `nodes.assign` never picks it.
+   */
+  draining?: boolean;
 }
 
 export interface Registration {
   readonly epoch: number;
   /** Reports the node's load (for least-connections assignment). Cheap; may be coalesced. */
   setConnections(count: number): void;
+  /**
+   * Marks the node draining in the live set, at once (not rate-limited): resolves once readers
+   * (the gateway) can see it. Idempotent; there is no way back (a drained node stops).
+   */
+  setDraining(): Promise<void>;
   /**
    * Called when the registration is lost (ZooKeeper session expiry, or an embedded lease that
    * expired): the node must stop taking work; it may then register again with a new epoch.

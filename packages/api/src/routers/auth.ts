@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { isUniqueViolation } from "@dim/db";
-import { AppError, ErrorCode, loginInput, okOutput, publicUser, registerInput, sessionOutput } from "@dim/shared";
+import { AppError, ErrorCode, loginInput, meOutput, okOutput, registerInput, sessionOutput } from "@dim/shared";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "../auth/password";
 import { rateLimited } from "../auth/rate-limiter";
 import { announceSessionEnded } from "../auth/announce-session-ended";
+import { createUser } from "../auth/create-user";
 import { createSession, deleteExpiredSessions, deleteSession, SESSION_COOKIE, toPublicUser } from "../auth/session";
 import type { Context } from "../context";
 import { serializeCookie } from "../http/cookies";
@@ -20,13 +21,14 @@ function setSessionCookie(ctx: Context, token: string, expiresAt: Date): void {
 }
 
 async function startSession(ctx: Context, user: { id: string; username: string; displayName: string; avatarUrl: string | null }) {
-  const { token, expiresAt } = await createSession(ctx.prisma, user.id, ctx.config.sessionTtlMs);
+  const origin = { userAgent: ctx.userAgent, ip: ctx.clientIp };
+  const { token, expiresAt } = await createSession(ctx.prisma, user.id, ctx.config.sessionTtlMs, origin);
   setSessionCookie(ctx, token, expiresAt);
   return { user: toPublicUser(user), sessionToken: token, expiresAt: expiresAt.toISOString() };
 }
 
 export const authRouter = createTRPCRouter({
-  /** Creates an account and signs it in. */
+  /** Creates an account and signs it in. The first account ever registered is an admin. */
   register: publicProcedure
     .input(registerInput)
     .output(sessionOutput)
@@ -43,25 +45,25 @@ export const authRouter = createTRPCRouter({
       const passwordHash = await hashPassword(input.password);
       let user;
       try {
-        user = await ctx.prisma.user.create({
-          data: {
-            id: randomUUID(),
-            username: input.username,
-            passwordHash,
-            displayName: input.displayName ?? input.username,
-          },
+        user = await createUser(ctx.prisma, {
+          id: randomUUID(),
+          username: input.username,
+          passwordHash,
+          displayName: input.displayName ?? input.username,
         });
       } catch (err) {
         if (isUniqueViolation(err)) throw taken();
         throw err;
       }
-      ctx.log.info({ userId: user.id }, "user registered");
+      ctx.log.info({ userId: user.id, isAdmin: user.isAdmin }, "user registered");
       return startSession(ctx, user);
     }),
 
   /**
    * Wrong password and unknown user get the same error after the same work (an argon2 verify
-   * against a dummy hash). Throttled per username and per client IP, in this process.
+   * against a dummy hash). Throttled per username and per client IP, in this process. A disabled
+   * account gets ACCOUNT_DISABLED, but only with the right password: without it, it is told
+   * apart from no other account.
    */
   login: publicProcedure
     .input(loginInput)
@@ -81,6 +83,10 @@ export const authRouter = createTRPCRouter({
         throw new AppError(ErrorCode.InvalidCredentials, "wrong username or password");
       }
       loginByUsername.reset(username);
+      if (user.disabledAt) {
+        ctx.log.info({ userId: user.id }, "login refused: account disabled");
+        throw new AppError(ErrorCode.AccountDisabled, "this account is disabled; ask an administrator");
+      }
       await deleteExpiredSessions(ctx.prisma, user.id);
       ctx.log.info({ userId: user.id }, "user logged in");
       return startSession(ctx, user);
@@ -97,5 +103,6 @@ export const authRouter = createTRPCRouter({
     return { ok: true as const };
   }),
 
-  me: authedProcedure.output(publicUser).query(({ ctx }) => ctx.user),
+  /** The signed-in user, and whether the PWA should offer the admin page. */
+  me: authedProcedure.output(meOutput).query(({ ctx }) => ({ ...ctx.user, isAdmin: ctx.session.isAdmin })),
 });
