@@ -7,6 +7,7 @@ import { chatRows, dayLabel, highestSeq, lowestSeq } from "../src/lib/chat-messa
 import { conversationView, ownState, sortByActivity } from "../src/lib/conversation-view";
 import { searchQueryOf, searchRows, SEARCH_LIMIT } from "../src/lib/contact-search";
 import { friendlyMessage, shownError } from "../src/lib/errors";
+import { snippetParts } from "../src/lib/snippet-parts";
 
 const ME = "00000000-0000-4000-8000-000000000001";
 const PEER = "00000000-0000-4000-8000-000000000002";
@@ -181,5 +182,16 @@ describe("contact search", () => {
       // A declined request can be sent again.
       { kind: "none" },
     ]);
+  });
+});
+
+describe("search snippet parts", () => {
+  it("cuts at the ranges, adds ellipses where the message goes on, ignores ranges out of bounds", () => {
+    expect(snippetParts({ text: "我们明天见", highlights: [{ start: 2, end: 4 }], cutBefore: true, cutAfter: false })).toEqual([
+      { text: "…我们", marked: false },
+      { text: "明天", marked: true },
+      { text: "见", marked: false },
+    ]);
+    expect(snippetParts({ text: "ab", highlights: [{ start: 1, end: 9 }], cutBefore: false, cutAfter: true })).toEqual([{ text: "ab…", marked: false }]);
   });
 });

@@ -4,6 +4,7 @@ import { authRouter } from "./routers/auth";
 import { contactsRouter } from "./routers/contacts";
 import { conversationsRouter } from "./routers/conversations";
 import { groupsRouter } from "./routers/groups";
+import { messagesRouter } from "./routers/messages";
 import { nodesRouter } from "./routers/nodes";
 import { privacyRouter } from "./routers/privacy";
 import { usersRouter } from "./routers/users";
@@ -18,6 +19,7 @@ export const appRouter = createTRPCRouter({
   contacts: contactsRouter,
   conversations: conversationsRouter,
   groups: groupsRouter,
+  messages: messagesRouter,
   nodes: nodesRouter,
   privacy: privacyRouter,
 });

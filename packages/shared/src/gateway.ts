@@ -57,14 +57,21 @@ export const historyInput = z
     conversationId: uuid,
     beforeSeq: seq.min(1).optional(),
     afterSeq: seq.optional(),
+    /** A page around this seq (a search result, a date, the first unread): about half before it, it and the rest after. */
+    aroundSeq: seq.min(1).optional(),
     limit: z.number().int().min(1).max(Limits.maxPageSize).default(Limits.defaultPageSize),
   })
-  .refine((v) => v.beforeSeq === undefined || v.afterSeq === undefined, "give beforeSeq or afterSeq, not both");
+  .refine(
+    (v) => [v.beforeSeq, v.afterSeq, v.aroundSeq].filter((x) => x !== undefined).length <= 1,
+    "give at most one of beforeSeq, afterSeq, aroundSeq",
+  );
 export const historyOutput = z.strictObject({
   /** Ascending by seq. */
   messages: z.array(messageSchema),
-  /** More messages exist in the paging direction. */
+  /** More messages exist in the paging direction (with aroundSeq: older ones). */
   hasMore: z.boolean(),
+  /** With aroundSeq only: newer messages exist after the page. */
+  hasMoreAfter: z.boolean().optional(),
   lastSeq: seq,
 });
 export type HistoryOutput = z.infer<typeof historyOutput>;

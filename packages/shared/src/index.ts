@@ -18,3 +18,4 @@ export * from "./typing";
 export * from "./presence-frames";
 export * from "./group-receipt-routing";
 export * from "./gateway-account";
+export * from "./gateway-search";

@@ -2,7 +2,9 @@
  * A normalised description of what schema.prisma can express in the `public` schema: tables,
  * columns (type, nullability, default), primary/unique/foreign keys, indexes and enums. Column
  * order is left out (a later migration appends columns; Prisma's own diff ignores order too),
- * as are check constraints, triggers and functions, which schema.prisma cannot describe.
+ * as are check constraints, triggers, functions, extensions and partial or expression indexes
+ * (the message search indexes of 20261222120000_message_search), which schema.prisma cannot
+ * describe.
  */
 import pg from "pg";
 
@@ -27,7 +29,10 @@ const QUERIES: Record<string, string> = {
     FROM pg_constraint co JOIN pg_class cl ON cl.oid = co.conrelid JOIN pg_namespace n ON n.oid = cl.relnamespace
     WHERE n.nspname = 'public' AND co.contype IN ('p', 'u', 'f', 'x')`,
   indexes: `
-    SELECT indexname || ' ' || indexdef AS line FROM pg_indexes WHERE schemaname = 'public'`,
+    SELECT i.indexname || ' ' || i.indexdef AS line FROM pg_indexes i
+    JOIN pg_class c ON c.relname = i.indexname JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = i.schemaname
+    JOIN pg_index x ON x.indexrelid = c.oid
+    WHERE i.schemaname = 'public' AND x.indpred IS NULL AND x.indexprs IS NULL`,
   enums: `
     SELECT t.typname || ' (' || string_agg(e.enumlabel, ', ' ORDER BY e.enumsortorder) || ')' AS line
     FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace

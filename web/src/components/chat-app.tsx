@@ -8,6 +8,7 @@ import { ConnectionBanner } from "@/components/connection-banner";
 import { AddContactForm } from "@/components/sidebar/add-contact-form";
 import { ContactList } from "@/components/sidebar/contact-list";
 import { ContactRequests } from "@/components/sidebar/contact-requests";
+import { MessageSearch } from "@/components/sidebar/message-search";
 import { ConversationList } from "@/components/sidebar/conversation-list";
 import { SettingsDialog } from "@/components/settings/settings-dialog";
 import { NewGroupDialog } from "@/components/sidebar/new-group-dialog";
@@ -95,6 +96,8 @@ function SignedInApp({ me: signedIn, maxUploadBytes }: { me: PublicUser & { isAd
     rememberPeople([me, ...contacts.contacts.map((c) => c.user), ...conversations.summaries.flatMap((s) => (s.peer ? [s.peer] : []))]);
   }, [me, contacts.contacts, conversations.summaries]);
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  // A search result chosen: open its conversation at that message.
+  const [openAt, setOpenAt] = useState<{ conversationId: string; seq: number; n: number } | null>(null);
   const notifications = useNotifications(client, conversations.views, setSelectedId);
   // Opened from a notification while no window was open (sw.js: /?c=<conversationId>).
   useEffect(() => {
@@ -159,6 +162,12 @@ function SignedInApp({ me: signedIn, maxUploadBytes }: { me: PublicUser & { isAd
             loggingOut={loggingOut}
             notifications={notifications.permission}
             onEnableNotifications={() => void notifications.requestPermission()}
+          />
+          <MessageSearch
+            onOpen={(hit) => {
+              setSelectedId(hit.conversation.id);
+              setOpenAt((o) => ({ conversationId: hit.conversation.id, seq: hit.seq, n: (o?.n ?? 0) + 1 }));
+            }}
           />
           <AddContactForm
             onRequest={contacts.request}
@@ -226,6 +235,7 @@ function SignedInApp({ me: signedIn, maxUploadBytes }: { me: PublicUser & { isAd
               contacts={contacts.contacts.map((c) => c.user)}
               onGroupChanged={() => void conversations.refresh()}
               maxUploadBytes={maxUploadBytes}
+              openAt={openAt?.conversationId === selected.id ? openAt : null}
             />
           ) : (
             <div className="flex flex-1 items-center justify-center p-6 text-center">

@@ -13,6 +13,7 @@
  * can be repeated (it picks up the groups still left).
  */
 import type { Context } from "../context";
+import { MemoryRateStore } from "@dim/infra";
 import { RateLimiter } from "../auth/rate-limiter";
 import { transferOwnership } from "../groups/change-group";
 import { leaveGroup } from "../groups/end-membership";
@@ -22,7 +23,7 @@ import { announceEnded } from "./end-sessions";
 export const DELETED_DISPLAY_NAME = "Deleted user";
 
 /** Leaving groups on deletion is not the user's own group writing: it is never throttled. */
-const unthrottled = new RateLimiter({ capacity: Number.MAX_SAFE_INTEGER, windowMs: 1000 });
+const unthrottled = new RateLimiter(new MemoryRateStore(), "account-delete-groups", { capacity: 1_000_000, windowMs: 1000 });
 
 async function leaveEveryGroup(ctx: Context, userId: string): Promise<number> {
   const groupCtx: GroupContext = { ...ctx, limiters: { ...ctx.limiters, groupWritesByUser: unthrottled } };

@@ -5,19 +5,15 @@
  */
 import { AppError, ErrorCode } from "@dim/shared";
 import { verifyPassword } from "../auth/password";
-import { rateLimited } from "../auth/rate-limiter";
+import { takePasswordTurn } from "../auth/password-throttle";
 import type { Context } from "../context";
 
 export async function verifyOwnPassword(ctx: Context, user: { id: string; username: string }, password: string): Promise<void> {
-  const { loginByUsername, loginByIp } = ctx.limiters;
-  const wait = Math.max(loginByUsername.check(user.username), ctx.clientIp ? loginByIp.check(ctx.clientIp) : 0);
-  if (wait > 0) throw rateLimited(wait, "password attempts");
-  loginByUsername.take(user.username);
-  if (ctx.clientIp) loginByIp.take(ctx.clientIp);
+  await takePasswordTurn(ctx, user.username, "password attempts");
   const row = await ctx.prisma.user.findUnique({ where: { id: user.id }, select: { passwordHash: true } });
   if (!row || !(await verifyPassword(row.passwordHash, password))) {
     ctx.log.info({ userId: user.id }, "password check failed");
     throw new AppError(ErrorCode.InvalidCredentials, "wrong password");
   }
-  loginByUsername.reset(user.username);
+  await ctx.limiters.loginByUsername.reset(user.username);
 }

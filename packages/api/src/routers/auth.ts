@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { isUniqueViolation } from "@dim/db";
 import { AppError, ErrorCode, loginInput, meOutput, okOutput, registerInput, sessionOutput } from "@dim/shared";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "../auth/password";
+import { takePasswordTurn } from "../auth/password-throttle";
 import { rateLimited } from "../auth/rate-limiter";
 import { announceSessionEnded } from "../auth/announce-session-ended";
 import { createUser } from "../auth/create-user";
@@ -70,17 +71,8 @@ export const authRouter = createTRPCRouter({
     .output(sessionOutput)
     .mutation(async ({ ctx, input }) => {
       const username = input.username; // trimmed and lower-cased by loginInput
-      const { loginByUsername, loginByIp } = ctx.limiters;
-      const ip = ctx.clientIp;
-      const [byName, byIp] = await Promise.all([loginByUsername.check(username), ip ? loginByIp.check(ip) : 0]);
-      const wait = Math.max(byName, byIp);
-      if (wait > 0) throw rateLimited(wait, "login attempts");
-      // Another gateway may have taken the last token since the check: a refused take refuses
-      // this login too (rare: a race between processes; the other bucket's token stays spent).
-      const [nameTurn, ipTurn] = await Promise.all([loginByUsername.take(username), ip ? loginByIp.take(ip) : ({ ok: true } as const)]);
-      if (!nameTurn.ok || !ipTurn.ok) {
-        throw rateLimited(Math.max(nameTurn.ok ? 0 : nameTurn.retryAfterMs, ipTurn.ok ? 0 : ipTurn.retryAfterMs), "login attempts");
-      }
+      const { loginByUsername } = ctx.limiters;
+      await takePasswordTurn(ctx, username, "login attempts");
 
       const user = await ctx.prisma.user.findUnique({ where: { username } });
       const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);

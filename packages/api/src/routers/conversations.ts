@@ -9,7 +9,11 @@ import {
   markReadOutput,
   readersInput,
   readersOutput,
+  seqAtInput,
+  seqAtOutput,
 } from "@dim/shared";
+import { historyAround } from "../search/history-around";
+import { seqAt } from "../search/search-messages";
 import { listConversations } from "../conversations/list-conversations";
 import { listReaders } from "../groups/list-readers";
 import { publishReadReceipt } from "../conversations/publish-read-receipt";
@@ -22,11 +26,16 @@ export const conversationsRouter = createTRPCRouter({
   /**
    * A page of history, ascending by seq: `afterSeq` pages forwards (what you missed), `beforeSeq`
    * backwards (older), neither gives the newest page. `hasMore` is about the paging direction.
+   * `aroundSeq` gives a page around a seq (a search result, a date, the first unread).
    * Limited to your window: from the seq you joined at to the seq you left at (the store clamps).
    */
   history: memberProcedure(historyInput)
     .output(historyOutput)
     .query(async ({ ctx, input }) => {
+      if (input.aroundSeq !== undefined) {
+        const page = await historyAround(ctx.store, { ...input, aroundSeq: input.aroundSeq }, ctx.user.id);
+        return { ...page, lastSeq: Math.max(ctx.member.lastSeq, page.messages.at(-1)?.seq ?? 0) };
+      }
       const fetched =
         input.afterSeq !== undefined
           ? await ctx.store.after(input.conversationId, input.afterSeq, input.limit + 1, ctx.user.id)
@@ -38,6 +47,11 @@ export const conversationsRouter = createTRPCRouter({
       // Seqs commit in order, so every seq up to that one exists.
       return { messages, hasMore, lastSeq: Math.max(ctx.member.lastSeq, messages.at(-1)?.seq ?? 0) };
     }),
+
+  /** The seq to open the conversation at for a date ("jump to date"), within your window. */
+  seqAt: memberProcedure(seqAtInput)
+    .output(seqAtOutput)
+    .query(async ({ ctx, input }) => ({ seq: await seqAt(ctx.prisma, ctx.user.id, input.conversationId, input.at) })),
 
   /** Moves your read cursor forward to `seq` (never back; capped at the last seq). */
   markRead: memberProcedure(markReadInput)

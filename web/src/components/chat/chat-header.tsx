@@ -1,9 +1,18 @@
+import type { ReactNode } from "react";
 import type { ConversationSummary } from "@dim/shared";
 import { Avatar } from "@/components/ui/avatar";
 import { Button } from "@/components/ui/button";
 
 /** The open conversation's title; for a group, a button with its member count that opens the member panel. */
-export function ChatHeader(props: { summary: ConversationSummary; title: string; memberCount: number; onBack: () => void; onMembers: () => void }) {
+export function ChatHeader(props: {
+  summary: ConversationSummary;
+  title: string;
+  memberCount: number;
+  onBack: () => void;
+  onMembers: () => void;
+  /** Controls at the end of the header (the jump menu). */
+  actions?: ReactNode;
+}) {
   const { summary, title } = props;
   const group = summary.kind === "group";
   const subtitle = group
@@ -50,6 +59,7 @@ export function ChatHeader(props: { summary: ConversationSummary; title: string;
       ) : (
         <div className="flex min-w-0 items-center gap-3">{heading}</div>
       )}
+      {props.actions}
     </header>
   );
 }

@@ -7,11 +7,13 @@ import { Alert } from "@/components/ui/alert";
 import { filesOf, useAttachmentDrafts } from "@/hooks/use-attachment-drafts";
 import { useChat } from "@/hooks/use-chat";
 import { useGroupMembers } from "@/hooks/use-group-members";
+import { useJump } from "@/hooks/use-jump";
 import { loadMemberCursors } from "@/lib/group-client";
 import type { NameOf } from "@/lib/system-text";
 import { AttachmentContext, type AttachmentActions } from "./attachment-context";
 import { ChatHeader } from "./chat-header";
 import { ImageViewer } from "./image-viewer";
+import { JumpMenu } from "./jump-menu";
 import { Composer } from "./composer";
 import { MemberPanel } from "./member-panel";
 import { MessageList } from "./message-list";
@@ -28,10 +30,18 @@ export function ChatView(props: {
   contacts: PublicUser[];
   onGroupChanged: () => void;
   maxUploadBytes: number | null;
+  /** Open at this message (a search result); a new `n` for each request. */
+  openAt?: { seq: number; n: number } | null;
 }) {
   const { summary, client } = props;
   const connected = props.connection.status === "connected";
   const chat = useChat(client, summary, connected);
+  const jump = useJump(client, summary.id);
+  const { toSeq } = jump;
+  const openAt = props.openAt;
+  useEffect(() => {
+    if (openAt) void toSeq(openAt.seq);
+  }, [openAt, toSeq]);
   const group = summary.kind === "group";
   const active = summary.membership === "active";
   const members = useGroupMembers(client, summary.id, group && active);
@@ -93,10 +103,19 @@ export function ChatView(props: {
             Drop files to attach them
           </div>
         ) : null}
-        <ChatHeader summary={summary} title={title} memberCount={members.loaded && active ? members.total : summary.memberCount} onBack={props.onBack} onMembers={() => setPanelOpen(true)} />
-        {chat.loadError ? (
+        <ChatHeader summary={summary} title={title} memberCount={members.loaded && active ? members.total : summary.memberCount} onBack={props.onBack} onMembers={() => setPanelOpen(true)}
+          actions={
+            <JumpMenu
+              firstUnread={chat.unreadAfter === null ? null : chat.unreadAfter + 1}
+              busy={jump.jumping}
+              onSeq={(seq) => void jump.toSeq(seq)}
+              onDay={(day) => void jump.toDay(day)}
+            />
+          }
+        />
+        {chat.loadError || jump.jumpError ? (
           <div className="px-4 pt-3">
-            <Alert>{chat.loadError}</Alert>
+            <Alert>{chat.loadError ?? jump.jumpError}</Alert>
           </div>
         ) : null}
         <MessageList
@@ -108,6 +127,7 @@ export function ChatView(props: {
           loadFailed={chat.loadError !== null}
           onLoadEarlier={() => void chat.loadEarlier()}
           onRetry={chat.retry}
+          focus={jump.focus}
           group={group ? { meId: props.me.id, nameOf: props.nameOf, onReaders: setReadersOf } : undefined}
         />
         {active ? <Composer key={summary.id} onSend={chat.send} onSendFiles={chat.sendFiles} drafts={drafts} hint={hint} /> : <ReadOnlyNotice membership={summary.membership} />}

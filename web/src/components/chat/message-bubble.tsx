@@ -23,18 +23,22 @@ export function MessageBubble({
   senderName,
   onRetry,
   group,
+  focused = false,
 }: {
   message: ChatMessage;
   senderName: string;
   onRetry: (clientMsgId: string) => void;
   group?: GroupBubble | undefined;
+  /** Jumped to (a search result, a date, the first unread): briefly outlined. */
+  focused?: boolean;
 }) {
   const own = message.own;
   const withAvatar = group && !own;
   return (
     <li
-      className={`flex ${own ? "justify-end" : "justify-start"}`}
+      className={`flex rounded-lg transition-shadow ${own ? "justify-end" : "justify-start"} ${focused ? "ring-2 ring-brand-500 ring-offset-2" : ""}`}
       data-testid="message"
+      data-focused={focused ? "true" : undefined}
       data-own={own ? "true" : "false"}
       data-state={message.state ?? undefined}
       data-seq={message.seq ?? undefined}

@@ -1,5 +1,5 @@
 "use client";
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { ChatMessage } from "@dim/client";
 import { Button } from "@/components/ui/button";
 import { chatRows } from "@/lib/chat-messages";
@@ -32,8 +32,12 @@ export function MessageList(props: {
   onLoadEarlier: () => void;
   onRetry: (clientMsgId: string) => void;
   group?: GroupLog | undefined;
+  /** Scroll to this seq and outline it (a new `n` each jump, so the same seq can be jumped to again). */
+  focus?: { seq: number; n: number } | null;
 }) {
   const { group } = props;
+  const [focused, setFocused] = useState<number | null>(null);
+  const focusDone = useRef<number | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const scrolledToMarker = useRef(false);
@@ -65,6 +69,25 @@ export function MessageList(props: {
     previous.current = { first, count: props.messages.length, height: el.scrollHeight };
   }, [props.messages, first, last, hasMarker]);
 
+  // A jump: once the message is held, centre it and outline it for a few seconds.
+  const { focus } = props;
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el || !focus || focusDone.current === focus.n) return;
+    const target = el.querySelector<HTMLElement>(`[data-seq="${focus.seq}"]`);
+    if (!target) return;
+    focusDone.current = focus.n;
+    scrolledToMarker.current = true;
+    target.scrollIntoView({ block: "center" });
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+    setFocused(focus.seq);
+  }, [focus, props.messages]);
+  useEffect(() => {
+    if (focused === null) return;
+    const t = setTimeout(() => setFocused(null), 4000);
+    return () => clearTimeout(t);
+  }, [focused]);
+
   const { canLoadEarlier, loadingEarlier, loadFailed, onLoadEarlier } = props;
   const maybeLoadEarlier = useCallback(() => {
     const el = scroller.current;
@@ -85,6 +108,8 @@ export function MessageList(props: {
         maybeLoadEarlier();
       }}
       data-testid="message-scroller"
+      // Focusable, so a keyboard scrolls a long log (one with no link or button in view included).
+      tabIndex={0}
       className="flex flex-1 flex-col overflow-y-auto bg-slate-50 px-3 py-4 [overflow-anchor:none] sm:px-4"
     >
       {/* Pushes a short conversation to the bottom, next to the composer, as chat apps do. */}
@@ -137,6 +162,7 @@ export function MessageList(props: {
               senderName={group ? ((row.message.senderId && group.nameOf(row.message.senderId)) ?? "Someone") : props.peerName}
               onRetry={props.onRetry}
               group={group ? { showSender: !row.continued, onReaders: group.onReaders } : undefined}
+              focused={focused !== null && row.message.seq === focused}
             />
           ),
         )}
