@@ -19,6 +19,7 @@ import { useConversations } from "@/hooks/use-conversations";
 import { useDimClient } from "@/hooks/use-dim-client";
 import { useNotifications } from "@/hooks/use-notifications";
 import { usePeople } from "@/hooks/use-people";
+import { usePresence } from "@/hooks/use-presence";
 import { useSession } from "@/hooks/use-session";
 import { friendlyMessage } from "@/lib/errors";
 import { gateway } from "@/lib/gateway";
@@ -81,6 +82,7 @@ function placeholderSummary(conversationId: string, peer: PublicUser, since: str
 function SignedInApp({ me, maxUploadBytes }: { me: PublicUser; maxUploadBytes: number | null }) {
   const router = useRouter();
   const client = useDimClient(true, maxUploadBytes);
+  const presence = usePresence(client);
   const connection = useConnectionState(client);
   const { nameOf } = usePeople();
   const conversations = useConversations(client, me.id, nameOf);
@@ -196,7 +198,7 @@ function SignedInApp({ me, maxUploadBytes }: { me: PublicUser; maxUploadBytes: n
               void conversations.refresh();
             }}
           />
-          <ContactList contacts={contacts.contacts} onOpen={setSelectedId} />
+          <ContactList contacts={contacts.contacts} onOpen={setSelectedId} presence={presence} />
         </aside>
         <main className={`min-w-0 flex-1 flex-col bg-slate-50 md:flex ${selected ? "flex" : "hidden"}`}>
           {selected ? (
@@ -211,6 +213,7 @@ function SignedInApp({ me, maxUploadBytes }: { me: PublicUser; maxUploadBytes: n
               contacts={contacts.contacts.map((c) => c.user)}
               onGroupChanged={() => void conversations.refresh()}
               maxUploadBytes={maxUploadBytes}
+              presence={presence}
             />
           ) : (
             <div className="flex flex-1 items-center justify-center p-6 text-center">

@@ -3,7 +3,7 @@ import { Avatar } from "@/components/ui/avatar";
 import { Button } from "@/components/ui/button";
 
 /** The open conversation's title; for a group, a button with its member count that opens the member panel. */
-export function ChatHeader(props: { summary: ConversationSummary; title: string; memberCount: number; onBack: () => void; onMembers: () => void }) {
+export function ChatHeader(props: { summary: ConversationSummary; title: string; memberCount: number; onBack: () => void; onMembers: () => void; presence?: string | null }) {
   const { summary, title } = props;
   const group = summary.kind === "group";
   const subtitle = group
@@ -13,7 +13,9 @@ export function ChatHeader(props: { summary: ConversationSummary; title: string;
         ? "You were removed"
         : "You left"
     : summary.peer
-      ? `@${summary.peer.username}`
+      ? props.presence
+        ? `@${summary.peer.username} · ${props.presence}`
+        : `@${summary.peer.username}`
       : null;
   const heading = (
     <>
@@ -24,7 +26,7 @@ export function ChatHeader(props: { summary: ConversationSummary; title: string;
         </h2>
         {/* A space between the two lines, so their words stay apart in the button's visible text. */}{" "}
         {subtitle ? (
-          <span className="block truncate text-xs text-slate-500" data-testid="chat-subtitle">
+          <span className="block truncate text-xs text-slate-500" data-testid="chat-subtitle" data-presence={props.presence ?? undefined}>
             {subtitle}
           </span>
         ) : null}

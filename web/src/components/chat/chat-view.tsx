@@ -2,10 +2,13 @@
 import { useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import type { ChatAttachment, ConnectionState, DimClient } from "@dim/client";
 import { attachmentUrl } from "@dim/shared";
-import type { ConversationSummary, PublicUser } from "@dim/shared";
+import type { ContactPresence, ConversationSummary, PublicUser } from "@dim/shared";
 import { Alert } from "@/components/ui/alert";
 import { filesOf, useAttachmentDrafts } from "@/hooks/use-attachment-drafts";
 import { useChat } from "@/hooks/use-chat";
+import { useMessageActions } from "@/hooks/use-message-actions";
+import { useTypingUsers } from "@/hooks/use-typing";
+import { presenceText } from "@/lib/presence-text";
 import { useGroupMembers } from "@/hooks/use-group-members";
 import { loadMemberCursors } from "@/lib/group-client";
 import type { NameOf } from "@/lib/system-text";
@@ -17,6 +20,7 @@ import { MemberPanel } from "./member-panel";
 import { MessageList } from "./message-list";
 import { ReadOnlyNotice } from "./read-only-notice";
 import { ReadersDialog } from "./readers-dialog";
+import { TypingLine } from "./typing-line";
 
 export function ChatView(props: {
   client: DimClient | null;
@@ -28,6 +32,7 @@ export function ChatView(props: {
   contacts: PublicUser[];
   onGroupChanged: () => void;
   maxUploadBytes: number | null;
+  presence: { byId: ReadonlyMap<string, ContactPresence>; now: Date };
 }) {
   const { summary, client } = props;
   const connected = props.connection.status === "connected";
@@ -44,6 +49,14 @@ export function ChatView(props: {
   const [viewing, setViewing] = useState<ChatAttachment | null>(null);
   const [dragging, setDragging] = useState(false);
   const { discard } = chat;
+  const acts = useMessageActions(client, summary.id);
+  const typing = useTypingUsers(client, summary.id).map((id) => (group ? (props.nameOf(id) ?? "Someone") : title));
+  const peerPresence = summary.peer ? presenceText(props.presence.byId.get(summary.peer.id), props.presence.now) : null;
+  const authorOf = (m: { own: boolean; senderId: string | null }) => (m.own ? "yourself" : group ? ((m.senderId && props.nameOf(m.senderId)) ?? "Someone") : title);
+  const editLast = () => {
+    const last = [...chat.messages].reverse().find((m) => m.own && m.seq !== null && m.kind === "text" && !m.deleted);
+    if (last) acts.setMode({ kind: "edit", message: last });
+  };
   const actions = useMemo<AttachmentActions>(
     () => ({
       thumbnail: (id) => (client ? client.thumbnail(id) : Promise.reject(new Error("not ready"))),
@@ -93,7 +106,12 @@ export function ChatView(props: {
             Drop files to attach them
           </div>
         ) : null}
-        <ChatHeader summary={summary} title={title} memberCount={members.loaded && active ? members.total : summary.memberCount} onBack={props.onBack} onMembers={() => setPanelOpen(true)} />
+        <ChatHeader summary={summary} title={title} memberCount={members.loaded && active ? members.total : summary.memberCount} onBack={props.onBack} onMembers={() => setPanelOpen(true)} presence={peerPresence} />
+        {acts.problem ? (
+          <div className="px-4 pt-3" data-testid="action-problem">
+            <Alert>{acts.problem}</Alert>
+          </div>
+        ) : null}
         {chat.loadError ? (
           <div className="px-4 pt-3">
             <Alert>{chat.loadError}</Alert>
@@ -109,8 +127,28 @@ export function ChatView(props: {
           onLoadEarlier={() => void chat.loadEarlier()}
           onRetry={chat.retry}
           group={group ? { meId: props.me.id, nameOf: props.nameOf, onReaders: setReadersOf } : undefined}
+          meId={props.me.id}
+          handlers={active ? acts.handlers : null}
         />
-        {active ? <Composer key={summary.id} onSend={chat.send} onSendFiles={chat.sendFiles} drafts={drafts} hint={hint} /> : <ReadOnlyNotice membership={summary.membership} />}
+        {active ? <TypingLine names={typing} /> : null}
+        {active ? (
+          <Composer
+            key={summary.id}
+            onSend={chat.send}
+            onSendFiles={chat.sendFiles}
+            drafts={drafts}
+            hint={hint}
+            mode={acts.mode}
+            modeAuthor={acts.mode ? authorOf(acts.mode.message) : ""}
+            onMode={acts.setMode}
+            onSubmitMode={acts.submit}
+            onEditLast={editLast}
+            onTyping={() => client?.typing(summary.id)}
+            onStopTyping={() => client?.stopTyping(summary.id)}
+          />
+        ) : (
+          <ReadOnlyNotice membership={summary.membership} />
+        )}
         <ImageViewer attachment={viewing} onClose={() => setViewing(null)} fileUrl={attachmentUrl} thumbnail={actions.thumbnail} />
         {group ? (
           <>

@@ -1,10 +1,11 @@
 "use client";
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { ChatMessage } from "@dim/client";
 import { Button } from "@/components/ui/button";
 import { chatRows } from "@/lib/chat-messages";
 import type { NameOf } from "@/lib/system-text";
 import { MessageBubble } from "./message-bubble";
+import type { MessageHandlers } from "./message-actions";
 import { SystemRow } from "./system-row";
 
 /** A group's log: senders' names, system messages in words, readers of own messages. */
@@ -32,8 +33,11 @@ export function MessageList(props: {
   onLoadEarlier: () => void;
   onRetry: (clientMsgId: string) => void;
   group?: GroupLog | undefined;
+  meId: string;
+  /** null: read only (left or removed): no actions. */
+  handlers: MessageHandlers | null;
 }) {
-  const { group } = props;
+  const { group, meId } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const scrolledToMarker = useRef(false);
@@ -43,6 +47,11 @@ export function MessageList(props: {
   const last = props.messages[props.messages.length - 1];
   const rows = useMemo(() => chatRows(props.messages, props.unreadAfter), [props.messages, props.unreadAfter]);
   const hasMarker = rows.some((r) => r.kind === "unread");
+  const bySeq = useMemo(() => new Map(props.messages.filter((m) => m.seq !== null).map((m) => [m.seq!, m])), [props.messages]);
+  const nameOf = useCallback(
+    (userId: string) => (userId === meId ? "You" : group ? (group.nameOf(userId) ?? "Someone") : props.peerName),
+    [meId, group, props.peerName],
+  );
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -75,6 +84,29 @@ export function MessageList(props: {
   useEffect(() => {
     maybeLoadEarlier();
   }, [maybeLoadEarlier, props.messages]);
+
+  // A click on a quote: scroll to the quoted message, paging earlier history in until it is held.
+  const [jumpTo, setJumpTo] = useState<number | null>(null);
+  const [highlighted, setHighlighted] = useState<number | null>(null);
+  useEffect(() => {
+    if (jumpTo === null) return;
+    const el = scroller.current?.querySelector<HTMLElement>(`[data-testid='message'][data-seq='${jumpTo}']`);
+    if (el) {
+      setJumpTo(null);
+      setHighlighted(jumpTo);
+      el.scrollIntoView({ block: "center" });
+      return;
+    }
+    if (!canLoadEarlier || loadFailed) setJumpTo(null); // not there (deleted for me, or history ends)
+    else if (!loadingEarlier) onLoadEarlier();
+  }, [jumpTo, props.messages, canLoadEarlier, loadingEarlier, loadFailed, onLoadEarlier]);
+  // The highlight takes the focus (so the keyboard is there too) and fades after a while.
+  useEffect(() => {
+    if (highlighted === null) return;
+    scroller.current?.querySelector<HTMLElement>(`[data-testid='message'][data-seq='${highlighted}']`)?.focus({ preventScroll: true });
+    const timer = setTimeout(() => setHighlighted(null), 2500);
+    return () => clearTimeout(timer);
+  }, [highlighted]);
 
   return (
     <div
@@ -137,6 +169,14 @@ export function MessageList(props: {
               senderName={group ? ((row.message.senderId && group.nameOf(row.message.senderId)) ?? "Someone") : props.peerName}
               onRetry={props.onRetry}
               group={group ? { showSender: !row.continued, onReaders: group.onReaders } : undefined}
+              extras={{
+                handlers: props.handlers,
+                quoted: row.message.replyTo !== null ? bySeq.get(row.message.replyTo) : undefined,
+                quotedAuthor: quotedAuthor(row.message.replyTo !== null ? bySeq.get(row.message.replyTo) : undefined, nameOf),
+                onJump: setJumpTo,
+                nameOf,
+                highlighted: highlighted !== null && row.message.seq === highlighted,
+              }}
             />
           ),
         )}
@@ -144,4 +184,10 @@ export function MessageList(props: {
       </div>
     </div>
   );
+}
+
+function quotedAuthor(quoted: ChatMessage | undefined, nameOf: (userId: string) => string): string | null {
+  if (!quoted) return null;
+  if (quoted.own) return "You";
+  return quoted.senderId ? nameOf(quoted.senderId) : null;
 }
