@@ -85,7 +85,7 @@ export function MessageActions({
         aria-expanded={open}
         data-testid="message-actions"
         onClick={() => onOpenChange(!open)}
-        className="rounded-full px-1.5 text-base leading-5 text-slate-600 opacity-60 hover:bg-slate-200 hover:opacity-100 focus:opacity-100 group-hover:opacity-100"
+        className="rounded-full px-1.5 text-base leading-5 text-slate-600 hover:bg-slate-200"
       >
         ⋯
       </button>

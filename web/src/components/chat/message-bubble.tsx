@@ -52,7 +52,7 @@ export function MessageBubble({
   const actionable = extras?.handlers && message.seq !== null;
   return (
     <li
-      className={`group flex scroll-mt-16 rounded-lg transition-colors ${own ? "justify-end" : "justify-start"} ${extras?.highlighted ? "bg-amber-100/70 ring-2 ring-amber-400" : ""}`}
+      className={`group flex scroll-mt-16 rounded-lg transition-colors ${own ? "justify-end" : "justify-start"} ${extras?.highlighted ? "bg-amber-50 ring-2 ring-amber-400" : ""}`}
       tabIndex={extras?.highlighted ? -1 : undefined}
       data-testid="message"
       data-own={own ? "true" : "false"}
