@@ -96,7 +96,7 @@ describe("message events, typing and presence in the PWA", () => {
     expect(await inView(a, quotedSeq)).toBe(false);
     await replyA.getByTestId("reply-quote").click();
     await expect.poll(() => inView(a, quotedSeq), WAIT).toBe(true);
-    expect(await a.evaluate(() => document.activeElement?.getAttribute("data-seq"))).toBe(quotedSeq);
+    await expect.poll(() => a.evaluate(() => document.activeElement?.getAttribute("data-seq")), WAIT).toBe(quotedSeq);
     await docScreenshot(a, "message-reply");
 
     // Edit by keyboard: Up in the empty composer edits Ana's last message; Enter saves.
