@@ -162,7 +162,9 @@ async function main(): Promise<void> {
       // `node --import tsx` rather than the tsx CLI: the signal and exit code are the node's own.
       args: ["--import", "tsx", "src/main.ts"],
       cwd: join(REPO_ROOT, "core-node"),
-      env: { ...env, DIM_NODE_ID: n.id, DIM_NODE_PORT: String(n.port) },
+      // A short drain (SIGTERM to one node shows its clients moving in waves) that stays well
+      // inside the supervisor's stop grace; DIM_DRAIN_MS in the environment wins.
+      env: { DIM_DRAIN_MS: "3000", ...env, DIM_NODE_ID: n.id, DIM_NODE_PORT: String(n.port) },
     });
   }
   say(

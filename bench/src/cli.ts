@@ -22,6 +22,13 @@
  *   --group-senders N         members sending to the group, round robin (default 4)
  *   --extras / --no-extras    DIM connections, memory, connects/s, logins/s, history (default on; --quick off)
  *   --extras connections      only the idle-connection part (memory per connection, connects/s)
+ *   --extras uploads          only the upload part (file MB/s, image ms per megapixel, gateway memory
+ *                             during a large upload), e.g. --systems dim --extras uploads --extras-only
+ *   --upload-mp a,b,…         image sizes of the upload extras, megapixels, each as JPEG and PNG (default 1,4,12,24)
+ *   --upload-file-mb N        the file of the upload extras' throughput runs, MB (default 25)
+ *   --upload-memory-mb a,b,…  upload sizes of the gateway memory samples, MB (default 25,100; the bench
+ *                             gateway's upload limit is raised to the largest)
+ *   --upload-reps N           timed repetitions of each upload, the median reported (default 3; --quick 1)
  *   --extras-only             no throughput ladder, the extras only (e.g. --systems dim --extras connections --extras-only)
  *   --connections a,b,…       cumulative idle-connection targets of the extras (default 1000,5000,10000,19000)
  *   --connect-processes N     load processes per connect batch of the extras (default 2)
@@ -61,7 +68,7 @@ export function parseArgs(argv: string[]): BenchOptions & { out: string; profile
       i++;
     } else args.set(k, true);
   }
-  const known = new Set(["mode", "systems", "reps", "rates", "duration", "warmup", "drain", "pairs", "servers", "workers", "cross", "objective", "stop", "extras", "no-extras", "extras-only", "connections", "connect-processes", "connect-inflight", "connect-client", "quick", "out", "verbose", "profile", "body", "swap", "cross-objective", "groups", "no-groups", "group-rates", "group-senders", "typing"]);
+  const known = new Set(["mode", "systems", "reps", "rates", "duration", "warmup", "drain", "pairs", "servers", "workers", "cross", "objective", "stop", "extras", "no-extras", "extras-only", "connections", "connect-processes", "connect-inflight", "connect-client", "quick", "out", "verbose", "profile", "body", "swap", "cross-objective", "groups", "no-groups", "group-rates", "group-senders", "upload-mp", "upload-file-mb", "upload-memory-mb", "upload-reps", "typing"]);
   for (const k of args.keys()) if (!known.has(k)) throw new Error(`unknown option --${k}`);
   const quick = args.has("quick");
   const str = (k: string, d: string) => {
@@ -84,7 +91,7 @@ export function parseArgs(argv: string[]): BenchOptions & { out: string; profile
   const extrasOn = args.has("extras") || args.has("extras-only") || (!quick && !args.has("no-extras"));
   const extrasPart = args.get("extras");
   if (str("connections", "1").split(",").some((c) => !(Number(c) >= 1))) throw new Error("--connections must be positive numbers");
-  if (typeof extrasPart === "string" && extrasPart !== "connections") throw new Error("--extras takes no value or 'connections'");
+  if (typeof extrasPart === "string" && extrasPart !== "connections" && extrasPart !== "uploads") throw new Error("--extras takes no value, 'connections' or 'uploads'");
   const positives = (k: string, d: string) => {
     const v = str(k, d).split(",").map(Number);
     if (v.some((x) => !(x > 0))) throw new Error(`--${k} must be positive numbers`);
@@ -123,7 +130,13 @@ export function parseArgs(argv: string[]): BenchOptions & { out: string; profile
           connectProcesses: Math.max(1, Math.floor(num("connect-processes", 2))),
           connectInFlight: Math.max(1, Math.floor(num("connect-inflight", 100))),
           connectClient: str("connect-client", "lean") === "ws" ? ("ws" as const) : ("lean" as const),
-          ...(extrasPart === "connections" ? { only: "connections" as const } : {}),
+          uploads: {
+            megapixels: positives("upload-mp", quick ? "1,4" : "1,4,12,24"),
+            fileMegabytes: positives("upload-file-mb", "25")[0]!,
+            memoryMegabytes: positives("upload-memory-mb", "25,100"),
+            reps: Math.max(1, Math.floor(num("upload-reps", quick ? 1 : 3))),
+          },
+          ...(extrasPart === "connections" || extrasPart === "uploads" ? { only: extrasPart } : {}),
         }
       : null,
     extrasOnly: args.has("extras-only"),

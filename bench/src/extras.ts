@@ -6,13 +6,16 @@
  *  - idle authenticated connections on ONE core node: heap and RSS after a full GC at each step
  *    (slope = memory per connection) and authenticated connects per second. The users of this
  *    part are inserted with SQL and their socket tokens issued with the shared secret, exactly as
- *    nodes.assign issues them (registering ~19k users through argon2 would take a quarter hour).
+ *    nodes.assign issues them (registering ~19k users through argon2 would take a quarter hour);
+ *  - uploads: file MB/s, image ms per megapixel, gateway memory during a large upload
+ *    (extras-uploads.ts, with its own gateway and blob directory).
  */
 import { createGatewayClient } from "@dim/client";
 import { connectionRunOf, measureIdleConnections, openExtrasDatabase, stopChildren, type ConnectionFigures } from "./extras-connections";
 import { newHistogram, percentiles, recordUs, type Percentiles } from "./hdr";
 import { forkTs, mapLimit, stopProcess, waitMessage } from "./procs";
 import { treeUsage } from "./proc-stats";
+import { measureUploads, uploadNote, type UploadFigures } from "./extras-uploads";
 import type { Services } from "./services";
 import { registerUsers } from "./systems";
 import type { BenchOptions } from "./run";
@@ -31,6 +34,7 @@ export interface DimExtras {
     cpuMsPerRequest?: { gateway: number; postgres: number; client: number };
   };
   connections?: ConnectionFigures;
+  uploads?: UploadFigures;
 }
 
 export async function measureDimExtras(services: Services, opts: BenchOptions): Promise<DimExtras> {
@@ -124,6 +128,9 @@ export async function measureDimExtras(services: Services, opts: BenchOptions): 
     // ── idle connections: memory per connection and connects/s on one node ──
     out.connections = await measureIdleConnections({ ...connectionRunOf(opts, log, out), services, env, sql, tokenSecret, tag, children });
     out.notes.push(`logins ${out.logins.loginPerSec}/s, registrations ${out.logins.registerPerSec}/s; history page p99 ${out.history.page.p99} ms with ${n} messages stored`);
+    await stopChildren(children);
+    out.uploads = await measureUploads(services, opts, cfg.uploads, log);
+    out.notes.push(uploadNote(out.uploads));
   } catch (err) {
     out.notes.push(`extras failed: ${err instanceof Error ? err.message : String(err)}`);
     log(out.notes.at(-1)!);

@@ -106,3 +106,8 @@ export async function cpuOverWindow(procs: Array<{ name: string; pid: number }>,
   procs.forEach((p, i) => (byProcess[p.name] = Math.round((after[i]!.cpuSeconds - before[i]!.cpuSeconds) * 1000) / 1000));
   return byProcess;
 }
+
+/** The resident set of one process in bytes (0 once it is gone): cheap enough to sample every few ms. */
+export function rssOf(pid: number): number {
+  return (readStat(pid)?.rssPages ?? 0) * PAGE_BYTES;
+}

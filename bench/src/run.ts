@@ -14,6 +14,7 @@ import { runGroupSystem, type GroupOptions, type GroupRun } from "./group-run";
 import { summarizeGroups, type GroupSummary } from "./group-summary";
 import { measureDimExtras, type DimExtras } from "./extras";
 import { measureConnectionExtras } from "./extras-connections";
+import { measureUploadExtras, type UploadOptions } from "./extras-uploads";
 
 export interface BenchOptions {
   mode: "embedded" | "cluster";
@@ -47,8 +48,10 @@ export interface BenchOptions {
     connectInFlight: number;
     /** The connecting client: lean (raw WebSocket, authenticate and idle) or the `ws` client of the throughput runs. */
     connectClient: "lean" | "ws";
-    /** Only this part of the extras (`--extras connections`). */
-    only?: "connections";
+    /** Upload throughput, image time per megapixel, gateway memory during a large upload. */
+    uploads: UploadOptions;
+    /** Only this part of the extras (`--extras connections`, `--extras uploads`). */
+    only?: "connections" | "uploads";
   } | null;
   /** Skip the throughput ladder: extras only (`--extras-only`). */
   extrasOnly?: boolean;
@@ -304,7 +307,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       }
     }
     if (opts.extras && opts.systems.includes("dim")) {
-      extras = opts.extras.only === "connections" ? await measureConnectionExtras(services, opts) : await measureDimExtras(services, opts);
+      const only = opts.extras.only;
+      extras = only === "connections" ? await measureConnectionExtras(services, opts) : only === "uploads" ? await measureUploadExtras(services, opts) : await measureDimExtras(services, opts);
     }
   } finally {
     await services.stop().catch((err) => opts.log(`services stop failed: ${String(err)}`));

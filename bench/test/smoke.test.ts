@@ -3,13 +3,15 @@
  * `npm run bench` starts — an embedded PostgreSQL, DIM's gateway and two core-node processes,
  * two raw `ws` relays, forked load generators — sends a few messages at a low rate, and checks
  * the result file's shape and that messages were delivered and acknowledged; and a tiny group
- * step (DIM and the Socket.IO rooms baseline) in which every member must get every message once.
+ * step (DIM and the Socket.IO rooms baseline) in which every member must get every message once;
+ * and a tiny run of the upload extras (the figures' shape, each beside its baseline).
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseArgs, runBench, writeResults, type BenchResult } from "../src/index";
+import { renderText } from "../src/report/text";
 
 const out = mkdtempSync(join(tmpdir(), "dim-bench-smoke-"));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -22,6 +24,10 @@ describe("bench harness (smoke)", () => {
     expect(o.extras).toBeNull();
     expect(() => parseArgs(["--nope"])).toThrow(/unknown option/);
     expect(() => parseArgs(["--systems", "kafka"])).toThrow(/unknown system/);
+    const up = parseArgs(["--systems", "dim", "--extras", "uploads", "--extras-only", "--upload-mp", "1,2", "--upload-file-mb", "5", "--upload-memory-mb", "5,20", "--upload-reps", "2"]);
+    expect(up.extras).toMatchObject({ only: "uploads", uploads: { megapixels: [1, 2], fileMegabytes: 5, memoryMegabytes: [5, 20], reps: 2 } });
+    expect(parseArgs(["--extras"]).extras?.uploads).toEqual({ megapixels: [1, 4, 12, 24], fileMegabytes: 25, memoryMegabytes: [25, 100], reps: 3 });
+    expect(() => parseArgs(["--extras", "nope"])).toThrow(/--extras takes/);
   });
 
   it("runs DIM and the ws baseline for a few seconds and writes a complete result file", async () => {
@@ -137,5 +143,37 @@ describe("bench harness (smoke)", () => {
     const ratio = saved.groupSummary!.ratios[0]!;
     expect(ratio).toMatchObject({ size: 10, rate: 2, rep: 1 });
     expect(ratio.deliveries).toBeGreaterThan(0);
+  }, 240_000);
+
+  it("runs the upload extras on a tiny set: files, images and memory, each with its baseline", async () => {
+    const lines: string[] = [];
+    const result = await runBench({
+      ...parseArgs(["--systems", "dim", "--extras", "uploads", "--extras-only", "--upload-mp", "0.05", "--upload-file-mb", "1", "--upload-memory-mb", "1", "--upload-reps", "1"]),
+      log: (l) => lines.push(l),
+    });
+    const saved = JSON.parse(readFileSync(writeResults(result, out).json, "utf8")) as BenchResult;
+    const u = saved.extras?.uploads;
+    expect(u, `${saved.extras?.notes.join("\n")}\n${lines.join("\n")}`).toBeDefined();
+    expect(saved.runs).toEqual([]);
+    expect(u!.file).toMatchObject({ megabytes: 1 });
+    expect(u!.file.gatewayMs).toHaveLength(1);
+    for (const v of [u!.file.gatewayMBps, u!.file.sinkMBps, u!.file.ratio]) expect(v).toBeGreaterThan(0);
+    expect(u!.memory.map((m) => m.fileMegabytes)).toEqual([1]);
+    for (const s of [u!.memory[0]!.gateway, u!.memory[0]!.sink, u!.memory[0]!.bufferingSink]) {
+      expect(s.beforeMB).toBeGreaterThan(0);
+      expect(s.peakMB).toBeGreaterThan(0);
+      expect(s.samples).toBeGreaterThan(0);
+    }
+    expect(u!.images.map((i) => i.format)).toEqual(["jpeg", "png"]);
+    for (const i of u!.images) {
+      expect(i.width * i.height).toBeGreaterThan(40_000);
+      expect(i.gatewayMs).toBeGreaterThan(0);
+      expect(i.sharpMs).toBeGreaterThan(0);
+      expect(i.ratio).toBeGreaterThan(0);
+    }
+    const text = renderText(saved);
+    expect(text).toContain("Uploads (POST /api/files");
+    expect(text).toContain("jpeg 0.05 MP");
+    expect(readFileSync(join(out, "latest.html"), "utf8")).toContain("<h2>Uploads</h2>");
   }, 240_000);
 });

@@ -30,7 +30,8 @@ function startNodes(dev: DevConfig): void {
     // signals and exit codes are the node's own.
     const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
       cwd,
-      env: { ...devProcessEnv(process.env, dev), DIM_NODE_ID: id, DIM_NODE_PORT: String(port) },
+      // A short drain when turbo stops us with SIGTERM (DIM_DRAIN_MS in the environment wins).
+      env: { DIM_DRAIN_MS: "3000", ...devProcessEnv(process.env, dev), DIM_NODE_ID: id, DIM_NODE_PORT: String(port) },
       stdio: ["ignore", "pipe", "pipe"],
     });
     prefix(child.stdout!, process.stdout, label);

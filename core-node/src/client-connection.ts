@@ -77,6 +77,9 @@ export interface ConnectionOptions {
   metrics: NodeMetrics;
 }
 
+/** closeWhenIdle(): the longest a drained socket waits for the frames in hand to be answered. */
+const IDLE_CLOSE_WAIT_MS = 5000;
+
 /** Invalid frames tolerated on an authenticated socket before it is closed with ProtocolViolation. */
 export const MAX_BAD_FRAMES = 10;
 /** Frames other than a valid `auth` tolerated before authentication (each answered with an error). */
@@ -243,6 +246,27 @@ export class ClientConnection {
     this.clearTimers();
     this.debug({ code, reason }, "closing socket");
     this.closeTimer = startClose(this.ws, code, reason, (err) => this.debug({ err }, "close failed; terminating"));
+  }
+
+  /**
+   * A drain's close: stops reading, lets the frames already read finish (a `send` being stored
+   * gets its `sent` before the close frame), then closes. A frame the client wrote after that
+   * is never acknowledged here; the client re-sends it on its next node by clientMsgId.
+   */
+  async closeWhenIdle(code: number, reason: string): Promise<void> {
+    if (this.state === "closing" || this.state === "closed") return;
+    this.ws.pause();
+    // Frames over the rate wait for tokens the drain will not give: the client re-sends them.
+    clearTimeout(this.throttleTimer);
+    this.throttled = undefined;
+    // Bounded: a store that hangs must not hold the drain (the client re-sends what got no `sent`).
+    const deadline = monotonicMs() + IDLE_CLOSE_WAIT_MS;
+    while (this.pumping && monotonicMs() < deadline) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.pumping.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, Math.max(1, deadline - monotonicMs()))))]);
+      clearTimeout(timer);
+    }
+    this.close(code, reason);
   }
 
   // ─────────────────────────── inbound ───────────────────────────

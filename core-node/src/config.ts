@@ -29,6 +29,9 @@ import {
 import { infraConfigSchema } from "@dim/infra";
 import { metricsConfigSchema } from "@dim/shared/metrics";
 
+/** DIM_DRAIN_MS: long enough that a 20k-socket node moves ~700 clients a second. */
+export const DEFAULT_DRAIN_MS = 30_000;
+
 export const coreNodeEnvSchema = z.object({
   /** This node's identity in the registry, presence and socket tokens. Default: node-<host>-<port> once bound. */
   DIM_NODE_ID: z
@@ -103,6 +106,11 @@ export const coreNodeEnvSchema = z.object({
    * number of sockets that came or went (a node dying with thousands of them).
    */
   DIM_PRESENCE_COALESCE_MS: intVar(10, 60_000).default(DEFAULT_PRESENCE_COALESCE_MS),
+  /**
+   * Drain (SIGTERM or CoreNode.drain()): the window over which the node closes its sockets in
+   * random order, at an even capped rate, before it stops. 0: close them all at once.
+   */
+  DIM_DRAIN_MS: intVar(0, 600_000).default(DEFAULT_DRAIN_MS),
   /** PostgreSQL, the source of truth. */
   DATABASE_URL: databaseUrlVar(),
 });
@@ -133,6 +141,7 @@ export const coreNodeConfigSchema = coreNodeEnvSchema.transform((env) => ({
   /** The store applies them (openDatabase's eventWindows); CoreNode itself does not read them. */
   eventWindows: { editWindowMs: env.DIM_EDIT_WINDOW_MS, deleteWindowMs: env.DIM_DELETE_WINDOW_MS },
   presenceCoalesceMs: env.DIM_PRESENCE_COALESCE_MS,
+  drainMs: env.DIM_DRAIN_MS,
   databaseUrl: env.DATABASE_URL,
 }));
 

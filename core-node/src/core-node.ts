@@ -7,6 +7,10 @@
  * presence leases; stop() is idempotent. When the registry says the registration is lost the
  * node fences itself (closes every socket, releases every lease) before registering again, so
  * no user is ever served by a node that no longer owns its identity.
+ *
+ * drain() (SIGTERM, or POST /admin/drain on the metrics listener) is the gentle stop: marked
+ * draining in the registry (no new assignments, still routed to), sockets closed with 4504 in
+ * waves over DIM_DRAIN_MS (drain-waves.ts), then stop(). stop() during a drain closes the rest now.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { IncomingMessage } from "node:http";
@@ -32,6 +36,7 @@ import { NodeServer, WS_PATH } from "./server";
 import { monotonicMs } from "@dim/shared/node";
 import { METRICS_OFF, startMetricsServer, type MetricsConfig, type MetricsServer } from "@dim/shared/metrics";
 import { NodeMetrics } from "./node-metrics";
+import { runDrainWaves } from "./drain-waves";
 
 export interface CoreNodeDeps {
   config: CoreNodeConfig;
@@ -58,7 +63,7 @@ export interface StartedNode {
   metricsUrl?: string;
 }
 
-type Phase = "new" | "starting" | "running" | "fenced" | "stopping" | "stopped";
+type Phase = "new" | "starting" | "running" | "fenced" | "draining" | "stopping" | "stopped";
 
 /**
  * How often the node checks its sockets' auth deadlines and idle timeouts: a tenth of the shorter
@@ -104,6 +109,7 @@ export class CoreNode implements ConnectionHost {
   private refreshing = false;
   private fencing: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
+  private draining: Promise<void> | undefined;
   private _nodeId: string | undefined;
 
   constructor(deps: CoreNodeDeps) {
@@ -207,6 +213,11 @@ export class CoreNode implements ConnectionHost {
     return this.connections.authenticatedCount;
   }
 
+  /** True from drain() on (until it stopped). */
+  get isDraining(): boolean {
+    return this.draining !== undefined && this.phase === "draining";
+  }
+
   /** True while the node takes new sockets (running and not fenced). */
   get isAccepting(): boolean {
     return this.accepting;
@@ -226,7 +237,9 @@ export class CoreNode implements ConnectionHost {
       const wsUrl = this.config.publicWsUrl ?? `ws://${urlHost(this.config.host)}:${port}${WS_PATH}`;
       this.info = { nodeId, host: this.config.host, wsPort: port, httpPort: port, wsUrl, startedAt: new Date().toISOString() };
       if (this.metricsListener.enabled) {
-        this.metricsServer = await startMetricsServer(this.metrics.registry, this.metricsListener, this.log);
+        this.metricsServer = await startMetricsServer(this.metrics.registry, this.metricsListener, this.log, {
+          drain: () => void this.drain(),
+        });
         this.throwIfStopping();
       }
 
@@ -279,6 +292,42 @@ export class CoreNode implements ConnectionHost {
     if (this.stopping) throw new Error("CoreNode stopped while starting");
   }
 
+  /**
+   * Idempotent: stop taking clients now (marked draining in the registry, so `nodes.assign`
+   * skips this node; new sockets get 4504), close the sockets in random order at an even rate
+   * over `windowMs` (default DIM_DRAIN_MS) with 4504 NodeDraining, each after its frames in hand
+   * are answered, then stop(). Resolves once stopped. Before start() finished, it is stop().
+   */
+  drain(windowMs = this.config.drainMs): Promise<void> {
+    if (this.stopping) return this.stopping;
+    if (this.phase !== "running" && this.phase !== "fenced") return this.stop();
+    this.draining ??= this.runDrain(windowMs);
+    return this.draining;
+  }
+
+  private async runDrain(windowMs: number): Promise<void> {
+    this.phase = "draining";
+    this.accepting = false;
+    try {
+      await this.registration?.setDraining();
+    } catch (err) {
+      this.log.warn({ err }, "could not mark the node draining in the registry; draining anyway");
+    }
+    const sockets = this.connections.list();
+    this.log.info({ sockets: sockets.length, windowMs }, "draining: moving clients away");
+    const closing: Array<Promise<void>> = [];
+    await runDrainWaves(
+      sockets,
+      ({ items }) => {
+        for (const conn of items) closing.push(conn.closeWhenIdle(CloseCode.NodeDraining, "node is draining; reconnect elsewhere").then(() => conn.done));
+      },
+      { windowMs, signal: this.abort.signal },
+    );
+    await Promise.all(closing);
+    if (!this.stopping) this.log.info({ sockets: sockets.length }, "drained: stopping");
+    await this.stop();
+  }
+
   /** Idempotent graceful stop: stop accepting, deregister, close sockets, release leases, flush, close HTTP. */
   stop(): Promise<void> {
     this.stopping ??= this.runStop();
@@ -323,7 +372,8 @@ export class CoreNode implements ConnectionHost {
   private onSocket(ws: WebSocket, req: IncomingMessage): void {
     if (!this.accepting) {
       // The upgrade was checked before the node began stopping or fencing.
-      ws.close(CloseCode.NodeShuttingDown, "node is not accepting connections");
+      if (this.phase === "draining") ws.close(CloseCode.NodeDraining, "node is draining; reconnect elsewhere");
+      else ws.close(CloseCode.NodeShuttingDown, "node is not accepting connections");
       return;
     }
     const conn = new ClientConnection(ws, this, this.connectionOptions, this.log);
@@ -377,7 +427,8 @@ export class CoreNode implements ConnectionHost {
   }
 
   private async refreshPresence(): Promise<void> {
-    if (this.refreshing || this.phase !== "running") return;
+    // A draining node still serves its remaining sockets: their leases stay fresh.
+    if (this.refreshing || (this.phase !== "running" && this.phase !== "draining")) return;
     const routes = this.connections.routes(this.nodeId);
     if (routes.length === 0) return;
     this.refreshing = true;
@@ -396,6 +447,8 @@ export class CoreNode implements ConnectionHost {
     this.registration = registration;
     registration.onLost(() => {
       if (this.registration !== registration || this.stopping) return;
+      // A draining node that lost its identity does not come back: it stops now.
+      if (this.draining) return void this.stop();
       this.fencing = this.fence();
     });
   }
@@ -413,7 +466,7 @@ export class CoreNode implements ConnectionHost {
     for (let attempt = 1; !this.stopping; attempt++) {
       try {
         const registration = await this.registry.register(this.info!);
-        if (this.stopping) {
+        if (this.stopping || this.draining) {
           await registration.deregister().catch(() => undefined);
           return;
         }

@@ -72,7 +72,7 @@ export class LocalConnections {
     let closed = 0;
     for (const conn of [...this.ofUser(userId)]) {
       if (conn.sessionId !== sessionId) continue;
-      conn.close(CloseCode.SessionEnded, "the session ended (logged out)");
+      conn.close(CloseCode.SessionEnded, "the session ended (logged out, or the account was disabled)");
       closed++;
     }
     return closed;

@@ -12,7 +12,7 @@ import { loadNodeProcessConfig } from "./config";
 import { CoreNode } from "./core-node";
 import { NodeMetrics } from "./node-metrics";
 
-/** A graceful stop that takes longer than this is cut short. */
+/** A graceful stop (after the drain window) that takes longer than this is cut short. */
 const SHUTDOWN_DEADLINE_MS = 15_000;
 
 const log = createLogger("core-node");
@@ -28,24 +28,34 @@ async function main(): Promise<void> {
   let infra: Infra | undefined;
   let db: OpenDatabase | undefined;
   let shuttingDown: Promise<void> | undefined;
-  let firstSignalAt = 0;
+  let lastSignalAt = 0;
+  let stopNowAsked = false;
+  // SIGTERM (what orchestrators send) drains over DIM_DRAIN_MS; a second signal stops now (the
+  // rest of the sockets at once, 4503); a third exits. SIGINT (Ctrl-C at a terminal) stops now.
   const shutdown = (signal: string) => {
     if (shuttingDown) {
       // Ctrl-C reaches us several times at once (terminal, tsx, the dev script): only a later
       // signal means "stop waiting".
-      if (Date.now() - firstSignalAt < 1000) return;
-      bootLog.warn({ signal }, "second signal: exiting now");
+      if (Date.now() - lastSignalAt < 1000) return;
+      lastSignalAt = Date.now();
+      if (!stopNowAsked && node) {
+        stopNowAsked = true;
+        bootLog.warn({ signal }, "second signal: stopping now, without waiting for the drain");
+        void node.stop();
+        armDeadline(SHUTDOWN_DEADLINE_MS);
+        return;
+      }
+      bootLog.warn({ signal }, "third signal: exiting now");
       process.exit(1);
     }
-    firstSignalAt = Date.now();
-    bootLog.info({ signal }, "stopping");
-    const deadline = setTimeout(() => {
-      bootLog.error("graceful stop took too long; exiting");
-      process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS);
-    deadline.unref();
+    lastSignalAt = Date.now();
+    const drain = signal === "SIGTERM";
+    if (drain) bootLog.info({ signal, drainMs: config.drainMs }, "draining, then stopping (SIGTERM again to stop now)");
+    else bootLog.info({ signal }, "stopping");
+    stopNowAsked = !drain;
+    armDeadline((drain ? config.drainMs : 0) + SHUTDOWN_DEADLINE_MS);
     shuttingDown = (async () => {
-      await node?.stop();
+      await (drain ? node?.drain() : node?.stop());
       await infra?.close();
       await db?.close();
     })();
@@ -56,6 +66,13 @@ async function main(): Promise<void> {
         exitAfterFlush(1);
       },
     );
+  };
+  const armDeadline = (ms: number) => {
+    const deadline = setTimeout(() => {
+      bootLog.error("graceful stop took too long; exiting");
+      process.exit(1);
+    }, ms);
+    deadline.unref();
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));

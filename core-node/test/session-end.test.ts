@@ -2,7 +2,8 @@
  * A logout ends the session everywhere: the gateway tells every live node (`session.ended`), each
  * closes its sockets of that session with SessionEnded (4402), and a socket token fetched before
  * the logout is refused at `auth` (the node checks the session in PostgreSQL). Real gateway, two
- * real nodes, one in-memory bus.
+ * real nodes, one in-memory bus. An admin's disableUser does the same for every session of the
+ * user (issue 13).
  */
 import { describe, expect, it } from "vitest";
 import { CloseCode } from "@dim/shared";
@@ -26,6 +27,36 @@ async function open(wsUrl: string, token: string): Promise<TestClient> {
 }
 
 describe("session end", () => {
+  it("admin.disableUser closes every socket of the user on both nodes with 4402; a token fetched before is refused", async () => {
+    const admin = await sys.register(); // the first account of this database: the admin
+    expect((await admin.client.auth.me.query()).isAdmin).toBe(true);
+    const bob = await sys.register();
+    const [n0, n1] = sys.nodes as [(typeof sys.nodes)[0], (typeof sys.nodes)[0]];
+    const laptop = await sys.login(bob.username); // a second session: another device
+    const sockets: TestClient[] = [];
+    for (const [client, node] of [[bob.client, n0], [bob.client, n1], [laptop, n0], [laptop, n1]] as const) {
+      const t = await tokenOn(client, node.nodeId);
+      const s = await open(t.wsUrl, t.token);
+      await s.next("welcome");
+      sockets.push(s);
+    }
+    const adminOn1 = await tokenOn(admin.client, n1.nodeId);
+    const adminSocket = await open(adminOn1.wsUrl, adminOn1.token);
+    await adminSocket.next("welcome");
+    const early = await tokenOn(laptop, n1.nodeId);
+
+    expect(await admin.client.admin.disableUser.mutate({ userId: bob.id })).toMatchObject({ sessionsEnded: 2 });
+    for (const s of sockets) expect(await s.waitClosed()).toMatchObject({ code: CloseCode.SessionEnded });
+
+    const late = await open(early.wsUrl, early.token);
+    expect(await late.next("error")).toMatchObject({ code: "UNAUTHORIZED", ref: "auth" });
+    expect((await late.waitClosed()).code).toBe(CloseCode.SessionEnded);
+
+    await adminSocket.roundTrip();
+    expect(adminSocket.ws.readyState).toBe(adminSocket.ws.OPEN);
+    adminSocket.close();
+  });
+
   it("logout closes the session's sockets on both nodes with 4402; another session's socket stays", async () => {
     const ann = await sys.register();
     const [n0, n1] = sys.nodes as [(typeof sys.nodes)[0], (typeof sys.nodes)[0]];

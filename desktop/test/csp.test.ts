@@ -26,6 +26,12 @@ describe("buildCsp", () => {
     }
   });
 
+  it("shows images from the DIM server (attachments via /api/files) and blob: URLs (cached thumbnails), nothing foreign", () => {
+    const d = directives(buildCsp({ serverOrigin }));
+    expect(d.get("img-src")).toEqual(["'self'", serverOrigin, "data:", "blob:"]);
+    expect(d.get("media-src")).toEqual(["'self'", serverOrigin]);
+  });
+
   it("lets WebSockets reach core nodes on any host by default (they are assigned at run time)", () => {
     const d = directives(buildCsp({ serverOrigin }));
     expect(d.get("connect-src")).toEqual(["'self'", serverOrigin, "ws://127.0.0.1:3000", "ws:", "wss:"]);

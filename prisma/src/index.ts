@@ -22,3 +22,4 @@ export {
   type ContactRow,
   type WatcherRow,
 } from "./contact-presence-store";
+export { CLI_ACTOR, listAdmins, recordAudit, setAdmin, type AdminActor, type AuditInput } from "./admin-store";

@@ -59,9 +59,10 @@ function clampLimit(limit: number): number {
  * they run as raw SQL with the same text.
  */
 const SQL = {
-  // By primary key: one index probe per socket `auth`.
+  // By primary keys: two index probes per socket `auth`. A disabled user's session is not live.
   sessionLive: `
-    SELECT 1 AS live FROM sessions WHERE id = $1::uuid AND user_id = $2::uuid AND expires_at > now()`,
+    SELECT 1 AS live FROM sessions s JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL
+    WHERE s.id = $1::uuid AND s.user_id = $2::uuid AND s.expires_at > now()`,
   members: `
     SELECT m.user_id::text FROM conversations c
     LEFT JOIN conversation_members m ON m.conversation_id = c.id AND m.left_seq IS NULL

@@ -50,6 +50,16 @@ describe("the PWA's Content-Security-Policy", () => {
     });
   });
 
+  it("shows attachments from its own origin (the gateway's /api/files) and cached thumbnails as blob: URLs", () => {
+    // The chat shows /api/files/<id>/thumb directly and, offline, object URLs of thumbnails kept in
+    // IndexedDB (web/src/hooks/use-object-url.ts); no other origin serves images.
+    const img = directives(buildCsp({ nonce: createNonce() })).get("img-src");
+    expect(img).toContain("'self'");
+    expect(img).toContain("blob:");
+    expect(img).not.toContain("*");
+    expect(img).not.toContain("https:");
+  });
+
   it("makes a different, 128-bit nonce every time, which Next.js finds in the header", () => {
     const nonces = Array.from({ length: 200 }, createNonce);
     expect(new Set(nonces).size).toBe(nonces.length);

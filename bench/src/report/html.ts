@@ -4,6 +4,7 @@
  */
 import type { BenchResult, StepSummary, SystemRun } from "../run";
 import { groupsHtml } from "./groups";
+import { uploadsHtml } from "./uploads";
 
 const COLORS: Record<string, string> = { dim: "#d62728", socketio: "#1f77b4", "socketio-pg": "#2ca02c", ws: "#7f7f7f", "socketio-rooms": "#9467bd" };
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
@@ -95,6 +96,7 @@ ${chart(r.runs, (s) => s.crossE2E.p99, "cross-node end-to-end p99 (ms, log)")}
 ${chart(r.runs, (s) => s.ack.p99, "sender ACK round trip p99 (ms, log)")}
 <h2>Steps</h2>${r.runs.map(table).join("")}
 ${groupsHtml(r)}
+${uploadsHtml(r)}
 ${r.extras ? `<h2>DIM extras</h2><pre>${esc(JSON.stringify(r.extras, null, 2))}</pre>` : ""}
 </body></html>`;
 }

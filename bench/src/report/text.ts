@@ -1,6 +1,7 @@
 /** The console summary of a run. */
 import type { BenchResult } from "../run";
 import { groupsText } from "./groups";
+import { uploadsText } from "./uploads";
 
 export function renderText(r: BenchResult): string {
   const lines: string[] = [];
@@ -8,7 +9,7 @@ export function renderText(r: BenchResult): string {
   lines.push(`DIM benchmark — ${r.options.mode} mode, ${r.options.servers} servers, ${r.options.pairs} pairs, objective same-node p99 ≤ ${r.options.objectiveMs} ms`);
   lines.push(`machine: ${r.machine.cpus} × ${r.machine.model}, ${r.machine.memGiB} GiB; load before ${r.loadBefore.load1}, after ${r.loadAfter.load1}`);
   lines.push("");
-  if (r.runs.length === 0) return [...lines, ...groupsText(r)].join("\n");
+  if (r.runs.length === 0) return [...lines, ...groupsText(r), ...uploadsText(r), ...(r.extras?.notes ?? [])].join("\n");
   lines.push("system        rep  objective met/s  capacity/s  at capacity: same p50/p99  cross p99  ack p99 (ms)  msg/server-CPU-s");
   for (const run of r.runs) {
     const best = run.steps.filter((s) => s.delivering).at(-1);
@@ -37,7 +38,7 @@ export function renderText(r: BenchResult): string {
         `ACK p99 ${c.ackP99} ms, ${c.msgsPerCpuSecond} msg/server-CPU-s`,
     );
   }
-  lines.push(...groupsText(r));
+  lines.push(...groupsText(r), ...uploadsText(r));
   if (r.extras) for (const n of r.extras.notes) lines.push(n);
   return lines.join("\n");
 }

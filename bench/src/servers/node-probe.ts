@@ -1,7 +1,8 @@
 /**
  * One DIM core node composed exactly as core-node/src/main.ts does it (same config schema, store,
  * infrastructure, CoreNode), plus an IPC probe for the memory figures: {cmd: "mem"} answers
- * process.memoryUsage() after a full GC (run with --expose-gc) and the node's connection count.
+ * process.memoryUsage() after a full GC (run with --expose-gc) and the node's connection count;
+ * {cmd: "drain"} drains the node (as SIGTERM does) and answers {drained: true} once it stopped.
  */
 import { openDatabase, PrismaContactPresenceStore } from "@dim/db";
 import { createInfra } from "@dim/infra";
@@ -26,6 +27,10 @@ const started = await node.start();
 process.send?.({ ready: true, ...started });
 
 process.on("message", (m) => {
+  if ((m as { cmd?: string }).cmd === "drain") {
+    void node.drain().then(() => process.send?.({ drained: true }));
+    return;
+  }
   if ((m as { cmd?: string }).cmd !== "mem") return;
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();

@@ -96,8 +96,9 @@ describe("cluster mode: gateway + three core node processes", () => {
       await consumer.run({
         eachMessage: async ({ partition, message }) => {
           const value = JSON.parse(message.value!.toString("utf8")) as { conversationId?: string; from?: string; type: string };
-          // Route announcements (routes.changed / routes.ack) are keyed by their sending node.
-          const expectedKey = value.type.startsWith("routes.") ? `node:${value.from}` : value.conversationId;
+          // Route announcements (routes.changed / routes.ack) are keyed by their sending node, a
+          // node's presence changes by `presence:<node>` (docs/cluster.md); the rest by conversation.
+          const expectedKey = value.type.startsWith("routes.") ? `node:${value.from}` : value.type === "presence" ? `presence:${value.from}` : value.conversationId;
           records.push({ partition, key: message.key?.toString("utf8") ?? null, expectedKey: expectedKey ?? "", conversationId: value.conversationId ?? "", type: value.type });
         },
       });
@@ -105,7 +106,7 @@ describe("cluster mode: gateway + three core node processes", () => {
         const ours = records.filter((r) => r.conversationId === conversationId && r.type === "deliver");
         if (ours.length < sender.acked.size) throw new Error(`${ours.length} deliver records of ${sender.acked.size}`);
       }, "the deliver records of our conversation");
-      for (const r of records) expect(r.key, "record key = its conversation (its node for route announcements)").toBe(r.expectedKey);
+      for (const r of records) expect(r.key, "record key = its conversation (its node for route announcements and presence)").toBe(r.expectedKey);
       const partitions = new Set(records.filter((r) => r.conversationId === conversationId).map((r) => r.partition));
       expect(partitions.size, "one conversation, one partition").toBe(1);
     } finally {

@@ -232,6 +232,8 @@ export const TEST_NODE_ENV = {
   DIM_REGISTRY_TTL_MS: "4000",
   DIM_PRESENCE_TTL_MS: "3000",
   DIM_KAFKA_PARTITIONS: "3",
+  // SIGTERM drains: short, so that stopping a node with clients stays well inside stop()'s 30 s.
+  DIM_DRAIN_MS: "2000",
 } as const;
 
 export class ClusterSystem {
@@ -290,6 +292,7 @@ export class ClusterSystem {
       registry: this.gatewayInfra.registry,
       presence: this.gatewayInfra.presence,
       bus: this.gatewayInfra.bus,
+      rates: this.gatewayInfra.rates, // the throttles' buckets in Redis, as in production
       blobs: this.blobs,
       config: {
         tokenSecret: this.secret,

@@ -43,6 +43,8 @@ export interface Context extends GatewayServices {
   sessionToken: string | null;
   /** null when unknown (then per-IP limits do not apply). */
   clientIp: string | null;
+  /** The request's User-Agent (stored with a new session for the admin's user lookup). */
+  userAgent: string | null;
   origin: string | null;
   /** The request arrived over https (directly or per X-Forwarded-Proto): cookies get `Secure`. */
   secure: boolean;

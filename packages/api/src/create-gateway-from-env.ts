@@ -36,6 +36,7 @@ export async function createGatewayFromEnv(
     registry: infra.registry,
     presence: infra.presence,
     bus: infra.bus,
+    rates: infra.rates,
     config,
     logger,
   });

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { MessageStore } from "@dim/db";
-import type { BlobStore, Bus, Presence, Registry } from "@dim/infra";
+import { MemoryRateStore, type BlobStore, type Bus, type Presence, type RateStore, type Registry } from "@dim/infra";
 import { AppError, ErrorCode } from "@dim/shared";
 import { createLogger, runReadiness, type Logger, type ReadinessReport } from "@dim/shared/node";
 import { createAssignStrategy, type AssignStrategy } from "./assign/strategies";
@@ -59,6 +59,12 @@ export interface GatewayDeps {
    * it the file routes answer 503. Not closed by the gateway.
    */
   blobs?: BlobStore;
+  /**
+   * Where the throttles keep their token buckets (`infra.rates`: shared by every gateway on the
+   * same database or Redis, so limits hold across processes). Default: this process's memory
+   * (limits per process). Not closed by the gateway.
+   */
+  rates?: RateStore;
   config: GatewayConfigInput;
   logger?: Logger;
   /** Overrides config.assignStrategy with a strategy of your own. */
@@ -116,6 +122,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const config = resolveGatewayConfig(deps.config);
   const logger = deps.logger ?? createLogger("gateway");
   const metrics = deps.metrics ?? new GatewayMetrics();
+  const rates = deps.rates ?? new MemoryRateStore();
+  const limiter = (name: string, capacity: number, windowMs: number) => new RateLimiter(rates, name, { capacity, windowMs });
   const services: GatewayServices = {
     prisma: deps.prisma,
     sql: createSqlRows(deps.prisma, deps.pool),
@@ -131,14 +139,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
     assignStrategy: deps.assignStrategy ?? createAssignStrategy(config.assignStrategy),
     metrics,
     limiters: {
-      loginByUsername: new RateLimiter({ capacity: config.loginMaxAttempts, windowMs: config.loginWindowMs }),
-      loginByIp: new RateLimiter({ capacity: config.loginMaxAttemptsPerIp, windowMs: config.loginWindowMs }),
-      registerByIp:
-        config.registerMaxPerIp > 0
-          ? new RateLimiter({ capacity: config.registerMaxPerIp, windowMs: config.registerWindowMs })
-          : null,
-      searchByUser: new RateLimiter({ capacity: config.searchMaxPerUser, windowMs: config.searchWindowMs }),
-      groupWritesByUser: new RateLimiter({ capacity: config.groupWritesMaxPerUser, windowMs: config.groupWritesWindowMs }),
+      loginByUsername: limiter("login-user", config.loginMaxAttempts, config.loginWindowMs),
+      loginByIp: limiter("login-ip", config.loginMaxAttemptsPerIp, config.loginWindowMs),
+      registerByIp: config.registerMaxPerIp > 0 ? limiter("register-ip", config.registerMaxPerIp, config.registerWindowMs) : null,
+      searchByUser: limiter("search-user", config.searchMaxPerUser, config.searchWindowMs),
+      groupWritesByUser: limiter("group-writes-user", config.groupWritesMaxPerUser, config.groupWritesWindowMs),
     },
   };
   const files: FileRouteDeps | null = deps.blobs
@@ -148,7 +153,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         blobs: deps.blobs,
         config,
         logger,
-        uploadsByUser: new RateLimiter({ capacity: config.uploadsMaxPerUser, windowMs: config.uploadWindowMs }),
+        uploadsByUser: limiter("uploads-user", config.uploadsMaxPerUser, config.uploadWindowMs),
       }
     : null;
   const sweep =
@@ -223,6 +228,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         ...services,
         sessionToken: sessionTokenOf(request),
         clientIp: clientIpOf(request, info, config.trustProxy),
+        userAgent: request.headers.get("user-agent"),
         origin,
         secure: isHttps(request),
         resHeaders,

@@ -1,3 +1,4 @@
+import { adminRouter } from "./routers/admin";
 import { authRouter } from "./routers/auth";
 import { contactsRouter } from "./routers/contacts";
 import { conversationsRouter } from "./routers/conversations";
@@ -10,6 +11,7 @@ import { createTRPCRouter } from "./trpc";
 /** The gateway's procedures, one router per domain. Inputs/outputs: @dim/shared gateway.ts. */
 export const appRouter = createTRPCRouter({
   auth: authRouter,
+  admin: adminRouter,
   users: usersRouter,
   contacts: contactsRouter,
   conversations: conversationsRouter,

@@ -133,6 +133,15 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
 });
 
 /**
+ * Requires a live session of an admin: UNAUTHORIZED without a session, FORBIDDEN for everyone
+ * else. The flag is read with the session at every call, so a revoke takes effect at once.
+ */
+export const adminProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  if (!ctx.session.isAdmin) throw new AppError(ErrorCode.Forbidden, "only an administrator may do this");
+  return next();
+});
+
+/**
  * A procedure about one conversation (`input.conversationId`) that the caller must be a member
  * of. The input is validated first (BAD_REQUEST), then the session and the membership are read in
  * one statement: UNAUTHORIZED without a live session, FORBIDDEN when not a member (also for a

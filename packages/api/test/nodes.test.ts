@@ -107,6 +107,25 @@ describe("nodes.assign (least-connections)", () => {
   });
 });
 
+describe("nodes.assign (draining nodes)", () => {
+  const gw = useTestGateway({ assignStrategy: "least-connections" });
+
+  it("never assigns a draining node, even the least loaded or the only one not excluded", async () => {
+    const { client } = await gw.register("drain_user");
+    const regs = await withNodes(gw, ["node-1", "node-2"]);
+    regs.get("node-1")!.setConnections(0);
+    regs.get("node-2")!.setConnections(50);
+    expect((await client.nodes.assign.mutate()).nodeId).toBe("node-1");
+    await regs.get("node-1")!.setDraining();
+    for (let i = 0; i < 5; i++) expect((await client.nodes.assign.mutate()).nodeId).toBe("node-2");
+    // Excluding the only other node falls back to it, never to the draining one.
+    expect((await client.nodes.assign.mutate({ exclude: ["node-2"] })).nodeId).toBe("node-2");
+    await regs.get("node-2")!.setDraining();
+    await expectAppError(client.nodes.assign.mutate(), ErrorCode.NoNodeAvailable);
+    await dropAll(regs);
+  });
+});
+
 describe("nodes.assign (random)", () => {
   const gw = useTestGateway({ assignStrategy: "random" });
 

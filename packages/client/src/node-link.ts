@@ -61,7 +61,11 @@ export interface NodeLinkOptions {
   handlers: NodeLinkHandlers;
 }
 
-/** Close codes after which the node itself is suspect: reconnect elsewhere (exclude it). */
+/**
+ * Close codes after which the node itself is suspect: reconnect elsewhere (exclude it). 4504
+ * NodeDraining is not one: the gateway already stops assigning a draining node, and the node
+ * (or its successor under the same id) is healthy.
+ */
 const DEAD_NODE_CODES = new Set<number>([1001, 1006, 1011, 1012, 1013, 1014, CloseCode.NodeShuttingDown]);
 /** Closes the client makes itself; local meaning only. */
 const CLIENT_CLOSE = 1000;

@@ -97,6 +97,26 @@ describe("node link: handshake, heartbeat, reconnect", () => {
     expect(second.framesOf("sync")).toEqual([{ type: "sync", conversationId: CONV, afterSeq: 0, limit: 200 }]);
   });
 
+  it("a drain's 4504 reconnects after the normal jittered backoff without excluding the node, and re-sends what got no `sent`", async () => {
+    const h = harness({ random: () => 0.5, backoff: { baseMs: 1000, capMs: 8000 } });
+    const states: ConnectionState[] = [];
+    const first = await connected(h, welcome([cursor(CONV, 0)]));
+    h.client.on("state", (s) => states.push(s));
+    const pending = h.client.send(CONV, "written after the node stopped reading");
+    first.serverClose(CloseCode.NodeDraining, "node is draining; reconnect elsewhere");
+    await settle();
+    const delay = backoffDelay(0, { baseMs: 1000, capMs: 8000 }, () => 0.5);
+    expect(states.at(-1)).toEqual({ status: "reconnecting", inMs: delay, attempt: 1 });
+    await vi.advanceTimersByTimeAsync(delay);
+    // Not blamed: the gateway already skips a draining node, and it is healthy.
+    expect(h.gateway.calls).toEqual([{ exclude: [] }, { exclude: [] }]);
+    const second = lastSocket();
+    second.open();
+    second.push(welcome([cursor(CONV, 0)], { nodeId: "node-b", connectionId: "c-2" }));
+    await settle();
+    expect(second.framesOf("send").map((f) => f.clientMsgId)).toEqual([pending.clientMsgId]);
+  });
+
   it("backoff grows while the gateway or nodes keep failing, and resets after a welcome", async () => {
     const gateway = new FakeGateway(["node-a", "node-b"]);
     const h = harness({ backoff: { baseMs: 1000, capMs: 4000 }, random: () => 1 }, gateway);

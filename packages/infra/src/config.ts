@@ -4,6 +4,7 @@ import type { Logger } from "@dim/shared/node";
 import { PgBus } from "./pg/pg-bus";
 import { createPool } from "./pg/pg-pool";
 import { PgPresence } from "./pg/pg-presence";
+import { PgRateStore } from "./pg/pg-rates";
 import { PgRegistry } from "./pg/pg-registry";
 import type { Infra } from "./types";
 import { composeInfra } from "./compose-infra";
@@ -90,13 +91,14 @@ export async function createInfra(config: InfraConfig, deps: InfraDeps): Promise
 
 function createEmbeddedInfra(config: InfraConfig, deps: InfraDeps): Infra {
   const logger = deps.logger.child({ infra: "embedded" });
-  // One pool for the three; the bus adds its own LISTEN connection.
+  // One pool for the four; the bus adds its own LISTEN connection.
   const pool = createPool(deps.databaseUrl, "dim-infra", logger, 6);
   const shared = { databaseUrl: deps.databaseUrl, pool };
   const bus = new PgBus({ ...shared, logger: logger.child({ part: "bus" }) });
   const registry = new PgRegistry({ ...shared, logger: logger.child({ part: "registry" }), ttlMs: config.DIM_REGISTRY_TTL_MS });
   const presence = new PgPresence({ ...shared, logger: logger.child({ part: "presence" }) });
-  return composeInfra({ bus, registry, presence }, () => pool.end());
+  const rates = new PgRateStore({ ...shared, logger: logger.child({ part: "rates" }) });
+  return composeInfra({ bus, registry, presence, rates }, () => pool.end());
 }
 
 async function loadCluster(): Promise<CreateClusterInfra> {

@@ -1,9 +1,9 @@
-// @dim/infra: the bus, registry and presence seams, their implementations, and the node fan-out helper.
+// @dim/infra: the bus, registry, presence and rate-bucket seams, their implementations, and the node fan-out helper.
 export type * from "./types";
-export { MemoryHub, MemoryBus, MemoryRegistry, MemoryPresence, createMemoryInfra } from "./memory/index";
+export { MemoryHub, MemoryBus, MemoryRegistry, MemoryPresence, MemoryRateStore, createMemoryInfra } from "./memory/index";
 export type { MemoryInfra } from "./memory/index";
-export { PgBus, PgRegistry, PgPresence, channelFor } from "./pg/index";
-export type { PgBusOptions, PgRegistryOptions, PgPresenceOptions, PgOptions } from "./pg/index";
+export { PgBus, PgRegistry, PgPresence, PgRateStore, channelFor } from "./pg/index";
+export type { PgBusOptions, PgRegistryOptions, PgPresenceOptions, PgRateStoreOptions, PgOptions } from "./pg/index";
 export { infraConfigSchema, createInfra } from "./config";
 export type { InfraConfig, InfraDeps, CreateClusterInfra } from "./config";
 export { composeInfra } from "./compose-infra";

@@ -58,12 +58,22 @@ export interface NodeInfo {
   epoch: number;
   /** Authenticated connections, as last reported by the node. */
   connections: number;
+  /**
+   * The node is draining (moving its clients away before it stops): still live — peers keep
+   * fanning out to it and routing to its remaining sockets — but `nodes.assign` never picks it.
+   */
+  draining?: boolean;
 }
 
 export interface Registration {
   readonly epoch: number;
   /** Reports the node's load (for least-connections assignment). Cheap; may be coalesced. */
   setConnections(count: number): void;
+  /**
+   * Marks the node draining in the live set, at once (not rate-limited): resolves once readers
+   * (the gateway) can see it. Idempotent; there is no way back (a drained node stops).
+   */
+  setDraining(): Promise<void>;
   /**
    * Called when the registration is lost (ZooKeeper session expiry, or an embedded lease that
    * expired): the node must stop taking work; it may then register again with a new epoch.
@@ -107,13 +117,43 @@ export interface Presence {
   close(): Promise<void>;
 }
 
+// ───────────────────────────── rates ─────────────────────────────
+
+/** One limit: `capacity` calls at once, refilled evenly over `windowMs` (a token every windowMs/capacity). */
+export interface RateLimit {
+  capacity: number;
+  windowMs: number;
+}
+
+export type RateTake = { ok: true } | { ok: false; retryAfterMs: number };
+
+/**
+ * Token buckets shared by every process of a deployment (the gateway's throttles): one bucket
+ * per (name, key), e.g. ("login-ip", "203.0.113.7"). A bucket that was never touched, or is full
+ * again, is not stored. Time is the backend's clock (PostgreSQL's now(), Redis's TIME), so
+ * processes with skewed clocks agree. A bad name or limit is BAD_REQUEST.
+ */
+export interface RateStore {
+  /** Takes one token, atomically across processes; a refused take takes nothing. */
+  take(name: string, key: string, limit: RateLimit): Promise<RateTake>;
+  /** Milliseconds until one token is available (0 when one is available now). Takes nothing. */
+  check(name: string, key: string, limit: RateLimit): Promise<number>;
+  /** Forgets the bucket (it is full again). */
+  reset(name: string, key: string): Promise<void>;
+  /** Deletes the buckets that are full again; returns how many. Also runs periodically where needed. */
+  prune(): Promise<number>;
+  /** Idempotent. */
+  close(): Promise<void>;
+}
+
 // ───────────────────────────── together ─────────────────────────────
 
-/** The three seams as one process uses them, from `createInfra` (or `createClusterInfra`). */
+/** The seams as one process uses them, from `createInfra` (or `createClusterInfra`). */
 export interface Infra {
   bus: Bus;
   registry: Registry;
   presence: Presence;
-  /** Idempotent. Closes the three and the connections they share. */
+  rates: RateStore;
+  /** Idempotent. Closes the four and the connections they share. */
   close(): Promise<void>;
 }

@@ -140,6 +140,30 @@ describe.each(implementations)("$name infra contract", (impl) => {
       });
     });
 
+    it("setDraining marks the node draining at once, keeps it live, and a re-registration clears it", async () => {
+      await setup();
+      const a = backend.node();
+      const gateway = backend.node();
+      const ra = await a.registry.register(nodeInfo("node-a", 7001));
+      await a.registry.register(nodeInfo("node-b", 7002));
+      expect((await gateway.registry.liveNodes()).map((n) => n.draining ?? false)).toEqual([false, false]);
+      await ra.setDraining();
+      await ra.setDraining(); // idempotent
+      // At once: resolved means a reader sees it (no eventually).
+      const live = await gateway.registry.liveNodes();
+      expect(live.map((n) => [n.nodeId, n.draining ?? false])).toEqual([
+        ["node-a", true],
+        ["node-b", false],
+      ]);
+      ra.setConnections(3); // a later load report keeps the flag
+      await sleep(300);
+      expect((await gateway.registry.liveNodes()).find((n) => n.nodeId === "node-a")?.draining).toBe(true);
+      await ra.deregister();
+      const again = await a.registry.register(nodeInfo("node-a", 7001));
+      expect((await gateway.registry.liveNodes()).find((n) => n.nodeId === "node-a")?.draining ?? false).toBe(false);
+      await again.deregister();
+    });
+
     it("deregister removes the node, is idempotent, and never fires onLost", async () => {
       await setup();
       const a = backend.node();

@@ -29,6 +29,11 @@ export const CloseCode = {
   SlowConsumer: 4430,
   /** The node is shutting down or lost its identity: reconnect through the gateway elsewhere. */
   NodeShuttingDown: 4503,
+  /**
+   * The node is draining (an operator is taking it out): reconnect through the gateway, which
+   * assigns another node. Not a crash: the node stays in good standing (it is not excluded).
+   */
+  NodeDraining: 4504,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 

@@ -53,6 +53,8 @@ export function buildCsp(opts: CspOptions = {}): string {
     // 'unsafe-inline'): React `style` props and Next's built-in error and 404 pages render
     // style="" attributes, which no nonce can allow. Inline CSS cannot run script.
     ["style-src", [...self, "'unsafe-inline'"]],
+    // Attachments and thumbnails come from the app's own origin (the gateway's /api/files);
+    // thumbnails cached in IndexedDB and picked files' previews are shown through blob: URLs.
     ["img-src", [...self, "data:", "blob:"]],
     ["font-src", self],
     ["connect-src", [...self, ...(opts.connectSources ?? ANY_SOCKET_SOURCES)]],

@@ -23,6 +23,8 @@ export const ErrorCode = {
   /** Wrong username or password (deliberately the same answer for both). */
   InvalidCredentials: "INVALID_CREDENTIALS",
   UsernameTaken: "USERNAME_TAKEN",
+  /** The right password for an account an admin disabled (only after the password was checked). */
+  AccountDisabled: "ACCOUNT_DISABLED",
   /** A state conflict: a contact request that already exists, a request already decided, … */
   Conflict: "CONFLICT",
   RateLimited: "RATE_LIMITED",
@@ -80,6 +82,7 @@ export const TRPC_CODE_BY_ERROR: Record<ErrorCode, string> = {
   IDEMPOTENCY_CONFLICT: "CONFLICT",
   INVALID_CREDENTIALS: "UNAUTHORIZED",
   USERNAME_TAKEN: "CONFLICT",
+  ACCOUNT_DISABLED: "FORBIDDEN",
   CONFLICT: "CONFLICT",
   RATE_LIMITED: "TOO_MANY_REQUESTS",
   INVALID_ATTACHMENT: "BAD_REQUEST",

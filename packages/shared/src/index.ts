@@ -10,6 +10,7 @@ export * from "./parse-frame";
 export * from "./gateway";
 export * from "./ids";
 export * from "./gateway-groups";
+export * from "./gateway-admin";
 export * from "./system-events";
 export * from "./message-events";
 export * from "./ephemeral-limits";

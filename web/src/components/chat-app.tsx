@@ -79,7 +79,7 @@ function placeholderSummary(conversationId: string, peer: PublicUser, since: str
   };
 }
 
-function SignedInApp({ me, maxUploadBytes }: { me: PublicUser; maxUploadBytes: number | null }) {
+function SignedInApp({ me, maxUploadBytes }: { me: PublicUser & { isAdmin?: boolean }; maxUploadBytes: number | null }) {
   const router = useRouter();
   const client = useDimClient(true, maxUploadBytes);
   const presence = usePresence(client);

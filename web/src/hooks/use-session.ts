@@ -1,6 +1,6 @@
 "use client";
 import { useEffect, useState } from "react";
-import type { PublicUser } from "@dim/shared";
+import type { MeOutput, PublicUser } from "@dim/shared";
 import { ErrorCode } from "@dim/shared";
 import { toAppError } from "@dim/client";
 import { friendlyMessage, shownError } from "@/lib/errors";
@@ -11,7 +11,8 @@ export type SessionState =
   | { status: "loading" }
   | { status: "anonymous" }
   /** `offline`: the server could not be asked; this is who was signed in last time on this device. */
-  | { status: "signed-in"; user: PublicUser; offline: boolean }
+  /** `isAdmin` is absent in a cache written before the admin role existed. */
+  | { status: "signed-in"; user: PublicUser & Partial<Pick<MeOutput, "isAdmin">>; offline: boolean }
   | { status: "error"; message: string };
 
 /**
@@ -26,7 +27,7 @@ export function useSession(): SessionState {
     (async () => {
       try {
         const user = await gateway().auth.me.query();
-        const cached = await readCache<PublicUser>("me");
+        const cached = await readCache<PublicUser & Partial<MeOutput>>("me");
         if (cached && cached.id !== user.id) await clearAll();
         await writeCache("me", user);
         if (live) setState({ status: "signed-in", user, offline: false });
@@ -36,7 +37,7 @@ export function useSession(): SessionState {
           if (live) setState({ status: "anonymous" });
           return;
         }
-        const cached = await readCache<PublicUser>("me");
+        const cached = await readCache<PublicUser & Partial<MeOutput>>("me");
         if (!live) return;
         setState(cached ? { status: "signed-in", user: cached, offline: true } : { status: "error", message: friendlyMessage(shownError(app)) });
       }

@@ -83,7 +83,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
             label: nodeId,
             args: ["--import", "tsx", "src/main.ts"],
             cwd: join(REPO, "core-node"),
-            env: { ...common, DIM_NODE_ID: nodeId, DIM_NODE_PORT: "0", DIM_ALLOWED_ORIGINS: baseUrl, DIM_LOG_LEVEL: "info" },
+            // A short drain: stopServers() sends SIGTERM, and the default 30 s would outlast its grace.
+            env: { ...common, DIM_NODE_ID: nodeId, DIM_NODE_PORT: "0", DIM_ALLOWED_ORIGINS: baseUrl, DIM_LOG_LEVEL: "info", DIM_DRAIN_MS: "500" },
             readyLine: isReadyLine,
             timeoutMs: 60_000,
           }),

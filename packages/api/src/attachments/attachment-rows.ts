@@ -73,10 +73,11 @@ export async function saveAttachment(prisma: Db, row: AttachmentRow, writes: Blo
 }
 
 /**
- * The attachment as `viewerId` may fetch it, or null: its owner always may (also before sending);
- * anyone else only when it was sent to a conversation whose message lies in the viewer's
- * membership window — a member sees it as long as it sees the message, also after leaving (its
- * history up to its leaving) and whether or not the uploader is still a member.
+ * The attachment as `viewerId` may fetch it, or null. Unsent, it is its owner's alone. Once sent
+ * it belongs to the conversation: whoever has the message in its membership window may fetch it
+ * (also after leaving: its history up to its leaving), whether or not the uploader is still a
+ * member — and the uploader too only through its window, so re-added with a new window it loses
+ * the file with the message (docs/protocol.md §3.6, §16.3).
  */
 const FOR_VIEWER: Statement = {
   name: "attachment_for_viewer",
@@ -85,7 +86,7 @@ const FOR_VIEWER: Statement = {
            a.thumbnail_key, a.placeholder
     FROM attachments a
     WHERE a.id = $1::uuid AND (
-      a.owner_id = $2::uuid OR EXISTS (
+      (a.message_id IS NULL AND a.owner_id = $2::uuid) OR EXISTS (
         SELECT 1 FROM messages msg JOIN conversation_members w
           ON w.conversation_id = msg.conversation_id AND w.user_id = $2::uuid
         WHERE msg.id = a.message_id AND msg.seq >= w.joined_seq AND msg.seq <= COALESCE(w.left_seq, msg.seq)

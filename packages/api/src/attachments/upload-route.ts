@@ -20,7 +20,7 @@ const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest(
 export async function handleUpload(deps: FileRouteDeps, req: Request, userId: string): Promise<Response> {
   const { config } = deps;
   const name = checkFileName(new URL(req.url).searchParams.get("name"));
-  const turn = deps.uploadsByUser.take(userId);
+  const turn = await deps.uploadsByUser.take(userId);
   if (!turn.ok) throw rateLimited(turn.retryAfterMs, "uploads");
   const quotaLeft = Math.max(0, config.uploadBytesPerDay - (await bytesToday(deps.sql, userId)));
   if (quotaLeft === 0) throw rateLimited(60 * 60 * 1000, "uploaded bytes today");

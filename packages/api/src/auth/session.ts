@@ -16,15 +16,33 @@ export function hashSessionToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
+/** Where a session was opened from (the admin's user lookup shows it). Bounded to the columns. */
+export interface SessionOrigin {
+  userAgent: string | null;
+  ip: string | null;
+}
+
 export async function createSession(
   db: Db,
   userId: string,
   ttlMs: number,
+  origin: SessionOrigin = { userAgent: null, ip: null },
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString("base64url");
-  const expiresAt = new Date(Date.now() + ttlMs);
+  const now = new Date();
+  const expiresAt = new Date(now.getTime() + ttlMs);
   await db.session.create({
-    data: { id: randomUUID(), userId, tokenHash: hashSessionToken(token), expiresAt },
+    data: {
+      id: randomUUID(),
+      userId,
+      tokenHash: hashSessionToken(token),
+      expiresAt,
+      // Both from this clock, so "last used" is never before "created".
+      createdAt: now,
+      lastUsedAt: now,
+      userAgent: origin.userAgent?.slice(0, 256) ?? null,
+      ip: origin.ip?.slice(0, 64) ?? null,
+    },
   });
   return { token, expiresAt };
 }
@@ -32,6 +50,8 @@ export async function createSession(
 export interface ResolvedSession {
   sessionId: string;
   user: PublicUser;
+  /** May call admin.* (read with the session, so the check costs no extra query). */
+  isAdmin: boolean;
   expiresAt: Date;
 }
 
@@ -41,8 +61,12 @@ export function toPublicUser(u: { id: string; username: string; displayName: str
 
 /** What a session lookup selects: extend it (joins, columns) for lookups that need more. */
 export const SESSION_COLUMNS =
-  "s.id::text AS session_id, s.expires_at, u.id::text AS user_id, u.username, u.display_name, u.avatar_url";
-export const SESSION_FROM = "sessions s JOIN users u ON u.id = s.user_id";
+  "s.id::text AS session_id, s.expires_at, u.id::text AS user_id, u.username, u.display_name, u.avatar_url, u.is_admin";
+/**
+ * A disabled user has no live session even if one was created in a race with the disabling
+ * (a login that checked the account just before it was disabled).
+ */
+export const SESSION_FROM = "sessions s JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL";
 
 export interface SessionRow {
   session_id: string;
@@ -51,6 +75,7 @@ export interface SessionRow {
   username: string;
   display_name: string;
   avatar_url: string | null;
+  is_admin: boolean;
 }
 
 const SESSION_BY_TOKEN: Statement = {
@@ -69,6 +94,7 @@ export function liveSession(row: SessionRow | undefined): ResolvedSession | null
   return {
     sessionId: row.session_id,
     user: toPublicUser({ id: row.user_id, username: row.username, displayName: row.display_name, avatarUrl: row.avatar_url }),
+    isAdmin: row.is_admin,
     expiresAt: row.expires_at,
   };
 }

@@ -17,7 +17,7 @@ export async function createGroup(
 ): Promise<{ conversation: ConversationSummary }> {
   for (const id of input.memberIds) requireNotSelf(me, id, "you are the group's owner: list the others");
   requireRoomInGroup(1, input.memberIds.length, ctx.config.groupMaxMembers);
-  throttleGroupWrites(ctx, me);
+  await throttleGroupWrites(ctx, me);
   const conversationId = randomUUID();
   const outcome = await ctx.prisma.$transaction(async (tx) => {
     await requireContacts(tx, me, input.memberIds);

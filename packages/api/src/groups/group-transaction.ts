@@ -23,8 +23,8 @@ export interface ChangeOutcome<T> {
 }
 
 /** RATE_LIMITED (with retryAfterMs) past DIM_GROUP_WRITES_MAX_PER_USER changes per window. */
-export function throttleGroupWrites(ctx: GroupContext, me: string): void {
-  const taken = ctx.limiters.groupWritesByUser.take(me);
+export async function throttleGroupWrites(ctx: GroupContext, me: string): Promise<void> {
+  const taken = await ctx.limiters.groupWritesByUser.take(me);
   if (!taken.ok) throw rateLimited(taken.retryAfterMs, "group changes");
 }
 
@@ -35,7 +35,7 @@ export async function commitGroupChange<T>(
   conversationId: string,
   work: (tx: Tx, group: LockedGroup) => Promise<ChangeOutcome<T>>,
 ): Promise<T> {
-  throttleGroupWrites(ctx, me);
+  await throttleGroupWrites(ctx, me);
   const { before, outcome } = await ctx.prisma.$transaction(async (tx) => {
     const group = await loadGroupForUpdate(tx, conversationId, me);
     return { before: group, outcome: await work(tx, group) };

@@ -14,7 +14,7 @@ export const usersRouter = createTRPCRouter({
     .input(searchUsersInput)
     .output(z.array(publicUser))
     .query(async ({ ctx, input }) => {
-      const r = ctx.limiters.searchByUser.take(ctx.user.id);
+      const r = await ctx.limiters.searchByUser.take(ctx.user.id);
       if (!r.ok) throw rateLimited(r.retryAfterMs, "searches");
       const q = input.query.toLowerCase();
       const pattern = likePrefix(q);

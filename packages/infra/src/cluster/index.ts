@@ -1,5 +1,5 @@
 /**
- * Cluster mode: Kafka bus, ZooKeeper registry, Redis presence — loaded by `createInfra` (config.ts)
+ * Cluster mode: Kafka bus, ZooKeeper registry, Redis presence and rate buckets — loaded by `createInfra` (config.ts)
  * when DIM_MODE=cluster. See docs/cluster.md.
  */
 import { AppError, ErrorCode } from "@dim/shared";
@@ -9,6 +9,7 @@ import type { Infra } from "../types";
 import { composeInfra } from "../compose-infra";
 import { KafkaBus } from "./kafka/index";
 import { RedisPresence } from "./redis-presence";
+import { RedisRateStore } from "./redis-rates";
 import { ZkRegistry } from "./zk-registry";
 
 export { KafkaBus, topicFor, groupFor, TOPIC_PREFIX } from "./kafka/index";
@@ -17,6 +18,8 @@ export { ZkRegistry } from "./zk-registry";
 export type { ZkRegistryOptions } from "./zk-registry";
 export { RedisPresence } from "./redis-presence";
 export type { RedisPresenceOptions } from "./redis-presence";
+export { RedisRateStore } from "./redis-rates";
+export type { RedisRateStoreOptions } from "./redis-rates";
 
 /** The subset of the validated infra config cluster mode reads. */
 export type ClusterInfraConfig = Pick<
@@ -55,5 +58,6 @@ export async function createClusterInfra(config: ClusterInfraConfig, deps: { log
     throw err;
   }
   const presence = new RedisPresence({ url: redisUrl, logger: logger.child({ part: "presence" }) });
-  return composeInfra({ bus, registry, presence });
+  const rates = new RedisRateStore({ url: redisUrl, logger: logger.child({ part: "rates" }) });
+  return composeInfra({ bus, registry, presence, rates });
 }

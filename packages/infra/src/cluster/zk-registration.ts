@@ -11,6 +11,7 @@ import { ZK_BAD_VERSION, ZK_NO_NODE, zkCode, type ZkSession } from "./zk-session
 export class ZkRegistration implements Registration {
   private connections = 0;
   private written = 0;
+  private draining = false;
   private version: number;
   /** One load write per `updateMs` (the first at once). */
   private readonly writes: TokenBucket;
@@ -58,18 +59,45 @@ export class ZkRegistration implements Registration {
     this.writes.take();
     const count = this.connections;
     try {
-      const data = Buffer.from(JSON.stringify({ ...this.info, connections: count }));
-      const stat = await this.session.setData(this.path, data, this.version);
-      this.version = stat.version;
-      this.written = count;
+      await this.write(count);
     } catch (err) {
-      const code = zkCode(err);
-      if (code === ZK_BAD_VERSION || code === ZK_NO_NODE) this.lose(`registration znode ${code === ZK_NO_NODE ? "is gone" : "was changed by someone else"}`);
-      else this.log.warn({ err }, "could not report connections to ZooKeeper");
+      if (!this.loseOnConflict(err)) this.log.warn({ err }, "could not report connections to ZooKeeper");
     } finally {
       this.writing = false;
     }
     if (this.connections !== this.written && !this.lost && !this.deregistering) this.setConnections(this.connections);
+  }
+
+  /** One versioned write of the znode's data (only the owner writes, so a conflict means fenced). */
+  private async write(count: number): Promise<void> {
+    const data = Buffer.from(JSON.stringify({ ...this.info, connections: count, ...(this.draining ? { draining: true } : {}) }));
+    const stat = await this.session.setData(this.path, data, this.version);
+    this.version = stat.version;
+    this.written = count;
+  }
+
+  private loseOnConflict(err: unknown): boolean {
+    const code = zkCode(err);
+    if (code !== ZK_BAD_VERSION && code !== ZK_NO_NODE) return false;
+    this.lose(`registration znode ${code === ZK_NO_NODE ? "is gone" : "was changed by someone else"}`);
+    return true;
+  }
+
+  /** Written at once, past the load-report rate limit: assignments must stop now. */
+  async setDraining(): Promise<void> {
+    if (this.draining || this.lost || this.deregistering) return;
+    this.draining = true;
+    // One writer at a time keeps the znode version in step: wait for a load write in flight.
+    while (this.writing) await new Promise((r) => setTimeout(r, 5));
+    if (this.lost || this.deregistering) return;
+    this.writing = true;
+    try {
+      await this.write(this.connections);
+    } catch (err) {
+      if (!this.loseOnConflict(err)) throw err;
+    } finally {
+      this.writing = false;
+    }
   }
 
   onLost(listener: () => void): void {

@@ -52,6 +52,7 @@ function parseNodeInfo(id: string, data: Buffer | undefined): NodeInfo | undefin
       startedAt: String(j.startedAt ?? ""),
       epoch: j.epoch,
       connections: Number(j.connections ?? 0),
+      ...(j.draining === true ? { draining: true } : {}),
     };
   } catch {
     return undefined;

@@ -3,6 +3,7 @@ import type { Logger } from "@dim/shared/node";
 import { createLogger } from "@dim/shared/node";
 import { KeyedSerialQueue } from "@dim/shared/async";
 import type { BusHandler, NodeInfo } from "../types";
+import { MemoryRateStore } from "./memory-rates";
 
 /** One node's inbox: its handler and one delivery chain per record key (like a Kafka partition key). */
 export interface MemoryInbox {
@@ -37,6 +38,8 @@ export class MemoryHub {
   /** @internal */ readonly inboxes = new Map<string, MemoryInbox>();
   /** @internal */ readonly nodes = new Map<string, MemoryNodeEntry>();
   /** @internal */ readonly leases = new Map<string, Map<string, MemoryLease>>();
+  /** The token buckets every handle on this hub shares (never closed: the hub lives as long as its process). */
+  readonly rates = new MemoryRateStore();
   /** @internal */ lastEpoch = 0;
 
   constructor(opts: { logger?: Logger } = {}) {

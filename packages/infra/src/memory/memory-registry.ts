@@ -19,6 +19,11 @@ class MemoryRegistration implements Registration {
     if (entry && entry.info.epoch === this.epoch) entry.info.connections = Math.max(0, Math.floor(count));
   }
 
+  async setDraining(): Promise<void> {
+    const entry = this.hub.nodes.get(this.nodeId);
+    if (entry && entry.info.epoch === this.epoch) entry.info.draining = true;
+  }
+
   onLost(listener: () => void): void {
     if (this.done && !this.lost) return;
     if (this.lost) queueMicrotask(listener);

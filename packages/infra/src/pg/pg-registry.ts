@@ -21,7 +21,7 @@ const REGISTER_SQL = `
   VALUES ($1, (SELECT COALESCE(max(epoch), 0) + 1 FROM node_leases), $2, $3, $4, $5, 0, $6, now() + ${ttlSql("$7")})
   ON CONFLICT (node_id) DO UPDATE SET
     epoch = EXCLUDED.epoch, host = EXCLUDED.host, ws_port = EXCLUDED.ws_port, http_port = EXCLUDED.http_port,
-    ws_url = EXCLUDED.ws_url, connections = 0, started_at = EXCLUDED.started_at, expires_at = EXCLUDED.expires_at
+    ws_url = EXCLUDED.ws_url, connections = 0, draining = false, started_at = EXCLUDED.started_at, expires_at = EXCLUDED.expires_at
   RETURNING epoch`;
 
 // Fenced by epoch, and only while unexpired: a lease that lapsed may already be someone else's.
@@ -34,8 +34,11 @@ const REFRESH_SQL = `
 // always higher than any it had (the table holds one row per node id ever seen: a handful).
 const DEREGISTER_SQL = `UPDATE node_leases SET expires_at = now() WHERE node_id = $1 AND epoch = $2 AND expires_at > now()`;
 
+// Fenced by epoch like a refresh: only the current registration marks itself.
+const DRAINING_SQL = `UPDATE node_leases SET draining = true WHERE node_id = $1 AND epoch = $2 AND expires_at > clock_timestamp()`;
+
 const LIVE_SQL = `
-  SELECT node_id, epoch, host, ws_port, http_port, ws_url, connections, started_at
+  SELECT node_id, epoch, host, ws_port, http_port, ws_url, connections, started_at, draining
   FROM node_leases WHERE expires_at > now() ORDER BY node_id`;
 
 class PgRegistration implements Registration {
@@ -65,6 +68,11 @@ class PgRegistration implements Registration {
 
   setConnections(count: number): void {
     this.connections = Math.max(0, Math.floor(count));
+  }
+
+  async setDraining(): Promise<void> {
+    if (this.lost || this.deregistering) return;
+    await this.pool.query(DRAINING_SQL, [this.nodeId, this.epoch]);
   }
 
   onLost(listener: () => void): void {
@@ -206,6 +214,7 @@ export class PgRegistry implements Registry {
       ws_url: string;
       connections: number;
       started_at: Date;
+      draining: boolean;
     }>(LIVE_SQL);
     return res.rows.map((r) => ({
       nodeId: r.node_id,
@@ -216,6 +225,7 @@ export class PgRegistry implements Registry {
       startedAt: r.started_at.toISOString(),
       epoch: Number(r.epoch),
       connections: r.connections,
+      ...(r.draining ? { draining: true } : {}),
     }));
   }
 

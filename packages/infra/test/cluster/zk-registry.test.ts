@@ -74,6 +74,18 @@ describe("ZkRegistry on a real ZooKeeper", () => {
     await vi.waitFor(async () => expect((await gateway.liveNodes()).map((n) => n.nodeId)).toEqual([a]), { timeout: 10_000, interval: 50 });
   });
 
+  it("setDraining reaches the gateway's watched live set past the load-report rate, and load reports keep it", async () => {
+    const gateway = newRegistry();
+    const a = nodeId("drain");
+    // A slow load-report rate: the draining write must not wait for it.
+    const reg = await newRegistry({ connectionsUpdateMs: 60_000 }).register(info(a, 7003));
+    reg.setConnections(1); // takes the one write the bucket holds
+    await vi.waitFor(async () => expect((await gateway.liveNodes()).find((n) => n.nodeId === a)?.connections).toBe(1), { timeout: 10_000, interval: 50 });
+    await reg.setDraining();
+    await vi.waitFor(async () => expect((await gateway.liveNodes()).find((n) => n.nodeId === a)?.draining).toBe(true), { timeout: 10_000, interval: 50 });
+    expect((await gateway.liveNodes()).find((n) => n.nodeId === a)?.connections).toBe(1);
+  });
+
   it("a closed registry's node leaves the live set (graceful stop), and a new registration gets a higher epoch", async () => {
     const gateway = newRegistry();
     const id = nodeId("restart");

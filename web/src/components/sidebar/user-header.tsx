@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { PublicUser } from "@dim/shared";
 import { ThemeToggle } from "@/components/theme-toggle";
 import { Avatar } from "@/components/ui/avatar";
@@ -6,7 +7,7 @@ import { PrivacyToggle } from "./privacy-toggle";
 import type { NotificationPermissionState } from "@/hooks/use-notifications";
 
 export function UserHeader(props: {
-  user: PublicUser;
+  user: PublicUser & { isAdmin?: boolean };
   onLogout: () => void;
   loggingOut: boolean;
   notifications: NotificationPermissionState;
@@ -24,6 +25,11 @@ export function UserHeader(props: {
           <p className="truncate text-xs text-slate-500">@{user.username}</p>
         </div>
         <ThemeToggle />
+        {user.isAdmin ? (
+          <Link href="/admin" className="rounded-md px-2 py-1 text-xs font-medium text-brand-700 hover:bg-slate-100 dark:text-sky-300" data-testid="admin-link">
+            Admin
+          </Link>
+        ) : null}
         <Button variant="secondary" size="sm" onClick={props.onLogout} disabled={props.loggingOut}>
           {props.loggingOut ? "Signing out…" : "Log out"}
         </Button>

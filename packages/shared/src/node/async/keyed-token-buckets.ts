@@ -61,11 +61,26 @@ export class KeyedTokenBuckets {
     return bucket;
   }
 
+  /** Tracked keys (full buckets may linger until pruned). */
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  /** Forgets the buckets that are full again; returns how many. */
+  pruneFull(): number {
+    let removed = 0;
+    for (const key of [...this.buckets.keys()]) {
+      if (this.refill(key).tokens >= this.opts.capacity) {
+        this.buckets.delete(key);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   private prune(): void {
     if (this.buckets.size <= this.maxKeys) return;
-    for (const key of [...this.buckets.keys()]) {
-      if (this.refill(key).tokens >= this.opts.capacity) this.buckets.delete(key);
-    }
+    this.pruneFull();
     // Still too many live keys: drop the oldest (a Map keeps insertion order).
     for (const key of this.buckets.keys()) {
       if (this.buckets.size <= this.maxKeys) break;

@@ -1,6 +1,7 @@
 /**
  * The metrics listener: `GET /metrics` in Prometheus text format on its own port (metrics-config.ts),
- * nothing else. With a token, a request without `Authorization: Bearer <token>` gets 401. Starting
+ * and the process's admin actions (`POST /admin/<name>`, e.g. a core node's `/admin/drain`), taken
+ * only from a loopback address. With a token, a request without `Authorization: Bearer <token>` gets 401. Starting
  * it adds prom-client's default metrics (event-loop lag, heap, GC) to the registry.
  */
 import { timingSafeEqual } from "node:crypto";
@@ -29,10 +30,30 @@ function authorized(req: IncomingMessage, token: string | undefined): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-export async function startMetricsServer(registry: Registry, config: Pick<MetricsConfig, "host" | "port" | "token">, logger?: Logger): Promise<MetricsServer> {
+/** `POST /admin/<name>` → the action; answered 202 once started (its outcome is in the logs). */
+export type AdminActions = Record<string, () => void>;
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+
+export async function startMetricsServer(
+  registry: Registry,
+  config: Pick<MetricsConfig, "host" | "port" | "token">,
+  logger?: Logger,
+  actions: AdminActions = {},
+): Promise<MetricsServer> {
   addDefaultMetrics(registry);
   const server = createServer((req, res) => {
-    const path = (req.url ?? "/").split("?")[0];
+    const path = (req.url ?? "/").split("?")[0]!;
+    const action = path.startsWith("/admin/") ? actions[path.slice("/admin/".length)] : undefined;
+    if (action && Object.hasOwn(actions, path.slice("/admin/".length))) {
+      if (req.method !== "POST") return void res.writeHead(405, { allow: "POST" }).end();
+      // Even with the listener bound wider (for a scraper), actions come from this machine only.
+      if (!LOOPBACK.has(req.socket.remoteAddress ?? "")) return void res.writeHead(403, { "content-type": "text/plain" }).end("loopback only\n");
+      if (!authorized(req, config.token)) return void res.writeHead(401, { "www-authenticate": 'Bearer realm="metrics"' }).end();
+      logger?.warn({ action: path }, "admin action requested");
+      action();
+      return void res.writeHead(202, { "content-type": "text/plain" }).end("accepted\n");
+    }
     if (path !== METRICS_PATH) return void res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
     if (req.method !== "GET" && req.method !== "HEAD") return void res.writeHead(405, { allow: "GET" }).end();
     if (!authorized(req, config.token)) {
