@@ -21,6 +21,7 @@ import { useConversations } from "@/hooks/use-conversations";
 import { useDimClient } from "@/hooks/use-dim-client";
 import { useNotifications } from "@/hooks/use-notifications";
 import { usePeople } from "@/hooks/use-people";
+import { usePresence } from "@/hooks/use-presence";
 import { useSession } from "@/hooks/use-session";
 import { friendlyMessage } from "@/lib/errors";
 import { gateway } from "@/lib/gateway";
@@ -86,6 +87,7 @@ function SignedInApp({ me: signedIn, maxUploadBytes }: { me: PublicUser & { isAd
   const [settingsOpen, setSettingsOpen] = useState(false);
   const router = useRouter();
   const client = useDimClient(true, maxUploadBytes);
+  const presence = usePresence(client);
   const connection = useConnectionState(client);
   const { nameOf } = usePeople();
   const conversations = useConversations(client, me.id, nameOf);
@@ -220,7 +222,7 @@ function SignedInApp({ me: signedIn, maxUploadBytes }: { me: PublicUser & { isAd
             }}
             onSignedOut={() => void logout()}
           />
-          <ContactList contacts={contacts.contacts} onOpen={setSelectedId} />
+          <ContactList contacts={contacts.contacts} onOpen={setSelectedId} presence={presence} />
         </aside>
         <main className={`min-w-0 flex-1 flex-col bg-slate-50 md:flex ${selected ? "flex" : "hidden"}`}>
           {selected ? (
@@ -236,6 +238,7 @@ function SignedInApp({ me: signedIn, maxUploadBytes }: { me: PublicUser & { isAd
               onGroupChanged={() => void conversations.refresh()}
               maxUploadBytes={maxUploadBytes}
               openAt={openAt?.conversationId === selected.id ? openAt : null}
+              presence={presence}
             />
           ) : (
             <div className="flex flex-1 items-center justify-center p-6 text-center">

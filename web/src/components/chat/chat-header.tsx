@@ -12,6 +12,8 @@ export function ChatHeader(props: {
   onMembers: () => void;
   /** Controls at the end of the header (the jump menu). */
   actions?: ReactNode;
+  /** A 1:1 peer's "online" / "last seen …" line, or null. */
+  presence?: string | null;
 }) {
   const { summary, title } = props;
   const group = summary.kind === "group";
@@ -22,7 +24,9 @@ export function ChatHeader(props: {
         ? "You were removed"
         : "You left"
     : summary.peer
-      ? `@${summary.peer.username}`
+      ? props.presence
+        ? `@${summary.peer.username} · ${props.presence}`
+        : `@${summary.peer.username}`
       : null;
   const heading = (
     <>
@@ -33,7 +37,7 @@ export function ChatHeader(props: {
         </h2>
         {/* A space between the two lines, so their words stay apart in the button's visible text. */}{" "}
         {subtitle ? (
-          <span className="block truncate text-xs text-slate-500" data-testid="chat-subtitle">
+          <span className="block truncate text-xs text-slate-500" data-testid="chat-subtitle" data-presence={props.presence ?? undefined}>
             {subtitle}
           </span>
         ) : null}

@@ -2,10 +2,13 @@
 import { useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import type { ChatAttachment, ConnectionState, DimClient } from "@dim/client";
 import { attachmentUrl } from "@dim/shared";
-import type { ConversationSummary, PublicUser } from "@dim/shared";
+import type { ContactPresence, ConversationSummary, PublicUser } from "@dim/shared";
 import { Alert } from "@/components/ui/alert";
 import { filesOf, useAttachmentDrafts } from "@/hooks/use-attachment-drafts";
 import { useChat } from "@/hooks/use-chat";
+import { useMessageActions } from "@/hooks/use-message-actions";
+import { useTypingUsers } from "@/hooks/use-typing";
+import { presenceText } from "@/lib/presence-text";
 import { useGroupMembers } from "@/hooks/use-group-members";
 import { useJump } from "@/hooks/use-jump";
 import { loadMemberCursors } from "@/lib/group-client";
@@ -19,6 +22,7 @@ import { MemberPanel } from "./member-panel";
 import { MessageList } from "./message-list";
 import { ReadOnlyNotice } from "./read-only-notice";
 import { ReadersDialog } from "./readers-dialog";
+import { TypingLine } from "./typing-line";
 
 export function ChatView(props: {
   client: DimClient | null;
@@ -32,6 +36,7 @@ export function ChatView(props: {
   maxUploadBytes: number | null;
   /** Open at this message (a search result); a new `n` for each request. */
   openAt?: { seq: number; n: number } | null;
+  presence: { byId: ReadonlyMap<string, ContactPresence>; now: Date };
 }) {
   const { summary, client } = props;
   const connected = props.connection.status === "connected";
@@ -54,6 +59,14 @@ export function ChatView(props: {
   const [viewing, setViewing] = useState<ChatAttachment | null>(null);
   const [dragging, setDragging] = useState(false);
   const { discard } = chat;
+  const acts = useMessageActions(client, summary.id);
+  const typing = useTypingUsers(client, summary.id).map((id) => (group ? (props.nameOf(id) ?? "Someone") : title));
+  const peerPresence = summary.peer ? presenceText(props.presence.byId.get(summary.peer.id), props.presence.now) : null;
+  const authorOf = (m: { own: boolean; senderId: string | null }) => (m.own ? "yourself" : group ? ((m.senderId && props.nameOf(m.senderId)) ?? "Someone") : title);
+  const editLast = () => {
+    const last = [...chat.messages].reverse().find((m) => m.own && m.seq !== null && m.kind === "text" && !m.deleted);
+    if (last) acts.setMode({ kind: "edit", message: last });
+  };
   const actions = useMemo<AttachmentActions>(
     () => ({
       thumbnail: (id) => (client ? client.thumbnail(id) : Promise.reject(new Error("not ready"))),
@@ -112,7 +125,13 @@ export function ChatView(props: {
               onDay={(day) => void jump.toDay(day)}
             />
           }
+          presence={peerPresence}
         />
+        {acts.problem ? (
+          <div className="px-4 pt-3" data-testid="action-problem">
+            <Alert>{acts.problem}</Alert>
+          </div>
+        ) : null}
         {chat.loadError || jump.jumpError ? (
           <div className="px-4 pt-3">
             <Alert>{chat.loadError ?? jump.jumpError}</Alert>
@@ -129,8 +148,28 @@ export function ChatView(props: {
           onRetry={chat.retry}
           focus={jump.focus}
           group={group ? { meId: props.me.id, nameOf: props.nameOf, onReaders: setReadersOf } : undefined}
+          meId={props.me.id}
+          handlers={active ? acts.handlers : null}
         />
-        {active ? <Composer key={summary.id} onSend={chat.send} onSendFiles={chat.sendFiles} drafts={drafts} hint={hint} /> : <ReadOnlyNotice membership={summary.membership} />}
+        {active ? <TypingLine names={typing} /> : null}
+        {active ? (
+          <Composer
+            key={summary.id}
+            onSend={chat.send}
+            onSendFiles={chat.sendFiles}
+            drafts={drafts}
+            hint={hint}
+            mode={acts.mode}
+            modeAuthor={acts.mode ? authorOf(acts.mode.message) : ""}
+            onMode={acts.setMode}
+            onSubmitMode={acts.submit}
+            onEditLast={editLast}
+            onTyping={() => client?.typing(summary.id)}
+            onStopTyping={() => client?.stopTyping(summary.id)}
+          />
+        ) : (
+          <ReadOnlyNotice membership={summary.membership} />
+        )}
         <ImageViewer attachment={viewing} onClose={() => setViewing(null)} fileUrl={attachmentUrl} thumbnail={actions.thumbnail} />
         {group ? (
           <>

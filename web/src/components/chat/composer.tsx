@@ -1,5 +1,5 @@
 "use client";
-import { useId, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import { Limits } from "@dim/shared";
 import { Button } from "@/components/ui/button";
 import { PaperclipIcon } from "@/components/ui/icons";
@@ -7,6 +7,8 @@ import { filesOf, type AttachmentDraft, type useAttachmentDrafts } from "@/hooks
 import { lengthAfterPaste, pastedLength, pastedTextFile } from "@/lib/long-paste";
 import { AttachmentTray } from "./attachment-tray";
 import { LongPasteOffer } from "./long-paste-offer";
+import { ComposerModeBar } from "./composer-mode-bar";
+import type { ComposerMode } from "@/hooks/use-message-actions";
 
 const MAX = Limits.maxBodyChars;
 
@@ -22,11 +24,27 @@ export function Composer({
   onSendFiles,
   hint,
   drafts,
+  mode = null,
+  modeAuthor = "",
+  onMode,
+  onSubmitMode,
+  onEditLast,
+  onTyping,
+  onStopTyping,
 }: {
   onSend: (body: string) => string | null;
   onSendFiles: (files: AttachmentDraft[], caption: string) => string | null;
   hint: string | null;
   drafts: ReturnType<typeof useAttachmentDrafts>;
+  /** Reply or edit mode (Esc or Cancel leaves it); Send then goes to onSubmitMode. */
+  mode?: ComposerMode;
+  modeAuthor?: string;
+  onMode?: (mode: ComposerMode) => void;
+  onSubmitMode?: (body: string) => boolean;
+  /** Up arrow in an empty composer: edit my last message. */
+  onEditLast?: () => void;
+  onTyping?: () => void;
+  onStopTyping?: () => void;
 }) {
   const id = useId();
   const [body, setBody] = useState("");
@@ -37,7 +55,24 @@ export function Composer({
   const blank = body.trim().length === 0;
   const ready = drafts.drafts.filter((d) => !d.problem);
 
+  // Edit mode starts with the message's text, the cursor at its end; leaving it empties the box.
+  const editing = mode?.kind === "edit" ? mode.message : null;
+  useEffect(() => {
+    if (mode) ref.current?.focus();
+    if (!editing) return;
+    setBody(editing.body);
+    return () => setBody("");
+  }, [editing, mode]);
+
   const send = () => {
+    if (mode) {
+      if (blank) return;
+      if (mode.kind === "edit" && body === mode.message.body) onMode?.(null);
+      else if (onSubmitMode?.(body)) setBody("");
+      onStopTyping?.();
+      ref.current?.focus();
+      return;
+    }
     if (blank && ready.length === 0) return;
     const problem = ready.length > 0 ? onSendFiles(ready, body) : onSend(body);
     if (problem) setError(problem);
@@ -50,6 +85,16 @@ export function Composer({
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === "Escape" && mode) {
+      e.preventDefault();
+      onMode?.(null);
+      return;
+    }
+    if (e.key === "ArrowUp" && body === "" && !mode && onEditLast) {
+      e.preventDefault();
+      onEditLast();
+      return;
+    }
     // Never send in the middle of an IME composition.
     if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
@@ -60,6 +105,7 @@ export function Composer({
   const near = body.length > MAX * 0.9;
   return (
     <div className="border-t border-slate-200 bg-surface px-4 py-3">
+      {mode ? <ComposerModeBar mode={mode} author={modeAuthor} onCancel={() => onMode?.(null)} /> : null}
       <AttachmentTray drafts={drafts.drafts} notice={drafts.notice} onRemove={drafts.remove} />
       <form
         className="flex items-end gap-2"
@@ -79,7 +125,7 @@ export function Composer({
             e.currentTarget.value = ""; // the same file can be picked again
           }}
         />
-        <Button variant="ghost" className="h-10 w-10 shrink-0 !px-0" aria-label="Attach files" title="Attach files" onClick={() => picker.current?.click()}>
+        <Button variant="ghost" disabled={mode !== null} className="h-10 w-10 shrink-0 !px-0" aria-label="Attach files" title="Attach files" onClick={() => picker.current?.click()}>
           <PaperclipIcon />
         </Button>
         <label htmlFor={id} className="sr-only">
@@ -92,7 +138,9 @@ export function Composer({
           onChange={(e) => {
             setBody(e.target.value);
             setError(null);
+            if (e.target.value) onTyping?.();
           }}
+          onBlur={() => onStopTyping?.()}
           onKeyDown={onKeyDown}
           onPaste={(e) => {
             const files = filesOf(e.clipboardData);
@@ -110,16 +158,18 @@ export function Composer({
           }}
           maxLength={MAX}
           rows={Math.min(6, Math.max(1, body.split("\n").length))}
-          placeholder={ready.length > 0 ? "Add a caption…" : "Write a message…"}
+          placeholder={mode?.kind === "edit" ? "Edit the message…" : mode?.kind === "reply" ? "Write a reply…" : ready.length > 0 ? "Add a caption…" : "Write a message…"}
           aria-describedby={`${id}-help`}
           className="max-h-40 min-h-10 min-w-0 flex-1 resize-none rounded-lg border border-slate-300 bg-surface px-3 py-2 text-sm placeholder:text-slate-500 focus:border-brand-500 focus:outline-2 focus:outline-offset-0 focus:outline-brand-500/30"
         />
-        <Button type="submit" disabled={blank && ready.length === 0} className="h-10">
-          Send
+        <Button type="submit" disabled={blank && (ready.length === 0 || mode !== null)} className="h-10">
+          {mode?.kind === "edit" ? "Save" : "Send"}
         </Button>
       </form>
       <p id={`${id}-help`} className="mt-1 flex gap-3 text-[11px] text-slate-500">
-        <span className="hidden sm:inline">Enter to send · Shift+Enter for a new line · paste or drop files to attach them</span>
+        <span className="hidden sm:inline">
+          {mode ? `Enter to ${mode.kind === "edit" ? "save" : "send"} · Esc to cancel` : "Enter to send · Shift+Enter for a new line · ↑ to edit your last message · paste or drop files to attach them"}
+        </span>
         {hint ? <span className="text-amber-700">{hint}</span> : null}
         {near ? (
           <span className={`ml-auto ${body.length >= MAX ? "text-red-600" : "text-amber-700"}`}>

@@ -1,3 +1,5 @@
+"use client";
+import { useState } from "react";
 import { ClientErrorCode, type ChatMessage } from "@dim/client";
 import { Avatar } from "@/components/ui/avatar";
 import { Button } from "@/components/ui/button";
@@ -11,6 +13,19 @@ import { UploadStatus } from "./upload-status";
 import { GroupReceipt } from "./group-receipt";
 import { LinkedText } from "./linked-text";
 import { MessageStateLabel } from "./message-state";
+import { MessageActions, type MessageHandlers } from "./message-actions";
+import { ReactionsRow } from "./reactions-row";
+import { ReplyQuote } from "./reply-quote";
+
+/** What the bubble needs for actions, its quote and its reactions; absent: a plain bubble (read only). */
+export interface BubbleExtras {
+  handlers: MessageHandlers | null;
+  quoted: ChatMessage | undefined;
+  quotedAuthor: string | null;
+  onJump: (seq: number) => void;
+  nameOf: (userId: string) => string;
+  highlighted: boolean;
+}
 
 /** In a group: others' messages carry name and avatar (once per run of one sender); own ones their k-of-n receipts. */
 export interface GroupBubble {
@@ -24,6 +39,7 @@ export function MessageBubble({
   onRetry,
   group,
   focused = false,
+  extras,
 }: {
   message: ChatMessage;
   senderName: string;
@@ -31,17 +47,27 @@ export function MessageBubble({
   group?: GroupBubble | undefined;
   /** Jumped to (a search result, a date, the first unread): briefly outlined. */
   focused?: boolean;
+  extras?: BubbleExtras | undefined;
 }) {
   const own = message.own;
   const withAvatar = group && !own;
+  const [menuOpen, setMenuOpen] = useState(false);
+  const actionable = extras?.handlers && message.seq !== null;
   return (
     <li
-      className={`flex rounded-lg transition-shadow ${own ? "justify-end" : "justify-start"} ${focused ? "ring-2 ring-brand-500 ring-offset-2" : ""}`}
+      className={`group flex scroll-mt-16 rounded-lg transition-colors ${own ? "justify-end" : "justify-start"} ${focused ? "ring-2 ring-brand-500 ring-offset-2" : ""} ${extras?.highlighted ? "bg-amber-50 ring-2 ring-amber-400" : ""}`}
+      tabIndex={extras?.highlighted ? -1 : undefined}
       data-testid="message"
       data-focused={focused ? "true" : undefined}
       data-own={own ? "true" : "false"}
       data-state={message.state ?? undefined}
       data-seq={message.seq ?? undefined}
+      data-deleted={message.deleted ? "true" : undefined}
+      onContextMenu={(e) => {
+        if (!actionable) return;
+        e.preventDefault();
+        setMenuOpen(true);
+      }}
     >
       {withAvatar ? (
         <span className="mr-2 w-8 shrink-0 self-end pb-5">{group.showSender ? <Avatar name={senderName} seed={message.senderId ?? senderName} size="sm" /> : null}</span>
@@ -52,8 +78,16 @@ export function MessageBubble({
             {senderName}
           </span>
         ) : null}
+        {message.replyTo !== null && !message.deleted && extras ? (
+          <ReplyQuote quoted={extras.quoted} author={extras.quotedAuthor} own={own} onJump={() => extras.onJump(message.replyTo!)} />
+        ) : null}
+        <div className={`flex items-center gap-1 ${own ? "flex-row-reverse" : ""}`}>
         <span className="sr-only">{own ? "You" : senderName}: </span>
-        {message.attachment ? (
+        {message.deleted ? (
+          <div className="rounded-2xl border border-dashed border-slate-300 px-3.5 py-2 text-sm text-slate-600 italic" data-testid="tombstone">
+            Message deleted
+          </div>
+        ) : message.attachment ? (
           <AttachmentBubble message={message} />
         ) : (
           <div
@@ -68,8 +102,16 @@ export function MessageBubble({
             <LinkedText text={message.body} />
           </div>
         )}
+        {actionable ? <MessageActions message={message} handlers={extras.handlers!} open={menuOpen} onOpenChange={setMenuOpen} /> : null}
+        </div>
+        {extras ? <ReactionsRow message={message} nameOf={extras.nameOf} onToggle={(emoji) => extras.handlers?.react(message, emoji)} /> : null}
         <div className="mt-0.5 flex items-center gap-2 px-1 text-[11px] text-slate-600">
           <time dateTime={message.createdAt}>{shortTime(message.createdAt)}</time>
+          {message.editedAt && !message.deleted ? (
+            <span data-testid="edited" title={`Edited ${new Date(message.editedAt).toLocaleString()}`}>
+              edited
+            </span>
+          ) : null}
           {own && group ? (
             <GroupReceipt message={message} receipts={receiptsOf(message)} onOpen={group.onReaders} />
           ) : own && message.state ? (

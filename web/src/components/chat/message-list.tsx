@@ -5,6 +5,7 @@ import { Button } from "@/components/ui/button";
 import { chatRows } from "@/lib/chat-messages";
 import type { NameOf } from "@/lib/system-text";
 import { MessageBubble } from "./message-bubble";
+import type { MessageHandlers } from "./message-actions";
 import { SystemRow } from "./system-row";
 
 /** A group's log: senders' names, system messages in words, readers of own messages. */
@@ -34,8 +35,11 @@ export function MessageList(props: {
   group?: GroupLog | undefined;
   /** Scroll to this seq and outline it (a new `n` each jump, so the same seq can be jumped to again). */
   focus?: { seq: number; n: number } | null;
+  meId: string;
+  /** null: read only (left or removed): no actions. */
+  handlers: MessageHandlers | null;
 }) {
-  const { group } = props;
+  const { group, meId } = props;
   const [focused, setFocused] = useState<number | null>(null);
   const focusDone = useRef<number | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
@@ -47,6 +51,11 @@ export function MessageList(props: {
   const last = props.messages[props.messages.length - 1];
   const rows = useMemo(() => chatRows(props.messages, props.unreadAfter), [props.messages, props.unreadAfter]);
   const hasMarker = rows.some((r) => r.kind === "unread");
+  const bySeq = useMemo(() => new Map(props.messages.filter((m) => m.seq !== null).map((m) => [m.seq!, m])), [props.messages]);
+  const nameOf = useCallback(
+    (userId: string) => (userId === meId ? "You" : group ? (group.nameOf(userId) ?? "Someone") : props.peerName),
+    [meId, group, props.peerName],
+  );
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -98,6 +107,29 @@ export function MessageList(props: {
   useEffect(() => {
     maybeLoadEarlier();
   }, [maybeLoadEarlier, props.messages]);
+
+  // A click on a quote: scroll to the quoted message, paging earlier history in until it is held.
+  const [jumpTo, setJumpTo] = useState<number | null>(null);
+  const [highlighted, setHighlighted] = useState<number | null>(null);
+  useEffect(() => {
+    if (jumpTo === null) return;
+    const el = scroller.current?.querySelector<HTMLElement>(`[data-testid='message'][data-seq='${jumpTo}']`);
+    if (el) {
+      setJumpTo(null);
+      setHighlighted(jumpTo);
+      el.scrollIntoView({ block: "center" });
+      return;
+    }
+    if (!canLoadEarlier || loadFailed) setJumpTo(null); // not there (deleted for me, or history ends)
+    else if (!loadingEarlier) onLoadEarlier();
+  }, [jumpTo, props.messages, canLoadEarlier, loadingEarlier, loadFailed, onLoadEarlier]);
+  // The highlight takes the focus (so the keyboard is there too) and fades after a while.
+  useEffect(() => {
+    if (highlighted === null) return;
+    scroller.current?.querySelector<HTMLElement>(`[data-testid='message'][data-seq='${highlighted}']`)?.focus({ preventScroll: true });
+    const timer = setTimeout(() => setHighlighted(null), 2500);
+    return () => clearTimeout(timer);
+  }, [highlighted]);
 
   return (
     <div
@@ -163,6 +195,14 @@ export function MessageList(props: {
               onRetry={props.onRetry}
               group={group ? { showSender: !row.continued, onReaders: group.onReaders } : undefined}
               focused={focused !== null && row.message.seq === focused}
+              extras={{
+                handlers: props.handlers,
+                quoted: row.message.replyTo !== null ? bySeq.get(row.message.replyTo) : undefined,
+                quotedAuthor: quotedAuthor(row.message.replyTo !== null ? bySeq.get(row.message.replyTo) : undefined, nameOf),
+                onJump: setJumpTo,
+                nameOf,
+                highlighted: highlighted !== null && row.message.seq === highlighted,
+              }}
             />
           ),
         )}
@@ -170,4 +210,10 @@ export function MessageList(props: {
       </div>
     </div>
   );
+}
+
+function quotedAuthor(quoted: ChatMessage | undefined, nameOf: (userId: string) => string): string | null {
+  if (!quoted) return null;
+  if (quoted.own) return "You";
+  return quoted.senderId ? nameOf(quoted.senderId) : null;
 }

@@ -14,7 +14,7 @@ const COLOR: Record<MessageState, string> = {
   sending: "text-slate-500",
   sent: "text-slate-500",
   delivered: "text-slate-500",
-  read: "text-brand-600",
+  read: "text-brand-600 dark:text-sky-300",
   failed: "text-red-600 font-semibold",
 };
 

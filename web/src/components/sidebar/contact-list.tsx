@@ -1,14 +1,26 @@
-import type { Contact } from "@dim/shared";
+import type { Contact, ContactPresence } from "@dim/shared";
+import { presenceText } from "@/lib/presence-text";
 import { Avatar } from "@/components/ui/avatar";
 import { SidebarSection } from "./section";
 
-export function ContactList({ contacts, onOpen }: { contacts: Contact[]; onOpen: (conversationId: string) => void }) {
+export function ContactList({
+  contacts,
+  onOpen,
+  presence,
+}: {
+  contacts: Contact[];
+  onOpen: (conversationId: string) => void;
+  presence?: { byId: ReadonlyMap<string, ContactPresence>; now: Date };
+}) {
   if (contacts.length === 0) return null;
   return (
     <SidebarSection title="Contacts" count={contacts.length}>
       <ul className="px-2">
-        {contacts.map((c) => (
-          <li key={c.user.id}>
+        {contacts.map((c) => {
+          const p = presence?.byId.get(c.user.id);
+          const text = presenceText(p, presence?.now);
+          return (
+          <li key={c.user.id} data-testid="contact" data-online={p?.online ? "true" : "false"}>
             <button
               type="button"
               onClick={() => onOpen(c.conversationId)}
@@ -16,12 +28,23 @@ export function ContactList({ contacts, onOpen }: { contacts: Contact[]; onOpen:
             >
               {/* The name is the visible text (WCAG 2.5.3), with what the button does before it. */}
               <span className="sr-only">Chat with </span>
-              <Avatar name={c.user.displayName} seed={c.user.id} size="sm" src={c.user.avatarUrl} />
-              <span className="min-w-0 flex-1 truncate text-sm">{c.user.displayName}</span>
+              <span className="relative shrink-0">
+                <Avatar name={c.user.displayName} seed={c.user.id} size="sm" src={c.user.avatarUrl} />
+                {p?.online ? <span aria-hidden className="absolute -right-0.5 -bottom-0.5 h-2.5 w-2.5 rounded-full border-2 border-surface bg-green-600" /> : null}
+              </span>
+              <span className="min-w-0 flex-1">
+                <span className="block truncate text-sm">{c.user.displayName}</span>
+                {text ? (
+                  <span className="block truncate text-[11px] text-slate-600" data-testid="contact-presence">
+                    {text}
+                  </span>
+                ) : null}
+              </span>
               <span className="truncate text-xs text-slate-600">@{c.user.username}</span>
             </button>
           </li>
-        ))}
+          );
+        })}
       </ul>
     </SidebarSection>
   );

@@ -3,6 +3,7 @@ import type { PublicUser } from "@dim/shared";
 import { ThemeToggle } from "@/components/theme-toggle";
 import { Avatar } from "@/components/ui/avatar";
 import { Button } from "@/components/ui/button";
+import { PrivacyToggle } from "./privacy-toggle";
 import type { NotificationPermissionState } from "@/hooks/use-notifications";
 
 export function UserHeader(props: {
@@ -37,6 +38,7 @@ export function UserHeader(props: {
           {props.loggingOut ? "Signing out…" : "Log out"}
         </Button>
       </div>
+      <PrivacyToggle />
       {props.notifications === "default" ? (
         <Button variant="ghost" size="sm" className="mt-2 w-full justify-start text-left" onClick={props.onEnableNotifications} data-testid="enable-notifications">
           <svg aria-hidden viewBox="0 0 20 20" className="h-4 w-4 shrink-0 fill-current">
