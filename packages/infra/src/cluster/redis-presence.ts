@@ -23,6 +23,7 @@ import { AppError, ErrorCode, UUID_RE, NODE_ID_RE } from "@dim/shared";
 import type { Logger } from "@dim/shared/node";
 import { assertTtl } from "../lease-ttl";
 import type { Presence, Route } from "../types";
+import { quitRedis } from "./redis-quit";
 
 export interface RedisPresenceOptions {
   url: string;
@@ -199,15 +200,7 @@ export class RedisPresence implements Presence {
   }
 
   close(): Promise<void> {
-    this.closing ??= (async () => {
-      // QUIT lets queued commands finish; a Redis that is down gets a plain disconnect
-      const quit = this.redis.quit().then(
-        () => true,
-        () => false,
-      );
-      const timeout = new Promise<false>((r) => setTimeout(() => r(false), 2_000).unref());
-      if (!(await Promise.race([quit, timeout]))) this.redis.disconnect();
-    })();
+    this.closing ??= quitRedis(this.redis);
     return this.closing;
   }
 

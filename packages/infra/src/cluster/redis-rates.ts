@@ -10,6 +10,7 @@ import { AppError, ErrorCode } from "@dim/shared";
 import type { Logger } from "@dim/shared/node";
 import { assertRateName, rateArgs, storedRateKey } from "../rates/rate-args";
 import type { RateLimit, RateStore, RateTake } from "../types";
+import { quitRedis } from "./redis-quit";
 
 export interface RedisRateStoreOptions {
   url: string;
@@ -102,14 +103,7 @@ export class RedisRateStore implements RateStore {
   }
 
   close(): Promise<void> {
-    this.closing ??= (async () => {
-      const quit = this.redis.quit().then(
-        () => true,
-        () => false,
-      );
-      const timeout = new Promise<false>((r) => setTimeout(() => r(false), 2_000).unref());
-      if (!(await Promise.race([quit, timeout]))) this.redis.disconnect();
-    })();
+    this.closing ??= quitRedis(this.redis);
     return this.closing;
   }
 
