@@ -105,11 +105,18 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
 }
 
 /**
- * Switches the system theme the page follows and waits until it shows it: the `dark` class
- * applied and every colour transition ended (axe reading a colour mid-fade would see a contrast
- * no one sees).
+ * Switches the system theme the page follows and waits until it shows it (the `dark` class
+ * applied). Colour transitions are switched off first: axe reading a colour mid-fade would see a
+ * contrast no one sees at rest, and waiting for them to end is not reliable (re-renders restart them).
  */
 export async function switchTheme(page: Page, scheme: "light" | "dark"): Promise<void> {
+  await page.evaluate(() => {
+    if (document.getElementById("test-no-transitions")) return;
+    const style = document.createElement("style");
+    style.id = "test-no-transitions";
+    style.textContent = "*, *::before, *::after { transition: none !important; }";
+    document.head.append(style);
+  });
   await page.emulateMedia({ colorScheme: scheme });
-  await page.waitForFunction((dark) => document.documentElement.classList.contains("dark") === dark && document.getAnimations().length === 0, scheme === "dark", WAIT);
+  await page.waitForFunction((dark) => document.documentElement.classList.contains("dark") === dark, scheme === "dark", WAIT);
 }
