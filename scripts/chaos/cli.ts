@@ -35,11 +35,20 @@ function cleanup(): Promise<void> {
   })();
   return cleaning;
 }
+/** Set by a signal: the run then ends with 128 + the signal, whatever the interrupted scenario reports. */
+let signalled: number | undefined;
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 async function cleanupAndExit(code: number): Promise<never> {
   await cleanup();
-  process.exit(code);
+  // A scenario cut short by the signal fails as its services go away: that is not the run's answer.
+  process.exit(signalled ?? code);
 }
-for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(sig, () => say(`${sig}: stopping everything this run started …`));
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.once(sig, () => {
+    signalled = SIGNAL_EXIT[sig];
+    say(`${sig}: stopping everything this run started …`);
+  });
+}
 exitHook((done) => void cleanup().finally(done));
 
 async function main(args: ChaosArgs): Promise<number> {

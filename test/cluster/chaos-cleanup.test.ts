@@ -58,7 +58,7 @@ describe("npm run chaos, interrupted", () => {
     expect(during.length, `processes of the run:\n${lines.join("\n")}`).toBeGreaterThanOrEqual(10);
 
     cli.kill("SIGTERM");
-    expect(await exited).toBe(143);
+    expect(await exited, lines.join("\n")).toBe(143);
     expect(processesOf(runDir), lines.join("\n")).toEqual([]);
     expect(existsSync(runDir)).toBe(false);
   });

@@ -92,6 +92,7 @@ let axeSource: string | null = null;
  * the page's strict CSP does not apply to (a <script> tag would be refused, and reported).
  */
 export async function seriousAxeViolations(page: Page): Promise<string[]> {
+  await withoutTransitions(page);
   axeSource ??= readFileSync(createRequire(`${WEB_DIR}/package.json`).resolve("axe-core/axe.min.js"), "utf8");
   if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
@@ -105,11 +106,10 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
 }
 
 /**
- * Switches the system theme the page follows and waits until it shows it (the `dark` class
- * applied). Colour transitions are switched off first: axe reading a colour mid-fade would see a
- * contrast no one sees at rest, and waiting for them to end is not reliable (re-renders restart them).
+ * Colours at rest: transitions off on this page (idempotent). A button fading to its hover colour
+ * after a click, or the page fading to the other theme, would show axe a contrast no one sees at rest.
  */
-export async function switchTheme(page: Page, scheme: "light" | "dark"): Promise<void> {
+export async function withoutTransitions(page: Page): Promise<void> {
   await page.evaluate(() => {
     if (document.getElementById("test-no-transitions")) return;
     const style = document.createElement("style");
@@ -117,6 +117,15 @@ export async function switchTheme(page: Page, scheme: "light" | "dark"): Promise
     style.textContent = "*, *::before, *::after { transition: none !important; }";
     document.head.append(style);
   });
+}
+
+/**
+ * Switches the system theme the page follows and waits until it shows it (the `dark` class
+ * applied). Colour transitions are switched off first: axe reading a colour mid-fade would see a
+ * contrast no one sees at rest, and waiting for them to end is not reliable (re-renders restart them).
+ */
+export async function switchTheme(page: Page, scheme: "light" | "dark"): Promise<void> {
+  await withoutTransitions(page);
   await page.emulateMedia({ colorScheme: scheme });
   await page.waitForFunction((dark) => document.documentElement.classList.contains("dark") === dark, scheme === "dark", WAIT);
 }
