@@ -6,7 +6,7 @@
  * Env: DATABASE_URL, DIM_TOKEN_SECRET, DIM_CHAOS_GATEWAY_PORT + the cluster addresses.
  */
 import { z } from "zod";
-import { startStandaloneGateway } from "@dim/api";
+import { gatewayServicesOf, startStandaloneGateway } from "@dim/api";
 import { openDatabase } from "@dim/db";
 import { createInfra, infraConfigSchema } from "@dim/infra";
 import { createLogger, loadConfig } from "@dim/shared/node";
@@ -22,12 +22,7 @@ const infra = await createInfra(loadConfig(infraConfigSchema, process.env, "infr
 const gw = await startStandaloneGateway({
   port: env.DIM_CHAOS_GATEWAY_PORT,
   host: "127.0.0.1",
-  prisma: db.prisma,
-  pool: db.pool,
-  store: db.store,
-  registry: infra.registry,
-  presence: infra.presence,
-  bus: infra.bus,
+  ...gatewayServicesOf(db, infra),
   logger,
   config: {
     tokenSecret: env.DIM_TOKEN_SECRET,

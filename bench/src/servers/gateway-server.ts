@@ -8,7 +8,7 @@
  * Env: DATABASE_URL, DIM_MODE (+ cluster addresses), DIM_TOKEN_SECRET. Reports {ready, url} over IPC.
  */
 import { openDatabase } from "@dim/db";
-import { startStandaloneGateway } from "@dim/api";
+import { gatewayServicesOf, startStandaloneGateway } from "@dim/api";
 import { blobConfigSchema, createBlobStore, createInfra, infraConfigSchema } from "@dim/infra";
 import { createLogger, loadConfig } from "@dim/shared/node";
 import { z } from "zod";
@@ -27,13 +27,7 @@ const blobs = process.env.DIM_BLOB_DIR || process.env.DIM_S3_ENDPOINT ? await cr
 const gw = await startStandaloneGateway({
   port: 0,
   ...(blobs ? { blobs } : {}),
-  prisma: db.prisma,
-  pool: db.pool,
-  store: db.store,
-  registry: infra.registry,
-  presence: infra.presence,
-  bus: infra.bus,
-  rates: infra.rates,
+  ...gatewayServicesOf(db, infra),
   logger,
   config: {
     tokenSecret: env.DIM_TOKEN_SECRET,

@@ -11,6 +11,7 @@ import { createLogger, type Logger } from "@dim/shared/node";
 import { startMetricsServer } from "@dim/shared/metrics";
 import { loadGatewayProcessConfig } from "./config";
 import { createGateway, type Gateway } from "./gateway";
+import { gatewayServicesOf } from "./gateway-services";
 
 export async function createGatewayFromEnv(
   env: Record<string, string | undefined> = process.env,
@@ -30,13 +31,7 @@ export async function createGatewayFromEnv(
   });
   const gateway = createGateway({
     blobs,
-    prisma: db.prisma,
-    pool: db.pool,
-    store: db.store,
-    registry: infra.registry,
-    presence: infra.presence,
-    bus: infra.bus,
-    rates: infra.rates,
+    ...gatewayServicesOf(db, infra),
     config,
     logger,
   });

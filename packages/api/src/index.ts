@@ -3,6 +3,7 @@
 export { appRouter, type AppRouter } from "./root";
 export { createGateway, TRPC_ENDPOINT, type Gateway, type GatewayDeps, type RequestInfo } from "./gateway";
 export { createGatewayFromEnv } from "./create-gateway-from-env";
+export { gatewayServicesOf } from "./gateway-services";
 export { startStandaloneGateway, type StandaloneGateway, type StandaloneGatewayOptions } from "./standalone";
 export {
   gatewayEnvSchema,
