@@ -72,10 +72,13 @@ describe("bench harness (smoke)", () => {
       expect(step.sameE2E.count).toBeGreaterThan(0);
       expect(step.crossE2E.count).toBeGreaterThan(0);
       expect(step.ack.p50).toBeGreaterThan(0);
-      expect(step.cpu.serverTotal).toBeGreaterThan(0);
+      expect(step.cpu.serverTotal).toBeGreaterThanOrEqual(0);
       expect(Object.keys(step.cpu.byProcess).length).toBeGreaterThanOrEqual(2);
     }
     const dim = saved.runs[0]!.steps[0]!;
+    // /proc counts CPU in 10 ms ticks: the two raw ws relays forward ~30 messages in the 1.5 s
+    // window and may honestly read 0; DIM's gateway, nodes and PostgreSQL always do real work.
+    expect(dim.cpu.serverTotal).toBeGreaterThan(0);
     expect(Object.keys(dim.cpu.byProcess)).toEqual(expect.arrayContaining(["node-1", "node-2", "gateway", "postgres"]));
     expect(saved.summary.maxSustained.dim).toBeDefined();
   }, 240_000);
