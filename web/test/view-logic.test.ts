@@ -7,7 +7,7 @@ import { chatRows, dayLabel, highestSeq, lowestSeq } from "../src/lib/chat-messa
 import { conversationView, ownState, sortByActivity } from "../src/lib/conversation-view";
 import { searchQueryOf, searchRows, SEARCH_LIMIT } from "../src/lib/contact-search";
 import { friendlyMessage, shownError } from "../src/lib/errors";
-import { en, zh } from "./helpers/i18n";
+import { EN, EN_FORMAT, ZH, ZH_FORMAT, en, zh } from "./helpers/i18n";
 import { snippetParts } from "../src/lib/snippet-parts";
 
 const ME = "00000000-0000-4000-8000-000000000001";
@@ -113,12 +113,12 @@ describe("chat rows", () => {
     ];
     const now = new Date("2026-01-02T12:00:00");
     // Read up to 2; my own 3 is not "new".
-    const rows = chatRows(messages, 2, now);
-    expect(rows.map((r) => (r.kind === "message" ? r.message.seq : r.kind === "day" ? r.label : "NEW"))).toEqual([
+    const rows = chatRows(messages, 2);
+    expect(rows.map((r) => (r.kind === "message" ? r.message.seq : r.kind === "day" ? dayLabel(r.at, EN, EN_FORMAT, now) : "NEW"))).toEqual([
       "Yesterday", 1, 2, "Today", 3, "NEW", 4, 5,
     ]);
-    expect(chatRows(messages, null, now).some((r) => r.kind === "unread")).toBe(false);
-    expect(chatRows(messages, 5, now).some((r) => r.kind === "unread")).toBe(false);
+    expect(chatRows(messages, null).some((r) => r.kind === "unread")).toBe(false);
+    expect(chatRows(messages, 5).some((r) => r.kind === "unread")).toBe(false);
     expect(lowestSeq(messages)).toBe(1);
     expect(highestSeq(messages)).toBe(5);
     expect(lowestSeq([])).toBeNull();
@@ -126,10 +126,13 @@ describe("chat rows", () => {
 
   it("labels days: today, yesterday, weekday this week, then a date", () => {
     const now = new Date("2026-03-12T12:00:00");
-    expect(dayLabel("2026-03-12T01:00:00", now)).toBe("Today");
-    expect(dayLabel("2026-03-11T23:00:00", now)).toBe("Yesterday");
-    expect(dayLabel("2026-03-09T10:00:00", now)).toBe(new Date("2026-03-09T10:00:00").toLocaleDateString(undefined, { weekday: "long" }));
-    expect(dayLabel("2025-03-01T10:00:00", now)).toContain("2025");
+    expect(dayLabel("2026-03-12T01:00:00", EN, EN_FORMAT, now)).toBe("Today");
+    expect(dayLabel("2026-03-11T23:00:00", EN, EN_FORMAT, now)).toBe("Yesterday");
+    expect(dayLabel("2026-03-09T10:00:00", EN, EN_FORMAT, now)).toBe("Monday");
+    expect(dayLabel("2025-03-01T10:00:00", EN, EN_FORMAT, now)).toBe("March 1, 2025");
+    expect(dayLabel("2026-03-12T01:00:00", ZH, ZH_FORMAT, now)).toBe("今天");
+    expect(dayLabel("2026-03-09T10:00:00", ZH, ZH_FORMAT, now)).toBe("星期一");
+    expect(dayLabel("2025-03-01T10:00:00", ZH, ZH_FORMAT, now)).toBe("2025年3月1日");
   });
 });
 
