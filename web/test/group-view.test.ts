@@ -125,29 +125,29 @@ const chat = (m: Message, extra: Record<string, unknown> = {}): ChatMessage =>
 
 describe("group rows in the conversation list", () => {
   it("prefixes others' messages with their name and shows the group's kind and size", () => {
-    const v = conversationView(groupSummary(), undefined, ME, ctx.nameOf);
+    const v = conversationView(groupSummary(), undefined, ME, EN, ctx.nameOf);
     expect(v).toMatchObject({ kind: "group", title: "Trip", memberCount: 3, membership: "active", unreadCount: 2 });
     expect(v.preview).toMatchObject({ body: "hi", sender: "Ana", own: false, system: false });
   });
 
   it("shows a system message in words, and a former group as such", () => {
     const removed = message(4, ANA, { kind: "system", body: "", system: { type: "member.removed", userId: ME } });
-    const v = conversationView(groupSummary({ lastMessage: removed, lastSeq: 4, membership: "removed", myRole: null }), undefined, ME, ctx.nameOf);
+    const v = conversationView(groupSummary({ lastMessage: removed, lastSeq: 4, membership: "removed", myRole: null }), undefined, ME, EN, ctx.nameOf);
     expect(v.membership).toBe("removed");
     expect(v.preview).toMatchObject({ body: "You were removed by Ana", sender: null, system: true });
   });
 
   it("takes the live client's newer message, system event included", () => {
     const live = chat(message(5, BEN, { kind: "system", body: "", system: { type: "member.left" } }), { system: { type: "member.left" } });
-    const v = conversationView(groupSummary(), { heldSeq: 5, baseSeq: 0, readSeq: 1, unreadCount: 4, last: live }, ME, ctx.nameOf);
+    const v = conversationView(groupSummary(), { heldSeq: 5, baseSeq: 0, readSeq: 1, unreadCount: 4, last: live }, ME, EN, ctx.nameOf);
     expect(v.preview).toMatchObject({ body: "Ben left", system: true });
     // Without the event (a client that drops it) it still says something in words.
     const bare = chat(message(5, BEN, { kind: "system", body: "" }));
-    expect(conversationView(groupSummary(), { heldSeq: 5, baseSeq: 0, readSeq: 1, unreadCount: 4, last: bare }, ME).preview?.body).toBe("The group changed");
+    expect(conversationView(groupSummary(), { heldSeq: 5, baseSeq: 0, readSeq: 1, unreadCount: 4, last: bare }, ME, EN).preview?.body).toBe("The group changed");
   });
 
   it("a direct conversation's preview has no sender prefix", () => {
-    const v = conversationView(groupSummary({ kind: "direct", peer: { id: ANA, username: "ana", displayName: "Ana", statusText: "", avatarUrl: null } }), undefined, ME, ctx.nameOf);
+    const v = conversationView(groupSummary({ kind: "direct", peer: { id: ANA, username: "ana", displayName: "Ana", statusText: "", avatarUrl: null } }), undefined, ME, EN, ctx.nameOf);
     expect(v.preview?.sender).toBeNull();
   });
 });

@@ -68,20 +68,20 @@ const view = (m: Message): ChatMessage => ({
 
 describe("conversationView", () => {
   it("shows the gateway's summary when the client holds nothing", () => {
-    const v = conversationView(summary(), undefined, ME);
+    const v = conversationView(summary(), undefined, ME, EN);
     expect(v).toMatchObject({ title: "Bob", unreadCount: 3, preview: { body: "m5", own: false, state: null } });
   });
 
   it("prefers the client's newer last message (including an unsent one) and its exact unread count", () => {
     const pending: ChatMessage = { ...view(message(6, ME, "typing…")), id: null, seq: null, state: "sending", createdAt: new Date(Date.UTC(2026, 0, 1, 13)).toISOString() };
-    const v = conversationView(summary(), { heldSeq: 5, baseSeq: 0, readSeq: 5, unreadCount: 0, last: pending }, ME);
+    const v = conversationView(summary(), { heldSeq: 5, baseSeq: 0, readSeq: 5, unreadCount: 0, last: pending }, ME, EN);
     expect(v.preview).toMatchObject({ body: "typing…", own: true, state: "sending" });
     expect(v.unreadCount).toBe(0);
     expect(v.activityAt).toBe(pending.createdAt);
   });
 
   it("keeps the gateway's count while the client does not hold everything after its read cursor", () => {
-    const v = conversationView(summary(), { heldSeq: 5, baseSeq: 3, readSeq: 2, unreadCount: 2, last: view(message(5, PEER)) }, ME);
+    const v = conversationView(summary(), { heldSeq: 5, baseSeq: 3, readSeq: 2, unreadCount: 2, last: view(message(5, PEER)) }, ME, EN);
     expect(v.unreadCount).toBe(3);
   });
 
@@ -91,12 +91,12 @@ describe("conversationView", () => {
       kind: "image",
       attachment: { id: "00000000-0000-4000-8000-0000000000a1", kind: "image", mime: "image/jpeg", name: "a.jpg", size: 10, width: 4, height: 3 },
     };
-    expect(conversationView(summary({ lastMessage: photo }), undefined, ME).preview?.body).toBe("Photo");
+    expect(conversationView(summary({ lastMessage: photo }), undefined, ME, EN).preview?.body).toBe("Photo");
   });
 
   it("sorts by last activity, newest first", () => {
-    const old = conversationView(summary({ id: "a", lastMessage: message(1, PEER) }), undefined, ME);
-    const recent = conversationView(summary({ id: "b", lastMessage: message(9, PEER), updatedAt: message(9, PEER).createdAt }), undefined, ME);
+    const old = conversationView(summary({ id: "a", lastMessage: message(1, PEER) }), undefined, ME, EN);
+    const recent = conversationView(summary({ id: "b", lastMessage: message(9, PEER), updatedAt: message(9, PEER).createdAt }), undefined, ME, EN);
     expect(sortByActivity([old, recent]).map((c) => c.id)).toEqual(["b", "a"]);
   });
 });
