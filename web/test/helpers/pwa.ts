@@ -70,6 +70,16 @@ export function pwaDriver(ctx: { stack: () => Stack; browser: () => Browser; csp
   };
 }
 
+/** Console errors (and uncaught exceptions) of a page from now on, as "text @ url" lines. */
+export function consoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(`${message.text()} @ ${message.location().url}`);
+  });
+  page.on("pageerror", (error) => errors.push(`uncaught: ${error.message}`));
+  return errors;
+}
+
 /** aria-label (or data-conversation-id, or id) of the focused element. */
 export function focused(page: Page, attribute = "aria-label"): Promise<string | null> {
   return page.evaluate((a) => document.activeElement?.getAttribute(a) ?? null, attribute);
