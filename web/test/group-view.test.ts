@@ -100,6 +100,7 @@ function groupSummary(over: Partial<ConversationSummary> = {}): ConversationSumm
     readSeq: 1,
     deliveredSeq: 3,
     unreadCount: 2,
+    unreadMentions: 0,
     peersDeliveredSeq: 0,
     peersReadSeq: 0,
     memberCount: 3,

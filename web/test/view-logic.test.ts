@@ -37,6 +37,7 @@ function summary(over: Partial<ConversationSummary> = {}): ConversationSummary {
     readSeq: 2,
     deliveredSeq: 5,
     unreadCount: 3,
+    unreadMentions: 0,
     peersDeliveredSeq: 4,
     peersReadSeq: 1,
     memberCount: 2,
@@ -63,6 +64,9 @@ const view = (m: Message): ChatMessage => ({
   deleted: false,
   reactions: [],
   myReaction: null,
+  mentions: m.mentions ?? [],
+  mentionsAll: m.mentionsAll === true,
+  mentionsMe: false,
 });
 
 describe("conversationView", () => {

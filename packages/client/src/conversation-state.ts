@@ -1,5 +1,5 @@
 // One conversation as a client holds it: messages by seq, the ACK cursor, the receipt cursors.
-import { isEventKind, type Message } from "@dim/shared";
+import { isEventKind, mentionsUser, type Message } from "@dim/shared";
 import { restoredConversationMeta } from "./conversation-meta";
 import { groupReceiptsOf, groupStateOf } from "./group-receipts";
 import type { ConversationMeta, GroupReceipts, MessageState } from "./types";
@@ -103,6 +103,29 @@ export class ConversationState {
     const hidden = new Set(this.meta.hiddenSeqs);
     for (const m of this.bySeq.values()) {
       if (m.seq > this.meta.readSeq && m.senderId !== userId && !isEventKind(m.kind) && !hidden.has(m.seq)) count++;
+    }
+    return count;
+  }
+
+  /**
+   * Unread messages from others that mention me, as folded: a held edit's mentions replace its
+   * target's (the highest-seq edit with a text wins), a held delete takes them away.
+   */
+  unreadMentions(userId: string | null): number {
+    if (userId === null) return 0;
+    const lastEdit = new Map<number, Message>();
+    const deleted = new Set<number>();
+    for (const m of this.bySeq.values()) {
+      if (m.targetSeq === undefined || m.targetSeq <= this.meta.readSeq) continue;
+      if (m.kind === "delete") deleted.add(m.targetSeq);
+      else if (m.kind === "edit" && m.body !== "" && (lastEdit.get(m.targetSeq)?.seq ?? 0) < m.seq) lastEdit.set(m.targetSeq, m);
+    }
+    const hidden = new Set(this.meta.hiddenSeqs);
+    let count = 0;
+    for (const m of this.bySeq.values()) {
+      if (m.seq <= this.meta.readSeq || m.kind !== "text" || hidden.has(m.seq) || deleted.has(m.seq)) continue;
+      const edit = lastEdit.get(m.seq);
+      if (mentionsUser(edit ? { ...m, mentions: edit.mentions, mentionsAll: edit.mentionsAll } : m, userId)) count++;
     }
     return count;
   }

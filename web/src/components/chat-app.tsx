@@ -71,6 +71,7 @@ function placeholderSummary(conversationId: string, peer: PublicUser, since: str
     readSeq: 0,
     deliveredSeq: 0,
     unreadCount: 0,
+    unreadMentions: 0,
     peersDeliveredSeq: 0,
     peersReadSeq: 0,
     memberCount: 2,
