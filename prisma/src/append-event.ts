@@ -26,7 +26,7 @@ import { AppError, ErrorCode, isEventKind, type MemberRole } from "@dim/shared";
 import type { PrismaClient } from "./create-prisma";
 import { MESSAGE_COLUMNS, toMessage, type Int8, type MessageRow } from "./message-row";
 import type { AppendInput, AppendResult } from "./message-store.types";
-import { checkMentions, NO_MENTIONS } from "./mentions-check";
+import { checkMentions, NO_MENTIONS, sameMentions } from "./mentions-check";
 import { isDeadlock, isUniqueViolation } from "./pg-errors";
 
 export interface EventWindows {
@@ -245,11 +245,4 @@ function sameEvent(input: AppendInput, m: AppendResult["message"]): boolean {
   }
   if (m.deletedAt !== undefined || m.editedAt !== undefined) return m.replyTo === input.replyTo || m.deletedAt !== undefined;
   return m.replyTo === input.replyTo && m.body === input.body && sameMentions(input, m);
-}
-
-/** The same mentions, in any order (ids compared in lower case, as PostgreSQL returns them). */
-function sameMentions(input: AppendInput, m: AppendResult["message"]): boolean {
-  const a = (input.mentions ?? []).map((id) => id.toLowerCase()).sort();
-  const b = [...(m.mentions ?? [])].sort();
-  return a.length === b.length && a.every((id, i) => id === b[i]) && (input.mentionsAll === true) === (m.mentionsAll === true);
 }
