@@ -34,7 +34,7 @@ import { toMessage, type Int8, type MessageRow, type StoreQuery } from "./messag
 import { isDeadlock, isUniqueViolation } from "./pg-errors";
 import { NaturalBatcher, type BatchOutcome } from "@dim/shared/async";
 import { ACTIVE_MEMBER_IDS, SNAPSHOT_CTE } from "./append-sql";
-import { sameMentions } from "./mentions-check";
+import { sameMentions, type MentionsOf } from "./mentions-check";
 import type { Message } from "@dim/shared";
 
 /** Most appends in one statement. */
@@ -147,7 +147,7 @@ type AppendRow = { [K in keyof MessageRow]: MessageRow[K] | null } & {
 const keyOf = (input: AppendInput): string => `${input.senderId}\u0000${input.clientMsgId}`;
 
 /** Texts come here without mentions (those go through append-event.ts): a stored one with mentions differs. */
-const sameContent = (a: AppendInput, b: Pick<Message, "conversationId" | "kind" | "body" | "mentions" | "mentionsAll">): boolean =>
+const sameContent = (a: AppendInput, b: Pick<Message, "conversationId" | "kind" | "body"> & MentionsOf): boolean =>
   a.conversationId === b.conversationId && a.kind === b.kind && a.body === b.body && sameMentions(a, b);
 
 /** Told after each batch: how many appends it held and how long storing them took. */

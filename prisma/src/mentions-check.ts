@@ -10,7 +10,7 @@
  * - `mentionsAll` needs `@all` or `@everyone` in the text (BAD_REQUEST) and an owner or admin
  *   sender (FORBIDDEN): nobody else may ring every member of a large group.
  */
-import { AppError, ErrorCode, mentionedNames, mentionsAllToken, type MemberRole, type Message } from "@dim/shared";
+import { AppError, ErrorCode, mentionedNames, mentionsAllToken, type MemberRole } from "@dim/shared";
 import type { PrismaClient } from "./create-prisma";
 
 type Tx = Pick<PrismaClient, "$queryRawUnsafe">;
@@ -54,8 +54,14 @@ export async function checkMentions(
   return { ids, all };
 }
 
+/** The mention fields of an append or a stored message. */
+export interface MentionsOf {
+  mentions?: readonly string[] | undefined;
+  mentionsAll?: boolean | undefined;
+}
+
 /** A re-send's mentions against the stored message's: the same ids in any order (lower case, as PostgreSQL returns them), the same @all. */
-export function sameMentions(input: { mentions?: string[] | undefined; mentionsAll?: boolean | undefined }, m: Pick<Message, "mentions" | "mentionsAll">): boolean {
+export function sameMentions(input: MentionsOf, m: MentionsOf): boolean {
   const a = (input.mentions ?? []).map((id) => id.toLowerCase()).sort();
   const b = [...(m.mentions ?? [])].sort();
   return a.length === b.length && a.every((id, i) => id === b[i]) && (input.mentionsAll === true) === (m.mentionsAll === true);

@@ -132,11 +132,11 @@ describe("group rows in the conversation list", () => {
 
   it("takes the live client's newer message, system event included", () => {
     const live = chat(message(5, BEN, { kind: "system", body: "", system: { type: "member.left" } }), { system: { type: "member.left" } });
-    const v = conversationView(groupSummary(), { heldSeq: 5, baseSeq: 0, readSeq: 1, unreadCount: 4, last: live }, ME, ctx.nameOf);
+    const v = conversationView(groupSummary(), { heldSeq: 5, baseSeq: 0, readSeq: 1, unreadCount: 4, unreadMentions: 0, last: live }, ME, ctx.nameOf);
     expect(v.preview).toMatchObject({ body: "Ben left", system: true });
     // Without the event (a client that drops it) it still says something in words.
     const bare = chat(message(5, BEN, { kind: "system", body: "" }));
-    expect(conversationView(groupSummary(), { heldSeq: 5, baseSeq: 0, readSeq: 1, unreadCount: 4, last: bare }, ME).preview?.body).toBe("The group changed");
+    expect(conversationView(groupSummary(), { heldSeq: 5, baseSeq: 0, readSeq: 1, unreadCount: 4, unreadMentions: 0, last: bare }, ME).preview?.body).toBe("The group changed");
   });
 
   it("a direct conversation's preview has no sender prefix", () => {

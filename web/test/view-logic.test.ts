@@ -77,14 +77,14 @@ describe("conversationView", () => {
 
   it("prefers the client's newer last message (including an unsent one) and its exact unread count", () => {
     const pending: ChatMessage = { ...view(message(6, ME, "typing…")), id: null, seq: null, state: "sending", createdAt: new Date(Date.UTC(2026, 0, 1, 13)).toISOString() };
-    const v = conversationView(summary(), { heldSeq: 5, baseSeq: 0, readSeq: 5, unreadCount: 0, last: pending }, ME);
+    const v = conversationView(summary(), { heldSeq: 5, baseSeq: 0, readSeq: 5, unreadCount: 0, unreadMentions: 0, last: pending }, ME);
     expect(v.preview).toMatchObject({ body: "typing…", own: true, state: "sending" });
     expect(v.unreadCount).toBe(0);
     expect(v.activityAt).toBe(pending.createdAt);
   });
 
   it("keeps the gateway's count while the client does not hold everything after its read cursor", () => {
-    const v = conversationView(summary(), { heldSeq: 5, baseSeq: 3, readSeq: 2, unreadCount: 2, last: view(message(5, PEER)) }, ME);
+    const v = conversationView(summary(), { heldSeq: 5, baseSeq: 3, readSeq: 2, unreadCount: 2, unreadMentions: 0, last: view(message(5, PEER)) }, ME);
     expect(v.unreadCount).toBe(3);
   });
 

@@ -1,6 +1,6 @@
 "use client";
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
-import { toAppError, type ChatMessage, type DimClient } from "@dim/client";
+import { toAppError, type ChatMessage, type DimClient, type MentionOptions } from "@dim/client";
 import { ErrorCode, Limits, type ConversationSummary } from "@dim/shared";
 import { attachmentFailureText } from "@/lib/attachment-text";
 import { highestSeq, lowestSeq } from "@/lib/chat-messages";
@@ -86,10 +86,10 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
   }, [client, conversationId, heldTop, visible]);
 
   const send = useCallback(
-    (body: string): string | null => {
+    (body: string, mentions: MentionOptions = {}): string | null => {
       if (!client) return "Not ready yet.";
       try {
-        client.send(conversationId, body);
+        client.send(conversationId, body, mentions);
         return null;
       } catch (e) {
         return toAppError(e).message;

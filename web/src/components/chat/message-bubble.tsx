@@ -11,7 +11,7 @@ import { FileCard } from "./file-card";
 import { ImageAttachment } from "./image-attachment";
 import { UploadStatus } from "./upload-status";
 import { GroupReceipt } from "./group-receipt";
-import { LinkedText } from "./linked-text";
+import { MentionText, type MentionedNames } from "./mention-text";
 import { MessageStateLabel } from "./message-state";
 import { MessageActions, type MessageHandlers } from "./message-actions";
 import { ReactionsRow } from "./reactions-row";
@@ -40,6 +40,7 @@ export function MessageBubble({
   group,
   focused = false,
   extras,
+  mentioned = null,
 }: {
   message: ChatMessage;
   senderName: string;
@@ -48,6 +49,8 @@ export function MessageBubble({
   /** Jumped to (a search result, a date, the first unread): briefly outlined. */
   focused?: boolean;
   extras?: BubbleExtras | undefined;
+  /** The users this message mentions, by username (null: none). */
+  mentioned?: MentionedNames | null;
 }) {
   const own = message.own;
   const withAvatar = group && !own;
@@ -63,6 +66,7 @@ export function MessageBubble({
       data-state={message.state ?? undefined}
       data-seq={message.seq ?? undefined}
       data-deleted={message.deleted ? "true" : undefined}
+      data-mentions-me={message.mentionsMe ? "true" : undefined}
       onContextMenu={(e) => {
         if (!actionable) return;
         e.preventDefault();
@@ -99,7 +103,7 @@ export function MessageBubble({
                 : "rounded-bl-md border border-slate-200 bg-surface text-slate-900"
             }`}
           >
-            <LinkedText text={message.body} />
+            <MentionText text={message.body} mentioned={mentioned} own={own} />
           </div>
         )}
         {actionable ? <MessageActions message={message} handlers={extras.handlers!} open={menuOpen} onOpenChange={setMenuOpen} /> : null}

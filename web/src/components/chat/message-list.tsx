@@ -3,6 +3,8 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import type { ChatMessage } from "@dim/client";
 import { Button } from "@/components/ui/button";
 import { chatRows } from "@/lib/chat-messages";
+import { usePeople } from "@/hooks/use-people";
+import type { MentionedNames } from "./mention-text";
 import type { NameOf } from "@/lib/system-text";
 import { MessageBubble } from "./message-bubble";
 import type { MessageHandlers } from "./message-actions";
@@ -11,6 +13,8 @@ import { SystemRow } from "./system-row";
 /** A group's log: senders' names, system messages in words, readers of own messages. */
 export interface GroupLog {
   meId: string;
+  /** Mine, to mark mentions of me. */
+  myUsername: string;
   nameOf: NameOf;
   onReaders: (seq: number) => void;
 }
@@ -52,6 +56,15 @@ export function MessageList(props: {
   const rows = useMemo(() => chatRows(props.messages, props.unreadAfter), [props.messages, props.unreadAfter]);
   const hasMarker = rows.some((r) => r.kind === "unread");
   const bySeq = useMemo(() => new Map(props.messages.filter((m) => m.seq !== null).map((m) => [m.seq!, m])), [props.messages]);
+  const { people } = usePeople();
+  const myUsername = group?.myUsername ?? null;
+  const mentionedOf = useCallback(
+    (m: ChatMessage): MentionedNames | null =>
+      m.mentions.length > 0 || m.mentionsAll
+        ? { usernames: new Set(m.mentions.flatMap((id) => people.get(id)?.username ?? [])), all: m.mentionsAll, myUsername }
+        : null,
+    [people, myUsername],
+  );
   const nameOf = useCallback(
     (userId: string) => (userId === meId ? "You" : group ? (group.nameOf(userId) ?? "Someone") : props.peerName),
     [meId, group, props.peerName],
@@ -195,6 +208,7 @@ export function MessageList(props: {
               onRetry={props.onRetry}
               group={group ? { showSender: !row.continued, onReaders: group.onReaders } : undefined}
               focused={focused !== null && row.message.seq === focused}
+              mentioned={mentionedOf(row.message)}
               extras={{
                 handlers: props.handlers,
                 quoted: row.message.replyTo !== null ? bySeq.get(row.message.replyTo) : undefined,
