@@ -157,7 +157,7 @@ describe("group message rows", () => {
       chat(message(5, ME)),
     ];
     const rows = chatRows(messages, null, new Date(Date.UTC(2026, 0, 1, 13)));
-    expect(rows.map((r) => (r.kind === "message" ? `${r.message.seq}${r.continued ? "+" : ""}` : r.kind))).toEqual(["day", "system", "2", "3+", "4", "5"]);
+    expect(rows.map((r) => (r.kind === "message" ? `${r.message.seq}${r.first ? "" : "+"}` : r.kind))).toEqual(["day", "system", "2", "3+", "4", "5"]);
     const system = rows.find((r) => r.kind === "system");
     expect(system?.kind === "system" && system.system?.type).toBe("group.created");
   });

@@ -45,9 +45,13 @@ export class ConversationState {
     return true;
   }
 
-  /** Lowers baseSeq after older history was paged in (contiguity from the new base). */
+  /**
+   * Lowers baseSeq after older history was paged in (contiguity from the new base). Not while a
+   * jump left a gap below the base: contiguity from below it would make the socket sync the
+   * whole gap; the gap is filled by `loadGap` (the base may then stay where it is).
+   */
   lowerBase(baseSeq: number): void {
-    if (baseSeq >= this.meta.baseSeq) return;
+    if (baseSeq >= this.meta.baseSeq || this.gaps().length > 0) return;
     this.meta.baseSeq = baseSeq;
     this.contiguous = baseSeq;
     while (this.bySeq.has(this.contiguous + 1)) this.contiguous++;
@@ -61,6 +65,21 @@ export class ConversationState {
     if (this.bySeq.size > 0) return;
     this.meta.baseSeq = baseSeq;
     this.contiguous = baseSeq;
+  }
+
+  /**
+   * Holes in what is held below the base (a jump paged in a block far below it): each
+   * `{ afterSeq, beforeSeq }` says the seqs strictly between are not held. Holes above the base
+   * are the socket's (sync repairs them) and are not listed.
+   */
+  gaps(): Array<{ afterSeq: number; beforeSeq: number }> {
+    const out: Array<{ afterSeq: number; beforeSeq: number }> = [];
+    const seqs = [...this.bySeq.keys()].sort((a, b) => a - b);
+    for (let i = 1; i < seqs.length; i++) {
+      const [lo, hi] = [seqs[i - 1]!, seqs[i]!];
+      if (hi > lo + 1 && lo < this.meta.baseSeq) out.push({ afterSeq: lo, beforeSeq: Math.min(hi, this.meta.baseSeq + 1) });
+    }
+    return out.filter((g) => g.beforeSeq > g.afterSeq + 1);
   }
 
   /** A seq after the contiguous cursor means something in between is missing. */

@@ -240,6 +240,30 @@ export class DimClient extends Emitter<DimClientEvents> {
     return this.recipient.loadLatest(conversationId, limit);
   }
 
+  /**
+   * Loads a page around `seq` (a search result, a date, the first unread) in one gateway call,
+   * however far back: the client then holds a block there and may have a gap up to what it held
+   * (`gaps`, `loadGap`). Rejects with AppError BAD_REQUEST for a bad seq.
+   */
+  loadAround(conversationId: string, seq: number, limit?: number) {
+    return this.recipient.loadAround(conversationId, seq, limit);
+  }
+
+  /** Seq ranges not held between blocks a jump paged in: `{ afterSeq, beforeSeq }`, the seqs strictly between missing. */
+  gaps(conversationId: string): Array<{ afterSeq: number; beforeSeq: number }> {
+    return this.views.get(conversationId)?.gaps() ?? [];
+  }
+
+  /** Fills (part of) a gap: the page after `afterSeq`, through the gateway. */
+  loadGap(conversationId: string, afterSeq: number, limit?: number): Promise<{ added: number; hasMore: boolean }> {
+    return this.recipient.loadGap(conversationId, afterSeq, limit);
+  }
+
+  /** Whether the message (or event row) at `seq` is held. */
+  holds(conversationId: string, seq: number): boolean {
+    return this.views.get(conversationId)?.has(seq) ?? false;
+  }
+
   /** Pages older history in through the gateway (below what the client holds). */
   loadOlder(conversationId: string, limit?: number): Promise<{ added: number; hasMore: boolean }> {
     return this.recipient.loadOlder(conversationId, limit);

@@ -251,7 +251,7 @@ export interface DimGateway {
   /** Optional: lets the client learn the other members' cursors it missed while away. */
   listConversations?(): Promise<ConversationSummary[]>;
   /** Optional: lets `loadOlder` page older history. */
-  history?(input: { conversationId: string; beforeSeq?: number; afterSeq?: number; limit?: number }): Promise<HistoryOutput>;
+  history?(input: { conversationId: string; beforeSeq?: number; afterSeq?: number; aroundSeq?: number; limit?: number }): Promise<HistoryOutput>;
   /** Optional: lets `loadMemberCursors` read a group's members and their cursors. */
   groupMembers?(input: { conversationId: string; cursor?: string; limit?: number }): Promise<GroupMembersOutput>;
 }

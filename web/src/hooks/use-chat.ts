@@ -1,5 +1,5 @@
 "use client";
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { toAppError, type ChatMessage, type DimClient, type MentionOptions } from "@dim/client";
 import { ErrorCode, Limits, type ConversationSummary } from "@dim/shared";
 import { attachmentFailureText } from "@/lib/attachment-text";
@@ -38,6 +38,24 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
     () => NONE,
   );
   const lowest = lowestSeq(messages);
+  // Holes a jump left (a page far back, then the rest): re-read whenever the messages change.
+  const gaps = useMemo(() => client?.gaps(conversationId) ?? [], [client, conversationId, messages]); // eslint-disable-line react-hooks/exhaustive-deps
+  const [loadingGap, setLoadingGap] = useState(false);
+  const loadGap = useCallback(
+    async (afterSeq: number) => {
+      if (!client) return;
+      setLoadingGap(true);
+      setLoadError(null);
+      try {
+        await client.loadGap(conversationId, afterSeq);
+      } catch (e) {
+        setLoadError(online ? shownError(e).message : "Later messages load when the connection is back.");
+      } finally {
+        setLoadingGap(false);
+      }
+    },
+    [client, conversationId, online],
+  );
 
   // Where the "new messages" marker goes: my read cursor when the chat opened (fixed after that).
   const [unreadAfter] = useState<number | null>(() => {
@@ -141,6 +159,9 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
     canLoadEarlier: lowest !== null && lowest > 1 && !exhausted,
     loadingEarlier,
     loadEarlier,
+    gaps,
+    loadingGap,
+    loadGap,
     loadError,
     send,
     sendFiles,

@@ -157,6 +157,9 @@ export function ChatView(props: {
           loadingEarlier={chat.loadingEarlier}
           loadFailed={chat.loadError !== null}
           onLoadEarlier={() => void chat.loadEarlier()}
+          gaps={chat.gaps}
+          loadingGap={chat.loadingGap}
+          onLoadGap={(afterSeq) => void chat.loadGap(afterSeq)}
           onRetry={chat.retry}
           focus={jump.focus}
           group={group ? { meId: props.me.id, myUsername: props.me.username, nameOf: props.nameOf, onReaders: setReadersOf } : undefined}

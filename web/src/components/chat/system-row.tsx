@@ -6,7 +6,7 @@ import { systemText, type SystemTextContext } from "@/lib/system-text";
 export function SystemRow({ system, senderId, createdAt, seq, ctx }: { system: SystemEvent | null; senderId: string | null; createdAt: string; seq: number | null; ctx: SystemTextContext }) {
   const text = system ? systemText(system, senderId, ctx) : "The group changed";
   return (
-    <li className="flex justify-center py-1" data-testid="system-message" data-system-type={system?.type} data-seq={seq ?? undefined}>
+    <li className="mt-2 flex justify-center py-1" data-testid="system-message" data-system-type={system?.type} data-seq={seq ?? undefined}>
       <p className="max-w-[85%] rounded-full bg-slate-100 px-3 py-1 text-center text-xs text-slate-600">
         {text}
         <span className="sr-only">, </span>
