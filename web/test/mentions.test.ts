@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "@dim/client";
 import { activeMentionQuery, allMatches, insertMention, mentionCandidates, mentionParts, mentionsIn } from "../src/lib/mentions";
 import { notificationText } from "../src/lib/notification-text";
+import { EN, ZH } from "./helpers/i18n";
 
 const ME = "00000000-0000-4000-8000-000000000001";
 const members = [
@@ -67,8 +68,9 @@ describe("mentionParts", () => {
 describe("notificationText", () => {
   const base = { conversationId: "c", seq: 4, clientMsgId: "x", senderId: members[1]!.id, kind: "text", body: "@ana dinner?", attachment: null } as unknown as ChatMessage;
   it("says who mentioned me, with a tag of its own", () => {
-    const n = notificationText({ ...base, mentionsMe: true }, { title: "Trip", kind: "group" }, (id) => (id === members[1]!.id ? "Bob" : undefined));
+    const n = notificationText({ ...base, mentionsMe: true }, { title: "Trip", kind: "group" }, (id) => (id === members[1]!.id ? "Bob" : undefined), EN);
     expect(n).toEqual({ title: "Bob mentioned you in Trip", body: "@ana dinner?", tag: "c:mention:4", mention: true });
-    expect(notificationText({ ...base, mentionsMe: false }, { title: "Trip", kind: "group" }, () => undefined)).toMatchObject({ title: "Trip", tag: "c", mention: false });
+    expect(notificationText({ ...base, mentionsMe: false }, { title: "Trip", kind: "group" }, () => undefined, EN)).toMatchObject({ title: "Trip", tag: "c", mention: false });
+    expect(notificationText({ ...base, mentionsMe: true }, { title: "Trip", kind: "group" }, () => undefined, ZH).title).toBe("有人 在 Trip 中提到了你");
   });
 });

@@ -3,8 +3,9 @@ import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore
 import { toAppError, type ChatMessage, type DimClient, type MentionOptions } from "@dim/client";
 import { ErrorCode, Limits, type ConversationSummary } from "@dim/shared";
 import { attachmentFailureText } from "@/lib/attachment-text";
+import { useErrorText, useTranslatorRef } from "./use-error-text";
 import { highestSeq, lowestSeq } from "@/lib/chat-messages";
-import { friendlyMessage, shownError } from "@/lib/errors";
+import { shownError } from "@/lib/errors";
 import { usePageVisible } from "./use-page-visible";
 
 const PAGE = Limits.defaultPageSize;
@@ -16,6 +17,8 @@ const NONE: readonly ChatMessage[] = Object.freeze([]);
  * is on screen.
  */
 export function useChat(client: DimClient | null, summary: ConversationSummary, online: boolean) {
+  const errorText = useErrorText();
+  const tRef = useTranslatorRef();
   const conversationId = summary.id;
   const [loadingEarlier, setLoadingEarlier] = useState(false);
   const [exhausted, setExhausted] = useState(false);
@@ -49,7 +52,7 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
       try {
         await client.loadGap(conversationId, afterSeq);
       } catch (e) {
-        setLoadError(online ? shownError(e).message : "Later messages load when the connection is back.");
+        setLoadError(online ? shownError(e).message : tRef.current("chat.laterOffline"));
       } finally {
         setLoadingGap(false);
       }
@@ -69,7 +72,7 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
     if (!client || summary.lastSeq === 0) return;
     let live = true;
     client.loadLatest(conversationId, PAGE).catch((e: unknown) => {
-      if (live && navigator.onLine && client.conversationMessages(conversationId).length === 0) setLoadError(friendlyMessage(shownError(e)));
+      if (live && navigator.onLine && client.conversationMessages(conversationId).length === 0) setLoadError(errorText(e));
     });
     return () => {
       live = false;
@@ -105,7 +108,7 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
 
   const send = useCallback(
     (body: string, mentions: MentionOptions = {}): string | null => {
-      if (!client) return "Not ready yet.";
+      if (!client) return tRef.current("chat.notReady");
       try {
         client.send(conversationId, body, mentions);
         return null;
@@ -119,7 +122,7 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
   /** Each file its own message; the text is the first one's caption. */
   const sendFiles = useCallback(
     (files: { file: File; width?: number; height?: number }[], caption: string): string | null => {
-      if (!client) return "Not ready yet.";
+      if (!client) return tRef.current("chat.notReady");
       try {
         files.forEach((f, i) =>
           client.sendAttachment(conversationId, f.file, {
@@ -130,7 +133,7 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
         return null;
       } catch (e) {
         const error = toAppError(e);
-        return attachmentFailureText({ code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) }, null);
+        return attachmentFailureText({ code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) }, null, tRef.current);
       }
     },
     [client, conversationId],
@@ -145,7 +148,7 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
         act(client);
       } catch (e) {
         const error = toAppError(e);
-        if (error.code !== ErrorCode.NotFound) setLoadError(friendlyMessage(shownError(error)));
+        if (error.code !== ErrorCode.NotFound) setLoadError(errorText(error));
       }
     },
     [client],

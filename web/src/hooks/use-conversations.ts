@@ -3,7 +3,8 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import type { DimClient } from "@dim/client";
 import type { ConversationSummary } from "@dim/shared";
 import { conversationView, sortByActivity, type ConversationView, type LiveConversation } from "@/lib/conversation-view";
-import { friendlyMessage, shownError } from "@/lib/errors";
+import { useTranslations } from "@/i18n";
+import { useErrorText } from "./use-error-text";
 import { gateway } from "@/lib/gateway";
 import { membershipEventOf } from "@/lib/group-client";
 import type { NameOf } from "@/lib/system-text";
@@ -26,6 +27,8 @@ function liveOf(client: DimClient | null, conversationId: string): LiveConversat
  * (previews, unread counts, states). The last list is cached in IndexedDB for offline starts.
  */
 export function useConversations(client: DimClient | null, meId: string, nameOf: NameOf) {
+  const errorText = useErrorText();
+  const t = useTranslations();
   const [summaries, setSummaries] = useState<ConversationSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
@@ -38,9 +41,9 @@ export function useConversations(client: DimClient | null, meId: string, nameOf:
         setError(null);
         void writeCache("conversations", list);
       } catch (e) {
-        setError(friendlyMessage(shownError(e)));
+        setError(errorText(e));
       }
-    }, []),
+    }, [errorText]),
   );
 
   useEffect(() => {
@@ -62,10 +65,10 @@ export function useConversations(client: DimClient | null, meId: string, nameOf:
   });
 
   const views: ConversationView[] = useMemo(
-    () => sortByActivity((summaries ?? []).map((s) => conversationView(s, liveOf(client, s.id), meId, nameOf))),
+    () => sortByActivity((summaries ?? []).map((s) => conversationView(s, liveOf(client, s.id), meId, t, nameOf))),
     // `version` re-reads the client's live state after its events.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [summaries, client, meId, nameOf, version],
+    [summaries, client, meId, nameOf, version, t],
   );
 
   return { views, summaries: summaries ?? [], loaded: summaries !== null, error, refresh };

@@ -5,6 +5,7 @@ import type { ConversationView } from "@/lib/conversation-view";
 import { useClientEvent } from "./use-client-event";
 import { notificationText } from "@/lib/notification-text";
 import type { NameOf } from "@/lib/system-text";
+import { useTranslatorRef } from "./use-error-text";
 
 /**
  * The desktop app's bridge (desktop/src/bridge-types.ts), declared structurally here so the web
@@ -38,6 +39,7 @@ export function useNotifications(
   onOpen: (conversationId: string) => void,
   options: { nameOf?: NameOf; muted?: (conversationId: string) => boolean } = {},
 ) {
+  const tRef = useTranslatorRef();
   const optionsRef = useRef(options);
   optionsRef.current = options;
   const [permission, setPermission] = useState<NotificationPermissionState>("unsupported");
@@ -77,7 +79,7 @@ export function useNotifications(
     if (message.seq !== null && message.seq <= readSeq) return;
     if (!message.mentionsMe && optionsRef.current.muted?.(message.conversationId)) return;
     const conversation = viewsRef.current.find((v) => v.id === message.conversationId);
-    const { title, body, tag } = notificationText(message, conversation, optionsRef.current.nameOf ?? (() => undefined));
+    const { title, body, tag } = notificationText(message, conversation, optionsRef.current.nameOf ?? (() => undefined), tRef.current);
     const bridge = desktop();
     if (bridge) {
       void bridge.notify({ title, body, conversationId: message.conversationId });

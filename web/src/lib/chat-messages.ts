@@ -4,6 +4,7 @@
  */
 import type { ChatMessage } from "@dim/client";
 import type { SystemEvent } from "@dim/shared";
+import type { Formatter, Translator } from "@/i18n";
 import { systemOf } from "./group-client";
 
 /** Lowest stored seq shown (for paging back), or null when nothing stored is shown. */
@@ -21,7 +22,8 @@ export function highestSeq(messages: readonly ChatMessage[]): number {
 }
 
 export type ChatRow =
-  | { kind: "day"; key: string; label: string; dateTime: string }
+  /** `at`: the first message of that day (its label is `dayLabel(at, …)`, in the UI's language). */
+  | { kind: "day"; key: string; at: string; dateTime: string }
   | { kind: "unread"; key: string }
   /**
    * A run is consecutive messages of one sender, each within RUN_GAP_MS of the one before, not
@@ -38,15 +40,15 @@ export type ChatRow =
 /** Messages of one sender this close together form one run. */
 export const RUN_GAP_MS = 5 * 60_000;
 
-/** "Today", "Yesterday", a weekday this week, else a date. */
-export function dayLabel(iso: string, now: Date = new Date()): string {
+/** "Today", "Yesterday", a weekday this week, else a date (in the UI's language). */
+export function dayLabel(iso: string, t: Translator, format: Formatter, now: Date = new Date()): string {
   const d = new Date(iso);
   const startOf = (x: Date) => new Date(x.getFullYear(), x.getMonth(), x.getDate()).getTime();
   const days = Math.round((startOf(now) - startOf(d)) / 86_400_000);
-  if (days === 0) return "Today";
-  if (days === 1) return "Yesterday";
-  if (days > 1 && days < 7) return d.toLocaleDateString(undefined, { weekday: "long" });
-  return d.toLocaleDateString(undefined, { day: "numeric", month: "long", ...(d.getFullYear() === now.getFullYear() ? {} : { year: "numeric" }) });
+  if (days === 0) return t("time.today");
+  if (days === 1) return t("time.yesterdayDay");
+  if (days > 1 && days < 7) return format.dateTime(d, { weekday: "long" });
+  return format.dateTime(d, { day: "numeric", month: "long", ...(d.getFullYear() === now.getFullYear() ? {} : { year: "numeric" }) });
 }
 
 function dayKey(iso: string): string {
@@ -61,7 +63,6 @@ function dayKey(iso: string): string {
 export function chatRows(
   messages: readonly ChatMessage[],
   unreadAfterSeq: number | null,
-  now: Date = new Date(),
   gaps: ReadonlyArray<{ afterSeq: number; beforeSeq: number }> = [],
 ): ChatRow[] {
   const rows: ChatRow[] = [];
@@ -77,7 +78,7 @@ export function chatRows(
     const k = dayKey(m.createdAt);
     if (k !== day) {
       day = k;
-      rows.push({ kind: "day", key: `day:${k}`, label: dayLabel(m.createdAt, now), dateTime: k });
+      rows.push({ kind: "day", key: `day:${k}`, at: m.createdAt, dateTime: k });
     }
     if (!marked && unreadAfterSeq !== null && !m.own && m.seq !== null && m.seq > unreadAfterSeq) {
       marked = true;

@@ -4,6 +4,7 @@
  * later message of the same conversation does not replace it.
  */
 import type { ChatMessage } from "@dim/client";
+import type { Translator } from "@/i18n";
 import { attachmentPreview } from "./attachment-text";
 import type { NameOf } from "./system-text";
 
@@ -15,11 +16,16 @@ export interface NotificationText {
   mention: boolean;
 }
 
-export function notificationText(message: ChatMessage, conversation: { title: string; kind: "direct" | "group" } | undefined, nameOf: NameOf): NotificationText {
-  const where = conversation?.title ?? "New message";
-  const text = attachmentPreview(message.kind, message.attachment, message.body);
+export function notificationText(
+  message: ChatMessage,
+  conversation: { title: string; kind: "direct" | "group" } | undefined,
+  nameOf: NameOf,
+  t: Translator,
+): NotificationText {
+  const where = conversation?.title ?? t("notifications.newMessage");
+  const text = attachmentPreview(message.kind, message.attachment, message.body, t);
   const body = text.length > 200 ? `${text.slice(0, 199)}…` : text;
   if (!message.mentionsMe) return { title: where.slice(0, 120), body, tag: message.conversationId, mention: false };
-  const who = (message.senderId && nameOf(message.senderId)) ?? "Someone";
-  return { title: `${who} mentioned you in ${where}`.slice(0, 120), body, tag: `${message.conversationId}:mention:${message.seq ?? message.clientMsgId}`, mention: true };
+  const who = (message.senderId && nameOf(message.senderId)) || t("notifications.someone");
+  return { title: t("notifications.mentioned", { who, where }).slice(0, 120), body, tag: `${message.conversationId}:mention:${message.seq ?? message.clientMsgId}`, mention: true };
 }

@@ -1,6 +1,7 @@
 "use client";
 import { Avatar } from "@/components/ui/avatar";
-import type { MentionCandidate } from "@/lib/mentions";
+import { useTranslations } from "@/i18n";
+import { MENTION_ALL, type MentionCandidate } from "@/lib/mentions";
 
 /** One entry of the autocomplete: a member, or everyone (`@all`, owners and admins). */
 export type MentionOption = { kind: "member"; member: MentionCandidate } | { kind: "all" };
@@ -13,11 +14,12 @@ export const optionKey = (o: MentionOption): string => (o.kind === "all" ? "all"
  * focus from the textarea.
  */
 export function MentionPicker(props: { id: string; options: readonly MentionOption[]; active: number; onPick: (o: MentionOption) => void; onHover: (i: number) => void }) {
+  const t = useTranslations("composer");
   return (
     <ul
       id={props.id}
       role="listbox"
-      aria-label="Mention someone"
+      aria-label={t("mentionList")}
       data-testid="mention-picker"
       className="absolute bottom-full left-0 z-30 mb-1 max-h-64 w-72 max-w-[calc(100vw-2rem)] overflow-y-auto rounded-lg border border-slate-200 bg-surface py-1 shadow-lg"
     >
@@ -39,8 +41,8 @@ export function MentionPicker(props: { id: string; options: readonly MentionOpti
               <span aria-hidden className="flex h-6 w-6 items-center justify-center rounded-full bg-slate-200 text-xs font-bold text-slate-700">
                 @
               </span>
-              <span className="min-w-0 flex-1 truncate font-medium">@all</span>
-              <span className="shrink-0 text-xs text-slate-600">everyone in the group</span>
+              <span className="min-w-0 flex-1 truncate font-medium">{`@${MENTION_ALL}`}</span>
+              <span className="shrink-0 text-xs text-slate-600">{t("mentionAll")}</span>
             </>
           ) : (
             <>

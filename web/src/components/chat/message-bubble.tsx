@@ -3,6 +3,8 @@ import { useState } from "react";
 import { ClientErrorCode, type ChatMessage } from "@dim/client";
 import { Avatar } from "@/components/ui/avatar";
 import { Button } from "@/components/ui/button";
+import { useErrorText } from "@/hooks/use-error-text";
+import { useFormatter, useTranslations } from "@/i18n";
 import { shortTime } from "@/lib/format";
 import { attachmentFailureText } from "@/lib/attachment-text";
 import { receiptsOf } from "@/lib/group-client";
@@ -66,6 +68,9 @@ export function MessageBubble({
   mentioned?: MentionedNames | null;
   run?: RunPlace;
 }) {
+  const t = useTranslations();
+  const format = useFormatter();
+  const errorText = useErrorText();
   const own = message.own;
   const withAvatar = group && !own;
   const [menuOpen, setMenuOpen] = useState(false);
@@ -75,7 +80,8 @@ export function MessageBubble({
   const showState = own && (run.newestOwn || message.state === "sending" || message.state === "failed");
   const edited = Boolean(message.editedAt && !message.deleted);
   const failed = own && message.state === "failed";
-  const when = new Date(message.createdAt).toLocaleString();
+  // Every bubble's full time, as a tooltip (a run shows the time of its last message only).
+  const when = format.dateTime(new Date(message.createdAt), { dateStyle: "medium", timeStyle: "short" });
   const corners = own ? `rounded-br-md ${run.first ? "" : "rounded-tr-md"}` : `rounded-bl-md ${run.first ? "" : "rounded-tl-md"}`;
   return (
     <li
@@ -107,13 +113,13 @@ export function MessageBubble({
           <ReplyQuote quoted={extras.quoted} author={extras.quotedAuthor} own={own} onJump={() => extras.onJump(message.replyTo!)} />
         ) : null}
         <div className={`flex items-center gap-1 ${own ? "flex-row-reverse" : ""}`}>
-        <span className="sr-only">{own ? "You" : senderName}: </span>
+        <span className="sr-only">{t("bubble.senderPrefix", { name: own ? t("system.youSubject") : senderName })}</span>
         {message.deleted ? (
           <div className="rounded-2xl border border-dashed border-slate-300 px-3.5 py-2 text-sm text-slate-600 italic" data-testid="tombstone" title={when}>
-            Message deleted
+            {t("bubble.deleted")}
           </div>
         ) : message.attachment ? (
-          <AttachmentBubble message={message} corners={corners} />
+          <AttachmentBubble message={message} corners={corners} when={when} />
         ) : (
           <div
             title={when}
@@ -134,17 +140,17 @@ export function MessageBubble({
         {/* The time of a run's inner messages: heard, and seen while the keyboard is in the message. */}
         {!run.last && !showState && !edited && !failed ? (
           <time dateTime={message.createdAt} className="sr-only text-[11px] text-slate-600 group-focus-within:not-sr-only group-focus-within:px-1" data-testid="message-time">
-            {shortTime(message.createdAt)}
+            {shortTime(message.createdAt, format)}
           </time>
         ) : null}
         {run.last || showState || edited || failed ? (
         <div className="mt-0.5 flex items-center gap-2 px-1 text-[11px] text-slate-600">
           <time dateTime={message.createdAt} className={run.last ? undefined : "sr-only group-focus-within:not-sr-only"} data-testid="message-time">
-            {shortTime(message.createdAt)}
+            {shortTime(message.createdAt, format)}
           </time>
           {edited ? (
-            <span data-testid="edited" title={`Edited ${new Date(message.editedAt!).toLocaleString()}`}>
-              edited
+            <span data-testid="edited" title={t("bubble.editedAt", { when: format.dateTime(new Date(message.editedAt!), { dateStyle: "medium", timeStyle: "short" }) })}>
+              {t("bubble.edited")}
             </span>
           ) : null}
           {showState && group ? (
@@ -154,7 +160,7 @@ export function MessageBubble({
           ) : null}
           {own && message.state === "failed" ? (
             <Button variant="danger" size="sm" className="!px-2 !py-0.5" onClick={() => onRetry(message.clientMsgId)}>
-              Retry
+              {t("bubble.retry")}
             </Button>
           ) : null}
           {own && message.state === "failed" && message.attachment ? <RemoveButton clientMsgId={message.clientMsgId} /> : null}
@@ -163,10 +169,10 @@ export function MessageBubble({
         {own && message.state === "failed" && message.error ? (
           <p className="px-1 text-[11px] text-red-600" data-testid="failure">
             {message.attachment
-              ? attachmentFailureText(message.error, message.attachment)
+              ? attachmentFailureText(message.error, message.attachment, t)
               : message.error.code === ClientErrorCode.AckTimeout
-                ? "The server did not confirm it (sent twice). Retry sends it again, once."
-                : message.error.message}
+                ? t("attachments.ackTimeout")
+                : errorText(message.error)}
           </p>
         ) : null}
       </div>
@@ -175,11 +181,11 @@ export function MessageBubble({
 }
 
 /** A photo or file card, its caption under it, and while it uploads the progress and Cancel. */
-function AttachmentBubble({ message, corners }: { message: ChatMessage; corners: string }) {
+function AttachmentBubble({ message, corners, when }: { message: ChatMessage; corners: string; when: string }) {
   const a = message.attachment!;
   return (
     <div
-      title={new Date(message.createdAt).toLocaleString()}
+      title={when}
       className={`rounded-2xl border p-1.5 shadow-sm ${message.state === "failed" ? "border-red-200 bg-red-50" : "border-slate-200 bg-surface"} ${corners}`}
       data-kind={a.kind}
     >
@@ -192,9 +198,10 @@ function AttachmentBubble({ message, corners }: { message: ChatMessage; corners:
 
 function RemoveButton({ clientMsgId }: { clientMsgId: string }) {
   const actions = useAttachmentActions();
+  const t = useTranslations("bubble");
   return (
     <Button variant="secondary" size="sm" className="!px-2 !py-0.5" onClick={() => actions.discard(clientMsgId)}>
-      Remove
+      {t("remove")}
     </Button>
   );
 }

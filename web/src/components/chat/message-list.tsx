@@ -2,7 +2,8 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { ChatMessage } from "@dim/client";
 import { Button } from "@/components/ui/button";
-import { chatRows } from "@/lib/chat-messages";
+import { useFormatter, useNow, useTranslations } from "@/i18n";
+import { chatRows, dayLabel } from "@/lib/chat-messages";
 import { usePeople } from "@/hooks/use-people";
 import type { MentionedNames } from "./mention-text";
 import type { NameOf } from "@/lib/system-text";
@@ -48,6 +49,10 @@ export function MessageList(props: {
   handlers: MessageHandlers | null;
 }) {
   const { group, meId } = props;
+  const t = useTranslations();
+  const format = useFormatter();
+  // "Today" becomes "Yesterday" at midnight without a reload.
+  const now = useNow({ updateInterval: 60_000 });
   const [focused, setFocused] = useState<number | null>(null);
   const focusDone = useRef<number | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
@@ -57,7 +62,7 @@ export function MessageList(props: {
 
   const first = props.messages[0]?.clientMsgId;
   const last = props.messages[props.messages.length - 1];
-  const rows = useMemo(() => chatRows(props.messages, props.unreadAfter, new Date(), props.gaps), [props.messages, props.unreadAfter, props.gaps]);
+  const rows = useMemo(() => chatRows(props.messages, props.unreadAfter, props.gaps), [props.messages, props.unreadAfter, props.gaps]);
   const hasMarker = rows.some((r) => r.kind === "unread");
   const bySeq = useMemo(() => new Map(props.messages.filter((m) => m.seq !== null).map((m) => [m.seq!, m])), [props.messages]);
   const { people } = usePeople();
@@ -70,8 +75,8 @@ export function MessageList(props: {
     [people, myUsername],
   );
   const nameOf = useCallback(
-    (userId: string) => (userId === meId ? "You" : group ? (group.nameOf(userId) ?? "Someone") : props.peerName),
-    [meId, group, props.peerName],
+    (userId: string) => (userId === meId ? t("system.youSubject") : group ? (group.nameOf(userId) ?? t("system.someone")) : props.peerName),
+    [meId, group, props.peerName, t],
   );
 
   useLayoutEffect(() => {
@@ -165,40 +170,40 @@ export function MessageList(props: {
       <div aria-hidden className="flex-1" />
       {loadingEarlier ? (
         <p role="status" className="mb-3 text-center text-xs text-slate-500" data-testid="loading-earlier">
-          Loading earlier messages…
+          {t("messages.loadingEarlier")}
         </p>
       ) : null}
       {canLoadEarlier && loadFailed && !loadingEarlier ? (
         <div className="mb-3 flex justify-center">
           <Button variant="secondary" size="sm" onClick={onLoadEarlier}>
-            Try loading earlier messages again
+            {t("messages.retryEarlier")}
           </Button>
         </div>
       ) : null}
       {!canLoadEarlier && props.messages.length > 0 && (props.messages[0]?.seq ?? 0) <= 1 ? (
-        <p className="mb-3 text-center text-[11px] text-slate-600">Beginning of the conversation</p>
+        <p className="mb-3 text-center text-[11px] text-slate-600">{t("messages.beginning")}</p>
       ) : null}
-      {props.messages.length === 0 ? <p className="mb-6 text-center text-sm text-slate-500">No messages yet. Say hello!</p> : null}
+      {props.messages.length === 0 ? <p className="mb-6 text-center text-sm text-slate-500">{t("messages.empty")}</p> : null}
       {/* The live region wraps the list: role="log" on the <ol> itself would take away its list semantics. */}
-      <div role="log" aria-live="polite" aria-relevant="additions" aria-label={group ? `Messages in ${props.peerName}` : `Messages with ${props.peerName}`}>
+      <div role="log" aria-live="polite" aria-relevant="additions" aria-label={group ? t("messages.inGroup", { name: props.peerName }) : t("messages.withPeer", { name: props.peerName })}>
       <ol>
         {rows.map((row) =>
           row.kind === "day" ? (
             <li key={row.key} data-testid="day-separator" className="sticky top-0 z-10 mt-2 flex justify-center py-1">
               <span className="rounded-full border border-slate-200 bg-surface/90 px-3 py-0.5 text-[11px] font-medium text-slate-500 shadow-sm backdrop-blur">
-                {row.label}
+                {dayLabel(row.at, t, format, now)}
               </span>
             </li>
           ) : row.kind === "gap" ? (
             <li key={row.key} data-testid="history-gap" className="mt-2 flex justify-center py-1">
               <Button variant="secondary" size="sm" disabled={props.loadingGap} onClick={() => props.onLoadGap?.(row.afterSeq)}>
-                {props.loadingGap ? "Loading…" : `Load ${row.missing === 1 ? "1 later message" : `${row.missing} later messages`}`}
+                {props.loadingGap ? t("messages.loadingLater") : t("messages.loadLater", { count: row.missing })}
               </Button>
             </li>
           ) : row.kind === "unread" ? (
             <li key={row.key} data-testid="new-messages" className="mt-2 flex items-center gap-2 py-1">
               <span aria-hidden className="h-px flex-1 bg-red-400/60" />
-              <span className="text-[11px] font-semibold tracking-wide text-red-600 uppercase">New messages</span>
+              <span className="text-[11px] font-semibold tracking-wide text-red-600 uppercase">{t("messages.new")}</span>
               <span aria-hidden className="h-px flex-1 bg-red-400/60" />
             </li>
           ) : row.kind === "system" ? (
@@ -214,7 +219,7 @@ export function MessageList(props: {
             <MessageBubble
               key={row.key}
               message={row.message}
-              senderName={group ? ((row.message.senderId && group.nameOf(row.message.senderId)) ?? "Someone") : props.peerName}
+              senderName={group ? ((row.message.senderId && group.nameOf(row.message.senderId)) ?? t("system.someone")) : props.peerName}
               onRetry={props.onRetry}
               group={group ? { onReaders: group.onReaders } : undefined}
               run={{ first: row.first, last: row.last, newestOwn: row.newestOwn }}
@@ -223,7 +228,7 @@ export function MessageList(props: {
               extras={{
                 handlers: props.handlers,
                 quoted: row.message.replyTo !== null ? bySeq.get(row.message.replyTo) : undefined,
-                quotedAuthor: quotedAuthor(row.message.replyTo !== null ? bySeq.get(row.message.replyTo) : undefined, nameOf),
+                quotedAuthor: quotedAuthor(row.message.replyTo !== null ? bySeq.get(row.message.replyTo) : undefined, nameOf, t("system.youSubject")),
                 onJump: setJumpTo,
                 nameOf,
                 highlighted: highlighted !== null && row.message.seq === highlighted,
@@ -237,8 +242,8 @@ export function MessageList(props: {
   );
 }
 
-function quotedAuthor(quoted: ChatMessage | undefined, nameOf: (userId: string) => string): string | null {
+function quotedAuthor(quoted: ChatMessage | undefined, nameOf: (userId: string) => string, you: string): string | null {
   if (!quoted) return null;
-  if (quoted.own) return "You";
+  if (quoted.own) return you;
   return quoted.senderId ? nameOf(quoted.senderId) : null;
 }

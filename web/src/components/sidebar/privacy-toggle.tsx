@@ -1,6 +1,7 @@
 "use client";
 import { useEffect, useId, useState } from "react";
-import { friendlyMessage, shownError } from "@/lib/errors";
+import { useErrorText } from "@/hooks/use-error-text";
+import { useTranslations } from "@/i18n";
 import { gateway } from "@/lib/gateway";
 
 /**
@@ -8,6 +9,8 @@ import { gateway } from "@/lib/gateway";
  * last seen, and show me nobody's. Online stays visible both ways.
  */
 export function PrivacyToggle() {
+  const errorText = useErrorText();
+  const t = useTranslations("privacy");
   const id = useId();
   const [hidden, setHidden] = useState<boolean | null>(null);
   const [saving, setSaving] = useState(false);
@@ -28,7 +31,7 @@ export function PrivacyToggle() {
     try {
       setHidden((await gateway().privacy.set.mutate({ hideLastSeen: next })).hideLastSeen);
     } catch (e) {
-      setError(friendlyMessage(shownError(e)));
+      setError(errorText(e));
     } finally {
       setSaving(false);
     }
@@ -37,7 +40,7 @@ export function PrivacyToggle() {
     <div className="mt-2 text-xs text-slate-700">
       <label htmlFor={id} className="flex items-center gap-2">
         <input id={id} type="checkbox" data-testid="hide-last-seen" checked={hidden ?? false} disabled={hidden === null || saving} onChange={(e) => void change(e.currentTarget.checked)} />
-        Hide my last seen <span className="text-slate-600">(you will not see others’ either)</span>
+        {t("hideLastSeen")} <span className="text-slate-600">{t("hideLastSeenNote")}</span>
       </label>
       {error ? (
         <p role="alert" className="mt-1 text-red-700">
