@@ -7,27 +7,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ErrorCode, Limits, mentionsUser, type Message, type SendFrame } from "@dim/shared";
+import { ErrorCode, Limits, mentionsUser } from "@dim/shared";
 import { clientMsgId, connectAs, createUser } from "./helpers/cluster";
 import { useGroupSystem } from "./helpers/group-system";
-import type { TestClient } from "./helpers/test-client";
-
-type Send = SendFrame extends infer F ? (F extends SendFrame ? Omit<F, "type" | "clientMsgId" | "conversationId"> : never) : never;
-
-async function send(client: TestClient, conversationId: string, frame: Send, id = clientMsgId()): Promise<number> {
-  client.send({ type: "send", conversationId, clientMsgId: id, ...frame });
-  return (await client.next("sent", (f) => f.clientMsgId === id)).seq;
-}
-
-async function refused(client: TestClient, conversationId: string, frame: Send, code: string): Promise<void> {
-  const id = clientMsgId();
-  client.send({ type: "send", conversationId, clientMsgId: id, ...frame } as never);
-  expect((await client.next("error", (f) => f.ref === id)).code).toBe(code);
-}
-
-async function pushed(client: TestClient, conversationId: string, seq: number): Promise<Message> {
-  return (await client.next("message", (f) => f.message.conversationId === conversationId && f.message.seq === seq)).message;
-}
+import { pushed, refused, send } from "./helpers/send-frames";
 
 describe("mentions over two nodes", () => {
   const sys = useGroupSystem({ nodes: 2 });
