@@ -141,3 +141,29 @@ export async function switchTheme(page: Page, scheme: "light" | "dark"): Promise
   await page.emulateMedia({ colorScheme: scheme });
   await page.waitForFunction((dark) => document.documentElement.classList.contains("dark") === dark, scheme === "dark", WAIT);
 }
+
+/** axe's serious and critical violations in the light theme, then the dark one (prefixed by theme); ends light. */
+export async function axeBothThemes(page: Page): Promise<string[]> {
+  const found: string[] = [];
+  for (const scheme of ["light", "dark"] as const) {
+    await switchTheme(page, scheme);
+    found.push(...(await seriousAxeViolations(page)).map((v) => `${scheme}: ${v}`));
+  }
+  await switchTheme(page, "light");
+  return found;
+}
+
+/**
+ * Makes `owner` a contact of each of `others` over the gateway (request, then accept): for tests
+ * where contacts are not what is tested. Each person as registerOverHttp answered, with its username.
+ */
+export async function befriendOverHttp(baseUrl: string, owner: { sessionToken: string }, others: ReadonlyArray<{ username: string; sessionToken: string }>): Promise<void> {
+  const { createGatewayClient } = await import("@dim/client");
+  const ownerGateway = createGatewayClient({ baseUrl, sessionToken: owner.sessionToken });
+  for (const person of others) {
+    await ownerGateway.contacts.request.mutate({ username: person.username });
+    const gateway = createGatewayClient({ baseUrl, sessionToken: person.sessionToken });
+    const { incoming } = await gateway.contacts.requests.query();
+    await gateway.contacts.accept.mutate({ requestId: incoming[0]!.id });
+  }
+}

@@ -9,6 +9,9 @@ import { AttachmentTray } from "./attachment-tray";
 import { LongPasteOffer } from "./long-paste-offer";
 import { ComposerModeBar } from "./composer-mode-bar";
 import type { ComposerMode } from "@/hooks/use-message-actions";
+import type { MentionOptions } from "@dim/client";
+import { useMentionPicker, type Mentionables } from "@/hooks/use-mention-picker";
+import { MentionPicker } from "./mention-picker";
 import { useTranslations } from "@/i18n";
 
 const MAX = Limits.maxBodyChars;
@@ -18,7 +21,8 @@ const MAX = Limits.maxBodyChars;
  * from the attach button, a paste, or a drop on the conversation (ChatView): they wait in the
  * tray (previews, Remove) and go out on Send, each as its own message, the text as the first
  * one's caption. A pasted text too long for a message is not cut: it waits, said, and can be
- * attached as a text file instead.
+ * attached as a text file instead. In a group, `@` opens the members' autocomplete
+ * (use-mention-picker.ts); a text goes out with the members it names.
  */
 export function Composer({
   onSend,
@@ -32,8 +36,9 @@ export function Composer({
   onEditLast,
   onTyping,
   onStopTyping,
+  mentionables,
 }: {
-  onSend: (body: string) => string | null;
+  onSend: (body: string, mentions: MentionOptions) => string | null;
   onSendFiles: (files: AttachmentDraft[], caption: string) => string | null;
   hint: string | null;
   drafts: ReturnType<typeof useAttachmentDrafts>;
@@ -41,11 +46,13 @@ export function Composer({
   mode?: ComposerMode;
   modeAuthor?: string;
   onMode?: (mode: ComposerMode) => void;
-  onSubmitMode?: (body: string) => boolean;
+  onSubmitMode?: (body: string, mentions: MentionOptions) => boolean;
   /** Up arrow in an empty composer: edit my last message. */
   onEditLast?: () => void;
   onTyping?: () => void;
   onStopTyping?: () => void;
+  /** A group's members: `@` autocompletes them. */
+  mentionables?: Mentionables | undefined;
 }) {
   const id = useId();
   const t = useTranslations("composer");
@@ -59,6 +66,7 @@ export function Composer({
   const ref = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
   const blank = body.trim().length === 0;
+  const mention = useMentionPicker(mentionables, body, setBody, ref);
   const ready = drafts.drafts.filter((d) => !d.problem);
 
   // Edit mode starts with the message's text, the cursor at its end; leaving it empties the box.
@@ -74,13 +82,13 @@ export function Composer({
     if (mode) {
       if (blank) return;
       if (mode.kind === "edit" && body === mode.message.body) onMode?.(null);
-      else if (onSubmitMode?.(body)) setBody("");
+      else if (onSubmitMode?.(body, mention.mentionsOf(body))) setBody("");
       onStopTyping?.();
       ref.current?.focus();
       return;
     }
     if (blank && ready.length === 0) return;
-    const problem = ready.length > 0 ? onSendFiles(ready, body) : onSend(body);
+    const problem = ready.length > 0 ? onSendFiles(ready, body) : onSend(body, mention.mentionsOf(body));
     if (problem) setError(problem);
     else {
       if (ready.length > 0) drafts.take(ready);
@@ -91,6 +99,8 @@ export function Composer({
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    // An IME composition's keys are the IME's (an Enter picks its candidate, not a member).
+    if (!composing.current && mention.onKeyDown(e)) return;
     if (e.key === "Escape" && mode) {
       e.preventDefault();
       onMode?.(null);
@@ -115,7 +125,7 @@ export function Composer({
       {mode ? <ComposerModeBar mode={mode} author={modeAuthor} onCancel={() => onMode?.(null)} /> : null}
       <AttachmentTray drafts={drafts.drafts} notice={drafts.notice} onRemove={drafts.remove} />
       <form
-        className="flex items-end gap-2"
+        className="relative flex items-end gap-2"
         onSubmit={(e) => {
           e.preventDefault();
           send();
@@ -138,16 +148,22 @@ export function Composer({
         <label htmlFor={id} className="sr-only">
           {t("label")}
         </label>
+        {mention.open ? <MentionPicker id={`${id}-mentions`} options={mention.options} active={mention.active} onPick={mention.pick} onHover={mention.setActive} /> : null}
         <textarea
           id={id}
           ref={ref}
           value={body}
           onChange={(e) => {
             setBody(e.target.value);
+            mention.track(e.target);
             setError(null);
             if (e.target.value) onTyping?.();
           }}
           onBlur={() => onStopTyping?.()}
+          onSelect={(e) => mention.track(e.currentTarget)}
+          aria-autocomplete={mentionables ? "list" : undefined}
+          aria-controls={mention.open ? `${id}-mentions` : undefined}
+          aria-activedescendant={mention.open ? `${id}-mentions-${mention.active}` : undefined}
           onKeyDown={onKeyDown}
           onCompositionStart={() => {
             composing.current = true;
