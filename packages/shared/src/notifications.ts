@@ -145,6 +145,11 @@ export const PUSH_TEXT_MAX = 200;
 /** Message kinds that notify: new content, not edits, deletions, reactions or system events. */
 const NOTIFYING_KINDS: ReadonlySet<string> = new Set(["text", "image", "file"]);
 
+/** Whether messages of this kind ever notify. */
+export function notifyingKind(kind: string): boolean {
+  return NOTIFYING_KINDS.has(kind);
+}
+
 /** What the rule needs of a message: its sender and kind, and whom it mentions when it carries mentions. */
 export interface NotifyingMessage {
   senderId: string;
@@ -166,7 +171,7 @@ export interface NotifiedUser {
  * still notify in muted conversations; do not disturb silences them too).
  */
 export function notifies(message: NotifyingMessage, user: NotifiedUser, now: number = Date.now()): boolean {
-  if (message.senderId === user.userId || !NOTIFYING_KINDS.has(message.kind) || user.dnd) return false;
+  if (message.senderId === user.userId || !notifyingKind(message.kind) || user.dnd) return false;
   if (!isMuted(user.mutedUntil, now)) return true;
   return message.mentions?.includes(user.userId) ?? false;
 }
