@@ -106,3 +106,8 @@ export function resolvePushConfig(env: PushEnvConfig): PushConfig {
   if (pair === undefined) throw new AppError(ErrorCode.InvalidConfig, VAPID_KEYS_REQUIRED);
   return { vapid: { ...pair, subject: env.DIM_VAPID_SUBJECT ?? DEV_SUBJECT }, allowLoopback: env.DIM_PUSH_ALLOW_LOOPBACK };
 }
+
+/** The variables of a key pair (scripts and tests that start cluster-mode processes). */
+export function vapidEnv(keys: { publicKey: string; privateKey: string } = generateVapidKeys()): Record<string, string> {
+  return { DIM_VAPID_PUBLIC_KEY: keys.publicKey, DIM_VAPID_PRIVATE_KEY: keys.privateKey, DIM_VAPID_SUBJECT: DEV_SUBJECT };
+}
