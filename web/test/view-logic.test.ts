@@ -43,6 +43,7 @@ function summary(over: Partial<ConversationSummary> = {}): ConversationSummary {
     myRole: null,
     membership: "active",
     avatarAttachmentId: null,
+    mutedUntil: null,
     updatedAt: new Date(Date.UTC(2026, 0, 1, 12, 5)).toISOString(),
     ...over,
   };

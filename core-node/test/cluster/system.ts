@@ -302,6 +302,8 @@ export class ClusterSystem {
         assignStrategy: "round-robin",
         registerMaxPerIp: 0,
         loginMaxAttemptsPerIp: 10_000,
+        // the nodes' key pair; loopback endpoints when the nodes accept them (DIM_PUSH_ALLOW_LOOPBACK)
+        push: { publicKey: this.vapid.DIM_VAPID_PUBLIC_KEY!, allowLoopback: this.opts.nodeEnv?.DIM_PUSH_ALLOW_LOOPBACK === "1" },
         ...this.opts.gatewayConfig,
       },
     });

@@ -77,6 +77,7 @@ function placeholderSummary(conversationId: string, peer: PublicUser, since: str
     myRole: null,
     membership: "active",
     avatarAttachmentId: null,
+    mutedUntil: null,
     updatedAt: since,
   };
 }
