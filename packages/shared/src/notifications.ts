@@ -152,7 +152,8 @@ export function notifyingKind(kind: string): boolean {
 
 /** What the rule needs of a message: its sender and kind, and whom it mentions when it carries mentions. */
 export interface NotifyingMessage {
-  senderId: string;
+  /** null: a message whose sender the client does not know (never the user's own). */
+  senderId: string | null;
   kind: string;
   mentions?: readonly string[] | undefined;
 }

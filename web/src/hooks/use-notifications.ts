@@ -1,7 +1,9 @@
 "use client";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { ChatMessage, DimClient } from "@dim/client";
-import type { ConversationView } from "@/lib/conversation-view";
+import { notifies, type NotificationSettings } from "@dim/shared";
+import { badgeCount, type ConversationView } from "@/lib/conversation-view";
+import { usePushSubscription } from "./use-push-subscription";
 import { useClientEvent } from "./use-client-event";
 import { attachmentPreview } from "@/lib/attachment-text";
 
@@ -29,12 +31,20 @@ const FRESH_MS = 5 * 60_000;
  * present, else the browser's Notification API (permission asked from a button, never on load).
  * The unread total goes to the desktop badge, the installed PWA's badge and the tab title.
  */
-export function useNotifications(client: DimClient | null, views: ConversationView[], onOpen: (conversationId: string) => void) {
+export function useNotifications(
+  client: DimClient | null,
+  views: ConversationView[],
+  onOpen: (conversationId: string) => void,
+  opts: { meId: string; settings: NotificationSettings },
+) {
   const [permission, setPermission] = useState<NotificationPermissionState>("unsupported");
   const viewsRef = useRef(views);
   viewsRef.current = views;
   const openRef = useRef(onOpen);
   openRef.current = onOpen;
+  const optsRef = useRef(opts);
+  optsRef.current = opts;
+  usePushSubscription(permission === "granted");
 
   useEffect(() => {
     if (desktop()) setPermission("desktop");
@@ -66,6 +76,9 @@ export function useNotifications(client: DimClient | null, views: ConversationVi
     const readSeq = client?.conversationMeta(message.conversationId)?.readSeq ?? 0;
     if (message.seq !== null && message.seq <= readSeq) return;
     const conversation = viewsRef.current.find((v) => v.id === message.conversationId);
+    // The server's rule for pushes, here too: do not disturb, mutes (mentions still notify).
+    const { meId, settings } = optsRef.current;
+    if (!notifies(message, { userId: meId, dnd: settings.dnd, mutedUntil: conversation?.mutedUntil ?? null })) return;
     const title = conversation?.title ?? "New message";
     const text = attachmentPreview(message.kind, message.attachment, message.body);
     const body = text.length > 200 ? `${text.slice(0, 199)}…` : text;
@@ -87,7 +100,7 @@ export function useNotifications(client: DimClient | null, views: ConversationVi
     });
   });
 
-  const unread = views.reduce((sum, v) => sum + v.unreadCount, 0);
+  const unread = badgeCount(views);
   useEffect(() => {
     desktop()?.setUnreadCount(unread);
     const nav = navigator as Navigator & { setAppBadge?: (n: number) => Promise<void>; clearAppBadge?: () => Promise<void> };
