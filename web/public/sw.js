@@ -7,7 +7,7 @@
  * - /api/* (the tRPC gateway) and anything cross-origin: never touched, never cached.
  * On install it caches "/", "/login", "/register" and every /_next/static asset those pages
  * reference, so the very first visit already leaves a working offline shell.
- * Web Push (docs/protocol.md §22): the server pushes while none of the user's devices is
+ * Web Push (docs/protocol.md §20): the server pushes while none of the user's devices is
  * connected; `push` shows what the payload allows (the user's preview setting: nothing, names,
  * or the text), one notification per conversation (tag), and a click opens that conversation.
  * Registered as /sw.js?dev=1 by `next dev` (npm run dev): network first for /_next/static too

@@ -1,5 +1,5 @@
 /**
- * Notifications (docs/protocol.md §22): Web Push subscriptions, the user's notification settings
+ * Notifications (docs/protocol.md §20): Web Push subscriptions, the user's notification settings
  * (how much a push may show, do not disturb), per-conversation mutes, the frames that keep a
  * user's devices in agreement about them, the payload a service worker decrypts, and the one rule
  * that says whether a message notifies a user (`notifies`), used by core nodes (Web Push) and by

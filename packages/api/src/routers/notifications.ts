@@ -18,7 +18,7 @@ import { authedProcedure, createTRPCRouter, publicProcedure } from "../trpc";
 const SETTINGS_SELECT = { pushPreview: true, dnd: true } as const;
 const settingsOf = (u: { pushPreview: NotificationSettings["preview"]; dnd: boolean }): NotificationSettings => ({ preview: u.pushPreview, dnd: u.dnd });
 
-/** Web Push subscriptions, notification settings and mutes (docs/protocol.md §22 "notifications.*"). */
+/** Web Push subscriptions, notification settings and mutes (docs/protocol.md §20 "notifications.*"). */
 export const notificationsRouter = createTRPCRouter({
   /** The VAPID public key (`applicationServerKey`); NOT_FOUND when this server sends no pushes. */
   vapidKey: publicProcedure.output(vapidKeyOutput).query(({ ctx }) => {

@@ -32,7 +32,6 @@ for (const [net, prefix] of [
 for (const [net, prefix] of [
   ["::", 128],
   ["::1", 128],
-  ["::ffff:0:0", 96],
   ["64:ff9b::", 96],
   ["100::", 64],
   ["2001::", 23],
@@ -54,9 +53,13 @@ function family(ip: string): "ipv4" | "ipv6" | undefined {
   return v === 4 ? "ipv4" : v === 6 ? "ipv6" : undefined;
 }
 
-/** A literal IP address on the public Internet. */
+/**
+ * A literal IP address on the public Internet. IPv4-mapped IPv6 (::ffff:a.b.c.d) never is: a
+ * BlockList rule for that range would also match every plain IPv4 address, so it is refused here.
+ */
 export function isPublicAddress(ip: string): boolean {
   const f = family(ip);
+  if (f === "ipv6" && /^::ffff:/i.test(ip)) return false;
   return f !== undefined && !NON_PUBLIC.check(ip, f);
 }
 
