@@ -2,8 +2,8 @@
 import { useCallback, useEffect, useState } from "react";
 import type { DimClient } from "@dim/client";
 import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings } from "@dim/shared";
-import { friendlyMessage, shownError } from "@/lib/errors";
 import { gateway } from "@/lib/gateway";
+import { useErrorText } from "./use-error-text";
 import { useClientEvent } from "./use-client-event";
 
 /**
@@ -15,6 +15,7 @@ export function useNotificationSettings(client: DimClient | null) {
   const [settings, setSettings] = useState<NotificationSettings | null>(null);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const errorText = useErrorText();
   useEffect(() => {
     let live = true;
     gateway()
@@ -37,11 +38,11 @@ export function useNotificationSettings(client: DimClient | null) {
     try {
       setSettings(await gateway().notifications.update.mutate(change));
     } catch (e) {
-      setError(friendlyMessage(shownError(e)));
+      setError(errorText(e));
     } finally {
       setSaving(false);
     }
-  }, []);
+  }, [errorText]);
 
   return { settings: settings ?? DEFAULT_NOTIFICATION_SETTINGS, loaded: settings !== null, saving, error, update };
 }

@@ -1,22 +1,21 @@
 "use client";
 import { useRef, useState } from "react";
 import { isMuted, MUTE_FOREVER, type MuteDuration, type MuteFrame } from "@dim/shared";
-import { friendlyMessage, shownError } from "@/lib/errors";
+import { useErrorText } from "@/hooks/use-error-text";
+import { useFormatter, useTranslations, type Formatter, type Translator } from "@/i18n";
 import { gateway } from "@/lib/gateway";
 
-const CHOICES: Array<{ duration: Exclude<MuteDuration, "off">; label: string }> = [
-  { duration: "1h", label: "For 1 hour" },
-  { duration: "8h", label: "For 8 hours" },
-  { duration: "1w", label: "For 1 week" },
-  { duration: "forever", label: "Until I unmute" },
-];
+const CHOICES = ["1h", "8h", "1w", "forever"] as const satisfies ReadonlyArray<Exclude<MuteDuration, "off">>;
 
-/** "Muted until 18:30" / "Muted" for a mute's end. */
-export function mutedText(mutedUntil: string): string {
-  if (mutedUntil === MUTE_FOREVER) return "Muted";
+/** "Muted until 18:30" (today) / "Muted until Tue 3 Mar, 18:30" / "Muted until you unmute". */
+export function mutedText(mutedUntil: string, t: Translator<"mute">, format: Formatter): string {
+  if (mutedUntil === MUTE_FOREVER) return t("mutedForever");
   const until = new Date(mutedUntil);
   const sameDay = until.toDateString() === new Date().toDateString();
-  return `Muted until ${sameDay ? until.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : until.toLocaleString([], { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" })}`;
+  const time = sameDay
+    ? format.dateTime(until, { hour: "2-digit", minute: "2-digit" })
+    : format.dateTime(until, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  return t("mutedUntil", { time });
 }
 
 /**
@@ -27,6 +26,9 @@ export function MuteMenu(props: { conversationId: string; mutedUntil: string | n
   const details = useRef<HTMLDetailsElement>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const t = useTranslations("mute");
+  const format = useFormatter();
+  const errorText = useErrorText();
   const muted = isMuted(props.mutedUntil);
   const choose = async (duration: MuteDuration) => {
     setBusy(true);
@@ -35,7 +37,7 @@ export function MuteMenu(props: { conversationId: string; mutedUntil: string | n
       props.onMuted(await gateway().notifications.mute.mutate({ conversationId: props.conversationId, duration }));
       details.current?.removeAttribute("open");
     } catch (e) {
-      setError(friendlyMessage(shownError(e)));
+      setError(errorText(e));
     } finally {
       setBusy(false);
     }
@@ -44,24 +46,31 @@ export function MuteMenu(props: { conversationId: string; mutedUntil: string | n
   return (
     <details ref={details} className="relative" data-testid="mute-menu" data-muted={muted ? "true" : "false"}>
       <summary className="cursor-pointer list-none rounded-md px-2.5 py-1 text-xs font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900 [&::-webkit-details-marker]:hidden">
-        {muted ? "🔕 Muted" : "Mute"}
+        {muted ? (
+          <>
+            <span aria-hidden>🔕 </span>
+            {t("mutedButton")}
+          </>
+        ) : (
+          t("button")
+        )}
       </summary>
       <div className="absolute right-0 z-30 mt-1 w-56 rounded-md border border-slate-200 bg-surface p-2 shadow-lg">
         {muted && props.mutedUntil ? (
           <>
             <p className="px-2 pb-1 text-xs text-slate-600" data-testid="muted-until">
-              {mutedText(props.mutedUntil)}
+              {mutedText(props.mutedUntil, t, format)}
             </p>
             <button type="button" className={item} disabled={busy} onClick={() => void choose("off")} data-testid="unmute">
-              Unmute
+              {t("unmute")}
             </button>
           </>
         ) : (
-          <p className="px-2 pb-1 text-xs text-slate-600">Mute notifications</p>
+          <p className="px-2 pb-1 text-xs text-slate-600">{t("heading")}</p>
         )}
-        {CHOICES.map((c) => (
-          <button key={c.duration} type="button" className={item} disabled={busy} onClick={() => void choose(c.duration)} data-testid={`mute-${c.duration}`}>
-            {c.label}
+        {CHOICES.map((duration) => (
+          <button key={duration} type="button" className={item} disabled={busy} onClick={() => void choose(duration)} data-testid={`mute-${duration}`}>
+            {t(`choices.${duration}`)}
           </button>
         ))}
         {error ? (

@@ -1,13 +1,8 @@
 "use client";
 import { useId } from "react";
-import { PUSH_PREVIEWS, type PushPreview } from "@dim/shared";
+import { PUSH_PREVIEWS } from "@dim/shared";
 import type { NotificationSettingsState } from "@/hooks/use-notification-settings";
-
-const PREVIEW_LABEL: Record<PushPreview, { label: string; hint: string }> = {
-  none: { label: "Nothing", hint: "“New message” only" },
-  name: { label: "Name only", hint: "who wrote, and the group" },
-  text: { label: "Name and message", hint: "the text too" },
-};
+import { useTranslations } from "@/i18n";
 
 /**
  * Do not disturb and what a push notification may show (sent while none of your devices is
@@ -16,12 +11,13 @@ const PREVIEW_LABEL: Record<PushPreview, { label: string; hint: string }> = {
  */
 export function NotificationsSection({ state }: { state: NotificationSettingsState }) {
   const id = useId();
+  const t = useTranslations("notifications");
   const { settings, loaded, saving, error, update } = state;
   const disabled = !loaded || saving;
   return (
     <section aria-labelledby={`${id}-title`} data-testid="notification-settings">
       <h3 id={`${id}-title`} className="text-sm font-semibold text-slate-900">
-        Notifications
+        {t("heading")}
       </h3>
       <label htmlFor={`${id}-dnd`} className="mt-2 flex items-start gap-2 text-sm text-slate-800">
         <input
@@ -34,11 +30,11 @@ export function NotificationsSection({ state }: { state: NotificationSettingsSta
           onChange={(e) => void update({ dnd: e.currentTarget.checked })}
         />
         <span>
-          Do not disturb <span className="block text-xs text-slate-600">No notifications from any conversation, mentions included.</span>
+          {t("dnd")} <span className="block text-xs text-slate-600">{t("dndHint")}</span>
         </span>
       </label>
       <fieldset className="mt-3" disabled={disabled}>
-        <legend className="text-sm text-slate-800">Notifications while you are away show</legend>
+        <legend className="text-sm text-slate-800">{t("previewLegend")}</legend>
         <div className="mt-1 space-y-1">
           {PUSH_PREVIEWS.map((p) => (
             <label key={p} className="flex items-center gap-2 text-sm text-slate-800">
@@ -51,7 +47,7 @@ export function NotificationsSection({ state }: { state: NotificationSettingsSta
                 checked={settings.preview === p}
                 onChange={() => void update({ preview: p })}
               />
-              {PREVIEW_LABEL[p].label} <span className="text-xs text-slate-600">({PREVIEW_LABEL[p].hint})</span>
+              {t(`preview.${p}.label`)} <span className="text-xs text-slate-600">{t(`preview.${p}.hint`)}</span>
             </label>
           ))}
         </div>

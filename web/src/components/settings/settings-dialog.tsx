@@ -3,13 +3,15 @@ import { useState } from "react";
 import type { PublicUser } from "@dim/shared";
 import { Dialog } from "@/components/ui/dialog";
 import type { NotificationSettingsState } from "@/hooks/use-notification-settings";
+import { useTranslations } from "@/i18n";
 import { DeleteAccountSection } from "./delete-account-section";
+import { LanguageSection } from "./language-section";
 import { NotificationsSection } from "./notifications-section";
 import { PasswordSection } from "./password-section";
 import { ProfileSection } from "./profile-section";
 import { SessionsSection } from "./sessions-section";
 
-/** Settings: profile, notifications, password, signed-in devices, deleting the account. */
+/** Settings: profile, language, notifications, password, signed-in devices, deleting the account. */
 export function SettingsDialog(props: {
   open: boolean;
   onClose: () => void;
@@ -19,10 +21,13 @@ export function SettingsDialog(props: {
   notifications: NotificationSettingsState;
 }) {
   const [sessionsKey, setSessionsKey] = useState(0);
+  const t = useTranslations("settings");
   return (
-    <Dialog open={props.open} onClose={props.onClose} title="Settings" description="Your profile, notifications, password and signed-in devices." testId="settings-dialog">
+    <Dialog open={props.open} onClose={props.onClose} title={t("title")} description={t("description")} testId="settings-dialog">
       <div className="space-y-6 p-4">
         <ProfileSection me={props.me} onChanged={props.onProfileChanged} />
+        <hr className="border-slate-200" />
+        <LanguageSection />
         <hr className="border-slate-200" />
         <NotificationsSection state={props.notifications} />
         <hr className="border-slate-200" />

@@ -4,6 +4,7 @@ import { Avatar } from "@/components/ui/avatar";
 import type { ConversationView } from "@/lib/conversation-view";
 import { shortTime } from "@/lib/format";
 import { SidebarSection } from "./section";
+import { useTranslations } from "@/i18n";
 
 /** Arrow keys, Home and End move between conversations (Tab leaves the list). */
 function onListKeyDown(event: KeyboardEvent<HTMLUListElement>) {
@@ -31,6 +32,7 @@ function rowKind(c: ConversationView): string | null {
 }
 
 export function ConversationList(props: { views: ConversationView[]; selectedId: string | null; onSelect: (id: string) => void; loaded: boolean; action?: ReactNode }) {
+  const tn = useTranslations("notifications");
   const focusable = props.views.some((v) => v.id === props.selectedId) ? props.selectedId : props.views[0]?.id;
   return (
     <SidebarSection title="Conversations" action={props.action}>
@@ -66,9 +68,9 @@ export function ConversationList(props: { views: ConversationView[]; selectedId:
                       </span>
                     ) : null}
                     {c.mutedUntil ? (
-                      <span className="shrink-0 text-[11px]" data-testid="muted" title="Muted">
+                      <span className="shrink-0 text-[11px]" data-testid="muted" title={tn("muted")}>
                         <span aria-hidden>🔕</span>
-                        <span className="sr-only">, muted</span>
+                        <span className="sr-only">{tn("mutedSr")}</span>
                       </span>
                     ) : null}
                     {c.preview ? <span className="ml-auto shrink-0 text-[11px] text-slate-600">{shortTime(c.preview.createdAt)}</span> : null}
