@@ -120,6 +120,23 @@ describe("Web Push", () => {
     annOn0.close();
   });
 
+  it("a group message pushes the group's title and the sender to each member away, not to one who muted the group", async () => {
+    const { ann, bob } = await pair();
+    const cy = await sys.register();
+    const request = await ann.client.contacts.request.mutate({ username: cy.username });
+    await cy.client.contacts.accept.mutate({ requestId: request.id });
+    const { conversation } = await ann.client.groups.create.mutate({ title: "Trip to Porto", memberIds: [bob.id, cy.id] });
+    const bobSub = await subscribe(bob.client);
+    const cySub = await subscribe(cy.client);
+    await cy.client.notifications.mute.mutate({ conversationId: conversation.id, duration: "1w" });
+    const annOn1 = (await connectAs(sys.nodes[1]!, ann.id)).client;
+    await sendText(annOn1, conversation.id, "tickets booked", 1);
+    const [push] = await service.waitFor(bobSub, 1);
+    expect(push!.payload).toMatchObject({ conversationId: conversation.id, conversation: "Trip to Porto", sender: (await ann.client.auth.me.query()).displayName, text: null });
+    expect(cySub.requests).toBe(0);
+    annOn1.close();
+  });
+
   it("404 and 410 from the push service remove the subscription; 503 is retried", async () => {
     const { ann, bob, conversationId } = await pair();
     const annOn0 = (await connectAs(sys.nodes[0]!, ann.id)).client;
