@@ -6,6 +6,7 @@ import { badgeCount, type ConversationView } from "@/lib/conversation-view";
 import { usePushSubscription } from "./use-push-subscription";
 import { useClientEvent } from "./use-client-event";
 import { attachmentPreview } from "@/lib/attachment-text";
+import { useTranslatorRef } from "./use-error-text";
 
 /**
  * The desktop app's bridge (desktop/src/bridge-types.ts), declared structurally here so the web
@@ -37,6 +38,7 @@ export function useNotifications(
   onOpen: (conversationId: string) => void,
   opts: { meId: string; settings: NotificationSettings },
 ) {
+  const tRef = useTranslatorRef();
   const [permission, setPermission] = useState<NotificationPermissionState>("unsupported");
   const viewsRef = useRef(views);
   viewsRef.current = views;
@@ -79,8 +81,8 @@ export function useNotifications(
     // The server's rule for pushes, here too: do not disturb, mutes (mentions still notify).
     const { meId, settings } = optsRef.current;
     if (!notifies(message, { userId: meId, dnd: settings.dnd, mutedUntil: conversation?.mutedUntil ?? null })) return;
-    const title = conversation?.title ?? "New message";
-    const text = attachmentPreview(message.kind, message.attachment, message.body);
+    const title = conversation?.title ?? tRef.current("notifications.newMessage");
+    const text = attachmentPreview(message.kind, message.attachment, message.body, tRef.current);
     const body = text.length > 200 ? `${text.slice(0, 199)}…` : text;
     const bridge = desktop();
     if (bridge) {
