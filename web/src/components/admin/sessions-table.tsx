@@ -1,5 +1,5 @@
-import type { AdminSession } from "@dim/shared";
 "use client";
+import type { AdminSession } from "@dim/shared";
 import { whenText } from "@/lib/admin-format";
 import { useFormatter, useTranslations } from "@/i18n";
 

@@ -1,5 +1,5 @@
-import type { SystemEvent } from "@dim/shared";
 "use client";
+import type { SystemEvent } from "@dim/shared";
 import { useFormatter, useTranslations } from "@/i18n";
 import { shortTime } from "@/lib/format";
 import { systemText, type SystemTextContext } from "@/lib/system-text";
