@@ -6,7 +6,8 @@
  * not in the tab title nor the app badge; unmuted (on another device), both count it. The
  * service worker's `push` handler, driven through the DevTools protocol
  * (ServiceWorker.deliverPushMessage: headless Chromium has no push service), shows a notification
- * built from the payload. Every screen is axe-clean in both themes, at desktop and phone width.
+ * built from the payload. Every screen is axe-clean in both themes, at desktop and phone width,
+ * and the settings and the mute menu are shown in Chinese too.
  */
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
@@ -134,5 +135,19 @@ describe("notifications in the PWA", () => {
       data: JSON.stringify({ ...payload, seq: 2, text: null, sender: null }),
     });
     await expect.poll(async () => (await shown()).map((n) => [n.title, n.body]), WAIT).toEqual([["DIM", "New message"]]);
-  });
+
+    // In Chinese (Settings → Language is kept in localStorage): the mute menu and the settings section.
+    await phone.evaluate(() => localStorage.setItem("dim-locale", "zh-CN"));
+    await phone.reload();
+    await connectedNode(phone);
+    await phone.getByTestId("open-settings").click();
+    const zhSection = phone.getByTestId("notification-settings");
+    await zhSection.getByRole("heading", { name: "通知" }).waitFor();
+    expect(await zhSection.getByTestId("dnd").locator("xpath=..").textContent()).toContain("勿扰模式");
+    expect(await axeBothThemes(phone)).toEqual([]);
+    await docScreenshot(phone, "notification-settings-phone-zh");
+    await phone.keyboard.press("Escape");
+    await phone.getByTestId("conversation").filter({ hasText: "Nina Park" }).click();
+    await expect.poll(() => phone.getByTestId("mute-menu").locator("summary").textContent(), WAIT).toBe("静音");
+  }, 90_000);
 });
