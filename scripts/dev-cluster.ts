@@ -25,6 +25,7 @@ import { isAppError } from "../packages/shared/src/errors";
 import { CLUSTER_DEV, loadDevConfig } from "../packages/shared/src/node/dev-config";
 import { REPO_ROOT } from "../packages/shared/src/node/dev-secret";
 import { busyPorts } from "../packages/shared/src/node/free-port";
+import { embeddedVapidKeys, vapidEnv } from "../packages/shared/src/node/push-config";
 import { Supervisor } from "./dev/supervisor";
 import { DEFAULT_RUN_DIR } from "./infra/paths";
 import { clusterEnv, liveState, type InfraState } from "./infra/state";
@@ -129,6 +130,8 @@ async function main(): Promise<void> {
     ...process.env,
     ...clusterEnv(state),
     DIM_TOKEN_SECRET: tokenSecret,
+    // the data directory's pair: browsers' push subscriptions stay valid across restarts
+    ...vapidEnv(embeddedVapidKeys()),
     DIM_ALLOWED_ORIGINS: dev.allowedOrigins,
     DIM_LOG_PRETTY: process.env.DIM_LOG_PRETTY ?? "1",
   };

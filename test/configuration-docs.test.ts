@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { gatewayEnvSchema } from "@dim/api";
 import { coreNodeEnvSchema } from "@dim/core-node";
 import { blobConfigSchema, infraConfigSchema } from "@dim/infra";
-import { devConfigSchema } from "@dim/shared/node";
+import { devConfigSchema, pushConfigSchema } from "@dim/shared/node";
 import { metricsEnvSchema } from "@dim/shared/metrics";
 
 const doc = readFileSync(new URL("../docs/configuration.md", import.meta.url), "utf8");
@@ -20,7 +20,7 @@ function keysOf(schema: z.ZodType): string[] {
 }
 
 describe("docs/configuration.md", () => {
-  const schemas = { "core node": coreNodeEnvSchema, gateway: gatewayEnvSchema, infra: infraConfigSchema, blobs: blobConfigSchema, metrics: metricsEnvSchema, dev: devConfigSchema };
+  const schemas = { "core node": coreNodeEnvSchema, gateway: gatewayEnvSchema, infra: infraConfigSchema, blobs: blobConfigSchema, metrics: metricsEnvSchema, push: pushConfigSchema, dev: devConfigSchema };
   for (const [name, schema] of Object.entries(schemas)) {
     it(`documents every ${name} variable`, () => {
       const missing = keysOf(schema).filter((k) => !documented.has(k));

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { startEmbeddedPostgres } from "@dim/db";
-import { freePort } from "@dim/shared/node";
+import { freePort, vapidEnv } from "@dim/shared/node";
 import { spawnCmd, stopProcess, waitUntil } from "./procs";
 import { DEFAULT_RUN_DIR, clusterEnv, liveState, startInfra, type InfraState, type RunningInfra } from "../../scripts/infra/index";
 
@@ -132,7 +132,7 @@ async function startCluster(log: (l: string) => void): Promise<Services> {
     pgUrl: urlFor,
     pgAdminUrl: state.postgres.adminUrl,
     redisUrl: state.redis.url,
-    dimEnv: { DIM_MODE: "cluster", DIM_KAFKA_BROKERS: env.DIM_KAFKA_BROKERS!, DIM_ZK_CONNECT: env.DIM_ZK_CONNECT!, DIM_REDIS_URL: env.DIM_REDIS_URL! },
+    dimEnv: { DIM_MODE: "cluster", DIM_KAFKA_BROKERS: env.DIM_KAFKA_BROKERS!, DIM_ZK_CONNECT: env.DIM_ZK_CONNECT!, DIM_REDIS_URL: env.DIM_REDIS_URL!, ...vapidEnv() },
     postgres: () => ({ name: "postgres", pid: current().postgres.pid }),
     redis: () => ({ name: "redis", pid: current().redis.pid }),
     clusterProcs: () => [

@@ -23,6 +23,7 @@ import {
   intVar,
   loadConfig,
   msVar,
+  pushConfigSchema,
   TOKEN_SECRET_REQUIRED,
   tokenSecretVar,
 } from "@dim/shared/node";
@@ -111,6 +112,18 @@ export const coreNodeEnvSchema = z.object({
    * random order, at an even capped rate, before it stops. 0: close them all at once.
    */
   DIM_DRAIN_MS: intVar(0, 600_000).default(DEFAULT_DRAIN_MS),
+  /** Messages whose Web Pushes a node works on at once; also the most push requests in flight. */
+  DIM_PUSH_CONCURRENCY: intVar(1, 1000).default(8),
+  /** Deadline of one request to a push service. */
+  DIM_PUSH_TIMEOUT_MS: intVar(100, 120_000).default(10_000),
+  /** Further attempts of a push after a 429, a 5xx, a network error or the deadline (0: none). */
+  DIM_PUSH_RETRIES: intVar(0, 10).default(2),
+  /** First retry delay (doubled per attempt, at most a minute; a Retry-After wins). */
+  DIM_PUSH_RETRY_MS: intVar(10, 60_000).default(1_000),
+  /** Messages waiting for their pushes beyond which further ones are dropped (counted in dim_node_web_pushes_total{outcome="dropped"}). */
+  DIM_PUSH_QUEUE_MAX: intVar(1).default(10_000),
+  /** How long a push service keeps an undelivered push, in seconds (the TTL header). */
+  DIM_PUSH_TTL_S: intVar(0, 28 * 24 * 3600).default(24 * 3600),
   /** PostgreSQL, the source of truth. */
   DATABASE_URL: databaseUrlVar(),
 });
@@ -142,13 +155,22 @@ export const coreNodeConfigSchema = coreNodeEnvSchema.transform((env) => ({
   eventWindows: { editWindowMs: env.DIM_EDIT_WINDOW_MS, deleteWindowMs: env.DIM_DELETE_WINDOW_MS },
   presenceCoalesceMs: env.DIM_PRESENCE_COALESCE_MS,
   drainMs: env.DIM_DRAIN_MS,
+  /** With the VAPID keys (pushConfigSchema), what main.ts hands to CoreNode's push. */
+  pushSender: {
+    concurrency: env.DIM_PUSH_CONCURRENCY,
+    timeoutMs: env.DIM_PUSH_TIMEOUT_MS,
+    retries: env.DIM_PUSH_RETRIES,
+    retryBaseMs: env.DIM_PUSH_RETRY_MS,
+    queueMax: env.DIM_PUSH_QUEUE_MAX,
+    ttlSeconds: env.DIM_PUSH_TTL_S,
+  },
   databaseUrl: env.DATABASE_URL,
 }));
 
 /** The parsed configuration; `tokenSecret` may still be unset (main.ts resolves it per mode). */
 export type CoreNodeEnvConfig = z.infer<typeof coreNodeConfigSchema>;
 /** What `CoreNode` needs: the parsed configuration with its token secret resolved. */
-export type CoreNodeConfig = Omit<CoreNodeEnvConfig, "tokenSecret" | "databaseUrl" | "eventWindows"> & { tokenSecret: string };
+export type CoreNodeConfig = Omit<CoreNodeEnvConfig, "tokenSecret" | "databaseUrl" | "eventWindows" | "pushSender"> & { tokenSecret: string };
 
 export function loadCoreNodeConfig(env: Record<string, string | undefined>): CoreNodeEnvConfig {
   return loadConfig(coreNodeConfigSchema, env, "core node");
@@ -160,7 +182,7 @@ export function loadCoreNodeConfig(env: Record<string, string | undefined>): Cor
  * the metrics listener (DIM_METRICS_* — @dim/shared/metrics' metricsConfigSchema),
  * validated together so one error lists every bad variable.
  */
-export const nodeProcessConfigSchema = envSections({ node: coreNodeConfigSchema, infra: infraConfigSchema, metrics: metricsConfigSchema }).superRefine((c, ctx) => {
+export const nodeProcessConfigSchema = envSections({ node: coreNodeConfigSchema, infra: infraConfigSchema, metrics: metricsConfigSchema, push: pushConfigSchema }).superRefine((c, ctx) => {
   if (c.infra.DIM_MODE === "cluster" && c.node.tokenSecret === undefined) {
     ctx.addIssue({ code: "custom", path: ["node", "DIM_TOKEN_SECRET"], message: TOKEN_SECRET_REQUIRED });
   }

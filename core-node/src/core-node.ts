@@ -37,6 +37,8 @@ import { monotonicMs } from "@dim/shared/node";
 import { METRICS_OFF, startMetricsServer, type MetricsConfig, type MetricsServer } from "@dim/shared/metrics";
 import { NodeMetrics } from "./node-metrics";
 import { runDrainWaves } from "./drain-waves";
+import type { PushStore } from "@dim/db";
+import { PushNotifier, type PushSenderConfig } from "./push/push-notifier";
 
 export interface CoreNodeDeps {
   config: CoreNodeConfig;
@@ -53,6 +55,8 @@ export interface CoreNodeDeps {
   metrics?: NodeMetrics;
   /** Where to serve them (its own listener, never the public port). Default: no listener. */
   metricsListener?: MetricsConfig;
+  /** Web Push (main.ts: always); absent: this node sends no pushes. */
+  push?: { store: PushStore; config: PushSenderConfig };
 }
 
 export interface StartedNode {
@@ -62,6 +66,9 @@ export interface StartedNode {
   /** `GET /metrics` of this node, when it serves them. */
   metricsUrl?: string;
 }
+
+/** How long stop() lets queued Web Pushes finish. */
+const PUSH_STOP_GRACE_MS = 2_000;
 
 type Phase = "new" | "starting" | "running" | "fenced" | "draining" | "stopping" | "stopped";
 
@@ -99,6 +106,8 @@ export class CoreNode implements ConnectionHost {
   private readonly metricsListener: MetricsConfig;
   private metricsServer: MetricsServer | undefined;
   private readonly abort = new AbortController();
+  /** Web Push for members with no socket anywhere (undefined: none configured). */
+  readonly push: PushNotifier | undefined;
 
   private phase: Phase = "new";
   private accepting = false;
@@ -150,6 +159,9 @@ export class CoreNode implements ConnectionHost {
       logger: this.log,
       ackTimeoutMs: this.config.routeAckTimeoutMs,
     });
+    this.push = deps.push
+      ? new PushNotifier({ store: deps.push.store, presence: this.presence, config: deps.push.config, logger: this.log, metrics: this.metrics })
+      : undefined;
     this.peers = new PeerNodes({ nodeId: () => this.nodeId, registry: this.registry, ttlMs: this.config.peerListTtlMs, logger: this.log });
     this.router = new MessageRouter({
       nodeId: () => this.nodeId,
@@ -164,6 +176,7 @@ export class CoreNode implements ConnectionHost {
       groupReceiptCoalesceMs: this.config.groupReceiptCoalesceMs,
       logger: this.log,
       metrics: this.metrics,
+      push: this.push,
     });
     this.presenceChanges = new PresenceChanges({
       nodeId: () => this.nodeId,
@@ -353,6 +366,9 @@ export class CoreNode implements ConnectionHost {
     await this.presenceChanges.flush();
     // Messages committed just before get their remote fan-out (bounded: sync repairs the rest).
     await this.router.drain();
+    // Pushes already queued get a moment to go out; then the rest are dropped (the messages are stored).
+    if (this.push) await Promise.race([this.push.idle(), sleep(PUSH_STOP_GRACE_MS)]);
+    this.push?.stop();
     if (wasStarted) {
       try {
         await this.bus.removeInbox?.(this.nodeId);

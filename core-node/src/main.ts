@@ -5,8 +5,8 @@
  * order.
  */
 import { ErrorCode, isAppError } from "@dim/shared";
-import { createLogger, resolveTokenSecret } from "@dim/shared/node";
-import { assertMigrated, openDatabase, PrismaContactPresenceStore, type OpenDatabase } from "@dim/db";
+import { createLogger, resolvePushConfig, resolveTokenSecret } from "@dim/shared/node";
+import { assertMigrated, openDatabase, PrismaContactPresenceStore, PrismaPushStore, type OpenDatabase } from "@dim/db";
 import { createInfra, instrumentBus, type Infra } from "@dim/infra";
 import { loadNodeProcessConfig } from "./config";
 import { CoreNode } from "./core-node";
@@ -18,10 +18,11 @@ const SHUTDOWN_DEADLINE_MS = 15_000;
 const log = createLogger("core-node");
 
 async function main(): Promise<void> {
-  const { node: config, infra: infraConfig, metrics: metricsConfig } = loadNodeProcessConfig(process.env);
+  const { node: config, infra: infraConfig, metrics: metricsConfig, push: pushEnv } = loadNodeProcessConfig(process.env);
   // Made before the store and the bus, which report into it.
   const metrics = new NodeMetrics();
   const tokenSecret = resolveTokenSecret(config.tokenSecret, infraConfig.DIM_MODE);
+  const pushConfig = resolvePushConfig(pushEnv);
   const bootLog = log.child(config.nodeId ? { nodeId: config.nodeId } : {});
 
   let node: CoreNode | undefined;
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
     registry: infra.registry,
     presence: infra.presence,
     contactPresence: new PrismaContactPresenceStore(db.prisma),
+    push: { store: new PrismaPushStore(db.prisma), config: { ...pushConfig, ...config.pushSender } },
     logger: log,
     metrics,
     metricsListener: metricsConfig,

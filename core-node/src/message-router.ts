@@ -32,6 +32,7 @@ import type { PeerNodes } from "./peer-nodes";
 import { appendInputOf } from "./send-input";
 import { PresenceSnapshot } from "./presence-snapshot";
 import { TypingRelay } from "./typing-relay";
+import type { PushNotifier } from "./push/push-notifier";
 
 export interface MessageRouterDeps {
   nodeId: () => string;
@@ -52,6 +53,8 @@ export interface MessageRouterDeps {
   groupReceiptCoalesceMs: number;
   logger: Logger;
   metrics: NodeMetrics;
+  /** Web Push to members with no socket anywhere; absent: no pushes. */
+  push?: PushNotifier | undefined;
 }
 
 type ReceiptKind = "delivered" | "read";
@@ -170,6 +173,9 @@ export class MessageRouter {
       case "hidden":
         this.pushLocal(envelope.recipients, null, envelope.frame);
         return;
+      case "notify":
+        this.pushLocal([envelope.userId], null, envelope.frame);
+        return;
       case "typing":
         return this.typing.onEnvelope(envelope);
       case "routes.changed":
@@ -200,6 +206,8 @@ export class MessageRouter {
     // de-duplicate by message id.
     if (conversationKind === "group") this.groups.deliver(message, { memberIds, membershipSeq, duplicate }, conn);
     else this.deliver(message, memberIds, conn);
+    // A re-send's pushes went out with the first one.
+    if (!duplicate) this.deps.push?.enqueue(message, memberIds);
   }
 
   /** 1:1: pushes a committed message to every connection of every member except the sending one. */

@@ -36,6 +36,8 @@ export class NodeMetrics {
   readonly repushes: CounterCell;
   readonly routeCache: Record<"hit" | "miss", CounterCell>;
   readonly syncRequests: CounterCell;
+  /** Web Push requests by outcome; `dropped`: messages whose pushes the full queue refused. */
+  readonly pushes: Record<"sent" | "gone" | "failed" | "retried" | "dropped", CounterCell>;
   private readonly syncSizes: Histogram;
   private readonly appendBatchSizes: Histogram;
   private readonly appendBatchSeconds: Histogram;
@@ -55,6 +57,13 @@ export class NodeMetrics {
     this.repushes = one("dim_node_repushes_total", "Deliveries pushed a second time because no ack came in time");
     this.routeCache = by("dim_node_route_cache_lookups_total", "Users looked up for remote fan-out, by route-cache result", "result", ["hit", "miss"] as const);
     this.syncRequests = one("dim_node_sync_requests_total", "sync frames answered");
+    this.pushes = by("dim_node_web_pushes_total", "Web Push requests by outcome (gone: 404/410, subscription removed; dropped: queue full)", "outcome", [
+      "sent",
+      "gone",
+      "failed",
+      "retried",
+      "dropped",
+    ] as const);
     this.syncSizes = new Histogram({ name: "dim_node_sync_batch_messages", help: "Messages in each sync.batch answered", buckets: SYNC_SIZE_BUCKETS, registers });
     this.appendBatchSizes = new Histogram({ name: "dim_store_append_batch_size", help: "Text appends stored by one group-commit statement", buckets: BATCH_SIZE_BUCKETS, registers });
     this.appendBatchSeconds = new Histogram({ name: "dim_store_append_batch_duration_seconds", help: "Time to store one group-commit batch of appends", buckets: LATENCY_BUCKETS, registers });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppError, DEFAULT_ACK_TIMEOUT_MS } from "@dim/shared";
 import { loadCoreNodeConfig, loadNodeProcessConfig } from "../src/config";
+import { vapidEnv } from "@dim/shared/node";
 
 describe("core node config", () => {
   it("has a default for every option", () => {
@@ -51,10 +52,23 @@ describe("core node config", () => {
   });
 
   it("requires DIM_TOKEN_SECRET in cluster mode, in the same one error", () => {
-    const cluster = { DIM_MODE: "cluster", DIM_KAFKA_BROKERS: "127.0.0.1:9092", DIM_ZK_CONNECT: "127.0.0.1:2181", DIM_REDIS_URL: "redis://127.0.0.1:6379" };
+    const cluster = { DIM_MODE: "cluster", DIM_KAFKA_BROKERS: "127.0.0.1:9092", DIM_ZK_CONNECT: "127.0.0.1:2181", DIM_REDIS_URL: "redis://127.0.0.1:6379", ...vapidEnv() };
     expect(() => loadNodeProcessConfig(cluster)).toThrow(/node\.DIM_TOKEN_SECRET: DIM_TOKEN_SECRET is required in cluster mode/);
     expect(loadNodeProcessConfig({ ...cluster, DIM_TOKEN_SECRET: "s".repeat(32) }).node.tokenSecret).toBe("s".repeat(32));
     expect(loadNodeProcessConfig({}).node.tokenSecret).toBeUndefined();
+  });
+
+  it("requires a VAPID key pair and subject in cluster mode, named in the same one error; the embedded default needs none", () => {
+    const { DIM_VAPID_PUBLIC_KEY, DIM_VAPID_PRIVATE_KEY, DIM_VAPID_SUBJECT } = vapidEnv();
+    const cluster = { DIM_MODE: "cluster", DIM_KAFKA_BROKERS: "127.0.0.1:9092", DIM_ZK_CONNECT: "127.0.0.1:2181", DIM_REDIS_URL: "redis://127.0.0.1:6379" };
+    expect(() => loadNodeProcessConfig(cluster)).toThrow(/push\.DIM_VAPID_PUBLIC_KEY: .*required in cluster mode[\s\S]*node\.DIM_TOKEN_SECRET|node\.DIM_TOKEN_SECRET[\s\S]*push\.DIM_VAPID_PUBLIC_KEY: .*required in cluster mode/);
+    expect(() => loadNodeProcessConfig({ ...cluster, DIM_TOKEN_SECRET: "s".repeat(32), DIM_VAPID_PUBLIC_KEY, DIM_VAPID_PRIVATE_KEY })).toThrow(/required in cluster mode/);
+    expect(() => loadNodeProcessConfig({ DIM_VAPID_PUBLIC_KEY, DIM_VAPID_PRIVATE_KEY: vapidEnv().DIM_VAPID_PRIVATE_KEY })).toThrow(/is not the public key of DIM_VAPID_PRIVATE_KEY/);
+    const ok = loadNodeProcessConfig({ ...cluster, DIM_TOKEN_SECRET: "s".repeat(32), DIM_VAPID_PUBLIC_KEY, DIM_VAPID_PRIVATE_KEY, DIM_VAPID_SUBJECT, DIM_PUSH_CONCURRENCY: "3" });
+    expect(ok.push.DIM_VAPID_PUBLIC_KEY).toBe(DIM_VAPID_PUBLIC_KEY);
+    expect(ok.node.pushSender.concurrency).toBe(3);
+    expect(() => loadNodeProcessConfig({ DIM_PUSH_CONCURRENCY: "0", DIM_PUSH_TIMEOUT_MS: "fast" })).toThrow(/DIM_PUSH_CONCURRENCY[\s\S]*DIM_PUSH_TIMEOUT_MS/);
+    expect(loadNodeProcessConfig({}).push.DIM_PUSH_ALLOW_LOOPBACK).toBe(false);
   });
 
   it("serves metrics on loopback, a free port, by default; refuses a listener open to the network without a token", () => {

@@ -13,6 +13,7 @@ import { createGatewayClient, type GatewayClient } from "@dim/client";
 import { migrate } from "@dim/db";
 import { REPO_ROOT } from "../../packages/shared/src/node/dev-secret";
 import { freePort } from "../../packages/shared/src/node/free-port";
+import { vapidEnv } from "../../packages/shared/src/node/push-config";
 import { infraControl } from "../infra/control";
 import { startInfra, type RunningInfra } from "../infra/infra";
 import type { ServiceName } from "../infra/services";
@@ -42,6 +43,8 @@ export interface Person {
 export class ChaosCluster {
   readonly run = randomBytes(3).toString("hex");
   readonly secret = randomBytes(32).toString("base64url");
+  /** One VAPID key pair for every process of the run (cluster mode requires one). */
+  readonly vapid = vapidEnv();
   readonly logDir: string;
   readonly nodes = new Map<string, Child>();
   gateway: Child | undefined;
@@ -85,6 +88,7 @@ export class ChaosCluster {
       DATABASE_URL: this.dbUrl,
       DIM_ZK_ROOT: `/dim-chaos/${this.run}`,
       DIM_TOKEN_SECRET: this.secret,
+      ...this.vapid,
       DIM_LOG_PRETTY: "0",
       DIM_LOG_LEVEL: "info",
       // marks every process of this run (the cleanup test looks for it in /proc/*/environ)

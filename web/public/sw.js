@@ -7,6 +7,9 @@
  * - /api/* (the tRPC gateway) and anything cross-origin: never touched, never cached.
  * On install it caches "/", "/login", "/register" and every /_next/static asset those pages
  * reference, so the very first visit already leaves a working offline shell.
+ * Web Push (docs/protocol.md §20): the server pushes while none of the user's devices is
+ * connected; `push` shows what the payload allows (the user's preview setting: nothing, names,
+ * or the text), one notification per conversation (tag), and a click opens that conversation.
  * Registered as /sw.js?dev=1 by `next dev` (npm run dev): network first for /_next/static too
  * (dev chunks keep their names across edits), hot-update files never kept, its own cache name
  * (switching between dev and a production build on one origin drops the other's cache).
@@ -106,7 +109,40 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
-// Clicking a notification shown by the page (registration.showNotification) focuses the app.
+const ZH = /^zh\b/i.test(self.navigator.language || "");
+const WORDS = ZH ? { app: "DIM", newMessage: "新消息", from: "来自" } : { app: "DIM", newMessage: "New message", from: "from" };
+
+/** Title and body of a push payload ({ v: 1, type: "message", conversationId, seq, sender, conversation, text }). */
+function notificationOf(p) {
+  const title = p.conversation || p.sender || WORDS.app;
+  let body = WORDS.newMessage;
+  if (p.text !== null && p.text !== undefined) body = p.conversation && p.sender ? `${p.sender}: ${p.text}` : p.text;
+  else if (p.conversation && p.sender) body = `${WORDS.newMessage} ${WORDS.from} ${p.sender}`;
+  return { title, body };
+}
+
+self.addEventListener("push", (event) => {
+  let payload = null;
+  try {
+    payload = event.data ? event.data.json() : null;
+  } catch {
+    payload = null;
+  }
+  const valid = payload && payload.v === 1 && payload.type === "message" && typeof payload.conversationId === "string";
+  // userVisibleOnly: every push shows a notification, even one we cannot read.
+  const { title, body } = valid ? notificationOf(payload) : { title: WORDS.app, body: WORDS.newMessage };
+  const options = {
+    body,
+    icon: "/icons/icon-192.png",
+    badge: "/icons/icon-192.png",
+    tag: valid ? payload.conversationId : "dim",
+    renotify: true,
+    data: valid ? { conversationId: payload.conversationId, seq: payload.seq } : {},
+  };
+  event.waitUntil(self.registration.showNotification(title, options));
+});
+
+// Clicking a notification (shown by the page, or by `push` above) focuses the app on its conversation.
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
   const conversationId = event.notification.data && event.notification.data.conversationId;

@@ -115,6 +115,7 @@ function groupSummary(over: Partial<ConversationSummary> = {}): ConversationSumm
     myRole: "member",
     membership: "active",
     avatarAttachmentId: null,
+    mutedUntil: null,
     updatedAt: new Date(Date.UTC(2026, 0, 1, 12, 3)).toISOString(),
     ...over,
   };

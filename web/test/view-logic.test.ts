@@ -4,7 +4,8 @@ import { TRPCClientError } from "@trpc/client";
 import type { ChatMessage } from "@dim/client";
 import type { ContactRequest, ConversationSummary, Message, PublicUser } from "@dim/shared";
 import { chatRows, dayLabel, highestSeq, lowestSeq } from "../src/lib/chat-messages";
-import { conversationView, ownState, sortByActivity } from "../src/lib/conversation-view";
+import { badgeCount, conversationView, ownState, sortByActivity } from "../src/lib/conversation-view";
+import { MUTE_FOREVER } from "@dim/shared";
 import { searchQueryOf, searchRows, SEARCH_LIMIT } from "../src/lib/contact-search";
 import { friendlyMessage, shownError } from "../src/lib/errors";
 import { EN, EN_FORMAT, ZH, ZH_FORMAT, en, zh } from "./helpers/i18n";
@@ -45,6 +46,7 @@ function summary(over: Partial<ConversationSummary> = {}): ConversationSummary {
     myRole: null,
     membership: "active",
     avatarAttachmentId: null,
+    mutedUntil: null,
     updatedAt: new Date(Date.UTC(2026, 0, 1, 12, 5)).toISOString(),
     ...over,
   };
@@ -102,6 +104,20 @@ describe("conversationView", () => {
     const old = conversationView(summary({ id: "a", lastMessage: message(1, PEER) }), undefined, ME, EN);
     const recent = conversationView(summary({ id: "b", lastMessage: message(9, PEER), updatedAt: message(9, PEER).createdAt }), undefined, ME, EN);
     expect(sortByActivity([old, recent]).map((c) => c.id)).toEqual(["b", "a"]);
+  });
+});
+
+describe("badge and title count", () => {
+  it("counts the unread of conversations that are not muted; a mute that ran out counts again", () => {
+    const now = Date.now();
+    const a = conversationView(summary({ id: "00000000-0000-4000-8000-0000000000a1", unreadCount: 3 }), undefined, ME, EN);
+    const muted = conversationView(summary({ id: "00000000-0000-4000-8000-0000000000a2", unreadCount: 5, mutedUntil: MUTE_FOREVER }), undefined, ME, EN);
+    const expired = conversationView(summary({ id: "00000000-0000-4000-8000-0000000000a3", unreadCount: 2, mutedUntil: new Date(now - 1000).toISOString() }), undefined, ME, EN);
+    expect(muted.mutedUntil).toBe(MUTE_FOREVER);
+    expect(expired.mutedUntil).toBeNull();
+    expect(muted.unreadCount).toBe(5); // the list still shows it
+    expect(badgeCount([a, muted, expired], now)).toBe(5);
+    expect(badgeCount([{ unreadCount: 4, mutedUntil: new Date(now + 60_000).toISOString() }], now + 120_000)).toBe(4);
   });
 });
 

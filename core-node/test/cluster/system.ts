@@ -33,7 +33,7 @@ import {
 import { createPrisma, PrismaMessageStore, type PrismaClient } from "@dim/db";
 import { createTestDatabase, type TestDatabase } from "@dim/db/testing";
 import { blobConfigSchema, createBlobStore, createInfra, infraConfigSchema, type BlobStore, type Infra } from "@dim/infra";
-import { createLogger, loadConfig } from "@dim/shared/node";
+import { createLogger, loadConfig, vapidEnv } from "@dim/shared/node";
 import { infraControl, type InfraControl } from "../../../scripts/infra/control";
 import { DEFAULT_RUN_DIR } from "../../../scripts/infra/paths";
 import { dropBucket } from "../../../scripts/infra/s3-drop-bucket";
@@ -254,6 +254,7 @@ export class ClusterSystem {
   /** The gateway's blob store: S3 (Versity Gateway), bucket `bucket`. */
   blobs!: BlobStore;
   gateway!: StandaloneGateway;
+  readonly vapid = vapidEnv();
 
   constructor(readonly opts: SystemOptions) {
     this.bucket = `dim-systest-${this.run}`;
@@ -265,6 +266,8 @@ export class ClusterSystem {
   infraEnv(): Record<string, string> {
     return {
       ...clusterEnv(this.state),
+      // the same key pair on every node of the system (cluster mode requires one)
+      ...this.vapid,
       DATABASE_URL: this.db.url,
       DIM_ZK_ROOT: this.zkRoot,
       DIM_S3_BUCKET: this.bucket,
@@ -299,6 +302,8 @@ export class ClusterSystem {
         assignStrategy: "round-robin",
         registerMaxPerIp: 0,
         loginMaxAttemptsPerIp: 10_000,
+        // the nodes' key pair; loopback endpoints when the nodes accept them (DIM_PUSH_ALLOW_LOOPBACK)
+        push: { publicKey: this.vapid.DIM_VAPID_PUBLIC_KEY!, allowLoopback: this.opts.nodeEnv?.DIM_PUSH_ALLOW_LOOPBACK === "1" },
         ...this.opts.gatewayConfig,
       },
     });

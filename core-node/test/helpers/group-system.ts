@@ -8,12 +8,13 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll } from "vitest";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
-import { createPgPool, createPrisma, PrismaContactPresenceStore, PrismaMessageStore, type PrismaClient } from "@dim/db";
+import { createPgPool, createPrisma, PrismaContactPresenceStore, PrismaMessageStore, PrismaPushStore, type PrismaClient } from "@dim/db";
 import { createTestDatabase, type TestDatabase } from "@dim/db/testing";
 import { createMemoryInfra, MemoryHub, type MemoryInfra } from "@dim/infra";
 import { startStandaloneGateway, type AppRouter, type StandaloneGateway } from "@dim/api";
 import { CoreNode } from "../../src/core-node";
 import type { CoreNodeConfig } from "../../src/config";
+import type { PushSenderConfig } from "../../src/push/push-notifier";
 import { TEST_SECRET, testConfig, useSessionsIn, type NodeAddress } from "./cluster";
 
 export type GatewayClient = ReturnType<typeof gatewayClient>;
@@ -33,7 +34,8 @@ export interface GroupSystem {
   contactsOf(ownerId: string, n: number): Promise<string[]>;
 }
 
-export function useGroupSystem(opts: { nodes?: number; config?: Partial<CoreNodeConfig> } = {}): GroupSystem {
+/** `push`: every node sends Web Push with this configuration, and the gateway accepts subscriptions for it. */
+export function useGroupSystem(opts: { nodes?: number; config?: Partial<CoreNodeConfig>; push?: PushSenderConfig } = {}): GroupSystem {
   let db: TestDatabase | undefined;
   let prisma: PrismaClient | undefined;
   let pool: ReturnType<typeof createPgPool> | undefined;
@@ -57,6 +59,7 @@ export function useGroupSystem(opts: { nodes?: number; config?: Partial<CoreNode
         registry: infra.registry,
         presence: infra.presence,
         contactPresence: new PrismaContactPresenceStore(prisma),
+        ...(opts.push ? { push: { store: new PrismaPushStore(prisma), config: opts.push } } : {}),
       });
       const started = await node.start();
       nodes.push({ node, nodeId: started.nodeId, wsUrl: started.wsUrl });
@@ -71,7 +74,11 @@ export function useGroupSystem(opts: { nodes?: number; config?: Partial<CoreNode
       registry: infra.registry,
       presence: infra.presence,
       bus: infra.bus,
-      config: { tokenSecret: TEST_SECRET, groupWritesMaxPerUser: 10_000 },
+      config: {
+        tokenSecret: TEST_SECRET,
+        groupWritesMaxPerUser: 10_000,
+        ...(opts.push ? { push: { publicKey: opts.push.vapid.publicKey, allowLoopback: opts.push.allowLoopback } } : {}),
+      },
     });
   });
   afterAll(async () => {

@@ -15,6 +15,8 @@ import {
   intVar,
   loadConfig,
   modeVar,
+  pushConfigSchema,
+  resolvePushConfig,
   resolveTokenSecret,
   tokenSecretVar,
 } from "@dim/shared/node";
@@ -130,8 +132,13 @@ export const gatewayConfigSchema = gatewayEnvSchema.transform((env) => ({
 }));
 
 type ParsedGatewayConfig = z.output<typeof gatewayConfigSchema>;
-/** The loaded configuration, with its token secret resolved. */
-export type GatewayEnvConfig = ParsedGatewayConfig & { tokenSecret: string };
+/** Web Push as the gateway needs it: the key browsers subscribe with, and which endpoints it accepts. */
+export interface GatewayPushConfig {
+  publicKey: string;
+  allowLoopback: boolean;
+}
+/** The loaded configuration, with its token secret resolved; `push` absent: Web Push is off (notifications.vapidKey says NOT_FOUND). */
+export type GatewayEnvConfig = ParsedGatewayConfig & { tokenSecret: string; push?: GatewayPushConfig | undefined };
 /** What the gateway itself uses (where its database is and which mode it runs in are its composition root's business). */
 export type GatewayConfig = Omit<GatewayEnvConfig, "databaseUrl" | "mode">;
 
@@ -167,6 +174,7 @@ export const gatewayProcessConfigSchema = envSections({
   infra: infraConfigSchema,
   blobs: blobConfigSchema,
   metrics: metricsConfigSchema,
+  push: pushConfigSchema,
 });
 
 export function loadGatewayProcessConfig(env: Record<string, string | undefined> = process.env): {
@@ -175,6 +183,7 @@ export function loadGatewayProcessConfig(env: Record<string, string | undefined>
   blobs: BlobConfig;
   metrics: MetricsConfig;
 } {
-  const { gateway, infra, blobs, metrics } = loadConfig(gatewayProcessConfigSchema, env, "gateway");
-  return { gateway: withTokenSecret(gateway), infra, blobs, metrics };
+  const { gateway, infra, blobs, metrics, push } = loadConfig(gatewayProcessConfigSchema, env, "gateway");
+  const { vapid, allowLoopback } = resolvePushConfig(push);
+  return { gateway: { ...withTokenSecret(gateway), push: { publicKey: vapid.publicKey, allowLoopback } }, infra, blobs, metrics };
 }

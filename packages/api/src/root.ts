@@ -6,6 +6,7 @@ import { conversationsRouter } from "./routers/conversations";
 import { groupsRouter } from "./routers/groups";
 import { messagesRouter } from "./routers/messages";
 import { nodesRouter } from "./routers/nodes";
+import { notificationsRouter } from "./routers/notifications";
 import { privacyRouter } from "./routers/privacy";
 import { usersRouter } from "./routers/users";
 import { createTRPCRouter } from "./trpc";
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   groups: groupsRouter,
   messages: messagesRouter,
   nodes: nodesRouter,
+  notifications: notificationsRouter,
   privacy: privacyRouter,
 });
 

@@ -50,12 +50,14 @@ describe("gateway config", () => {
     }
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe(ErrorCode.InvalidConfig);
-    for (const name of ["gateway.DIM_LOGIN_WINDOW_MS", "infra.DIM_KAFKA_BROKERS", "infra.DIM_ZK_CONNECT", "infra.DIM_REDIS_URL"]) {
+    for (const name of ["gateway.DIM_LOGIN_WINDOW_MS", "infra.DIM_KAFKA_BROKERS", "infra.DIM_ZK_CONNECT", "infra.DIM_REDIS_URL", "push.DIM_VAPID_PUBLIC_KEY"]) {
       expect((error as AppError).message).toContain(name);
     }
     const ok = loadGatewayProcessConfig({ DIM_TOKEN_SECRET: "s".repeat(32), DIM_SESSION_TTL_MS: "1000" });
     expect(ok.gateway).toMatchObject({ mode: "embedded", sessionTtlMs: 1000, tokenSecret: "s".repeat(32) });
     expect(ok.infra.DIM_MODE).toBe("embedded");
+    // Web Push: the embedded default's generated public key, loopback endpoints refused
+    expect(ok.gateway.push).toMatchObject({ publicKey: expect.stringMatching(/^B[\w-]{86}$/), allowLoopback: false });
   });
 
   it("validates the metrics listener with the rest: loopback by default, a token required off loopback", async () => {

@@ -359,6 +359,10 @@ export class DimClient extends Emitter<DimClientEvents> {
         return this.typingLeg.onTyping(frame);
       case "presence":
         return this.presenceBook.onFrame(frame);
+      case "notify.settings":
+        return this.emit("notifySettings", frame);
+      case "mute":
+        return this.emit("mute", frame);
       case "pong":
         return;
     }

@@ -15,7 +15,7 @@ import type {
   ReceiptsFrame,
   SystemEvent,
 } from "@dim/shared";
-import type { AppError, ContactPresence } from "@dim/shared";
+import type { AppError, ContactPresence, MuteFrame, NotifySettingsFrame } from "@dim/shared";
 import type { ClientErrorCode } from "./client-error-code";
 
 /** Life of an own message: sending → sent → delivered → read, or failed (manual retry). */
@@ -243,6 +243,10 @@ export interface DimClientEvents extends Record<string, unknown> {
   typing: { conversationId: string; userIds: string[] };
   /** These contacts' online / last seen changed. */
   presence: { contacts: ContactPresence[] };
+  /** My notification settings changed (on this or another device of mine). */
+  notifySettings: NotifySettingsFrame;
+  /** I muted or unmuted a conversation (on this or another device of mine). */
+  mute: MuteFrame;
 }
 
 /** What DimClient needs from the gateway. `gatewayPort(createGatewayClient(...))` provides it. */

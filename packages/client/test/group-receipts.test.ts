@@ -26,6 +26,7 @@ function summary(over: Partial<ConversationSummary> = {}): ConversationSummary {
     myRole: "owner",
     membership: "active",
     avatarAttachmentId: null,
+    mutedUntil: null,
     updatedAt: new Date(0).toISOString(),
     ...over,
   };

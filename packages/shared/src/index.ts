@@ -20,3 +20,4 @@ export * from "./presence-frames";
 export * from "./group-receipt-routing";
 export * from "./gateway-account";
 export * from "./gateway-search";
+export * from "./notifications";

@@ -12,6 +12,7 @@ import { conversationFrame, memberCursor, messageSchema, seq, uuid } from "./pro
 import { hiddenFrame } from "./message-events";
 import { presenceEnvelope } from "./presence-frames";
 import { typingEnvelope } from "./typing";
+import { notifyFrame } from "./notifications";
 
 export const NodeLimits = {
   /** Largest encoded envelope a receiver decodes (UTF-16 code units of the JSON text). */
@@ -121,6 +122,13 @@ export const hiddenEnvelope = z.strictObject({
   frame: hiddenFrame,
 });
 
+/** Notification settings or a mute changed (the gateway): the frame for every connection of `userId` on the target node. */
+export const notifyEnvelope = z.strictObject({
+  type: z.literal("notify"),
+  userId: uuid,
+  frame: notifyFrame,
+});
+
 export const nodeEnvelope = z.discriminatedUnion("type", [
   deliverEnvelope,
   receiptEnvelope,
@@ -134,6 +142,7 @@ export const nodeEnvelope = z.discriminatedUnion("type", [
   hiddenEnvelope,
   typingEnvelope,
   presenceEnvelope,
+  notifyEnvelope,
 ]);
 export type NodeEnvelope = z.infer<typeof nodeEnvelope>;
 export type NodeEnvelopeType = NodeEnvelope["type"];
@@ -151,6 +160,7 @@ export const NODE_ENVELOPE_TYPES = [
   "hidden",
   "typing",
   "presence",
+  "notify",
 ] as const satisfies readonly NodeEnvelopeType[];
 
 /**
@@ -166,6 +176,7 @@ export function nodeEnvelopeKey(envelope: NodeEnvelope): string {
     case "conversation":
       return envelope.frame.conversationId;
     case "session.ended":
+    case "notify":
       return `user:${envelope.userId}`;
     case "presence":
       return `presence:${envelope.from}`;

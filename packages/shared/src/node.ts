@@ -7,3 +7,5 @@ export * from "./node/dev-secret";
 export * from "./node/free-port";
 export * from "./node/async";
 export * from "./node/readiness";
+export * from "./node/push-config";
+export * from "./node/push-endpoint";

@@ -11,6 +11,7 @@ import { hiddenFrame, hideFrame, isEventKind, reactionEmoji, reactionSummary, re
 import { mentionIds } from "./mentions";
 import { presenceFrame, presenceQueryFrame } from "./presence-frames";
 import { typingFrame, typingServerFrame } from "./typing";
+import { muteFrame, notifySettingsFrame } from "./notifications";
 
 export const uuid = z.uuid();
 export const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
@@ -133,6 +134,8 @@ export const conversationSummary = z.strictObject({
   membership: z.enum(["active", "left", "removed"]),
   /** The group's picture (an attachment id), null when there is none (show initials). */
   avatarAttachmentId: uuid.nullable(),
+  /** Your mute of this conversation (notifications.mute): muted while ahead; MUTE_FOREVER for "forever"; null: not muted. */
+  mutedUntil: isoDate.nullable(),
   updatedAt: isoDate,
 });
 export type ConversationSummary = z.infer<typeof conversationSummary>;
@@ -390,6 +393,8 @@ export const serverFrame = z.discriminatedUnion("type", [
   hiddenFrame,
   typingServerFrame,
   presenceFrame,
+  notifySettingsFrame,
+  muteFrame,
 ]);
 export type ServerFrame = z.infer<typeof serverFrame>;
 /** Every server frame type: the closed label set of the frames-out counters (metrics). */

@@ -45,6 +45,7 @@ const valid: Record<(typeof NODE_ENVELOPE_TYPES)[number], NodeEnvelope> = {
     from: "node-1",
     updates: [{ to: randomUUID(), contacts: [{ userId: user, online: false, lastSeenAt: "2026-01-02T03:04:05.678Z" }] }],
   },
+  notify: { type: "notify", userId: user, frame: { type: "mute", conversationId, mutedUntil: "9999-12-31T23:59:59.999Z" } },
 };
 
 const parse = (value: unknown) => parseNodeEnvelope(JSON.stringify(value));
@@ -74,6 +75,8 @@ describe("parseNodeEnvelope", () => {
       { ...valid["receipts.group"], cursors: [] },
       { ...valid["receipts.group"], cursors: [{ userId: user, deliveredSeq: 1 }] },
       { ...valid.conversation, userIds: [] },
+      { ...valid.notify, frame: { type: "mute", conversationId, mutedUntil: "tomorrow" } },
+      { ...valid.notify, frame: { type: "notify.settings", settings: { preview: "all", dnd: false } } },
       { ...valid.conversation, frame: { type: "conversation", event: "renamed", conversationId } },
       { ...valid.conversation, frame: { event: "added", conversationId } },
       { type: 7 },

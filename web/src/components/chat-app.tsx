@@ -19,6 +19,7 @@ import { useConnectionState } from "@/hooks/use-connection-state";
 import { useContacts } from "@/hooks/use-contacts";
 import { useConversations } from "@/hooks/use-conversations";
 import { useDimClient } from "@/hooks/use-dim-client";
+import { useNotificationSettings } from "@/hooks/use-notification-settings";
 import { useNotifications } from "@/hooks/use-notifications";
 import { usePeople } from "@/hooks/use-people";
 import { usePresence } from "@/hooks/use-presence";
@@ -80,6 +81,7 @@ function placeholderSummary(conversationId: string, peer: PublicUser, since: str
     myRole: null,
     membership: "active",
     avatarAttachmentId: null,
+    mutedUntil: null,
     updatedAt: since,
   };
 }
@@ -105,7 +107,8 @@ function SignedInApp({ me: signedIn, maxUploadBytes }: { me: PublicUser & { isAd
   const [selectedId, setSelectedId] = useState<string | null>(null);
   // A search result chosen: open its conversation at that message.
   const [openAt, setOpenAt] = useState<{ conversationId: string; seq: number; n: number } | null>(null);
-  const notifications = useNotifications(client, conversations.views, setSelectedId, { nameOf });
+  const notificationSettings = useNotificationSettings(client);
+  const notifications = useNotifications(client, conversations.views, setSelectedId, { nameOf, meId: me.id, settings: notificationSettings.settings });
   // Opened from a notification while no window was open (sw.js: /?c=<conversationId>).
   useEffect(() => {
     const fromUrl = new URLSearchParams(window.location.search).get("c");
@@ -226,6 +229,7 @@ function SignedInApp({ me: signedIn, maxUploadBytes }: { me: PublicUser & { isAd
               rememberPeople([updated]);
             }}
             onSignedOut={() => void logout()}
+            notifications={notificationSettings}
           />
           <ContactList contacts={contacts.contacts} onOpen={setSelectedId} presence={presence} />
         </aside>
@@ -244,6 +248,7 @@ function SignedInApp({ me: signedIn, maxUploadBytes }: { me: PublicUser & { isAd
               maxUploadBytes={maxUploadBytes}
               openAt={openAt?.conversationId === selected.id ? openAt : null}
               presence={presence}
+              onMuted={conversations.applyMute}
             />
           ) : (
             <div className="flex flex-1 items-center justify-center p-6 text-center">

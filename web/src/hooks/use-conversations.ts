@@ -1,7 +1,7 @@
 "use client";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { DimClient } from "@dim/client";
-import type { ConversationSummary } from "@dim/shared";
+import type { ConversationSummary, MuteFrame } from "@dim/shared";
 import { conversationView, sortByActivity, type ConversationView, type LiveConversation } from "@/lib/conversation-view";
 import { useTranslations } from "@/i18n";
 import { useErrorText } from "./use-error-text";
@@ -60,6 +60,11 @@ export function useConversations(client: DimClient | null, meId: string, nameOf:
   useClientEvent(client, "state", (state) => {
     if (state.status === "connected") void refresh();
   });
+  // Muted or unmuted here or on another device: the list and the notifications follow at once.
+  const applyMute = useCallback((frame: MuteFrame) => {
+    setSummaries((list) => list?.map((s) => (s.id === frame.conversationId ? { ...s, mutedUntil: frame.mutedUntil } : s)) ?? list);
+  }, []);
+  useClientEvent(client, "mute", applyMute);
   useClientEvent(client, "message", (message) => {
     if (message.kind === "system" || !summaries?.some((s) => s.id === message.conversationId)) void refresh();
   });
@@ -71,5 +76,5 @@ export function useConversations(client: DimClient | null, meId: string, nameOf:
     [summaries, client, meId, nameOf, version, t],
   );
 
-  return { views, summaries: summaries ?? [], loaded: summaries !== null, error, refresh };
+  return { views, summaries: summaries ?? [], loaded: summaries !== null, error, refresh, applyMute };
 }

@@ -1,7 +1,9 @@
 "use client";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { ChatMessage, DimClient } from "@dim/client";
-import type { ConversationView } from "@/lib/conversation-view";
+import { notifies, type NotificationSettings } from "@dim/shared";
+import { badgeCount, type ConversationView } from "@/lib/conversation-view";
+import { usePushSubscription } from "./use-push-subscription";
 import { useClientEvent } from "./use-client-event";
 import { notificationText } from "@/lib/notification-text";
 import type { NameOf } from "@/lib/system-text";
@@ -37,16 +39,17 @@ export function useNotifications(
   client: DimClient | null,
   views: ConversationView[],
   onOpen: (conversationId: string) => void,
-  options: { nameOf?: NameOf; muted?: (conversationId: string) => boolean } = {},
+  opts: { nameOf?: NameOf; meId: string; settings: NotificationSettings },
 ) {
   const tRef = useTranslatorRef();
-  const optionsRef = useRef(options);
-  optionsRef.current = options;
   const [permission, setPermission] = useState<NotificationPermissionState>("unsupported");
   const viewsRef = useRef(views);
   viewsRef.current = views;
   const openRef = useRef(onOpen);
   openRef.current = onOpen;
+  const optsRef = useRef(opts);
+  optsRef.current = opts;
+  usePushSubscription(permission === "granted");
 
   useEffect(() => {
     if (desktop()) setPermission("desktop");
@@ -77,9 +80,11 @@ export function useNotifications(
     if (Date.now() - new Date(message.createdAt).getTime() > FRESH_MS) return;
     const readSeq = client?.conversationMeta(message.conversationId)?.readSeq ?? 0;
     if (message.seq !== null && message.seq <= readSeq) return;
-    if (!message.mentionsMe && optionsRef.current.muted?.(message.conversationId)) return;
     const conversation = viewsRef.current.find((v) => v.id === message.conversationId);
-    const { title, body, tag } = notificationText(message, conversation, optionsRef.current.nameOf ?? (() => undefined), tRef.current);
+    // The server's rule for pushes, here too: do not disturb, mutes (mentions still notify).
+    const { meId, settings, nameOf } = optsRef.current;
+    if (!notifies(message, { userId: meId, dnd: settings.dnd, mutedUntil: conversation?.mutedUntil ?? null })) return;
+    const { title, body, tag } = notificationText(message, conversation, nameOf ?? (() => undefined), tRef.current);
     const bridge = desktop();
     if (bridge) {
       void bridge.notify({ title, body, conversationId: message.conversationId });
@@ -98,7 +103,7 @@ export function useNotifications(
     });
   });
 
-  const unread = views.reduce((sum, v) => sum + v.unreadCount, 0);
+  const unread = badgeCount(views);
   useEffect(() => {
     desktop()?.setUnreadCount(unread);
     const nav = navigator as Navigator & { setAppBadge?: (n: number) => Promise<void>; clearAppBadge?: () => Promise<void> };

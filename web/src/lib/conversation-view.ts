@@ -3,7 +3,7 @@
  * was listed) brought up to date with what the live client holds since.
  */
 import type { ChatMessage, MessageState } from "@dim/client";
-import type { ConversationSummary, PublicUser, SystemEvent } from "@dim/shared";
+import { isMuted, type ConversationSummary, type PublicUser, type SystemEvent } from "@dim/shared";
 import { attachmentPreview } from "./attachment-text";
 import { systemOf } from "./group-client";
 import type { Translator } from "@/i18n";
@@ -25,6 +25,12 @@ export interface ConversationView {
   unreadCount: number;
   /** Unread messages that mention me: the "@" marker while above 0. */
   unreadMentions: number;
+  /**
+   * Muted (notifications.mute) until this time (ISO; MUTE_FOREVER: forever), or null. A muted
+   * conversation shows no notification and is left out of the badge and the tab title's count
+   * (its own unread count still shows in the list).
+   */
+  mutedUntil: string | null;
   /** Last activity, for sorting (ISO). */
   activityAt: string;
 }
@@ -93,7 +99,8 @@ export function conversationView(summary: ConversationSummary, live: LiveConvers
   }
 
   const activityAt = preview && preview.createdAt > summary.updatedAt ? preview.createdAt : summary.updatedAt;
-  return { id: summary.id, kind: summary.kind, title, peer: summary.peer, memberCount: summary.memberCount, membership: summary.membership, preview, unreadCount, unreadMentions, activityAt };
+  const mutedUntil = isMuted(summary.mutedUntil) ? summary.mutedUntil : null;
+  return { id: summary.id, kind: summary.kind, title, peer: summary.peer, memberCount: summary.memberCount, membership: summary.membership, preview, unreadCount, unreadMentions, mutedUntil, activityAt };
 }
 
 /** Most recent activity first. */
@@ -106,4 +113,12 @@ export function ownState(summary: Pick<ConversationSummary, "peersReadSeq" | "pe
   if (seq <= summary.peersReadSeq) return "read";
   if (seq <= summary.peersDeliveredSeq) return "delivered";
   return "sent";
+}
+
+/**
+ * The badge and the tab title's count: unread messages of the conversations that are not muted.
+ * One source of truth with the list (the same views); muted ones are left out, as in most IMs.
+ */
+export function badgeCount(views: Pick<ConversationView, "unreadCount" | "mutedUntil">[], now: number = Date.now()): number {
+  return views.reduce((sum, v) => sum + (isMuted(v.mutedUntil, now) ? 0 : v.unreadCount), 0);
 }

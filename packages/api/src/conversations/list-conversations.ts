@@ -1,5 +1,5 @@
 import { Prisma } from "@dim/db";
-import type { ConversationSummary, MemberRole, Message, SystemEvent } from "@dim/shared";
+import { isMuted, type ConversationSummary, type MemberRole, type Message, type SystemEvent } from "@dim/shared";
 import { toPublicUser } from "../auth/session";
 import type { Db, Tx } from "../db";
 
@@ -17,6 +17,7 @@ interface Row {
   role: MemberRole;
   leftReason: "left" | "removed" | null;
   avatarAttachmentId: string | null;
+  mutedUntil: Date | string | null;
   memberCount: bigint | number;
   peersDeliveredSeq: bigint | number | null;
   peersReadSeq: bigint | number | null;
@@ -59,6 +60,7 @@ export async function listConversations(db: Db | Tx, me: string, opts: { convers
     SELECT c.id::text AS id, c.kind::text AS kind, c.title, w.last_seq AS "lastSeq",
            c.updated_at AS "updatedAt", m.read_seq AS "readSeq", m.delivered_seq AS "deliveredSeq",
            m.role::text AS role, m.left_reason::text AS "leftReason", c.avatar_attachment_id::text AS "avatarAttachmentId",
+           m.muted_until AS "mutedUntil",
            act.n AS "memberCount", act.delivered AS "peersDeliveredSeq", act.read AS "peersReadSeq",
            un.n AS unread, un.mentions AS "unreadMentions",
            peer.id::text AS "peerId", peer.username AS "peerUsername",
@@ -149,6 +151,8 @@ export async function listConversations(db: Db | Tx, me: string, opts: { convers
       myRole: r.kind === "group" && membership === "active" ? r.role : null,
       membership,
       avatarAttachmentId: r.avatarAttachmentId,
+      // A mute that ran out is no mute.
+      mutedUntil: r.mutedUntil !== null && isMuted(r.mutedUntil) ? iso(r.mutedUntil) : null,
       updatedAt: iso(lastMessage?.createdAt ?? r.updatedAt),
     };
   });

@@ -14,12 +14,21 @@ export const DATA_DIR = process.env.DIM_DATA_DIR ?? join(REPO_ROOT, ".data");
  * DIM_TOKEN_SECRET is not set we keep a random one in .data/token-secret, created once.
  */
 export function embeddedTokenSecret(): string {
-  const file = join(DATA_DIR, "token-secret");
+  return embeddedSecretFile("token-secret", () => randomBytes(32).toString("base64url"));
+}
+
+/**
+ * The content of `DATA_DIR/<name>`, created once with `make()` (mode 0600) when missing; every
+ * process of the embedded setup reads the same one (a process that loses the race to create it
+ * reads the winner's).
+ */
+export function embeddedSecretFile(name: string, make: () => string): string {
+  const file = join(DATA_DIR, name);
   try {
     return readFileSync(file, "utf8").trim();
   } catch {
     mkdirSync(dirname(file), { recursive: true });
-    const secret = randomBytes(32).toString("base64url");
+    const secret = make();
     try {
       writeFileSync(file, secret, { flag: "wx", mode: 0o600 });
       return secret;

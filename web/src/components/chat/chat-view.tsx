@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import type { ChatAttachment, ConnectionState, DimClient } from "@dim/client";
 import { attachmentUrl } from "@dim/shared";
-import type { ContactPresence, ConversationSummary, PublicUser } from "@dim/shared";
+import type { ContactPresence, ConversationSummary, MuteFrame, PublicUser } from "@dim/shared";
 import { Alert } from "@/components/ui/alert";
 import { filesOf, useAttachmentDrafts } from "@/hooks/use-attachment-drafts";
 import { useChat } from "@/hooks/use-chat";
@@ -19,6 +19,7 @@ import { AttachmentContext, type AttachmentActions } from "./attachment-context"
 import { ChatHeader } from "./chat-header";
 import { ImageViewer } from "./image-viewer";
 import { JumpMenu } from "./jump-menu";
+import { MuteMenu } from "./mute-menu";
 import { Composer } from "./composer";
 import { MemberPanel } from "./member-panel";
 import { MessageList } from "./message-list";
@@ -39,6 +40,8 @@ export function ChatView(props: {
   /** Open at this message (a search result); a new `n` for each request. */
   openAt?: { seq: number; n: number } | null;
   presence: { byId: ReadonlyMap<string, ContactPresence>; now: Date };
+  /** This conversation was muted or unmuted here (the list and the notifications follow). */
+  onMuted: (frame: MuteFrame) => void;
 }) {
   const { summary, client } = props;
   const t = useTranslations();
@@ -133,12 +136,15 @@ export function ChatView(props: {
         ) : null}
         <ChatHeader summary={summary} title={title} memberCount={members.loaded && active ? members.total : summary.memberCount} onBack={props.onBack} onMembers={() => setPanelOpen(true)}
           actions={
-            <JumpMenu
-              firstUnread={chat.unreadAfter === null ? null : chat.unreadAfter + 1}
-              busy={jump.jumping}
-              onSeq={(seq) => void jump.toSeq(seq)}
-              onDay={(day) => void jump.toDay(day)}
-            />
+            <div className="ml-auto flex items-center gap-1">
+              <MuteMenu conversationId={summary.id} mutedUntil={summary.mutedUntil} onMuted={props.onMuted} />
+              <JumpMenu
+                firstUnread={chat.unreadAfter === null ? null : chat.unreadAfter + 1}
+                busy={jump.jumping}
+                onSeq={(seq) => void jump.toSeq(seq)}
+                onDay={(day) => void jump.toDay(day)}
+              />
+            </div>
           }
           presence={peerPresence}
         />

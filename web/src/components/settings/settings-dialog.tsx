@@ -2,15 +2,24 @@
 import { useState } from "react";
 import type { PublicUser } from "@dim/shared";
 import { Dialog } from "@/components/ui/dialog";
+import type { NotificationSettingsState } from "@/hooks/use-notification-settings";
 import { useTranslations } from "@/i18n";
 import { DeleteAccountSection } from "./delete-account-section";
 import { LanguageSection } from "./language-section";
+import { NotificationsSection } from "./notifications-section";
 import { PasswordSection } from "./password-section";
 import { ProfileSection } from "./profile-section";
 import { SessionsSection } from "./sessions-section";
 
-/** Settings: profile, language, password, signed-in devices, deleting the account. */
-export function SettingsDialog(props: { open: boolean; onClose: () => void; me: PublicUser; onProfileChanged: (me: PublicUser) => void; onSignedOut: () => void }) {
+/** Settings: profile, language, notifications, password, signed-in devices, deleting the account. */
+export function SettingsDialog(props: {
+  open: boolean;
+  onClose: () => void;
+  me: PublicUser;
+  onProfileChanged: (me: PublicUser) => void;
+  onSignedOut: () => void;
+  notifications: NotificationSettingsState;
+}) {
   const [sessionsKey, setSessionsKey] = useState(0);
   const t = useTranslations("settings");
   return (
@@ -19,6 +28,8 @@ export function SettingsDialog(props: { open: boolean; onClose: () => void; me: 
         <ProfileSection me={props.me} onChanged={props.onProfileChanged} />
         <hr className="border-slate-200" />
         <LanguageSection />
+        <hr className="border-slate-200" />
+        <NotificationsSection state={props.notifications} />
         <hr className="border-slate-200" />
         <PasswordSection onOthersSignedOut={() => setSessionsKey((k) => k + 1)} />
         <hr className="border-slate-200" />

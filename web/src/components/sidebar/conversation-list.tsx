@@ -31,6 +31,7 @@ function rowKind(c: ConversationView, t: Translator<"conversations">): string | 
 }
 
 export function ConversationList(props: { views: ConversationView[]; selectedId: string | null; onSelect: (id: string) => void; loaded: boolean; action?: ReactNode }) {
+  const tn = useTranslations("notifications");
   const t = useTranslations("conversations");
   const format = useFormatter();
   const former = (c: ConversationView) => (c.membership === "left" ? t("youLeft") : c.membership === "removed" ? t("removed") : null);
@@ -55,6 +56,7 @@ export function ConversationList(props: { views: ConversationView[]; selectedId:
                 data-conversation-id={c.id}
                 data-kind={c.kind}
                 data-membership={c.membership}
+                data-muted={c.mutedUntil ? "true" : undefined}
                 className={`flex w-full items-center gap-3 rounded-md px-2 py-2 text-left ${selected ? "bg-brand-100/70" : "hover:bg-slate-100"}`}
               >
                 <Avatar name={c.title} seed={c.peer?.id ?? c.id} shape={c.kind === "group" ? "group" : "person"} src={c.peer?.avatarUrl ?? null} />
@@ -65,6 +67,12 @@ export function ConversationList(props: { views: ConversationView[]; selectedId:
                     {former(c) ? (
                       <span className="shrink-0 rounded bg-slate-100 px-1 py-px text-[10px] font-medium text-slate-600" data-testid="former-group">
                         {former(c)}
+                      </span>
+                    ) : null}
+                    {c.mutedUntil ? (
+                      <span className="shrink-0 text-[11px]" data-testid="muted" title={tn("muted")}>
+                        <span aria-hidden>🔕</span>
+                        <span className="sr-only">{tn("mutedSr")}</span>
                       </span>
                     ) : null}
                     {c.preview ? <span className="ml-auto shrink-0 text-[11px] text-slate-600">{shortTime(c.preview.createdAt, format)}</span> : null}
@@ -96,7 +104,10 @@ export function ConversationList(props: { views: ConversationView[]; selectedId:
                       </span>
                     ) : null}
                     {c.unreadCount > 0 ? (
-                      <span className={`${c.unreadMentions > 0 ? "" : "ml-auto "}shrink-0 rounded-full bg-brand-600 px-1.5 py-0.5 text-[10px] leading-none font-bold text-white`} data-testid="unread-count">
+                      <span
+                        className={`${c.unreadMentions > 0 ? "" : "ml-auto "}shrink-0 rounded-full px-1.5 py-0.5 text-[10px] leading-none font-bold text-white ${c.mutedUntil ? "bg-slate-600" : "bg-brand-600"}`}
+                        data-testid="unread-count"
+                      >
                         <span className="sr-only">{t("unread")}</span>
                         {c.unreadCount > 99 ? "99+" : c.unreadCount}
                       </span>
