@@ -19,3 +19,5 @@ export * from "./presence-frames";
 export * from "./group-receipt-routing";
 export * from "./gateway-account";
 export * from "./gateway-search";
+export * from "./links";
+export * from "./gateway-link-preview";

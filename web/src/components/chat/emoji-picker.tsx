@@ -41,7 +41,10 @@ export function EmojiPanel({
       role="dialog"
       aria-label={label}
       data-testid="emoji-picker"
+      // Which input moves the active emoji: only the keyboard's scrolls it into view (Emoji).
+      onPointerMove={() => panel.current?.setAttribute("data-input", "pointer")}
       onKeyDown={(e) => {
+        panel.current?.setAttribute("data-input", "keyboard");
         if (e.key !== "Escape") return;
         e.preventDefault();
         e.stopPropagation();
@@ -75,18 +78,31 @@ function CategoryHeader({ category, ...props }: EmojiPickerListCategoryHeaderPro
   );
 }
 
+/** ARIA counts rows and columns from 1; frimousse numbers them from 0. */
+function fromOne(index: unknown): number | undefined {
+  return index === undefined ? undefined : Number(index) + 1;
+}
+
 function Row({ children, ...props }: EmojiPickerListRowProps) {
   return (
-    <div {...props} className="scroll-my-1 px-0.5">
+    <div {...props} aria-rowindex={fromOne(props["aria-rowindex"])} className="scroll-my-1 px-0.5">
       {children}
     </div>
   );
 }
 
 function Emoji({ emoji, ...props }: EmojiPickerListEmojiProps) {
+  const ref = useRef<HTMLButtonElement>(null);
+  // frimousse scrolls to the keyboard's row by its (0-based) aria-rowindex, which fromOne moved:
+  // the active emoji scrolls itself into view instead.
+  useEffect(() => {
+    if (emoji.isActive && ref.current?.closest('[data-input="keyboard"]')) ref.current.scrollIntoView({ block: "nearest" });
+  }, [emoji.isActive]);
   return (
     <button
       {...props}
+      ref={ref}
+      aria-colindex={fromOne(props["aria-colindex"])}
       data-testid="emoji-option"
       className="flex aspect-square size-9 items-center justify-center rounded-md text-xl data-[active]:bg-slate-100 data-[active]:ring-1 data-[active]:ring-brand-500"
     >

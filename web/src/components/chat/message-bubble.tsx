@@ -1,5 +1,5 @@
 "use client";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { ClientErrorCode, type ChatMessage } from "@dim/client";
 import { Avatar } from "@/components/ui/avatar";
 import { Button } from "@/components/ui/button";
@@ -12,6 +12,8 @@ import { ImageAttachment } from "./image-attachment";
 import { UploadStatus } from "./upload-status";
 import { GroupReceipt } from "./group-receipt";
 import { LinkedText } from "./linked-text";
+import { LinkPreviewCard } from "./link-preview-card";
+import { useLinkPreview } from "@/hooks/use-link-preview";
 import { MessageStateLabel } from "./message-state";
 import { MessageActions, type MessageHandlers } from "./message-actions";
 import { ReactionsRow } from "./reactions-row";
@@ -53,8 +55,11 @@ export function MessageBubble({
   const withAvatar = group && !own;
   const [menuOpen, setMenuOpen] = useState(false);
   const actionable = extras?.handlers && message.seq !== null;
+  const item = useRef<HTMLLIElement>(null);
+  const preview = useLinkPreview(message, item);
   return (
     <li
+      ref={item}
       className={`group flex scroll-mt-16 rounded-lg transition-colors ${own ? "justify-end" : "justify-start"} ${focused ? "ring-2 ring-brand-500 ring-offset-2" : ""} ${extras?.highlighted ? "bg-amber-50 ring-2 ring-amber-400" : ""}`}
       tabIndex={extras?.highlighted ? -1 : undefined}
       data-testid="message"
@@ -104,6 +109,7 @@ export function MessageBubble({
         )}
         {actionable ? <MessageActions message={message} handlers={extras.handlers!} open={menuOpen} onOpenChange={setMenuOpen} /> : null}
         </div>
+        {preview ? <LinkPreviewCard preview={preview} /> : null}
         {extras ? <ReactionsRow message={message} nameOf={extras.nameOf} onToggle={(emoji) => extras.handlers?.react(message, emoji)} /> : null}
         <div className="mt-0.5 flex items-center gap-2 px-1 text-[11px] text-slate-600">
           <time dateTime={message.createdAt}>{shortTime(message.createdAt)}</time>
