@@ -88,11 +88,11 @@ function checkedUrl(text: string, allow: readonly Cidr[]): URL {
   }
   if (!STANDARD_PORTS.has(url.port)) {
     // Ports other than 80 / 443 reach services no web page lives on (mail, databases, admin
-    // consoles); only an allowed test range may use them, checked again once resolved.
-    if (!literal || !allow.some((c) => inCidr(literal, c))) {
-      if (!literal && allow.length > 0) return url; // decided by guardedLookup, which knows the address
-      throw new Refused("refused_port", `port ${url.port} is not fetched (only 80 and 443)`);
-    }
+    // consoles): only an allowed (test) range may use them. For a name that may still be so,
+    // guardedLookup decides once the addresses are known.
+    const allowedLiteral = literal !== null && allow.some((c) => inCidr(literal, c));
+    const undecidedName = literal === null && allow.length > 0;
+    if (!allowedLiteral && !undecidedName) throw new Refused("refused_port", `port ${url.port} is not fetched (only 80 and 443)`);
   }
   return url;
 }
