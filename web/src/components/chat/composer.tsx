@@ -7,6 +7,7 @@ import { filesOf, type AttachmentDraft, type useAttachmentDrafts } from "@/hooks
 import { lengthAfterPaste, pastedLength, pastedTextFile } from "@/lib/long-paste";
 import { AttachmentTray } from "./attachment-tray";
 import { EmojiPanel } from "./emoji-picker";
+import { useTranslations } from "@/i18n";
 import { LongPasteOffer } from "./long-paste-offer";
 import { ComposerModeBar } from "./composer-mode-bar";
 import type { ComposerMode } from "@/hooks/use-message-actions";
@@ -54,6 +55,7 @@ export function Composer({
   const ref = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
   const [emojiOpen, setEmojiOpen] = useState(false);
+  const te = useTranslations("emoji");
   const emojiButton = useRef<HTMLButtonElement>(null);
   /** Where the caret goes once the body with an inserted emoji is rendered. */
   const caret = useRef<number | null>(null);
@@ -89,7 +91,7 @@ export function Composer({
     const end = el?.selectionEnd ?? body.length;
     setEmojiOpen(false);
     if (lengthAfterPaste(body, start, end, emoji) > MAX) {
-      setError(`No room for an emoji: a message holds at most ${MAX} characters.`);
+      setError(te("noRoom", { max: MAX }));
       ref.current?.focus();
       return;
     }
@@ -168,8 +170,8 @@ export function Composer({
             ref={emojiButton}
             variant="ghost"
             className="h-10 w-10 !px-0"
-            aria-label="Insert emoji"
-            title="Insert emoji"
+            aria-label={te("insert")}
+            title={te("insert")}
             aria-haspopup="dialog"
             aria-expanded={emojiOpen}
             data-testid="emoji-button"
@@ -181,7 +183,7 @@ export function Composer({
             <SmileIcon />
           </Button>
           {emojiOpen ? (
-            <EmojiPanel label="Emoji" onPick={insertEmoji} onClose={closeEmoji} className="absolute bottom-full left-0 z-30 mb-2 w-[min(20rem,calc(100vw-2rem))]" />
+            <EmojiPanel label={te("panel")} onPick={insertEmoji} onClose={closeEmoji} className="absolute bottom-full left-0 z-30 mb-2 w-[min(20rem,calc(100vw-2rem))]" />
           ) : null}
         </div>
         <label htmlFor={id} className="sr-only">

@@ -1,5 +1,6 @@
 "use client";
 import { useEffect, useRef, type ReactNode } from "react";
+import { useLocaleChoice, useTranslations } from "@/i18n";
 import { EmojiPicker, type EmojiPickerListCategoryHeaderProps, type EmojiPickerListEmojiProps, type EmojiPickerListRowProps } from "frimousse";
 
 /** Where the picker's data comes from: the app's own origin (src/app/emojibase), never a CDN. */
@@ -14,19 +15,20 @@ export function EmojiPanel({
   label,
   onPick,
   onClose,
-  locale = "en",
   className = "",
   children,
 }: {
   label: string;
   onPick: (emoji: string) => void;
   onClose: () => void;
-  locale?: "en" | "zh";
   className?: string;
   /** Shown above the search (e.g. a title). */
   children?: ReactNode;
 }) {
   const panel = useRef<HTMLDivElement>(null);
+  const t = useTranslations("emoji");
+  // Names, tags and categories in the app's language (emojibase's "zh" for zh-CN).
+  const locale = useLocaleChoice().locale === "zh-CN" ? "zh" : "en";
   useEffect(() => {
     const outside = (e: PointerEvent) => {
       if (!panel.current?.contains(e.target as Node)) onClose();
@@ -56,13 +58,13 @@ export function EmojiPanel({
       <EmojiPicker.Root locale={locale} emojibaseUrl={EMOJIBASE_URL} columns={8} onEmojiSelect={({ emoji }) => onPick(emoji)} className="flex h-72 w-full flex-col">
         <EmojiPicker.Search
           autoFocus
-          aria-label="Search emoji"
-          placeholder="Search emoji…"
+          aria-label={t("search")}
+          placeholder={t("searchPlaceholder")}
           className="mb-2 w-full rounded-md border border-slate-300 bg-surface px-2.5 py-1.5 text-sm text-slate-900 placeholder:text-slate-500 focus:border-brand-500 focus:outline-2 focus:outline-offset-0 focus:outline-brand-500/30"
         />
-        <EmojiPicker.Viewport tabIndex={0} aria-label="Emoji" className="relative min-h-0 flex-1 rounded focus:outline-2 focus:outline-brand-500/40">
-          <EmojiPicker.Loading className="absolute inset-0 flex items-center justify-center text-sm text-slate-600">Loading emoji…</EmojiPicker.Loading>
-          <EmojiPicker.Empty className="absolute inset-0 flex items-center justify-center text-sm text-slate-600">No emoji found</EmojiPicker.Empty>
+        <EmojiPicker.Viewport tabIndex={0} aria-label={t("grid")} className="relative min-h-0 flex-1 rounded focus:outline-2 focus:outline-brand-500/40">
+          <EmojiPicker.Loading className="absolute inset-0 flex items-center justify-center text-sm text-slate-600">{t("loading")}</EmojiPicker.Loading>
+          <EmojiPicker.Empty className="absolute inset-0 flex items-center justify-center text-sm text-slate-600">{t("empty")}</EmojiPicker.Empty>
           <EmojiPicker.List className="select-none pb-1" components={{ CategoryHeader, Row, Emoji }} />
         </EmojiPicker.Viewport>
       </EmojiPicker.Root>

@@ -1,6 +1,7 @@
 "use client";
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import type { ChatMessage } from "@dim/client";
+import { useTranslations } from "@/i18n";
 import { EmojiPanel } from "./emoji-picker";
 
 /** The fixed palette offered in the menu (any single emoji is valid on the wire). */
@@ -34,6 +35,7 @@ export function MessageActions({
   const [confirming, setConfirming] = useState(false);
   /** "More reactions…": the emoji picker takes the menu's place. */
   const [picking, setPicking] = useState(false);
+  const te = useTranslations("emoji");
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
   const own = message.own;
@@ -104,7 +106,7 @@ export function MessageActions({
       </button>
       {open && picking ? (
         <div ref={menu} className={`absolute z-30 mt-1 w-[min(20rem,calc(100vw-2rem))] ${own ? "right-0" : "left-0"}`}>
-          <EmojiPanel label="More reactions" onPick={(emoji) => run(() => handlers.react(message, emoji))} onClose={closePicker} />
+          <EmojiPanel label={te("moreReactionsPanel")} onPick={(emoji) => run(() => handlers.react(message, emoji))} onClose={closePicker} />
         </div>
       ) : open ? (
         <div
@@ -144,8 +146,8 @@ export function MessageActions({
                   <button
                     type="button"
                     role="menuitem"
-                    aria-label="More reactions…"
-                    title="More reactions"
+                    aria-label={te("moreReactions")}
+                    title={te("moreReactionsPanel")}
                     data-testid="more-reactions"
                     className="rounded px-1.5 text-lg text-slate-600 hover:bg-slate-100 focus:bg-slate-100 focus:outline-none"
                     onClick={() => setPicking(true)}

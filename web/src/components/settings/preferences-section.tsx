@@ -1,13 +1,15 @@
 "use client";
+import { useTranslations } from "@/i18n";
 import { setLinkPreviewsOn, useLinkPreviewsOn } from "@/lib/link-preview-setting";
 
 /** Choices of this device: link previews. */
 export function PreferencesSection() {
   const previews = useLinkPreviewsOn();
+  const t = useTranslations("linkPreviews");
   return (
     <section aria-labelledby="settings-preferences" className="space-y-2">
       <h3 id="settings-preferences" className="text-sm font-semibold text-slate-900">
-        On this device
+        {t("heading")}
       </h3>
       <label className="flex cursor-pointer items-start gap-3">
         <input
@@ -19,9 +21,9 @@ export function PreferencesSection() {
           data-testid="link-previews-setting"
         />
         <span className="text-sm text-slate-900">
-          Show link previews
+          {t("show")}
           <span id="settings-previews-help" className="block text-xs text-slate-600">
-            A card under a message with a link: its title and description, fetched by your DIM server (never by this browser). Off: none is fetched.
+            {t("help")}
           </span>
         </span>
       </label>
