@@ -161,6 +161,20 @@ describe("the emoji picker", () => {
     await option.click();
     await expect.poll(() => picker.isVisible()).toBe(false);
     expect(await composerValue(page)).toBe(`offline ${emoji}`);
+
+    // Still offline, in Chinese: the picker speaks it, with emojibase's Chinese names (also precached).
+    await page.getByTestId("open-settings").click();
+    await page.getByTestId("language-select").selectOption("zh-CN");
+    await page.keyboard.press("Escape");
+    await page.getByRole("button", { name: "插入表情" }).click();
+    const zh = page.getByRole("dialog", { name: "表情" });
+    await options(zh).first().waitFor(WAIT);
+    expect(await focused(page)).toBe("搜索表情");
+    await page.keyboard.type("菠萝");
+    await expect.poll(() => zh.locator("[data-active]").innerText(), WAIT).toBe("🍍");
+    await page.keyboard.press("Enter");
+    expect(await composerValue(page)).toBe(`offline ${emoji}🍍`);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.context().close();
   }, 240_000);
 });
