@@ -6,7 +6,7 @@ import { chatRows } from "../src/lib/chat-messages";
 import { conversationView } from "../src/lib/conversation-view";
 import { membershipEventOf, receiptsOf, systemOf } from "../src/lib/group-client";
 import { groupErrorText } from "../src/lib/group-errors";
-import { en, zh } from "./helpers/i18n";
+import { EN, ZH, en, zh } from "./helpers/i18n";
 import { canManage, memberActions } from "../src/lib/group-permissions";
 import { nameList, systemText } from "../src/lib/system-text";
 import { matchesFilter } from "../src/lib/people-filter";
@@ -22,7 +22,7 @@ const NAMES: Record<string, string> = { [ME]: "Me Myself", [ANA]: "Ana", [BEN]: 
 const ctx = { meId: ME, nameOf: (id: string) => NAMES[id] };
 
 describe("systemText", () => {
-  const text = (event: SystemEvent, actor: string | null = ANA) => systemText(event, actor, ctx);
+  const text = (event: SystemEvent, actor: string | null = ANA) => systemText(event, actor, ctx, EN);
 
   it("says every event in words, with the actor's name", () => {
     expect(text({ type: "group.created", title: "Trip", memberIds: [BEN] })).toBe("Ana created the group “Trip”");
@@ -45,16 +45,23 @@ describe("systemText", () => {
     expect(text({ type: "group.renamed", title: "X" }, ME)).toBe("You renamed the group to “X”");
   });
 
+  it("says it in Chinese too", () => {
+    expect(systemText({ type: "members.added", userIds: [BEN, ME] }, ANA, ctx, ZH)).toBe("Ana 添加了 你 和 Ben");
+    expect(systemText({ type: "role.changed", userId: BEN, role: "admin" }, ME, ctx, ZH)).toBe("你 将 Ben 设为管理员");
+    expect(nameList(["Ben", "Cy", "Dan", "Eve"], ZH)).toBe("Ben、Cy 等 2 人");
+    expect(receiptText({ delivered: 2, read: 1, of: 2 }, ZH)).toBe("2 人中 1 人已读");
+  });
+
   it("says Someone for people it does not know", () => {
     expect(text({ type: "member.removed", userId: GONE }, GONE)).toBe("Someone removed Someone");
     expect(text({ type: "members.added", userIds: [GONE, BEN] })).toBe("Ana added Someone and Ben");
   });
 
   it("lists names: one, two, three, then 'and n others'", () => {
-    expect(nameList(["Ben"])).toBe("Ben");
-    expect(nameList(["Ben", "Cy"])).toBe("Ben and Cy");
-    expect(nameList(["Ben", "Cy", "Dan"])).toBe("Ben, Cy and Dan");
-    expect(nameList(["Ben", "Cy", "Dan", "Eve", "Fay"])).toBe("Ben, Cy and 3 others");
+    expect(nameList(["Ben"], EN)).toBe("Ben");
+    expect(nameList(["Ben", "Cy"], EN)).toBe("Ben and Cy");
+    expect(nameList(["Ben", "Cy", "Dan"], EN)).toBe("Ben, Cy and Dan");
+    expect(nameList(["Ben", "Cy", "Dan", "Eve", "Fay"], EN)).toBe("Ben, Cy and 3 others");
   });
 });
 
@@ -118,29 +125,29 @@ const chat = (m: Message, extra: Record<string, unknown> = {}): ChatMessage =>
 
 describe("group rows in the conversation list", () => {
   it("prefixes others' messages with their name and shows the group's kind and size", () => {
-    const v = conversationView(groupSummary(), undefined, ME, ctx.nameOf);
+    const v = conversationView(groupSummary(), undefined, ME, EN, ctx.nameOf);
     expect(v).toMatchObject({ kind: "group", title: "Trip", memberCount: 3, membership: "active", unreadCount: 2 });
     expect(v.preview).toMatchObject({ body: "hi", sender: "Ana", own: false, system: false });
   });
 
   it("shows a system message in words, and a former group as such", () => {
     const removed = message(4, ANA, { kind: "system", body: "", system: { type: "member.removed", userId: ME } });
-    const v = conversationView(groupSummary({ lastMessage: removed, lastSeq: 4, membership: "removed", myRole: null }), undefined, ME, ctx.nameOf);
+    const v = conversationView(groupSummary({ lastMessage: removed, lastSeq: 4, membership: "removed", myRole: null }), undefined, ME, EN, ctx.nameOf);
     expect(v.membership).toBe("removed");
     expect(v.preview).toMatchObject({ body: "You were removed by Ana", sender: null, system: true });
   });
 
   it("takes the live client's newer message, system event included", () => {
     const live = chat(message(5, BEN, { kind: "system", body: "", system: { type: "member.left" } }), { system: { type: "member.left" } });
-    const v = conversationView(groupSummary(), { heldSeq: 5, baseSeq: 0, readSeq: 1, unreadCount: 4, last: live }, ME, ctx.nameOf);
+    const v = conversationView(groupSummary(), { heldSeq: 5, baseSeq: 0, readSeq: 1, unreadCount: 4, last: live }, ME, EN, ctx.nameOf);
     expect(v.preview).toMatchObject({ body: "Ben left", system: true });
     // Without the event (a client that drops it) it still says something in words.
     const bare = chat(message(5, BEN, { kind: "system", body: "" }));
-    expect(conversationView(groupSummary(), { heldSeq: 5, baseSeq: 0, readSeq: 1, unreadCount: 4, last: bare }, ME).preview?.body).toBe("The group changed");
+    expect(conversationView(groupSummary(), { heldSeq: 5, baseSeq: 0, readSeq: 1, unreadCount: 4, last: bare }, ME, EN).preview?.body).toBe("The group changed");
   });
 
   it("a direct conversation's preview has no sender prefix", () => {
-    const v = conversationView(groupSummary({ kind: "direct", peer: { id: ANA, username: "ana", displayName: "Ana", statusText: "", avatarUrl: null } }), undefined, ME, ctx.nameOf);
+    const v = conversationView(groupSummary({ kind: "direct", peer: { id: ANA, username: "ana", displayName: "Ana", statusText: "", avatarUrl: null } }), undefined, ME, EN, ctx.nameOf);
     expect(v.preview?.sender).toBeNull();
   });
 });
@@ -156,7 +163,7 @@ describe("group message rows", () => {
       chat(message(4, BEN)),
       chat(message(5, ME)),
     ];
-    const rows = chatRows(messages, null, new Date(Date.UTC(2026, 0, 1, 13)));
+    const rows = chatRows(messages, null);
     expect(rows.map((r) => (r.kind === "message" ? `${r.message.seq}${r.continued ? "+" : ""}` : r.kind))).toEqual(["day", "system", "2", "3+", "4", "5"]);
     const system = rows.find((r) => r.kind === "system");
     expect(system?.kind === "system" && system.system?.type).toBe("group.created");
@@ -175,9 +182,9 @@ describe("the client's group additions, read where present", () => {
   });
 
   it("says receipts k of n", () => {
-    expect(receiptText({ delivered: 0, read: 0, of: 2 })).toBe("Sent");
-    expect(receiptText({ delivered: 2, read: 0, of: 4 })).toBe("Delivered to 2 of 4");
-    expect(receiptText({ delivered: 2, read: 1, of: 2 })).toBe("Read by 1 of 2");
+    expect(receiptText({ delivered: 0, read: 0, of: 2 }, EN)).toBe("Sent");
+    expect(receiptText({ delivered: 2, read: 0, of: 4 }, EN)).toBe("Delivered to 2 of 4");
+    expect(receiptText({ delivered: 2, read: 1, of: 2 }, EN)).toBe("Read by 1 of 2");
   });
 
   it("filters people by display name or @username", () => {

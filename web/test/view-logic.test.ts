@@ -7,7 +7,7 @@ import { chatRows, dayLabel, highestSeq, lowestSeq } from "../src/lib/chat-messa
 import { conversationView, ownState, sortByActivity } from "../src/lib/conversation-view";
 import { searchQueryOf, searchRows, SEARCH_LIMIT } from "../src/lib/contact-search";
 import { friendlyMessage, shownError } from "../src/lib/errors";
-import { en, zh } from "./helpers/i18n";
+import { EN, EN_FORMAT, ZH, ZH_FORMAT, en, zh } from "./helpers/i18n";
 import { snippetParts } from "../src/lib/snippet-parts";
 
 const ME = "00000000-0000-4000-8000-000000000001";
@@ -68,20 +68,20 @@ const view = (m: Message): ChatMessage => ({
 
 describe("conversationView", () => {
   it("shows the gateway's summary when the client holds nothing", () => {
-    const v = conversationView(summary(), undefined, ME);
+    const v = conversationView(summary(), undefined, ME, EN);
     expect(v).toMatchObject({ title: "Bob", unreadCount: 3, preview: { body: "m5", own: false, state: null } });
   });
 
   it("prefers the client's newer last message (including an unsent one) and its exact unread count", () => {
     const pending: ChatMessage = { ...view(message(6, ME, "typing…")), id: null, seq: null, state: "sending", createdAt: new Date(Date.UTC(2026, 0, 1, 13)).toISOString() };
-    const v = conversationView(summary(), { heldSeq: 5, baseSeq: 0, readSeq: 5, unreadCount: 0, last: pending }, ME);
+    const v = conversationView(summary(), { heldSeq: 5, baseSeq: 0, readSeq: 5, unreadCount: 0, last: pending }, ME, EN);
     expect(v.preview).toMatchObject({ body: "typing…", own: true, state: "sending" });
     expect(v.unreadCount).toBe(0);
     expect(v.activityAt).toBe(pending.createdAt);
   });
 
   it("keeps the gateway's count while the client does not hold everything after its read cursor", () => {
-    const v = conversationView(summary(), { heldSeq: 5, baseSeq: 3, readSeq: 2, unreadCount: 2, last: view(message(5, PEER)) }, ME);
+    const v = conversationView(summary(), { heldSeq: 5, baseSeq: 3, readSeq: 2, unreadCount: 2, last: view(message(5, PEER)) }, ME, EN);
     expect(v.unreadCount).toBe(3);
   });
 
@@ -91,12 +91,12 @@ describe("conversationView", () => {
       kind: "image",
       attachment: { id: "00000000-0000-4000-8000-0000000000a1", kind: "image", mime: "image/jpeg", name: "a.jpg", size: 10, width: 4, height: 3 },
     };
-    expect(conversationView(summary({ lastMessage: photo }), undefined, ME).preview?.body).toBe("Photo");
+    expect(conversationView(summary({ lastMessage: photo }), undefined, ME, EN).preview?.body).toBe("Photo");
   });
 
   it("sorts by last activity, newest first", () => {
-    const old = conversationView(summary({ id: "a", lastMessage: message(1, PEER) }), undefined, ME);
-    const recent = conversationView(summary({ id: "b", lastMessage: message(9, PEER), updatedAt: message(9, PEER).createdAt }), undefined, ME);
+    const old = conversationView(summary({ id: "a", lastMessage: message(1, PEER) }), undefined, ME, EN);
+    const recent = conversationView(summary({ id: "b", lastMessage: message(9, PEER), updatedAt: message(9, PEER).createdAt }), undefined, ME, EN);
     expect(sortByActivity([old, recent]).map((c) => c.id)).toEqual(["b", "a"]);
   });
 });
@@ -113,12 +113,12 @@ describe("chat rows", () => {
     ];
     const now = new Date("2026-01-02T12:00:00");
     // Read up to 2; my own 3 is not "new".
-    const rows = chatRows(messages, 2, now);
-    expect(rows.map((r) => (r.kind === "message" ? r.message.seq : r.kind === "day" ? r.label : "NEW"))).toEqual([
+    const rows = chatRows(messages, 2);
+    expect(rows.map((r) => (r.kind === "message" ? r.message.seq : r.kind === "day" ? dayLabel(r.at, EN, EN_FORMAT, now) : "NEW"))).toEqual([
       "Yesterday", 1, 2, "Today", 3, "NEW", 4, 5,
     ]);
-    expect(chatRows(messages, null, now).some((r) => r.kind === "unread")).toBe(false);
-    expect(chatRows(messages, 5, now).some((r) => r.kind === "unread")).toBe(false);
+    expect(chatRows(messages, null).some((r) => r.kind === "unread")).toBe(false);
+    expect(chatRows(messages, 5).some((r) => r.kind === "unread")).toBe(false);
     expect(lowestSeq(messages)).toBe(1);
     expect(highestSeq(messages)).toBe(5);
     expect(lowestSeq([])).toBeNull();
@@ -126,10 +126,13 @@ describe("chat rows", () => {
 
   it("labels days: today, yesterday, weekday this week, then a date", () => {
     const now = new Date("2026-03-12T12:00:00");
-    expect(dayLabel("2026-03-12T01:00:00", now)).toBe("Today");
-    expect(dayLabel("2026-03-11T23:00:00", now)).toBe("Yesterday");
-    expect(dayLabel("2026-03-09T10:00:00", now)).toBe(new Date("2026-03-09T10:00:00").toLocaleDateString(undefined, { weekday: "long" }));
-    expect(dayLabel("2025-03-01T10:00:00", now)).toContain("2025");
+    expect(dayLabel("2026-03-12T01:00:00", EN, EN_FORMAT, now)).toBe("Today");
+    expect(dayLabel("2026-03-11T23:00:00", EN, EN_FORMAT, now)).toBe("Yesterday");
+    expect(dayLabel("2026-03-09T10:00:00", EN, EN_FORMAT, now)).toBe("Monday");
+    expect(dayLabel("2025-03-01T10:00:00", EN, EN_FORMAT, now)).toBe("March 1, 2025");
+    expect(dayLabel("2026-03-12T01:00:00", ZH, ZH_FORMAT, now)).toBe("今天");
+    expect(dayLabel("2026-03-09T10:00:00", ZH, ZH_FORMAT, now)).toBe("星期一");
+    expect(dayLabel("2025-03-01T10:00:00", ZH, ZH_FORMAT, now)).toBe("2025年3月1日");
   });
 });
 

@@ -3,6 +3,7 @@ import { useEffect, useId, useState } from "react";
 import { ErrorCode, type AppError } from "@dim/shared";
 import type { ConnectionView } from "@/hooks/use-connection-state";
 import { useCountdown } from "@/hooks/use-countdown";
+import { useTranslations, type Translator } from "@/i18n";
 import { Button } from "./ui/button";
 
 function useOnline(): boolean {
@@ -21,15 +22,15 @@ function useOnline(): boolean {
 }
 
 /** Why connecting fails, in words, for the banner. */
-function reasonOf(error: AppError | null): string {
-  if (!error) return "";
+function reasonOf(error: AppError | null): "noNode" | "unreachable" | "none" {
+  if (!error) return "none";
   switch (error.code) {
     case ErrorCode.NoNodeAvailable:
-      return " (no chat server is available)";
+      return "noNode";
     case ErrorCode.Internal:
-      return error.message.startsWith("gateway unreachable") ? " (the server cannot be reached)" : "";
+      return error.message.startsWith("gateway unreachable") ? "unreachable" : "none";
     default:
-      return "";
+      return "none";
   }
 }
 
@@ -42,20 +43,21 @@ const TONE = {
 const DOT = { ok: "bg-emerald-500", wait: "bg-amber-500 animate-pulse", bad: "bg-red-500" } as const;
 
 /** What operators want to know about the link; people never need it. */
-function detailsOf(state: ConnectionView["state"], lastError: AppError | null): string {
+function detailsOf(state: ConnectionView["state"], lastError: AppError | null, t: Translator<"connection">): string {
   switch (state.status) {
     case "connected":
-      return `Chat server ${state.nodeId} · connection ${state.connectionId}`;
+      return t("details.connected", { node: state.nodeId, connection: state.connectionId });
     case "offline":
-      return state.reason ? `Closed: ${state.reason.message} (${state.reason.code})` : "Not connected";
+      return state.reason ? t("details.closed", { message: state.reason.message, code: state.reason.code }) : t("details.notConnected");
     default:
-      return lastError ? `Last error: ${lastError.code}: ${lastError.message}` : "Not connected";
+      return lastError ? t("details.lastError", { code: lastError.code, message: lastError.message }) : t("details.notConnected");
   }
 }
 
 /** Always visible: connecting, connected, reconnecting in n s, offline; details on demand. */
 export function ConnectionBanner({ view, onReconnect }: { view: ConnectionView; onReconnect: () => void }) {
   const online = useOnline();
+  const t = useTranslations("connection");
   const seconds = useCountdown(view.reconnectAt);
   const { state } = view;
   const detailsId = useId();
@@ -72,38 +74,38 @@ export function ConnectionBanner({ view, onReconnect }: { view: ConnectionView; 
   const offline = (!online && state.status !== "connected") || serverUnreachable;
   if (!online && state.status !== "connected") {
     tone = "bad";
-    text = "Offline: no network. Showing saved messages; what you write is sent when the connection returns.";
+    text = t("offlineNoNetwork");
   } else if (serverUnreachable) {
     tone = "bad";
-    text = "Offline: the server cannot be reached. Showing saved messages; what you write is queued.";
-    countdown = seconds > 0 ? `Retrying in ${seconds} s…` : "Retrying…";
+    text = t("offlineUnreachable");
+    countdown = t("retrying", { seconds });
     action = seconds > 1;
   } else {
     switch (state.status) {
       case "connected":
         tone = "ok";
         // Which node is an operator's concern (and changes between reloads): under "details".
-        text = "Connected";
+        text = t("connected");
         break;
       case "connecting":
         tone = "wait";
-        text = state.attempt > 0 ? `Connecting… (attempt ${state.attempt + 1})` : "Connecting…";
+        text = state.attempt > 0 ? t("connectingAttempt", { attempt: state.attempt + 1 }) : t("connecting");
         break;
       case "reconnecting":
         tone = "wait";
-        text = `${view.wasConnected ? "Connection lost" : "Cannot connect"}${reasonOf(view.lastError)}.`;
-        countdown = seconds > 0 ? `Reconnecting in ${seconds} s…` : "Reconnecting…";
+        text = t("lost", { was: view.wasConnected ? "yes" : "no", reason: reasonOf(view.lastError) });
+        countdown = t("reconnecting", { seconds });
         action = seconds > 1;
         break;
       case "offline":
         tone = "bad";
         // The close reason is for operators (details); people get a sentence.
-        text = "Offline: the server ended the connection.";
+        text = t("offlineEnded");
         action = true;
         break;
       case "stopped":
         tone = "bad";
-        text = "Disconnected";
+        text = t("disconnected");
         action = true;
         break;
     }
@@ -123,7 +125,7 @@ export function ConnectionBanner({ view, onReconnect }: { view: ConnectionView; 
         </span>
         {action ? (
           <Button variant="ghost" size="sm" className="ml-auto shrink-0" onClick={onReconnect}>
-            Reconnect now
+            {t("reconnectNow")}
           </Button>
         ) : null}
         <Button
@@ -132,15 +134,15 @@ export function ConnectionBanner({ view, onReconnect }: { view: ConnectionView; 
           className="shrink-0"
           aria-expanded={detailsOpen}
           aria-controls={detailsId}
-          aria-label="Connection details"
-          title="Connection details"
+          aria-label={t("detailsLabel")}
+          title={t("detailsLabel")}
           onClick={() => setDetailsOpen((open) => !open)}>
           <span aria-hidden>ⓘ</span>
         </Button>
       </div>
       {detailsOpen ? (
         <p id={detailsId} data-testid="connection-details" className="mt-1 pl-4 font-mono break-all">
-          {detailsOf(state, view.lastError)}
+          {detailsOf(state, view.lastError, t)}
         </p>
       ) : null}
     </div>

@@ -1,6 +1,7 @@
 "use client";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { tooBigText } from "@/lib/attachment-text";
+import { useTranslatorRef } from "./use-error-text";
 
 /** A file picked (button, paste, drop) and not sent yet, with its preview and any reason it cannot go. */
 export interface AttachmentDraft {
@@ -26,6 +27,7 @@ let keys = 0;
  * at once. Object URLs are revoked when a draft leaves, and on unmount.
  */
 export function useAttachmentDrafts(maxBytes: number | null) {
+  const tRef = useTranslatorRef();
   const [drafts, setDrafts] = useState<AttachmentDraft[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
   const live = useRef(drafts);
@@ -37,12 +39,13 @@ export function useAttachmentDrafts(maxBytes: number | null) {
       const list = [...files];
       if (list.length === 0) return;
       const room = MAX_DRAFTS - live.current.length;
-      setNotice(list.length > room ? `You can attach up to ${MAX_DRAFTS} files at once.` : null);
+      const t = tRef.current;
+      setNotice(list.length > room ? t("attachments.maxDrafts", { max: MAX_DRAFTS }) : null);
       const added = list.slice(0, Math.max(0, room)).map<AttachmentDraft>((file) => ({
         key: `draft-${++keys}`,
         file,
         previewUrl: PREVIEWABLE.test(file.type) && file.size > 0 ? URL.createObjectURL(file) : null,
-        problem: file.size === 0 ? `“${file.name}” is empty.` : maxBytes !== null && file.size > maxBytes ? tooBigText(file.name, file.size, maxBytes) : null,
+        problem: file.size === 0 ? t("attachments.empty", { name: file.name }) : maxBytes !== null && file.size > maxBytes ? tooBigText(file.name, file.size, maxBytes, t) : null,
       }));
       setDrafts((d) => [...d, ...added]);
       for (const draft of added) {
@@ -57,7 +60,7 @@ export function useAttachmentDrafts(maxBytes: number | null) {
           .catch(() => {});
       }
     },
-    [maxBytes],
+    [maxBytes, tRef],
   );
 
   const remove = useCallback((key: string) => {

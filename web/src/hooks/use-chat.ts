@@ -3,8 +3,8 @@ import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "
 import { toAppError, type ChatMessage, type DimClient } from "@dim/client";
 import { ErrorCode, Limits, type ConversationSummary } from "@dim/shared";
 import { attachmentFailureText } from "@/lib/attachment-text";
+import { useErrorText, useTranslatorRef } from "./use-error-text";
 import { highestSeq, lowestSeq } from "@/lib/chat-messages";
-import { useErrorText } from "./use-error-text";
 import { shownError } from "@/lib/errors";
 import { usePageVisible } from "./use-page-visible";
 
@@ -18,6 +18,7 @@ const NONE: readonly ChatMessage[] = Object.freeze([]);
  */
 export function useChat(client: DimClient | null, summary: ConversationSummary, online: boolean) {
   const errorText = useErrorText();
+  const tRef = useTranslatorRef();
   const conversationId = summary.id;
   const [loadingEarlier, setLoadingEarlier] = useState(false);
   const [exhausted, setExhausted] = useState(false);
@@ -89,7 +90,7 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
 
   const send = useCallback(
     (body: string): string | null => {
-      if (!client) return "Not ready yet.";
+      if (!client) return tRef.current("chat.notReady");
       try {
         client.send(conversationId, body);
         return null;
@@ -103,7 +104,7 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
   /** Each file its own message; the text is the first one's caption. */
   const sendFiles = useCallback(
     (files: { file: File; width?: number; height?: number }[], caption: string): string | null => {
-      if (!client) return "Not ready yet.";
+      if (!client) return tRef.current("chat.notReady");
       try {
         files.forEach((f, i) =>
           client.sendAttachment(conversationId, f.file, {
@@ -114,7 +115,7 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
         return null;
       } catch (e) {
         const error = toAppError(e);
-        return attachmentFailureText({ code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) }, null);
+        return attachmentFailureText({ code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) }, null, tRef.current);
       }
     },
     [client, conversationId],

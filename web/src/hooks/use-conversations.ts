@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import type { DimClient } from "@dim/client";
 import type { ConversationSummary } from "@dim/shared";
 import { conversationView, sortByActivity, type ConversationView, type LiveConversation } from "@/lib/conversation-view";
+import { useTranslations } from "@/i18n";
 import { useErrorText } from "./use-error-text";
 import { gateway } from "@/lib/gateway";
 import { membershipEventOf } from "@/lib/group-client";
@@ -27,6 +28,7 @@ function liveOf(client: DimClient | null, conversationId: string): LiveConversat
  */
 export function useConversations(client: DimClient | null, meId: string, nameOf: NameOf) {
   const errorText = useErrorText();
+  const t = useTranslations();
   const [summaries, setSummaries] = useState<ConversationSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
@@ -41,7 +43,7 @@ export function useConversations(client: DimClient | null, meId: string, nameOf:
       } catch (e) {
         setError(errorText(e));
       }
-    }, []),
+    }, [errorText]),
   );
 
   useEffect(() => {
@@ -63,10 +65,10 @@ export function useConversations(client: DimClient | null, meId: string, nameOf:
   });
 
   const views: ConversationView[] = useMemo(
-    () => sortByActivity((summaries ?? []).map((s) => conversationView(s, liveOf(client, s.id), meId, nameOf))),
+    () => sortByActivity((summaries ?? []).map((s) => conversationView(s, liveOf(client, s.id), meId, t, nameOf))),
     // `version` re-reads the client's live state after its events.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [summaries, client, meId, nameOf, version],
+    [summaries, client, meId, nameOf, version, t],
   );
 
   return { views, summaries: summaries ?? [], loaded: summaries !== null, error, refresh };

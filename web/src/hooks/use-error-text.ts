@@ -20,3 +20,16 @@ export function useErrorText(): (error: unknown) => string {
   }, [t]);
   return useCallback((error: unknown) => friendlyMessage(isShown(error) ? error : shownError(error), ref.current), []);
 }
+
+/**
+ * The current root translator in a ref, for hooks that make a sentence inside an event handler or
+ * a callback (`tRef.current("chat.notReady")`) without re-creating those on a language switch.
+ */
+export function useTranslatorRef() {
+  const t = useTranslations();
+  const ref = useRef(t);
+  useEffect(() => {
+    ref.current = t;
+  }, [t]);
+  return ref;
+}

@@ -3,7 +3,9 @@ import { useCallback, useMemo, useRef, useState } from "react";
 import { toAppError, type ChatMessage, type DimClient } from "@dim/client";
 import { ErrorCode } from "@dim/shared";
 import type { MessageHandlers } from "@/components/chat/message-actions";
+import type { Translator } from "@/i18n";
 import { useClientEvent } from "./use-client-event";
+import { useTranslatorRef } from "./use-error-text";
 
 /** What the composer is doing besides writing a new message. */
 export type ComposerMode = { kind: "reply"; message: ChatMessage } | { kind: "edit"; message: ChatMessage } | null;
@@ -14,6 +16,7 @@ export type ComposerMode = { kind: "reply"; message: ChatMessage } | { kind: "ed
  * edit window closed). A refused event is taken out of the outbox: retrying cannot help.
  */
 export function useMessageActions(client: DimClient | null, conversationId: string) {
+  const tRef = useTranslatorRef();
   const [mode, setMode] = useState<ComposerMode>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const pending = useRef(new Map<string, "edit" | "delete" | "reaction" | "reply">());
@@ -26,7 +29,7 @@ export function useMessageActions(client: DimClient | null, conversationId: stri
       return;
     }
     pending.current.delete(change.clientMsgId);
-    setProblem(refusal(what, change.error?.code));
+    setProblem(refusal(what, change.error?.code, tRef.current));
     if (what !== "reply") client?.discard(change.clientMsgId);
   });
 
@@ -39,11 +42,11 @@ export function useMessageActions(client: DimClient | null, conversationId: stri
         if (queued) pending.current.set(queued.clientMsgId, what);
         return true;
       } catch (e) {
-        setProblem(refusal(what, toAppError(e).code, toAppError(e).message));
+        setProblem(refusal(what, toAppError(e).code, tRef.current));
         return false;
       }
     },
-    [client],
+    [client, tRef],
   );
 
   const handlers = useMemo<MessageHandlers>(
@@ -75,12 +78,10 @@ export function useMessageActions(client: DimClient | null, conversationId: stri
   return { mode, setMode, handlers, submit, problem, clearProblem: () => setProblem(null) };
 }
 
-function refusal(what: string, code: string | undefined, message?: string): string {
-  if (code === ErrorCode.WindowClosed) {
-    return what === "edit" ? "This message can no longer be edited: the time to edit it has passed." : "This message can no longer be deleted for everyone: the time to do so has passed.";
-  }
-  if (code === ErrorCode.Forbidden) return "You cannot do that to this message.";
-  if (code === ErrorCode.NotFound) return "That message is no longer there.";
-  if (what === "reaction") return `The reaction was not saved${message ? `: ${message}` : "."}`;
-  return message ?? `The ${what} did not go through. Try again.`;
+function refusal(what: "edit" | "delete" | "reaction" | "reply", code: string | undefined, t: Translator): string {
+  if (code === ErrorCode.WindowClosed) return what === "edit" ? t("actions.editClosed") : t("actions.deleteClosed");
+  if (code === ErrorCode.Forbidden) return t("actions.forbidden");
+  if (code === ErrorCode.NotFound) return t("actions.gone");
+  if (what === "reaction") return t("actions.reactionFailed");
+  return t("actions.failed", { what });
 }

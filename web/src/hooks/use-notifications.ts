@@ -4,6 +4,7 @@ import type { ChatMessage, DimClient } from "@dim/client";
 import type { ConversationView } from "@/lib/conversation-view";
 import { useClientEvent } from "./use-client-event";
 import { attachmentPreview } from "@/lib/attachment-text";
+import { useTranslatorRef } from "./use-error-text";
 
 /**
  * The desktop app's bridge (desktop/src/bridge-types.ts), declared structurally here so the web
@@ -30,6 +31,7 @@ const FRESH_MS = 5 * 60_000;
  * The unread total goes to the desktop badge, the installed PWA's badge and the tab title.
  */
 export function useNotifications(client: DimClient | null, views: ConversationView[], onOpen: (conversationId: string) => void) {
+  const tRef = useTranslatorRef();
   const [permission, setPermission] = useState<NotificationPermissionState>("unsupported");
   const viewsRef = useRef(views);
   viewsRef.current = views;
@@ -66,8 +68,8 @@ export function useNotifications(client: DimClient | null, views: ConversationVi
     const readSeq = client?.conversationMeta(message.conversationId)?.readSeq ?? 0;
     if (message.seq !== null && message.seq <= readSeq) return;
     const conversation = viewsRef.current.find((v) => v.id === message.conversationId);
-    const title = conversation?.title ?? "New message";
-    const text = attachmentPreview(message.kind, message.attachment, message.body);
+    const title = conversation?.title ?? tRef.current("notifications.newMessage");
+    const text = attachmentPreview(message.kind, message.attachment, message.body, tRef.current);
     const body = text.length > 200 ? `${text.slice(0, 199)}…` : text;
     const bridge = desktop();
     if (bridge) {

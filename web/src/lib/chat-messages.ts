@@ -4,6 +4,7 @@
  */
 import type { ChatMessage } from "@dim/client";
 import type { SystemEvent } from "@dim/shared";
+import type { Formatter, Translator } from "@/i18n";
 import { systemOf } from "./group-client";
 
 /** Lowest stored seq shown (for paging back), or null when nothing stored is shown. */
@@ -21,22 +22,23 @@ export function highestSeq(messages: readonly ChatMessage[]): number {
 }
 
 export type ChatRow =
-  | { kind: "day"; key: string; label: string; dateTime: string }
+  /** `at`: the first message of that day (its label is `dayLabel(at, …)`, in the UI's language). */
+  | { kind: "day"; key: string; at: string; dateTime: string }
   | { kind: "unread"; key: string }
   /** `continued`: same sender as the row just before (groups show the name once per run). */
   | { kind: "message"; key: string; message: ChatMessage; continued: boolean }
   /** A group change, shown centred in words; `system` null when the client did not give its event. */
   | { kind: "system"; key: string; message: ChatMessage; system: SystemEvent | null };
 
-/** "Today", "Yesterday", a weekday this week, else a date. */
-export function dayLabel(iso: string, now: Date = new Date()): string {
+/** "Today", "Yesterday", a weekday this week, else a date (in the UI's language). */
+export function dayLabel(iso: string, t: Translator, format: Formatter, now: Date = new Date()): string {
   const d = new Date(iso);
   const startOf = (x: Date) => new Date(x.getFullYear(), x.getMonth(), x.getDate()).getTime();
   const days = Math.round((startOf(now) - startOf(d)) / 86_400_000);
-  if (days === 0) return "Today";
-  if (days === 1) return "Yesterday";
-  if (days > 1 && days < 7) return d.toLocaleDateString(undefined, { weekday: "long" });
-  return d.toLocaleDateString(undefined, { day: "numeric", month: "long", ...(d.getFullYear() === now.getFullYear() ? {} : { year: "numeric" }) });
+  if (days === 0) return t("time.today");
+  if (days === 1) return t("time.yesterdayDay");
+  if (days > 1 && days < 7) return format.dateTime(d, { weekday: "long" });
+  return format.dateTime(d, { day: "numeric", month: "long", ...(d.getFullYear() === now.getFullYear() ? {} : { year: "numeric" }) });
 }
 
 function dayKey(iso: string): string {
@@ -48,7 +50,7 @@ function dayKey(iso: string): string {
  * Messages with a separator before each new (local) day, and the "new messages" marker before the
  * first message from someone else after `unreadAfterSeq` (the read cursor when the chat opened).
  */
-export function chatRows(messages: readonly ChatMessage[], unreadAfterSeq: number | null, now: Date = new Date()): ChatRow[] {
+export function chatRows(messages: readonly ChatMessage[], unreadAfterSeq: number | null): ChatRow[] {
   const rows: ChatRow[] = [];
   let day: string | null = null;
   let marked = false;
@@ -56,7 +58,7 @@ export function chatRows(messages: readonly ChatMessage[], unreadAfterSeq: numbe
     const k = dayKey(m.createdAt);
     if (k !== day) {
       day = k;
-      rows.push({ kind: "day", key: `day:${k}`, label: dayLabel(m.createdAt, now), dateTime: k });
+      rows.push({ kind: "day", key: `day:${k}`, at: m.createdAt, dateTime: k });
     }
     if (!marked && unreadAfterSeq !== null && !m.own && m.seq !== null && m.seq > unreadAfterSeq) {
       marked = true;

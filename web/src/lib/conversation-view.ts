@@ -6,6 +6,7 @@ import type { ChatMessage, MessageState } from "@dim/client";
 import type { ConversationSummary, PublicUser, SystemEvent } from "@dim/shared";
 import { attachmentPreview } from "./attachment-text";
 import { systemOf } from "./group-client";
+import type { Translator } from "@/i18n";
 import { systemText, type NameOf } from "./system-text";
 
 export interface ConversationView {
@@ -41,23 +42,24 @@ function previewOf(
   group: boolean,
   own: boolean,
   state: MessageState | null,
-  ctx: { meId: string; nameOf: NameOf },
+  ctx: { meId: string; nameOf: NameOf; t: Translator },
 ): NonNullable<ConversationView["preview"]> {
   if (m.system || m.kind === "system") {
-    const body = m.system ? systemText(m.system, m.senderId, ctx) : "The group changed";
+    const body = m.system ? systemText(m.system, m.senderId, ctx, ctx.t) : ctx.t("system.changed");
     return { body, own, sender: null, system: true, state: null, createdAt: m.createdAt };
   }
-  const sender = group && !own && m.senderId ? (ctx.nameOf(m.senderId) ?? "Someone") : null;
+  const sender = group && !own && m.senderId ? (ctx.nameOf(m.senderId) ?? ctx.t("system.someone")) : null;
   // An image says "Photo", a file its name (with the caption, if any).
-  return { body: attachmentPreview(m.kind, m.attachment, m.body), own, sender, system: false, state, createdAt: m.createdAt };
+  return { body: attachmentPreview(m.kind, m.attachment, m.body, ctx.t), own, sender, system: false, state, createdAt: m.createdAt };
 }
 
 const NO_NAMES: NameOf = () => undefined;
 
-export function conversationView(summary: ConversationSummary, live: LiveConversation | undefined, meId: string, nameOf: NameOf = NO_NAMES): ConversationView {
+/** `t`: the previews' words (system events, "Photo") are in the UI's language. */
+export function conversationView(summary: ConversationSummary, live: LiveConversation | undefined, meId: string, t: Translator, nameOf: NameOf = NO_NAMES): ConversationView {
   const title = summary.peer?.displayName ?? summary.title;
   const group = summary.kind === "group";
-  const ctx = { meId, nameOf };
+  const ctx = { meId, nameOf, t };
   const stored = summary.lastMessage;
   let preview: ConversationView["preview"] = stored
     ? previewOf(

@@ -24,4 +24,3 @@ export function canManage(myRole: MemberRole | null): boolean {
   return myRole === "owner" || myRole === "admin";
 }
 
-export const ROLE_LABEL: Record<MemberRole, string> = { owner: "Owner", admin: "Admin", member: "Member" };

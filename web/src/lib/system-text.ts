@@ -4,6 +4,7 @@
  * contacts), "Someone" when it knows none.
  */
 import type { SystemEvent } from "@dim/shared";
+import type { Translator } from "@/i18n";
 
 export type NameOf = (userId: string) => string | undefined;
 
@@ -13,35 +14,37 @@ export interface SystemTextContext {
 }
 
 /** "Ben", "Ben and Cy", "Ben, Cy and Dan", "Ben, Cy and 3 others". */
-export function nameList(names: string[]): string {
-  if (names.length <= 1) return names[0] ?? "nobody";
-  if (names.length <= 3) return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
-  return `${names.slice(0, 2).join(", ")} and ${names.length - 2} others`;
+export function nameList(names: string[], t: Translator): string {
+  if (names.length === 0) return t("system.nobody");
+  if (names.length === 1) return names[0]!;
+  if (names.length === 2) return t("system.list2", { first: names[0]!, second: names[1]! });
+  if (names.length === 3) return t("system.list3", { first: names[0]!, second: names[1]!, third: names[2]! });
+  return t("system.listMore", { first: names[0]!, second: names[1]!, others: names.length - 2 });
 }
 
-export function systemText(event: SystemEvent, actorId: string | null, ctx: SystemTextContext): string {
-  const who = (id: string | null, you: string) => (id === null ? "Someone" : id === ctx.meId ? you : (ctx.nameOf(id) ?? "Someone"));
-  const actor = who(actorId, "You");
+export function systemText(event: SystemEvent, actorId: string | null, ctx: SystemTextContext, t: Translator): string {
+  const who = (id: string | null, you: string) => (id === null ? t("system.someone") : id === ctx.meId ? you : (ctx.nameOf(id) ?? t("system.someone")));
+  const actor = who(actorId, t("system.youSubject"));
   /** A user the sentence is about: "you" in the middle of a sentence. */
-  const target = (id: string) => who(id, "you");
+  const target = (id: string) => who(id, t("system.youObject"));
   switch (event.type) {
     case "group.created":
-      return `${actor} created the group “${event.title}”`;
+      return t("system.created", { actor, title: event.title });
     case "members.added": {
       // Me first when I am among them: "Ana added you and Ben".
       const ids = [...event.userIds].sort((a, b) => Number(b === ctx.meId) - Number(a === ctx.meId));
-      return `${actor} added ${nameList(ids.map(target))}`;
+      return t("system.added", { actor, names: nameList(ids.map(target), t) });
     }
     case "member.removed":
-      if (event.userId === ctx.meId) return actorId === null ? "You were removed" : `You were removed by ${actor}`;
-      return `${actor} removed ${target(event.userId)}`;
+      if (event.userId === ctx.meId) return actorId === null ? t("system.youWereRemoved") : t("system.youWereRemovedBy", { actor });
+      return t("system.removed", { actor, target: target(event.userId) });
     case "member.left":
-      return `${actor} left`;
+      return t("system.left", { actor });
     case "group.renamed":
-      return `${actor} renamed the group to “${event.title}”`;
+      return t("system.renamed", { actor, title: event.title });
     case "role.changed":
-      return `${actor} made ${target(event.userId)} ${event.role === "admin" ? "an admin" : "a member"}`;
+      return t("system.roleChanged", { actor, target: target(event.userId), role: event.role === "admin" ? "admin" : "member" });
     case "owner.transferred":
-      return `${actor} transferred ownership to ${target(event.userId)}`;
+      return t("system.ownerTransferred", { actor, target: target(event.userId) });
   }
 }

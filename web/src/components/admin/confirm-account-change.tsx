@@ -1,6 +1,7 @@
 "use client";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
+import { useTranslations } from "@/i18n";
 
 /** Asks before an account is disabled or enabled (Escape or Cancel keeps it as it is). */
 export function ConfirmAccountChange(props: {
@@ -11,22 +12,21 @@ export function ConfirmAccountChange(props: {
   onCancel: () => void;
 }) {
   const disable = props.kind === "disable";
+  const t = useTranslations("admin.confirm");
   return (
     <Dialog
       open
       onClose={props.onCancel}
       testId="admin-confirm"
-      title={disable ? `Disable ${props.username}?` : `Enable ${props.username}?`}
+      title={disable ? t("disableTitle", { username: props.username }) : t("enableTitle", { username: props.username })}
       description={
-        disable
-          ? "They are signed out on every device at once and cannot sign in until an administrator enables the account."
-          : "They can sign in again. Their old sessions stay ended."
+        disable ? t("disableDescription") : t("enableDescription")
       }
     >
       <div className="flex justify-end gap-2 p-4">
-        <Button variant="secondary" onClick={props.onCancel} disabled={props.busy}>Cancel</Button>
+        <Button variant="secondary" onClick={props.onCancel} disabled={props.busy}>{t("cancel")}</Button>
         <Button variant={disable ? "danger" : "primary"} onClick={props.onConfirm} disabled={props.busy}>
-          {disable ? "Disable account" : "Enable account"}
+          {disable ? t("disable") : t("enable")}
         </Button>
       </div>
     </Dialog>

@@ -6,6 +6,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/text-field";
 import { useErrorText } from "@/hooks/use-error-text";
+import { useFormatter, useTranslations } from "@/i18n";
 import { gateway } from "@/lib/gateway";
 import { AdminSection } from "./admin-section";
 import { ConfirmAccountChange } from "./confirm-account-change";
@@ -16,6 +17,8 @@ import { SessionsTable } from "./sessions-table";
 export function UserLookup(props: { selfId: string; onAudited: () => void }) {
   const errorText = useErrorText();
   const messageOf = errorText;
+  const t = useTranslations("admin.users");
+  const format = useFormatter();
   const [query, setQuery] = useState("");
   const [found, setFound] = useState<AdminUserLookupOutput | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -48,10 +51,10 @@ export function UserLookup(props: { selfId: string; onAudited: () => void }) {
       if (kind === "disable") {
         const out = await gateway().admin.disableUser.mutate({ userId: found.user.id });
         const n = out.sessionsEnded;
-        setStatus(`${found.user.username} is disabled; ${n} session${n === 1 ? "" : "s"} ended.`);
+        setStatus(t("disabled", { username: found.user.username, count: n }));
       } else {
         await gateway().admin.enableUser.mutate({ userId: found.user.id });
-        setStatus(`${found.user.username} is enabled and can sign in again.`);
+        setStatus(t("enabled", { username: found.user.username }));
       }
       setConfirming(null);
       await lookup(found.user.username);
@@ -66,10 +69,10 @@ export function UserLookup(props: { selfId: string; onAudited: () => void }) {
 
   const user = found?.user;
   return (
-    <AdminSection title="Users" id="admin-users">
-      <form onSubmit={onSubmit} className="flex flex-col gap-2 sm:flex-row sm:items-end" role="search" aria-label="Look up a user">
-        <TextField label="Username" name="username" autoComplete="off" value={query} onChange={(e) => setQuery(e.target.value)} className="flex-1" />
-        <Button type="submit" disabled={busy || !query.trim()}>Look up</Button>
+    <AdminSection title={t("title")} id="admin-users">
+      <form onSubmit={onSubmit} className="flex flex-col gap-2 sm:flex-row sm:items-end" role="search" aria-label={t("searchLabel")}>
+        <TextField label={t("username")} name="username" autoComplete="off" value={query} onChange={(e) => setQuery(e.target.value)} className="flex-1" />
+        <Button type="submit" disabled={busy || !query.trim()}>{t("lookUp")}</Button>
       </form>
       <div className="mt-3 flex flex-col gap-3" aria-live="polite">
         {error ? <Alert>{error}</Alert> : null}
@@ -79,13 +82,15 @@ export function UserLookup(props: { selfId: string; onAudited: () => void }) {
             <div className="flex flex-wrap items-center gap-2">
               <p className="flex-1 text-sm text-slate-800">
                 <span className="font-semibold">{user.displayName}</span> @{user.username}
-                {user.isAdmin ? " · administrator" : ""} · joined {new Date(user.createdAt).toLocaleDateString()} ·{" "}
-                <span data-testid="admin-user-state">{user.disabledAt ? `disabled since ${new Date(user.disabledAt).toLocaleString()}` : "active"}</span>
+                {user.isAdmin ? ` · ${t("administrator")}` : ""} · {t("joined", { date: format.dateTime(new Date(user.createdAt), { dateStyle: "medium" }) })} ·{" "}
+                <span data-testid="admin-user-state">
+                  {user.disabledAt ? t("disabledSince", { when: format.dateTime(new Date(user.disabledAt), { dateStyle: "medium", timeStyle: "short" }) }) : t("active")}
+                </span>
               </p>
               {user.id === props.selfId ? null : user.disabledAt ? (
-                <Button variant="secondary" size="sm" onClick={() => setConfirming("enable")} disabled={busy}>Enable account</Button>
+                <Button variant="secondary" size="sm" onClick={() => setConfirming("enable")} disabled={busy}>{t("enable")}</Button>
               ) : (
-                <Button variant="danger" size="sm" onClick={() => setConfirming("disable")} disabled={busy}>Disable account</Button>
+                <Button variant="danger" size="sm" onClick={() => setConfirming("disable")} disabled={busy}>{t("disable")}</Button>
               )}
             </div>
             <SessionsTable sessions={found.sessions} />

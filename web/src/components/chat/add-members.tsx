@@ -3,16 +3,18 @@ import { useState } from "react";
 import type { PublicUser } from "@dim/shared";
 import { PeoplePicker } from "@/components/people-picker";
 import { Button } from "@/components/ui/button";
+import { useTranslations } from "@/i18n";
 
 /** Contacts not in the group yet, to add (owner and admins). */
 export function AddMembers(props: { candidates: PublicUser[]; busy: boolean; onAdd: (userIds: string[]) => Promise<boolean> }) {
+  const t = useTranslations("members");
   const [open, setOpen] = useState(false);
   const [picked, setPicked] = useState<Set<string>>(new Set());
   if (!open) {
     return (
       <div className="px-4 py-2">
         <Button variant="secondary" size="sm" onClick={() => setOpen(true)}>
-          + Add people
+          {t("addPeopleButton")}
         </Button>
       </div>
     );
@@ -30,13 +32,13 @@ export function AddMembers(props: { candidates: PublicUser[]; busy: boolean; onA
         });
       }}
     >
-      <PeoplePicker legend="Add people" people={props.candidates} picked={picked} onChange={setPicked} empty="All your contacts are in this group already." />
+      <PeoplePicker legend={t("addPeople")} people={props.candidates} picked={picked} onChange={setPicked} empty={t("allIn")} />
       <div className="flex justify-end gap-2">
         <Button variant="secondary" size="sm" onClick={() => setOpen(false)}>
-          Cancel
+          {t("cancel")}
         </Button>
         <Button type="submit" size="sm" disabled={picked.size === 0 || props.busy}>
-          {props.busy ? "Adding…" : picked.size > 0 ? `Add ${picked.size}` : "Add"}
+          {props.busy ? t("adding") : t("add", { count: picked.size })}
         </Button>
       </div>
     </form>

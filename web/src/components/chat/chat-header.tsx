@@ -1,7 +1,9 @@
 import type { ReactNode } from "react";
 import type { ConversationSummary } from "@dim/shared";
 import { Avatar } from "@/components/ui/avatar";
+"use client";
 import { Button } from "@/components/ui/button";
+import { useTranslations } from "@/i18n";
 
 /** The open conversation's title; for a group, a button with its member count that opens the member panel. */
 export function ChatHeader(props: {
@@ -16,16 +18,17 @@ export function ChatHeader(props: {
   presence?: string | null;
 }) {
   const { summary, title } = props;
+  const t = useTranslations("chatHeader");
   const group = summary.kind === "group";
   const subtitle = group
     ? summary.membership === "active"
-      ? `${props.memberCount} ${props.memberCount === 1 ? "member" : "members"}`
+      ? t("members", { count: props.memberCount })
       : summary.membership === "removed"
-        ? "You were removed"
-        : "You left"
+        ? t("removed")
+        : t("left")
     : summary.peer
       ? props.presence
-        ? `@${summary.peer.username} · ${props.presence}`
+        ? t("peerWithPresence", { username: summary.peer.username, presence: props.presence })
         : `@${summary.peer.username}`
       : null;
   const heading = (
@@ -46,7 +49,7 @@ export function ChatHeader(props: {
   );
   return (
     <header className="flex items-center gap-3 border-b border-slate-200 bg-surface px-3 py-3 sm:px-4">
-      <Button variant="ghost" size="sm" className="md:hidden" onClick={props.onBack} aria-label="Back to conversations">
+      <Button variant="ghost" size="sm" className="md:hidden" onClick={props.onBack} aria-label={t("back")}>
         ←
       </Button>
       {group ? (
@@ -58,7 +61,7 @@ export function ChatHeader(props: {
           className="-my-1 flex min-w-0 items-center gap-3 rounded-md px-1 py-1 hover:bg-slate-100"
         >
           {heading}
-          <span className="sr-only">: show members</span>
+          <span className="sr-only">{t("showMembers")}</span>
         </button>
       ) : (
         <div className="flex min-w-0 items-center gap-3">{heading}</div>

@@ -8,6 +8,7 @@ import { filesOf, useAttachmentDrafts } from "@/hooks/use-attachment-drafts";
 import { useChat } from "@/hooks/use-chat";
 import { useMessageActions } from "@/hooks/use-message-actions";
 import { useTypingUsers } from "@/hooks/use-typing";
+import { useFormatter, useTranslations } from "@/i18n";
 import { presenceText } from "@/lib/presence-text";
 import { useGroupMembers } from "@/hooks/use-group-members";
 import { useJump } from "@/hooks/use-jump";
@@ -39,6 +40,8 @@ export function ChatView(props: {
   presence: { byId: ReadonlyMap<string, ContactPresence>; now: Date };
 }) {
   const { summary, client } = props;
+  const t = useTranslations();
+  const format = useFormatter();
   const connected = props.connection.status === "connected";
   const chat = useChat(client, summary, connected);
   const jump = useJump(client, summary.id);
@@ -54,15 +57,15 @@ export function ChatView(props: {
   const [readersOf, setReadersOf] = useState<number | null>(null);
   const sectionRef = useRef<HTMLElement>(null);
   const title = summary.peer?.displayName ?? summary.title;
-  const hint = connected ? null : "Not connected: messages are queued and sent, in order, when the connection is back.";
+  const hint = connected ? null : t("chat.queuedHint");
   const drafts = useAttachmentDrafts(props.maxUploadBytes);
   const [viewing, setViewing] = useState<ChatAttachment | null>(null);
   const [dragging, setDragging] = useState(false);
   const { discard } = chat;
   const acts = useMessageActions(client, summary.id);
-  const typing = useTypingUsers(client, summary.id).map((id) => (group ? (props.nameOf(id) ?? "Someone") : title));
-  const peerPresence = summary.peer ? presenceText(props.presence.byId.get(summary.peer.id), props.presence.now) : null;
-  const authorOf = (m: { own: boolean; senderId: string | null }) => (m.own ? "yourself" : group ? ((m.senderId && props.nameOf(m.senderId)) ?? "Someone") : title);
+  const typing = useTypingUsers(client, summary.id).map((id) => (group ? (props.nameOf(id) ?? t("system.someone")) : title));
+  const peerPresence = summary.peer ? presenceText(props.presence.byId.get(summary.peer.id), t, format, props.presence.now) : null;
+  const authorOf = (m: { own: boolean; senderId: string | null }) => (m.own ? t("chat.yourself") : group ? ((m.senderId && props.nameOf(m.senderId)) ?? t("system.someone")) : title);
   const editLast = () => {
     const last = [...chat.messages].reverse().find((m) => m.own && m.seq !== null && m.kind === "text" && !m.deleted);
     if (last) acts.setMode({ kind: "edit", message: last });
@@ -110,10 +113,10 @@ export function ChatView(props: {
 
   return (
     <AttachmentContext.Provider value={actions}>
-      <section ref={sectionRef} aria-label={group ? `Group ${title}` : `Chat with ${title}`} className="relative flex min-h-0 flex-1 flex-col" data-testid="chat-view" {...drop}>
+      <section ref={sectionRef} aria-label={group ? t("chat.groupLabel", { title }) : t("chat.directLabel", { title })} className="relative flex min-h-0 flex-1 flex-col" data-testid="chat-view" {...drop}>
         {dragging ? (
           <div aria-hidden className="pointer-events-none absolute inset-2 z-20 flex items-center justify-center rounded-xl border-2 border-dashed border-brand-500 bg-brand-50/90 text-sm font-medium text-brand-700 dark:text-sky-200">
-            Drop files to attach them
+            {t("chat.dropFiles")}
           </div>
         ) : null}
         <ChatHeader summary={summary} title={title} memberCount={members.loaded && active ? members.total : summary.memberCount} onBack={props.onBack} onMembers={() => setPanelOpen(true)}

@@ -7,10 +7,10 @@ import { filesOf, type AttachmentDraft, type useAttachmentDrafts } from "@/hooks
 import { lengthAfterPaste, pastedLength, pastedTextFile } from "@/lib/long-paste";
 import { AttachmentTray } from "./attachment-tray";
 import { EmojiPanel } from "./emoji-picker";
-import { useTranslations } from "@/i18n";
 import { LongPasteOffer } from "./long-paste-offer";
 import { ComposerModeBar } from "./composer-mode-bar";
 import type { ComposerMode } from "@/hooks/use-message-actions";
+import { useTranslations } from "@/i18n";
 
 const MAX = Limits.maxBodyChars;
 
@@ -49,7 +49,12 @@ export function Composer({
   onStopTyping?: () => void;
 }) {
   const id = useId();
+  const t = useTranslations("composer");
   const [body, setBody] = useState("");
+  // Between compositionstart and compositionend an IME is turning keys into text (pinyin → 汉字):
+  // Enter then picks a candidate, it does not send. Safari reports the confirming Enter after
+  // compositionend (isComposing false, keyCode 229), so the flag is cleared a tick later.
+  const composing = useRef(false);
   const [error, setError] = useState<string | null>(null);
   const [longPaste, setLongPaste] = useState<string | null>(null);
   const ref = useRef<HTMLTextAreaElement>(null);
@@ -133,7 +138,8 @@ export function Composer({
       return;
     }
     // Never send in the middle of an IME composition.
-    if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
+    if (e.key === "Enter" && (e.nativeEvent.isComposing || e.keyCode === 229 || composing.current)) return;
+    if (e.key === "Enter" && !e.shiftKey) {
       e.preventDefault();
       send();
     }
@@ -162,7 +168,7 @@ export function Composer({
             e.currentTarget.value = ""; // the same file can be picked again
           }}
         />
-        <Button variant="ghost" disabled={mode !== null} className="h-10 w-10 shrink-0 !px-0" aria-label="Attach files" title="Attach files" onClick={() => picker.current?.click()}>
+        <Button variant="ghost" disabled={mode !== null} className="h-10 w-10 shrink-0 !px-0" aria-label={t("attach")} title={t("attach")} onClick={() => picker.current?.click()}>
           <PaperclipIcon />
         </Button>
         <div className="relative shrink-0">
@@ -187,7 +193,7 @@ export function Composer({
           ) : null}
         </div>
         <label htmlFor={id} className="sr-only">
-          Message
+          {t("label")}
         </label>
         <textarea
           id={id}
@@ -200,6 +206,14 @@ export function Composer({
           }}
           onBlur={() => onStopTyping?.()}
           onKeyDown={onKeyDown}
+          onCompositionStart={() => {
+            composing.current = true;
+          }}
+          onCompositionEnd={() => {
+            setTimeout(() => {
+              composing.current = false;
+            }, 0);
+          }}
           onPaste={(e) => {
             const files = filesOf(e.clipboardData);
             if (files.length > 0) {
@@ -216,17 +230,17 @@ export function Composer({
           }}
           maxLength={MAX}
           rows={Math.min(6, Math.max(1, body.split("\n").length))}
-          placeholder={mode?.kind === "edit" ? "Edit the message…" : mode?.kind === "reply" ? "Write a reply…" : ready.length > 0 ? "Add a caption…" : "Write a message…"}
+          placeholder={mode?.kind === "edit" ? t("placeholderEdit") : mode?.kind === "reply" ? t("placeholderReply") : ready.length > 0 ? t("placeholderCaption") : t("placeholder")}
           aria-describedby={`${id}-help`}
           className="max-h-40 min-h-10 min-w-0 flex-1 resize-none rounded-lg border border-slate-300 bg-surface px-3 py-2 text-sm placeholder:text-slate-500 focus:border-brand-500 focus:outline-2 focus:outline-offset-0 focus:outline-brand-500/30"
         />
         <Button type="submit" disabled={blank && (ready.length === 0 || mode !== null)} className="h-10">
-          {mode?.kind === "edit" ? "Save" : "Send"}
+          {mode?.kind === "edit" ? t("save") : t("send")}
         </Button>
       </form>
       <p id={`${id}-help`} className="mt-1 flex gap-3 text-[11px] text-slate-500">
         <span className="hidden sm:inline">
-          {mode ? `Enter to ${mode.kind === "edit" ? "save" : "send"} · Esc to cancel` : "Enter to send · Shift+Enter for a new line · ↑ to edit your last message · paste or drop files to attach them"}
+          {mode ? t("helpMode", { kind: mode.kind === "edit" ? "edit" : "reply" }) : t("help")}
         </span>
         {hint ? <span className="text-amber-700">{hint}</span> : null}
         {near ? (

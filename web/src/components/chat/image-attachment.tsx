@@ -2,6 +2,7 @@
 import { useMemo, useState } from "react";
 import { fitImage, placeholderDataUrl, type ChatAttachment } from "@dim/client";
 import { useObjectUrl } from "@/hooks/use-object-url";
+import { useTranslations } from "@/i18n";
 import { useAttachmentActions } from "./attachment-context";
 
 /** Largest box of an image in the log (CSS px); narrower screens shrink it to the bubble. */
@@ -14,6 +15,7 @@ const MAX_H = 320;
  */
 export function ImageAttachment({ attachment, clientMsgId }: { attachment: ChatAttachment; clientMsgId: string }) {
   const actions = useAttachmentActions();
+  const t = useTranslations("viewer");
   const box = fitImage(attachment, MAX_W, MAX_H);
   const blur = useMemo(() => placeholderDataUrl(attachment.placeholder), [attachment.placeholder]);
   const local = attachment.localFile;
@@ -25,7 +27,7 @@ export function ImageAttachment({ attachment, clientMsgId }: { attachment: ChatA
     <button
       type="button"
       onClick={() => actions.view(attachment)}
-      aria-label={`Open photo ${attachment.name}`}
+      aria-label={t("open", { name: attachment.name })}
       data-testid="image-attachment"
       data-loaded={loaded !== null && loaded === source.url ? "true" : "false"}
       data-placeholder={blur ? "true" : "false"}
@@ -43,7 +45,7 @@ export function ImageAttachment({ attachment, clientMsgId }: { attachment: ChatA
           className={`h-full w-full object-cover transition-opacity duration-200 ${loaded === source.url ? "opacity-100" : "opacity-0"}`}
         />
       ) : null}
-      {source.error && !blur ? <span className="absolute inset-0 flex items-center justify-center text-xs text-slate-600">Photo not available offline</span> : null}
+      {source.error && !blur ? <span className="absolute inset-0 flex items-center justify-center text-xs text-slate-600">{t("thumbOffline")}</span> : null}
     </button>
   );
 }

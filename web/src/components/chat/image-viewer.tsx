@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from "react";
 import { formatBytes, type ChatAttachment } from "@dim/client";
 import { useObjectUrl } from "@/hooks/use-object-url";
+import { useTranslations } from "@/i18n";
 import { trapTab } from "@/lib/focus-trap";
 
 /**
@@ -12,6 +13,7 @@ import { trapTab } from "@/lib/focus-trap";
 export function ImageViewer(props: { attachment: ChatAttachment | null; onClose: () => void; fileUrl: (id: string) => string; thumbnail: (id: string) => Promise<Blob> }) {
   const ref = useRef<HTMLDialogElement>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
+  const t = useTranslations("viewer");
   const { attachment, onClose } = props;
   const open = attachment !== null;
 
@@ -28,7 +30,7 @@ export function ImageViewer(props: { attachment: ChatAttachment | null; onClose:
   return (
     <dialog
       ref={ref}
-      aria-label={attachment ? `Photo ${attachment.name}` : "Photo"}
+      aria-label={attachment ? t("label", { name: attachment.name }) : t("photo")}
       data-testid="image-viewer"
       onCancel={(e) => {
         e.preventDefault();
@@ -53,6 +55,7 @@ function ViewerBody(props: {
   closeRef: React.RefObject<HTMLButtonElement | null>;
 }) {
   const { attachment: a } = props;
+  const t = useTranslations("viewer");
   const local = useObjectUrl(a.localFile ? () => Promise.resolve(a.localFile!) : null, a.localFile ? "local" : null);
   const [fallback, setFallback] = useState(false);
   const thumb = useObjectUrl(fallback && a.id ? () => props.thumbnail(a.id!) : null, fallback && a.id ? a.id : null);
@@ -69,14 +72,14 @@ function ViewerBody(props: {
         </div>
         {a.id ? (
           <a href={props.fileUrl(a.id)} download={a.name} className="rounded-md border border-white/40 px-3 py-1.5 text-xs font-medium hover:bg-white/10">
-            Download
+            {t("download")}
           </a>
         ) : null}
         <button
           ref={props.closeRef}
           type="button"
           onClick={props.onClose}
-          aria-label="Close photo"
+          aria-label={t("close")}
           className="inline-flex h-9 w-9 items-center justify-center rounded-md text-xl hover:bg-white/10"
         >
           <span aria-hidden>×</span>
@@ -87,7 +90,7 @@ function ViewerBody(props: {
           // eslint-disable-next-line @next/next/no-img-element -- our own authenticated route, not an optimisable asset
           <img src={src} alt={a.name} data-testid="full-image" onError={() => setFallback(true)} className="max-h-full max-w-full object-contain" />
         ) : (
-          <p className="text-sm text-white/80">{fallback ? "The full photo is not available offline." : "Loading…"}</p>
+          <p className="text-sm text-white/80">{fallback ? t("offline") : t("loading")}</p>
         )}
       </div>
     </div>

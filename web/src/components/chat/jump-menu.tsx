@@ -1,9 +1,11 @@
 "use client";
 import { useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { useTranslations } from "@/i18n";
 
 /** "Jump" in the chat header: to the first unread message (when there is one) or to a date. */
 export function JumpMenu(props: { firstUnread: number | null; busy: boolean; onSeq: (seq: number) => void; onDay: (day: string) => void }) {
+  const t = useTranslations("jump");
   const [day, setDay] = useState("");
   const details = useRef<HTMLDetailsElement>(null);
   const id = useId();
@@ -11,7 +13,7 @@ export function JumpMenu(props: { firstUnread: number | null; busy: boolean; onS
   return (
     <details ref={details} className="relative ml-auto" data-testid="jump-menu">
       <summary className="cursor-pointer list-none rounded-md px-2.5 py-1 text-xs font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900 [&::-webkit-details-marker]:hidden">
-        Jump to…
+        {t("summary")}
       </summary>
       <div className="absolute right-0 z-30 mt-1 w-64 space-y-3 rounded-md border border-slate-200 bg-surface p-3 shadow-lg">
         <Button
@@ -25,7 +27,7 @@ export function JumpMenu(props: { firstUnread: number | null; busy: boolean; onS
             close();
           }}
         >
-          {props.firstUnread === null ? "No unread messages" : "First unread message"}
+          {props.firstUnread === null ? t("noUnread") : t("firstUnread")}
         </Button>
         <form
           className="flex items-end gap-2"
@@ -38,7 +40,7 @@ export function JumpMenu(props: { firstUnread: number | null; busy: boolean; onS
         >
           <span className="flex min-w-0 flex-1 flex-col">
             <label htmlFor={`${id}-day`} className="text-xs text-slate-600">
-              Date
+              {t("date")}
             </label>
             <input
               id={`${id}-day`}
@@ -51,7 +53,7 @@ export function JumpMenu(props: { firstUnread: number | null; busy: boolean; onS
           </span>
           {/* Enabled while the date is empty (a submit then does nothing): no colour change as one is typed. */}
           <Button type="submit" size="sm" disabled={props.busy} data-testid="jump-date-go">
-            Go
+            {t("go")}
           </Button>
         </form>
       </div>

@@ -5,6 +5,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { useGroupActions } from "@/hooks/use-group-actions";
+import { useTranslations } from "@/i18n";
 import { canManage } from "@/lib/group-permissions";
 import { AddMembers } from "./add-members";
 import { MemberRow, type MemberCommand } from "./member-row";
@@ -34,6 +35,7 @@ export function MemberPanel(props: {
   onChanged: () => void;
 }) {
   const { summary } = props;
+  const t = useTranslations("members");
   const actions = useGroupActions(summary.id, props.onChanged);
   const [confirming, setConfirming] = useState<Confirming | null>(null);
   const confirmButton = useRef<HTMLButtonElement>(null);
@@ -54,8 +56,8 @@ export function MemberPanel(props: {
     }
     setConfirming(
       c.kind === "remove"
-        ? { question: `Remove ${name} from “${summary.title}”? They keep what they have seen so far.`, confirm: "Remove", run: () => actions.remove(c.member.user.id) }
-        : { question: `Make ${name} the owner? You become an admin.`, confirm: "Make owner", run: () => actions.transfer(c.member.user.id) },
+        ? { question: t("confirmRemove", { name, title: summary.title }), confirm: t("remove"), run: () => actions.remove(c.member.user.id) }
+        : { question: t("confirmTransfer", { name }), confirm: t("makeOwner"), run: () => actions.transfer(c.member.user.id) },
     );
   };
 
@@ -66,7 +68,7 @@ export function MemberPanel(props: {
   };
 
   return (
-    <Dialog open={props.open} onClose={close} title={summary.title} description={active ? `${props.total || summary.memberCount} members` : "You are no longer a member"} testId="member-panel">
+    <Dialog open={props.open} onClose={close} title={summary.title} description={active ? t("count", { count: props.total || summary.memberCount }) : t("notMember")} testId="member-panel">
       {active && canManage(myRole) ? <RenameForm key={summary.title} title={summary.title} busy={actions.busy === "rename"} onRename={actions.rename} /> : null}
       {actions.error ? (
         <div className="px-4 pt-3">
@@ -80,7 +82,7 @@ export function MemberPanel(props: {
           </p>
           <div className="mt-2 flex justify-end gap-2">
             <Button size="sm" variant="secondary" onClick={() => setConfirming(null)}>
-              Cancel
+              {t("cancel")}
             </Button>
             <Button
               ref={confirmButton}
@@ -96,7 +98,7 @@ export function MemberPanel(props: {
       ) : null}
       {active ? (
         <>
-          <h3 className="px-4 pt-3 text-xs font-semibold tracking-wide text-slate-500 uppercase">Members</h3>
+          <h3 className="px-4 pt-3 text-xs font-semibold tracking-wide text-slate-500 uppercase">{t("heading")}</h3>
           {props.loadError && props.members.length === 0 ? (
             <div className="px-4 py-2">
               <Alert>{props.loadError}</Alert>
@@ -104,10 +106,10 @@ export function MemberPanel(props: {
           ) : null}
           {!props.loaded ? (
             <p role="status" className="px-4 py-2 text-sm text-slate-500">
-              Loading members…
+              {t("loading")}
             </p>
           ) : null}
-          <ul aria-label="Members" className="divide-y divide-slate-100">
+          <ul aria-label={t("heading")} className="divide-y divide-slate-100">
             {props.members.map((m) => (
               <MemberRow key={m.user.id} member={m} meId={props.meId} myRole={myRole} busy={actions.busy} onCommand={command} />
             ))}
@@ -119,18 +121,18 @@ export function MemberPanel(props: {
               disabled={actions.busy !== null}
               onClick={() =>
                 setConfirming({
-                  question: myRole === "owner" && props.total > 1 ? "Leave the group? As its owner, make someone else the owner first." : `Leave “${summary.title}”? You keep its messages so far.`,
-                  confirm: "Leave",
+                  question: myRole === "owner" && props.total > 1 ? t("confirmLeaveOwner") : t("confirmLeave", { title: summary.title }),
+                  confirm: t("leave"),
                   run: actions.leave,
                 })
               }
             >
-              Leave group
+              {t("leaveGroup")}
             </Button>
           </div>
         </>
       ) : (
-        <p className="px-4 py-3 text-sm text-slate-600">{summary.membership === "removed" ? "You were removed from this group." : "You left this group."} Its messages up to then stay here.</p>
+        <p className="px-4 py-3 text-sm text-slate-600">{summary.membership === "removed" ? t("wasRemoved") : t("hasLeft")}</p>
       )}
     </Dialog>
   );

@@ -32,6 +32,7 @@ export function MessageActions({
   open: boolean;
   onOpenChange: (open: boolean) => void;
 }) {
+  const t = useTranslations("messageActions");
   const [confirming, setConfirming] = useState(false);
   /** "More reactions…": the emoji picker takes the menu's place. */
   const [picking, setPicking] = useState(false);
@@ -95,7 +96,7 @@ export function MessageActions({
       <button
         ref={button}
         type="button"
-        aria-label="Message actions"
+        aria-label={t("label")}
         aria-haspopup="menu"
         aria-expanded={open}
         data-testid="message-actions"
@@ -112,31 +113,31 @@ export function MessageActions({
         <div
           ref={menu}
           role="menu"
-          aria-label="Message actions"
+          aria-label={t("label")}
           onKeyDown={onKeyDown}
           data-testid="message-menu"
           className={`absolute z-30 mt-1 w-56 rounded-lg border border-slate-200 bg-surface p-1 shadow-lg ${own ? "right-0" : "left-0"}`}
         >
           {confirming ? (
             <>
-              <p className="px-3 py-1.5 text-sm text-slate-800">Delete this message for everyone?</p>
+              <p className="px-3 py-1.5 text-sm text-slate-800">{t("confirmDelete")}</p>
               <button type="button" role="menuitem" className={`${item} !text-red-700`} onClick={() => run(() => handlers.deleteForEveryone(message))}>
-                Delete
+                {t("delete")}
               </button>
               <button type="button" role="menuitem" className={item} onClick={() => setConfirming(false)}>
-                Cancel
+                {t("cancel")}
               </button>
             </>
           ) : (
             <>
               {live ? (
-                <div className="flex justify-between px-1 pb-1" role="group" aria-label="React">
+                <div className="flex justify-between px-1 pb-1" role="group" aria-label={t("react")}>
                   {REACTIONS.map((emoji) => (
                     <button
                       key={emoji}
                       type="button"
                       role="menuitem"
-                      aria-label={message.myReaction === emoji ? `Remove reaction ${emoji}` : `React with ${emoji}`}
+                      aria-label={message.myReaction === emoji ? t("removeReaction", { emoji }) : t("reactWith", { emoji })}
                       className={`rounded px-1 text-lg hover:bg-slate-100 focus:bg-slate-100 focus:outline-none ${message.myReaction === emoji ? "bg-brand-50 ring-1 ring-brand-500" : ""}`}
                       onClick={() => run(() => handlers.react(message, emoji))}
                     >
@@ -158,20 +159,20 @@ export function MessageActions({
               ) : null}
               {live ? (
                 <button type="button" role="menuitem" className={item} onClick={() => run(() => handlers.reply(message))}>
-                  Reply
+                  {t("reply")}
                 </button>
               ) : null}
               {live && own && message.kind === "text" ? (
                 <button type="button" role="menuitem" className={item} onClick={() => run(() => handlers.edit(message))}>
-                  Edit
+                  {t("edit")}
                 </button>
               ) : null}
               <button type="button" role="menuitem" className={item} onClick={() => run(() => handlers.deleteForMe(message))}>
-                Delete for me
+                {t("deleteForMe")}
               </button>
               {live && own ? (
                 <button type="button" role="menuitem" className={`${item} !text-red-700`} onClick={() => setConfirming(true)}>
-                  Delete for everyone…
+                  {t("deleteForEveryone")}
                 </button>
               ) : null}
             </>

@@ -3,6 +3,8 @@ import { useRef, useState } from "react";
 import { ClientErrorCode, type ChatMessage } from "@dim/client";
 import { Avatar } from "@/components/ui/avatar";
 import { Button } from "@/components/ui/button";
+import { useErrorText } from "@/hooks/use-error-text";
+import { useFormatter, useTranslations } from "@/i18n";
 import { shortTime } from "@/lib/format";
 import { attachmentFailureText } from "@/lib/attachment-text";
 import { receiptsOf } from "@/lib/group-client";
@@ -51,6 +53,9 @@ export function MessageBubble({
   focused?: boolean;
   extras?: BubbleExtras | undefined;
 }) {
+  const t = useTranslations();
+  const format = useFormatter();
+  const errorText = useErrorText();
   const own = message.own;
   const withAvatar = group && !own;
   const [menuOpen, setMenuOpen] = useState(false);
@@ -87,10 +92,10 @@ export function MessageBubble({
           <ReplyQuote quoted={extras.quoted} author={extras.quotedAuthor} own={own} onJump={() => extras.onJump(message.replyTo!)} />
         ) : null}
         <div className={`flex items-center gap-1 ${own ? "flex-row-reverse" : ""}`}>
-        <span className="sr-only">{own ? "You" : senderName}: </span>
+        <span className="sr-only">{t("bubble.senderPrefix", { name: own ? t("system.youSubject") : senderName })}</span>
         {message.deleted ? (
           <div className="rounded-2xl border border-dashed border-slate-300 px-3.5 py-2 text-sm text-slate-600 italic" data-testid="tombstone">
-            Message deleted
+            {t("bubble.deleted")}
           </div>
         ) : message.attachment ? (
           <AttachmentBubble message={message} />
@@ -112,10 +117,10 @@ export function MessageBubble({
         {preview ? <LinkPreviewCard preview={preview} /> : null}
         {extras ? <ReactionsRow message={message} nameOf={extras.nameOf} onToggle={(emoji) => extras.handlers?.react(message, emoji)} /> : null}
         <div className="mt-0.5 flex items-center gap-2 px-1 text-[11px] text-slate-600">
-          <time dateTime={message.createdAt}>{shortTime(message.createdAt)}</time>
+          <time dateTime={message.createdAt}>{shortTime(message.createdAt, format)}</time>
           {message.editedAt && !message.deleted ? (
-            <span data-testid="edited" title={`Edited ${new Date(message.editedAt).toLocaleString()}`}>
-              edited
+            <span data-testid="edited" title={t("bubble.editedAt", { when: format.dateTime(new Date(message.editedAt), { dateStyle: "medium", timeStyle: "short" }) })}>
+              {t("bubble.edited")}
             </span>
           ) : null}
           {own && group ? (
@@ -125,7 +130,7 @@ export function MessageBubble({
           ) : null}
           {own && message.state === "failed" ? (
             <Button variant="danger" size="sm" className="!px-2 !py-0.5" onClick={() => onRetry(message.clientMsgId)}>
-              Retry
+              {t("bubble.retry")}
             </Button>
           ) : null}
           {own && message.state === "failed" && message.attachment ? <RemoveButton clientMsgId={message.clientMsgId} /> : null}
@@ -133,10 +138,10 @@ export function MessageBubble({
         {own && message.state === "failed" && message.error ? (
           <p className="px-1 text-[11px] text-red-600" data-testid="failure">
             {message.attachment
-              ? attachmentFailureText(message.error, message.attachment)
+              ? attachmentFailureText(message.error, message.attachment, t)
               : message.error.code === ClientErrorCode.AckTimeout
-                ? "The server did not confirm it (sent twice). Retry sends it again, once."
-                : message.error.message}
+                ? t("attachments.ackTimeout")
+                : errorText(message.error)}
           </p>
         ) : null}
       </div>
@@ -161,9 +166,10 @@ function AttachmentBubble({ message }: { message: ChatMessage }) {
 
 function RemoveButton({ clientMsgId }: { clientMsgId: string }) {
   const actions = useAttachmentActions();
+  const t = useTranslations("bubble");
   return (
     <Button variant="secondary" size="sm" className="!px-2 !py-0.5" onClick={() => actions.discard(clientMsgId)}>
-      Remove
+      {t("remove")}
     </Button>
   );
 }

@@ -2,7 +2,8 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { ChatMessage } from "@dim/client";
 import { Button } from "@/components/ui/button";
-import { chatRows } from "@/lib/chat-messages";
+import { useFormatter, useNow, useTranslations } from "@/i18n";
+import { chatRows, dayLabel } from "@/lib/chat-messages";
 import type { NameOf } from "@/lib/system-text";
 import { MessageBubble } from "./message-bubble";
 import type { MessageHandlers } from "./message-actions";
@@ -40,6 +41,10 @@ export function MessageList(props: {
   handlers: MessageHandlers | null;
 }) {
   const { group, meId } = props;
+  const t = useTranslations();
+  const format = useFormatter();
+  // "Today" becomes "Yesterday" at midnight without a reload.
+  const now = useNow({ updateInterval: 60_000 });
   const [focused, setFocused] = useState<number | null>(null);
   const focusDone = useRef<number | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
@@ -53,8 +58,8 @@ export function MessageList(props: {
   const hasMarker = rows.some((r) => r.kind === "unread");
   const bySeq = useMemo(() => new Map(props.messages.filter((m) => m.seq !== null).map((m) => [m.seq!, m])), [props.messages]);
   const nameOf = useCallback(
-    (userId: string) => (userId === meId ? "You" : group ? (group.nameOf(userId) ?? "Someone") : props.peerName),
-    [meId, group, props.peerName],
+    (userId: string) => (userId === meId ? t("system.youSubject") : group ? (group.nameOf(userId) ?? t("system.someone")) : props.peerName),
+    [meId, group, props.peerName, t],
   );
 
   useLayoutEffect(() => {
@@ -148,34 +153,34 @@ export function MessageList(props: {
       <div aria-hidden className="flex-1" />
       {loadingEarlier ? (
         <p role="status" className="mb-3 text-center text-xs text-slate-500" data-testid="loading-earlier">
-          Loading earlier messages…
+          {t("messages.loadingEarlier")}
         </p>
       ) : null}
       {canLoadEarlier && loadFailed && !loadingEarlier ? (
         <div className="mb-3 flex justify-center">
           <Button variant="secondary" size="sm" onClick={onLoadEarlier}>
-            Try loading earlier messages again
+            {t("messages.retryEarlier")}
           </Button>
         </div>
       ) : null}
       {!canLoadEarlier && props.messages.length > 0 && (props.messages[0]?.seq ?? 0) <= 1 ? (
-        <p className="mb-3 text-center text-[11px] text-slate-600">Beginning of the conversation</p>
+        <p className="mb-3 text-center text-[11px] text-slate-600">{t("messages.beginning")}</p>
       ) : null}
-      {props.messages.length === 0 ? <p className="mb-6 text-center text-sm text-slate-500">No messages yet. Say hello!</p> : null}
+      {props.messages.length === 0 ? <p className="mb-6 text-center text-sm text-slate-500">{t("messages.empty")}</p> : null}
       {/* The live region wraps the list: role="log" on the <ol> itself would take away its list semantics. */}
-      <div role="log" aria-live="polite" aria-relevant="additions" aria-label={group ? `Messages in ${props.peerName}` : `Messages with ${props.peerName}`}>
+      <div role="log" aria-live="polite" aria-relevant="additions" aria-label={group ? t("messages.inGroup", { name: props.peerName }) : t("messages.withPeer", { name: props.peerName })}>
       <ol className="space-y-2">
         {rows.map((row) =>
           row.kind === "day" ? (
             <li key={row.key} data-testid="day-separator" className="sticky top-0 z-10 flex justify-center py-1">
               <span className="rounded-full border border-slate-200 bg-surface/90 px-3 py-0.5 text-[11px] font-medium text-slate-500 shadow-sm backdrop-blur">
-                {row.label}
+                {dayLabel(row.at, t, format, now)}
               </span>
             </li>
           ) : row.kind === "unread" ? (
             <li key={row.key} data-testid="new-messages" className="flex items-center gap-2 py-1">
               <span aria-hidden className="h-px flex-1 bg-red-400/60" />
-              <span className="text-[11px] font-semibold tracking-wide text-red-600 uppercase">New messages</span>
+              <span className="text-[11px] font-semibold tracking-wide text-red-600 uppercase">{t("messages.new")}</span>
               <span aria-hidden className="h-px flex-1 bg-red-400/60" />
             </li>
           ) : row.kind === "system" ? (
@@ -191,14 +196,14 @@ export function MessageList(props: {
             <MessageBubble
               key={row.key}
               message={row.message}
-              senderName={group ? ((row.message.senderId && group.nameOf(row.message.senderId)) ?? "Someone") : props.peerName}
+              senderName={group ? ((row.message.senderId && group.nameOf(row.message.senderId)) ?? t("system.someone")) : props.peerName}
               onRetry={props.onRetry}
               group={group ? { showSender: !row.continued, onReaders: group.onReaders } : undefined}
               focused={focused !== null && row.message.seq === focused}
               extras={{
                 handlers: props.handlers,
                 quoted: row.message.replyTo !== null ? bySeq.get(row.message.replyTo) : undefined,
-                quotedAuthor: quotedAuthor(row.message.replyTo !== null ? bySeq.get(row.message.replyTo) : undefined, nameOf),
+                quotedAuthor: quotedAuthor(row.message.replyTo !== null ? bySeq.get(row.message.replyTo) : undefined, nameOf, t("system.youSubject")),
                 onJump: setJumpTo,
                 nameOf,
                 highlighted: highlighted !== null && row.message.seq === highlighted,
@@ -212,8 +217,8 @@ export function MessageList(props: {
   );
 }
 
-function quotedAuthor(quoted: ChatMessage | undefined, nameOf: (userId: string) => string): string | null {
+function quotedAuthor(quoted: ChatMessage | undefined, nameOf: (userId: string) => string, you: string): string | null {
   if (!quoted) return null;
-  if (quoted.own) return "You";
+  if (quoted.own) return you;
   return quoted.senderId ? nameOf(quoted.senderId) : null;
 }

@@ -1,12 +1,6 @@
+"use client";
 import type { MessageState } from "@dim/client";
-
-const LABEL: Record<MessageState, string> = {
-  sending: "Sending…",
-  sent: "Sent",
-  delivered: "Delivered",
-  read: "Read",
-  failed: "Failed",
-};
+import { useTranslations } from "@/i18n";
 
 const ICON: Record<MessageState, string> = { sending: "◷", sent: "✓", delivered: "✓✓", read: "✓✓", failed: "!" };
 
@@ -20,10 +14,12 @@ const COLOR: Record<MessageState, string> = {
 
 /** The state of an own message, in words (and a tick mark for quick scanning). */
 export function MessageStateLabel({ state, compact = false }: { state: MessageState; compact?: boolean }) {
+  const t = useTranslations("messageState");
+  const label = t(state);
   return (
     <span className={`inline-flex items-center gap-1 ${COLOR[state]}`} data-state={state}>
       <span aria-hidden>{ICON[state]}</span>
-      {compact ? <span className="sr-only">{LABEL[state]}</span> : <span>{LABEL[state]}</span>}
+      {compact ? <span className="sr-only">{label}</span> : <span>{label}</span>}
     </span>
   );
 }

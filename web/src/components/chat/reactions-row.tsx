@@ -1,4 +1,6 @@
+"use client";
 import type { ChatMessage } from "@dim/client";
+import { useFormatter, useTranslations } from "@/i18n";
 
 /**
  * The reactions under a bubble: each emoji with its count, pressed when one of them is mine, its
@@ -13,19 +15,21 @@ export function ReactionsRow({
   nameOf: (userId: string) => string;
   onToggle: (emoji: string) => void;
 }) {
+  const t = useTranslations("reactions");
+  const format = useFormatter();
   if (message.reactions.length === 0 || message.deleted) return null;
   return (
-    <ul className={`mt-0.5 flex flex-wrap gap-1 px-1 ${message.own ? "justify-end" : ""}`} aria-label="Reactions" data-testid="reactions">
+    <ul className={`mt-0.5 flex flex-wrap gap-1 px-1 ${message.own ? "justify-end" : ""}`} aria-label={t("label")} data-testid="reactions">
       {message.reactions.map((r) => {
         const mine = message.myReaction === r.emoji;
-        const who = r.userIds.map(nameOf).join(", ");
+        const who = format.list(r.userIds.map(nameOf), { type: "conjunction" });
         return (
           <li key={r.emoji}>
             <button
               type="button"
               aria-pressed={mine}
               title={who}
-              aria-label={`${r.emoji} ${r.count}: ${who}${mine ? " (press to remove yours)" : ""}`}
+              aria-label={t("button", { emoji: r.emoji, count: r.count, who, mine: mine ? "yes" : "no" })}
               data-testid="reaction"
               data-emoji={r.emoji}
               onClick={() => onToggle(r.emoji)}

@@ -6,12 +6,14 @@ import { Avatar } from "@/components/ui/avatar";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { useErrorText } from "@/hooks/use-error-text";
+import { useTranslations } from "@/i18n";
 import { gateway } from "@/lib/gateway";
 import { rememberPeople } from "@/lib/people";
 
 /** Who has read an own group message (`conversations.readers` at its seq), page by page. */
 export function ReadersDialog(props: { conversationId: string; seq: number | null; onClose: () => void }) {
   const errorText = useErrorText();
+  const t = useTranslations("readers");
   const { conversationId, seq } = props;
   const [data, setData] = useState<ReadersOutput | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -43,8 +45,8 @@ export function ReadersDialog(props: { conversationId: string; seq: number | nul
     <Dialog
       open={seq !== null}
       onClose={props.onClose}
-      title="Read by"
-      description={data ? `${data.readCount} of ${data.memberCount} have read this message` : undefined}
+      title={t("title")}
+      description={data ? t("description", { count: data.readCount, of: data.memberCount }) : undefined}
       testId="readers-dialog"
     >
       {error ? (
@@ -52,8 +54,8 @@ export function ReadersDialog(props: { conversationId: string; seq: number | nul
           <Alert>{error}</Alert>
         </div>
       ) : null}
-      {data && data.readers.length === 0 ? <p className="px-4 py-3 text-sm text-slate-500">Nobody has read it yet.</p> : null}
-      <ul aria-label="Readers" className="divide-y divide-slate-100">
+      {data && data.readers.length === 0 ? <p className="px-4 py-3 text-sm text-slate-500">{t("none")}</p> : null}
+      <ul aria-label={t("list")} className="divide-y divide-slate-100">
         {data?.readers.map((r) => (
           <li key={r.user.id} className="flex items-center gap-3 px-4 py-2" data-testid="reader" data-username={r.user.username}>
             <Avatar name={r.user.displayName} seed={r.user.id} size="sm" src={r.user.avatarUrl} />
@@ -64,12 +66,12 @@ export function ReadersDialog(props: { conversationId: string; seq: number | nul
       </ul>
       {loading ? (
         <p role="status" className="px-4 py-2 text-sm text-slate-500">
-          Loading…
+          {t("loading")}
         </p>
       ) : data?.nextCursor ? (
         <div className="px-4 py-2">
           <Button variant="secondary" size="sm" onClick={() => void load(data.nextCursor ?? undefined)}>
-            Show more
+            {t("more")}
           </Button>
         </div>
       ) : null}

@@ -3,9 +3,11 @@ import { useState } from "react";
 import { Limits } from "@dim/shared";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/text-field";
+import { useTranslations } from "@/i18n";
 
 /** The group's name, editable by its owner and admins. */
 export function RenameForm(props: { title: string; busy: boolean; onRename: (title: string) => Promise<boolean> }) {
+  const t = useTranslations("members");
   const [title, setTitle] = useState(props.title);
   const unchanged = title.trim() === props.title || title.trim() === "";
   return (
@@ -16,9 +18,9 @@ export function RenameForm(props: { title: string; busy: boolean; onRename: (tit
         if (!unchanged) void props.onRename(title.trim());
       }}
     >
-      <TextField className="flex-1" label="Group name" name="rename-group" value={title} maxLength={Limits.groupTitleMax} autoComplete="off" onChange={(e) => setTitle(e.target.value)} />
+      <TextField className="flex-1" label={t("groupName")} name="rename-group" value={title} maxLength={Limits.groupTitleMax} autoComplete="off" onChange={(e) => setTitle(e.target.value)} />
       <Button type="submit" variant="secondary" disabled={unchanged || props.busy}>
-        {props.busy ? "Saving…" : "Rename"}
+        {props.busy ? t("saving") : t("rename")}
       </Button>
     </form>
   );

@@ -1,12 +1,14 @@
+"use client";
 import type { ChatMessage } from "@dim/client";
+import { useTranslations, type Translator } from "@/i18n";
 
 /** The first line of a message for a quote ("Photo" / the file name for an attachment without caption). */
-export function snippetOf(message: ChatMessage | undefined): string {
-  if (!message) return "Earlier message";
-  if (message.deleted) return "Message deleted";
+export function snippetOf(message: ChatMessage | undefined, t: Translator): string {
+  if (!message) return t("quote.earlier");
+  if (message.deleted) return t("bubble.deleted");
   const line = message.body.split("\n").find((l) => l.trim()) ?? "";
   if (line) return line.length > 120 ? `${line.slice(0, 119)}…` : line;
-  if (message.attachment) return message.attachment.kind === "image" ? "Photo" : message.attachment.name;
+  if (message.attachment) return message.attachment.kind === "image" ? t("attachments.photo") : message.attachment.name;
   return "";
 }
 
@@ -25,6 +27,7 @@ export function ReplyQuote({
   own: boolean;
   onJump: () => void;
 }) {
+  const t = useTranslations();
   return (
     <button
       type="button"
@@ -33,10 +36,10 @@ export function ReplyQuote({
       className={`mb-0.5 max-w-full truncate rounded-lg border-l-4 border-brand-500 bg-slate-100 px-2.5 py-1 text-left text-xs text-slate-700 hover:bg-slate-200 ${own ? "self-end" : "self-start"}`}
     >
       {/* The visible text is the name (WCAG 2.5.3); what the button does is said around it. */}
-      <span className="sr-only">Reply to </span>
+      <span className="sr-only">{t("quote.replyTo")}</span>
       {author ? <span className="block font-semibold text-slate-800">{author}</span> : null}
-      <span className="block truncate">{snippetOf(quoted)}</span>
-      <span className="sr-only"> (show it)</span>
+      <span className="block truncate">{snippetOf(quoted, t)}</span>
+      <span className="sr-only">{t("quote.show")}</span>
     </button>
   );
 }

@@ -5,11 +5,13 @@ import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/text-field";
 import { useErrorText } from "@/hooks/use-error-text";
 import { shownError } from "@/lib/errors";
+import { useTranslations } from "@/i18n";
 import { gateway } from "@/lib/gateway";
 
 /** account.delete, confirmed with the password. */
 export function DeleteAccountSection(props: { onDeleted: () => void }) {
   const errorText = useErrorText();
+  const t = useTranslations("settings.delete");
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -22,7 +24,7 @@ export function DeleteAccountSection(props: { onDeleted: () => void }) {
       props.onDeleted();
     } catch (e) {
       const shown = shownError(e);
-      setError(shown.code === ErrorCode.InvalidCredentials ? "That password is not right." : errorText(shown));
+      setError(shown.code === ErrorCode.InvalidCredentials ? t("wrongPassword") : errorText(shown));
       setBusy(false);
     }
   };
@@ -30,10 +32,10 @@ export function DeleteAccountSection(props: { onDeleted: () => void }) {
   return (
     <section aria-labelledby="settings-delete" className="space-y-3">
       <h3 id="settings-delete" className="text-sm font-semibold text-red-700">
-        Delete account
+        {t("heading")}
       </h3>
       <p className="text-sm text-slate-600">
-        Your messages stay, shown as from “Deleted user”. You leave your groups (a group you own passes to its longest-standing admin or member), your contacts are removed, and every device is signed out. Your username becomes free for others. This cannot be undone.
+        {t("explanation")}
       </p>
       <form
         className="space-y-3"
@@ -42,9 +44,9 @@ export function DeleteAccountSection(props: { onDeleted: () => void }) {
           void remove();
         }}
       >
-        <TextField label="Your password, to confirm" name="delete-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} error={error ?? undefined} />
+        <TextField label={t("password")} name="delete-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} error={error ?? undefined} />
         <Button type="submit" variant="danger" disabled={busy || password === ""}>
-          {busy ? "Deleting…" : "Delete my account"}
+          {busy ? t("deleting") : t("delete")}
         </Button>
       </form>
     </section>

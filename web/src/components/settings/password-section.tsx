@@ -5,11 +5,13 @@ import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/text-field";
 import { useErrorText } from "@/hooks/use-error-text";
 import { shownError } from "@/lib/errors";
+import { useTranslations } from "@/i18n";
 import { gateway } from "@/lib/gateway";
 
 /** account.changePassword: this device stays signed in, every other one is signed out. */
 export function PasswordSection(props: { onOthersSignedOut: () => void }) {
   const errorText = useErrorText();
+  const t = useTranslations("settings.password");
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [busy, setBusy] = useState(false);
@@ -22,11 +24,11 @@ export function PasswordSection(props: { onOthersSignedOut: () => void }) {
       const { signedOut } = await gateway().account.changePassword.mutate({ currentPassword: current, newPassword: next });
       setCurrent("");
       setNext("");
-      setMessage({ ok: true, text: signedOut === 1 ? "Password changed. 1 other device was signed out." : `Password changed. ${signedOut} other devices were signed out.` });
+      setMessage({ ok: true, text: t("changed", { count: signedOut }) });
       props.onOthersSignedOut();
     } catch (e) {
       const shown = shownError(e);
-      setMessage({ ok: false, text: shown.code === ErrorCode.InvalidCredentials ? "Your current password is not right." : errorText(shown) });
+      setMessage({ ok: false, text: shown.code === ErrorCode.InvalidCredentials ? t("wrongCurrent") : errorText(shown) });
     } finally {
       setBusy(false);
     }
@@ -35,7 +37,7 @@ export function PasswordSection(props: { onOthersSignedOut: () => void }) {
   return (
     <section aria-labelledby="settings-password" className="space-y-3">
       <h3 id="settings-password" className="text-sm font-semibold text-slate-900">
-        Password
+        {t("heading")}
       </h3>
       <form
         className="space-y-3"
@@ -44,15 +46,15 @@ export function PasswordSection(props: { onOthersSignedOut: () => void }) {
           void change();
         }}
       >
-        <TextField label="Current password" name="current-password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} />
+        <TextField label={t("current")} name="current-password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} />
         <TextField
-          label="New password"
+          label={t("new")}
           name="new-password"
           type="password"
           autoComplete="new-password"
           minLength={Limits.passwordMin}
           maxLength={Limits.passwordMax}
-          hint={`At least ${Limits.passwordMin} characters. Your other devices will be signed out.`}
+          hint={t("hint", { min: Limits.passwordMin })}
           value={next}
           onChange={(e) => setNext(e.target.value)}
         />
@@ -62,7 +64,7 @@ export function PasswordSection(props: { onOthersSignedOut: () => void }) {
           </p>
         ) : null}
         <Button type="submit" disabled={busy || current === "" || next.length < Limits.passwordMin}>
-          {busy ? "Changing…" : "Change password"}
+          {busy ? t("changing") : t("change")}
         </Button>
       </form>
     </section>

@@ -8,11 +8,13 @@ import { TextField } from "@/components/ui/text-field";
 import { useObjectUrl } from "@/hooks/use-object-url";
 import { useErrorText } from "@/hooks/use-error-text";
 import { shownError } from "@/lib/errors";
+import { useTranslations } from "@/i18n";
 import { gateway } from "@/lib/gateway";
 
 /** Name, status line and picture: account.updateProfile, then (a new picture) upload + setAvatar. */
 export function ProfileSection(props: { me: PublicUser; onChanged: (me: PublicUser) => void }) {
   const errorText = useErrorText();
+  const t = useTranslations("settings.profile");
   const [name, setName] = useState(props.me.displayName);
   const [status, setStatus] = useState(props.me.statusText);
   const [picked, setPicked] = useState<File | null>(null);
@@ -31,10 +33,10 @@ export function ProfileSection(props: { me: PublicUser; onChanged: (me: PublicUs
         setPicked(null);
       }
       props.onChanged(me);
-      setMessage({ ok: true, text: "Profile saved." });
+      setMessage({ ok: true, text: t("saved") });
     } catch (e) {
       const shown = shownError(e);
-      setMessage({ ok: false, text: shown.code === "INVALID_ATTACHMENT" ? "That file is not an image we can use. Pick a JPEG, PNG, WebP or GIF." : errorText(shown) });
+      setMessage({ ok: false, text: shown.code === "INVALID_ATTACHMENT" ? t("notAnImage") : errorText(shown) });
     } finally {
       setBusy(false);
     }
@@ -44,7 +46,7 @@ export function ProfileSection(props: { me: PublicUser; onChanged: (me: PublicUs
     setBusy(true);
     try {
       props.onChanged(await gateway().account.setAvatar.mutate({ attachmentId: null }));
-      setMessage({ ok: true, text: "Picture removed." });
+      setMessage({ ok: true, text: t("pictureRemoved") });
     } catch (e) {
       setMessage({ ok: false, text: errorText(e) });
     } finally {
@@ -55,7 +57,7 @@ export function ProfileSection(props: { me: PublicUser; onChanged: (me: PublicUs
   return (
     <section aria-labelledby="settings-profile" className="space-y-3">
       <h3 id="settings-profile" className="text-sm font-semibold text-slate-900">
-        Profile
+        {t("heading")}
       </h3>
       <form
         className="space-y-3"
@@ -68,7 +70,7 @@ export function ProfileSection(props: { me: PublicUser; onChanged: (me: PublicUs
           <Avatar name={name || props.me.username} seed={props.me.id} size="lg" src={preview ?? props.me.avatarUrl} />
           <div className="space-y-1">
             <label className="block text-sm font-medium text-slate-700" htmlFor="settings-avatar">
-              Picture
+              {t("picture")}
             </label>
             <input
               id="settings-avatar"
@@ -80,17 +82,17 @@ export function ProfileSection(props: { me: PublicUser; onChanged: (me: PublicUs
             />
             {props.me.avatarUrl && !picked ? (
               <Button variant="ghost" size="sm" onClick={() => void removePicture()} disabled={busy}>
-                Remove picture
+                {t("removePicture")}
               </Button>
             ) : null}
           </div>
         </div>
-        <TextField label="Display name" name="display-name" value={name} maxLength={Limits.displayNameMax} onChange={(e) => setName(e.target.value)} autoComplete="name" />
+        <TextField label={t("displayName")} name="display-name" value={name} maxLength={Limits.displayNameMax} onChange={(e) => setName(e.target.value)} autoComplete="name" />
         <TextField
-          label="Status"
+          label={t("status")}
           name="status-text"
           value={status}
-          hint={`Up to ${Limits.statusTextMax} characters; your contacts see it.`}
+          hint={t("statusHint", { max: Limits.statusTextMax })}
           onChange={(e) => setStatus(e.target.value)}
           autoComplete="off"
         />
@@ -100,7 +102,7 @@ export function ProfileSection(props: { me: PublicUser; onChanged: (me: PublicUs
           </p>
         ) : null}
         <Button type="submit" disabled={busy || name.trim() === ""}>
-          {busy ? "Saving…" : "Save profile"}
+          {busy ? t("saving") : t("save")}
         </Button>
       </form>
     </section>

@@ -3,19 +3,23 @@ import { useCallback, useEffect, useState } from "react";
 import type { SessionInfo } from "@dim/shared";
 import { Button } from "@/components/ui/button";
 import { useErrorText } from "@/hooks/use-error-text";
+import { useFormatter, useTranslations, type Translator } from "@/i18n";
 import { gateway } from "@/lib/gateway";
 
 /** A short name for a user agent: the browser and the system, else the raw string. */
-export function deviceName(userAgent: string | null): string {
-  if (!userAgent) return "Unknown device";
+export function deviceName(userAgent: string | null, t: Translator<"settings.sessions">): string {
+  if (!userAgent) return t("unknownDevice");
   const browser = /Edg\//.test(userAgent) ? "Edge" : /Firefox\//.test(userAgent) ? "Firefox" : /Chrom(e|ium)\//.test(userAgent) ? "Chrome" : /Safari\//.test(userAgent) ? "Safari" : null;
   const system = /Android/.test(userAgent) ? "Android" : /iPhone|iPad/.test(userAgent) ? "iOS" : /Windows/.test(userAgent) ? "Windows" : /Mac OS X/.test(userAgent) ? "macOS" : /Linux/.test(userAgent) ? "Linux" : null;
-  return browser && system ? `${browser} on ${system}` : browser ?? system ?? userAgent.slice(0, 60);
+  return browser && system ? t("browserOn", { browser, system }) : browser ?? system ?? userAgent.slice(0, 60);
 }
 
 /** account.sessions with "Sign out" for each other session and "Sign out all others". */
 export function SessionsSection(props: { refreshKey: number }) {
   const errorText = useErrorText();
+  const t = useTranslations("settings.sessions");
+  const format = useFormatter();
+  const when = (iso: string) => format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short" });
   const [sessions, setSessions] = useState<SessionInfo[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -27,7 +31,7 @@ export function SessionsSection(props: { refreshKey: number }) {
     } catch (e) {
       setError(errorText(e));
     }
-  }, []);
+  }, [errorText]);
   useEffect(() => {
     void load();
   }, [load, props.refreshKey]);
@@ -48,25 +52,25 @@ export function SessionsSection(props: { refreshKey: number }) {
   return (
     <section aria-labelledby="settings-sessions" className="space-y-3">
       <h3 id="settings-sessions" className="text-sm font-semibold text-slate-900">
-        Signed-in devices
+        {t("heading")}
       </h3>
-      {sessions === null && !error ? <p className="text-sm text-slate-500">Loading…</p> : null}
+      {sessions === null && !error ? <p className="text-sm text-slate-500">{t("loading")}</p> : null}
       {error ? <p role="alert" className="text-sm text-red-700">{error}</p> : null}
       <ul className="space-y-2" data-testid="sessions">
         {(sessions ?? []).map((s) => (
           <li key={s.id} className="flex items-start gap-3 rounded-md border border-slate-200 p-3" data-testid="session" data-current={s.current || undefined}>
             <div className="min-w-0 flex-1 text-sm">
               <p className="font-medium text-slate-900">
-                {deviceName(s.userAgent)}
-                {s.current ? <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">This device</span> : null}
+                {deviceName(s.userAgent, t)}
+                {s.current ? <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">{t("thisDevice")}</span> : null}
               </p>
               <p className="text-xs text-slate-600">
-                {s.ip ?? "Unknown address"} · signed in {new Date(s.createdAt).toLocaleString()} · last used {new Date(s.lastUsedAt).toLocaleString()}
+                {t("details", { address: s.ip ?? t("unknownAddress"), signedIn: when(s.createdAt), lastUsed: when(s.lastUsedAt) })}
               </p>
             </div>
             {s.current ? null : (
-              <Button variant="secondary" size="sm" disabled={busy !== null} onClick={() => void run(s.id, () => gateway().account.signOutSession.mutate({ sessionId: s.id }))} aria-label={`Sign out ${deviceName(s.userAgent)}, last used ${new Date(s.lastUsedAt).toLocaleString()}`}>
-                Sign out
+              <Button variant="secondary" size="sm" disabled={busy !== null} onClick={() => void run(s.id, () => gateway().account.signOutSession.mutate({ sessionId: s.id }))} aria-label={t("signOutLabel", { device: deviceName(s.userAgent, t), lastUsed: when(s.lastUsedAt) })}>
+                {t("signOut")}
               </Button>
             )}
           </li>
@@ -74,7 +78,7 @@ export function SessionsSection(props: { refreshKey: number }) {
       </ul>
       {others.length > 0 ? (
         <Button variant="secondary" disabled={busy !== null} onClick={() => void run("others", () => gateway().account.signOutOthers.mutate())}>
-          Sign out all other devices
+          {t("signOutOthers")}
         </Button>
       ) : null}
     </section>

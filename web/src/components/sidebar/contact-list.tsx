@@ -1,4 +1,6 @@
 import type { Contact, ContactPresence } from "@dim/shared";
+"use client";
+import { useFormatter, useTranslations } from "@/i18n";
 import { presenceText } from "@/lib/presence-text";
 import { Avatar } from "@/components/ui/avatar";
 import { SidebarSection } from "./section";
@@ -12,13 +14,15 @@ export function ContactList({
   onOpen: (conversationId: string) => void;
   presence?: { byId: ReadonlyMap<string, ContactPresence>; now: Date };
 }) {
+  const t = useTranslations();
+  const format = useFormatter();
   if (contacts.length === 0) return null;
   return (
-    <SidebarSection title="Contacts" count={contacts.length}>
+    <SidebarSection title={t("contactList.title")} count={contacts.length}>
       <ul className="px-2">
         {contacts.map((c) => {
           const p = presence?.byId.get(c.user.id);
-          const text = presenceText(p, presence?.now);
+          const text = presenceText(p, t, format, presence?.now);
           return (
           <li key={c.user.id} data-testid="contact" data-online={p?.online ? "true" : "false"}>
             <button
@@ -27,7 +31,7 @@ export function ContactList({
               className="flex w-full items-center gap-2 rounded-md px-2 py-1.5 text-left hover:bg-slate-100"
             >
               {/* The name is the visible text (WCAG 2.5.3), with what the button does before it. */}
-              <span className="sr-only">Chat with </span>
+              <span className="sr-only">{t("contactList.chatWith")}</span>
               <span className="relative shrink-0">
                 <Avatar name={c.user.displayName} seed={c.user.id} size="sm" src={c.user.avatarUrl} />
                 {p?.online ? <span aria-hidden className="absolute -right-0.5 -bottom-0.5 h-2.5 w-2.5 rounded-full border-2 border-surface bg-green-600" /> : null}

@@ -2,6 +2,7 @@ import type { KeyboardEvent, ReactNode } from "react";
 import { MessageStateLabel } from "@/components/chat/message-state";
 import { Avatar } from "@/components/ui/avatar";
 import type { ConversationView } from "@/lib/conversation-view";
+import { useFormatter, useTranslations, type Translator } from "@/i18n";
 import { shortTime } from "@/lib/format";
 import { SidebarSection } from "./section";
 
@@ -19,25 +20,27 @@ function onListKeyDown(event: KeyboardEvent<HTMLUListElement>) {
   buttons[next]?.focus();
 }
 
-const FORMER: Record<ConversationView["membership"], string | null> = { active: null, left: "You left", removed: "Removed" };
 
 /**
  * What a screen reader hears beyond the row's visible text (which stays its name, WCAG 2.5.3):
  * the kind of conversation.
  */
-function rowKind(c: ConversationView): string | null {
+function rowKind(c: ConversationView, t: Translator<"conversations">): string | null {
   if (c.kind !== "group") return null;
-  return FORMER[c.membership] ? ", former group" : `, group of ${c.memberCount}`;
+  return c.membership !== "active" ? t("formerGroup") : t("groupOf", { count: c.memberCount });
 }
 
 export function ConversationList(props: { views: ConversationView[]; selectedId: string | null; onSelect: (id: string) => void; loaded: boolean; action?: ReactNode }) {
+  const t = useTranslations("conversations");
+  const format = useFormatter();
+  const former = (c: ConversationView) => (c.membership === "left" ? t("youLeft") : c.membership === "removed" ? t("removed") : null);
   const focusable = props.views.some((v) => v.id === props.selectedId) ? props.selectedId : props.views[0]?.id;
   return (
-    <SidebarSection title="Conversations" action={props.action}>
+    <SidebarSection title={t("title")} action={props.action}>
       {props.loaded && props.views.length === 0 ? (
-        <p className="px-4 py-2 text-sm text-slate-500">No conversations yet. Add a contact to start chatting.</p>
+        <p className="px-4 py-2 text-sm text-slate-500">{t("empty")}</p>
       ) : null}
-      <ul className="px-2" aria-label="Conversations, newest first (arrow keys move)" onKeyDown={onListKeyDown}>
+      <ul className="px-2" aria-label={t("listLabel")} onKeyDown={onListKeyDown}>
         {props.views.map((c) => {
           const selected = c.id === props.selectedId;
           return (
@@ -58,13 +61,13 @@ export function ConversationList(props: { views: ConversationView[]; selectedId:
                 <span className="min-w-0 flex-1">
                   <span className="flex items-baseline gap-2">
                     <span className={`truncate text-sm ${c.unreadCount > 0 ? "font-semibold text-slate-900" : "font-medium text-slate-800"}`}>{c.title}</span>
-                    {rowKind(c) ? <span className="sr-only">{rowKind(c)}</span> : null}
-                    {FORMER[c.membership] ? (
+                    {rowKind(c, t) ? <span className="sr-only">{rowKind(c, t)}</span> : null}
+                    {former(c) ? (
                       <span className="shrink-0 rounded bg-slate-100 px-1 py-px text-[10px] font-medium text-slate-600" data-testid="former-group">
-                        {FORMER[c.membership]}
+                        {former(c)}
                       </span>
                     ) : null}
-                    {c.preview ? <span className="ml-auto shrink-0 text-[11px] text-slate-600">{shortTime(c.preview.createdAt)}</span> : null}
+                    {c.preview ? <span className="ml-auto shrink-0 text-[11px] text-slate-600">{shortTime(c.preview.createdAt, format)}</span> : null}
                   </span>
                   <span className="flex items-center gap-2">
                     <span className={`truncate text-xs ${c.unreadCount > 0 ? "text-slate-700" : "text-slate-600"}`}>
@@ -75,16 +78,16 @@ export function ConversationList(props: { views: ConversationView[]; selectedId:
                               <MessageStateLabel state={c.preview.state} compact />
                             </span>
                           ) : null}
-                          {c.preview.system ? null : c.preview.own ? "You: " : c.preview.sender ? `${c.preview.sender}: ` : ""}
+                          {c.preview.system ? null : c.preview.own ? t("youPrefix") : c.preview.sender ? t("senderPrefix", { name: c.preview.sender }) : ""}
                           <span className={c.preview.system ? "italic" : undefined}>{c.preview.body}</span>
                         </>
                       ) : (
-                        <span className="italic">No messages yet</span>
+                        <span className="italic">{t("noMessages")}</span>
                       )}
                     </span>
                     {c.unreadCount > 0 ? (
                       <span className="ml-auto shrink-0 rounded-full bg-brand-600 px-1.5 py-0.5 text-[10px] leading-none font-bold text-white" data-testid="unread-count">
-                        <span className="sr-only">Unread: </span>
+                        <span className="sr-only">{t("unread")}</span>
                         {c.unreadCount > 99 ? "99+" : c.unreadCount}
                       </span>
                     ) : null}

@@ -2,6 +2,7 @@
 import { useEffect, useId, useRef, useState } from "react";
 import type { SearchHit } from "@dim/shared";
 import { useMessageSearch } from "@/hooks/use-message-search";
+import { useFormatter, useTranslations } from "@/i18n";
 import { shortTime } from "@/lib/format";
 import { snippetParts } from "@/lib/snippet-parts";
 
@@ -37,6 +38,8 @@ export function MessageSearch({ onOpen }: { onOpen: (hit: SearchHit) => void }) 
   }, []);
   useEffect(() => setActive(0), [results]);
 
+  const t = useTranslations("messageSearch");
+  const format = useFormatter();
   const open = (hit: SearchHit | undefined) => {
     if (!hit) return;
     onOpen(hit);
@@ -47,7 +50,7 @@ export function MessageSearch({ onOpen }: { onOpen: (hit: SearchHit) => void }) 
   return (
     <div className="px-4 pb-2" role="search">
       <label htmlFor={`${listId}-input`} className="sr-only">
-        Search messages
+        {t("label")}
       </label>
       <input
         id={`${listId}-input`}
@@ -59,7 +62,7 @@ export function MessageSearch({ onOpen }: { onOpen: (hit: SearchHit) => void }) 
         aria-autocomplete="list"
         aria-activedescendant={expanded && results[active] ? optionId(active) : undefined}
         aria-keyshortcuts="Control+K /"
-        placeholder="Search messages (Ctrl+K)"
+        placeholder={t("placeholder")}
         autoComplete="off"
         value={query}
         data-testid="message-search"
@@ -82,7 +85,7 @@ export function MessageSearch({ onOpen }: { onOpen: (hit: SearchHit) => void }) 
         className="w-full rounded-md border border-slate-300 bg-surface px-3 py-1.5 text-sm text-slate-900 placeholder:text-slate-500 focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/40"
       />
       <p role="status" className="sr-only">
-        {search.ready && !search.searching ? `${results.length} ${results.length === 1 ? "result" : "results"}` : ""}
+        {search.ready && !search.searching ? t("count", { count: results.length }) : ""}
       </p>
       {search.error ? (
         <p className="mt-1 text-xs text-red-600" data-testid="message-search-error">
@@ -90,10 +93,10 @@ export function MessageSearch({ onOpen }: { onOpen: (hit: SearchHit) => void }) 
         </p>
       ) : null}
       {expanded ? (
-        <ul id={listId} role="listbox" aria-label="Messages found" className="mt-1 max-h-80 overflow-y-auto rounded-md border border-slate-200 bg-surface" data-testid="message-search-results">
+        <ul id={listId} role="listbox" aria-label={t("results")} className="mt-1 max-h-80 overflow-y-auto rounded-md border border-slate-200 bg-surface" data-testid="message-search-results">
           {results.length === 0 ? (
             <li role="option" aria-selected={false} aria-disabled className="px-3 py-2 text-xs text-slate-500">
-              No messages found
+              {t("none")}
             </li>
           ) : (
             results.map((hit, i) => (
@@ -111,11 +114,11 @@ export function MessageSearch({ onOpen }: { onOpen: (hit: SearchHit) => void }) 
                 <span className="flex items-baseline gap-2">
                   <span className="min-w-0 flex-1 truncate text-xs font-semibold text-slate-800">{hit.conversation.title}</span>
                   <time dateTime={hit.createdAt} className="shrink-0 text-[11px] text-slate-600">
-                    {shortTime(hit.createdAt)}
+                    {shortTime(hit.createdAt, format)}
                   </time>
                 </span>
                 <span className="mt-0.5 block text-xs text-slate-700">
-                  <span className="font-medium">{hit.sender.displayName}: </span>
+                  <span className="font-medium">{t("senderPrefix", { name: hit.sender.displayName })}</span>
                   {snippetParts(hit.snippet).map((p, k) =>
                     p.marked ? (
                       <mark key={k} className="rounded-sm bg-yellow-200 px-0.5 text-black">

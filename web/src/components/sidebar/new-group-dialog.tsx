@@ -14,6 +14,7 @@ import { gateway } from "@/lib/gateway";
 /** "New group": a title and contacts to add; `groups.create`, then the new group opens. */
 export function NewGroupDialog(props: { open: boolean; onClose: () => void; contacts: Contact[]; onCreated: (conversationId: string) => void }) {
   const tErrors = useTranslations("errors");
+  const t = useTranslations("newGroup");
   const [title, setTitle] = useState("");
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState(false);
@@ -28,7 +29,7 @@ export function NewGroupDialog(props: { open: boolean; onClose: () => void; cont
 
   const create = async () => {
     if (title.trim() === "") {
-      setError({ message: "", title: "Give the group a name." });
+      setError({ message: "", title: t("nameRequired") });
       return;
     }
     setBusy(true);
@@ -40,7 +41,7 @@ export function NewGroupDialog(props: { open: boolean; onClose: () => void; cont
     } catch (e) {
       const shown = shownError(e);
       // A field's message goes under the field, once; anything else in the alert.
-      if (shown.fields?.title) setError({ message: "", title: shown.fields.title });
+      if (shown.fields?.title) setError({ message: "", title: tErrors("invalidField") });
       else setError({ message: groupErrorText(shown, "create", tErrors) });
     } finally {
       setBusy(false);
@@ -48,7 +49,7 @@ export function NewGroupDialog(props: { open: boolean; onClose: () => void; cont
   };
 
   return (
-    <Dialog open={props.open} onClose={close} title="New group" description="Name it and pick who is in it; you can add more people later." testId="new-group-dialog">
+    <Dialog open={props.open} onClose={close} title={t("title")} description={t("description")} testId="new-group-dialog">
       <form
         className="space-y-4 p-4"
         onSubmit={(e) => {
@@ -57,7 +58,7 @@ export function NewGroupDialog(props: { open: boolean; onClose: () => void; cont
         }}
       >
         <TextField
-          label="Group name"
+          label={t("name")}
           name="group-title"
           value={title}
           maxLength={Limits.groupTitleMax}
@@ -69,19 +70,19 @@ export function NewGroupDialog(props: { open: boolean; onClose: () => void; cont
           error={error?.title}
         />
         <PeoplePicker
-          legend="Members"
+          legend={t("members")}
           people={props.contacts.map((c) => c.user)}
           picked={picked}
           onChange={setPicked}
-          empty="No contacts yet: you can create the group alone and add people once they are your contacts."
+          empty={t("noContacts")}
         />
         {error?.message ? <Alert>{error.message}</Alert> : null}
         <div className="flex justify-end gap-2">
           <Button variant="secondary" onClick={close}>
-            Cancel
+            {t("cancel")}
           </Button>
           <Button type="submit" disabled={busy}>
-            {busy ? "Creating…" : "Create group"}
+            {busy ? t("creating") : t("create")}
           </Button>
         </div>
       </form>

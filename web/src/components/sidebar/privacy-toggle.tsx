@@ -1,6 +1,7 @@
 "use client";
 import { useEffect, useId, useState } from "react";
 import { useErrorText } from "@/hooks/use-error-text";
+import { useTranslations } from "@/i18n";
 import { gateway } from "@/lib/gateway";
 
 /**
@@ -9,6 +10,7 @@ import { gateway } from "@/lib/gateway";
  */
 export function PrivacyToggle() {
   const errorText = useErrorText();
+  const t = useTranslations("privacy");
   const id = useId();
   const [hidden, setHidden] = useState<boolean | null>(null);
   const [saving, setSaving] = useState(false);
@@ -38,7 +40,7 @@ export function PrivacyToggle() {
     <div className="mt-2 text-xs text-slate-700">
       <label htmlFor={id} className="flex items-center gap-2">
         <input id={id} type="checkbox" data-testid="hide-last-seen" checked={hidden ?? false} disabled={hidden === null || saving} onChange={(e) => void change(e.currentTarget.checked)} />
-        Hide my last seen <span className="text-slate-600">(you will not see others’ either)</span>
+        {t("hideLastSeen")} <span className="text-slate-600">{t("hideLastSeenNote")}</span>
       </label>
       {error ? (
         <p role="alert" className="mt-1 text-red-700">

@@ -1,8 +1,9 @@
-import type { ReactNode } from "react";
+import { useId, type ReactNode } from "react";
 
 /** `action`: a control at the end of the heading's row (e.g. "New group"). */
 export function SidebarSection({ title, count, action, children }: { title: string; count?: number; action?: ReactNode; children: ReactNode }) {
-  const id = `section-${title.toLowerCase().replace(/\W+/g, "-")}`;
+  // Not derived from the title: a Chinese title has no \w characters at all.
+  const id = useId();
   return (
     <section aria-labelledby={id} className="border-t border-slate-200 py-2">
       <div className="flex items-center gap-2 pr-2">

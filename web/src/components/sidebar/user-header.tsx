@@ -3,6 +3,7 @@ import type { PublicUser } from "@dim/shared";
 import { ThemeToggle } from "@/components/theme-toggle";
 import { Avatar } from "@/components/ui/avatar";
 import { Button } from "@/components/ui/button";
+import { useTranslations } from "@/i18n";
 import { PrivacyToggle } from "./privacy-toggle";
 import type { NotificationPermissionState } from "@/hooks/use-notifications";
 
@@ -15,6 +16,7 @@ export function UserHeader(props: {
   onEnableNotifications: () => void;
 }) {
   const { user } = props;
+  const t = useTranslations("header");
   return (
     <div className="border-b border-slate-200 px-4 py-3">
       <div className="flex items-center gap-3">
@@ -28,14 +30,14 @@ export function UserHeader(props: {
         <ThemeToggle />
         {user.isAdmin ? (
           <Link href="/admin" className="rounded-md px-2 py-1 text-xs font-medium text-brand-700 hover:bg-slate-100 dark:text-sky-300" data-testid="admin-link">
-            Admin
+            {t("admin")}
           </Link>
         ) : null}
         <Button variant="ghost" size="sm" onClick={props.onOpenSettings} data-testid="open-settings">
-          Settings
+          {t("settings")}
         </Button>
         <Button variant="secondary" size="sm" onClick={props.onLogout} disabled={props.loggingOut}>
-          {props.loggingOut ? "Signing out…" : "Log out"}
+          {props.loggingOut ? t("signingOut") : t("logOut")}
         </Button>
       </div>
       <PrivacyToggle />
@@ -44,7 +46,7 @@ export function UserHeader(props: {
           <svg aria-hidden viewBox="0 0 20 20" className="h-4 w-4 shrink-0 fill-current">
             <path d="M10 2a5 5 0 0 0-5 5v3.6L3.3 13.3A1 1 0 0 0 4.2 15h11.6a1 1 0 0 0 .9-1.7L15 10.6V7a5 5 0 0 0-5-5Zm-2 14a2 2 0 0 0 4 0H8Z" />
           </svg>
-          Notify me of new messages while DIM is in the background
+          {t("enableNotifications")}
         </Button>
       ) : null}
     </div>
