@@ -6,30 +6,11 @@
  * nothing; "delete for me" reaches the user's own devices on both nodes and no one else.
  */
 import { describe, expect, it } from "vitest";
-import { ErrorCode, type Message, type SendFrame } from "@dim/shared";
+import { ErrorCode } from "@dim/shared";
 import { clientMsgId, connectAs, createConversation, createUser } from "./helpers/cluster";
 import { useGroupSystem } from "./helpers/group-system";
 import type { TestClient } from "./helpers/test-client";
-
-type Send = SendFrame extends infer F ? (F extends SendFrame ? Omit<F, "type" | "clientMsgId" | "conversationId"> : never) : never;
-
-/** Sends one frame and resolves with its `sent` seq. */
-async function send(client: TestClient, conversationId: string, frame: Send): Promise<number> {
-  const id = clientMsgId();
-  client.send({ type: "send", conversationId, clientMsgId: id, ...frame });
-  return (await client.next("sent", (f) => f.clientMsgId === id)).seq;
-}
-
-/** Sends one frame that must be refused with `code`; resolves once the error is back. */
-async function refused(client: TestClient, conversationId: string, frame: Send, code: string): Promise<void> {
-  const id = clientMsgId();
-  client.send({ type: "send", conversationId, clientMsgId: id, ...frame });
-  expect((await client.next("error", (f) => f.ref === id)).code).toBe(code);
-}
-
-async function pushed(client: TestClient, conversationId: string, seq: number): Promise<Message> {
-  return (await client.next("message", (f) => f.message.conversationId === conversationId && f.message.seq === seq)).message;
-}
+import { pushed, refused, send } from "./helpers/send-frames";
 
 async function synced(client: TestClient, conversationId: string) {
   client.send({ type: "sync", conversationId, afterSeq: 0, limit: 200 });

@@ -34,6 +34,8 @@ import { toMessage, type Int8, type MessageRow, type StoreQuery } from "./messag
 import { isDeadlock, isUniqueViolation } from "./pg-errors";
 import { NaturalBatcher, type BatchOutcome } from "@dim/shared/async";
 import { ACTIVE_MEMBER_IDS, SNAPSHOT_CTE } from "./append-sql";
+import { sameMentions, type MentionsOf } from "./mentions-check";
+import type { Message } from "@dim/shared";
 
 /** Most appends in one statement. */
 export const APPEND_BATCH_MAX = 256;
@@ -49,7 +51,7 @@ const MAX_ATTEMPTS = 3;
  */
 const APPEND_ONE_SQL = `
   WITH ${SNAPSHOT_CTE}, prior AS (
-    SELECT id, conversation_id, seq, sender_id, client_msg_id, kind, body, system, created_at
+    SELECT id, conversation_id, seq, sender_id, client_msg_id, kind, body, system, mentions::text[] AS mentions, mentions_all, created_at
     FROM messages WHERE sender_id = $2::uuid AND client_msg_id = $3
   ), bumped AS (
     UPDATE conversations SET last_seq = last_seq + 1, updated_at = now()
@@ -59,7 +61,7 @@ const APPEND_ONE_SQL = `
   ), inserted AS (
     INSERT INTO messages (id, conversation_id, seq, sender_id, client_msg_id, kind, body)
     SELECT $4::uuid, $1::uuid, b.last_seq, $2::uuid, $3, $5::message_kind, $6 FROM bumped b
-    RETURNING id, conversation_id, seq, sender_id, client_msg_id, kind, body, system, created_at
+    RETURNING id, conversation_id, seq, sender_id, client_msg_id, kind, body, system, mentions::text[] AS mentions, mentions_all, created_at
   ), msg AS (
     SELECT *, false AS duplicate FROM inserted
     UNION ALL
@@ -67,7 +69,7 @@ const APPEND_ONE_SQL = `
   )
   SELECT 1::bigint AS ord, COALESCE(s.ok, false) AS member, (COALESCE(s.ok, false) AND x.id IS NULL) AS stale,
          COALESCE(x.duplicate, false) AS duplicate, x.id::text, x.conversation_id::text,
-         x.seq, x.sender_id::text, x.client_msg_id, x.kind::text AS kind, x.body, x.system, x.created_at,
+         x.seq, x.sender_id::text, x.client_msg_id, x.kind::text AS kind, x.body, x.system, x.mentions, x.mentions_all, x.created_at,
          s.membership_seq, s.conversation_kind,
          ${ACTIVE_MEMBER_IDS}
   FROM (SELECT 1) one LEFT JOIN snap s ON true LEFT JOIN msg x ON true`;
@@ -94,7 +96,7 @@ const APPEND_BATCH_SQL = `
     FROM input i
   ), prior AS (
     SELECT c.ord, p.* FROM checked c CROSS JOIN LATERAL (
-      SELECT id, conversation_id, seq, sender_id, client_msg_id, kind, body, system, created_at FROM messages
+      SELECT id, conversation_id, seq, sender_id, client_msg_id, kind, body, system, mentions::text[] AS mentions, mentions_all, created_at FROM messages
       WHERE sender_id = c.sender_id AND client_msg_id = c.client_msg_id LIMIT 1
     ) p
   ), fresh AS (
@@ -122,6 +124,7 @@ const APPEND_BATCH_SQL = `
          COALESCE(x.seq, p.seq) AS seq, COALESCE(x.sender_id, p.sender_id)::text AS sender_id,
          COALESCE(x.client_msg_id, p.client_msg_id) AS client_msg_id, COALESCE(x.kind, p.kind)::text AS kind,
          COALESCE(x.body, p.body) AS body, COALESCE(x.system, p.system) AS system,
+         p.mentions, p.mentions_all,
          COALESCE(x.created_at, p.created_at) AS created_at, s.membership_seq, s.conversation_kind, s.member_ids
   FROM checked c
   LEFT JOIN prior p ON p.ord = c.ord
@@ -143,8 +146,9 @@ type AppendRow = { [K in keyof MessageRow]: MessageRow[K] | null } & {
 
 const keyOf = (input: AppendInput): string => `${input.senderId}\u0000${input.clientMsgId}`;
 
-const sameContent = (a: AppendInput, b: { conversationId: string; kind: string; body: string }): boolean =>
-  a.conversationId === b.conversationId && a.kind === b.kind && a.body === b.body;
+/** Texts come here without mentions (those go through append-event.ts): a stored one with mentions differs. */
+const sameContent = (a: AppendInput, b: Pick<Message, "conversationId" | "kind" | "body"> & MentionsOf): boolean =>
+  a.conversationId === b.conversationId && a.kind === b.kind && a.body === b.body && sameMentions(a, b);
 
 /** Told after each batch: how many appends it held and how long storing them took. */
 export type AppendBatchObserver = (size: number, seconds: number) => void;

@@ -1,5 +1,6 @@
 /**
- * The append of an event (edit, delete for everyone, reaction) or a reply: one transaction that
+ * The append of an event (edit, delete for everyone, reaction), a reply or a text with mentions
+ * (mentions-check.ts): one transaction that
  * checks the rules, stores the event as the conversation's next seq and folds it into the target
  * row (or the reactions table), so history and sync give the latest state with nothing else.
  *
@@ -21,10 +22,11 @@
  * Not batched: events are rare next to texts; a sender's frames are handled one at a time.
  */
 import { randomUUID } from "node:crypto";
-import { AppError, ErrorCode, isEventKind } from "@dim/shared";
+import { AppError, ErrorCode, isEventKind, type MemberRole } from "@dim/shared";
 import type { PrismaClient } from "./create-prisma";
 import { MESSAGE_COLUMNS, toMessage, type Int8, type MessageRow } from "./message-row";
 import type { AppendInput, AppendResult } from "./message-store.types";
+import { checkMentions, NO_MENTIONS, sameMentions } from "./mentions-check";
 import { isDeadlock, isUniqueViolation } from "./pg-errors";
 
 export interface EventWindows {
@@ -67,12 +69,12 @@ async function appendInTx(tx: Tx, input: AppendInput, windows: EventWindows): Pr
     membershipSeq: Number(conv.membership_seq),
   });
   const members = (
-    await tx.$queryRawUnsafe<Array<{ user_id: string; joined_seq: Int8 }>>(
-      `SELECT user_id::text, joined_seq FROM conversation_members
+    await tx.$queryRawUnsafe<Array<{ user_id: string; joined_seq: Int8; role: MemberRole }>>(
+      `SELECT user_id::text, joined_seq, role::text AS role FROM conversation_members
        WHERE conversation_id = $1::uuid AND left_seq IS NULL ORDER BY joined_at, user_id`,
       conversationId,
     )
-  ).map((m) => ({ userId: m.user_id, joinedSeq: Number(m.joined_seq) }));
+  ).map((m) => ({ userId: m.user_id, joinedSeq: Number(m.joined_seq), role: m.role }));
   const memberIds = members.map((m) => m.userId);
 
   const [prior] = await tx.$queryRawUnsafe<MessageRow[]>(
@@ -94,24 +96,29 @@ async function appendInTx(tx: Tx, input: AppendInput, windows: EventWindows): Pr
 
   const me = members.find((m) => m.userId === senderId);
   if (!me) throw notMember();
-  const refSeq = isEventKind(input.kind) ? input.targetSeq! : input.replyTo!;
-  const [target] = await tx.$queryRawUnsafe<
-    Array<{ id: string; sender_id: string; kind: string; deleted: boolean; in_edit: boolean; in_delete: boolean }>
-  >(
-    `SELECT id::text, sender_id::text, kind::text, deleted_at IS NOT NULL AS deleted,
-            created_at >= now() - make_interval(secs => $3::float8) AS in_edit,
-            created_at >= now() - make_interval(secs => $4::float8) AS in_delete
-     FROM messages WHERE conversation_id = $1::uuid AND seq = $2::bigint`,
-    conversationId,
-    refSeq,
-    windows.editWindowMs / 1000,
-    windows.deleteWindowMs / 1000,
-  );
-  if (!target || refSeq < me.joinedSeq) throw new AppError(ErrorCode.NotFound, `no message at seq ${refSeq} in this conversation`, { seq: refSeq });
-  if (isEventKind(target.kind) || target.kind === "system") {
-    throw new AppError(ErrorCode.BadRequest, `seq ${refSeq} is a ${target.kind} event, not a message`, { seq: refSeq });
+  // A text without replyTo is here for its mentions only: it refers to no earlier seq.
+  const refSeq = isEventKind(input.kind) ? input.targetSeq! : (input.replyTo ?? null);
+  if (refSeq !== null) {
+    const [target] = await tx.$queryRawUnsafe<
+      Array<{ id: string; sender_id: string; kind: string; deleted: boolean; in_edit: boolean; in_delete: boolean }>
+    >(
+      `SELECT id::text, sender_id::text, kind::text, deleted_at IS NOT NULL AS deleted,
+              created_at >= now() - make_interval(secs => $3::float8) AS in_edit,
+              created_at >= now() - make_interval(secs => $4::float8) AS in_delete
+       FROM messages WHERE conversation_id = $1::uuid AND seq = $2::bigint`,
+      conversationId,
+      refSeq,
+      windows.editWindowMs / 1000,
+      windows.deleteWindowMs / 1000,
+    );
+    if (!target || refSeq < me.joinedSeq) throw new AppError(ErrorCode.NotFound, `no message at seq ${refSeq} in this conversation`, { seq: refSeq });
+    if (isEventKind(target.kind) || target.kind === "system") {
+      throw new AppError(ErrorCode.BadRequest, `seq ${refSeq} is a ${target.kind} event, not a message`, { seq: refSeq });
+    }
+    checkRules(input, target, refSeq);
   }
-  checkRules(input, target, refSeq);
+  const mentions =
+    input.kind === "text" || input.kind === "edit" ? await checkMentions(tx, input, { kind: conv.kind, members, senderRole: me.role }) : NO_MENTIONS;
 
   const [bumped] = await tx.$queryRawUnsafe<Array<{ last_seq: Int8 }>>(
     `UPDATE conversations SET last_seq = last_seq + 1, updated_at = now() WHERE id = $1::uuid RETURNING last_seq`,
@@ -119,8 +126,8 @@ async function appendInTx(tx: Tx, input: AppendInput, windows: EventWindows): Pr
   );
   const seq = Number(bumped!.last_seq);
   const [row] = await tx.$queryRawUnsafe<MessageRow[]>(
-    `INSERT INTO messages (id, conversation_id, seq, sender_id, client_msg_id, kind, body, target_seq, reply_to)
-     VALUES ($1::uuid, $2::uuid, $3::bigint, $4::uuid, $5, $6::message_kind, $7, $8::bigint, $9::bigint)
+    `INSERT INTO messages (id, conversation_id, seq, sender_id, client_msg_id, kind, body, target_seq, reply_to, mentions, mentions_all)
+     VALUES ($1::uuid, $2::uuid, $3::bigint, $4::uuid, $5, $6::message_kind, $7, $8::bigint, $9::bigint, $10::uuid[], $11::boolean)
      RETURNING ${MESSAGE_COLUMNS}`,
     randomUUID(),
     conversationId,
@@ -131,8 +138,10 @@ async function appendInTx(tx: Tx, input: AppendInput, windows: EventWindows): Pr
     input.body,
     isEventKind(input.kind) ? refSeq : null,
     isEventKind(input.kind) ? null : refSeq,
+    mentions.ids,
+    mentions.all,
   );
-  await fold(tx, input, refSeq, seq);
+  if (refSeq !== null) await fold(tx, { ...input, mentions: mentions.ids, mentionsAll: mentions.all }, refSeq, seq);
   return result(toMessage(row!), false, memberIds);
 }
 
@@ -154,13 +163,16 @@ async function fold(tx: Tx, input: AppendInput, target: number, eventSeq: number
   switch (input.kind) {
     case "edit":
       await tx.$queryRawUnsafe(
-        `UPDATE messages SET body = $3, edited_at = now() WHERE conversation_id = $1::uuid AND seq = $2::bigint`,
+        `UPDATE messages SET body = $3, edited_at = now(), mentions = $4::uuid[], mentions_all = $5::boolean
+         WHERE conversation_id = $1::uuid AND seq = $2::bigint`,
         c,
         target,
         input.body,
+        input.mentions ?? [],
+        input.mentionsAll === true,
       );
       await tx.$queryRawUnsafe(
-        `UPDATE messages SET body = '' WHERE conversation_id = $1::uuid AND target_seq = $2::bigint
+        `UPDATE messages SET body = '', mentions = '{}', mentions_all = false WHERE conversation_id = $1::uuid AND target_seq = $2::bigint
            AND kind = 'edit' AND seq < $3::bigint AND body <> ''`,
         c,
         target,
@@ -181,13 +193,14 @@ async function fold(tx: Tx, input: AppendInput, target: number, eventSeq: number
         target,
       );
       await tx.$queryRawUnsafe(
-        `UPDATE messages SET body = '', attachment = NULL, reply_to = NULL, edited_at = NULL, deleted_at = now()
+        `UPDATE messages SET body = '', attachment = NULL, reply_to = NULL, edited_at = NULL, deleted_at = now(),
+                mentions = '{}', mentions_all = false
          WHERE conversation_id = $1::uuid AND seq = $2::bigint`,
         c,
         target,
       );
       await tx.$queryRawUnsafe(
-        `UPDATE messages SET body = '' WHERE conversation_id = $1::uuid AND target_seq = $2::bigint
+        `UPDATE messages SET body = '', mentions = '{}', mentions_all = false WHERE conversation_id = $1::uuid AND target_seq = $2::bigint
            AND kind IN ('edit', 'reaction') AND body <> ''`,
         c,
         target,
@@ -228,7 +241,8 @@ function sameEvent(input: AppendInput, m: AppendResult["message"]): boolean {
   if (m.conversationId !== input.conversationId || m.kind !== input.kind) return false;
   if (isEventKind(input.kind)) {
     if (m.targetSeq !== input.targetSeq) return false;
-    return m.body === input.body || (m.body === "" && input.kind !== "delete");
+    return (m.body === input.body && sameMentions(input, m)) || (m.body === "" && input.kind !== "delete");
   }
-  return m.replyTo === input.replyTo && (m.body === input.body || m.deletedAt !== undefined);
+  if (m.deletedAt !== undefined || m.editedAt !== undefined) return m.replyTo === input.replyTo || m.deletedAt !== undefined;
+  return m.replyTo === input.replyTo && m.body === input.body && sameMentions(input, m);
 }

@@ -24,12 +24,15 @@ export interface MessageRow {
   reactions?: ReactionSummary[] | null;
   /** Folded reads only: the viewer hid this message ("delete for me"). */
   hidden?: boolean | null;
+  /** uuid[] read as text[]; absent from statements that only return text and system messages' columns. */
+  mentions?: string[] | null;
+  mentions_all?: boolean | null;
   created_at: Date;
 }
 
 export const MESSAGE_COLUMNS =
   "id::text, conversation_id::text, seq, sender_id::text, client_msg_id, kind::text AS kind, body, system, attachment, " +
-  "reply_to, target_seq, edited_at, deleted_at, created_at";
+  "reply_to, target_seq, edited_at, deleted_at, mentions::text[] AS mentions, mentions_all, created_at";
 
 /**
  * MESSAGE_COLUMNS of `messages` (unaliased) plus the folded state a reader sees: reactions
@@ -43,6 +46,15 @@ export function foldedColumns(viewerParam: string): string {
              GROUP BY r.emoji) e) AS reactions,
     EXISTS (SELECT 1 FROM message_hides h
             WHERE h.user_id = ${viewerParam} AND h.conversation_id = messages.conversation_id AND h.seq = messages.seq) AS hidden`;
+}
+
+/** A text's or edit's mentions as the message carries them: absent when none, deleted or hidden. */
+function mentionsOf(r: MessageRow): Pick<Message, "mentions" | "mentionsAll"> {
+  if ((r.kind !== "text" && r.kind !== "edit") || r.hidden || r.deleted_at) return {};
+  return {
+    ...(r.mentions && r.mentions.length > 0 ? { mentions: r.mentions } : {}),
+    ...(r.mentions_all ? { mentionsAll: true as const } : {}),
+  };
 }
 
 const iso = (d: Date | string): string => (d instanceof Date ? d : new Date(d)).toISOString();
@@ -65,6 +77,7 @@ export function toMessage(r: MessageRow): Message {
     ...(r.deleted_at ? { deletedAt: iso(r.deleted_at) } : {}),
     ...(r.hidden ? { hidden: true as const, body: "" } : {}),
     ...(r.reactions && r.reactions.length > 0 && !r.hidden ? { reactions: r.reactions } : {}),
+    ...mentionsOf(r),
     createdAt: createdAt.toISOString(),
   };
 }

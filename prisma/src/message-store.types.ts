@@ -21,6 +21,13 @@ export interface AppendInput {
   targetSeq?: number;
   /** text: quote the earlier message at this seq of the same conversation. */
   replyTo?: number;
+  /**
+   * text / edit in a group: the mentioned members' user ids (each an active member whose
+   * `@username` is in the body: NOT_FOUND / BAD_REQUEST otherwise). See mentions-check.ts.
+   */
+  mentions?: string[];
+  /** text / edit in a group: `@all` / `@everyone` (owner or admin only: FORBIDDEN otherwise). */
+  mentionsAll?: boolean;
 }
 
 export interface AppendResult {

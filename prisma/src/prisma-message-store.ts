@@ -216,7 +216,8 @@ export class PrismaMessageStore implements MessageStore {
     }
     // UUIDs as PostgreSQL returns them, so a batch compares them as the database does.
     const { senderId, conversationId, clientMsgId, kind, body } = input;
-    if (isEventKind(kind) || input.replyTo !== undefined) {
+    // Replies and mentions refer to other rows (a seq, members): one transaction of their own.
+    if (isEventKind(kind) || input.replyTo !== undefined || input.mentions !== undefined || input.mentionsAll !== undefined) {
       validateEventInput(input);
       return appendEvent(
         this.prisma,

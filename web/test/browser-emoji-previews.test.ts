@@ -31,8 +31,8 @@ beforeAll(async () => {
   siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
-  site.closeAllConnections();
-  await new Promise((r) => site.close(r));
+  site?.closeAllConnections();
+  if (site) await new Promise((r) => site.close(r));
 });
 
 /** Registers `username` in the page and a contact over HTTP, and opens their conversation. */

@@ -6,8 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { createGatewayClient } from "@dim/client";
-import { connectedNode, focused, lastMessage, seriousAxeViolations, WAIT } from "./helpers/pwa";
+import { befriendOverHttp, connectedNode, focused, lastMessage, seriousAxeViolations, WAIT } from "./helpers/pwa";
 import { usePwaSuite } from "./helpers/pwa-suite";
 import { docScreenshot } from "./helpers/screenshots";
 
@@ -28,13 +27,7 @@ describe("group chat in the PWA", () => {
     const ana = await registerOverHttp("ana", "Ana Lima");
     const ben = await registerOverHttp("ben", "Ben Ortiz");
     const cy = await registerOverHttp("cyd", "Cy Young");
-    const anaGateway = createGatewayClient({ baseUrl: suite.stack.baseUrl, sessionToken: ana.sessionToken });
-    for (const [username, person] of [["ben", ben], ["cyd", cy]] as const) {
-      await anaGateway.contacts.request.mutate({ username });
-      const gateway = createGatewayClient({ baseUrl: suite.stack.baseUrl, sessionToken: person.sessionToken });
-      const { incoming } = await gateway.contacts.requests.query();
-      await gateway.contacts.accept.mutate({ requestId: incoming[0]!.id });
-    }
+    await befriendOverHttp(suite.stack.baseUrl, ana, [{ ...ben, username: "ben" }, { ...cy, username: "cyd" }]);
 
     const a = await newPage();
     const b = await newPage();

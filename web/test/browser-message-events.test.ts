@@ -9,7 +9,7 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { createGatewayClient } from "@dim/client";
-import { connectedNode, seriousAxeViolations, switchTheme, WAIT } from "./helpers/pwa";
+import { axeBothThemes, connectedNode, seriousAxeViolations, WAIT } from "./helpers/pwa";
 import { usePwaSuite } from "./helpers/pwa-suite";
 import { docScreenshot } from "./helpers/screenshots";
 
@@ -26,16 +26,6 @@ async function act(page: Page, text: string, item: string | RegExp) {
   await m.hover();
   await m.getByRole("button", { name: "Message actions" }).click();
   await page.getByRole("menu", { name: "Message actions" }).getByRole("menuitem", { name: item }).click();
-}
-
-async function axeBothThemes(page: Page): Promise<string[]> {
-  const found: string[] = [];
-  for (const scheme of ["light", "dark"] as const) {
-    await switchTheme(page, scheme);
-    found.push(...(await seriousAxeViolations(page)).map((v) => `${scheme}: ${v}`));
-  }
-  await switchTheme(page, "light");
-  return found;
 }
 
 describe("message events, typing and presence in the PWA", () => {

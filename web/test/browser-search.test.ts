@@ -39,12 +39,13 @@ describe("message search and jump in the PWA", () => {
     const { contact } = await benGateway.contacts.accept.mutate({ requestId: incoming[0]!.id });
     const conversationId = contact.conversationId;
 
-    // A long conversation, stored as the core nodes store it: 160 messages, the 5th in Chinese,
-    // seq n sent on day n (from 2026-01-01), far above the first page the chat loads.
+    // A long conversation, stored as the core nodes store it: 600 messages, the 5th in Chinese,
+    // seq n sent on day n (from 2026-01-01), far above the first page the chat loads (more than
+    // a page of 200 above it: the jump is one `aroundSeq` page, not three pages back).
     const prisma = createPrisma(suite.stack.database.url, { poolSize: 2 });
     try {
       const store = new PrismaMessageStore(prisma);
-      for (let i = 1; i <= 160; i++) {
+      for (let i = 1; i <= 600; i++) {
         const body = i === 5 ? "好的，我们明天见 at the café" : `filler message number ${i}`;
         await store.append({ senderId: i % 2 ? ben.user.id : ana.user.id, conversationId, clientMsgId: randomUUID(), kind: "text", body });
       }
@@ -75,11 +76,26 @@ describe("message search and jump in the PWA", () => {
     await switchTheme(page, "light");
     await page.getByTestId("message-search").focus();
 
-    // Enter opens the conversation at the message: paged in from far back, centred, outlined.
+    // Enter opens the conversation at the message: one page around it, centred, outlined.
+    const history: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().includes("conversations.history")) history.push(decodeURIComponent(r.url()));
+    });
     await page.keyboard.press("Enter");
     await expect.poll(() => page.getByTestId("chat-title").textContent(), WAIT).toBe("Ben Found");
     await expect.poll(() => focusedSeq(page), WAIT).toBe(5);
     expect(await page.locator('[data-testid="message"][data-seq="5"]').innerText()).toContain("我们明天见");
+    expect(history.filter((u) => u.includes("aroundSeq"))).toHaveLength(1);
+    // The latest page, perhaps one older page (the list pages back when opened near its top), the jump's: never 3 pages of 200 back.
+    expect(history.length).toBeLessThanOrEqual(3);
+    // Between that page and the newest one: the gap, said and loadable (forwards, a page a time).
+    const gap = page.getByTestId("history-gap");
+    await gap.waitFor(WAIT);
+    expect(await gap.innerText()).toMatch(/Load \d+ later messages/);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    const before = await page.getByTestId("message").count();
+    await gap.getByRole("button").click();
+    await expect.poll(() => page.getByTestId("message").count(), WAIT).toBeGreaterThan(before);
 
     // Jump to a date: 2026-03-01 is day 60 from 2026-01-01, seq 60 (in the page's time zone,
     // which is UTC here, as the messages are at noon UTC).

@@ -9,20 +9,10 @@ import { createPrisma } from "@dim/db";
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { createGatewayClient } from "@dim/client";
-import { lastMessage, seriousAxeViolations, WAIT } from "./helpers/pwa";
+import { consoleErrors, lastMessage, seriousAxeViolations, WAIT } from "./helpers/pwa";
 import { usePwaSuite } from "./helpers/pwa-suite";
 
 const suite = usePwaSuite({ nodes: 2 });
-
-/** Console errors (and uncaught exceptions) of a page, as "text @ url" lines. */
-function consoleErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(`${message.text()} @ ${message.location().url}`);
-  });
-  page.on("pageerror", (error) => errors.push(`uncaught: ${error.message}`));
-  return errors;
-}
 
 /** What the "Add contact" form says right now: every visible status or alert line with text. */
 async function formMessages(page: Page): Promise<string[]> {

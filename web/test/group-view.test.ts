@@ -108,6 +108,7 @@ function groupSummary(over: Partial<ConversationSummary> = {}): ConversationSumm
     readSeq: 1,
     deliveredSeq: 3,
     unreadCount: 2,
+    unreadMentions: 0,
     peersDeliveredSeq: 0,
     peersReadSeq: 0,
     memberCount: 3,
@@ -139,11 +140,11 @@ describe("group rows in the conversation list", () => {
 
   it("takes the live client's newer message, system event included", () => {
     const live = chat(message(5, BEN, { kind: "system", body: "", system: { type: "member.left" } }), { system: { type: "member.left" } });
-    const v = conversationView(groupSummary(), { heldSeq: 5, baseSeq: 0, readSeq: 1, unreadCount: 4, last: live }, ME, EN, ctx.nameOf);
+    const v = conversationView(groupSummary(), { heldSeq: 5, baseSeq: 0, readSeq: 1, unreadCount: 4, unreadMentions: 0, last: live }, ME, EN, ctx.nameOf);
     expect(v.preview).toMatchObject({ body: "Ben left", system: true });
     // Without the event (a client that drops it) it still says something in words.
     const bare = chat(message(5, BEN, { kind: "system", body: "" }));
-    expect(conversationView(groupSummary(), { heldSeq: 5, baseSeq: 0, readSeq: 1, unreadCount: 4, last: bare }, ME, EN).preview?.body).toBe("The group changed");
+    expect(conversationView(groupSummary(), { heldSeq: 5, baseSeq: 0, readSeq: 1, unreadCount: 4, unreadMentions: 0, last: bare }, ME, EN).preview?.body).toBe("The group changed");
   });
 
   it("a direct conversation's preview has no sender prefix", () => {
@@ -164,7 +165,7 @@ describe("group message rows", () => {
       chat(message(5, ME)),
     ];
     const rows = chatRows(messages, null);
-    expect(rows.map((r) => (r.kind === "message" ? `${r.message.seq}${r.continued ? "+" : ""}` : r.kind))).toEqual(["day", "system", "2", "3+", "4", "5"]);
+    expect(rows.map((r) => (r.kind === "message" ? `${r.message.seq}${r.first ? "" : "+"}` : r.kind))).toEqual(["day", "system", "2", "3+", "4", "5"]);
     const system = rows.find((r) => r.kind === "system");
     expect(system?.kind === "system" && system.system?.type).toBe("group.created");
   });

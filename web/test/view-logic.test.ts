@@ -38,6 +38,7 @@ function summary(over: Partial<ConversationSummary> = {}): ConversationSummary {
     readSeq: 2,
     deliveredSeq: 5,
     unreadCount: 3,
+    unreadMentions: 0,
     peersDeliveredSeq: 4,
     peersReadSeq: 1,
     memberCount: 2,
@@ -64,6 +65,9 @@ const view = (m: Message): ChatMessage => ({
   deleted: false,
   reactions: [],
   myReaction: null,
+  mentions: m.mentions ?? [],
+  mentionsAll: m.mentionsAll === true,
+  mentionsMe: false,
 });
 
 describe("conversationView", () => {
@@ -74,14 +78,14 @@ describe("conversationView", () => {
 
   it("prefers the client's newer last message (including an unsent one) and its exact unread count", () => {
     const pending: ChatMessage = { ...view(message(6, ME, "typing…")), id: null, seq: null, state: "sending", createdAt: new Date(Date.UTC(2026, 0, 1, 13)).toISOString() };
-    const v = conversationView(summary(), { heldSeq: 5, baseSeq: 0, readSeq: 5, unreadCount: 0, last: pending }, ME, EN);
+    const v = conversationView(summary(), { heldSeq: 5, baseSeq: 0, readSeq: 5, unreadCount: 0, unreadMentions: 0, last: pending }, ME, EN);
     expect(v.preview).toMatchObject({ body: "typing…", own: true, state: "sending" });
     expect(v.unreadCount).toBe(0);
     expect(v.activityAt).toBe(pending.createdAt);
   });
 
   it("keeps the gateway's count while the client does not hold everything after its read cursor", () => {
-    const v = conversationView(summary(), { heldSeq: 5, baseSeq: 3, readSeq: 2, unreadCount: 2, last: view(message(5, PEER)) }, ME, EN);
+    const v = conversationView(summary(), { heldSeq: 5, baseSeq: 3, readSeq: 2, unreadCount: 2, unreadMentions: 0, last: view(message(5, PEER)) }, ME, EN);
     expect(v.unreadCount).toBe(3);
   });
 

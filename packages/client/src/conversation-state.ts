@@ -1,5 +1,5 @@
 // One conversation as a client holds it: messages by seq, the ACK cursor, the receipt cursors.
-import { isEventKind, type Message } from "@dim/shared";
+import { isEventKind, mentionsUser, type Message } from "@dim/shared";
 import { restoredConversationMeta } from "./conversation-meta";
 import { groupReceiptsOf, groupStateOf } from "./group-receipts";
 import type { ConversationMeta, GroupReceipts, MessageState } from "./types";
@@ -45,9 +45,13 @@ export class ConversationState {
     return true;
   }
 
-  /** Lowers baseSeq after older history was paged in (contiguity from the new base). */
+  /**
+   * Lowers baseSeq after older history was paged in (contiguity from the new base). Not while a
+   * jump left a gap below the base: contiguity from below it would make the socket sync the
+   * whole gap; the gap is filled by `loadGap` (the base may then stay where it is).
+   */
   lowerBase(baseSeq: number): void {
-    if (baseSeq >= this.meta.baseSeq) return;
+    if (baseSeq >= this.meta.baseSeq || this.gaps().length > 0) return;
     this.meta.baseSeq = baseSeq;
     this.contiguous = baseSeq;
     while (this.bySeq.has(this.contiguous + 1)) this.contiguous++;
@@ -61,6 +65,21 @@ export class ConversationState {
     if (this.bySeq.size > 0) return;
     this.meta.baseSeq = baseSeq;
     this.contiguous = baseSeq;
+  }
+
+  /**
+   * Holes in what is held below the base (a jump paged in a block far below it): each
+   * `{ afterSeq, beforeSeq }` says the seqs strictly between are not held. Holes above the base
+   * are the socket's (sync repairs them) and are not listed.
+   */
+  gaps(): Array<{ afterSeq: number; beforeSeq: number }> {
+    const out: Array<{ afterSeq: number; beforeSeq: number }> = [];
+    const seqs = [...this.bySeq.keys()].sort((a, b) => a - b);
+    for (let i = 1; i < seqs.length; i++) {
+      const [lo, hi] = [seqs[i - 1]!, seqs[i]!];
+      if (hi > lo + 1 && lo < this.meta.baseSeq) out.push({ afterSeq: lo, beforeSeq: Math.min(hi, this.meta.baseSeq + 1) });
+    }
+    return out.filter((g) => g.beforeSeq > g.afterSeq + 1);
   }
 
   /** A seq after the contiguous cursor means something in between is missing. */
@@ -103,6 +122,29 @@ export class ConversationState {
     const hidden = new Set(this.meta.hiddenSeqs);
     for (const m of this.bySeq.values()) {
       if (m.seq > this.meta.readSeq && m.senderId !== userId && !isEventKind(m.kind) && !hidden.has(m.seq)) count++;
+    }
+    return count;
+  }
+
+  /**
+   * Unread messages from others that mention me, as folded: a held edit's mentions replace its
+   * target's (the highest-seq edit with a text wins), a held delete takes them away.
+   */
+  unreadMentions(userId: string | null): number {
+    if (userId === null) return 0;
+    const lastEdit = new Map<number, Message>();
+    const deleted = new Set<number>();
+    for (const m of this.bySeq.values()) {
+      if (m.targetSeq === undefined || m.targetSeq <= this.meta.readSeq) continue;
+      if (m.kind === "delete") deleted.add(m.targetSeq);
+      else if (m.kind === "edit" && m.body !== "" && (lastEdit.get(m.targetSeq)?.seq ?? 0) < m.seq) lastEdit.set(m.targetSeq, m);
+    }
+    const hidden = new Set(this.meta.hiddenSeqs);
+    let count = 0;
+    for (const m of this.bySeq.values()) {
+      if (m.seq <= this.meta.readSeq || m.kind !== "text" || hidden.has(m.seq) || deleted.has(m.seq)) continue;
+      const edit = lastEdit.get(m.seq);
+      if (mentionsUser(edit ? { ...m, mentions: edit.mentions, mentionsAll: edit.mentionsAll } : m, userId)) count++;
     }
     return count;
   }

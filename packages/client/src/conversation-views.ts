@@ -2,7 +2,7 @@
  * What the client holds, as the UI reads it: who the user is, every conversation's state, and
  * the frozen views built from them (same identity until a `conversation` event says otherwise).
  */
-import type { Message } from "@dim/shared";
+import { mentionsUser, type Message } from "@dim/shared";
 import { foldMessages, myReaction, type FoldedMessage } from "./event-fold";
 import { newConversationMeta } from "./conversation-meta";
 import { ConversationState } from "./conversation-state";
@@ -55,10 +55,10 @@ export class ConversationViews {
     return conv;
   }
 
-  meta(conversationId: string): (ConversationMeta & { heldSeq: number; unreadCount: number }) | undefined {
+  meta(conversationId: string): (ConversationMeta & { heldSeq: number; unreadCount: number; unreadMentions: number }) | undefined {
     const conv = this.conversations.get(conversationId);
     if (!conv) return undefined;
-    return { ...conv.meta, heldSeq: conv.contiguousSeq, unreadCount: conv.unreadCount(this.userId) };
+    return { ...conv.meta, heldSeq: conv.contiguousSeq, unreadCount: conv.unreadCount(this.userId), unreadMentions: conv.unreadMentions(this.userId) };
   }
 
   /** Stored messages ascending by seq, then own messages still in the outbox, in queue order. */
@@ -95,6 +95,8 @@ export class ConversationViews {
       editedAt: m.editedAt ?? null,
       deleted: m.deletedAt !== undefined,
       reactions: m.reactions ?? [],
+      mentions: m.mentions ?? [],
+      mentionsAll: m.mentionsAll === true,
     });
   }
 
@@ -123,6 +125,12 @@ export class ConversationViews {
       deleted: f.deleted,
       reactions: f.reactions,
       myReaction: myReaction(f.reactions, this.userId),
+      mentions: f.deleted ? [] : f.mentions,
+      mentionsAll: !f.deleted && f.mentionsAll,
+      mentionsMe:
+        this.userId !== null &&
+        !f.deleted &&
+        mentionsUser({ kind: m.kind, senderId: m.senderId, mentions: f.mentions, ...(f.mentionsAll ? { mentionsAll: true } : {}) }, this.userId),
     };
   }
 
@@ -148,6 +156,9 @@ export class ConversationViews {
       deleted: false,
       reactions: [],
       myReaction: null,
+      mentions: item.mentions ?? [],
+      mentionsAll: item.mentionsAll === true,
+      mentionsMe: false,
     };
   }
 

@@ -16,7 +16,7 @@ import { appErrorOf, type NodeLink, type SessionFrame } from "./node-link";
 import type { ClientPersistence } from "./persistence";
 import type { RecipientLeg } from "./recipient-leg";
 import type { PresenceBook } from "./presence-book";
-import type { SenderLeg } from "./sender-leg";
+import type { MentionOptions, SenderLeg } from "./sender-leg";
 import type { TypingLeg } from "./typing-leg";
 import type { WebSocketConstructor } from "./transport";
 import type { ChatMessage, ConnectionState, ConversationMeta, DimClientEvents, OutboxItem } from "./types";
@@ -103,7 +103,8 @@ export class DimClient extends Emitter<DimClientEvents> {
     return this.views.ids();
   }
 
-  conversationMeta(conversationId: string): (ConversationMeta & { heldSeq: number; unreadCount: number }) | undefined {
+  /** `unreadMentions`: unread messages (held) that mention me (the list's "@" marker). */
+  conversationMeta(conversationId: string): (ConversationMeta & { heldSeq: number; unreadCount: number; unreadMentions: number }) | undefined {
     return this.views.meta(conversationId);
   }
 
@@ -166,8 +167,8 @@ export class DimClient extends Emitter<DimClientEvents> {
    * Queues a text message. It is written now when connected, else when the connection is back.
    * Throws AppError(BAD_REQUEST) for input the server would refuse; nothing is queued then.
    */
-  send(conversationId: string, body: string, options: { clientMsgId?: string } = {}): ChatMessage {
-    const sent = this.sender.send(conversationId, body, options.clientMsgId);
+  send(conversationId: string, body: string, options: { clientMsgId?: string } & MentionOptions = {}): ChatMessage {
+    const sent = this.sender.send(conversationId, body, options.clientMsgId, options);
     this.typingLeg.stop(conversationId);
     return sent;
   }
@@ -239,6 +240,30 @@ export class DimClient extends Emitter<DimClientEvents> {
     return this.recipient.loadLatest(conversationId, limit);
   }
 
+  /**
+   * Loads a page around `seq` (a search result, a date, the first unread) in one gateway call,
+   * however far back: the client then holds a block there and may have a gap up to what it held
+   * (`gaps`, `loadGap`). Rejects with AppError BAD_REQUEST for a bad seq.
+   */
+  loadAround(conversationId: string, seq: number, limit?: number) {
+    return this.recipient.loadAround(conversationId, seq, limit);
+  }
+
+  /** Seq ranges not held between blocks a jump paged in: `{ afterSeq, beforeSeq }`, the seqs strictly between missing. */
+  gaps(conversationId: string): Array<{ afterSeq: number; beforeSeq: number }> {
+    return this.views.get(conversationId)?.gaps() ?? [];
+  }
+
+  /** Fills (part of) a gap: the page after `afterSeq`, through the gateway. */
+  loadGap(conversationId: string, afterSeq: number, limit?: number): Promise<{ added: number; hasMore: boolean }> {
+    return this.recipient.loadGap(conversationId, afterSeq, limit);
+  }
+
+  /** Whether the message (or event row) at `seq` is held. */
+  holds(conversationId: string, seq: number): boolean {
+    return this.views.get(conversationId)?.has(seq) ?? false;
+  }
+
   /** Pages older history in through the gateway (below what the client holds). */
   loadOlder(conversationId: string, limit?: number): Promise<{ added: number; hasMore: boolean }> {
     return this.recipient.loadOlder(conversationId, limit);
@@ -256,13 +281,16 @@ export class DimClient extends Emitter<DimClientEvents> {
   // ──────────────── events on messages (message-actions.ts): sends like `send` ────────────────
 
   /** Sends a text quoting the message at `replyTo`. */
-  reply(conversationId: string, replyTo: number, body: string): ChatMessage {
-    return this.actions.reply(conversationId, replyTo, body);
+  reply(conversationId: string, replyTo: number, body: string, mentions: MentionOptions = {}): ChatMessage {
+    return this.actions.reply(conversationId, replyTo, body, mentions);
   }
 
-  /** Replaces the text of my own text message at `seq` (server: within the edit window). */
-  edit(conversationId: string, seq: number, body: string): ChatMessage {
-    return this.actions.edit(conversationId, seq, body);
+  /**
+   * Replaces the text of my own text message at `seq` (server: within the edit window). The
+   * edit's mentions replace the message's.
+   */
+  edit(conversationId: string, seq: number, body: string, mentions: MentionOptions = {}): ChatMessage {
+    return this.actions.edit(conversationId, seq, body, mentions);
   }
 
   /** Deletes my own message at `seq` for every member (server: within the delete window). */

@@ -18,10 +18,13 @@ export interface FoldedMessage {
   editedAt: string | null;
   deleted: boolean;
   reactions: ReactionSummary[];
+  /** The latest edit's mentions (a text's own when never edited); [] when none. */
+  mentions: string[];
+  mentionsAll: boolean;
 }
 
 interface Pending {
-  edit?: { seq: number; body: string; at: string };
+  edit?: { seq: number; body: string; at: string; mentions: string[]; mentionsAll: boolean };
   deleteAt?: string;
   /** userId → { seq, emoji ("" = removed) } */
   reactions: Map<string, { seq: number; emoji: string }>;
@@ -39,7 +42,7 @@ export function foldMessages(messages: readonly Message[], hidden: ReadonlySet<n
   for (const m of sorted) {
     if (!isEventKind(m.kind) || m.targetSeq === undefined) continue;
     const p = of(m.targetSeq);
-    if (m.kind === "edit" && m.body !== "") p.edit = { seq: m.seq, body: m.body, at: m.createdAt };
+    if (m.kind === "edit" && m.body !== "") p.edit = { seq: m.seq, body: m.body, at: m.createdAt, mentions: m.mentions ?? [], mentionsAll: m.mentionsAll === true };
     else if (m.kind === "delete") p.deleteAt ??= m.createdAt;
     else if (m.kind === "reaction") p.reactions.set(m.senderId, { seq: m.seq, emoji: m.body });
   }
@@ -53,7 +56,7 @@ export function foldMessages(messages: readonly Message[], hidden: ReadonlySet<n
 
 function foldOne(m: Message, p: Pending | undefined): FoldedMessage {
   const deletedAt = m.deletedAt ?? p?.deleteAt;
-  if (deletedAt !== undefined) return { message: m, body: "", editedAt: null, deleted: true, reactions: [] };
+  if (deletedAt !== undefined) return { message: m, body: "", editedAt: null, deleted: true, reactions: [], mentions: [], mentionsAll: false };
   const edit = p?.edit;
   return {
     message: m,
@@ -61,6 +64,8 @@ function foldOne(m: Message, p: Pending | undefined): FoldedMessage {
     editedAt: edit ? (m.editedAt && m.editedAt > edit.at ? m.editedAt : edit.at) : (m.editedAt ?? null),
     deleted: false,
     reactions: reactionsOf(m.reactions ?? [], p?.reactions),
+    mentions: edit ? edit.mentions : (m.mentions ?? []),
+    mentionsAll: edit ? edit.mentionsAll : m.mentionsAll === true,
   };
 }
 

@@ -1,5 +1,6 @@
 // @dim/client — DIM's framework-free client core (browsers, Electron, Node).
 export { DimClient, type DimClientOptions } from "./dim-client";
+export type { MentionOptions } from "./sender-leg";
 export type { SendAttachmentOptions } from "./attachment-send";
 export { createFileClient, type FileClient, type FileClientOptions, type UploadOptions } from "./file-client";
 export type { UploadProgressEvent, XhrConstructor, XhrLike } from "./upload-request";

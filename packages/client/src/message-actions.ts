@@ -9,7 +9,7 @@ import { AppError, ErrorCode, isSingleEmoji, Limits, type HiddenFrame } from "@d
 import type { ConversationViews } from "./conversation-views";
 import type { FrameWriter } from "./node-link";
 import type { ClientPersistence } from "./persistence";
-import type { SenderLeg } from "./sender-leg";
+import { mentionSpec, type MentionOptions, type SenderLeg } from "./sender-leg";
 import type { ChatMessage } from "./types";
 
 export interface MessageActionsOptions {
@@ -26,12 +26,13 @@ export class MessageActions {
 
   constructor(private readonly options: MessageActionsOptions) {}
 
-  reply(conversationId: string, replyTo: number, body: string): ChatMessage {
-    return this.options.sender.queue(conversationId, { kind: "text", body, replyTo });
+  reply(conversationId: string, replyTo: number, body: string, mentions: MentionOptions = {}): ChatMessage {
+    return this.options.sender.queue(conversationId, { kind: "text", body, replyTo, ...mentionSpec(mentions) });
   }
 
-  edit(conversationId: string, targetSeq: number, body: string): ChatMessage {
-    return this.options.sender.queue(conversationId, { kind: "edit", body, targetSeq });
+  /** The edit's mentions replace the message's (none given: it mentions nobody any more). */
+  edit(conversationId: string, targetSeq: number, body: string, mentions: MentionOptions = {}): ChatMessage {
+    return this.options.sender.queue(conversationId, { kind: "edit", body, targetSeq, ...mentionSpec(mentions) });
   }
 
   deleteForEveryone(conversationId: string, targetSeq: number): ChatMessage {

@@ -3,6 +3,11 @@
 import type { Message, SendFrame } from "@dim/shared";
 import type { OutboxItem } from "./types";
 
+/** A text's or edit's mentions as the frame carries them (absent when none). */
+function mentionsOf(item: OutboxItem): { mentions?: string[]; mentionsAll?: true } {
+  return { ...(item.mentions && item.mentions.length > 0 ? { mentions: item.mentions } : {}), ...(item.mentionsAll ? { mentionsAll: true as const } : {}) };
+}
+
 /** The `send` frame of a queued item; null for an attachment that is not uploaded yet. */
 export function sendFrameOf(item: OutboxItem): SendFrame | null {
   const base = { type: "send", conversationId: item.conversationId, clientMsgId: item.clientMsgId } as const;
@@ -14,9 +19,9 @@ export function sendFrameOf(item: OutboxItem): SendFrame | null {
       return { ...base, kind: ref.kind, attachmentId: ref.id, ...(item.body ? { caption: item.body } : {}) };
     }
     case "text":
-      return { ...base, kind: "text", body: item.body, ...(item.replyTo !== undefined ? { replyTo: item.replyTo } : {}) };
+      return { ...base, kind: "text", body: item.body, ...(item.replyTo !== undefined ? { replyTo: item.replyTo } : {}), ...mentionsOf(item) };
     case "edit":
-      return { ...base, kind: "edit", targetSeq: item.targetSeq!, body: item.body };
+      return { ...base, kind: "edit", targetSeq: item.targetSeq!, body: item.body, ...mentionsOf(item) };
     case "delete":
       return { ...base, kind: "delete", targetSeq: item.targetSeq! };
     case "reaction":
@@ -25,8 +30,9 @@ export function sendFrameOf(item: OutboxItem): SendFrame | null {
 }
 
 /** What a queued item becomes once stored (its Message, from the `sent` frame's fields). */
-export function storedFieldsOf(item: OutboxItem): Pick<Message, "kind" | "body" | "replyTo" | "targetSeq" | "attachment"> {
+export function storedFieldsOf(item: OutboxItem): Pick<Message, "kind" | "body" | "replyTo" | "targetSeq" | "attachment" | "mentions" | "mentionsAll"> {
   return {
+    ...(item.kind === "text" || item.kind === "edit" ? mentionsOf(item) : {}),
     kind: item.kind,
     body: item.body,
     ...(item.attachment?.uploaded ? { attachment: item.attachment.uploaded } : {}),

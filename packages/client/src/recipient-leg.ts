@@ -99,6 +99,44 @@ export class RecipientLeg implements ConfirmedSink {
     return { added, hasMore: page.hasMore };
   }
 
+  /**
+   * A page around `seq` through the gateway (`history { aroundSeq }`): one call however far back
+   * it is. Below what is held it leaves a gap (`gaps`), filled forwards by `loadGap`.
+   */
+  async loadAround(
+    conversationId: string,
+    seq: number,
+    limit: number = Limits.defaultPageSize,
+  ): Promise<{ added: number; hasMore: boolean; hasMoreAfter: boolean; firstSeq: number | null; lastSeq: number | null }> {
+    if (!Number.isSafeInteger(seq) || seq < 1) throw new AppError(ErrorCode.BadRequest, "seq must be a positive integer");
+    const history = this.history();
+    const page = await history({ conversationId, aroundSeq: seq, limit });
+    const conv = this.options.views.conversation(conversationId, page.lastSeq);
+    conv.meta.knownLastSeq = Math.max(conv.meta.knownLastSeq, page.lastSeq);
+    const added = this.applyMessages(conv, page.messages);
+    this.options.persistence.saveConversation(conv);
+    this.options.views.changed(conversationId);
+    return {
+      added,
+      hasMore: page.hasMore,
+      hasMoreAfter: page.hasMoreAfter ?? false,
+      firstSeq: page.messages[0]?.seq ?? null,
+      lastSeq: page.messages.at(-1)?.seq ?? null,
+    };
+  }
+
+  /** Fills a gap forwards: the page after `afterSeq` (a `gaps` entry's), through the gateway. */
+  async loadGap(conversationId: string, afterSeq: number, limit: number = Limits.maxPageSize): Promise<{ added: number; hasMore: boolean }> {
+    if (!Number.isSafeInteger(afterSeq) || afterSeq < 0) throw new AppError(ErrorCode.BadRequest, "afterSeq must be a non-negative integer");
+    const history = this.history();
+    const page = await history({ conversationId, afterSeq, limit });
+    const conv = this.options.views.conversation(conversationId, page.lastSeq);
+    const added = this.applyMessages(conv, page.messages);
+    this.options.persistence.saveConversation(conv);
+    this.options.views.changed(conversationId);
+    return { added, hasMore: page.hasMore };
+  }
+
   /** Welcome cursors: offline reads go out, the server's ACK is noted, what is missing is synced. */
   applyCursors(cursors: ConversationCursor[]): void {
     for (const cursor of cursors) {

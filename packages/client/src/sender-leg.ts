@@ -14,8 +14,19 @@ import type { FrameWriter } from "./node-link";
 import { sendFrameOf, storedFieldsOf } from "./outbox-frame";
 import type { ChatMessage, FailureReason, MessageState, MessageStateChange, OutboxItem } from "./types";
 
+/** Who a text or edit mentions (groups): member ids whose `@username` is in the text, or everyone. */
+export interface MentionOptions {
+  mentions?: readonly string[] | undefined;
+  mentionsAll?: boolean | undefined;
+}
+
+/** The outbox fields of MentionOptions (absent when none). */
+export function mentionSpec(o: MentionOptions): Pick<OutboxItem, "mentions" | "mentionsAll"> {
+  return { ...(o.mentions && o.mentions.length > 0 ? { mentions: [...o.mentions] } : {}), ...(o.mentionsAll ? { mentionsAll: true as const } : {}) };
+}
+
 /** What `queue` sends: a text (a reply with replyTo) or an event on targetSeq. */
-export type QueuedSend = Pick<OutboxItem, "kind" | "body" | "replyTo" | "targetSeq">;
+export type QueuedSend = Pick<OutboxItem, "kind" | "body" | "replyTo" | "targetSeq" | "mentions" | "mentionsAll">;
 
 /** Server errors on a `send` that a re-send may cure: the ACK clock keeps running. */
 const TRANSIENT_SEND_ERRORS = new Set<string>([ErrorCode.RateLimited, ErrorCode.Internal]);
@@ -60,8 +71,8 @@ export class SenderLeg {
   }
 
   /** Queues a text message and writes it if connected. Bad input throws AppError and queues nothing. */
-  send(conversationId: string, body: string, clientMsgId = this.options.newClientMsgId()): ChatMessage {
-    return this.queue(conversationId, { kind: "text", body }, clientMsgId);
+  send(conversationId: string, body: string, clientMsgId = this.options.newClientMsgId(), mentions: MentionOptions = {}): ChatMessage {
+    return this.queue(conversationId, { kind: "text", body, ...mentionSpec(mentions) }, clientMsgId);
   }
 
   /**

@@ -68,6 +68,12 @@ export interface ChatMessage {
   reactions: ReactionSummary[];
   /** My own reaction, or null. */
   myReaction: string | null;
+  /** A group text: the user ids it mentions (its latest edit's), [] when none. */
+  mentions: string[];
+  /** `@all` / `@everyone` by an owner or admin. */
+  mentionsAll: boolean;
+  /** It mentions me (`mentionsUser` of @dim/shared: named or @all, from someone else, not deleted). */
+  mentionsMe: boolean;
 }
 
 /** An attachment as a UI draws it: the server's description, or (own, unsent) what was picked. */
@@ -131,6 +137,10 @@ export interface OutboxItem {
   replyTo?: number;
   /** An event: the seq it changes. */
   targetSeq?: number;
+  /** A text or edit in a group: the mentioned members' user ids. */
+  mentions?: string[];
+  /** A text or edit in a group: `@all` / `@everyone` (owner or admin). */
+  mentionsAll?: true;
   createdAt: string;
   state: "sending" | "failed";
   error: FailureReason | null;
@@ -241,7 +251,7 @@ export interface DimGateway {
   /** Optional: lets the client learn the other members' cursors it missed while away. */
   listConversations?(): Promise<ConversationSummary[]>;
   /** Optional: lets `loadOlder` page older history. */
-  history?(input: { conversationId: string; beforeSeq?: number; afterSeq?: number; limit?: number }): Promise<HistoryOutput>;
+  history?(input: { conversationId: string; beforeSeq?: number; afterSeq?: number; aroundSeq?: number; limit?: number }): Promise<HistoryOutput>;
   /** Optional: lets `loadMemberCursors` read a group's members and their cursors. */
   groupMembers?(input: { conversationId: string; cursor?: string; limit?: number }): Promise<GroupMembersOutput>;
 }

@@ -19,6 +19,7 @@ function summary(over: Partial<ConversationSummary> = {}): ConversationSummary {
     readSeq: 0,
     deliveredSeq: 0,
     unreadCount: 0,
+    unreadMentions: 0,
     peersDeliveredSeq: 0,
     peersReadSeq: 0,
     memberCount: 4,

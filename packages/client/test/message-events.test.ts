@@ -45,7 +45,7 @@ describe("foldMessages", () => {
   it("an event before its target waits for it; a delete is final; a cleared edit sets nothing", () => {
     expect(foldMessages([ev(2, "edit", 1, "hello")])).toEqual([]);
     const tomb = foldMessages([ev(3, "delete", 1, ""), ev(2, "edit", 1, "hello"), target, ev(4, "reaction", 1, "👍")]);
-    expect(tomb).toEqual([{ message: target, body: "", editedAt: null, deleted: true, reactions: [] }]);
+    expect(tomb).toEqual([{ message: target, body: "", editedAt: null, deleted: true, reactions: [], mentions: [], mentionsAll: false }]);
     // the server clears superseded edits: an empty edit keeps the (server-folded) text
     const folded = message(1, { body: "v3", editedAt: "2026-12-04T10:00:00.000Z" });
     expect(foldMessages([folded, ev(2, "edit", 1, ""), ev(3, "edit", 1, "")])[0]).toMatchObject({ body: "v3", editedAt: folded.editedAt });

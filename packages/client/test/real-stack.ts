@@ -166,3 +166,8 @@ export function nodeOf(client: DimClient): string {
   if (s.status !== "connected") throw new Error(`not connected: ${s.status}`);
   return s.nodeId;
 }
+
+/** The stack's database (for tests that seed many rows directly). */
+export function stackPrisma(): PrismaClient {
+  return prisma;
+}

@@ -13,6 +13,7 @@ export * from "./gateway-groups";
 export * from "./gateway-admin";
 export * from "./system-events";
 export * from "./message-events";
+export * from "./mentions";
 export * from "./ephemeral-limits";
 export * from "./typing";
 export * from "./presence-frames";

@@ -38,6 +38,8 @@ export const Limits = {
   maxReactionChars: 32,
   /** Most seqs in one `hide` ("delete for me") frame. */
   maxHideBatch: 100,
+  /** Most members one message mentions (`mentions` of a send or edit). */
+  maxMentions: 50,
 } as const;
 
 /** Default edit / delete-for-everyone windows (DIM_EDIT_WINDOW_MS, DIM_DELETE_WINDOW_MS): 48 h. */

@@ -8,6 +8,7 @@ import { ERROR_CODES } from "./errors";
 import { Limits, PROTOCOL_VERSION } from "./limits";
 import { memberRole, systemEvent } from "./system-events";
 import { hiddenFrame, hideFrame, isEventKind, reactionEmoji, reactionSummary, refSeq } from "./message-events";
+import { mentionIds } from "./mentions";
 import { presenceFrame, presenceQueryFrame } from "./presence-frames";
 import { typingFrame, typingServerFrame } from "./typing";
 
@@ -59,6 +60,13 @@ export const messageSchema = z
     hidden: z.literal(true).optional(),
     /** Folded state: reactions, one entry per emoji (absent when there are none). */
     reactions: z.array(reactionSummary).optional(),
+    /**
+     * A group text (or an edit event): the user ids it mentions (`@username` in the body), absent
+     * when none. Folded: a text carries the mentions of its latest edit. See mentions.ts.
+     */
+    mentions: z.array(uuid).min(1).max(Limits.maxMentions).optional(),
+    /** `@all` / `@everyone` by a group owner or admin: every member is mentioned. */
+    mentionsAll: z.literal(true).optional(),
     createdAt: isoDate,
   })
   .refine((m) => (m.kind === "system") === (m.system !== undefined) && (m.kind !== "system" || m.body === ""), {
@@ -72,6 +80,9 @@ export const messageSchema = z
   )
   .refine((m) => isEventKind(m.kind) === (m.targetSeq !== undefined) && (m.targetSeq === undefined || m.targetSeq < m.seq), {
     message: "an edit, delete or reaction has a `targetSeq` below its own seq; other kinds have none",
+  })
+  .refine((m) => (m.mentions === undefined && m.mentionsAll === undefined) || m.kind === "text" || m.kind === "edit", {
+    message: "only a text or an edit carries `mentions` / `mentionsAll`",
   });
 export type Message = z.infer<typeof messageSchema>;
 
@@ -109,6 +120,8 @@ export const conversationSummary = z.strictObject({
   readSeq: seq,
   deliveredSeq: seq,
   unreadCount: z.number().int().nonnegative(),
+  /** Of those, the messages that mention you (`mentionsUser`): the list's "@" marker while above 0. */
+  unreadMentions: z.number().int().nonnegative(),
   /** The lowest delivered / read cursor among the other active members: how far *my* messages got. */
   peersDeliveredSeq: seq,
   peersReadSeq: seq,
@@ -142,6 +155,10 @@ export const sendTextFrame = z.strictObject({
   body: messageBody,
   /** Quote the earlier message at this seq of the same conversation. */
   replyTo: refSeq.optional(),
+  /** Groups: the members this text mentions; each one's `@username` must be in the body. */
+  mentions: mentionIds.optional(),
+  /** Groups, owner or admin only: `@all` / `@everyone` in the body mentions every member. */
+  mentionsAll: z.literal(true).optional(),
 });
 
 /**
@@ -166,6 +183,9 @@ export const sendEditFrame = z.strictObject({
   kind: z.literal("edit"),
   targetSeq: refSeq,
   body: messageBody,
+  /** The edited text's mentions (they replace the message's: omit to mention nobody). */
+  mentions: mentionIds.optional(),
+  mentionsAll: z.literal(true).optional(),
 });
 
 /** Delete your own message at `targetSeq` for everyone (within the delete window). */

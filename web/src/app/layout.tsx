@@ -4,6 +4,7 @@ import { I18nProvider } from "@/i18n/provider";
 import { requestLocale, serverTranslator } from "@/i18n/server";
 import type { ReactNode } from "react";
 import { ServiceWorkerRegistration } from "@/components/service-worker";
+import { SystemThemeListener } from "@/components/system-theme";
 import { THEME_SCRIPT } from "@/lib/theme";
 import "./globals.css";
 
@@ -45,6 +46,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <I18nProvider initialLocale={locale}>
           {children}
           <ServiceWorkerRegistration />
+          <SystemThemeListener />
         </I18nProvider>
       </body>
     </html>

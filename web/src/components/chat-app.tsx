@@ -73,6 +73,7 @@ function placeholderSummary(conversationId: string, peer: PublicUser, since: str
     readSeq: 0,
     deliveredSeq: 0,
     unreadCount: 0,
+    unreadMentions: 0,
     peersDeliveredSeq: 0,
     peersReadSeq: 0,
     memberCount: 2,
@@ -104,7 +105,7 @@ function SignedInApp({ me: signedIn, maxUploadBytes }: { me: PublicUser & { isAd
   const [selectedId, setSelectedId] = useState<string | null>(null);
   // A search result chosen: open its conversation at that message.
   const [openAt, setOpenAt] = useState<{ conversationId: string; seq: number; n: number } | null>(null);
-  const notifications = useNotifications(client, conversations.views, setSelectedId);
+  const notifications = useNotifications(client, conversations.views, setSelectedId, { nameOf });
   // Opened from a notification while no window was open (sw.js: /?c=<conversationId>).
   useEffect(() => {
     const fromUrl = new URLSearchParams(window.location.search).get("c");

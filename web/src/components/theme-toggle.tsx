@@ -11,14 +11,8 @@ export function ThemeToggle({ className = "" }: { className?: string }) {
   const t = useTranslations("theme");
   const [choice, setChoice] = useState<ThemeChoice>("system");
   useEffect(() => {
+    // Following the system is SystemThemeListener's (app/layout.tsx), on every page.
     setChoice(readThemeChoice());
-    // Following the system: re-apply when it changes.
-    const media = matchMedia("(prefers-color-scheme: dark)");
-    const onChange = () => {
-      if (readThemeChoice() === "system") applyTheme("system");
-    };
-    media.addEventListener("change", onChange);
-    return () => media.removeEventListener("change", onChange);
   }, []);
 
   const next = NEXT[choice];

@@ -1,6 +1,6 @@
 "use client";
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
-import { toAppError, type ChatMessage, type DimClient } from "@dim/client";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { toAppError, type ChatMessage, type DimClient, type MentionOptions } from "@dim/client";
 import { ErrorCode, Limits, type ConversationSummary } from "@dim/shared";
 import { attachmentFailureText } from "@/lib/attachment-text";
 import { useErrorText, useTranslatorRef } from "./use-error-text";
@@ -41,6 +41,24 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
     () => NONE,
   );
   const lowest = lowestSeq(messages);
+  // Holes a jump left (a page far back, then the rest): re-read whenever the messages change.
+  const gaps = useMemo(() => client?.gaps(conversationId) ?? [], [client, conversationId, messages]); // eslint-disable-line react-hooks/exhaustive-deps
+  const [loadingGap, setLoadingGap] = useState(false);
+  const loadGap = useCallback(
+    async (afterSeq: number) => {
+      if (!client) return;
+      setLoadingGap(true);
+      setLoadError(null);
+      try {
+        await client.loadGap(conversationId, afterSeq);
+      } catch (e) {
+        setLoadError(online ? shownError(e).message : tRef.current("chat.laterOffline"));
+      } finally {
+        setLoadingGap(false);
+      }
+    },
+    [client, conversationId, online],
+  );
 
   // Where the "new messages" marker goes: my read cursor when the chat opened (fixed after that).
   const [unreadAfter] = useState<number | null>(() => {
@@ -89,10 +107,10 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
   }, [client, conversationId, heldTop, visible]);
 
   const send = useCallback(
-    (body: string): string | null => {
+    (body: string, mentions: MentionOptions = {}): string | null => {
       if (!client) return tRef.current("chat.notReady");
       try {
-        client.send(conversationId, body);
+        client.send(conversationId, body, mentions);
         return null;
       } catch (e) {
         return toAppError(e).message;
@@ -144,6 +162,9 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
     canLoadEarlier: lowest !== null && lowest > 1 && !exhausted,
     loadingEarlier,
     loadEarlier,
+    gaps,
+    loadingGap,
+    loadGap,
     loadError,
     send,
     sendFiles,

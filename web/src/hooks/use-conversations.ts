@@ -16,7 +16,7 @@ function liveOf(client: DimClient | null, conversationId: string): LiveConversat
   const meta = client?.conversationMeta(conversationId);
   if (!client || !meta) return undefined;
   const messages = client.conversationMessages(conversationId);
-  return { heldSeq: meta.heldSeq, baseSeq: meta.baseSeq, readSeq: meta.readSeq, unreadCount: meta.unreadCount, last: messages[messages.length - 1] };
+  return { heldSeq: meta.heldSeq, baseSeq: meta.baseSeq, readSeq: meta.readSeq, unreadCount: meta.unreadCount, unreadMentions: meta.unreadMentions, last: messages[messages.length - 1] };
 }
 
 /**

@@ -1,6 +1,6 @@
 "use client";
 import { useCallback, useMemo, useRef, useState } from "react";
-import { toAppError, type ChatMessage, type DimClient } from "@dim/client";
+import { toAppError, type ChatMessage, type DimClient, type MentionOptions } from "@dim/client";
 import { ErrorCode } from "@dim/shared";
 import type { MessageHandlers } from "@/components/chat/message-actions";
 import type { Translator } from "@/i18n";
@@ -62,13 +62,13 @@ export function useMessageActions(client: DimClient | null, conversationId: stri
 
   /** The composer's Send in the current mode; returns a sentence when it could not be queued. */
   const submit = useCallback(
-    (body: string): boolean => {
+    (body: string, mentions: MentionOptions = {}): boolean => {
       const current = mode;
       if (!current) return false;
       const ok =
         current.kind === "reply"
-          ? attempt("reply", (c) => c.reply(conversationId, current.message.seq!, body))
-          : attempt("edit", (c) => c.edit(conversationId, current.message.seq!, body));
+          ? attempt("reply", (c) => c.reply(conversationId, current.message.seq!, body, mentions))
+          : attempt("edit", (c) => c.edit(conversationId, current.message.seq!, body, mentions));
       if (ok) setMode(null);
       return ok;
     },

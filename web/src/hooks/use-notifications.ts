@@ -3,7 +3,8 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { ChatMessage, DimClient } from "@dim/client";
 import type { ConversationView } from "@/lib/conversation-view";
 import { useClientEvent } from "./use-client-event";
-import { attachmentPreview } from "@/lib/attachment-text";
+import { notificationText } from "@/lib/notification-text";
+import type { NameOf } from "@/lib/system-text";
 import { useTranslatorRef } from "./use-error-text";
 
 /**
@@ -29,9 +30,18 @@ const FRESH_MS = 5 * 60_000;
  * Notifications for new messages while the page is hidden: through the desktop app's bridge when
  * present, else the browser's Notification API (permission asked from a button, never on load).
  * The unread total goes to the desktop badge, the installed PWA's badge and the tab title.
+ * A message that mentions me says so ("Ana mentioned you in Trip") and notifies even in a
+ * conversation `muted` says is muted (@dim/shared mentionsUser: the rule Web Push follows too).
  */
-export function useNotifications(client: DimClient | null, views: ConversationView[], onOpen: (conversationId: string) => void) {
+export function useNotifications(
+  client: DimClient | null,
+  views: ConversationView[],
+  onOpen: (conversationId: string) => void,
+  options: { nameOf?: NameOf; muted?: (conversationId: string) => boolean } = {},
+) {
   const tRef = useTranslatorRef();
+  const optionsRef = useRef(options);
+  optionsRef.current = options;
   const [permission, setPermission] = useState<NotificationPermissionState>("unsupported");
   const viewsRef = useRef(views);
   viewsRef.current = views;
@@ -67,17 +77,16 @@ export function useNotifications(client: DimClient | null, views: ConversationVi
     if (Date.now() - new Date(message.createdAt).getTime() > FRESH_MS) return;
     const readSeq = client?.conversationMeta(message.conversationId)?.readSeq ?? 0;
     if (message.seq !== null && message.seq <= readSeq) return;
+    if (!message.mentionsMe && optionsRef.current.muted?.(message.conversationId)) return;
     const conversation = viewsRef.current.find((v) => v.id === message.conversationId);
-    const title = conversation?.title ?? tRef.current("notifications.newMessage");
-    const text = attachmentPreview(message.kind, message.attachment, message.body, tRef.current);
-    const body = text.length > 200 ? `${text.slice(0, 199)}…` : text;
+    const { title, body, tag } = notificationText(message, conversation, optionsRef.current.nameOf ?? (() => undefined), tRef.current);
     const bridge = desktop();
     if (bridge) {
-      void bridge.notify({ title: title.slice(0, 120), body, conversationId: message.conversationId });
+      void bridge.notify({ title, body, conversationId: message.conversationId });
       return;
     }
     if (!("Notification" in window) || Notification.permission !== "granted") return;
-    const options: NotificationOptions = { body, tag: message.conversationId, icon: "/icons/icon-192.png", data: { conversationId: message.conversationId } };
+    const options: NotificationOptions = { body, tag, icon: "/icons/icon-192.png", data: { conversationId: message.conversationId } };
     // Through the service worker where there is one (required on Android; clicks reach sw.js).
     void navigator.serviceWorker?.getRegistration().then((registration) => {
       if (registration) return registration.showNotification(title, options);

@@ -23,6 +23,8 @@ export interface ConversationView {
    */
   preview: { body: string; own: boolean; sender: string | null; system: boolean; state: MessageState | null; createdAt: string } | null;
   unreadCount: number;
+  /** Unread messages that mention me: the "@" marker while above 0. */
+  unreadMentions: number;
   /** Last activity, for sorting (ISO). */
   activityAt: string;
 }
@@ -33,6 +35,7 @@ export interface LiveConversation {
   baseSeq: number;
   readSeq: number;
   unreadCount: number;
+  unreadMentions: number;
   last: ChatMessage | undefined;
 }
 
@@ -71,6 +74,7 @@ export function conversationView(summary: ConversationSummary, live: LiveConvers
       )
     : null;
   let unreadCount = summary.unreadCount;
+  let unreadMentions = summary.unreadMentions;
 
   if (live) {
     const last = live.last;
@@ -79,12 +83,17 @@ export function conversationView(summary: ConversationSummary, live: LiveConvers
       preview = previewOf({ ...last, system: systemOf(last) }, group, last.own, last.state, ctx);
     }
     // The client's count is exact when it holds every message after its read cursor.
-    if (live.baseSeq <= live.readSeq && live.heldSeq >= summary.lastSeq) unreadCount = live.unreadCount;
-    else if (live.readSeq >= summary.lastSeq) unreadCount = 0;
+    if (live.baseSeq <= live.readSeq && live.heldSeq >= summary.lastSeq) {
+      unreadCount = live.unreadCount;
+      unreadMentions = live.unreadMentions;
+    } else if (live.readSeq >= summary.lastSeq) {
+      unreadCount = 0;
+      unreadMentions = 0;
+    } else if (live.unreadMentions > unreadMentions) unreadMentions = live.unreadMentions; // a mention pushed since the list
   }
 
   const activityAt = preview && preview.createdAt > summary.updatedAt ? preview.createdAt : summary.updatedAt;
-  return { id: summary.id, kind: summary.kind, title, peer: summary.peer, memberCount: summary.memberCount, membership: summary.membership, preview, unreadCount, activityAt };
+  return { id: summary.id, kind: summary.kind, title, peer: summary.peer, memberCount: summary.memberCount, membership: summary.membership, preview, unreadCount, unreadMentions, activityAt };
 }
 
 /** Most recent activity first. */

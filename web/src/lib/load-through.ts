@@ -2,22 +2,22 @@ import type { DimClient } from "@dim/client";
 import { Limits } from "@dim/shared";
 import { lowestSeq } from "./chat-messages";
 
-/** Most pages fetched for one jump (200 messages each): a bound, not an expected figure. */
-const MAX_PAGES = 100;
+/** A target at most this far below what is held is paged back to (one page); farther, loaded around. */
+const NEAR = Limits.maxPageSize;
 
 /**
- * Makes the client hold `seq` and a few messages before it, so a view can scroll to it (a search
- * result, a date, the first unread). The client keeps a conversation contiguous from what it
- * holds up to the newest message, so this pages older history in, the largest pages at a time;
- * the gateway's `history { aroundSeq }` (protocol §19) is for clients that keep gaps.
+ * Makes the client hold `seq` and a few messages around it, so a view can scroll to it (a search
+ * result, a date, the first unread), in as few gateway calls as possible: nothing when it is
+ * held, one older page when it is just above that, else one page around it (`history
+ * { aroundSeq }`, protocol §19) however far back it is — the list then shows the gap between
+ * that page and the rest, filled when asked (DimClient.loadGap).
  */
 export async function loadThrough(client: DimClient, conversationId: string, seq: number, context = 10): Promise<void> {
-  const target = Math.max(1, seq - context);
-  if (client.conversationMessages(conversationId).length === 0) await client.loadLatest(conversationId, Limits.maxPageSize);
-  for (let i = 0; i < MAX_PAGES; i++) {
-    const lowest = lowestSeq(client.conversationMessages(conversationId));
-    if (lowest === null || lowest <= target) return;
-    const page = await client.loadOlder(conversationId, Limits.maxPageSize);
-    if (!page.hasMore && page.added === 0) return;
+  if (client.holds(conversationId, seq) && client.holds(conversationId, Math.max(1, seq - context))) return;
+  const lowest = lowestSeq(client.conversationMessages(conversationId));
+  if (lowest !== null && seq < lowest && lowest - (seq - context) <= NEAR && client.gaps(conversationId).length === 0) {
+    await client.loadOlder(conversationId, Limits.maxPageSize);
+    if (client.holds(conversationId, seq)) return;
   }
+  await client.loadAround(conversationId, seq, Limits.defaultPageSize);
 }

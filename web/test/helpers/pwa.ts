@@ -70,6 +70,16 @@ export function pwaDriver(ctx: { stack: () => Stack; browser: () => Browser; csp
   };
 }
 
+/** Console errors (and uncaught exceptions) of a page from now on, as "text @ url" lines. */
+export function consoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(`${message.text()} @ ${message.location().url}`);
+  });
+  page.on("pageerror", (error) => errors.push(`uncaught: ${error.message}`));
+  return errors;
+}
+
 /** aria-label (or data-conversation-id, or id) of the focused element. */
 export function focused(page: Page, attribute = "aria-label"): Promise<string | null> {
   return page.evaluate((a) => document.activeElement?.getAttribute(a) ?? null, attribute);
@@ -130,4 +140,30 @@ export async function switchTheme(page: Page, scheme: "light" | "dark"): Promise
   await withoutTransitions(page);
   await page.emulateMedia({ colorScheme: scheme });
   await page.waitForFunction((dark) => document.documentElement.classList.contains("dark") === dark, scheme === "dark", WAIT);
+}
+
+/** axe's serious and critical violations in the light theme, then the dark one (prefixed by theme); ends light. */
+export async function axeBothThemes(page: Page): Promise<string[]> {
+  const found: string[] = [];
+  for (const scheme of ["light", "dark"] as const) {
+    await switchTheme(page, scheme);
+    found.push(...(await seriousAxeViolations(page)).map((v) => `${scheme}: ${v}`));
+  }
+  await switchTheme(page, "light");
+  return found;
+}
+
+/**
+ * Makes `owner` a contact of each of `others` over the gateway (request, then accept): for tests
+ * where contacts are not what is tested. Each person as registerOverHttp answered, with its username.
+ */
+export async function befriendOverHttp(baseUrl: string, owner: { sessionToken: string }, others: ReadonlyArray<{ username: string; sessionToken: string }>): Promise<void> {
+  const { createGatewayClient } = await import("@dim/client");
+  const ownerGateway = createGatewayClient({ baseUrl, sessionToken: owner.sessionToken });
+  for (const person of others) {
+    await ownerGateway.contacts.request.mutate({ username: person.username });
+    const gateway = createGatewayClient({ baseUrl, sessionToken: person.sessionToken });
+    const { incoming } = await gateway.contacts.requests.query();
+    await gateway.contacts.accept.mutate({ requestId: incoming[0]!.id });
+  }
 }

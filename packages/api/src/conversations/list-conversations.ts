@@ -21,6 +21,7 @@ interface Row {
   peersDeliveredSeq: bigint | number | null;
   peersReadSeq: bigint | number | null;
   unread: bigint | number;
+  unreadMentions: bigint | number;
   peerId: string | null;
   peerUsername: string | null;
   peerDisplayName: string | null;
@@ -38,6 +39,8 @@ interface Row {
   lmReplyTo: bigint | number | null;
   lmEditedAt: Date | string | null;
   lmDeletedAt: Date | string | null;
+  lmMentions: string[] | null;
+  lmMentionsAll: boolean | null;
 }
 
 const num = (v: bigint | number | null): number => (v === null ? 0 : Number(v));
@@ -57,20 +60,27 @@ export async function listConversations(db: Db | Tx, me: string, opts: { convers
            c.updated_at AS "updatedAt", m.read_seq AS "readSeq", m.delivered_seq AS "deliveredSeq",
            m.role::text AS role, m.left_reason::text AS "leftReason", c.avatar_attachment_id::text AS "avatarAttachmentId",
            act.n AS "memberCount", act.delivered AS "peersDeliveredSeq", act.read AS "peersReadSeq",
-           (SELECT count(*) FROM messages u
-             WHERE u.conversation_id = c.id AND u.seq > GREATEST(m.read_seq, m.joined_seq - 1) AND u.seq <= w.last_seq
-               AND u.sender_id <> m.user_id AND u.target_seq IS NULL
-               AND NOT EXISTS (SELECT 1 FROM message_hides h WHERE h.user_id = m.user_id AND h.conversation_id = c.id AND h.seq = u.seq)
-           ) AS unread,
+           un.n AS unread, un.mentions AS "unreadMentions",
            peer.id::text AS "peerId", peer.username AS "peerUsername",
            peer.display_name AS "peerDisplayName", peer.status_text AS "peerStatusText", peer.avatar_id::text AS "peerAvatarId",
            lm.id::text AS "lmId", lm.seq AS "lmSeq", lm.sender_id::text AS "lmSenderId",
            lm.client_msg_id AS "lmClientMsgId", lm.kind::text AS "lmKind", lm.body AS "lmBody",
            lm.system AS "lmSystem", lm.created_at AS "lmCreatedAt", lm.attachment AS "lmAttachment",
-           lm.reply_to AS "lmReplyTo", lm.edited_at AS "lmEditedAt", lm.deleted_at AS "lmDeletedAt"
+           lm.reply_to AS "lmReplyTo", lm.edited_at AS "lmEditedAt", lm.deleted_at AS "lmDeletedAt",
+           lm.mentions::text[] AS "lmMentions", lm.mentions_all AS "lmMentionsAll"
     FROM conversation_members m
     JOIN conversations c ON c.id = m.conversation_id
     CROSS JOIN LATERAL (SELECT LEAST(c.last_seq, COALESCE(m.left_seq, c.last_seq)) AS last_seq) w
+    -- unread: after my read cursor, sent by others, no event rows, not hidden by me; of those, the
+    -- texts that mention me (mentionsUser in @dim/shared: named, or @all; a tombstone has none)
+    CROSS JOIN LATERAL (
+      SELECT count(*) AS n,
+             count(*) FILTER (WHERE u.kind = 'text' AND (u.mentions_all OR m.user_id = ANY(u.mentions))) AS mentions
+      FROM messages u
+      WHERE u.conversation_id = c.id AND u.seq > GREATEST(m.read_seq, m.joined_seq - 1) AND u.seq <= w.last_seq
+        AND u.sender_id <> m.user_id AND u.target_seq IS NULL
+        AND NOT EXISTS (SELECT 1 FROM message_hides h WHERE h.user_id = m.user_id AND h.conversation_id = c.id AND h.seq = u.seq)
+    ) un
     LEFT JOIN LATERAL (
       SELECT count(*) AS n,
              min(o.delivered_seq) FILTER (WHERE o.user_id <> m.user_id) AS delivered,
@@ -116,6 +126,8 @@ export async function listConversations(db: Db | Tx, me: string, opts: { convers
             ...(r.lmReplyTo !== null ? { replyTo: num(r.lmReplyTo) } : {}),
             ...(r.lmEditedAt ? { editedAt: iso(r.lmEditedAt) } : {}),
             ...(r.lmDeletedAt ? { deletedAt: iso(r.lmDeletedAt) } : {}),
+            ...(r.lmKind === "text" && !r.lmDeletedAt && r.lmMentions && r.lmMentions.length > 0 ? { mentions: r.lmMentions } : {}),
+            ...(r.lmKind === "text" && !r.lmDeletedAt && r.lmMentionsAll ? { mentionsAll: true as const } : {}),
             createdAt: iso(r.lmCreatedAt),
           }
         : null;
@@ -130,6 +142,7 @@ export async function listConversations(db: Db | Tx, me: string, opts: { convers
       readSeq: num(r.readSeq),
       deliveredSeq: num(r.deliveredSeq),
       unreadCount: num(r.unread),
+      unreadMentions: num(r.unreadMentions),
       peersDeliveredSeq: num(r.peersDeliveredSeq),
       peersReadSeq: num(r.peersReadSeq),
       memberCount: num(r.memberCount),

@@ -31,7 +31,7 @@ export function NodesTable() {
       {error ? <Alert>{error}</Alert> : null}
       {data && data.nodes.length === 0 ? <p className="text-sm text-slate-600">{t("admin.nodes.none")}</p> : null}
       {data && data.nodes.length > 0 ? (
-        <div className="overflow-x-auto">
+        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={t("admin.nodes.title")}>
           <table className="w-full text-left text-sm" data-testid="admin-nodes">
             <thead className="text-xs text-slate-600">
               <tr>

@@ -1,5 +1,5 @@
-import type { AdminSession } from "@dim/shared";
 "use client";
+import type { AdminSession } from "@dim/shared";
 import { whenText } from "@/lib/admin-format";
 import { useFormatter, useTranslations } from "@/i18n";
 
@@ -8,8 +8,9 @@ export function SessionsTable({ sessions }: { sessions: AdminSession[] }) {
   const t = useTranslations();
   const format = useFormatter();
   if (sessions.length === 0) return <p className="mt-2 text-sm text-slate-600">{t("admin.sessions.none")}</p>;
+  // Scrolls sideways on a phone: focusable (and named) so a keyboard can scroll it too.
   return (
-    <div className="mt-2 overflow-x-auto">
+    <div className="mt-2 overflow-x-auto" tabIndex={0} role="region" aria-label={t("admin.sessions.scroll")}>
       <table className="w-full text-left text-sm" data-testid="admin-sessions">
         <caption className="py-1 text-left text-xs text-slate-600">{t("admin.sessions.caption", { count: sessions.length })}</caption>
         <thead className="text-xs text-slate-600">

@@ -24,7 +24,7 @@ export function AuthCard(props: { screen: keyof typeof SCREENS; children: ReactN
         <div className="rounded-xl border border-slate-200 bg-surface p-6 shadow-sm">{props.children}</div>
         <p className="mt-4 text-center text-sm text-slate-600">
           {t(screen.footer)}{" "}
-          <Link href={screen.href} className="font-medium text-brand-600 underline-offset-2 hover:underline">
+          <Link href={screen.href} className="font-medium text-brand-600 underline-offset-2 hover:underline dark:text-sky-300">
             {t(screen.link)}
           </Link>
         </p>

@@ -1,7 +1,7 @@
+"use client";
 import type { ReactNode } from "react";
 import type { ConversationSummary } from "@dim/shared";
 import { Avatar } from "@/components/ui/avatar";
-"use client";
 import { Button } from "@/components/ui/button";
 import { useTranslations } from "@/i18n";
 

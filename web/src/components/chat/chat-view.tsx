@@ -12,6 +12,7 @@ import { useFormatter, useTranslations } from "@/i18n";
 import { presenceText } from "@/lib/presence-text";
 import { useGroupMembers } from "@/hooks/use-group-members";
 import { useJump } from "@/hooks/use-jump";
+import type { Mentionables } from "@/hooks/use-mention-picker";
 import { loadMemberCursors } from "@/lib/group-client";
 import type { NameOf } from "@/lib/system-text";
 import { AttachmentContext, type AttachmentActions } from "./attachment-context";
@@ -53,6 +54,17 @@ export function ChatView(props: {
   const group = summary.kind === "group";
   const active = summary.membership === "active";
   const members = useGroupMembers(client, summary.id, group && active);
+  const mentionables = useMemo<Mentionables | undefined>(
+    () =>
+      group && active
+        ? {
+            members: members.members.map((m) => ({ id: m.user.id, username: m.user.username, displayName: m.user.displayName })),
+            meId: props.me.id,
+            canMentionAll: summary.myRole === "owner" || summary.myRole === "admin",
+          }
+        : undefined,
+    [group, active, members.members, props.me.id, summary.myRole],
+  );
   const [panelOpen, setPanelOpen] = useState(false);
   const [readersOf, setReadersOf] = useState<number | null>(null);
   const sectionRef = useRef<HTMLElement>(null);
@@ -148,9 +160,12 @@ export function ChatView(props: {
           loadingEarlier={chat.loadingEarlier}
           loadFailed={chat.loadError !== null}
           onLoadEarlier={() => void chat.loadEarlier()}
+          gaps={chat.gaps}
+          loadingGap={chat.loadingGap}
+          onLoadGap={(afterSeq) => void chat.loadGap(afterSeq)}
           onRetry={chat.retry}
           focus={jump.focus}
-          group={group ? { meId: props.me.id, nameOf: props.nameOf, onReaders: setReadersOf } : undefined}
+          group={group ? { meId: props.me.id, myUsername: props.me.username, nameOf: props.nameOf, onReaders: setReadersOf } : undefined}
           meId={props.me.id}
           handlers={active ? acts.handlers : null}
         />
@@ -169,6 +184,7 @@ export function ChatView(props: {
             onEditLast={editLast}
             onTyping={() => client?.typing(summary.id)}
             onStopTyping={() => client?.stopTyping(summary.id)}
+            mentionables={mentionables}
           />
         ) : (
           <ReadOnlyNotice membership={summary.membership} />

@@ -1,5 +1,5 @@
-import type { ComposerMode } from "@/hooks/use-message-actions";
 "use client";
+import type { ComposerMode } from "@/hooks/use-message-actions";
 import { useTranslations } from "@/i18n";
 import { snippetOf } from "./reply-quote";
 

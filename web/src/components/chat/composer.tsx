@@ -10,6 +10,9 @@ import { EmojiPanel } from "./emoji-picker";
 import { LongPasteOffer } from "./long-paste-offer";
 import { ComposerModeBar } from "./composer-mode-bar";
 import type { ComposerMode } from "@/hooks/use-message-actions";
+import type { MentionOptions } from "@dim/client";
+import { useMentionPicker, type Mentionables } from "@/hooks/use-mention-picker";
+import { MentionPicker } from "./mention-picker";
 import { useTranslations } from "@/i18n";
 
 const MAX = Limits.maxBodyChars;
@@ -19,7 +22,8 @@ const MAX = Limits.maxBodyChars;
  * from the attach button, a paste, or a drop on the conversation (ChatView): they wait in the
  * tray (previews, Remove) and go out on Send, each as its own message, the text as the first
  * one's caption. A pasted text too long for a message is not cut: it waits, said, and can be
- * attached as a text file instead.
+ * attached as a text file instead. In a group, `@` opens the members' autocomplete
+ * (use-mention-picker.ts); a text goes out with the members it names.
  */
 export function Composer({
   onSend,
@@ -33,8 +37,9 @@ export function Composer({
   onEditLast,
   onTyping,
   onStopTyping,
+  mentionables,
 }: {
-  onSend: (body: string) => string | null;
+  onSend: (body: string, mentions: MentionOptions) => string | null;
   onSendFiles: (files: AttachmentDraft[], caption: string) => string | null;
   hint: string | null;
   drafts: ReturnType<typeof useAttachmentDrafts>;
@@ -42,11 +47,13 @@ export function Composer({
   mode?: ComposerMode;
   modeAuthor?: string;
   onMode?: (mode: ComposerMode) => void;
-  onSubmitMode?: (body: string) => boolean;
+  onSubmitMode?: (body: string, mentions: MentionOptions) => boolean;
   /** Up arrow in an empty composer: edit my last message. */
   onEditLast?: () => void;
   onTyping?: () => void;
   onStopTyping?: () => void;
+  /** A group's members: `@` autocompletes them. */
+  mentionables?: Mentionables | undefined;
 }) {
   const id = useId();
   const t = useTranslations("composer");
@@ -65,6 +72,7 @@ export function Composer({
   /** Where the caret goes once the body with an inserted emoji is rendered. */
   const caret = useRef<number | null>(null);
   const blank = body.trim().length === 0;
+  const mention = useMentionPicker(mentionables, body, setBody, ref);
   const ready = drafts.drafts.filter((d) => !d.problem);
 
   // Edit mode starts with the message's text, the cursor at its end; leaving it empties the box.
@@ -110,13 +118,13 @@ export function Composer({
     if (mode) {
       if (blank) return;
       if (mode.kind === "edit" && body === mode.message.body) onMode?.(null);
-      else if (onSubmitMode?.(body)) setBody("");
+      else if (onSubmitMode?.(body, mention.mentionsOf(body))) setBody("");
       onStopTyping?.();
       ref.current?.focus();
       return;
     }
     if (blank && ready.length === 0) return;
-    const problem = ready.length > 0 ? onSendFiles(ready, body) : onSend(body);
+    const problem = ready.length > 0 ? onSendFiles(ready, body) : onSend(body, mention.mentionsOf(body));
     if (problem) setError(problem);
     else {
       if (ready.length > 0) drafts.take(ready);
@@ -127,6 +135,8 @@ export function Composer({
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    // An IME composition's keys are the IME's (an Enter picks its candidate, not a member).
+    if (!composing.current && mention.onKeyDown(e)) return;
     if (e.key === "Escape" && mode) {
       e.preventDefault();
       onMode?.(null);
@@ -151,7 +161,7 @@ export function Composer({
       {mode ? <ComposerModeBar mode={mode} author={modeAuthor} onCancel={() => onMode?.(null)} /> : null}
       <AttachmentTray drafts={drafts.drafts} notice={drafts.notice} onRemove={drafts.remove} />
       <form
-        className="flex items-end gap-2"
+        className="relative flex items-end gap-2"
         onSubmit={(e) => {
           e.preventDefault();
           send();
@@ -195,16 +205,22 @@ export function Composer({
         <label htmlFor={id} className="sr-only">
           {t("label")}
         </label>
+        {mention.open ? <MentionPicker id={`${id}-mentions`} options={mention.options} active={mention.active} onPick={mention.pick} onHover={mention.setActive} /> : null}
         <textarea
           id={id}
           ref={ref}
           value={body}
           onChange={(e) => {
             setBody(e.target.value);
+            mention.track(e.target);
             setError(null);
             if (e.target.value) onTyping?.();
           }}
           onBlur={() => onStopTyping?.()}
+          onSelect={(e) => mention.track(e.currentTarget)}
+          aria-autocomplete={mentionables ? "list" : undefined}
+          aria-controls={mention.open ? `${id}-mentions` : undefined}
+          aria-activedescendant={mention.open ? `${id}-mentions-${mention.active}` : undefined}
           onKeyDown={onKeyDown}
           onCompositionStart={() => {
             composing.current = true;

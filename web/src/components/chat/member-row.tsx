@@ -1,7 +1,7 @@
+"use client";
 import type { GroupMember, MemberRole } from "@dim/shared";
 import { Avatar } from "@/components/ui/avatar";
 import { Button } from "@/components/ui/button";
-"use client";
 import { useTranslations } from "@/i18n";
 import { memberActions } from "@/lib/group-permissions";
 

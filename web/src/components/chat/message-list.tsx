@@ -4,6 +4,8 @@ import type { ChatMessage } from "@dim/client";
 import { Button } from "@/components/ui/button";
 import { useFormatter, useNow, useTranslations } from "@/i18n";
 import { chatRows, dayLabel } from "@/lib/chat-messages";
+import { usePeople } from "@/hooks/use-people";
+import type { MentionedNames } from "./mention-text";
 import type { NameOf } from "@/lib/system-text";
 import { MessageBubble } from "./message-bubble";
 import type { MessageHandlers } from "./message-actions";
@@ -12,6 +14,8 @@ import { SystemRow } from "./system-row";
 /** A group's log: senders' names, system messages in words, readers of own messages. */
 export interface GroupLog {
   meId: string;
+  /** Mine, to mark mentions of me. */
+  myUsername: string;
   nameOf: NameOf;
   onReaders: (seq: number) => void;
 }
@@ -32,6 +36,10 @@ export function MessageList(props: {
   loadingEarlier: boolean;
   loadFailed: boolean;
   onLoadEarlier: () => void;
+  /** Holes between a jump's page and the rest, and how to fill one (from its afterSeq). */
+  gaps?: ReadonlyArray<{ afterSeq: number; beforeSeq: number }>;
+  loadingGap?: boolean;
+  onLoadGap?: (afterSeq: number) => void;
   onRetry: (clientMsgId: string) => void;
   group?: GroupLog | undefined;
   /** Scroll to this seq and outline it (a new `n` each jump, so the same seq can be jumped to again). */
@@ -54,9 +62,18 @@ export function MessageList(props: {
 
   const first = props.messages[0]?.clientMsgId;
   const last = props.messages[props.messages.length - 1];
-  const rows = useMemo(() => chatRows(props.messages, props.unreadAfter), [props.messages, props.unreadAfter]);
+  const rows = useMemo(() => chatRows(props.messages, props.unreadAfter, props.gaps), [props.messages, props.unreadAfter, props.gaps]);
   const hasMarker = rows.some((r) => r.kind === "unread");
   const bySeq = useMemo(() => new Map(props.messages.filter((m) => m.seq !== null).map((m) => [m.seq!, m])), [props.messages]);
+  const { people } = usePeople();
+  const myUsername = group?.myUsername ?? null;
+  const mentionedOf = useCallback(
+    (m: ChatMessage): MentionedNames | null =>
+      m.mentions.length > 0 || m.mentionsAll
+        ? { usernames: new Set(m.mentions.flatMap((id) => people.get(id)?.username ?? [])), all: m.mentionsAll, myUsername }
+        : null,
+    [people, myUsername],
+  );
   const nameOf = useCallback(
     (userId: string) => (userId === meId ? t("system.youSubject") : group ? (group.nameOf(userId) ?? t("system.someone")) : props.peerName),
     [meId, group, props.peerName, t],
@@ -169,16 +186,22 @@ export function MessageList(props: {
       {props.messages.length === 0 ? <p className="mb-6 text-center text-sm text-slate-500">{t("messages.empty")}</p> : null}
       {/* The live region wraps the list: role="log" on the <ol> itself would take away its list semantics. */}
       <div role="log" aria-live="polite" aria-relevant="additions" aria-label={group ? t("messages.inGroup", { name: props.peerName }) : t("messages.withPeer", { name: props.peerName })}>
-      <ol className="space-y-2">
+      <ol>
         {rows.map((row) =>
           row.kind === "day" ? (
-            <li key={row.key} data-testid="day-separator" className="sticky top-0 z-10 flex justify-center py-1">
+            <li key={row.key} data-testid="day-separator" className="sticky top-0 z-10 mt-2 flex justify-center py-1">
               <span className="rounded-full border border-slate-200 bg-surface/90 px-3 py-0.5 text-[11px] font-medium text-slate-500 shadow-sm backdrop-blur">
                 {dayLabel(row.at, t, format, now)}
               </span>
             </li>
+          ) : row.kind === "gap" ? (
+            <li key={row.key} data-testid="history-gap" className="mt-2 flex justify-center py-1">
+              <Button variant="secondary" size="sm" disabled={props.loadingGap} onClick={() => props.onLoadGap?.(row.afterSeq)}>
+                {props.loadingGap ? t("messages.loadingLater") : t("messages.loadLater", { count: row.missing })}
+              </Button>
+            </li>
           ) : row.kind === "unread" ? (
-            <li key={row.key} data-testid="new-messages" className="flex items-center gap-2 py-1">
+            <li key={row.key} data-testid="new-messages" className="mt-2 flex items-center gap-2 py-1">
               <span aria-hidden className="h-px flex-1 bg-red-400/60" />
               <span className="text-[11px] font-semibold tracking-wide text-red-600 uppercase">{t("messages.new")}</span>
               <span aria-hidden className="h-px flex-1 bg-red-400/60" />
@@ -198,8 +221,10 @@ export function MessageList(props: {
               message={row.message}
               senderName={group ? ((row.message.senderId && group.nameOf(row.message.senderId)) ?? t("system.someone")) : props.peerName}
               onRetry={props.onRetry}
-              group={group ? { showSender: !row.continued, onReaders: group.onReaders } : undefined}
+              group={group ? { onReaders: group.onReaders } : undefined}
+              run={{ first: row.first, last: row.last, newestOwn: row.newestOwn }}
               focused={focused !== null && row.message.seq === focused}
+              mentioned={mentionedOf(row.message)}
               extras={{
                 handlers: props.handlers,
                 quoted: row.message.replyTo !== null ? bySeq.get(row.message.replyTo) : undefined,

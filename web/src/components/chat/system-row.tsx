@@ -1,5 +1,5 @@
-import type { SystemEvent } from "@dim/shared";
 "use client";
+import type { SystemEvent } from "@dim/shared";
 import { useFormatter, useTranslations } from "@/i18n";
 import { shortTime } from "@/lib/format";
 import { systemText, type SystemTextContext } from "@/lib/system-text";
@@ -10,7 +10,7 @@ export function SystemRow({ system, senderId, createdAt, seq, ctx }: { system: S
   const format = useFormatter();
   const text = system ? systemText(system, senderId, ctx, t) : t("system.changed");
   return (
-    <li className="flex justify-center py-1" data-testid="system-message" data-system-type={system?.type} data-seq={seq ?? undefined}>
+    <li className="mt-2 flex justify-center py-1" data-testid="system-message" data-system-type={system?.type} data-seq={seq ?? undefined}>
       <p className="max-w-[85%] rounded-full bg-slate-100 px-3 py-1 text-center text-xs text-slate-600">
         {text}
         <span className="sr-only">, </span>

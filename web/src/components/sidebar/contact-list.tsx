@@ -1,5 +1,5 @@
-import type { Contact, ContactPresence } from "@dim/shared";
 "use client";
+import type { Contact, ContactPresence } from "@dim/shared";
 import { useFormatter, useTranslations } from "@/i18n";
 import { presenceText } from "@/lib/presence-text";
 import { Avatar } from "@/components/ui/avatar";

@@ -85,8 +85,18 @@ export function ConversationList(props: { views: ConversationView[]; selectedId:
                         <span className="italic">{t("noMessages")}</span>
                       )}
                     </span>
+                    {c.unreadMentions > 0 ? (
+                      <span
+                        className="ml-auto flex h-4 min-w-4 shrink-0 items-center justify-center rounded-full bg-amber-50 px-1 text-[11px] leading-none font-bold text-amber-900 ring-1 ring-amber-200"
+                        data-testid="mention-marker"
+                        title={t("mentioned")}
+                      >
+                        <span aria-hidden>@</span>
+                        <span className="sr-only">{t("mentioned")}</span>
+                      </span>
+                    ) : null}
                     {c.unreadCount > 0 ? (
-                      <span className="ml-auto shrink-0 rounded-full bg-brand-600 px-1.5 py-0.5 text-[10px] leading-none font-bold text-white" data-testid="unread-count">
+                      <span className={`${c.unreadMentions > 0 ? "" : "ml-auto "}shrink-0 rounded-full bg-brand-600 px-1.5 py-0.5 text-[10px] leading-none font-bold text-white`} data-testid="unread-count">
                         <span className="sr-only">{t("unread")}</span>
                         {c.unreadCount > 99 ? "99+" : c.unreadCount}
                       </span>

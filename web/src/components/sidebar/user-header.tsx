@@ -19,9 +19,10 @@ export function UserHeader(props: {
   const t = useTranslations("header");
   return (
     <div className="border-b border-slate-200 px-4 py-3">
-      <div className="flex items-center gap-3">
+      {/* The buttons wrap under the name rather than squeezing it away (longer words in some languages). */}
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
         <Avatar name={user.displayName} seed={user.id} src={user.avatarUrl} />
-        <div className="min-w-0 flex-1">
+        <div className="min-w-[7rem] flex-1">
           <p className="truncate text-sm font-semibold text-slate-900" data-testid="me">
             {user.displayName}
           </p>
