@@ -20,6 +20,7 @@ const NONCELESS_CSP_SOURCES = [
   "/_next/image",
   "/sw.js",
   "/icons/:path*",
+  "/emojibase/:path*",
   "/manifest.webmanifest",
 ];
 const noncelessCsp = [{ key: "Content-Security-Policy", value: buildCsp({ dev: isDev }) }];

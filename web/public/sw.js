@@ -5,7 +5,7 @@
  * - /_next/static/*: cache first (file names carry a content hash).
  * - Other same-origin GETs (manifest, icons): network first with a cached fallback.
  * - /api/* (the tRPC gateway) and anything cross-origin: never touched, never cached.
- * On install it caches "/", "/login", "/register" and every /_next/static asset those pages
+ * On install it caches "/", "/login", "/register", the emoji picker's data and every /_next/static asset those pages
  * reference, so the very first visit already leaves a working offline shell.
  * Web Push (docs/protocol.md §20): the server pushes while none of the user's devices is
  * connected; `push` shows what the payload allows (the user's preview setting: nothing, names,
@@ -15,8 +15,11 @@
  * (switching between dev and a production build on one origin drops the other's cache).
  */
 const DEV = new URL(self.location.href).searchParams.get("dev") === "1";
-const VERSION = DEV ? "dim-shell-dev-v1" : "dim-shell-v1";
-const SHELL = ["/", "/login", "/register", "/manifest.webmanifest", "/icons/icon-192.png", "/icons/icon-512.png", "/icons/icon.svg"];
+const VERSION = DEV ? "dim-shell-dev-v2" : "dim-shell-v2";
+// The emoji picker's data (served by the app itself, never a CDN), so the picker works offline
+// even when it was never opened online.
+const EMOJI_DATA = ["en", "zh"].flatMap((locale) => [`/emojibase/${locale}/data.json`, `/emojibase/${locale}/messages.json`]);
+const SHELL = ["/", "/login", "/register", "/manifest.webmanifest", "/icons/icon-192.png", "/icons/icon-512.png", "/icons/icon.svg", ...EMOJI_DATA];
 
 function isApi(url) {
   return url.pathname.startsWith("/api/");

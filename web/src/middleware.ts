@@ -19,11 +19,11 @@ export function middleware(request: NextRequest) {
 
 // Pages only. Everything skipped here gets the nonce-less policy from next.config.ts
 // (NONCELESS_CSP_SOURCES there lists the same paths): the gateway, static chunks, images,
-// the service worker, icons and the manifest. Prefetches carry no document, so no nonce.
+// the service worker, icons, the emoji data and the manifest. Prefetches carry no document, so no nonce.
 export const config = {
   matcher: [
     {
-      source: "/((?!api/|livez$|readyz$|_next/static/|_next/image|sw\\.js$|icons/|manifest\\.webmanifest$).*)",
+      source: "/((?!api/|livez$|readyz$|_next/static/|_next/image|sw\\.js$|icons/|emojibase/|manifest\\.webmanifest$).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

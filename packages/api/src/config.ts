@@ -23,6 +23,7 @@ import {
 import { metricsConfigSchema, type MetricsConfig } from "@dim/shared/metrics";
 import { blobConfigSchema, infraConfigSchema, type BlobConfig, type InfraConfig } from "@dim/infra";
 import { ASSIGN_STRATEGIES } from "./assign/strategies";
+import { parseCidr } from "./link-preview/address-guard";
 
 const MINUTE_MS = 60 * 1000;
 
@@ -93,6 +94,22 @@ export const gatewayEnvSchema = z
     DIM_UPLOAD_UNSENT_TTL_MS: intVar(1).default(24 * 60 * MINUTE_MS),
     /** How often a gateway looks for such uploads; 0 disables the sweep (another process runs it). */
     DIM_UPLOAD_SWEEP_MS: intVar(0).default(10 * MINUTE_MS),
+    /** Link previews (conversations.linkPreview): 0 answers every call with no preview and fetches nothing. */
+    DIM_LINK_PREVIEWS: flagVar(true),
+    /** One deadline for a preview fetch, redirects included. */
+    DIM_LINK_PREVIEW_TIMEOUT_MS: intVar(100, 30_000).default(5000),
+    /** Most bytes of a page read (decompressed) for its preview; the rest is cut off. */
+    DIM_LINK_PREVIEW_MAX_BYTES: intVar(1024, 4 * 1024 * 1024).default(512 * 1024),
+    /** Preview fetches (cache misses) per user per window (all gateways together). */
+    DIM_LINK_PREVIEW_MAX_PER_USER: intVar(1).default(60),
+    DIM_LINK_PREVIEW_WINDOW_MS: intVar(1).default(MINUTE_MS),
+    /**
+     * TESTS ONLY: address ranges (CIDRs) the SSRF guard lets previews reach, on any port, because
+     * test servers can only listen on loopback. Empty (the default) in every real deployment.
+     */
+    DIM_LINK_PREVIEW_ALLOW_CIDRS: csvVar("").pipe(
+      z.array(z.string().refine((c) => parseCidr(c) !== null, "each entry must be an IPv4 or IPv6 CIDR such as 127.0.0.1/32, with no host bits set")),
+    ),
   })
   .refine((env) => env.DIM_MODE !== "cluster" || env.DIM_TOKEN_SECRET !== undefined, {
     message: "DIM_TOKEN_SECRET is required in cluster mode",
@@ -129,6 +146,12 @@ export const gatewayConfigSchema = gatewayEnvSchema.transform((env) => ({
   uploadBytesPerDay: env.DIM_UPLOAD_BYTES_PER_DAY,
   uploadUnsentTtlMs: env.DIM_UPLOAD_UNSENT_TTL_MS,
   uploadSweepMs: env.DIM_UPLOAD_SWEEP_MS,
+  linkPreviews: env.DIM_LINK_PREVIEWS,
+  linkPreviewTimeoutMs: env.DIM_LINK_PREVIEW_TIMEOUT_MS,
+  linkPreviewMaxBytes: env.DIM_LINK_PREVIEW_MAX_BYTES,
+  linkPreviewMaxPerUser: env.DIM_LINK_PREVIEW_MAX_PER_USER,
+  linkPreviewWindowMs: env.DIM_LINK_PREVIEW_WINDOW_MS,
+  linkPreviewAllowCidrs: env.DIM_LINK_PREVIEW_ALLOW_CIDRS,
 }));
 
 type ParsedGatewayConfig = z.output<typeof gatewayConfigSchema>;

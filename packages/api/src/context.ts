@@ -10,6 +10,7 @@ import type { RateLimiter } from "./auth/rate-limiter";
 import type { GatewayConfig } from "./config";
 import type { Db } from "./db";
 import type { GroupEvents } from "./groups/group-events";
+import type { LinkPreviews } from "./link-preview/link-previews";
 import type { GatewayMetrics } from "./metrics/gateway-metrics";
 import type { SqlRows } from "./sql";
 
@@ -29,6 +30,8 @@ export interface GatewayServices {
   assignStrategy: AssignStrategy;
   /** Calls, latencies, logins and errors (metrics/gateway-metrics.ts). */
   metrics: GatewayMetrics;
+  /** conversations.linkPreview: the cache and the guarded fetcher (link-preview/). */
+  linkPreviews: LinkPreviews;
   limiters: {
     loginByUsername: RateLimiter;
     loginByIp: RateLimiter;

@@ -22,6 +22,7 @@ import type { Context, GatewayServices } from "./context";
 import type { Db } from "./db";
 import { busGroupEvents } from "./groups/bus-group-events";
 import { NO_GROUP_EVENTS, type GroupEvents } from "./groups/group-events";
+import { createLinkPreviews } from "./link-preview/link-previews";
 import { readCookie } from "./http/cookies";
 import { earlyErrorResponse } from "./http/error-response";
 import { classifyOrigin, corsHeaders, PREFLIGHT_HEADERS } from "./http/origin";
@@ -138,6 +139,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
     logger,
     assignStrategy: deps.assignStrategy ?? createAssignStrategy(config.assignStrategy),
     metrics,
+    linkPreviews: createLinkPreviews({
+      prisma: deps.prisma,
+      config,
+      limiter: limiter("link-preview-user", config.linkPreviewMaxPerUser, config.linkPreviewWindowMs),
+      logger: logger.child({ part: "link-previews" }),
+    }),
     limiters: {
       loginByUsername: limiter("login-user", config.loginMaxAttempts, config.loginWindowMs),
       loginByIp: limiter("login-ip", config.loginMaxAttemptsPerIp, config.loginWindowMs),

@@ -37,6 +37,33 @@ describe("gateway config", () => {
     }
   });
 
+  it("link previews: on, no allow list by default; the tests-only allow list takes CIDRs only; bad limits refused", () => {
+    const secret = { DIM_TOKEN_SECRET: "s".repeat(32) };
+    expect(loadGatewayConfig(secret)).toMatchObject({ linkPreviews: true, linkPreviewAllowCidrs: [], linkPreviewTimeoutMs: 5000, linkPreviewMaxBytes: 512 * 1024 });
+    expect(loadGatewayConfig({ ...secret, DIM_LINK_PREVIEWS: "0", DIM_LINK_PREVIEW_ALLOW_CIDRS: "127.0.0.1/32, ::1/128" })).toMatchObject({
+      linkPreviews: false,
+      linkPreviewAllowCidrs: ["127.0.0.1/32", "::1/128"],
+    });
+    for (const [name, value] of [
+      ["DIM_LINK_PREVIEW_ALLOW_CIDRS", "localhost"],
+      ["DIM_LINK_PREVIEW_ALLOW_CIDRS", "127.0.0.1/8"],
+      ["DIM_LINK_PREVIEW_ALLOW_CIDRS", "10.0.0.0/33"],
+      ["DIM_LINK_PREVIEW_TIMEOUT_MS", "60000"],
+      ["DIM_LINK_PREVIEW_MAX_BYTES", "10"],
+      ["DIM_LINK_PREVIEWS", "yes"],
+    ] as const) {
+      let error: unknown;
+      try {
+        loadGatewayConfig({ ...secret, [name]: value });
+      } catch (e) {
+        error = e;
+      }
+      expect(error, `${name}=${value}`).toBeInstanceOf(AppError);
+      expect((error as AppError).code).toBe(ErrorCode.InvalidConfig);
+      expect((error as AppError).message).toContain(name);
+    }
+  });
+
   it("requires DIM_TOKEN_SECRET in cluster mode", () => {
     expect(() => loadGatewayConfig({ DIM_MODE: "cluster" })).toThrow(/DIM_TOKEN_SECRET is required in cluster mode/);
   });
@@ -106,6 +133,12 @@ describe("gateway config", () => {
       groupsPerUserMax: 500,
       groupWritesMaxPerUser: 120,
       groupWritesWindowMs: 60 * 1000,
+      linkPreviews: true,
+      linkPreviewTimeoutMs: 5000,
+      linkPreviewMaxBytes: 512 * 1024,
+      linkPreviewMaxPerUser: 60,
+      linkPreviewWindowMs: 60 * 1000,
+      linkPreviewAllowCidrs: [],
     });
     const { databaseUrl, mode, tokenSecret: _secret, ...rest } = loadGatewayConfig({ DIM_TOKEN_SECRET: "s".repeat(32) });
     expect(rest).toEqual(GATEWAY_DEFAULTS);

@@ -1,14 +1,17 @@
 /**
  * The sender leg's ACK clock (the seed's 4 s / re-send / 4 s, made configurable): after a `send`
  * is written, wait `timeoutMs` for `sent`; if none came, re-send once (same clientMsgId); if still
- * none after another `timeoutMs`, the message failed. Uses the global timers, so tests drive it
+ * none after another `timeoutMs`, the message failed (unless the handler defers it). Uses the global timers, so tests drive it
  * with fake timers.
  */
 export interface AckClockHandlers {
   /** First timeout: write the same frame again. */
   resend(clientMsgId: string): void;
-  /** Second timeout: give up; the message is "failed" until a manual retry. */
-  fail(clientMsgId: string): void;
+  /**
+   * Second timeout: give up; the message is "failed" until a manual retry. Returns false to wait
+   * another `timeoutMs` instead (the link is being probed: a dead link, not a refusing server).
+   */
+  fail(clientMsgId: string): boolean;
 }
 
 interface Armed {
@@ -54,8 +57,8 @@ export class AckClock {
       if (!resent) {
         this.arm(clientMsgId, true);
         this.handlers.resend(clientMsgId);
-      } else {
-        this.handlers.fail(clientMsgId);
+      } else if (!this.handlers.fail(clientMsgId)) {
+        this.arm(clientMsgId, true);
       }
     }, this.timeoutMs);
     this.armed.set(clientMsgId, { timer, resent });

@@ -59,6 +59,18 @@ export class LinkTimers {
     }, this.session.heartbeatMs);
   }
 
+  /**
+   * Someone doubts the link (a `send` went unanswered): a `ping` now, with the pong deadline, so a
+   * dead link is found within pongTimeoutMs instead of after the next write-idle heartbeat. Nothing
+   * when a ping is already waiting for its answer.
+   */
+  probe(): void {
+    if (this.stopped || !this.session || this.pongDeadline) return;
+    if (!this.hooks.ping()) return;
+    const wait = this.options.pongTimeoutMs;
+    this.pongDeadline = setTimeout(() => this.hooks.dead(`no answer to a ping in ${wait} ms`), wait);
+  }
+
   stop(): void {
     this.stopped = true;
     clear(this.watchdog);

@@ -30,6 +30,13 @@ export interface FrameWriter {
   readonly welcomed: boolean;
   /** Changes whenever the socket does: an async step compares it to notice its socket is gone. */
   readonly epoch: number;
+  /**
+   * Counts the frames heard on welcomed sockets: unchanged since some moment means nothing proved
+   * the link alive since then.
+   */
+  readonly framesHeard: number;
+  /** A ping now, with the pong deadline (the link is dropped when it goes unanswered). */
+  probe(): void;
 }
 
 /** A server frame after the handshake. */
@@ -83,6 +90,7 @@ export class NodeLink implements FrameWriter {
   private running = false;
   private conn: Connection | null = null;
   private epochValue = 0;
+  private heardValue = 0;
   private attempt = 0;
   private deadNodes: string[] = [];
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
@@ -104,6 +112,14 @@ export class NodeLink implements FrameWriter {
 
   get epoch(): number {
     return this.epochValue;
+  }
+
+  get framesHeard(): number {
+    return this.heardValue;
+  }
+
+  probe(): void {
+    if (this.conn?.welcome) this.conn.timers.probe();
   }
 
   /** Starts connecting and stays up until `stop()`; resolves at the first welcome. */
@@ -241,6 +257,7 @@ export class NodeLink implements FrameWriter {
       return;
     }
     conn.timers.heard();
+    this.heardValue++;
     if (frame.type === "welcome") return this.handlers.error(new AppError(ErrorCode.BadRequest, "second welcome ignored"));
     this.handlers.frame(frame);
   }

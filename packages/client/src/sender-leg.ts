@@ -58,6 +58,8 @@ export class SenderLeg {
   private readonly outbox: Outbox;
   /** Last transient server error (rate limit, internal) per clientMsgId still on its clock. */
   private readonly transientErrors = new Map<string, FailureReason>();
+  /** The link's framesHeard when each clientMsgId was re-sent (and the link probed). */
+  private readonly heardAtResend = new Map<string, number>();
   private readonly ackClock: AckClock;
 
   constructor(private readonly options: SenderLegOptions) {
@@ -129,6 +131,7 @@ export class SenderLeg {
     this.ackClock.stop(clientMsgId);
     this.outbox.remove(clientMsgId);
     this.transientErrors.delete(clientMsgId);
+    this.heardAtResend.delete(clientMsgId);
     this.options.persistence.deleteOutboxItem(clientMsgId);
     this.options.discarded(item);
     this.options.views.changed(item.conversationId);
@@ -156,6 +159,7 @@ export class SenderLeg {
   /** The socket went away: clocks stop; unconfirmed sends stay "sending" until the next welcome. */
   pause(): void {
     this.ackClock.stopAll();
+    this.heardAtResend.clear();
   }
 
   onSent(frame: SentFrame): void {
@@ -222,6 +226,7 @@ export class SenderLeg {
   reset(): void {
     this.outbox.clear();
     this.transientErrors.clear();
+    this.heardAtResend.clear();
     this.ackClock.stopAll();
   }
 
@@ -229,6 +234,7 @@ export class SenderLeg {
   private confirm(item: OutboxItem, message: Message): void {
     this.outbox.remove(item.clientMsgId);
     this.transientErrors.delete(item.clientMsgId);
+    this.heardAtResend.delete(item.clientMsgId);
     this.options.persistence.deleteOutboxItem(item.clientMsgId);
     this.options.confirmed.storeOwn(message, item.state);
   }
@@ -245,11 +251,26 @@ export class SenderLeg {
     const frame = item && item.state === "sending" ? sendFrameOf(item) : null;
     if (!frame) return this.ackClock.stop(clientMsgId);
     this.options.link.write(frame);
+    // An unanswered send is the first sign of a link that died silently (no `offline` event, no
+    // close): probe it now rather than after the next write-idle heartbeat.
+    this.heardAtResend.set(clientMsgId, this.options.link.framesHeard);
+    this.options.link.probe();
   }
 
-  private failOnTimeout(clientMsgId: string): void {
+  /**
+   * The re-send went unanswered too. If nothing at all was heard since (not even the probe's
+   * pong), the link is dead rather than the server refusing: the message stays "sending" (the
+   * pong deadline drops the link, and the next welcome writes it again). Otherwise it failed.
+   */
+  private failOnTimeout(clientMsgId: string): boolean {
     const item = this.outbox.get(clientMsgId);
-    if (!item || item.state !== "sending") return;
+    if (!item || item.state !== "sending") return true;
+    const link = this.options.link;
+    if (link.welcomed && link.framesHeard === this.heardAtResend.get(clientMsgId)) {
+      link.probe();
+      return false;
+    }
+    this.heardAtResend.delete(clientMsgId);
     this.markFailed(
       item,
       this.transientErrors.get(clientMsgId) ?? {
@@ -257,6 +278,7 @@ export class SenderLeg {
         message: `no server ACK after ${(2 * this.options.ackTimeoutMs) / 1000} s and one re-send`,
       },
     );
+    return true;
   }
 
   private markFailed(item: OutboxItem, reason: FailureReason): void {

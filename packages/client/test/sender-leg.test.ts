@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { MessageStateChange } from "../src";
-import { CONV, connected, harness, settle } from "./fake-transport";
+import { CONV, connected, harness, settle, welcome } from "./fake-transport";
 
 describe("sender leg: the 4 s ACK clock", () => {
   beforeEach(() => {
@@ -95,6 +95,47 @@ describe("sender leg: the 4 s ACK clock", () => {
     socket.push({ ...sent, duplicate: true });
     await vi.advanceTimersByTimeAsync(10_000);
     expect(h.client.conversationMessages(CONV)).toMatchObject([{ id: messageId, state: "sent" }]);
+  });
+
+  it("a link that died silently (no close, no pong): the unanswered send probes it, the link drops, the message stays sending and goes out once on return", async () => {
+    // Issue 15: with no `offline` event, the message used to turn Failed after 8 s, long before
+    // the write-idle heartbeat (15 s + 5 s) noticed the dead link.
+    const h = harness({ backoff: { baseMs: 1_000, capMs: 1_000 } });
+    const socket = await connected(h, welcome([], { heartbeatMs: 15_000, idleTimeoutMs: 45_000 }));
+    socket.autoPong = false; // the link is dead: nothing comes back, nothing closes
+    const states: MessageStateChange[] = [];
+    h.client.on("messageState", (s) => states.push(s));
+
+    const m = h.client.send(CONV, "into the void");
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(socket.framesOf("send")).toHaveLength(2); // the one re-send…
+    expect(socket.framesOf("ping")).toHaveLength(1); // …and a probe of the link at once
+    await vi.advanceTimersByTimeAsync(4_000); // the old failure point: nothing proved the link alive
+    expect(h.client.conversationMessages(CONV)[0]!.state).toBe("sending");
+    await vi.advanceTimersByTimeAsync(1_000); // the probe's pong deadline (5 s)
+    expect(h.client.connectionState.status).toBe("reconnecting");
+    expect(socket.closedByClient).not.toBeNull();
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(h.client.conversationMessages(CONV)[0]!.state).toBe("sending");
+    expect(states.map((s) => s.state)).toEqual(["sending"]);
+
+    const next = await h.handshake();
+    expect(next).not.toBe(socket);
+    expect(next.framesOf("send").map((f) => f.clientMsgId)).toEqual([m.clientMsgId]);
+    next.push({ type: "sent", clientMsgId: m.clientMsgId, messageId: crypto.randomUUID(), conversationId: CONV, seq: 1, createdAt: new Date().toISOString(), duplicate: false });
+    await settle();
+    expect(states.map((s) => s.state)).toEqual(["sending", "sent"]);
+  });
+
+  it("a live link (the probe is answered) that never confirms the send: failed after the re-send's wait, as before", async () => {
+    const h = harness();
+    const socket = await connected(h);
+    const m = h.client.send(CONV, "server swallows this");
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(socket.framesOf("ping")).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(h.client.conversationMessages(CONV)[0]).toMatchObject({ clientMsgId: m.clientMsgId, state: "failed", error: { code: "ACK_TIMEOUT" } });
+    expect(h.client.connectionState.status).toBe("connected");
   });
 
   it("a late `sent` after failed still makes the message sent", async () => {

@@ -21,3 +21,5 @@ export * from "./group-receipt-routing";
 export * from "./gateway-account";
 export * from "./gateway-search";
 export * from "./notifications";
+export * from "./links";
+export * from "./gateway-link-preview";

@@ -3,7 +3,10 @@ import {
   AppError,
   conversationSummary,
   ErrorCode,
+  firstLink,
   historyInput,
+  linkPreviewInput,
+  linkPreviewOutput,
   historyOutput,
   markReadInput,
   markReadOutput,
@@ -18,6 +21,9 @@ import { listConversations } from "../conversations/list-conversations";
 import { listReaders } from "../groups/list-readers";
 import { publishReadReceipt } from "../conversations/publish-read-receipt";
 import { authedProcedure, createTRPCRouter, memberProcedure } from "../trpc";
+
+/** Messages whose body (a text, or a caption) may name a link worth a preview. */
+const PREVIEWED_KINDS = new Set<string>(["text", "image", "file"]);
 
 export const conversationsRouter = createTRPCRouter({
   /** Your conversations (former groups included), most recent activity first, with last message and unread count. */
@@ -77,5 +83,27 @@ export const conversationsRouter = createTRPCRouter({
         throw new AppError(ErrorCode.NotFound, "no message with this seq in your history");
       }
       return listReaders(ctx.prisma, input);
+    }),
+
+  /**
+   * The preview card of the first http(s) link of the message at `seq` (docs/protocol.md §3.6):
+   * only for a member who can see that message, fetched by the gateway under the SSRF guard and
+   * limits of docs/security.md, cached for everyone. No link, a deleted message, a page with no
+   * preview, previews off: `{ preview: null }`. A seq outside your window: NOT_FOUND.
+   */
+  linkPreview: memberProcedure(linkPreviewInput)
+    .output(linkPreviewOutput)
+    .query(async ({ ctx, input }) => {
+      if (input.seq < ctx.member.joinedSeq || input.seq > ctx.member.lastSeq) {
+        throw new AppError(ErrorCode.NotFound, "no message with this seq in your history");
+      }
+      const message = await ctx.prisma.message.findUnique({
+        where: { conversationId_seq: { conversationId: input.conversationId, seq: BigInt(input.seq) } },
+        select: { kind: true, body: true, deletedAt: true },
+      });
+      if (!message) throw new AppError(ErrorCode.NotFound, "no message with this seq in your history");
+      const url = message.deletedAt === null && PREVIEWED_KINDS.has(message.kind) ? firstLink(message.body) : null;
+      if (!url) return { preview: null };
+      return { preview: await ctx.linkPreviews.previewOf(url, ctx.user.id) };
     }),
 });

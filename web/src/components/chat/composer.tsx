@@ -1,11 +1,12 @@
 "use client";
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
 import { Limits } from "@dim/shared";
 import { Button } from "@/components/ui/button";
-import { PaperclipIcon } from "@/components/ui/icons";
+import { PaperclipIcon, SmileIcon } from "@/components/ui/icons";
 import { filesOf, type AttachmentDraft, type useAttachmentDrafts } from "@/hooks/use-attachment-drafts";
 import { lengthAfterPaste, pastedLength, pastedTextFile } from "@/lib/long-paste";
 import { AttachmentTray } from "./attachment-tray";
+import { EmojiPanel } from "./emoji-picker";
 import { LongPasteOffer } from "./long-paste-offer";
 import { ComposerModeBar } from "./composer-mode-bar";
 import type { ComposerMode } from "@/hooks/use-message-actions";
@@ -65,6 +66,11 @@ export function Composer({
   const [longPaste, setLongPaste] = useState<string | null>(null);
   const ref = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
+  const [emojiOpen, setEmojiOpen] = useState(false);
+  const te = useTranslations("emoji");
+  const emojiButton = useRef<HTMLButtonElement>(null);
+  /** Where the caret goes once the body with an inserted emoji is rendered. */
+  const caret = useRef<number | null>(null);
   const blank = body.trim().length === 0;
   const mention = useMentionPicker(mentionables, body, setBody, ref);
   const ready = drafts.drafts.filter((d) => !d.problem);
@@ -77,6 +83,36 @@ export function Composer({
     setBody(editing.body);
     return () => setBody("");
   }, [editing, mode]);
+
+  useLayoutEffect(() => {
+    const at = caret.current;
+    if (at === null) return;
+    caret.current = null;
+    ref.current?.focus();
+    ref.current?.setSelectionRange(at, at);
+  }, [body]);
+
+  const closeEmoji = useCallback(() => {
+    setEmojiOpen(false);
+    emojiButton.current?.focus();
+  }, []);
+
+  /** Puts the emoji where the caret was (replacing a selection), then the caret after it. */
+  const insertEmoji = (emoji: string) => {
+    const el = ref.current;
+    const start = el?.selectionStart ?? body.length;
+    const end = el?.selectionEnd ?? body.length;
+    setEmojiOpen(false);
+    if (lengthAfterPaste(body, start, end, emoji) > MAX) {
+      setError(te("noRoom", { max: MAX }));
+      ref.current?.focus();
+      return;
+    }
+    caret.current = start + emoji.length;
+    setBody(body.slice(0, start) + emoji + body.slice(end));
+    setError(null);
+    onTyping?.();
+  };
 
   const send = () => {
     if (mode) {
@@ -145,6 +181,27 @@ export function Composer({
         <Button variant="ghost" disabled={mode !== null} className="h-10 w-10 shrink-0 !px-0" aria-label={t("attach")} title={t("attach")} onClick={() => picker.current?.click()}>
           <PaperclipIcon />
         </Button>
+        <div className="relative shrink-0">
+          <Button
+            ref={emojiButton}
+            variant="ghost"
+            className="h-10 w-10 !px-0"
+            aria-label={te("insert")}
+            title={te("insert")}
+            aria-haspopup="dialog"
+            aria-expanded={emojiOpen}
+            data-testid="emoji-button"
+            // Pressing the button while the panel is open closes it (the panel's outside press
+            // would close it, then the click would open it again).
+            onPointerDown={(e) => emojiOpen && e.stopPropagation()}
+            onClick={() => (emojiOpen ? closeEmoji() : setEmojiOpen(true))}
+          >
+            <SmileIcon />
+          </Button>
+          {emojiOpen ? (
+            <EmojiPanel label={te("panel")} onPick={insertEmoji} onClose={closeEmoji} className="absolute bottom-full left-0 z-30 mb-2 w-[min(20rem,calc(100vw-2rem))]" />
+          ) : null}
+        </div>
         <label htmlFor={id} className="sr-only">
           {t("label")}
         </label>

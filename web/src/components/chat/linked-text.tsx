@@ -1,7 +1,7 @@
-import { linkParts } from "@/lib/links";
+import { linkParts } from "@dim/shared";
 
 /**
- * A message body as text with its http(s) links clickable (lib/links.ts decides what a link is).
+ * A message body as text with its http(s) links clickable (@dim/shared links.ts decides what a link is).
  * Links open in a new tab with no opener and no referrer: the chat page is never reachable from,
  * or named to, the site a message points to.
  */

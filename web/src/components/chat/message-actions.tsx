@@ -1,7 +1,8 @@
 "use client";
-import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import type { ChatMessage } from "@dim/client";
 import { useTranslations } from "@/i18n";
+import { EmojiPanel } from "./emoji-picker";
 
 /** The fixed palette offered in the menu (any single emoji is valid on the wire). */
 export const REACTIONS = ["👍", "❤️", "😂", "😮", "😢", "🙏"] as const;
@@ -33,24 +34,37 @@ export function MessageActions({
 }) {
   const t = useTranslations("messageActions");
   const [confirming, setConfirming] = useState(false);
+  /** "More reactions…": the emoji picker takes the menu's place. */
+  const [picking, setPicking] = useState(false);
+  const te = useTranslations("emoji");
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
   const own = message.own;
   const live = !message.deleted;
 
   useEffect(() => {
-    if (!open) return setConfirming(false);
+    if (!open) {
+      setConfirming(false);
+      setPicking(false);
+      return;
+    }
+    if (picking) return; // the picker closes itself on a press outside
     const outside = (e: PointerEvent) => {
       if (!menu.current?.contains(e.target as Node) && !button.current?.contains(e.target as Node)) onOpenChange(false);
     };
     document.addEventListener("pointerdown", outside);
     return () => document.removeEventListener("pointerdown", outside);
-  }, [open, onOpenChange]);
+  }, [open, picking, onOpenChange]);
 
   // The first item takes the focus when the menu opens and when it turns into the confirmation.
   useEffect(() => {
     if (open) menu.current?.querySelector<HTMLElement>("[role=menuitem]")?.focus();
   }, [open, confirming]);
+
+  const closePicker = useCallback(() => {
+    onOpenChange(false);
+    button.current?.focus();
+  }, [onOpenChange]);
 
   const close = (refocus = true) => {
     onOpenChange(false);
@@ -91,7 +105,11 @@ export function MessageActions({
       >
         ⋯
       </button>
-      {open ? (
+      {open && picking ? (
+        <div ref={menu} className={`absolute z-30 mt-1 w-[min(20rem,calc(100vw-2rem))] ${own ? "right-0" : "left-0"}`}>
+          <EmojiPanel label={te("moreReactionsPanel")} onPick={(emoji) => run(() => handlers.react(message, emoji))} onClose={closePicker} />
+        </div>
+      ) : open ? (
         <div
           ref={menu}
           role="menu"
@@ -126,6 +144,17 @@ export function MessageActions({
                       {emoji}
                     </button>
                   ))}
+                  <button
+                    type="button"
+                    role="menuitem"
+                    aria-label={te("moreReactions")}
+                    title={te("moreReactionsPanel")}
+                    data-testid="more-reactions"
+                    className="rounded px-1.5 text-lg text-slate-600 hover:bg-slate-100 focus:bg-slate-100 focus:outline-none"
+                    onClick={() => setPicking(true)}
+                  >
+                    <span aria-hidden>＋</span>
+                  </button>
                 </div>
               ) : null}
               {live ? (

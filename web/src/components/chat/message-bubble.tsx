@@ -1,5 +1,5 @@
 "use client";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { ClientErrorCode, type ChatMessage } from "@dim/client";
 import { Avatar } from "@/components/ui/avatar";
 import { Button } from "@/components/ui/button";
@@ -13,6 +13,8 @@ import { FileCard } from "./file-card";
 import { ImageAttachment } from "./image-attachment";
 import { UploadStatus } from "./upload-status";
 import { GroupReceipt } from "./group-receipt";
+import { LinkPreviewCard } from "./link-preview-card";
+import { useLinkPreview } from "@/hooks/use-link-preview";
 import { MentionText, type MentionedNames } from "./mention-text";
 import { MessageStateLabel } from "./message-state";
 import { MessageActions, type MessageHandlers } from "./message-actions";
@@ -83,8 +85,11 @@ export function MessageBubble({
   // Every bubble's full time, as a tooltip (a run shows the time of its last message only).
   const when = format.dateTime(new Date(message.createdAt), { dateStyle: "medium", timeStyle: "short" });
   const corners = own ? `rounded-br-md ${run.first ? "" : "rounded-tr-md"}` : `rounded-bl-md ${run.first ? "" : "rounded-tl-md"}`;
+  const item = useRef<HTMLLIElement>(null);
+  const preview = useLinkPreview(message, item);
   return (
     <li
+      ref={item}
       className={`group flex scroll-mt-16 rounded-lg transition-colors ${run.first ? "mt-2" : "mt-0.5"} ${own ? "justify-end" : "justify-start"} ${focused ? "ring-2 ring-brand-500 ring-offset-2" : ""} ${extras?.highlighted ? "bg-amber-50 ring-2 ring-amber-400" : ""}`}
       tabIndex={extras?.highlighted ? -1 : undefined}
       data-testid="message"
@@ -136,6 +141,7 @@ export function MessageBubble({
         )}
         {actionable ? <MessageActions message={message} handlers={extras.handlers!} open={menuOpen} onOpenChange={setMenuOpen} /> : null}
         </div>
+        {preview ? <LinkPreviewCard preview={preview} /> : null}
         {extras ? <ReactionsRow message={message} nameOf={extras.nameOf} onToggle={(emoji) => extras.handlers?.react(message, emoji)} /> : null}
         {/* The time of a run's inner messages: heard, and seen while the keyboard is in the message. */}
         {!run.last && !showState && !edited && !failed ? (

@@ -8,10 +8,11 @@ import { DeleteAccountSection } from "./delete-account-section";
 import { LanguageSection } from "./language-section";
 import { NotificationsSection } from "./notifications-section";
 import { PasswordSection } from "./password-section";
+import { PreferencesSection } from "./preferences-section";
 import { ProfileSection } from "./profile-section";
 import { SessionsSection } from "./sessions-section";
 
-/** Settings: profile, language, notifications, password, signed-in devices, deleting the account. */
+/** Settings: profile, language, notifications, password, signed-in devices, this device's choices, deleting the account. */
 export function SettingsDialog(props: {
   open: boolean;
   onClose: () => void;
@@ -34,6 +35,8 @@ export function SettingsDialog(props: {
         <PasswordSection onOthersSignedOut={() => setSessionsKey((k) => k + 1)} />
         <hr className="border-slate-200" />
         <SessionsSection refreshKey={sessionsKey} />
+        <hr className="border-slate-200" />
+        <PreferencesSection />
         <hr className="border-slate-200" />
         <DeleteAccountSection onDeleted={props.onSignedOut} />
       </div>

@@ -17,3 +17,12 @@ export function FileIcon({ className = "h-5 w-5" }: { className?: string }) {
     </svg>
   );
 }
+
+export function SmileIcon({ className = "h-5 w-5" }: { className?: string }) {
+  return (
+    <svg {...COMMON} className={className}>
+      <circle cx="12" cy="12" r="10" />
+      <path d="M8 14s1.5 2 4 2 4-2 4-2M9 9h.01M15 9h.01" />
+    </svg>
+  );
+}

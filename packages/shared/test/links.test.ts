@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { linkParts } from "../src/lib/links";
+import { firstLink, linkParts } from "../src/links";
 
 const links = (body: string) => linkParts(body).filter((p) => p.kind === "link").map((p) => (p.kind === "link" ? p.href : ""));
 
@@ -23,5 +23,11 @@ describe("links in a message body", () => {
     expect(links("(see https://a.example/y)")).toEqual(["https://a.example/y"]);
     expect(links("https://en.wikipedia.org/wiki/Tree_(graph_theory)!")).toEqual(["https://en.wikipedia.org/wiki/Tree_(graph_theory)"]);
     expect(links("“https://a.example/q”")).toEqual(["https://a.example/q"]);
+  });
+
+  it("firstLink: the first http(s) link (the one previewed), or null", () => {
+    expect(firstLink("see www.a.example then https://b.example/x. and https://c.example")).toBe("https://b.example/x");
+    expect(firstLink("javascript:alert(1) and nothing else")).toBeNull();
+    expect(firstLink("")).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 /**
- * Finds the web links in a message body, for the bubble to make them clickable. Only http(s)
+ * Finds the web links in a message body, for the bubble to make them clickable and the gateway
+ * to make a preview of the first one (the same rule on both sides). Only http(s)
  * URLs written out in full are links: never `javascript:`, `data:` or any other scheme, and no
  * guessing at bare domains ("www.x" stays text). Punctuation that ends a sentence is not part of
  * the link ("see https://a.example/x." links to …/x); a closing bracket is kept only when the
@@ -57,4 +58,10 @@ export function linkParts(body: string): TextPart[] {
   }
   if (at < body.length) parts.push({ kind: "text", text: body.slice(at) });
   return parts;
+}
+
+/** The first http(s) link of a body (the one a link preview is made for), or null. */
+export function firstLink(body: string): string | null {
+  for (const part of linkParts(body)) if (part.kind === "link") return part.href;
+  return null;
 }
