@@ -28,7 +28,7 @@ import { GroupMembers } from "./group-members";
 import { MessageRouter } from "./message-router";
 import { PeerNodes } from "./peer-nodes";
 import { PresenceChanges } from "./presence-changes";
-import { routeBatcher } from "./route-batcher";
+import { claimBatcher, routeBatcher } from "./route-batcher";
 import { RouteChanges } from "./route-changes";
 import { RouteLookup } from "./route-lookup";
 import { nodeReadinessChecks } from "./readiness-checks";
@@ -84,7 +84,7 @@ export class CoreNode implements ConnectionHost {
   private readonly connections = new LocalConnections();
   private readonly connectionOptions: ConnectionOptions;
   /** Leases of sockets authenticating at the same time, claimed in one call (natural batching). */
-  private readonly claims: NaturalBatcher<Route, void>;
+  private readonly claims: NaturalBatcher<Route, boolean>;
   /** Leases of sockets closing at the same time (a mass disconnect), released in one call. */
   private readonly releases: NaturalBatcher<Route, void>;
   private readonly router: MessageRouter;
@@ -135,10 +135,11 @@ export class CoreNode implements ConnectionHost {
       usedTokens: new UsedTokens(),
       metrics: this.metrics,
     };
-    this.claims = routeBatcher(async (routes) => {
-      await this.presence.claim(routes, this.config.presenceTtlMs);
+    this.claims = claimBatcher(async (routes) => {
+      const claimed = await this.presence.claimCapped(routes, this.config.maxSocketsPerUser, this.config.presenceTtlMs);
       // Other nodes drop their cached routes of these users before the sockets are welcomed.
-      await this.routeChanges.announce([...new Set(routes.map((r) => r.userId))]);
+      await this.routeChanges.announce([...new Set(routes.filter((_, i) => claimed[i]).map((r) => r.userId))]);
+      return claimed;
     });
     this.releases = routeBatcher((routes) => this.presence.release(routes));
     const routes = new RouteLookup(this.presence, { ttlMs: this.config.routeCacheTtlMs, onLookup: this.metrics.routeLookup });
@@ -388,13 +389,26 @@ export class CoreNode implements ConnectionHost {
     // pushed (held until welcome), one committed before it is counted in lastSeq and synced.
     this.connections.bind(conn, userId);
     this.registration?.setConnections(this.connections.authenticatedCount);
-    // Claimed together with the other sockets authenticating now (one call for many).
-    // The session is checked after the bind: a `session.ended` that arrives from now on finds
-    // this socket, one that came before finds the session gone here.
+    // Claimed together with the other sockets authenticating now (one call for many), under the
+    // per-user socket cap. The session is checked after the bind: a `session.ended` that arrives
+    // from now on finds this socket, one that came before finds the session gone here.
+    const route = { userId, nodeId: this.nodeId, connectionId: conn.id };
     const [live, cursors] = await Promise.all([
       this.store.sessionLive(sessionId, userId),
-      this.claims.submit({ userId, nodeId: this.nodeId, connectionId: conn.id }).then(() => this.store.cursorsOf(userId)),
+      this.claims.submit(route).then((claimed) => (claimed ? this.store.cursorsOf(userId) : null)),
     ]);
+    if (cursors === null) {
+      // Over the cap: this newest socket is refused; the user's open ones stay. Unbound here, and
+      // a lease a presence refresh may have renewed meanwhile is dropped (compare-and-delete).
+      if (this.connections.remove(conn)) this.registration?.setConnections(this.connections.authenticatedCount);
+      this.releases.submit(route).catch((err: unknown) => this.log.warn({ err, connId: conn.id }, "presence release failed; the lease will expire"));
+      this.metrics.socketsOverCap.inc();
+      throw new AppError(
+        ErrorCode.LimitExceeded,
+        `this account already holds ${this.config.maxSocketsPerUser} connections (devices and tabs); close one and reconnect`,
+        { limit: this.config.maxSocketsPerUser },
+      );
+    }
     if (!live) throw new AppError(ErrorCode.Unauthorized, "the session of this token ended (logged out or expired); log in again");
     this.presenceChanges.changed(userId);
     return cursors;

@@ -270,7 +270,9 @@ export class NodeLink implements FrameWriter {
     }
     if (DEAD_NODE_CODES.has(code) || conn.welcome === null) {
       // 4401 means our token was refused: the node is fine, a new assignment brings a new token.
-      if (code !== CloseCode.Unauthorized && code !== CloseCode.AuthTimeout) this.markDead(conn.nodeId);
+      // 4409: this account holds the most sockets allowed (all nodes): not the node's fault; the
+      // backoff grows until another device or tab lets go of its place.
+      if (code !== CloseCode.Unauthorized && code !== CloseCode.AuthTimeout && code !== CloseCode.TooManySockets) this.markDead(conn.nodeId);
     }
     this.scheduleReconnect();
   }

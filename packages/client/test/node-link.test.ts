@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { AppError, CloseCode, PROTOCOL_VERSION } from "@dim/shared";
+import { AppError, CloseCode, ErrorCode, PROTOCOL_VERSION } from "@dim/shared";
 import { backoffDelay, backoffWindow, MemoryClientStore, type ConnectionState } from "../src";
 import { CONV, FakeGateway, FakeSocket, connected, cursor, harness, lastSocket, settle, welcome } from "./fake-transport";
 
@@ -115,6 +115,30 @@ describe("node link: handshake, heartbeat, reconnect", () => {
     second.push(welcome([cursor(CONV, 0)], { nodeId: "node-b", connectionId: "c-2" }));
     await settle();
     expect(second.framesOf("send").map((f) => f.clientMsgId)).toEqual([pending.clientMsgId]);
+  });
+
+  it("4409 TooManySockets (the account's socket cap) reports LIMIT_EXCEEDED, backs off further each time, and never blames the node", async () => {
+    const h = harness({ random: () => 1, backoff: { baseMs: 1000, capMs: 4000 } });
+    const states: ConnectionState[] = [];
+    const errors: string[] = [];
+    h.client.on("state", (s) => states.push(s));
+    h.client.on("error", (e) => errors.push(e.code));
+    void h.client.connect();
+    await settle();
+    for (let i = 0; i < 3; i++) {
+      const socket = lastSocket();
+      socket.open();
+      socket.push({ type: "error", code: ErrorCode.LimitExceeded, message: "this account already holds 10 connections", ref: "auth" });
+      socket.serverClose(CloseCode.TooManySockets, "too many connections for this account");
+      await settle();
+      const s = states.at(-1);
+      if (s?.status !== "reconnecting") throw new Error(`expected reconnecting, got ${s?.status}`);
+      await vi.advanceTimersByTimeAsync(s.inMs);
+    }
+    expect(errors.filter((c) => c === ErrorCode.LimitExceeded)).toHaveLength(3);
+    expect(states.filter((s) => s.status === "reconnecting").map((s) => (s as { inMs: number }).inMs)).toEqual([1000, 2000, 4000]);
+    expect(h.gateway.calls.every((c) => c.exclude.length === 0)).toBe(true);
+    await h.client.stop();
   });
 
   it("backoff grows while the gateway or nodes keep failing, and resets after a welcome", async () => {

@@ -105,6 +105,15 @@ export interface Presence {
   /** Creates or renews the leases of these connections for ttlMs. */
   claim(routes: Route[], ttlMs: number): Promise<void>;
   /**
+   * The per-user socket cap: claims each new connection's lease only if its user then holds
+   * fewer than `maxPerUser` live leases (all nodes; a lease of the same connection is a renewal
+   * and does not count against it; routes granted earlier in the same call do). Atomic per user
+   * across processes (a Lua script in Redis, a per-user advisory lock in PostgreSQL). Returns,
+   * per route and in order, whether it was claimed; a refused route changes nothing. Leases of
+   * a crashed node stop counting when they expire. A bad route or limit is BAD_REQUEST.
+   */
+  claimCapped(routes: Route[], maxPerUser: number, ttlMs: number): Promise<boolean[]>;
+  /**
    * Removes each lease only if it still belongs to its route's nodeId (compare-and-delete), so a
    * stale node never removes a route another node holds now. Many at once: a mass disconnect.
    */

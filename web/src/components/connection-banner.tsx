@@ -26,6 +26,8 @@ function reasonOf(error: AppError | null): string {
   switch (error.code) {
     case ErrorCode.NoNodeAvailable:
       return " (no chat server is available)";
+    case ErrorCode.LimitExceeded:
+      return " (this account is connected on too many devices or tabs: close one)";
     case ErrorCode.Internal:
       return error.message.startsWith("gateway unreachable") ? " (the server cannot be reached)" : "";
     default:
