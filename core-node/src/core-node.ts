@@ -15,7 +15,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { IncomingMessage } from "node:http";
 import type { WebSocket } from "ws";
-import { AppError, CloseCode, ErrorCode, parseNodeEnvelope, type ConversationCursor } from "@dim/shared";
+import { AppError, CloseCode, ErrorCode, parseNodeEnvelope, type ConversationCursor, type NodeEnvelopeOf } from "@dim/shared";
 import { createLogger, runReadiness, type Logger, type ReadinessCheck } from "@dim/shared/node";
 import type { NaturalBatcher } from "@dim/shared/async";
 import type { ContactPresenceStore, MessageStore } from "@dim/db";
@@ -37,6 +37,7 @@ import { monotonicMs } from "@dim/shared/node";
 import { METRICS_OFF, startMetricsServer, type MetricsConfig, type MetricsServer } from "@dim/shared/metrics";
 import { NodeMetrics } from "./node-metrics";
 import { runDrainWaves } from "./drain-waves";
+import { MESSAGE_RATE_SAMPLE_MS, MessageRateSampler } from "./message-rates";
 
 export interface CoreNodeDeps {
   config: CoreNodeConfig;
@@ -53,6 +54,13 @@ export interface CoreNodeDeps {
   metrics?: NodeMetrics;
   /** Where to serve them (its own listener, never the public port). Default: no listener. */
   metricsListener?: MetricsConfig;
+  /** How often the node measures its message rates for the registry (default MESSAGE_RATE_SAMPLE_MS; tests shorten it). */
+  messageRateSampleMs?: number;
+  /**
+   * Someone asked for a drain from outside the process (POST /admin/drain, or `node.drain` from an
+   * admin on the bus). main.ts handles it as a SIGTERM (drain, then exit); default: drain().
+   */
+  onDrainRequested?: (source: "metrics-listener" | "admin") => void;
 }
 
 export interface StartedNode {
@@ -99,6 +107,8 @@ export class CoreNode implements ConnectionHost {
   private readonly metricsListener: MetricsConfig;
   private metricsServer: MetricsServer | undefined;
   private readonly abort = new AbortController();
+  private readonly rateSampleMs: number;
+  private readonly requestDrain: (source: "metrics-listener" | "admin") => void;
 
   private phase: Phase = "new";
   private accepting = false;
@@ -106,6 +116,7 @@ export class CoreNode implements ConnectionHost {
   private info: Omit<NodeInfo, "epoch" | "connections"> | undefined;
   private presenceTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private ratesTimer: NodeJS.Timeout | undefined;
   private refreshing = false;
   private fencing: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
@@ -118,6 +129,8 @@ export class CoreNode implements ConnectionHost {
     this.bus = deps.bus;
     this.registry = deps.registry;
     this.presence = deps.presence;
+    this.rateSampleMs = deps.messageRateSampleMs ?? MESSAGE_RATE_SAMPLE_MS;
+    this.requestDrain = deps.onDrainRequested ?? (() => void this.drain());
     this.log = (deps.logger ?? createLogger("core-node")).child(deps.config.nodeId ? { nodeId: deps.config.nodeId } : {});
     this.metrics = deps.metrics ?? new NodeMetrics();
     this.metricsListener = deps.metricsListener ?? METRICS_OFF;
@@ -239,7 +252,7 @@ export class CoreNode implements ConnectionHost {
       this.info = { nodeId, host: this.config.host, wsPort: port, httpPort: port, wsUrl, startedAt: new Date().toISOString() };
       if (this.metricsListener.enabled) {
         this.metricsServer = await startMetricsServer(this.metrics.registry, this.metricsListener, this.log, {
-          drain: () => void this.drain(),
+          drain: () => this.requestDrain("metrics-listener"),
         });
         this.throwIfStopping();
       }
@@ -256,6 +269,9 @@ export class CoreNode implements ConnectionHost {
       const every = Math.max(100, Math.floor(this.config.presenceTtlMs / 3));
       this.presenceTimer = setInterval(() => void this.refreshPresence(), every);
       this.presenceTimer.unref();
+      const rates = new MessageRateSampler(this.metrics);
+      this.ratesTimer = setInterval(() => this.registration?.setMessageRates(rates.sample()), this.rateSampleMs);
+      this.ratesTimer.unref();
 
       this.phase = "running";
       this.log.info({ port, wsUrl, epoch: this.registration?.epoch }, "core node started");
@@ -283,10 +299,22 @@ export class CoreNode implements ConnectionHost {
         if (envelope.type === "routes.changed") this.peers.heard(envelope.from);
         await this.routeChanges.onEnvelope(envelope);
       } else if (envelope.type === "presence") this.presenceChanges.onEnvelope(envelope);
+      else if (envelope.type === "node.drain") this.onDrainEnvelope(envelope);
       else await this.router.onEnvelope(envelope);
     } catch (err) {
       this.log.error({ err, type: envelope.type }, "bus envelope handling failed");
     }
+  }
+
+  /** An admin's drain (admin.drainNode), for this very registration only. */
+  private onDrainEnvelope(envelope: NodeEnvelopeOf<"node.drain">): void {
+    const epoch = this.registration?.epoch;
+    if (envelope.nodeId !== this._nodeId || envelope.epoch !== epoch) {
+      this.log.warn({ asked: { nodeId: envelope.nodeId, epoch: envelope.epoch }, epoch, by: envelope.by }, "admin drain for another registration ignored");
+      return;
+    }
+    this.log.info({ by: envelope.by, epoch }, "drain asked by an admin");
+    this.requestDrain("admin");
   }
 
   private throwIfStopping(): void {
@@ -341,6 +369,7 @@ export class CoreNode implements ConnectionHost {
     this.accepting = false;
     this.abort.abort();
     clearInterval(this.presenceTimer);
+    clearInterval(this.ratesTimer);
     clearInterval(this.sweepTimer);
     const registration = this.registration;
     this.registration = undefined;

@@ -175,7 +175,8 @@ export class MessageRouter {
       case "routes.changed":
       case "routes.ack":
       case "presence":
-        return; // the node's RouteChanges / PresenceChanges handle these
+      case "node.drain":
+        return; // the node's RouteChanges / PresenceChanges / CoreNode itself handle these
     }
   }
 

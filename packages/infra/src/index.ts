@@ -13,3 +13,4 @@ export { DiskBlobStore, blobConfigSchema, createBlobStore, requireBlobKey } from
 export type { BlobStore, BlobRange, BlobConfig, S3BlobStore, S3BlobStoreOptions } from "./blob/index";
 export { instrumentBus } from "./metrics/instrument-bus";
 export { MAX_SOCKETS_PER_USER_LIMIT } from "./socket-cap";
+export { normalRates } from "./message-rates";

@@ -46,6 +46,14 @@ export interface Bus {
 
 // ───────────────────────────── registry ─────────────────────────────
 
+/** Chat messages per second through a node, as it last measured them (the admin page's nodes table). */
+export interface MessageRates {
+  /** `send` frames its clients wrote. */
+  inPerSec: number;
+  /** Messages it pushed to its clients' sockets (live pushes and re-pushes; not sync pages). */
+  outPerSec: number;
+}
+
 export interface NodeInfo {
   nodeId: string;
   host: string;
@@ -58,6 +66,8 @@ export interface NodeInfo {
   epoch: number;
   /** Authenticated connections, as last reported by the node. */
   connections: number;
+  /** As last reported by the node (0 until its first report). Every registry fills it; optional for hand-made NodeInfo. */
+  messageRates?: MessageRates;
   /**
    * The node is draining (moving its clients away before it stops): still live — peers keep
    * fanning out to it and routing to its remaining sockets — but `nodes.assign` never picks it.
@@ -69,6 +79,8 @@ export interface Registration {
   readonly epoch: number;
   /** Reports the node's load (for least-connections assignment). Cheap; may be coalesced. */
   setConnections(count: number): void;
+  /** Reports its message rates (a sample every few seconds); coalesced with the load reports. */
+  setMessageRates(rates: MessageRates): void;
   /**
    * Marks the node draining in the live set, at once (not rate-limited): resolves once readers
    * (the gateway) can see it. Idempotent; there is no way back (a drained node stops).

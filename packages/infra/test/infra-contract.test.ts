@@ -125,8 +125,8 @@ describe.each(implementations)("$name infra contract", (impl) => {
 
       const live = await gateway.registry.liveNodes();
       expect(live).toEqual([
-        { ...nodeInfo("node-a", 7001), epoch: ra.epoch, connections: 0 },
-        { ...nodeInfo("node-b", 7002), epoch: rb.epoch, connections: 0 },
+        { ...nodeInfo("node-a", 7001), epoch: ra.epoch, connections: 0, messageRates: { inPerSec: 0, outPerSec: 0 } },
+        { ...nodeInfo("node-b", 7002), epoch: rb.epoch, connections: 0, messageRates: { inPerSec: 0, outPerSec: 0 } },
       ]);
     });
 
@@ -137,6 +137,20 @@ describe.each(implementations)("$name infra contract", (impl) => {
       reg.setConnections(42);
       await eventually(async () => {
         expect((await backend.node().registry.liveNodes()).map((n) => n.connections)).toEqual([42]);
+      });
+    });
+
+    it("reports the message rates set by the node, normalised (one decimal, never negative)", async () => {
+      await setup();
+      const reg = await backend.node().registry.register(nodeInfo("node-a"));
+      reg.setConnections(5);
+      reg.setMessageRates({ inPerSec: 12.345, outPerSec: -1 });
+      await eventually(async () => {
+        expect((await backend.node().registry.liveNodes()).map((n) => [n.connections, n.messageRates])).toEqual([[5, { inPerSec: 12.3, outPerSec: 0 }]]);
+      });
+      reg.setMessageRates({ inPerSec: Number.NaN, outPerSec: 40 });
+      await eventually(async () => {
+        expect((await backend.node().registry.liveNodes())[0]!.messageRates).toEqual({ inPerSec: 0, outPerSec: 40 });
       });
     });
 

@@ -113,6 +113,19 @@ export const sessionEndedEnvelope = z.strictObject({
   sessionId: uuid,
 });
 
+/**
+ * An admin asked the target node to drain (gateway `admin.drainNode`): it drains as at SIGTERM
+ * (DIM_DRAIN_MS), then stops. Only the registration named by `nodeId` and `epoch` acts on it, so a
+ * late record never drains a node restarted under the same id since the admin looked.
+ */
+export const nodeDrainEnvelope = z.strictObject({
+  type: z.literal("node.drain"),
+  nodeId,
+  epoch: z.number().int().positive(),
+  /** The admin's username (the node logs it). */
+  by: z.string().min(1).max(64),
+});
+
 /** "Delete for me" news: a `hidden` frame for every connection of `userId` on the target node. */
 export const hiddenEnvelope = z.strictObject({
   type: z.literal("hidden"),
@@ -131,6 +144,7 @@ export const nodeEnvelope = z.discriminatedUnion("type", [
   membersChangedEnvelope,
   conversationEnvelope,
   sessionEndedEnvelope,
+  nodeDrainEnvelope,
   hiddenEnvelope,
   typingEnvelope,
   presenceEnvelope,
@@ -148,6 +162,7 @@ export const NODE_ENVELOPE_TYPES = [
   "members.changed",
   "conversation",
   "session.ended",
+  "node.drain",
   "hidden",
   "typing",
   "presence",
@@ -167,6 +182,8 @@ export function nodeEnvelopeKey(envelope: NodeEnvelope): string {
       return envelope.frame.conversationId;
     case "session.ended":
       return `user:${envelope.userId}`;
+    case "node.drain":
+      return `drain:${envelope.nodeId}`;
     case "presence":
       return `presence:${envelope.from}`;
     default:
