@@ -11,6 +11,11 @@ import { clientFor, expectAppError, PASSWORD, useTestGateway, type Client } from
 
 const gw = useTestGateway({ loginMaxAttempts: 1000, loginMaxAttemptsPerIp: 1000 });
 
+/** A core node in the gateway's registry, as a node process would register it. */
+function registerNode(nodeId: string, port: number, startedAt = new Date().toISOString()) {
+  return gw.infra.registry.register({ nodeId, host: "127.0.0.1", wsPort: port, httpPort: port, wsUrl: `ws://127.0.0.1:${port}/ws`, startedAt });
+}
+
 /** Every admin procedure, called with valid input. */
 function everyAdminCall(c: Client, userId: string) {
   return {
@@ -49,14 +54,7 @@ describe("admin", () => {
   });
 
   it("lists the live nodes with epoch, uptime and connections", async () => {
-    const reg = await gw.infra.registry.register({
-      nodeId: "node-a",
-      host: "127.0.0.1",
-      wsPort: 7101,
-      httpPort: 7101,
-      wsUrl: "ws://127.0.0.1:7101/ws",
-      startedAt: new Date(Date.now() - 90_000).toISOString(),
-    });
+    const reg = await registerNode("node-a", 7101, new Date(Date.now() - 90_000).toISOString());
     try {
       reg.setConnections(3);
       reg.setMessageRates({ inPerSec: 4.26, outPerSec: 9 });
@@ -75,14 +73,7 @@ describe("admin", () => {
     const login = await phone.auth.login.mutate({ username: "bob", password: PASSWORD });
     // a socket connect (nodes.assign) moves "last used" past the sign-in
     await new Promise((r) => setTimeout(r, 20));
-    const reg = await gw.infra.registry.register({
-      nodeId: "node-b",
-      host: "127.0.0.1",
-      wsPort: 7102,
-      httpPort: 7102,
-      wsUrl: "ws://127.0.0.1:7102/ws",
-      startedAt: new Date().toISOString(),
-    });
+    const reg = await registerNode("node-b", 7102);
     await clientFor(gw.server.trpcUrl, login.sessionToken).nodes.assign.mutate({});
     await reg.deregister();
     const found = await root.client.admin.userLookup.query({ username: " BOB " });
@@ -145,14 +136,7 @@ describe("admin", () => {
   it("drains a node over the bus (node.drain to its own inbox, for the epoch seen), audited; refuses unknown nodes, stale epochs and bad input", async () => {
     const received: string[] = [];
     await gw.infra.bus.subscribe("node-d", async (payload) => void received.push(payload));
-    const reg = await gw.infra.registry.register({
-      nodeId: "node-d",
-      host: "127.0.0.1",
-      wsPort: 7104,
-      httpPort: 7104,
-      wsUrl: "ws://127.0.0.1:7104/ws",
-      startedAt: new Date().toISOString(),
-    });
+    const reg = await registerNode("node-d", 7104);
     try {
       const auditBefore = await gw.prisma.adminAudit.count();
       await expectAppError(root.client.admin.drainNode.mutate({ nodeId: "node-d", epoch: reg.epoch + 1 }), ErrorCode.Conflict);

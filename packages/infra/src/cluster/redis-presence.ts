@@ -26,7 +26,7 @@ import { Redis, type RedisOptions } from "ioredis";
 import { AppError, ErrorCode, UUID_RE, NODE_ID_RE } from "@dim/shared";
 import type { Logger } from "@dim/shared/node";
 import { assertTtl } from "../lease-ttl";
-import { assertSocketCap } from "../socket-cap";
+import { checkCappedClaim } from "../socket-cap";
 import type { Presence, Route } from "../types";
 import { quitRedis } from "./redis-quit";
 
@@ -208,10 +208,7 @@ export class RedisPresence implements Presence {
 
   async claimCapped(routes: Route[], maxPerUser: number, ttlMs: number): Promise<boolean[]> {
     this.assertOpen();
-    assertTtl(ttlMs);
-    assertSocketCap(maxPerUser);
-    routes.forEach(assertRoute);
-    if (routes.length === 0) return [];
+    if (!checkCappedClaim(routes, maxPerUser, ttlMs, assertRoute)) return [];
     // One script per user (its routes in order), all in one pipeline.
     const byUser = new Map<string, number[]>();
     routes.forEach((r, i) => {

@@ -1,7 +1,7 @@
 // In-process presence (leases per user and connection, compare-and-delete release).
 import { AppError, ErrorCode } from "@dim/shared";
 import { assertTtl } from "../lease-ttl";
-import { assertSocketCap } from "../socket-cap";
+import { checkCappedClaim } from "../socket-cap";
 import type { Presence, Route } from "../types";
 import type { MemoryHub } from "./memory-hub";
 
@@ -26,8 +26,7 @@ export class MemoryPresence implements Presence {
 
   async claimCapped(routes: Route[], maxPerUser: number, ttlMs: number): Promise<boolean[]> {
     this.assertOpen();
-    assertTtl(ttlMs);
-    assertSocketCap(maxPerUser);
+    checkCappedClaim(routes, maxPerUser, ttlMs);
     const now = Date.now();
     // One synchronous pass: nothing else runs in between, so count-then-set is atomic here.
     return routes.map((route) => {

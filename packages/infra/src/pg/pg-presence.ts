@@ -3,7 +3,7 @@ import type pg from "pg";
 import { AppError, ErrorCode, UUID_RE } from "@dim/shared";
 import { createLogger, type Logger } from "@dim/shared/node";
 import { assertTtl } from "../lease-ttl";
-import { assertSocketCap } from "../socket-cap";
+import { checkCappedClaim } from "../socket-cap";
 import type { Presence, Route } from "../types";
 import { resolvePool, ttlSql, type PgOptions } from "./pg-pool";
 
@@ -86,10 +86,7 @@ export class PgPresence implements Presence {
 
   async claimCapped(routes: Route[], maxPerUser: number, ttlMs: number): Promise<boolean[]> {
     this.assertOpen();
-    assertTtl(ttlMs);
-    assertSocketCap(maxPerUser);
-    routes.forEach(assertRoute);
-    if (routes.length === 0) return [];
+    if (!checkCappedClaim(routes, maxPerUser, ttlMs, assertRoute)) return [];
     const userIds = [...new Set(routes.map((r) => r.userId))];
     const client = await this.pool.connect();
     try {
