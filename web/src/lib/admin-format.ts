@@ -11,12 +11,6 @@ export function uptimeText(seconds: number): string {
   return `${seconds} s`;
 }
 
-/** "0/s", "3.4/s", "1,250/s": messages per second as a node reported them (one decimal below 100). */
-export function rateText(perSecond: number): string {
-  const shown = perSecond >= 100 ? Math.round(perSecond) : Math.round(perSecond * 10) / 10;
-  return `${shown.toLocaleString("en")}/s`;
-}
-
 /** A date and time in the reader's locale, or "never". */
 export function whenText(iso: string | null): string {
   return iso ? new Date(iso).toLocaleString() : "never";
@@ -28,7 +22,6 @@ const ACTION_TEXT: Record<string, (target: string) => string> = {
   disable: (t) => `disabled ${t}`,
   enable: (t) => `enabled ${t}`,
   lookup: (t) => `looked up ${t}`,
-  drain: (t) => `drained node ${t}`,
 };
 
 /** "root disabled bob", "The command line made ann an administrator". */

@@ -5,12 +5,15 @@ import { toAppError } from "@dim/client";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { auditText, whenText } from "@/lib/admin-format";
-import { friendlyMessage, shownError } from "@/lib/errors";
+import { useErrorText } from "@/hooks/use-error-text";
+import { useTranslations } from "@/i18n";
 import { gateway } from "@/lib/gateway";
 import { AdminSection } from "./admin-section";
 
 /** The audit of admin actions, newest first; older pages on demand. */
 export function AuditList({ version }: { version: number }) {
+  const errorText = useErrorText();
+  const t = useTranslations("admin.audit");
   const [entries, setEntries] = useState<AdminAuditEntry[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -21,7 +24,7 @@ export function AuditList({ version }: { version: number }) {
       setCursor(page.nextCursor);
       setError(null);
     } catch (err) {
-      setError(friendlyMessage(shownError(toAppError(err))));
+      setError(errorText(err));
     }
   }, []);
   useEffect(() => void load(), [load, version]);
@@ -33,7 +36,7 @@ export function AuditList({ version }: { version: number }) {
       <ol className="flex flex-col divide-y divide-slate-200 text-sm" data-testid="admin-audit">
         {entries.map((e) => (
           <li key={e.id} className="flex flex-col py-1.5 sm:flex-row sm:gap-3">
-            <span className="text-slate-800">{auditText(e)}</span>
+            <span className="text-slate-800">{e.action === "drain" ? t("drain", { actor: e.actor, target: e.target ?? "?" }) : auditText(e)}</span>
             <time dateTime={e.at} className="text-xs text-slate-600 sm:ml-auto">{whenText(e.at)}</time>
           </li>
         ))}

@@ -1,12 +1,12 @@
 "use client";
 import { useCallback, useEffect, useState } from "react";
 import type { AdminNodesOutput } from "@dim/shared";
-import { toAppError } from "@dim/client";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { usePolling } from "@/hooks/use-polling";
-import { rateText, uptimeText } from "@/lib/admin-format";
-import { friendlyMessage, shownError } from "@/lib/errors";
+import { useErrorText } from "@/hooks/use-error-text";
+import { useFormatter, useTranslations } from "@/i18n";
+import { uptimeText } from "@/lib/admin-format";
 import { gateway } from "@/lib/gateway";
 import { AdminSection } from "./admin-section";
 import { ConfirmDrain } from "./confirm-drain";
@@ -18,6 +18,11 @@ const REFRESH_MS = 5_000;
 
 /** The live core nodes (admin.nodes), refreshed every few seconds; a drain button per node (admin.drainNode). */
 export function NodesTable(props: { onAudited: () => void }) {
+  const t = useTranslations("admin.nodes");
+  const format = useFormatter();
+  // "0", "3.4", "1,250": one decimal below 100 a second, in the reader's locale.
+  const rate = (perSecond: number) => t("perSecond", { rate: format.number(perSecond, { maximumFractionDigits: perSecond >= 100 ? 0 : 1 }) });
+  const errorText = useErrorText();
   const [data, setData] = useState<AdminNodesOutput | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
@@ -28,9 +33,9 @@ export function NodesTable(props: { onAudited: () => void }) {
       setData(await gateway().admin.nodes.query());
       setError(null);
     } catch (err) {
-      setError(friendlyMessage(shownError(toAppError(err))));
+      setError(errorText(err));
     }
-  }, []);
+  }, [errorText]);
   useEffect(() => void load(), [load]);
   usePolling(() => void load(), REFRESH_MS);
 
@@ -39,10 +44,10 @@ export function NodesTable(props: { onAudited: () => void }) {
     setStatus(null);
     try {
       const out = await gateway().admin.drainNode.mutate({ nodeId: node.nodeId, epoch: node.epoch });
-      setStatus(out.alreadyDraining ? `${node.nodeId} was already draining.` : `${node.nodeId} is draining: its clients move to the other nodes, then it stops.`);
+      setStatus(out.alreadyDraining ? t("alreadyDraining", { nodeId: node.nodeId }) : t("drainStarted", { nodeId: node.nodeId }));
       setError(null);
     } catch (err) {
-      setError(friendlyMessage(shownError(toAppError(err))));
+      setError(errorText(err));
     } finally {
       setConfirming(null);
       setBusy(false);
@@ -67,9 +72,9 @@ export function NodesTable(props: { onAudited: () => void }) {
                 <th scope="col" className="py-1 pr-3 font-medium">Epoch</th>
                 <th scope="col" className="py-1 pr-3 font-medium">Up for</th>
                 <th scope="col" className="py-1 pr-3 font-medium">Connections</th>
-                <th scope="col" className="py-1 pr-3 font-medium">Messages in</th>
-                <th scope="col" className="py-1 pr-3 font-medium">Messages out</th>
-                <th scope="col" className="py-1 pr-3 font-medium"><span className="sr-only">Actions</span></th>
+                <th scope="col" className="py-1 pr-3 font-medium">{t("messagesIn")}</th>
+                <th scope="col" className="py-1 pr-3 font-medium">{t("messagesOut")}</th>
+                <th scope="col" className="py-1 pr-3 font-medium"><span className="sr-only">{t("actions")}</span></th>
               </tr>
             </thead>
             <tbody>
@@ -77,16 +82,16 @@ export function NodesTable(props: { onAudited: () => void }) {
                 <tr key={n.nodeId} data-node-id={n.nodeId} className="border-t border-slate-200 text-slate-800">
                   <th scope="row" className="py-1.5 pr-3 font-medium">
                     {n.nodeId}
-                    {n.draining ? <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900">draining</span> : null}
+                    {n.draining ? <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900">{t("draining")}</span> : null}
                   </th>
                   <td className="py-1.5 pr-3">{n.epoch}</td>
                   <td className="py-1.5 pr-3">{uptimeText(n.uptimeSeconds)}</td>
                   <td className="py-1.5 pr-3">{n.connections}</td>
-                  <td className="py-1.5 pr-3" data-testid="rate-in">{rateText(n.messagesInPerSec)}</td>
-                  <td className="py-1.5 pr-3" data-testid="rate-out">{rateText(n.messagesOutPerSec)}</td>
+                  <td className="py-1.5 pr-3" data-testid="rate-in">{rate(n.messagesInPerSec)}</td>
+                  <td className="py-1.5 pr-3" data-testid="rate-out">{rate(n.messagesOutPerSec)}</td>
                   <td className="py-1.5 pr-3 text-right">
-                    <Button variant="danger" size="sm" disabled={busy || n.draining} onClick={() => setConfirming(n)} aria-label={`Drain ${n.nodeId}`}>
-                      Drain
+                    <Button variant="danger" size="sm" disabled={busy || n.draining} onClick={() => setConfirming(n)} aria-label={t("drainLabel", { nodeId: n.nodeId })}>
+                      {t("drain")}
                     </Button>
                   </td>
                 </tr>
@@ -95,7 +100,7 @@ export function NodesTable(props: { onAudited: () => void }) {
           </table>
         </div>
       ) : null}
-      <p className="mt-2 text-xs text-slate-600">Messages per second, as each node measured them over its last 5 seconds. Draining a node moves its clients to the others, then stops it.</p>
+      <p className="mt-2 text-xs text-slate-600">{t("footnote")}</p>
       {confirming ? (
         <ConfirmDrain nodeId={confirming.nodeId} connections={confirming.connections} busy={busy} onConfirm={() => void drain(confirming)} onCancel={() => setConfirming(null)} />
       ) : null}
