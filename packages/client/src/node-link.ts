@@ -56,6 +56,8 @@ export interface NodeLinkOptions {
   connectTimeoutMs: number;
   /** After a heartbeat `ping`, how long to wait for any frame before the link counts as gone. */
   pongTimeoutMs: number;
+  /** After a write, how long hearing nothing at all makes the link send a `ping` (a frozen node). */
+  replyProbeMs: number;
   /** Resolves once persisted state is loaded: no socket opens before. */
   ready: () => Promise<void>;
   handlers: NodeLinkHandlers;
@@ -203,7 +205,7 @@ export class NodeLink implements FrameWriter {
       return this.scheduleReconnect();
     }
     const timers: LinkTimers = new LinkTimers(
-      { connectTimeoutMs: this.options.connectTimeoutMs, pongTimeoutMs: this.options.pongTimeoutMs },
+      { connectTimeoutMs: this.options.connectTimeoutMs, pongTimeoutMs: this.options.pongTimeoutMs, replyProbeMs: this.options.replyProbeMs },
       { ping: () => this.conn === conn && this.rawWrite(conn, { type: "ping", t: Date.now() }), dead: (why) => this.abandon(conn, why) },
     );
     const conn: Connection = { ws, nodeId: assignment.nodeId, welcome: null, timers };

@@ -217,6 +217,30 @@ describe("node link: handshake, heartbeat, reconnect", () => {
     expect(h.client.outbox.map((m) => [m.clientMsgId, m.state])).toEqual([[pending.clientMsgId, "sending"]]);
   });
 
+  it("a node that freezes while the client keeps writing is left after replyProbeMs + pongTimeoutMs, not its idle timeout", async () => {
+    const h = harness({ replyProbeMs: 2_000, pongTimeoutMs: 3_000 });
+    const socket = await connected(h, welcome([cursor(CONV, 0)], { heartbeatMs: 15_000, idleTimeoutMs: 45_000 }));
+    // Healthy: a write, then 2 s of silence, sends a ping; the pong keeps the link.
+    h.client.send(CONV, "answered");
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(socket.framesOf("ping")).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(h.client.connectionState.status).toBe("connected");
+
+    // Frozen: the client keeps writing every second (never write-idle), nothing comes back.
+    socket.autoPong = false;
+    const writer = setInterval(() => h.client.send(CONV, "into the void"), 1_000);
+    try {
+      await vi.advanceTimersByTimeAsync(2_000 + 3_000 - 500);
+      expect(socket.closedByClient).toBeNull();
+      await vi.advanceTimersByTimeAsync(1_500);
+      expect(socket.closedByClient).not.toBeNull();
+      expect(h.client.connectionState.status).not.toBe("connected");
+    } finally {
+      clearInterval(writer);
+    }
+  });
+
   it("networkLost() (the browser's offline event) drops an open-looking socket now; messages wait as 'sending' and go out once on return", async () => {
     const h = harness({ backoff: { baseMs: 1_000, capMs: 1_000 } });
     const states: ConnectionState[] = [];
