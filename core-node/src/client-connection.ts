@@ -424,6 +424,14 @@ export class ClientConnection {
         this.close(CloseCode.SessionEnded, err.message);
         return;
       }
+      if (isAppError(err) && err.code === ErrorCode.LimitExceeded) {
+        // The per-user socket cap: the newest socket is refused; the ones already open stay.
+        this.logger.info(this.fields({ reason: err.message }), "socket refused: the user holds the most sockets allowed");
+        this.sendError(err, "auth");
+        this.close(CloseCode.TooManySockets, "too many connections for this account");
+        return;
+      }
+      if (!this.isOpen) return; // closed while authenticating: nothing to answer
       this.logger.error(this.fields({ err }), "could not bind the socket to its user");
       this.sendError(new AppError(ErrorCode.Internal, "could not start the session; reconnect"), "auth");
       this.close(CloseCode.NodeShuttingDown, "could not start the session");

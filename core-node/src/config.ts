@@ -27,11 +27,14 @@ import {
   TOKEN_SECRET_REQUIRED,
   tokenSecretVar,
 } from "@dim/shared/node";
-import { infraConfigSchema } from "@dim/infra";
+import { infraConfigSchema, MAX_SOCKETS_PER_USER_LIMIT } from "@dim/infra";
 import { metricsConfigSchema } from "@dim/shared/metrics";
 
 /** DIM_DRAIN_MS: long enough that a 20k-socket node moves ~700 clients a second. */
 export const DEFAULT_DRAIN_MS = 30_000;
+
+/** DIM_MAX_SOCKETS_PER_USER: a person's phone, desktop app and a handful of tabs. */
+export const DEFAULT_MAX_SOCKETS_PER_USER = 10;
 
 export const coreNodeEnvSchema = z.object({
   /** This node's identity in the registry, presence and socket tokens. Default: node-<host>-<port> once bound. */
@@ -63,6 +66,12 @@ export const coreNodeEnvSchema = z.object({
   DIM_AUTH_TIMEOUT_MS: msVar(10).default(DEFAULT_AUTH_TIMEOUT_MS),
   /** Most sockets (authenticated or not) this node holds; further upgrades get HTTP 503. */
   DIM_MAX_CONNECTIONS: intVar(1).default(10_000),
+  /**
+   * Most authenticated sockets one user may hold across all nodes (devices and tabs); the next is
+   * refused with LIMIT_EXCEEDED and close code 4409 TooManySockets. Counted from presence leases,
+   * so a crashed node's sockets stop counting when their leases expire (DIM_PRESENCE_TTL_MS).
+   */
+  DIM_MAX_SOCKETS_PER_USER: intVar(1, MAX_SOCKETS_PER_USER_LIMIT).default(DEFAULT_MAX_SOCKETS_PER_USER),
   /** Sustained inbound frames per second per socket (token bucket refill rate; every frame type counts). */
   DIM_SEND_RATE_PER_SEC: z.coerce.number().positive().default(50),
   /** Token bucket size: frames a socket may send in a burst above the rate. */
@@ -141,6 +150,7 @@ export const coreNodeConfigSchema = coreNodeEnvSchema.transform((env) => ({
   idleTimeoutMs: env.DIM_IDLE_TIMEOUT_MS,
   authTimeoutMs: env.DIM_AUTH_TIMEOUT_MS,
   maxConnections: env.DIM_MAX_CONNECTIONS,
+  maxSocketsPerUser: env.DIM_MAX_SOCKETS_PER_USER,
   rateLimitPerSec: env.DIM_SEND_RATE_PER_SEC,
   rateLimitBurst: env.DIM_SEND_BURST,
   maxBufferedBytes: env.DIM_MAX_BUFFERED_BYTES,

@@ -15,7 +15,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { IncomingMessage } from "node:http";
 import type { WebSocket } from "ws";
-import { AppError, CloseCode, ErrorCode, parseNodeEnvelope, type ConversationCursor } from "@dim/shared";
+import { AppError, CloseCode, ErrorCode, parseNodeEnvelope, type ConversationCursor, type NodeEnvelopeOf } from "@dim/shared";
 import { createLogger, runReadiness, type Logger, type ReadinessCheck } from "@dim/shared/node";
 import type { NaturalBatcher } from "@dim/shared/async";
 import type { ContactPresenceStore, MessageStore } from "@dim/db";
@@ -28,7 +28,7 @@ import { GroupMembers } from "./group-members";
 import { MessageRouter } from "./message-router";
 import { PeerNodes } from "./peer-nodes";
 import { PresenceChanges } from "./presence-changes";
-import { routeBatcher } from "./route-batcher";
+import { claimBatcher, routeBatcher } from "./route-batcher";
 import { RouteChanges } from "./route-changes";
 import { RouteLookup } from "./route-lookup";
 import { nodeReadinessChecks } from "./readiness-checks";
@@ -39,6 +39,7 @@ import { NodeMetrics } from "./node-metrics";
 import { runDrainWaves } from "./drain-waves";
 import type { PushStore } from "@dim/db";
 import { PushNotifier, type PushSenderConfig } from "./push/push-notifier";
+import { MESSAGE_RATE_SAMPLE_MS, MessageRateSampler } from "./message-rates";
 
 export interface CoreNodeDeps {
   config: CoreNodeConfig;
@@ -57,6 +58,13 @@ export interface CoreNodeDeps {
   metricsListener?: MetricsConfig;
   /** Web Push (main.ts: always); absent: this node sends no pushes. */
   push?: { store: PushStore; config: PushSenderConfig };
+  /** How often the node measures its message rates for the registry (default MESSAGE_RATE_SAMPLE_MS; tests shorten it). */
+  messageRateSampleMs?: number;
+  /**
+   * Someone asked for a drain from outside the process (POST /admin/drain, or `node.drain` from an
+   * admin on the bus). main.ts handles it as a SIGTERM (drain, then exit); default: drain().
+   */
+  onDrainRequested?: (source: "metrics-listener" | "admin") => void;
 }
 
 export interface StartedNode {
@@ -91,7 +99,7 @@ export class CoreNode implements ConnectionHost {
   private readonly connections = new LocalConnections();
   private readonly connectionOptions: ConnectionOptions;
   /** Leases of sockets authenticating at the same time, claimed in one call (natural batching). */
-  private readonly claims: NaturalBatcher<Route, void>;
+  private readonly claims: NaturalBatcher<Route, boolean>;
   /** Leases of sockets closing at the same time (a mass disconnect), released in one call. */
   private readonly releases: NaturalBatcher<Route, void>;
   private readonly router: MessageRouter;
@@ -108,6 +116,8 @@ export class CoreNode implements ConnectionHost {
   private readonly abort = new AbortController();
   /** Web Push for members with no socket anywhere (undefined: none configured). */
   readonly push: PushNotifier | undefined;
+  private readonly rateSampleMs: number;
+  private readonly requestDrain: (source: "metrics-listener" | "admin") => void;
 
   private phase: Phase = "new";
   private accepting = false;
@@ -115,6 +125,7 @@ export class CoreNode implements ConnectionHost {
   private info: Omit<NodeInfo, "epoch" | "connections"> | undefined;
   private presenceTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private ratesTimer: NodeJS.Timeout | undefined;
   private refreshing = false;
   private fencing: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
@@ -127,6 +138,8 @@ export class CoreNode implements ConnectionHost {
     this.bus = deps.bus;
     this.registry = deps.registry;
     this.presence = deps.presence;
+    this.rateSampleMs = deps.messageRateSampleMs ?? MESSAGE_RATE_SAMPLE_MS;
+    this.requestDrain = deps.onDrainRequested ?? (() => void this.drain());
     this.log = (deps.logger ?? createLogger("core-node")).child(deps.config.nodeId ? { nodeId: deps.config.nodeId } : {});
     this.metrics = deps.metrics ?? new NodeMetrics();
     this.metricsListener = deps.metricsListener ?? METRICS_OFF;
@@ -144,10 +157,11 @@ export class CoreNode implements ConnectionHost {
       usedTokens: new UsedTokens(),
       metrics: this.metrics,
     };
-    this.claims = routeBatcher(async (routes) => {
-      await this.presence.claim(routes, this.config.presenceTtlMs);
+    this.claims = claimBatcher(async (routes) => {
+      const claimed = await this.presence.claimCapped(routes, this.config.maxSocketsPerUser, this.config.presenceTtlMs);
       // Other nodes drop their cached routes of these users before the sockets are welcomed.
-      await this.routeChanges.announce([...new Set(routes.map((r) => r.userId))]);
+      await this.routeChanges.announce([...new Set(routes.filter((_, i) => claimed[i]).map((r) => r.userId))]);
+      return claimed;
     });
     this.releases = routeBatcher((routes) => this.presence.release(routes));
     const routes = new RouteLookup(this.presence, { ttlMs: this.config.routeCacheTtlMs, onLookup: this.metrics.routeLookup });
@@ -251,7 +265,7 @@ export class CoreNode implements ConnectionHost {
       this.info = { nodeId, host: this.config.host, wsPort: port, httpPort: port, wsUrl, startedAt: new Date().toISOString() };
       if (this.metricsListener.enabled) {
         this.metricsServer = await startMetricsServer(this.metrics.registry, this.metricsListener, this.log, {
-          drain: () => void this.drain(),
+          drain: () => this.requestDrain("metrics-listener"),
         });
         this.throwIfStopping();
       }
@@ -268,6 +282,9 @@ export class CoreNode implements ConnectionHost {
       const every = Math.max(100, Math.floor(this.config.presenceTtlMs / 3));
       this.presenceTimer = setInterval(() => void this.refreshPresence(), every);
       this.presenceTimer.unref();
+      const rates = new MessageRateSampler(this.metrics);
+      this.ratesTimer = setInterval(() => this.registration?.setMessageRates(rates.sample()), this.rateSampleMs);
+      this.ratesTimer.unref();
 
       this.phase = "running";
       this.log.info({ port, wsUrl, epoch: this.registration?.epoch }, "core node started");
@@ -295,10 +312,22 @@ export class CoreNode implements ConnectionHost {
         if (envelope.type === "routes.changed") this.peers.heard(envelope.from);
         await this.routeChanges.onEnvelope(envelope);
       } else if (envelope.type === "presence") this.presenceChanges.onEnvelope(envelope);
+      else if (envelope.type === "node.drain") this.onDrainEnvelope(envelope);
       else await this.router.onEnvelope(envelope);
     } catch (err) {
       this.log.error({ err, type: envelope.type }, "bus envelope handling failed");
     }
+  }
+
+  /** An admin's drain (admin.drainNode), for this very registration only. */
+  private onDrainEnvelope(envelope: NodeEnvelopeOf<"node.drain">): void {
+    const epoch = this.registration?.epoch;
+    if (envelope.nodeId !== this._nodeId || envelope.epoch !== epoch) {
+      this.log.warn({ asked: { nodeId: envelope.nodeId, epoch: envelope.epoch }, epoch, by: envelope.by }, "admin drain for another registration ignored");
+      return;
+    }
+    this.log.info({ by: envelope.by, epoch }, "drain asked by an admin");
+    this.requestDrain("admin");
   }
 
   private throwIfStopping(): void {
@@ -353,6 +382,7 @@ export class CoreNode implements ConnectionHost {
     this.accepting = false;
     this.abort.abort();
     clearInterval(this.presenceTimer);
+    clearInterval(this.ratesTimer);
     clearInterval(this.sweepTimer);
     const registration = this.registration;
     this.registration = undefined;
@@ -404,13 +434,26 @@ export class CoreNode implements ConnectionHost {
     // pushed (held until welcome), one committed before it is counted in lastSeq and synced.
     this.connections.bind(conn, userId);
     this.registration?.setConnections(this.connections.authenticatedCount);
-    // Claimed together with the other sockets authenticating now (one call for many).
-    // The session is checked after the bind: a `session.ended` that arrives from now on finds
-    // this socket, one that came before finds the session gone here.
+    // Claimed together with the other sockets authenticating now (one call for many), under the
+    // per-user socket cap. The session is checked after the bind: a `session.ended` that arrives
+    // from now on finds this socket, one that came before finds the session gone here.
+    const route = { userId, nodeId: this.nodeId, connectionId: conn.id };
     const [live, cursors] = await Promise.all([
       this.store.sessionLive(sessionId, userId),
-      this.claims.submit({ userId, nodeId: this.nodeId, connectionId: conn.id }).then(() => this.store.cursorsOf(userId)),
+      this.claims.submit(route).then((claimed) => (claimed ? this.store.cursorsOf(userId) : null)),
     ]);
+    if (cursors === null) {
+      // Over the cap: this newest socket is refused; the user's open ones stay. Unbound here, and
+      // a lease a presence refresh may have renewed meanwhile is dropped (compare-and-delete).
+      if (this.connections.remove(conn)) this.registration?.setConnections(this.connections.authenticatedCount);
+      this.releases.submit(route).catch((err: unknown) => this.log.warn({ err, connId: conn.id }, "presence release failed; the lease will expire"));
+      this.metrics.socketsOverCap.inc();
+      throw new AppError(
+        ErrorCode.LimitExceeded,
+        `this account already holds ${this.config.maxSocketsPerUser} connections (devices and tabs); close one and reconnect`,
+        { limit: this.config.maxSocketsPerUser },
+      );
+    }
     if (!live) throw new AppError(ErrorCode.Unauthorized, "the session of this token ended (logged out or expired); log in again");
     this.presenceChanges.changed(userId);
     return cursors;

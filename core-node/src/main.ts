@@ -35,6 +35,7 @@ async function main(): Promise<void> {
   // rest of the sockets at once, 4503); a third exits. SIGINT (Ctrl-C at a terminal) stops now.
   const shutdown = (signal: string) => {
     if (shuttingDown) {
+      if (signal === "admin") return; // asked again (another click, another curl): already draining or stopping
       // Ctrl-C reaches us several times at once (terminal, tsx, the dev script): only a later
       // signal means "stop waiting".
       if (Date.now() - lastSignalAt < 1000) return;
@@ -50,7 +51,8 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     lastSignalAt = Date.now();
-    const drain = signal === "SIGTERM";
+    // An admin's drain (the metrics listener's POST /admin/drain, or the admin page over the bus) is a SIGTERM's.
+    const drain = signal === "SIGTERM" || signal === "admin";
     if (drain) bootLog.info({ signal, drainMs: config.drainMs }, "draining, then stopping (SIGTERM again to stop now)");
     else bootLog.info({ signal }, "stopping");
     stopNowAsked = !drain;
@@ -99,6 +101,10 @@ async function main(): Promise<void> {
     logger: log,
     metrics,
     metricsListener: metricsConfig,
+    onDrainRequested: (source) => {
+      bootLog.info({ source }, "drain requested");
+      shutdown("admin");
+    },
     readinessChecks: {
       database: () => pool.query("SELECT 1"),
       migrations: () => assertMigrated(pool),

@@ -30,6 +30,7 @@ import { GroupReceipts } from "./group-receipts";
 import type { NodeMetrics } from "./node-metrics";
 import type { PeerNodes } from "./peer-nodes";
 import { appendInputOf } from "./send-input";
+import { withStoreRetry } from "./store-retry";
 import { PresenceSnapshot } from "./presence-snapshot";
 import { TypingRelay } from "./typing-relay";
 import type { PushNotifier } from "./push/push-notifier";
@@ -181,7 +182,8 @@ export class MessageRouter {
       case "routes.changed":
       case "routes.ack":
       case "presence":
-        return; // the node's RouteChanges / PresenceChanges handle these
+      case "node.drain":
+        return; // the node's RouteChanges / PresenceChanges / CoreNode itself handle these
     }
   }
 
@@ -191,7 +193,11 @@ export class MessageRouter {
     // The store authorizes (sender is a member; an event's rules) and de-duplicates (sender,
     // clientMsgId) in the same transaction that assigns seq; its AppErrors go back with ref =
     // clientMsgId. Events (edit, delete, reaction) are messages here: delivered the same way.
-    const { message, duplicate, memberIds, membershipSeq, conversationKind } = await this.deps.store.append(appendInputOf(senderId, frame));
+    // A short PostgreSQL outage is waited out here, with the socket's later frames behind it (order kept).
+    const input = appendInputOf(senderId, frame);
+    const { message, duplicate, memberIds, membershipSeq, conversationKind } = await withStoreRetry(() => this.deps.store.append(input), {
+      onRetry: (err, attempt, delayMs) => this.deps.logger.warn({ err, attempt, delayMs, connId: conn.id }, "store unreachable; retrying the send"),
+    });
     if (!duplicate) this.deps.metrics.messagesStored.inc();
     conn.send({
       type: "sent",

@@ -33,6 +33,7 @@ export class NodeMetrics {
   readonly errors: Record<ErrorCode, CounterCell>;
   readonly authenticatedConnects: CounterCell;
   readonly messagesStored: CounterCell;
+  readonly socketsOverCap: CounterCell;
   readonly repushes: CounterCell;
   readonly routeCache: Record<"hit" | "miss", CounterCell>;
   readonly syncRequests: CounterCell;
@@ -54,6 +55,7 @@ export class NodeMetrics {
     this.errors = by("dim_node_errors_total", "Error frames sent to clients, by code", "code", ERROR_CODES);
     this.authenticatedConnects = one("dim_node_authenticated_connects_total", "Sockets that authenticated (welcome sent)");
     this.messagesStored = one("dim_node_messages_stored_total", "Messages this node stored (duplicates of a clientMsgId not counted)");
+    this.socketsOverCap = one("dim_node_sockets_over_cap_total", "Sockets refused at auth because their user held DIM_MAX_SOCKETS_PER_USER already (close 4409)");
     this.repushes = one("dim_node_repushes_total", "Deliveries pushed a second time because no ack came in time");
     this.routeCache = by("dim_node_route_cache_lookups_total", "Users looked up for remote fan-out, by route-cache result", "result", ["hit", "miss"] as const);
     this.syncRequests = one("dim_node_sync_requests_total", "sync frames answered");

@@ -19,3 +19,14 @@ export function routeBatcher(run: (routes: Route[]) => Promise<void>): NaturalBa
     { maxItems: MAX_CLAIMS_PER_CALL },
   );
 }
+
+/** Like routeBatcher, for claims that may be refused (the per-user socket cap): `run` returns one flag per route. */
+export function claimBatcher(run: (routes: Route[]) => Promise<boolean[]>): NaturalBatcher<Route, boolean> {
+  return new NaturalBatcher<Route, boolean>(
+    async (routes) => {
+      const claimed = await run(routes);
+      return claimed.map((value) => ({ value }));
+    },
+    { maxItems: MAX_CLAIMS_PER_CALL },
+  );
+}

@@ -51,6 +51,14 @@ describe("core node config", () => {
     }
   });
 
+  it("caps sockets per user at 10 by default; DIM_MAX_SOCKETS_PER_USER must be an integer in 1..1000", () => {
+    expect(loadCoreNodeConfig({}).maxSocketsPerUser).toBe(10);
+    expect(loadCoreNodeConfig({ DIM_MAX_SOCKETS_PER_USER: "1" }).maxSocketsPerUser).toBe(1);
+    for (const bad of ["0", "-1", "2.5", "1001", "ten", ""]) {
+      expect(() => loadCoreNodeConfig({ DIM_MAX_SOCKETS_PER_USER: bad }), bad).toThrow(/DIM_MAX_SOCKETS_PER_USER/);
+    }
+  });
+
   it("requires DIM_TOKEN_SECRET in cluster mode, in the same one error", () => {
     const cluster = { DIM_MODE: "cluster", DIM_KAFKA_BROKERS: "127.0.0.1:9092", DIM_ZK_CONNECT: "127.0.0.1:2181", DIM_REDIS_URL: "redis://127.0.0.1:6379", ...vapidEnv() };
     expect(() => loadNodeProcessConfig(cluster)).toThrow(/node\.DIM_TOKEN_SECRET: DIM_TOKEN_SECRET is required in cluster mode/);

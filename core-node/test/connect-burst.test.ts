@@ -1,7 +1,8 @@
 /**
  * A burst of connects: the presence leases of sockets that authenticate while a claim is in
- * flight go out together in the next Presence.claim call, every socket still gets its welcome
- * after its lease is stored, and a failed claim fails only the sockets it carried.
+ * flight go out together in the next Presence.claimCapped call, every socket still gets its welcome
+ * after its lease is stored, and a failed claim fails only the sockets it carried. (The claims
+ * of new sockets are Presence.claimCapped calls: the per-user socket cap.)
  */
 import { describe, expect, it, vi } from "vitest";
 import { MemoryHub, type Presence, type Route } from "@dim/infra";
@@ -17,13 +18,14 @@ function recording(inner: Presence) {
   const gate = new Promise<void>((r) => (open = r));
   let failNext: Error | undefined;
   const presence: Presence = {
-    async claim(routes, ttlMs) {
+    claim: (routes, ttlMs) => inner.claim(routes, ttlMs),
+    async claimCapped(routes, maxPerUser, ttlMs) {
       calls.push([...routes]);
       if (calls.length === 1) await gate;
       const err = failNext;
       failNext = undefined;
       if (err) throw err;
-      await inner.claim(routes, ttlMs);
+      return inner.claimCapped(routes, maxPerUser, ttlMs);
     },
     release: (routes) => inner.release(routes),
     routesOf: (ids) => inner.routesOf(ids),

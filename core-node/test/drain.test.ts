@@ -15,7 +15,7 @@ import type { TestClient } from "./helpers/test-client";
 const db = useTestDatabase();
 
 /** `count` authenticated sockets on the node, spread over a few users; each records when it closed. */
-async function sockets(node: { nodeId: string; wsUrl: string }, count: number, users = 10) {
+async function sockets(node: { nodeId: string; wsUrl: string }, count: number, users = Math.ceil(count / 10)) {
   const ids = await Promise.all(Array.from({ length: users }, () => createUser(db.prisma)));
   const out: Array<{ client: TestClient; closedAt?: number; code?: number }> = [];
   for (let i = 0; i < count; i += 20) {
@@ -117,7 +117,7 @@ describe("drain", () => {
 
   it("stop() during a drain closes the remaining sockets at once with 4503", async () => {
     const { a } = await startCluster(db);
-    const all = await sockets(a, 40, 4);
+    const all = await sockets(a, 40, 4); // 10 sockets per user: DIM_MAX_SOCKETS_PER_USER
     const drained = a.node.drain(60_000);
     await new Promise((r) => setTimeout(r, 200));
     const stillOpen = all.filter((s) => s.code === undefined).length;

@@ -14,6 +14,7 @@ function countingPresence() {
   const counter = { lookups: 0 };
   const wrap = (p: Presence): Presence => ({
     claim: (routes, ttl) => p.claim(routes, ttl),
+    claimCapped: (routes, max, ttl) => p.claimCapped(routes, max, ttl),
     release: (routes) => p.release(routes),
     routesOf: (ids) => {
       counter.lookups++;

@@ -15,6 +15,8 @@ export const CLI_ACTOR: AdminActor = { id: null, username: "cli" };
 export interface AuditInput {
   action: AdminAction;
   target?: { id: string; username: string } | null;
+  /** A target that is not a user (a core node's id): stored as `target`, with no targetUserId. */
+  targetName?: string;
   details?: Record<string, unknown>;
 }
 
@@ -25,7 +27,7 @@ export async function recordAudit(db: Tx | PrismaClient, actor: AdminActor, entr
       actor: actor.username,
       action: entry.action,
       targetUserId: entry.target?.id ?? null,
-      target: entry.target?.username ?? null,
+      target: entry.target?.username ?? entry.targetName ?? null,
       details: (entry.details ?? {}) as Prisma.InputJsonValue,
     },
   });

@@ -3,6 +3,8 @@
  * core nodes, PostgreSQL): the first account is the admin and gets the Admin entry; the page
  * shows both nodes, looks a user up with its device, disables it behind a confirmation (its
  * session ends at once), enables it again by keyboard, and lists both actions in the audit.
+ * Each node row shows its message rates in and out; a drain button per node asks first (Escape
+ * cancels), then drains that node by keyboard: the node leaves the table and the audit lists it.
  * A normal user gets no entry and no data. axe-clean on desktop/light and phone/dark.
  */
 import { describe, expect, it } from "vitest";
@@ -15,9 +17,9 @@ const { newPage, registerOverHttp, login } = suite;
 
 describe("admin page", () => {
   it("nodes, user lookup, disable and enable with confirmation, audit; refused to a normal user", async () => {
-    await registerOverHttp("root", "Root Admin"); // the first account: the admin
+    const root = await registerOverHttp("root", "Root Admin"); // the first account: the admin
     const bob = await registerOverHttp("bob", "Bob Brown");
-    await registerOverHttp("cyd", "Cy Young");
+    const cyd = await registerOverHttp("cyd", "Cy Young");
 
     const page = await newPage();
     await login(page, "root");
@@ -71,10 +73,45 @@ describe("admin page", () => {
       "root looked up bob",
     ]);
 
+    // Message rates per node, as the nodes reported them (nothing is being sent: 0/s).
+    for (const testId of ["rate-in", "rate-out"]) {
+      expect(await nodeRows.getByTestId(testId).allInnerTexts()).toEqual(["0/s", "0/s"]);
+    }
+    expect(await page.getByTestId("admin-nodes").locator("thead").innerText()).toMatch(/Messages in\s+Messages out/);
+
     // Phone width, dark theme: still axe-clean.
     await page.setViewportSize({ width: 390, height: 800 });
     await switchTheme(page, "dark");
     expect(await seriousAxeViolations(page)).toEqual([]);
+
+    // Drain the first node: a confirmation first (Escape keeps it running), then by keyboard.
+    const [victim, survivor] = suite.stack.nodeIds;
+    const drainButton = page.getByRole("button", { name: `Drain ${victim}` });
+    await drainButton.click();
+    const drainDialog = page.getByTestId("admin-confirm-drain");
+    await drainDialog.getByRole("heading", { name: `Drain ${victim}?` }).waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.keyboard.press("Escape");
+    await expect.poll(() => drainDialog.isVisible(), WAIT).toBe(false);
+    const rootGateway = createGatewayClient({ baseUrl: suite.stack.baseUrl, sessionToken: root.sessionToken });
+    expect((await rootGateway.admin.nodes.query()).nodes.map((n) => [n.nodeId, n.draining])).toEqual([
+      [victim, false],
+      [survivor, false],
+    ]);
+    await drainButton.focus();
+    await page.keyboard.press("Enter");
+    await drainDialog.getByRole("button", { name: "Drain node" }).focus();
+    await page.keyboard.press("Enter");
+    await page.getByText(`${victim} is draining: its clients move to the other nodes, then it stops.`).waitFor(WAIT);
+    // It drains (DIM_DRAIN_MS is 500 here), stops and leaves the live set; the other stays.
+    await expect.poll(async () => (await rootGateway.admin.nodes.query()).nodes.map((n) => n.nodeId), { timeout: 60_000, interval: 500 }).toEqual([survivor]);
+    await expect.poll(() => nodeRows.count(), { timeout: 30_000, interval: 500 }).toBe(1);
+    await expect.poll(async () => (await audit.allInnerTexts()).map((t) => t.split("\n")[0])[0], WAIT).toBe(`root drained node ${victim}`);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    // A normal user's session cannot drain the survivor.
+    const cydSession = createGatewayClient({ baseUrl: suite.stack.baseUrl, sessionToken: cyd.sessionToken });
+    const forbidden = await cydSession.admin.drainNode.mutate({ nodeId: survivor!, epoch: 1 }).then(() => null, (e: unknown) => toAppError(e).code);
+    expect(forbidden).toBe("FORBIDDEN");
 
     // A normal user: no Admin entry, and the page says so (the gateway refuses the data).
     const normal = await newPage({ width: 390, colorScheme: "dark" });

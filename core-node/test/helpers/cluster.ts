@@ -11,7 +11,7 @@ import type { MetricsConfig } from "@dim/shared/metrics";
 import type { NodeMetrics } from "../../src/node-metrics";
 import { issueSocketToken } from "@dim/shared/node";
 import type { WelcomeFrame } from "@dim/shared";
-import { CoreNode } from "../../src/core-node";
+import { CoreNode, type CoreNodeDeps } from "../../src/core-node";
 import { loadCoreNodeConfig, type CoreNodeConfig } from "../../src/config";
 import { TestClient } from "./test-client";
 
@@ -94,6 +94,8 @@ export async function startNode(
     bus?: (b: Bus) => Bus;
     metrics?: NodeMetrics;
     metricsListener?: MetricsConfig;
+    messageRateSampleMs?: number;
+    onDrainRequested?: CoreNodeDeps["onDrainRequested"];
   } = {},
 ): Promise<TestNode> {
   const infra = createMemoryInfra(hub);
@@ -103,6 +105,8 @@ export async function startNode(
     bus: opts.bus ? opts.bus(infra.bus) : infra.bus,
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
     ...(opts.metricsListener ? { metricsListener: opts.metricsListener } : {}),
+    ...(opts.messageRateSampleMs ? { messageRateSampleMs: opts.messageRateSampleMs } : {}),
+    ...(opts.onDrainRequested ? { onDrainRequested: opts.onDrainRequested } : {}),
     registry: opts.registry ? opts.registry(infra.registry) : infra.registry,
     presence: opts.presence ? opts.presence(infra.presence) : infra.presence,
     contactPresence: db.contactPresence,

@@ -11,10 +11,16 @@ import { clientFor, expectAppError, PASSWORD, useTestGateway, type Client } from
 
 const gw = useTestGateway({ loginMaxAttempts: 1000, loginMaxAttemptsPerIp: 1000 });
 
+/** A core node in the gateway's registry, as a node process would register it. */
+function registerNode(nodeId: string, port: number, startedAt = new Date().toISOString()) {
+  return gw.infra.registry.register({ nodeId, host: "127.0.0.1", wsPort: port, httpPort: port, wsUrl: `ws://127.0.0.1:${port}/ws`, startedAt });
+}
+
 /** Every admin procedure, called with valid input. */
 function everyAdminCall(c: Client, userId: string) {
   return {
     nodes: () => c.admin.nodes.query(),
+    drainNode: () => c.admin.drainNode.mutate({ nodeId: "node-a", epoch: 1 }),
     userLookup: () => c.admin.userLookup.query({ username: "root" }),
     disableUser: () => c.admin.disableUser.mutate({ userId }),
     enableUser: () => c.admin.enableUser.mutate({ userId }),
@@ -36,7 +42,7 @@ describe("admin", () => {
   it("refuses every admin procedure to a normal user (FORBIDDEN) and to no session (UNAUTHORIZED)", async () => {
     const calls = Object.entries(everyAdminCall(bob.client, root.id));
     const anon = everyAdminCall(gw.anon, root.id);
-    expect(calls.map(([name]) => name).sort()).toEqual(["audit", "disableUser", "enableUser", "nodes", "userLookup"]);
+    expect(calls.map(([name]) => name).sort()).toEqual(["audit", "disableUser", "drainNode", "enableUser", "nodes", "userLookup"]);
     for (const [name, call] of calls) {
       const { data } = await expectAppError(call(), ErrorCode.Forbidden);
       expect(data.httpStatus, name).toBe(403);
@@ -48,18 +54,12 @@ describe("admin", () => {
   });
 
   it("lists the live nodes with epoch, uptime and connections", async () => {
-    const reg = await gw.infra.registry.register({
-      nodeId: "node-a",
-      host: "127.0.0.1",
-      wsPort: 7101,
-      httpPort: 7101,
-      wsUrl: "ws://127.0.0.1:7101/ws",
-      startedAt: new Date(Date.now() - 90_000).toISOString(),
-    });
+    const reg = await registerNode("node-a", 7101, new Date(Date.now() - 90_000).toISOString());
     try {
       reg.setConnections(3);
+      reg.setMessageRates({ inPerSec: 4.26, outPerSec: 9 });
       await expect.poll(async () => (await root.client.admin.nodes.query()).nodes).toEqual([
-        expect.objectContaining({ nodeId: "node-a", epoch: reg.epoch, connections: 3 }),
+        expect.objectContaining({ nodeId: "node-a", epoch: reg.epoch, connections: 3, messagesInPerSec: 4.3, messagesOutPerSec: 9, draining: false }),
       ]);
       const [node] = (await root.client.admin.nodes.query()).nodes;
       expect(node!.uptimeSeconds).toBeGreaterThanOrEqual(89);
@@ -73,14 +73,7 @@ describe("admin", () => {
     const login = await phone.auth.login.mutate({ username: "bob", password: PASSWORD });
     // a socket connect (nodes.assign) moves "last used" past the sign-in
     await new Promise((r) => setTimeout(r, 20));
-    const reg = await gw.infra.registry.register({
-      nodeId: "node-b",
-      host: "127.0.0.1",
-      wsPort: 7102,
-      httpPort: 7102,
-      wsUrl: "ws://127.0.0.1:7102/ws",
-      startedAt: new Date().toISOString(),
-    });
+    const reg = await registerNode("node-b", 7102);
     await clientFor(gw.server.trpcUrl, login.sessionToken).nodes.assign.mutate({});
     await reg.deregister();
     const found = await root.client.admin.userLookup.query({ username: " BOB " });
@@ -138,6 +131,37 @@ describe("admin", () => {
     expect(rest.entries[0]!.details).toEqual({ sessionsEnded: 3, alreadyDisabled: false });
     expect(rest.nextCursor).toBeNull();
     await expectAppError(root.client.admin.audit.query({ cursor: "abc" }), ErrorCode.BadRequest);
+  });
+
+  it("drains a node over the bus (node.drain to its own inbox, for the epoch seen), audited; refuses unknown nodes, stale epochs and bad input", async () => {
+    const received: string[] = [];
+    await gw.infra.bus.subscribe("node-d", async (payload) => void received.push(payload));
+    const reg = await registerNode("node-d", 7104);
+    try {
+      const auditBefore = await gw.prisma.adminAudit.count();
+      await expectAppError(root.client.admin.drainNode.mutate({ nodeId: "node-d", epoch: reg.epoch + 1 }), ErrorCode.Conflict);
+      await expectAppError(root.client.admin.drainNode.mutate({ nodeId: "node-gone", epoch: 1 }), ErrorCode.NotFound);
+      await expectAppError(root.client.admin.drainNode.mutate({ nodeId: "bad id!", epoch: 1 }), ErrorCode.BadRequest);
+      await expectAppError(root.client.admin.drainNode.mutate({ nodeId: "node-d", epoch: 0 }), ErrorCode.BadRequest);
+      expect(await gw.prisma.adminAudit.count()).toBe(auditBefore);
+      expect(received).toEqual([]);
+
+      expect(await root.client.admin.drainNode.mutate({ nodeId: "node-d", epoch: reg.epoch })).toEqual({ nodeId: "node-d", epoch: reg.epoch, alreadyDraining: false });
+      await expect.poll(() => received.map((p) => JSON.parse(p) as unknown)).toEqual([{ type: "node.drain", nodeId: "node-d", epoch: reg.epoch, by: "root" }]);
+      const [entry] = (await root.client.admin.audit.query({ limit: 1 })).entries;
+      expect(entry).toMatchObject({ actor: "root", action: "drain", target: "node-d", targetUserId: null, details: { epoch: reg.epoch, alreadyDraining: false } });
+
+      // The node marks itself draining (as its drain does): the list says so, and a second click is harmless.
+      await reg.setDraining();
+      expect((await root.client.admin.nodes.query()).nodes.find((n) => n.nodeId === "node-d")?.draining).toBe(true);
+      expect((await root.client.admin.drainNode.mutate({ nodeId: "node-d", epoch: reg.epoch })).alreadyDraining).toBe(true);
+      // A normal user cannot, and nothing is sent.
+      const carol = await gw.register("carol");
+      await expectAppError(carol.client.admin.drainNode.mutate({ nodeId: "node-d", epoch: reg.epoch }), ErrorCode.Forbidden);
+      await expect.poll(() => received.length).toBe(2);
+    } finally {
+      await reg.deregister();
+    }
   });
 
   it("makes exactly one admin when the first registrations race", async () => {

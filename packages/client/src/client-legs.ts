@@ -58,6 +58,7 @@ export function buildClientLegs(options: DimClientOptions, WebSocket: WebSocketC
     random,
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
     pongTimeoutMs: options.pongTimeoutMs ?? 5_000,
+    replyProbeMs: options.replyProbeMs ?? 2_000,
     ready: () => hooks.ready(),
     handlers: {
       authenticated: (welcome) => hooks.authenticated(welcome),

@@ -23,6 +23,12 @@ export interface DimClientOptions {
   connectTimeoutMs?: number;
   /** A heartbeat `ping` unanswered this long means the link is gone (reconnect). Default 5 s. */
   pongTimeoutMs?: number;
+  /**
+   * After a write, hearing nothing at all from the node for this long sends a `ping` (answered
+   * under pongTimeoutMs, or the link is gone): a node that froze while the client kept writing is
+   * left within replyProbeMs + pongTimeoutMs, not the node's whole idle timeout. Default 2 s.
+   */
+  replyProbeMs?: number;
   /** Messages per `sync` request. Default Limits.maxPageSize. */
   syncPageSize?: number;
   /**

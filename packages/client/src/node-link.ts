@@ -63,6 +63,8 @@ export interface NodeLinkOptions {
   connectTimeoutMs: number;
   /** After a heartbeat `ping`, how long to wait for any frame before the link counts as gone. */
   pongTimeoutMs: number;
+  /** After a write, how long hearing nothing at all makes the link send a `ping` (a frozen node). */
+  replyProbeMs: number;
   /** Resolves once persisted state is loaded: no socket opens before. */
   ready: () => Promise<void>;
   handlers: NodeLinkHandlers;
@@ -219,7 +221,7 @@ export class NodeLink implements FrameWriter {
       return this.scheduleReconnect();
     }
     const timers: LinkTimers = new LinkTimers(
-      { connectTimeoutMs: this.options.connectTimeoutMs, pongTimeoutMs: this.options.pongTimeoutMs },
+      { connectTimeoutMs: this.options.connectTimeoutMs, pongTimeoutMs: this.options.pongTimeoutMs, replyProbeMs: this.options.replyProbeMs },
       { ping: () => this.conn === conn && this.rawWrite(conn, { type: "ping", t: Date.now() }), dead: (why) => this.abandon(conn, why) },
     );
     const conn: Connection = { ws, nodeId: assignment.nodeId, welcome: null, timers };
@@ -287,7 +289,9 @@ export class NodeLink implements FrameWriter {
     }
     if (DEAD_NODE_CODES.has(code) || conn.welcome === null) {
       // 4401 means our token was refused: the node is fine, a new assignment brings a new token.
-      if (code !== CloseCode.Unauthorized && code !== CloseCode.AuthTimeout) this.markDead(conn.nodeId);
+      // 4409: this account holds the most sockets allowed (all nodes): not the node's fault; the
+      // backoff grows until another device or tab lets go of its place.
+      if (code !== CloseCode.Unauthorized && code !== CloseCode.AuthTimeout && code !== CloseCode.TooManySockets) this.markDead(conn.nodeId);
     }
     this.scheduleReconnect();
   }

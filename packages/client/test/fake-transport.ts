@@ -146,6 +146,9 @@ export function harness(options: Partial<DimClientOptions> = {}, gateway = new F
     WebSocket: FakeSocket,
     random: () => 0.5,
     refreshCursorsOnConnect: false,
+    // The fake node answers only what a test pushes: the reply probe would ping after every
+    // unanswered write. Off here (tests of the probe set it).
+    replyProbeMs: 3_600_000,
     newClientMsgId: () => `local-msg-${String(++ids).padStart(4, "0")}`,
     ...options,
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { AppError, CloseCode, PROTOCOL_VERSION } from "@dim/shared";
+import { AppError, CloseCode, ErrorCode, PROTOCOL_VERSION } from "@dim/shared";
 import { backoffDelay, backoffWindow, MemoryClientStore, type ConnectionState } from "../src";
 import { CONV, FakeGateway, FakeSocket, connected, cursor, harness, lastSocket, settle, welcome } from "./fake-transport";
 
@@ -117,6 +117,30 @@ describe("node link: handshake, heartbeat, reconnect", () => {
     expect(second.framesOf("send").map((f) => f.clientMsgId)).toEqual([pending.clientMsgId]);
   });
 
+  it("4409 TooManySockets (the account's socket cap) reports LIMIT_EXCEEDED, backs off further each time, and never blames the node", async () => {
+    const h = harness({ random: () => 1, backoff: { baseMs: 1000, capMs: 4000 } });
+    const states: ConnectionState[] = [];
+    const errors: string[] = [];
+    h.client.on("state", (s) => states.push(s));
+    h.client.on("error", (e) => errors.push(e.code));
+    void h.client.connect();
+    await settle();
+    for (let i = 0; i < 3; i++) {
+      const socket = lastSocket();
+      socket.open();
+      socket.push({ type: "error", code: ErrorCode.LimitExceeded, message: "this account already holds 10 connections", ref: "auth" });
+      socket.serverClose(CloseCode.TooManySockets, "too many connections for this account");
+      await settle();
+      const s = states.at(-1);
+      if (s?.status !== "reconnecting") throw new Error(`expected reconnecting, got ${s?.status}`);
+      await vi.advanceTimersByTimeAsync(s.inMs);
+    }
+    expect(errors.filter((c) => c === ErrorCode.LimitExceeded)).toHaveLength(3);
+    expect(states.filter((s) => s.status === "reconnecting").map((s) => (s as { inMs: number }).inMs)).toEqual([1000, 2000, 4000]);
+    expect(h.gateway.calls.every((c) => c.exclude.length === 0)).toBe(true);
+    await h.client.stop();
+  });
+
   it("backoff grows while the gateway or nodes keep failing, and resets after a welcome", async () => {
     const gateway = new FakeGateway(["node-a", "node-b"]);
     const h = harness({ backoff: { baseMs: 1000, capMs: 4000 }, random: () => 1 }, gateway);
@@ -191,6 +215,30 @@ describe("node link: handshake, heartbeat, reconnect", () => {
     const pending = h.client.send(CONV, "written on a dead link");
     await vi.advanceTimersByTimeAsync(20_000);
     expect(h.client.outbox.map((m) => [m.clientMsgId, m.state])).toEqual([[pending.clientMsgId, "sending"]]);
+  });
+
+  it("a node that freezes while the client keeps writing is left after replyProbeMs + pongTimeoutMs, not its idle timeout", async () => {
+    const h = harness({ replyProbeMs: 2_000, pongTimeoutMs: 3_000 });
+    const socket = await connected(h, welcome([cursor(CONV, 0)], { heartbeatMs: 15_000, idleTimeoutMs: 45_000 }));
+    // Healthy: a write, then 2 s of silence, sends a ping; the pong keeps the link.
+    h.client.send(CONV, "answered");
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(socket.framesOf("ping")).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(h.client.connectionState.status).toBe("connected");
+
+    // Frozen: the client keeps writing every second (never write-idle), nothing comes back.
+    socket.autoPong = false;
+    const writer = setInterval(() => h.client.send(CONV, "into the void"), 1_000);
+    try {
+      await vi.advanceTimersByTimeAsync(2_000 + 3_000 - 500);
+      expect(socket.closedByClient).toBeNull();
+      await vi.advanceTimersByTimeAsync(1_500);
+      expect(socket.closedByClient).not.toBeNull();
+      expect(h.client.connectionState.status).not.toBe("connected");
+    } finally {
+      clearInterval(writer);
+    }
   });
 
   it("networkLost() (the browser's offline event) drops an open-looking socket now; messages wait as 'sending' and go out once on return", async () => {

@@ -12,3 +12,5 @@ export type { PublishToUsers, FanOut } from "./fanout/publish-to-users";
 export { DiskBlobStore, blobConfigSchema, createBlobStore, requireBlobKey } from "./blob/index";
 export type { BlobStore, BlobRange, BlobConfig, S3BlobStore, S3BlobStoreOptions } from "./blob/index";
 export { instrumentBus } from "./metrics/instrument-bus";
+export { MAX_SOCKETS_PER_USER_LIMIT } from "./socket-cap";
+export { normalRates } from "./message-rates";

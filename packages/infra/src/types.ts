@@ -46,6 +46,14 @@ export interface Bus {
 
 // ───────────────────────────── registry ─────────────────────────────
 
+/** Chat messages per second through a node, as it last measured them (the admin page's nodes table). */
+export interface MessageRates {
+  /** `send` frames its clients wrote. */
+  inPerSec: number;
+  /** Messages it pushed to its clients' sockets (live pushes and re-pushes; not sync pages). */
+  outPerSec: number;
+}
+
 export interface NodeInfo {
   nodeId: string;
   host: string;
@@ -58,6 +66,8 @@ export interface NodeInfo {
   epoch: number;
   /** Authenticated connections, as last reported by the node. */
   connections: number;
+  /** As last reported by the node (0 until its first report). Every registry fills it; optional for hand-made NodeInfo. */
+  messageRates?: MessageRates;
   /**
    * The node is draining (moving its clients away before it stops): still live — peers keep
    * fanning out to it and routing to its remaining sockets — but `nodes.assign` never picks it.
@@ -69,6 +79,8 @@ export interface Registration {
   readonly epoch: number;
   /** Reports the node's load (for least-connections assignment). Cheap; may be coalesced. */
   setConnections(count: number): void;
+  /** Reports its message rates (a sample every few seconds); coalesced with the load reports. */
+  setMessageRates(rates: MessageRates): void;
   /**
    * Marks the node draining in the live set, at once (not rate-limited): resolves once readers
    * (the gateway) can see it. Idempotent; there is no way back (a drained node stops).
@@ -104,6 +116,15 @@ export interface Route {
 export interface Presence {
   /** Creates or renews the leases of these connections for ttlMs. */
   claim(routes: Route[], ttlMs: number): Promise<void>;
+  /**
+   * The per-user socket cap: claims each new connection's lease only if its user then holds
+   * fewer than `maxPerUser` live leases (all nodes; a lease of the same connection is a renewal
+   * and does not count against it; routes granted earlier in the same call do). Atomic per user
+   * across processes (a Lua script in Redis, a per-user advisory lock in PostgreSQL). Returns,
+   * per route and in order, whether it was claimed; a refused route changes nothing. Leases of
+   * a crashed node stop counting when they expire. A bad route or limit is BAD_REQUEST.
+   */
+  claimCapped(routes: Route[], maxPerUser: number, ttlMs: number): Promise<boolean[]>;
   /**
    * Removes each lease only if it still belongs to its route's nodeId (compare-and-delete), so a
    * stale node never removes a route another node holds now. Many at once: a mass disconnect.

@@ -125,8 +125,8 @@ describe.each(implementations)("$name infra contract", (impl) => {
 
       const live = await gateway.registry.liveNodes();
       expect(live).toEqual([
-        { ...nodeInfo("node-a", 7001), epoch: ra.epoch, connections: 0 },
-        { ...nodeInfo("node-b", 7002), epoch: rb.epoch, connections: 0 },
+        { ...nodeInfo("node-a", 7001), epoch: ra.epoch, connections: 0, messageRates: { inPerSec: 0, outPerSec: 0 } },
+        { ...nodeInfo("node-b", 7002), epoch: rb.epoch, connections: 0, messageRates: { inPerSec: 0, outPerSec: 0 } },
       ]);
     });
 
@@ -137,6 +137,20 @@ describe.each(implementations)("$name infra contract", (impl) => {
       reg.setConnections(42);
       await eventually(async () => {
         expect((await backend.node().registry.liveNodes()).map((n) => n.connections)).toEqual([42]);
+      });
+    });
+
+    it("reports the message rates set by the node, normalised (one decimal, never negative)", async () => {
+      await setup();
+      const reg = await backend.node().registry.register(nodeInfo("node-a"));
+      reg.setConnections(5);
+      reg.setMessageRates({ inPerSec: 12.345, outPerSec: -1 });
+      await eventually(async () => {
+        expect((await backend.node().registry.liveNodes()).map((n) => [n.connections, n.messageRates])).toEqual([[5, { inPerSec: 12.3, outPerSec: 0 }]]);
+      });
+      reg.setMessageRates({ inPerSec: Number.NaN, outPerSec: 40 });
+      await eventually(async () => {
+        expect((await backend.node().registry.liveNodes())[0]!.messageRates).toEqual({ inPerSec: 0, outPerSec: 40 });
       });
     });
 
@@ -253,6 +267,62 @@ describe.each(implementations)("$name infra contract", (impl) => {
       ]);
       expect(await n1.presence.routesOf([])).toEqual([]);
       expect(await n1.presence.routesOf([u3])).toEqual([]);
+    });
+
+    it("claimCapped admits a user's sockets across nodes only while under the cap; a release frees a place", async () => {
+      await setup();
+      const [n1, n2] = [backend.node(), backend.node()];
+      const [user, other] = [randomUUID(), randomUUID()];
+      const r = (nodeId: string, connectionId: string, userId = user) => ({ userId, nodeId, connectionId });
+      // Two on node-1 in one call (the second counts the first), one on node-2: the cap of 3 is full.
+      expect(await n1.presence.claimCapped([r("node-1", "a"), r("node-1", "b")], 3, 60_000)).toEqual([true, true]);
+      expect(await n2.presence.claimCapped([r("node-2", "c"), r("node-2", "d"), r("node-2", "x", other)], 3, 60_000)).toEqual([true, false, true]);
+      expect(await n1.presence.claimCapped([r("node-1", "e")], 3, 60_000)).toEqual([false]);
+      // Renewing a connection that holds a lease is not a new socket.
+      expect(await n1.presence.claimCapped([r("node-1", "a")], 3, 60_000)).toEqual([true]);
+      const held = await backend.node().presence.routesOf([user]);
+      expect(held.map((x) => x.connectionId).sort()).toEqual(["a", "b", "c"]);
+
+      await n2.presence.release([r("node-2", "c")]);
+      expect(await n1.presence.claimCapped([r("node-1", "e"), r("node-1", "f")], 3, 60_000)).toEqual([true, false]);
+      expect((await n1.presence.routesOf([user])).map((x) => x.connectionId).sort()).toEqual(["a", "b", "e"]);
+    });
+
+    it("claimCapped from several processes at once never passes the cap", async () => {
+      await setup();
+      const nodes = Array.from({ length: 4 }, () => backend.node());
+      const user = randomUUID();
+      const results = await Promise.all(
+        nodes.flatMap((n, i) => [0, 1, 2].map((j) => n.presence.claimCapped([{ userId: user, nodeId: `node-${i}`, connectionId: `c${i}-${j}` }], 5, 60_000))),
+      );
+      expect(results.flat().filter(Boolean)).toHaveLength(5);
+      expect(await nodes[0]!.presence.routesOf([user])).toHaveLength(5);
+    });
+
+    it("claimCapped: expired leases (a crashed node's) stop counting", async () => {
+      await setup();
+      const [dead, alive] = [backend.node(), backend.node()];
+      const user = randomUUID();
+      expect(await dead.presence.claimCapped([{ userId: user, nodeId: "node-dead", connectionId: "d1" }, { userId: user, nodeId: "node-dead", connectionId: "d2" }], 2, 200)).toEqual([true, true]);
+      expect(await alive.presence.claimCapped([{ userId: user, nodeId: "node-alive", connectionId: "a1" }], 2, 60_000)).toEqual([false]);
+      await eventually(async () => expect(await alive.presence.claimCapped([{ userId: user, nodeId: "node-alive", connectionId: "a1" }], 2, 60_000)).toEqual([true]), 10_000);
+    });
+
+    it("claimCapped refuses a bad cap, TTL or route with BAD_REQUEST and claims nothing", async () => {
+      await setup();
+      const n = backend.node();
+      const user = randomUUID();
+      const ok = { userId: user, nodeId: "node-1", connectionId: "c1" };
+      for (const [routes, cap, ttl] of [
+        [[ok], 0, 1000],
+        [[ok], 1.5, 1000],
+        [[ok], 1001, 1000],
+        [[ok], 2, 0],
+      ] as const) {
+        await expect(n.presence.claimCapped([...routes], cap, ttl)).rejects.toMatchObject({ code: ErrorCode.BadRequest });
+      }
+      expect(await n.presence.routesOf([user])).toEqual([]);
+      expect(await n.presence.claimCapped([], 2, 1000)).toEqual([]);
     });
 
     it("release is compare-and-delete: a stale node cannot remove a newer route", async () => {

@@ -19,6 +19,12 @@ export const CloseCode = {
    * not reconnect; go to login (a new token would be refused too).
    */
   SessionEnded: 4402,
+  /**
+   * The user already holds the most authenticated sockets allowed (DIM_MAX_SOCKETS_PER_USER,
+   * counted across all nodes); this newest one is refused, after an `error` frame
+   * LIMIT_EXCEEDED with `details.limit`. Reconnect only with backoff, once another socket closed.
+   */
+  TooManySockets: 4409,
   /** No inbound frame (heartbeat or other) within the idle timeout. */
   IdleTimeout: 4408,
   /** The protocol version in `auth` is not supported. */

@@ -35,7 +35,7 @@ export const ErrorCode = {
   InvalidAttachment: "INVALID_ATTACHMENT",
   /** An edit or delete for everyone after its window (DIM_EDIT_WINDOW_MS / DIM_DELETE_WINDOW_MS). */
   WindowClosed: "WINDOW_CLOSED",
-  /** A configured size limit would be passed: members per group, groups per user. */
+  /** A configured size limit would be passed: members per group, groups per user, sockets per user. */
   LimitExceeded: "LIMIT_EXCEEDED",
   /** No live core node can take the client. */
   NoNodeAvailable: "NO_NODE_AVAILABLE",

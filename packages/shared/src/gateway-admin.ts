@@ -4,13 +4,14 @@
  * server. docs/protocol.md §4 "admin.*" documents each with an example.
  */
 import { z } from "zod";
+import { NODE_ID_RE } from "./ids";
 import { isoDate, publicUser, username, uuid } from "./protocol";
 
 export const meOutput = publicUser.extend({ isAdmin: z.boolean() });
 export type MeOutput = z.infer<typeof meOutput>;
 
 /** What an admin action is; stored in admin_audit.action. */
-export const ADMIN_ACTIONS = ["grant", "revoke", "disable", "enable", "lookup"] as const;
+export const ADMIN_ACTIONS = ["grant", "revoke", "disable", "enable", "lookup", "drain"] as const;
 export const adminAction = z.enum(ADMIN_ACTIONS);
 export type AdminAction = z.infer<typeof adminAction>;
 
@@ -22,9 +23,25 @@ export const adminNode = z.strictObject({
   uptimeSeconds: z.number().int().nonnegative(),
   /** Authenticated connections, as last reported to the registry (least-connections uses it too). */
   connections: z.number().int().nonnegative(),
+  /** Chat messages per second the node took in (`send`) and pushed out, as it last measured them (every 5 s). */
+  messagesInPerSec: z.number().nonnegative(),
+  messagesOutPerSec: z.number().nonnegative(),
+  /** Being drained: assigned no new clients, moving its clients away, then it stops. */
+  draining: z.boolean(),
 });
 export const adminNodesOutput = z.strictObject({ nodes: z.array(adminNode), at: isoDate });
 export type AdminNodesOutput = z.infer<typeof adminNodesOutput>;
+
+/**
+ * Drain one node (the admin page's drain button). `epoch` is the one the admin saw in
+ * `admin.nodes`: a node restarted under the same id since then (a higher epoch) is not drained.
+ */
+export const adminDrainNodeInput = z.strictObject({
+  nodeId: z.string().regex(NODE_ID_RE, "node id: 1..64 of A-Z a-z 0-9 . _ -"),
+  epoch: z.number().int().positive(),
+});
+export const adminDrainNodeOutput = z.strictObject({ nodeId: z.string(), epoch: z.number().int(), alreadyDraining: z.boolean() });
+export type AdminDrainNodeOutput = z.infer<typeof adminDrainNodeOutput>;
 
 export const adminUserLookupInput = z.strictObject({ username: z.string().trim().toLowerCase().pipe(username) });
 export const adminSession = z.strictObject({

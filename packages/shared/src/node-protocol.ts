@@ -114,6 +114,19 @@ export const sessionEndedEnvelope = z.strictObject({
   sessionId: uuid,
 });
 
+/**
+ * An admin asked the target node to drain (gateway `admin.drainNode`): it drains as at SIGTERM
+ * (DIM_DRAIN_MS), then stops. Only the registration named by `nodeId` and `epoch` acts on it, so a
+ * late record never drains a node restarted under the same id since the admin looked.
+ */
+export const nodeDrainEnvelope = z.strictObject({
+  type: z.literal("node.drain"),
+  nodeId,
+  epoch: z.number().int().positive(),
+  /** The admin's username (the node logs it). */
+  by: z.string().min(1).max(64),
+});
+
 /** "Delete for me" news: a `hidden` frame for every connection of `userId` on the target node. */
 export const hiddenEnvelope = z.strictObject({
   type: z.literal("hidden"),
@@ -139,6 +152,7 @@ export const nodeEnvelope = z.discriminatedUnion("type", [
   membersChangedEnvelope,
   conversationEnvelope,
   sessionEndedEnvelope,
+  nodeDrainEnvelope,
   hiddenEnvelope,
   typingEnvelope,
   presenceEnvelope,
@@ -157,6 +171,7 @@ export const NODE_ENVELOPE_TYPES = [
   "members.changed",
   "conversation",
   "session.ended",
+  "node.drain",
   "hidden",
   "typing",
   "presence",
@@ -178,6 +193,8 @@ export function nodeEnvelopeKey(envelope: NodeEnvelope): string {
     case "session.ended":
     case "notify":
       return `user:${envelope.userId}`;
+    case "node.drain":
+      return `drain:${envelope.nodeId}`;
     case "presence":
       return `presence:${envelope.from}`;
     default:

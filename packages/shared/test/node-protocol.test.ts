@@ -38,6 +38,7 @@ const valid: Record<(typeof NODE_ENVELOPE_TYPES)[number], NodeEnvelope> = {
   "members.changed": { type: "members.changed", conversationId, membershipSeq: 4 },
   conversation: { type: "conversation", userIds: [user], frame: { type: "conversation", event: "changed", conversationId } },
   "session.ended": { type: "session.ended", userId: user, sessionId: randomUUID() },
+  "node.drain": { type: "node.drain", nodeId: "node-2", epoch: 7, by: "alice" },
   hidden: { type: "hidden", conversationId, recipients: [user], frame: { type: "hidden", conversationId, seqs: [3, 5] } },
   typing: { type: "typing", conversationId, userId: user, membershipSeq: 3, at: 1_767_322_000_000, recipients: [randomUUID()] },
   presence: {
@@ -132,6 +133,7 @@ describe("nodeEnvelopeKey", () => {
     expect(nodeEnvelopeKey(valid["routes.changed"])).toBe("node:node-1");
     expect(nodeEnvelopeKey(valid["routes.ack"])).toBe("node:node-2");
     expect(nodeEnvelopeKey(valid["session.ended"])).toBe(`user:${user}`);
+    expect(nodeEnvelopeKey(valid["node.drain"])).toBe("drain:node-2");
     expect(encodeNodeEnvelope(valid.receipt)).toEqual({ key: conversationId, payload: JSON.stringify(valid.receipt) });
   });
 });

@@ -22,11 +22,13 @@ function useOnline(): boolean {
 }
 
 /** Why connecting fails, in words, for the banner. */
-function reasonOf(error: AppError | null): "noNode" | "unreachable" | "none" {
+function reasonOf(error: AppError | null): "noNode" | "unreachable" | "tooMany" | "none" {
   if (!error) return "none";
   switch (error.code) {
     case ErrorCode.NoNodeAvailable:
       return "noNode";
+    case ErrorCode.LimitExceeded:
+      return "tooMany";
     case ErrorCode.Internal:
       return error.message.startsWith("gateway unreachable") ? "unreachable" : "none";
     default:

@@ -17,12 +17,12 @@ export function whenText(iso: string | null, t: Translator, format: Formatter): 
   return iso ? format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "medium" }) : t("admin.never");
 }
 
-const ACTIONS = new Set(["grant", "revoke", "disable", "enable", "lookup"]);
+const ACTIONS = new Set(["grant", "revoke", "disable", "enable", "lookup", "drain"]);
 
 /** "root disabled bob", "The command line made ann an administrator". */
 export function auditText(e: { actor: string; action: string; target: string | null }, t: Translator): string {
   const actor = e.actor === "cli" ? t("admin.audit.cli") : e.actor;
   const target = e.target ?? t("admin.audit.someone");
-  const action = ACTIONS.has(e.action) ? (e.action as "grant" | "revoke" | "disable" | "enable" | "lookup") : "other";
+  const action = ACTIONS.has(e.action) ? (e.action as "grant" | "revoke" | "disable" | "enable" | "lookup" | "drain") : "other";
   return t("admin.audit.entry", { actor, action, target, raw: e.action });
 }

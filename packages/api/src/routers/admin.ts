@@ -3,6 +3,8 @@ import {
   adminAuditInput,
   adminAuditOutput,
   adminDisableOutput,
+  adminDrainNodeInput,
+  adminDrainNodeOutput,
   adminEnableOutput,
   adminNodesOutput,
   adminUserIdInput,
@@ -13,12 +15,13 @@ import {
   type AdminAction,
 } from "@dim/shared";
 import { disableUser, enableUser } from "../admin/disable-user";
+import { drainNode } from "../admin/drain-node";
 import { toPublicUser } from "../auth/session";
 import { adminProcedure, createTRPCRouter } from "../trpc";
 
 /** The admin page's procedures. Each one is refused (FORBIDDEN) unless the caller is an admin. */
 export const adminRouter = createTRPCRouter({
-  /** The live core nodes as the registry has them (connections as last reported by each node). */
+  /** The live core nodes as the registry has them (connections and message rates as last reported by each node). */
   nodes: adminProcedure.output(adminNodesOutput).query(async ({ ctx }) => {
     const now = Date.now();
     const live = await ctx.registry.liveNodes();
@@ -30,10 +33,19 @@ export const adminRouter = createTRPCRouter({
         startedAt: new Date(n.startedAt).toISOString(),
         uptimeSeconds: Math.max(0, Math.floor((now - Date.parse(n.startedAt)) / 1000)),
         connections: n.connections,
+        messagesInPerSec: n.messageRates?.inPerSec ?? 0,
+        messagesOutPerSec: n.messageRates?.outPerSec ?? 0,
+        draining: n.draining === true,
       }))
       .sort((a, b) => a.nodeId.localeCompare(b.nodeId));
     return { nodes, at: new Date(now).toISOString() };
   }),
+
+  /** Tells one node to drain (over the bus), as SIGTERM would. Audited. */
+  drainNode: adminProcedure
+    .input(adminDrainNodeInput)
+    .output(adminDrainNodeOutput)
+    .mutation(({ ctx, input }) => drainNode(ctx, ctx.user, input)),
 
   /** One user and its live sessions (devices). Audited: it shows addresses. */
   userLookup: adminProcedure

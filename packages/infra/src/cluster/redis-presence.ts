@@ -10,6 +10,10 @@
  *   node's whole refresh, in a few calls and ONE pipeline) sets the fields with now+ttl and extends
  *   each key's expiry if needed. Claiming again renews. (Many keys in one script: a single Redis,
  *   as DIM_REDIS_URL names, not a Redis Cluster.)
+ * - claimCapped (the per-user socket cap): one Lua call per user counts the unexpired fields other
+ *   than the connection's own and sets each new field only while the count is under the cap, so
+ *   two nodes admitting the same user's sockets at once never pass it together (a script runs
+ *   alone in Redis). Expired fields (a crashed node's leases) do not count and are deleted.
  * - release: Lua compare-and-delete — the field is removed only if it still names route.nodeId,
  *   so a stale node can never remove a route another node holds now.
  * - routesOf: Lua per user (one pipeline) returns the unexpired fields and deletes expired ones.
@@ -22,6 +26,7 @@ import { Redis, type RedisOptions } from "ioredis";
 import { AppError, ErrorCode, UUID_RE, NODE_ID_RE } from "@dim/shared";
 import type { Logger } from "@dim/shared/node";
 import { assertTtl } from "../lease-ttl";
+import { checkCappedClaim } from "../socket-cap";
 import type { Presence, Route } from "../types";
 import { quitRedis } from "./redis-quit";
 
@@ -58,6 +63,46 @@ return #KEYS`;
 /** Users per claim script call: bounds how long one call holds Redis. */
 const CLAIM_USERS_PER_CALL = 500;
 
+/**
+ * KEYS[1] user key; ARGV[1] ttl ms; ARGV[2] cap; then connectionId, nodeId pairs → one 1 (claimed)
+ * or 0 (refused: the user holds cap live leases) per pair.
+ */
+const CLAIM_CAPPED_LUA = `${NOW_MS}
+local ttl = tonumber(ARGV[1])
+local cap = tonumber(ARGV[2])
+local all = redis.call('HGETALL', KEYS[1])
+local live = {}
+local count = 0
+for i = 1, #all, 2 do
+  local v = all[i + 1]
+  local sep = string.find(v, '|', 1, true)
+  local exp = sep and tonumber(string.sub(v, sep + 1)) or 0
+  if exp > now then
+    live[all[i]] = true
+    count = count + 1
+  else
+    redis.call('HDEL', KEYS[1], all[i])
+  end
+end
+local out = {}
+for a = 3, #ARGV, 2 do
+  local conn = ARGV[a]
+  local others = count
+  if live[conn] then others = others - 1 end
+  if others < cap then
+    redis.call('HSET', KEYS[1], conn, ARGV[a + 1] .. '|' .. (now + ttl))
+    if not live[conn] then
+      live[conn] = true
+      count = count + 1
+    end
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
+  end
+end
+if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
+return out`;
+
 /** KEYS[1] user key; ARGV[1] connectionId; ARGV[2] nodeId. 1 = removed, 0 = not ours / absent. */
 const RELEASE_LUA = `local v = redis.call('HGET', KEYS[1], ARGV[1])
 if not v then return 0 end
@@ -90,6 +135,7 @@ return live`;
 type PresenceRedis = Redis & {
   dimClaim(numKeys: number, ...keysAndArgs: Array<string | number>): Promise<number>;
   dimRelease(key: string, connectionId: string, nodeId: string): Promise<number>;
+  dimClaimCapped(key: string, ...args: Array<string | number>): Promise<number[]>;
   dimRoutes(key: string): Promise<string[]>;
 };
 
@@ -113,6 +159,7 @@ export class RedisPresence implements Presence {
       ...opts.redisOptions,
     });
     redis.defineCommand("dimClaim", { lua: CLAIM_LUA }); // key count given per call
+    redis.defineCommand("dimClaimCapped", { numberOfKeys: 1, lua: CLAIM_CAPPED_LUA });
     redis.defineCommand("dimRelease", { numberOfKeys: 1, lua: RELEASE_LUA });
     redis.defineCommand("dimRoutes", { numberOfKeys: 1, lua: ROUTES_LUA });
     redis.on("error", (err: Error) => {
@@ -157,6 +204,32 @@ export class RedisPresence implements Presence {
     const results = await pipeline.exec();
     const failed = results?.find(([err]) => err);
     if (failed?.[0]) throw failed[0];
+  }
+
+  async claimCapped(routes: Route[], maxPerUser: number, ttlMs: number): Promise<boolean[]> {
+    this.assertOpen();
+    if (!checkCappedClaim(routes, maxPerUser, ttlMs, assertRoute)) return [];
+    // One script per user (its routes in order), all in one pipeline.
+    const byUser = new Map<string, number[]>();
+    routes.forEach((r, i) => {
+      const list = byUser.get(r.userId);
+      if (list) list.push(i);
+      else byUser.set(r.userId, [i]);
+    });
+    const pipeline = this.redis.pipeline() as ReturnType<Redis["pipeline"]> & {
+      dimClaimCapped(key: string, ...args: Array<string | number>): unknown;
+    };
+    const users = [...byUser];
+    for (const [userId, indexes] of users) {
+      pipeline.dimClaimCapped(this.key(userId), ttlMs, maxPerUser, ...indexes.flatMap((i) => [routes[i]!.connectionId, routes[i]!.nodeId]));
+    }
+    const results = (await pipeline.exec()) ?? [];
+    const claimed = routes.map(() => false);
+    results.forEach(([err, flags], u) => {
+      if (err) throw err;
+      users[u]![1].forEach((i, j) => (claimed[i] = (flags as number[])[j] === 1));
+    });
+    return claimed;
   }
 
   async release(routes: Route[]): Promise<void> {

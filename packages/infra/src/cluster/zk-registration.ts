@@ -5,12 +5,15 @@
  */
 import type { Logger } from "@dim/shared/node";
 import { TokenBucket } from "@dim/shared/async";
-import type { NodeInfo, Registration } from "../types";
+import { normalRates } from "../message-rates";
+import type { MessageRates, NodeInfo, Registration } from "../types";
 import { ZK_BAD_VERSION, ZK_NO_NODE, zkCode, type ZkSession } from "./zk-session";
 
 export class ZkRegistration implements Registration {
   private connections = 0;
-  private written = 0;
+  private rates: MessageRates = { inPerSec: 0, outPerSec: 0 };
+  /** The load (connections and rates) as last written, to skip writes that change nothing. */
+  private written = loadKey(0, { inPerSec: 0, outPerSec: 0 });
   private draining = false;
   private version: number;
   /** One load write per `updateMs` (the first at once). */
@@ -42,6 +45,19 @@ export class ZkRegistration implements Registration {
 
   setConnections(count: number): void {
     this.connections = Math.max(0, Math.floor(count));
+    this.schedule();
+  }
+
+  setMessageRates(rates: MessageRates): void {
+    this.rates = normalRates(rates);
+    this.schedule();
+  }
+
+  private get load(): string {
+    return loadKey(this.connections, this.rates);
+  }
+
+  private schedule(): void {
     if (this.lost || this.deregistering || this.timer) return;
     const wait = this.writes.msUntilToken();
     this.timer = setTimeout(() => void this.flush(), wait);
@@ -50,30 +66,32 @@ export class ZkRegistration implements Registration {
 
   private async flush(): Promise<void> {
     this.timer = undefined;
-    if (this.lost || this.deregistering || this.connections === this.written) return;
+    if (this.lost || this.deregistering || this.load === this.written) return;
     if (this.writing) {
-      this.setConnections(this.connections);
+      this.schedule();
       return;
     }
     this.writing = true;
     this.writes.take();
-    const count = this.connections;
     try {
-      await this.write(count);
+      await this.write();
     } catch (err) {
-      if (!this.loseOnConflict(err)) this.log.warn({ err }, "could not report connections to ZooKeeper");
+      if (!this.loseOnConflict(err)) this.log.warn({ err }, "could not report the load to ZooKeeper");
     } finally {
       this.writing = false;
     }
-    if (this.connections !== this.written && !this.lost && !this.deregistering) this.setConnections(this.connections);
+    if (this.load !== this.written && !this.lost && !this.deregistering) this.schedule();
   }
 
   /** One versioned write of the znode's data (only the owner writes, so a conflict means fenced). */
-  private async write(count: number): Promise<void> {
-    const data = Buffer.from(JSON.stringify({ ...this.info, connections: count, ...(this.draining ? { draining: true } : {}) }));
+  private async write(): Promise<void> {
+    const load = this.load;
+    const data = Buffer.from(
+      JSON.stringify({ ...this.info, connections: this.connections, messageRates: this.rates, ...(this.draining ? { draining: true } : {}) }),
+    );
     const stat = await this.session.setData(this.path, data, this.version);
     this.version = stat.version;
-    this.written = count;
+    this.written = load;
   }
 
   private loseOnConflict(err: unknown): boolean {
@@ -92,7 +110,7 @@ export class ZkRegistration implements Registration {
     if (this.lost || this.deregistering) return;
     this.writing = true;
     try {
-      await this.write(this.connections);
+      await this.write();
     } catch (err) {
       if (!this.loseOnConflict(err)) throw err;
     } finally {
@@ -138,4 +156,8 @@ export class ZkRegistration implements Registration {
     })();
     return this.deregistering;
   }
+}
+
+function loadKey(connections: number, rates: MessageRates): string {
+  return `${connections}|${rates.inPerSec}|${rates.outPerSec}`;
 }

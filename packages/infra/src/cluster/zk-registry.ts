@@ -20,6 +20,7 @@
 import zookeeper, { type Event } from "node-zookeeper-client";
 import { AppError, ErrorCode, NODE_ID_RE } from "@dim/shared";
 import type { Logger } from "@dim/shared/node";
+import { normalRates } from "../message-rates";
 import type { NodeInfo, Registration, Registry } from "../types";
 import { ZkRegistration } from "./zk-registration";
 import { ZK_NODE_EXISTS, ZK_NO_NODE, ZkSession, zkCode, type ZkSessionOptions } from "./zk-session";
@@ -52,6 +53,8 @@ function parseNodeInfo(id: string, data: Buffer | undefined): NodeInfo | undefin
       startedAt: String(j.startedAt ?? ""),
       epoch: j.epoch,
       connections: Number(j.connections ?? 0),
+      // Absent until the node's first load report (or from an older node): nothing measured yet.
+      messageRates: normalRates({ inPerSec: Number(j.messageRates?.inPerSec ?? 0), outPerSec: Number(j.messageRates?.outPerSec ?? 0) }),
       ...(j.draining === true ? { draining: true } : {}),
     };
   } catch {

@@ -1,6 +1,7 @@
 // In-process presence (leases per user and connection, compare-and-delete release).
 import { AppError, ErrorCode } from "@dim/shared";
 import { assertTtl } from "../lease-ttl";
+import { checkCappedClaim } from "../socket-cap";
 import type { Presence, Route } from "../types";
 import type { MemoryHub } from "./memory-hub";
 
@@ -14,11 +15,28 @@ export class MemoryPresence implements Presence {
     this.assertOpen();
     assertTtl(ttlMs);
     const expiresAt = Date.now() + ttlMs;
-    for (const route of routes) {
-      let byConn = this.hub.leases.get(route.userId);
-      if (!byConn) this.hub.leases.set(route.userId, (byConn = new Map()));
-      byConn.set(route.connectionId, { nodeId: route.nodeId, expiresAt });
-    }
+    for (const route of routes) this.setLease(route, expiresAt);
+  }
+
+  private setLease(route: Route, expiresAt: number): void {
+    let byConn = this.hub.leases.get(route.userId);
+    if (!byConn) this.hub.leases.set(route.userId, (byConn = new Map()));
+    byConn.set(route.connectionId, { nodeId: route.nodeId, expiresAt });
+  }
+
+  async claimCapped(routes: Route[], maxPerUser: number, ttlMs: number): Promise<boolean[]> {
+    this.assertOpen();
+    checkCappedClaim(routes, maxPerUser, ttlMs);
+    const now = Date.now();
+    // One synchronous pass: nothing else runs in between, so count-then-set is atomic here.
+    return routes.map((route) => {
+      const byConn = this.hub.leases.get(route.userId);
+      let live = 0;
+      for (const [connectionId, lease] of byConn ?? []) if (connectionId !== route.connectionId && lease.expiresAt > now) live++;
+      if (live >= maxPerUser) return false;
+      this.setLease(route, now + ttlMs);
+      return true;
+    });
   }
 
   async release(routes: Route[]): Promise<void> {

@@ -1,6 +1,7 @@
 // In-process registry (live nodes, epochs, fencing of an older registration of the same id).
 import { AppError, ErrorCode } from "@dim/shared";
-import type { NodeInfo, Registration, Registry } from "../types";
+import { normalRates } from "../message-rates";
+import type { MessageRates, NodeInfo, Registration, Registry } from "../types";
 import type { MemoryHub } from "./memory-hub";
 
 class MemoryRegistration implements Registration {
@@ -17,6 +18,11 @@ class MemoryRegistration implements Registration {
   setConnections(count: number): void {
     const entry = this.hub.nodes.get(this.nodeId);
     if (entry && entry.info.epoch === this.epoch) entry.info.connections = Math.max(0, Math.floor(count));
+  }
+
+  setMessageRates(rates: MessageRates): void {
+    const entry = this.hub.nodes.get(this.nodeId);
+    if (entry && entry.info.epoch === this.epoch) entry.info.messageRates = normalRates(rates);
   }
 
   async setDraining(): Promise<void> {
@@ -73,7 +79,7 @@ export class MemoryRegistry implements Registry {
     const registration = new MemoryRegistration(this.hub, info.nodeId, epoch);
     const previous = this.hub.nodes.get(info.nodeId);
     this.hub.nodes.set(info.nodeId, {
-      info: { ...info, epoch, connections: 0 },
+      info: { ...info, epoch, connections: 0, messageRates: { inPerSec: 0, outPerSec: 0 } },
       lose: () => registration.lose(),
     });
     previous?.lose();

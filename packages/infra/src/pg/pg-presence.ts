@@ -3,6 +3,7 @@ import type pg from "pg";
 import { AppError, ErrorCode, UUID_RE } from "@dim/shared";
 import { createLogger, type Logger } from "@dim/shared/node";
 import { assertTtl } from "../lease-ttl";
+import { checkCappedClaim } from "../socket-cap";
 import type { Presence, Route } from "../types";
 import { resolvePool, ttlSql, type PgOptions } from "./pg-pool";
 
@@ -24,6 +25,18 @@ const CLAIM_SQL = `
 const RELEASE_SQL = `
   DELETE FROM presence_leases p USING unnest($1::uuid[], $2::text[], $3::text[]) AS t(u, c, n)
   WHERE p.user_id = t.u AND p.connection_id = t.c AND p.node_id = t.n`;
+
+/**
+ * The per-user socket cap serialises one user's new sockets across processes: a transaction-scoped
+ * advisory lock per user, taken in a fixed order (no deadlock between two batches).
+ */
+const CAP_LOCK_SQL = `
+  SELECT pg_advisory_xact_lock(hashtextextended('dim-presence-cap:' || u, 0))
+  FROM (SELECT DISTINCT u FROM unnest($1::text[]) AS t(u) ORDER BY u) s`;
+
+const LIVE_SQL = `
+  SELECT user_id, connection_id FROM presence_leases
+  WHERE user_id = ANY($1::uuid[]) AND expires_at > now()`;
 
 const ROUTES_SQL = `
   SELECT user_id, node_id, connection_id FROM presence_leases
@@ -69,6 +82,48 @@ export class PgPresence implements Presence {
       text: CLAIM_SQL,
       values: [list.map((r) => r.userId), list.map((r) => r.connectionId), list.map((r) => r.nodeId), ttlMs],
     });
+  }
+
+  async claimCapped(routes: Route[], maxPerUser: number, ttlMs: number): Promise<boolean[]> {
+    this.assertOpen();
+    if (!checkCappedClaim(routes, maxPerUser, ttlMs, assertRoute)) return [];
+    const userIds = [...new Set(routes.map((r) => r.userId))];
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      await client.query({ name: "dim_presence_cap_lock", text: CAP_LOCK_SQL, values: [userIds] });
+      const live = await client.query<{ user_id: string; connection_id: string }>({ name: "dim_presence_live", text: LIVE_SQL, values: [userIds] });
+      const held = new Map<string, Set<string>>();
+      for (const row of live.rows) {
+        const conns = held.get(row.user_id) ?? new Set<string>();
+        held.set(row.user_id, conns.add(row.connection_id));
+      }
+      const granted = new Map<string, Route>();
+      const claimed = routes.map((route) => {
+        const conns = held.get(route.userId) ?? new Set<string>();
+        held.set(route.userId, conns);
+        const others = conns.size - (conns.has(route.connectionId) ? 1 : 0);
+        if (others >= maxPerUser) return false;
+        conns.add(route.connectionId);
+        granted.set(`${route.userId}\u0000${route.connectionId}`, route);
+        return true;
+      });
+      const list = [...granted.values()];
+      if (list.length > 0) {
+        await client.query({
+          name: "dim_presence_claim",
+          text: CLAIM_SQL,
+          values: [list.map((r) => r.userId), list.map((r) => r.connectionId), list.map((r) => r.nodeId), ttlMs],
+        });
+      }
+      await client.query("COMMIT");
+      return claimed;
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
   }
 
   async release(routes: Route[]): Promise<void> {

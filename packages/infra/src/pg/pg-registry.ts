@@ -2,7 +2,8 @@
 import type pg from "pg";
 import { AppError, ErrorCode } from "@dim/shared";
 import { createLogger, type Logger } from "@dim/shared/node";
-import type { NodeInfo, Registration, Registry } from "../types";
+import { normalRates } from "../message-rates";
+import type { MessageRates, NodeInfo, Registration, Registry } from "../types";
 import { resolvePool, ttlSql, type PgOptions } from "./pg-pool";
 
 export interface PgRegistryOptions extends PgOptions {
@@ -21,13 +22,15 @@ const REGISTER_SQL = `
   VALUES ($1, (SELECT COALESCE(max(epoch), 0) + 1 FROM node_leases), $2, $3, $4, $5, 0, $6, now() + ${ttlSql("$7")})
   ON CONFLICT (node_id) DO UPDATE SET
     epoch = EXCLUDED.epoch, host = EXCLUDED.host, ws_port = EXCLUDED.ws_port, http_port = EXCLUDED.http_port,
-    ws_url = EXCLUDED.ws_url, connections = 0, draining = false, started_at = EXCLUDED.started_at, expires_at = EXCLUDED.expires_at
+    ws_url = EXCLUDED.ws_url, connections = 0, draining = false,
+    messages_in_per_sec = 0, messages_out_per_sec = 0, started_at = EXCLUDED.started_at, expires_at = EXCLUDED.expires_at
   RETURNING epoch`;
 
 // Fenced by epoch, and only while unexpired: a lease that lapsed may already be someone else's.
 // clock_timestamp(), not now(): a refresh that waited on a lock is judged when it runs.
 const REFRESH_SQL = `
-  UPDATE node_leases SET expires_at = clock_timestamp() + ${ttlSql("$3")}, connections = $4
+  UPDATE node_leases SET expires_at = clock_timestamp() + ${ttlSql("$3")}, connections = $4,
+    messages_in_per_sec = $5, messages_out_per_sec = $6
   WHERE node_id = $1 AND epoch = $2 AND expires_at > clock_timestamp()`;
 
 // Rows are expired, never deleted, so max(epoch) never goes back and a node id's next epoch is
@@ -38,11 +41,13 @@ const DEREGISTER_SQL = `UPDATE node_leases SET expires_at = now() WHERE node_id 
 const DRAINING_SQL = `UPDATE node_leases SET draining = true WHERE node_id = $1 AND epoch = $2 AND expires_at > clock_timestamp()`;
 
 const LIVE_SQL = `
-  SELECT node_id, epoch, host, ws_port, http_port, ws_url, connections, started_at, draining
+  SELECT node_id, epoch, host, ws_port, http_port, ws_url, connections, started_at, draining,
+    messages_in_per_sec, messages_out_per_sec
   FROM node_leases WHERE expires_at > now() ORDER BY node_id`;
 
 class PgRegistration implements Registration {
   private connections = 0;
+  private rates: MessageRates = { inPerSec: 0, outPerSec: 0 };
   private lost = false;
   private deregistering: Promise<void> | undefined;
   private readonly listeners: Array<() => void> = [];
@@ -70,6 +75,11 @@ class PgRegistration implements Registration {
     this.connections = Math.max(0, Math.floor(count));
   }
 
+  /** Written with the next lease refresh (every refreshMs). */
+  setMessageRates(rates: MessageRates): void {
+    this.rates = normalRates(rates);
+  }
+
   async setDraining(): Promise<void> {
     if (this.lost || this.deregistering) return;
     await this.pool.query(DRAINING_SQL, [this.nodeId, this.epoch]);
@@ -92,7 +102,7 @@ class PgRegistration implements Registration {
     this.refreshing = true;
     const sentAt = Date.now();
     try {
-      const res = await this.pool.query(REFRESH_SQL, [this.nodeId, this.epoch, this.ttlMs, this.connections]);
+      const res = await this.pool.query(REFRESH_SQL, [this.nodeId, this.epoch, this.ttlMs, this.connections, this.rates.inPerSec, this.rates.outPerSec]);
       if (this.lost || this.deregistering) return;
       if (res.rowCount === 0) this.lose("lease gone, expired or taken by a newer epoch");
       // An UPDATE that waited on a row lock does not re-check its WHERE: it may have revived a
@@ -215,6 +225,8 @@ export class PgRegistry implements Registry {
       connections: number;
       started_at: Date;
       draining: boolean;
+      messages_in_per_sec: number;
+      messages_out_per_sec: number;
     }>(LIVE_SQL);
     return res.rows.map((r) => ({
       nodeId: r.node_id,
@@ -225,6 +237,7 @@ export class PgRegistry implements Registry {
       startedAt: r.started_at.toISOString(),
       epoch: Number(r.epoch),
       connections: r.connections,
+      messageRates: { inPerSec: r.messages_in_per_sec, outPerSec: r.messages_out_per_sec },
       ...(r.draining ? { draining: true } : {}),
     }));
   }

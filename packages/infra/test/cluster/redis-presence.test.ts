@@ -48,6 +48,40 @@ describe("RedisPresence on a real Redis", () => {
     expect(ttl).toBeLessThanOrEqual(60_000);
   });
 
+  it("claimCapped: two processes admitting one user's sockets at once never pass the cap; expired leases stop counting", async () => {
+    const [a, b] = [newPresence(), newPresence()];
+    const user = randomUUID();
+    const claims = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).claimCapped([{ userId: user, nodeId: `node-${i % 2}`, connectionId: `c${i}` }], 4, 60_000)),
+    );
+    expect(claims.flat().filter(Boolean)).toHaveLength(4);
+    expect(await a.routesOf([user])).toHaveLength(4);
+    // A batch for several users: each user's routes in order, in one pipeline.
+    const other = randomUUID();
+    expect(
+      await b.claimCapped(
+        [
+          { userId: other, nodeId: "node-1", connectionId: "o1" },
+          { userId: user, nodeId: "node-1", connectionId: "late" },
+          { userId: other, nodeId: "node-1", connectionId: "o2" },
+        ],
+        2,
+        60_000,
+      ),
+    ).toEqual([true, false, true]);
+    // Leases of a node that died (short TTL, never refreshed) stop counting once expired.
+    const crashed = randomUUID();
+    expect(await a.claimCapped([{ userId: crashed, nodeId: "node-dead", connectionId: "d1" }], 1, 300)).toEqual([true]);
+    expect(await b.claimCapped([{ userId: crashed, nodeId: "node-live", connectionId: "l1" }], 1, 60_000)).toEqual([false]);
+    await vi.waitFor(async () => expect(await b.claimCapped([{ userId: crashed, nodeId: "node-live", connectionId: "l1" }], 1, 60_000)).toEqual([true]), {
+      timeout: 10_000,
+      interval: 100,
+    });
+    expect(await raw.hkeys(`${prefix}${crashed}`)).toEqual(["l1"]);
+    await expect(a.claimCapped([{ userId: user, nodeId: "node-1", connectionId: "x" }], 0, 60_000)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(a.claimCapped([{ userId: "not-a-uuid", nodeId: "node-1", connectionId: "x" }], 2, 60_000)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
   it("claims the leases of many users at once (more users than one script call takes), each key expiring with its leases", async () => {
     const p = newPresence();
     const routes: Route[] = [];

@@ -68,6 +68,13 @@ describe("ZkRegistry on a real ZooKeeper", () => {
       timeout: 10_000,
       interval: 50,
     });
+    // message rates ride the same coalesced load writes
+    expect((await gateway.liveNodes()).find((n) => n.nodeId === a)?.messageRates).toEqual({ inPerSec: 0, outPerSec: 0 });
+    regA.setMessageRates({ inPerSec: 7.25, outPerSec: 14 });
+    await vi.waitFor(
+      async () => expect((await gateway.liveNodes()).find((n) => n.nodeId === a)).toMatchObject({ connections: 20, messageRates: { inPerSec: 7.3, outPerSec: 14 } }),
+      { timeout: 10_000, interval: 50 },
+    );
 
     await regB.deregister();
     await regB.deregister(); // idempotent

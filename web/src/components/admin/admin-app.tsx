@@ -10,7 +10,7 @@ import { NodesTable } from "./nodes-table";
 import { UserLookup } from "./user-lookup";
 
 /**
- * The admin page: nodes, user lookup (disable / enable) and the audit. Shown only to an admin;
+ * The admin page: nodes (message rates, drain), user lookup (disable / enable) and the audit. Shown only to an admin;
  * the gateway refuses the data to anyone else whatever this page does.
  */
 export function AdminApp() {
@@ -40,7 +40,7 @@ export function AdminApp() {
         ) : null}
         {session.status === "signed-in" && session.user.isAdmin ? (
           <>
-            <NodesTable />
+            <NodesTable onAudited={() => setAuditVersion((v) => v + 1)} />
             <UserLookup selfId={session.user.id} onAudited={() => setAuditVersion((v) => v + 1)} />
             <AuditList version={auditVersion} />
           </>
