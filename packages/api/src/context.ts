@@ -10,6 +10,7 @@ import type { RateLimiter } from "./auth/rate-limiter";
 import type { GatewayConfig } from "./config";
 import type { Db } from "./db";
 import type { GroupEvents } from "./groups/group-events";
+import type { ContactEvents } from "./contacts/contact-events";
 import type { GatewayMetrics } from "./metrics/gateway-metrics";
 import type { SqlRows } from "./sql";
 
@@ -24,6 +25,8 @@ export interface GatewayServices {
   bus?: Bus;
   /** Told after every committed membership or group change (groups/group-events.ts). */
   groupEvents: GroupEvents;
+  /** Told after every committed contact change: pushes `contacts` frames, drops node caches. */
+  contactEvents: ContactEvents;
   config: GatewayConfig;
   logger: Logger;
   assignStrategy: AssignStrategy;
