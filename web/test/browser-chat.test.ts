@@ -308,7 +308,7 @@ describe("the PWA in a browser", () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     const limited = page.locator('[role="alert"]').filter({ has: page.locator('[data-error-code="RATE_LIMITED"]') });
     await limited.waitFor();
-    expect(await limited.textContent()).toMatch(/Too many attempts\. Try again in \d+ s\./);
+    expect(await limited.textContent()).toMatch(/Too many attempts\. Try again in \d+ seconds?\./);
     expect(await page.getByRole("button", { name: "Sign in" }).isDisabled()).toBe(true);
   });
   it("finds people by part of their display name, adds them from the results, and moves through conversations with the keyboard", async () => {

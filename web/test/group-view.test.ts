@@ -6,6 +6,7 @@ import { chatRows } from "../src/lib/chat-messages";
 import { conversationView } from "../src/lib/conversation-view";
 import { membershipEventOf, receiptsOf, systemOf } from "../src/lib/group-client";
 import { groupErrorText } from "../src/lib/group-errors";
+import { en, zh } from "./helpers/i18n";
 import { canManage, memberActions } from "../src/lib/group-permissions";
 import { nameList, systemText } from "../src/lib/system-text";
 import { matchesFilter } from "../src/lib/people-filter";
@@ -189,13 +190,17 @@ describe("the client's group additions, read where present", () => {
 });
 
 describe("groupErrorText", () => {
-  it("says a refused change in words, by its code", () => {
-    expect(groupErrorText({ code: ErrorCode.Conflict, message: "the owner cannot leave while others remain: transfer ownership first" }, "leave")).toBe(
+  const t = en("errors");
+  it("says a refused change in words, by its code (never the server's English)", () => {
+    expect(groupErrorText({ code: ErrorCode.Conflict, message: "the owner cannot leave while others remain: transfer ownership first" }, "leave", t)).toBe(
       "You are the owner: make someone else the owner before you leave.",
     );
-    expect(groupErrorText({ code: ErrorCode.Conflict, message: "the group already has this title" }, "rename")).toBe("The group already has this title.");
-    expect(groupErrorText({ code: ErrorCode.Forbidden, message: "x" }, "add")).toBe("You can only add people who are your contacts.");
-    expect(groupErrorText({ code: ErrorCode.LimitExceeded, message: "a user can be in at most 500 groups" }, "create")).toBe("A user can be in at most 500 groups.");
-    expect(groupErrorText({ code: ErrorCode.NotFound, message: "x" }, "remove")).toBe("They are no longer a member of this group.");
+    expect(groupErrorText({ code: ErrorCode.Conflict, message: "the group already has this title" }, "rename", t)).toBe("The group already has this title.");
+    expect(groupErrorText({ code: ErrorCode.Forbidden, message: "x" }, "add", t)).toBe("You can only add people who are your contacts.");
+    expect(groupErrorText({ code: ErrorCode.LimitExceeded, message: "a user can be in at most 500 groups", limit: 500 }, "create", t)).toBe(
+      "That passes a limit of 500 (members in a group, or groups per person).",
+    );
+    expect(groupErrorText({ code: ErrorCode.NotFound, message: "x" }, "remove", t)).toBe("They are no longer a member of this group.");
+    expect(groupErrorText({ code: ErrorCode.NotFound, message: "x" }, "remove", zh("errors"))).toBe("对方已不是此群组的成员。");
   });
 });

@@ -7,6 +7,7 @@ import { chatRows, dayLabel, highestSeq, lowestSeq } from "../src/lib/chat-messa
 import { conversationView, ownState, sortByActivity } from "../src/lib/conversation-view";
 import { searchQueryOf, searchRows, SEARCH_LIMIT } from "../src/lib/contact-search";
 import { friendlyMessage, shownError } from "../src/lib/errors";
+import { en, zh } from "./helpers/i18n";
 import { snippetParts } from "../src/lib/snippet-parts";
 
 const ME = "00000000-0000-4000-8000-000000000001";
@@ -138,7 +139,8 @@ describe("errors", () => {
       error: { code: -32029, message: "too many login attempts; try again in 30 s", data: { code: "TOO_MANY_REQUESTS", httpStatus: 429, appCode: "RATE_LIMITED", details: { retryAfterMs: 30_000 } } },
     });
     expect(shownError(limited, 1_000)).toMatchObject({ code: "RATE_LIMITED", retryAt: 31_000 });
-    expect(friendlyMessage(shownError(limited))).toBe("Too many attempts.");
+    expect(friendlyMessage(shownError(limited), en("errors"))).toBe("Too many attempts.");
+    expect(friendlyMessage(shownError(limited), zh("errors"))).toBe("尝试次数过多。");
 
     const bad = TRPCClientError.from({
       error: { code: -32600, message: "invalid input", data: { code: "BAD_REQUEST", httpStatus: 400, appCode: "BAD_REQUEST", details: { issues: [{ path: "username", message: "too short" }] } } },
@@ -146,7 +148,7 @@ describe("errors", () => {
     expect(shownError(bad).fields).toEqual({ username: "too short" });
 
     const wrong = TRPCClientError.from({ error: { code: -32001, message: "wrong username or password", data: { code: "UNAUTHORIZED", httpStatus: 401, appCode: "INVALID_CREDENTIALS" } } });
-    expect(friendlyMessage(shownError(wrong))).toBe("Wrong username or password.");
+    expect(friendlyMessage(shownError(wrong), en("errors"))).toBe("Wrong username or password.");
   });
 });
 

@@ -23,7 +23,8 @@ import { useNotifications } from "@/hooks/use-notifications";
 import { usePeople } from "@/hooks/use-people";
 import { usePresence } from "@/hooks/use-presence";
 import { useSession } from "@/hooks/use-session";
-import { friendlyMessage } from "@/lib/errors";
+import { useErrorText } from "@/hooks/use-error-text";
+import { useTranslations } from "@/i18n";
 import { gateway } from "@/lib/gateway";
 import { clearAll } from "@/lib/idb-store";
 import { forgetPeople, rememberPeople } from "@/lib/people";
@@ -32,6 +33,7 @@ import { forgetPeople, rememberPeople } from "@/lib/people";
 export function ChatApp({ maxUploadBytes }: { maxUploadBytes: number | null }) {
   const session = useSession();
   const router = useRouter();
+  const t = useTranslations("common");
   useEffect(() => {
     if (session.status === "anonymous") router.replace("/login");
   }, [session.status, router]);
@@ -42,11 +44,11 @@ export function ChatApp({ maxUploadBytes }: { maxUploadBytes: number | null }) {
       {session.status === "error" ? (
         <div className="max-w-sm space-y-3 text-center">
           <Alert>{session.message}</Alert>
-          <Button onClick={() => window.location.reload()}>Try again</Button>
+          <Button onClick={() => window.location.reload()}>{t("tryAgain")}</Button>
         </div>
       ) : (
         <p className="text-sm text-slate-500" role="status">
-          Loading…
+          {t("loading")}
         </p>
       )}
     </main>
@@ -86,6 +88,8 @@ function SignedInApp({ me: signedIn, maxUploadBytes }: { me: PublicUser & { isAd
   const [me, setMe] = useState(signedIn);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const router = useRouter();
+  const t = useTranslations("app");
+  const errorText = useErrorText();
   const client = useDimClient(true, maxUploadBytes);
   const presence = usePresence(client);
   const connection = useConnectionState(client);
@@ -146,7 +150,7 @@ function SignedInApp({ me: signedIn, maxUploadBytes }: { me: PublicUser & { isAd
 
   const decide = (action: (id: string) => Promise<{ code: ErrorCode; message: string } | null>) => async (id: string) => {
     const error = await action(id);
-    setSidebarError(error ? friendlyMessage(error) : null);
+    setSidebarError(error ? errorText(error) : null);
   };
 
   return (
@@ -154,7 +158,7 @@ function SignedInApp({ me: signedIn, maxUploadBytes }: { me: PublicUser & { isAd
       <ConnectionBanner view={connection} onReconnect={() => reconnect(client)} />
       <div className="flex min-h-0 flex-1">
         <aside
-          aria-label="Contacts and conversations"
+          aria-label={t("sidebar")}
           className={`w-full shrink-0 flex-col overflow-y-auto border-r border-slate-200 bg-surface md:flex md:w-80 ${selected ? "hidden" : "flex"}`}
         >
           <UserHeader
@@ -199,7 +203,7 @@ function SignedInApp({ me: signedIn, maxUploadBytes }: { me: PublicUser & { isAd
             loaded={conversations.loaded}
             action={
               <Button variant="ghost" size="sm" onClick={() => setNewGroupOpen(true)} aria-haspopup="dialog" data-testid="new-group">
-                + New group
+                {t("newGroup")}
               </Button>
             }
           />
@@ -243,8 +247,8 @@ function SignedInApp({ me: signedIn, maxUploadBytes }: { me: PublicUser & { isAd
           ) : (
             <div className="flex flex-1 items-center justify-center p-6 text-center">
               <div>
-                <p className="text-base font-medium text-slate-700">Pick a conversation</p>
-                <p className="mt-1 text-sm text-slate-500">Or find someone under “Add contact” to start one.</p>
+                <p className="text-base font-medium text-slate-700">{t("pickConversation")}</p>
+                <p className="mt-1 text-sm text-slate-500">{t("pickConversationHint")}</p>
               </div>
             </div>
           )}

@@ -1,13 +1,14 @@
 "use client";
 import { useEffect, useState } from "react";
+import { useTranslations } from "@/i18n";
 import { applyTheme, readThemeChoice, systemPrefersDark, type ThemeChoice } from "@/lib/theme";
 
 const NEXT: Record<ThemeChoice, ThemeChoice> = { system: "light", light: "dark", dark: "system" };
-const LABEL: Record<ThemeChoice, string> = { system: "System theme", light: "Light theme", dark: "Dark theme" };
 const ICON: Record<ThemeChoice, string> = { system: "◐", light: "☀", dark: "☾" };
 
 /** Cycles system → light → dark; the choice is remembered on this device. */
 export function ThemeToggle({ className = "" }: { className?: string }) {
+  const t = useTranslations("theme");
   const [choice, setChoice] = useState<ThemeChoice>("system");
   useEffect(() => {
     setChoice(readThemeChoice());
@@ -30,8 +31,8 @@ export function ThemeToggle({ className = "" }: { className?: string }) {
         applyTheme(next);
         setChoice(next);
       }}
-      aria-label={`${LABEL[choice]} (${choice === "system" ? (typeof window !== "undefined" && systemPrefersDark() ? "dark" : "light") : choice}). Switch to ${LABEL[next].toLowerCase()}`}
-      title={`${LABEL[choice]} — click for ${LABEL[next].toLowerCase()}`}
+      aria-label={t("label", { current: choice, shown: choice === "system" ? (typeof window !== "undefined" && systemPrefersDark() ? "dark" : "light") : choice, next })}
+      title={t("title", { current: choice, next })}
       className={`inline-flex h-8 w-8 items-center justify-center rounded-md text-base text-slate-600 hover:bg-slate-100 hover:text-slate-900 ${className}`}
     >
       <span aria-hidden>{ICON[choice]}</span>

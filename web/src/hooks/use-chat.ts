@@ -4,7 +4,8 @@ import { toAppError, type ChatMessage, type DimClient } from "@dim/client";
 import { ErrorCode, Limits, type ConversationSummary } from "@dim/shared";
 import { attachmentFailureText } from "@/lib/attachment-text";
 import { highestSeq, lowestSeq } from "@/lib/chat-messages";
-import { friendlyMessage, shownError } from "@/lib/errors";
+import { useErrorText } from "./use-error-text";
+import { shownError } from "@/lib/errors";
 import { usePageVisible } from "./use-page-visible";
 
 const PAGE = Limits.defaultPageSize;
@@ -16,6 +17,7 @@ const NONE: readonly ChatMessage[] = Object.freeze([]);
  * is on screen.
  */
 export function useChat(client: DimClient | null, summary: ConversationSummary, online: boolean) {
+  const errorText = useErrorText();
   const conversationId = summary.id;
   const [loadingEarlier, setLoadingEarlier] = useState(false);
   const [exhausted, setExhausted] = useState(false);
@@ -51,7 +53,7 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
     if (!client || summary.lastSeq === 0) return;
     let live = true;
     client.loadLatest(conversationId, PAGE).catch((e: unknown) => {
-      if (live && navigator.onLine && client.conversationMessages(conversationId).length === 0) setLoadError(friendlyMessage(shownError(e)));
+      if (live && navigator.onLine && client.conversationMessages(conversationId).length === 0) setLoadError(errorText(e));
     });
     return () => {
       live = false;
@@ -127,7 +129,7 @@ export function useChat(client: DimClient | null, summary: ConversationSummary, 
         act(client);
       } catch (e) {
         const error = toAppError(e);
-        if (error.code !== ErrorCode.NotFound) setLoadError(friendlyMessage(shownError(error)));
+        if (error.code !== ErrorCode.NotFound) setLoadError(errorText(error));
       }
     },
     [client],

@@ -1,7 +1,8 @@
 "use client";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Contact, ContactRequest } from "@dim/shared";
-import { friendlyMessage, shownError, type ShownError } from "@/lib/errors";
+import { useErrorText } from "./use-error-text";
+import { shownError, type ShownError } from "@/lib/errors";
 import { gateway } from "@/lib/gateway";
 import { readCache, writeCache } from "@/lib/idb-store";
 import { usePolling } from "./use-polling";
@@ -18,6 +19,7 @@ interface ContactsData {
  * while the tab is visible). `onContactsChanged` runs after an accept (a conversation appears).
  */
 export function useContacts(onContactsChanged: () => void) {
+  const errorText = useErrorText();
   const [data, setData] = useState<ContactsData | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<Set<string>>(new Set());
@@ -35,7 +37,7 @@ export function useContacts(onContactsChanged: () => void) {
         setError(null);
         void writeCache("contacts", next);
       } catch (e) {
-        setError(friendlyMessage(shownError(e)));
+        setError(errorText(e));
       }
     }, [onContactsChanged]),
   );

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import type { DimClient } from "@dim/client";
 import type { ConversationSummary } from "@dim/shared";
 import { conversationView, sortByActivity, type ConversationView, type LiveConversation } from "@/lib/conversation-view";
-import { friendlyMessage, shownError } from "@/lib/errors";
+import { useErrorText } from "./use-error-text";
 import { gateway } from "@/lib/gateway";
 import { membershipEventOf } from "@/lib/group-client";
 import type { NameOf } from "@/lib/system-text";
@@ -26,6 +26,7 @@ function liveOf(client: DimClient | null, conversationId: string): LiveConversat
  * (previews, unread counts, states). The last list is cached in IndexedDB for offline starts.
  */
 export function useConversations(client: DimClient | null, meId: string, nameOf: NameOf) {
+  const errorText = useErrorText();
   const [summaries, setSummaries] = useState<ConversationSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
@@ -38,7 +39,7 @@ export function useConversations(client: DimClient | null, meId: string, nameOf:
         setError(null);
         void writeCache("conversations", list);
       } catch (e) {
-        setError(friendlyMessage(shownError(e)));
+        setError(errorText(e));
       }
     }, []),
   );

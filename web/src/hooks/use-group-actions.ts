@@ -1,5 +1,6 @@
 "use client";
 import { useCallback, useState } from "react";
+import { useTranslations } from "@/i18n";
 import { shownError } from "@/lib/errors";
 import { groupErrorText, type GroupAction } from "@/lib/group-errors";
 import { gateway } from "@/lib/gateway";
@@ -9,6 +10,7 @@ import { gateway } from "@/lib/gateway";
  * as one sentence (the server's typed error, in words) until the next action.
  */
 export function useGroupActions(conversationId: string, onDone: () => void) {
+  const tErrors = useTranslations("errors");
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -21,13 +23,13 @@ export function useGroupActions(conversationId: string, onDone: () => void) {
         onDone();
         return true;
       } catch (e) {
-        setError(groupErrorText(shownError(e), kind));
+        setError(groupErrorText(shownError(e), kind, tErrors));
         return false;
       } finally {
         setBusy(null);
       }
     },
-    [onDone],
+    [onDone, tErrors],
   );
 
   const g = () => gateway().groups;

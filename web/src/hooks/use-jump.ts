@@ -1,7 +1,7 @@
 "use client";
 import { useCallback, useRef, useState } from "react";
 import type { DimClient } from "@dim/client";
-import { friendlyMessage, shownError } from "@/lib/errors";
+import { useErrorText } from "./use-error-text";
 import { gateway } from "@/lib/gateway";
 import { loadThrough } from "@/lib/load-through";
 
@@ -10,6 +10,7 @@ import { loadThrough } from "@/lib/load-through";
  * (conversations.seqAt). `focus` is what the message list scrolls to and outlines.
  */
 export function useJump(client: DimClient | null, conversationId: string) {
+  const errorText = useErrorText();
   const [focus, setFocus] = useState<{ seq: number; n: number } | null>(null);
   const [jumpError, setJumpError] = useState<string | null>(null);
   const [jumping, setJumping] = useState(false);
@@ -25,7 +26,7 @@ export function useJump(client: DimClient | null, conversationId: string) {
         count.current += 1;
         setFocus({ seq, n: count.current });
       } catch (e) {
-        setJumpError(friendlyMessage(shownError(e)));
+        setJumpError(errorText(e));
       } finally {
         setJumping(false);
       }
@@ -44,7 +45,7 @@ export function useJump(client: DimClient | null, conversationId: string) {
         if (seq === null) setJumpError("No messages to jump to.");
         else await toSeq(seq);
       } catch (e) {
-        setJumpError(friendlyMessage(shownError(e)));
+        setJumpError(errorText(e));
       }
     },
     [conversationId, toSeq],

@@ -1,7 +1,7 @@
 "use client";
 import { useEffect, useState } from "react";
 import { SearchLimits, type SearchHit } from "@dim/shared";
-import { friendlyMessage, shownError } from "@/lib/errors";
+import { useErrorText } from "./use-error-text";
 import { gateway } from "@/lib/gateway";
 
 /** Waits for a pause in typing before asking: one search per pause, not one per key. */
@@ -9,6 +9,7 @@ const DEBOUNCE_MS = 250;
 
 /** messages.search for what is typed (newest first, the first page). */
 export function useMessageSearch(query: string) {
+  const errorText = useErrorText();
   const [results, setResults] = useState<SearchHit[]>([]);
   const [searching, setSearching] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -32,7 +33,7 @@ export function useMessageSearch(query: string) {
           setError(null);
         })
         .catch((e: unknown) => {
-          if (live) setError(friendlyMessage(shownError(e)));
+          if (live) setError(errorText(e));
         })
         .finally(() => {
           if (live) setSearching(false);

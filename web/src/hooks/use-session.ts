@@ -3,7 +3,7 @@ import { useEffect, useState } from "react";
 import type { MeOutput, PublicUser } from "@dim/shared";
 import { ErrorCode } from "@dim/shared";
 import { toAppError } from "@dim/client";
-import { friendlyMessage, shownError } from "@/lib/errors";
+import { useErrorText } from "./use-error-text";
 import { gateway } from "@/lib/gateway";
 import { clearAll, readCache, writeCache } from "@/lib/idb-store";
 
@@ -21,6 +21,7 @@ export type SessionState =
  * offline with their history. Another person signing in first wipes the previous one's data.
  */
 export function useSession(): SessionState {
+  const errorText = useErrorText();
   const [state, setState] = useState<SessionState>({ status: "loading" });
   useEffect(() => {
     let live = true;
@@ -39,7 +40,7 @@ export function useSession(): SessionState {
         }
         const cached = await readCache<PublicUser & Partial<MeOutput>>("me");
         if (!live) return;
-        setState(cached ? { status: "signed-in", user: cached, offline: true } : { status: "error", message: friendlyMessage(shownError(app)) });
+        setState(cached ? { status: "signed-in", user: cached, offline: true } : { status: "error", message: errorText(app) });
       }
     })();
     return () => {

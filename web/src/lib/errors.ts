@@ -1,13 +1,19 @@
-import { toAppError } from "@dim/client";
+import { ClientErrorCode, toAppError } from "@dim/client";
 import { ErrorCode } from "@dim/shared";
+import type { Translator } from "@/i18n";
 
 export interface ShownError {
   code: ErrorCode;
+  /** The server's own (English) words: for the console and tests, never shown (codes are translated). */
   message: string;
   /** For RATE_LIMITED: when trying again makes sense (epoch ms). */
   retryAt?: number;
-  /** For BAD_REQUEST: messages per input field ("username", "password", …). */
+  /** For BAD_REQUEST: the server's words per input field ("username", "password", …). */
   fields?: Record<string, string>;
+  /** For LIMIT_EXCEEDED: the limit that would be passed (details.limit). */
+  limit?: number;
+  /** The transport never reached the gateway ("gateway unreachable: Failed to fetch"). */
+  unreachable?: boolean;
 }
 
 /** Turns whatever a gateway call rejected with into something a form can show. */
@@ -16,6 +22,9 @@ export function shownError(error: unknown, now: number = Date.now()): ShownError
   const shown: ShownError = { code: app.code, message: app.message };
   const retryAfterMs = app.details?.retryAfterMs;
   if (app.code === ErrorCode.RateLimited && typeof retryAfterMs === "number") shown.retryAt = now + retryAfterMs;
+  const limit = app.details?.limit;
+  if (app.code === ErrorCode.LimitExceeded && typeof limit === "number") shown.limit = limit;
+  if (app.code === ErrorCode.Internal && app.message.startsWith("gateway unreachable")) shown.unreachable = true;
   const issues = app.details?.issues;
   if (Array.isArray(issues)) {
     const fields: Record<string, string> = {};
@@ -27,30 +36,21 @@ export function shownError(error: unknown, now: number = Date.now()): ShownError
   return shown;
 }
 
-/** "the group already has this title" → "The group already has this title." */
-export function sentence(message: string): string {
-  const s = message.trim();
-  if (!s) return "That did not work.";
-  return `${s[0]!.toUpperCase()}${s.slice(1)}${/[.!?]$/.test(s) ? "" : "."}`;
-}
+const KNOWN = new Set<string>(Object.values(ClientErrorCode));
 
 /**
- * Human wording for the codes people meet; the server's message, as a sentence, otherwise. Never
- * a transport's raw text ("gateway unreachable: Failed to fetch"): that is for the console.
+ * The catalogue's words for a typed error code (server codes of packages/shared, the client's own
+ * of @dim/client). Never the server's English message, never a transport's raw text: those are for
+ * the console.
  */
-export function friendlyMessage(error: ShownError): string {
-  switch (error.code) {
-    case ErrorCode.InvalidCredentials:
-      return "Wrong username or password.";
-    case ErrorCode.UsernameTaken:
-      return "This username is taken. Try another one.";
-    case ErrorCode.RateLimited:
-      return "Too many attempts.";
-    case ErrorCode.Unauthorized:
-      return "Your session has ended. Please sign in again.";
-    case ErrorCode.Internal:
-      return error.message.startsWith("gateway unreachable") ? "Cannot reach the server. Check your connection and try again." : "Something went wrong on our side. Please try again.";
-    default:
-      return sentence(error.message);
-  }
+export function friendlyMessage(error: ShownError, t: Translator<"errors">): string {
+  if (error.unreachable) return t("unreachable");
+  if (error.code === ErrorCode.LimitExceeded && error.limit !== undefined) return t("limit", { limit: error.limit });
+  if (KNOWN.has(error.code)) return t(error.code as ClientErrorCode);
+  return t("unknown");
+}
+
+/** The text for a field the server refused (BAD_REQUEST issues), or undefined. */
+export function fieldError(error: ShownError | null | undefined, field: string, t: Translator<"errors">): string | undefined {
+  return error?.fields?.[field] ? t("invalidField") : undefined;
 }

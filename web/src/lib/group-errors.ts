@@ -3,24 +3,26 @@
  * can do about it rather than the server's terse sentence.
  */
 import { ErrorCode } from "@dim/shared";
-import { friendlyMessage, sentence, type ShownError } from "./errors";
+import type { Translator } from "@/i18n";
+import { friendlyMessage, type ShownError } from "./errors";
 
 export type GroupAction = "create" | "add" | "remove" | "leave" | "rename" | "role" | "transfer";
 
-export function groupErrorText(error: ShownError, action: GroupAction): string {
+export function groupErrorText(error: ShownError, action: GroupAction, t: Translator<"errors">): string {
   switch (error.code) {
     case ErrorCode.Forbidden:
-      if (action === "create" || action === "add") return "You can only add people who are your contacts.";
-      return "You may not do that in this group (or you are no longer a member).";
+      if (action === "create" || action === "add") return t("group.onlyContacts");
+      return t("group.notAllowed");
     case ErrorCode.Conflict:
-      if (action === "leave") return "You are the owner: make someone else the owner before you leave.";
-      return sentence(error.message);
+      if (action === "leave") return t("group.ownerLeaves");
+      if (action === "rename") return t("group.sameTitle");
+      return friendlyMessage(error, t);
     case ErrorCode.NotFound:
-      return "They are no longer a member of this group.";
+      return t("group.notMember");
     case ErrorCode.LimitExceeded:
-    case ErrorCode.BadRequest:
-      return sentence(error.message);
+      if (error.limit === undefined) return friendlyMessage(error, t);
+      return action === "create" || action === "add" ? t("group.limit", { limit: error.limit }) : friendlyMessage(error, t);
     default:
-      return friendlyMessage(error);
+      return friendlyMessage(error, t);
   }
 }

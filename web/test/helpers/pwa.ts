@@ -15,7 +15,7 @@ export const WAIT = { timeout: 20_000 };
 
 export interface PwaDriver {
   /** A page in a fresh context (its own cookies and IndexedDB); CSP violations go to `cspViolations`. */
-  newPage(options?: { colorScheme?: "light" | "dark"; serviceWorkers?: "allow" | "block"; width?: number }): Promise<Page>;
+  newPage(options?: { colorScheme?: "light" | "dark"; serviceWorkers?: "allow" | "block"; width?: number; height?: number; locale?: string }): Promise<Page>;
   register(page: Page, username: string, displayName: string): Promise<void>;
   /** Registers someone over HTTP only (no browser): faster, for people who are only searched for. */
   registerOverHttp(username: string, displayName: string): Promise<{ sessionToken: string; user: { id: string } }>;
@@ -27,7 +27,9 @@ export function pwaDriver(ctx: { stack: () => Stack; browser: () => Browser; csp
   return {
     async newPage(options = {}) {
       const context = await ctx.browser().newContext({
-        viewport: { width: options.width ?? 1100, height: 720 },
+        viewport: { width: options.width ?? 1100, height: options.height ?? 720 },
+        // navigator.languages and Accept-Language: the app follows them (src/i18n).
+        locale: options.locale ?? "en-US",
         colorScheme: options.colorScheme ?? "light",
         serviceWorkers: options.serviceWorkers ?? "allow",
       });

@@ -1,12 +1,15 @@
 import type { Metadata } from "next";
+import { serverTranslator } from "@/i18n/server";
 import { AuthCard } from "@/components/auth/auth-card";
 import { LoginForm } from "@/components/auth/login-form";
 
-export const metadata: Metadata = { title: "Sign in" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await serverTranslator("meta"))("signIn") };
+}
 
 export default function LoginPage() {
   return (
-    <AuthCard title="Sign in to DIM" subtitle="Chat with your contacts, on any device." footer={{ text: "New here?", href: "/register", link: "Create an account" }}>
+    <AuthCard screen="signIn">
       <LoginForm />
     </AuthCard>
   );

@@ -1,12 +1,15 @@
 import type { Metadata } from "next";
+import { serverTranslator } from "@/i18n/server";
 import { AuthCard } from "@/components/auth/auth-card";
 import { RegisterForm } from "@/components/auth/register-form";
 
-export const metadata: Metadata = { title: "Create account" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await serverTranslator("meta"))("register") };
+}
 
 export default function RegisterPage() {
   return (
-    <AuthCard title="Create your DIM account" subtitle="It takes a few seconds." footer={{ text: "Already have an account?", href: "/login", link: "Sign in" }}>
+    <AuthCard screen="register">
       <RegisterForm />
     </AuthCard>
   );

@@ -5,12 +5,13 @@ import { toAppError } from "@dim/client";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { auditText, whenText } from "@/lib/admin-format";
-import { friendlyMessage, shownError } from "@/lib/errors";
+import { useErrorText } from "@/hooks/use-error-text";
 import { gateway } from "@/lib/gateway";
 import { AdminSection } from "./admin-section";
 
 /** The audit of admin actions, newest first; older pages on demand. */
 export function AuditList({ version }: { version: number }) {
+  const errorText = useErrorText();
   const [entries, setEntries] = useState<AdminAuditEntry[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -21,7 +22,7 @@ export function AuditList({ version }: { version: number }) {
       setCursor(page.nextCursor);
       setError(null);
     } catch (err) {
-      setError(friendlyMessage(shownError(toAppError(err))));
+      setError(errorText(err));
     }
   }, []);
   useEffect(() => void load(), [load, version]);

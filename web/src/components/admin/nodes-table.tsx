@@ -5,12 +5,13 @@ import { toAppError } from "@dim/client";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { uptimeText } from "@/lib/admin-format";
-import { friendlyMessage, shownError } from "@/lib/errors";
+import { useErrorText } from "@/hooks/use-error-text";
 import { gateway } from "@/lib/gateway";
 import { AdminSection } from "./admin-section";
 
 /** The live core nodes (admin.nodes); refreshed on demand. */
 export function NodesTable() {
+  const errorText = useErrorText();
   const [data, setData] = useState<AdminNodesOutput | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(async () => {
@@ -18,7 +19,7 @@ export function NodesTable() {
       setData(await gateway().admin.nodes.query());
       setError(null);
     } catch (err) {
-      setError(friendlyMessage(shownError(toAppError(err))));
+      setError(errorText(err));
     }
   }, []);
   useEffect(() => void load(), [load]);

@@ -5,16 +5,17 @@ import { toAppError } from "@dim/client";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/text-field";
-import { friendlyMessage, shownError } from "@/lib/errors";
+import { useErrorText } from "@/hooks/use-error-text";
 import { gateway } from "@/lib/gateway";
 import { AdminSection } from "./admin-section";
 import { ConfirmAccountChange } from "./confirm-account-change";
 import { SessionsTable } from "./sessions-table";
 
-const messageOf = (err: unknown) => friendlyMessage(shownError(toAppError(err)));
 
 /** Finds a user by username; shows its sessions; disables or enables it after a confirmation. */
 export function UserLookup(props: { selfId: string; onAudited: () => void }) {
+  const errorText = useErrorText();
+  const messageOf = errorText;
   const [query, setQuery] = useState("");
   const [found, setFound] = useState<AdminUserLookupOutput | null>(null);
   const [error, setError] = useState<string | null>(null);

@@ -3,17 +3,18 @@ import type { ChangeEventHandler, FormEvent, InputHTMLAttributes, ReactNode } fr
 import { Limits } from "@dim/shared";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/text-field";
+import { useTranslations } from "@/i18n";
 import type { ShownError } from "@/lib/errors";
 import { FormError } from "./form-error";
 
 /** The inputs of the sign-in and registration forms, each described once. */
 const FIELDS = {
-  username: { label: "Username", name: "username", autoComplete: "username", autoCapitalize: "none", spellCheck: false, required: true, maxLength: Limits.usernameMax },
-  displayName: { label: "Display name (optional)", name: "displayName", autoComplete: "nickname", maxLength: Limits.displayNameMax },
-  currentPassword: { label: "Password", name: "password", type: "password", autoComplete: "current-password", required: true, maxLength: Limits.passwordMax },
-  newPassword: { label: "Password", name: "password", type: "password", autoComplete: "new-password", required: true, maxLength: Limits.passwordMax },
-  confirmPassword: { label: "Confirm password", name: "confirm", type: "password", autoComplete: "new-password", required: true, maxLength: Limits.passwordMax },
-} satisfies Record<string, InputHTMLAttributes<HTMLInputElement> & { label: string }>;
+  username: { label: "username", name: "username", autoComplete: "username", autoCapitalize: "none", spellCheck: false, required: true, maxLength: Limits.usernameMax },
+  displayName: { label: "displayName", name: "displayName", autoComplete: "nickname", maxLength: Limits.displayNameMax },
+  currentPassword: { label: "password", name: "password", type: "password", autoComplete: "current-password", required: true, maxLength: Limits.passwordMax },
+  newPassword: { label: "password", name: "password", type: "password", autoComplete: "new-password", required: true, maxLength: Limits.passwordMax },
+  confirmPassword: { label: "confirmPassword", name: "confirm", type: "password", autoComplete: "new-password", required: true, maxLength: Limits.passwordMax },
+} satisfies Record<string, InputHTMLAttributes<HTMLInputElement> & { label: "username" | "displayName" | "password" | "confirmPassword" }>;
 
 export type AuthFieldName = keyof typeof FIELDS;
 
@@ -25,7 +26,9 @@ export function AuthField(props: {
   error?: string | undefined;
   hint?: string;
 }) {
-  return <TextField {...FIELDS[props.field]} hint={props.hint} value={props.value} onChange={props.onChange} error={props.error} />;
+  const t = useTranslations("auth");
+  const field = FIELDS[props.field];
+  return <TextField {...field} label={t(field.label)} hint={props.hint} value={props.value} onChange={props.onChange} error={props.error} />;
 }
 
 /** The frame of an auth form: the form-level error, the fields, the submit button. */

@@ -5,12 +5,13 @@ import { Alert } from "@/components/ui/alert";
 import { Avatar } from "@/components/ui/avatar";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { friendlyMessage, shownError } from "@/lib/errors";
+import { useErrorText } from "@/hooks/use-error-text";
 import { gateway } from "@/lib/gateway";
 import { rememberPeople } from "@/lib/people";
 
 /** Who has read an own group message (`conversations.readers` at its seq), page by page. */
 export function ReadersDialog(props: { conversationId: string; seq: number | null; onClose: () => void }) {
+  const errorText = useErrorText();
   const { conversationId, seq } = props;
   const [data, setData] = useState<ReadersOutput | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -25,7 +26,7 @@ export function ReadersDialog(props: { conversationId: string; seq: number | nul
       rememberPeople(page.readers.map((r) => r.user));
       setData((d) => (cursor && d ? { ...page, readers: [...d.readers, ...page.readers] } : page));
     } catch (e) {
-      setError(friendlyMessage(shownError(e)));
+      setError(errorText(e));
     } finally {
       setLoading(false);
     }

@@ -3,11 +3,13 @@ import { useState } from "react";
 import { ErrorCode } from "@dim/shared";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/text-field";
-import { friendlyMessage, shownError } from "@/lib/errors";
+import { useErrorText } from "@/hooks/use-error-text";
+import { shownError } from "@/lib/errors";
 import { gateway } from "@/lib/gateway";
 
 /** account.delete, confirmed with the password. */
 export function DeleteAccountSection(props: { onDeleted: () => void }) {
+  const errorText = useErrorText();
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -20,7 +22,7 @@ export function DeleteAccountSection(props: { onDeleted: () => void }) {
       props.onDeleted();
     } catch (e) {
       const shown = shownError(e);
-      setError(shown.code === ErrorCode.InvalidCredentials ? "That password is not right." : friendlyMessage(shown));
+      setError(shown.code === ErrorCode.InvalidCredentials ? "That password is not right." : errorText(shown));
       setBusy(false);
     }
   };

@@ -3,11 +3,13 @@ import { useState } from "react";
 import { ErrorCode, Limits } from "@dim/shared";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/text-field";
-import { friendlyMessage, shownError } from "@/lib/errors";
+import { useErrorText } from "@/hooks/use-error-text";
+import { shownError } from "@/lib/errors";
 import { gateway } from "@/lib/gateway";
 
 /** account.changePassword: this device stays signed in, every other one is signed out. */
 export function PasswordSection(props: { onOthersSignedOut: () => void }) {
+  const errorText = useErrorText();
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [busy, setBusy] = useState(false);
@@ -24,7 +26,7 @@ export function PasswordSection(props: { onOthersSignedOut: () => void }) {
       props.onOthersSignedOut();
     } catch (e) {
       const shown = shownError(e);
-      setMessage({ ok: false, text: shown.code === ErrorCode.InvalidCredentials ? "Your current password is not right." : friendlyMessage(shown) });
+      setMessage({ ok: false, text: shown.code === ErrorCode.InvalidCredentials ? "Your current password is not right." : errorText(shown) });
     } finally {
       setBusy(false);
     }

@@ -6,11 +6,13 @@ import { Avatar } from "@/components/ui/avatar";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/text-field";
 import { useObjectUrl } from "@/hooks/use-object-url";
-import { friendlyMessage, shownError } from "@/lib/errors";
+import { useErrorText } from "@/hooks/use-error-text";
+import { shownError } from "@/lib/errors";
 import { gateway } from "@/lib/gateway";
 
 /** Name, status line and picture: account.updateProfile, then (a new picture) upload + setAvatar. */
 export function ProfileSection(props: { me: PublicUser; onChanged: (me: PublicUser) => void }) {
+  const errorText = useErrorText();
   const [name, setName] = useState(props.me.displayName);
   const [status, setStatus] = useState(props.me.statusText);
   const [picked, setPicked] = useState<File | null>(null);
@@ -32,7 +34,7 @@ export function ProfileSection(props: { me: PublicUser; onChanged: (me: PublicUs
       setMessage({ ok: true, text: "Profile saved." });
     } catch (e) {
       const shown = shownError(e);
-      setMessage({ ok: false, text: shown.code === "INVALID_ATTACHMENT" ? "That file is not an image we can use. Pick a JPEG, PNG, WebP or GIF." : friendlyMessage(shown) });
+      setMessage({ ok: false, text: shown.code === "INVALID_ATTACHMENT" ? "That file is not an image we can use. Pick a JPEG, PNG, WebP or GIF." : errorText(shown) });
     } finally {
       setBusy(false);
     }
@@ -44,7 +46,7 @@ export function ProfileSection(props: { me: PublicUser; onChanged: (me: PublicUs
       props.onChanged(await gateway().account.setAvatar.mutate({ attachmentId: null }));
       setMessage({ ok: true, text: "Picture removed." });
     } catch (e) {
-      setMessage({ ok: false, text: friendlyMessage(shownError(e)) });
+      setMessage({ ok: false, text: errorText(e) });
     } finally {
       setBusy(false);
     }

@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useState } from "react";
 import type { SessionInfo } from "@dim/shared";
 import { Button } from "@/components/ui/button";
-import { friendlyMessage, shownError } from "@/lib/errors";
+import { useErrorText } from "@/hooks/use-error-text";
 import { gateway } from "@/lib/gateway";
 
 /** A short name for a user agent: the browser and the system, else the raw string. */
@@ -15,6 +15,7 @@ export function deviceName(userAgent: string | null): string {
 
 /** account.sessions with "Sign out" for each other session and "Sign out all others". */
 export function SessionsSection(props: { refreshKey: number }) {
+  const errorText = useErrorText();
   const [sessions, setSessions] = useState<SessionInfo[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -24,7 +25,7 @@ export function SessionsSection(props: { refreshKey: number }) {
       setSessions(await gateway().account.sessions.query());
       setError(null);
     } catch (e) {
-      setError(friendlyMessage(shownError(e)));
+      setError(errorText(e));
     }
   }, []);
   useEffect(() => {
@@ -36,7 +37,7 @@ export function SessionsSection(props: { refreshKey: number }) {
     try {
       await action();
     } catch (e) {
-      setError(friendlyMessage(shownError(e)));
+      setError(errorText(e));
     } finally {
       setBusy(null);
       await load();

@@ -2,18 +2,23 @@
 import { useState } from "react";
 import type { PublicUser } from "@dim/shared";
 import { Dialog } from "@/components/ui/dialog";
+import { useTranslations } from "@/i18n";
 import { DeleteAccountSection } from "./delete-account-section";
+import { LanguageSection } from "./language-section";
 import { PasswordSection } from "./password-section";
 import { ProfileSection } from "./profile-section";
 import { SessionsSection } from "./sessions-section";
 
-/** Settings: profile, password, signed-in devices, deleting the account. */
+/** Settings: profile, language, password, signed-in devices, deleting the account. */
 export function SettingsDialog(props: { open: boolean; onClose: () => void; me: PublicUser; onProfileChanged: (me: PublicUser) => void; onSignedOut: () => void }) {
   const [sessionsKey, setSessionsKey] = useState(0);
+  const t = useTranslations("settings");
   return (
-    <Dialog open={props.open} onClose={props.onClose} title="Settings" description="Your profile, password and signed-in devices." testId="settings-dialog">
+    <Dialog open={props.open} onClose={props.onClose} title={t("title")} description={t("description")} testId="settings-dialog">
       <div className="space-y-6 p-4">
         <ProfileSection me={props.me} onChanged={props.onProfileChanged} />
+        <hr className="border-slate-200" />
+        <LanguageSection />
         <hr className="border-slate-200" />
         <PasswordSection onOthersSignedOut={() => setSessionsKey((k) => k + 1)} />
         <hr className="border-slate-200" />

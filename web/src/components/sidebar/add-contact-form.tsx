@@ -6,18 +6,19 @@ import { Button } from "@/components/ui/button";
 import { useCountdown } from "@/hooks/use-countdown";
 import { useUserSearch } from "@/hooks/use-user-search";
 import { searchRows, type SearchRow } from "@/lib/contact-search";
-import { friendlyMessage, sentence, type ShownError } from "@/lib/errors";
+import { useTranslations, type Translator } from "@/i18n";
+import { friendlyMessage, type ShownError } from "@/lib/errors";
 
-function messageFor(error: ShownError, name: string): string {
+function messageFor(error: ShownError, name: string, t: Translator<"contacts">, tErrors: Translator<"errors">): string {
   switch (error.code) {
     case ErrorCode.NotFound:
-      return `No user named “${name}”.`;
-    case ErrorCode.RateLimited:
-    case ErrorCode.Unauthorized:
-    case ErrorCode.Internal:
-      return friendlyMessage(error);
+      return t("noSuchUser", { name });
+    case ErrorCode.Conflict:
+      return t("requestConflict");
+    case ErrorCode.Forbidden:
+      return t("requestForbidden");
     default:
-      return sentence(error.message);
+      return friendlyMessage(error, tErrors);
   }
 }
 
@@ -41,6 +42,8 @@ export interface AddContactFormProps {
  * field into the results, arrows move between them, ArrowUp from the first or Escape goes back.
  */
 export function AddContactForm(props: AddContactFormProps) {
+  const t = useTranslations("contacts");
+  const tErrors = useTranslations("errors");
   const id = useId();
   const inputRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
@@ -62,14 +65,14 @@ export function AddContactForm(props: AddContactFormProps) {
     event.preventDefault();
     const name = value.trim().toLowerCase();
     if (!usernameSchema.safeParse(name).success) {
-      const text = rows.length > 0 ? "Pick someone from the results, or type an exact username." : "Usernames have 3–32 characters: a–z, 0–9 and '_'.";
+      const text = rows.length > 0 ? t("pickFromResults") : t("usernameRule", { min: Limits.usernameMin, max: Limits.usernameMax });
       setFeedback({ tone: "error", text });
       return;
     }
     const error = await props.onRequest(name);
-    if (error) setFeedback({ tone: "error", text: messageFor(error, name), code: error.code });
+    if (error) setFeedback({ tone: "error", text: messageFor(error, name, t, tErrors), code: error.code });
     else {
-      setFeedback({ tone: "ok", text: `Request sent to @${name}.` });
+      setFeedback({ tone: "ok", text: t("requestSent", { username: name }) });
       setValue("");
     }
   };
@@ -83,10 +86,10 @@ export function AddContactForm(props: AddContactFormProps) {
     if (relation.kind === "contact") return props.onOpen(relation.conversationId);
     if (relation.kind === "requested" || props.busy) return;
     const error = relation.kind === "incoming" ? await props.onAccept(relation.requestId) : await props.onRequest(user.username);
-    if (error) return setFeedback({ tone: "error", text: messageFor(error, user.username), code: error.code });
+    if (error) return setFeedback({ tone: "error", text: messageFor(error, user.username, t, tErrors), code: error.code });
     setValue("");
     inputRef.current?.focus();
-    setFeedback({ tone: "ok", text: relation.kind === "incoming" ? `You and @${user.username} are now contacts.` : `Request sent to @${user.username}.` });
+    setFeedback({ tone: "ok", text: relation.kind === "incoming" ? t("nowContacts", { username: user.username }) : t("requestSent", { username: user.username }) });
   };
 
   const resultButtons = () => [...(listRef.current?.querySelectorAll<HTMLButtonElement>("button[data-search-action]") ?? [])];
@@ -131,9 +134,9 @@ export function AddContactForm(props: AddContactFormProps) {
   const showResults = search.status !== "idle";
 
   return (
-    <form onSubmit={onSubmit} className="px-4 py-3" noValidate role="search" aria-label="Contact search">
+    <form onSubmit={onSubmit} className="px-4 py-3" noValidate role="search" aria-label={t("searchLabel")}>
       <label htmlFor={id} className="mb-1 block text-xs font-semibold tracking-wide text-slate-500 uppercase">
-        Add contact
+        {t("addContact")}
       </label>
       <div className="flex gap-2">
         <input
@@ -147,7 +150,7 @@ export function AddContactForm(props: AddContactFormProps) {
             setFeedback(null);
           }}
           onKeyDown={onInputKeyDown}
-          placeholder="Name or username"
+          placeholder={t("placeholder")}
           autoCapitalize="none"
           autoComplete="off"
           spellCheck={false}
@@ -158,11 +161,11 @@ export function AddContactForm(props: AddContactFormProps) {
           className="min-w-0 flex-1 rounded-md border border-slate-300 bg-surface px-2.5 py-1.5 text-sm placeholder:text-slate-400 focus:border-brand-500 focus:outline-2 focus:outline-offset-0 focus:outline-brand-500/30"
         />
         <Button type="submit" size="sm" disabled={props.busy || !value.trim()}>
-          Add
+          {t("add")}
         </Button>
       </div>
       <p id={`${id}-hint`} className="sr-only">
-        Type a name or a username. Matching people are listed below: press the down arrow to reach them.
+        {t("hint")}
       </p>
       {feedback ? (
         <p
@@ -177,8 +180,8 @@ export function AddContactForm(props: AddContactFormProps) {
       {shownSearchError ? (
         <p id={`${id}-search-error`} role="alert" data-error-code={shownSearchError.code} className="mt-1 text-xs text-red-700">
           {shownSearchError.code === ErrorCode.RateLimited
-            ? `Too many searches.${retryIn > 0 ? ` Searching again in ${retryIn} s.` : ""}`
-            : `Search failed: ${friendlyMessage(shownSearchError)}`}
+            ? t("tooManySearches", { seconds: retryIn })
+            : t("searchFailed", { reason: friendlyMessage(shownSearchError, tErrors) })}
         </p>
       ) : null}
       {showResults ? (
@@ -187,15 +190,15 @@ export function AddContactForm(props: AddContactFormProps) {
             {feedback
               ? ""
               : search.status === "loading"
-              ? "Searching…"
+              ? t("searching")
               : search.status === "done"
                 ? rows.length === 0
-                  ? `No one found for “${search.query}”.`
-                  : `${rows.length} ${rows.length === 1 ? "person" : "people"} found`
+                  ? t("noneFound", { query: search.query })
+                  : t("found", { count: rows.length })
                 : ""}
           </p>
           {rows.length > 0 ? (
-            <ul id={`${id}-results`} ref={listRef} aria-label={`People matching “${search.query}”`} onKeyDown={onResultsKeyDown} className="mt-1 space-y-0.5">
+            <ul id={`${id}-results`} ref={listRef} aria-label={t("resultsLabel", { query: search.query })} onKeyDown={onResultsKeyDown} className="mt-1 space-y-0.5">
               {rows.map((row, i) => (
                 <ResultRow key={row.user.id} row={row} tabbable={i === 0} busy={props.busy} onAct={() => void act(row)} />
               ))}
@@ -208,13 +211,15 @@ export function AddContactForm(props: AddContactFormProps) {
 }
 
 function ResultRow({ row, tabbable, busy, onAct }: { row: SearchRow; tabbable: boolean; busy: boolean; onAct: () => void }) {
+  const t = useTranslations("contacts");
   const { user, relation } = row;
-  const who = `${user.displayName} (@${user.username})`;
+  const who = { name: user.displayName, username: user.username };
+  // Each label starts with the button's visible word (WCAG 2.5.3, label in name).
   const action = {
-    none: { text: "Add", label: `Add ${who}`, variant: "primary" as const },
-    incoming: { text: "Accept", label: `Accept the request from ${who}`, variant: "primary" as const },
-    requested: { text: "Requested", label: `${who}: request sent, waiting for an answer`, variant: "secondary" as const },
-    contact: { text: "Open", label: `Open the conversation with ${who}`, variant: "ghost" as const },
+    none: { text: t("add"), label: t("addWho", who), variant: "primary" as const },
+    incoming: { text: t("accept"), label: t("acceptWho", who), variant: "primary" as const },
+    requested: { text: t("requested"), label: t("requestedWho", who), variant: "secondary" as const },
+    contact: { text: t("open"), label: t("openWho", who), variant: "ghost" as const },
   }[relation.kind];
   // Never `disabled` (a disabled button drops focus): aria-disabled, and clicks are ignored.
   const inert = relation.kind === "requested" || (busy && relation.kind !== "contact");
@@ -225,8 +230,8 @@ function ResultRow({ row, tabbable, busy, onAct }: { row: SearchRow; tabbable: b
         <span className="block truncate text-sm">{user.displayName}</span>
         <span className="block truncate text-xs text-slate-500">
           @{user.username}
-          {relation.kind === "contact" ? <span className="ml-1.5 rounded-full bg-emerald-100 px-1.5 text-[10px] font-semibold text-emerald-800">Contact</span> : null}
-          {relation.kind === "incoming" ? <span className="ml-1.5 text-brand-700">wants to connect</span> : null}
+          {relation.kind === "contact" ? <span className="ml-1.5 rounded-full bg-emerald-100 px-1.5 text-[10px] font-semibold text-emerald-800">{t("contactBadge")}</span> : null}
+          {relation.kind === "incoming" ? <span className="ml-1.5 text-brand-700">{t("wantsToConnect")}</span> : null}
         </span>
       </span>
       <Button

@@ -7,11 +7,13 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/text-field";
 import { shownError } from "@/lib/errors";
+import { useTranslations } from "@/i18n";
 import { groupErrorText } from "@/lib/group-errors";
 import { gateway } from "@/lib/gateway";
 
 /** "New group": a title and contacts to add; `groups.create`, then the new group opens. */
 export function NewGroupDialog(props: { open: boolean; onClose: () => void; contacts: Contact[]; onCreated: (conversationId: string) => void }) {
+  const tErrors = useTranslations("errors");
   const [title, setTitle] = useState("");
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState(false);
@@ -39,7 +41,7 @@ export function NewGroupDialog(props: { open: boolean; onClose: () => void; cont
       const shown = shownError(e);
       // A field's message goes under the field, once; anything else in the alert.
       if (shown.fields?.title) setError({ message: "", title: shown.fields.title });
-      else setError({ message: groupErrorText(shown, "create") });
+      else setError({ message: groupErrorText(shown, "create", tErrors) });
     } finally {
       setBusy(false);
     }

@@ -1,6 +1,6 @@
 "use client";
 import { useEffect, useId, useState } from "react";
-import { friendlyMessage, shownError } from "@/lib/errors";
+import { useErrorText } from "@/hooks/use-error-text";
 import { gateway } from "@/lib/gateway";
 
 /**
@@ -8,6 +8,7 @@ import { gateway } from "@/lib/gateway";
  * last seen, and show me nobody's. Online stays visible both ways.
  */
 export function PrivacyToggle() {
+  const errorText = useErrorText();
   const id = useId();
   const [hidden, setHidden] = useState<boolean | null>(null);
   const [saving, setSaving] = useState(false);
@@ -28,7 +29,7 @@ export function PrivacyToggle() {
     try {
       setHidden((await gateway().privacy.set.mutate({ hideLastSeen: next })).hideLastSeen);
     } catch (e) {
-      setError(friendlyMessage(shownError(e)));
+      setError(errorText(e));
     } finally {
       setSaving(false);
     }

@@ -1,5 +1,6 @@
 "use client";
 import { useEffect, useId, useRef, type ReactNode } from "react";
+import { useTranslations } from "@/i18n";
 
 /**
  * A modal dialog on the native <dialog> (showModal): focus moves in and is kept there, Escape
@@ -11,6 +12,7 @@ export function Dialog(props: { open: boolean; onClose: () => void; title: strin
   const titleId = useId();
   const descriptionId = useId();
   const { open, onClose } = props;
+  const t = useTranslations("common");
 
   useEffect(() => {
     const el = ref.current;
@@ -51,7 +53,7 @@ export function Dialog(props: { open: boolean; onClose: () => void; title: strin
             <button
               type="button"
               onClick={onClose}
-              aria-label="Close"
+              aria-label={t("close")}
               className="inline-flex h-8 w-8 shrink-0 items-center justify-center rounded-md text-lg text-slate-600 hover:bg-slate-100 hover:text-slate-900"
             >
               <span aria-hidden>×</span>
