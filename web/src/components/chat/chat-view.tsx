@@ -21,6 +21,8 @@ import { Composer } from "./composer";
 import { MemberPanel } from "./member-panel";
 import { MessageList } from "./message-list";
 import { ReadOnlyNotice } from "./read-only-notice";
+import { ContactActions, type ContactActionsApi } from "@/components/contacts/contact-actions";
+import type { DirectState } from "@/lib/direct-state";
 import { ReadersDialog } from "./readers-dialog";
 import { TypingLine } from "./typing-line";
 
@@ -37,6 +39,8 @@ export function ChatView(props: {
   /** Open at this message (a search result); a new `n` for each request. */
   openAt?: { seq: number; n: number } | null;
   presence: { byId: ReadonlyMap<string, ContactPresence>; now: Date };
+  /** A direct conversation: whether I may write, and the peer's contact menu (remove, block, unblock). */
+  direct?: { state: DirectState; isContact: boolean; actions: ContactActionsApi } | null;
 }) {
   const { summary, client } = props;
   const connected = props.connection.status === "connected";
@@ -49,6 +53,9 @@ export function ChatView(props: {
   }, [openAt, toSeq]);
   const group = summary.kind === "group";
   const active = summary.membership === "active";
+  const direct = props.direct ?? null;
+  // Writing (composer, typing, edits, reactions, drops): an active member of an open conversation.
+  const writable = active && (direct?.state ?? "open") === "open";
   const members = useGroupMembers(client, summary.id, group && active);
   const [panelOpen, setPanelOpen] = useState(false);
   const [readersOf, setReadersOf] = useState<number | null>(null);
@@ -78,7 +85,7 @@ export function ChatView(props: {
     [client, discard, connected],
   );
   // Files dragged from the desktop (not text or links) can be dropped anywhere on the conversation.
-  const carriesFiles = (e: DragEvent) => active && e.dataTransfer.types.includes("Files");
+  const carriesFiles = (e: DragEvent) => writable && e.dataTransfer.types.includes("Files");
   const drop = {
     onDragOver: (e: DragEvent) => {
       if (!carriesFiles(e)) return;
@@ -118,12 +125,17 @@ export function ChatView(props: {
         ) : null}
         <ChatHeader summary={summary} title={title} memberCount={members.loaded && active ? members.total : summary.memberCount} onBack={props.onBack} onMembers={() => setPanelOpen(true)}
           actions={
-            <JumpMenu
-              firstUnread={chat.unreadAfter === null ? null : chat.unreadAfter + 1}
-              busy={jump.jumping}
-              onSeq={(seq) => void jump.toSeq(seq)}
-              onDay={(day) => void jump.toDay(day)}
-            />
+            <>
+              <JumpMenu
+                firstUnread={chat.unreadAfter === null ? null : chat.unreadAfter + 1}
+                busy={jump.jumping}
+                onSeq={(seq) => void jump.toSeq(seq)}
+                onDay={(day) => void jump.toDay(day)}
+              />
+              {direct && summary.peer && direct.state !== "deleted" ? (
+                <ContactActions user={summary.peer} isContact={direct.isContact} blocked={direct.state === "blocked"} api={direct.actions} />
+              ) : null}
+            </>
           }
           presence={peerPresence}
         />
@@ -149,10 +161,10 @@ export function ChatView(props: {
           focus={jump.focus}
           group={group ? { meId: props.me.id, nameOf: props.nameOf, onReaders: setReadersOf } : undefined}
           meId={props.me.id}
-          handlers={active ? acts.handlers : null}
+          handlers={writable ? acts.handlers : null}
         />
-        {active ? <TypingLine names={typing} /> : null}
-        {active ? (
+        {writable ? <TypingLine names={typing} /> : null}
+        {writable ? (
           <Composer
             key={summary.id}
             onSend={chat.send}
@@ -168,7 +180,14 @@ export function ChatView(props: {
             onStopTyping={() => client?.stopTyping(summary.id)}
           />
         ) : (
-          <ReadOnlyNotice membership={summary.membership} />
+          <ReadOnlyNotice
+            membership={summary.membership}
+            direct={
+              direct && direct.state !== "open" && active
+                ? { state: direct.state, name: title, onUnblock: () => void (summary.peer && direct.actions.unblock(summary.peer.id)) }
+                : null
+            }
+          />
         )}
         <ImageViewer attachment={viewing} onClose={() => setViewing(null)} fileUrl={attachmentUrl} thumbnail={actions.thumbnail} />
         {group ? (

@@ -1,6 +1,8 @@
 "use client";
 import { useState } from "react";
-import type { PublicUser } from "@dim/shared";
+import type { BlockedUser, PublicUser } from "@dim/shared";
+import type { ShownError } from "@/lib/errors";
+import { BlockedSection } from "./blocked-section";
 import { Dialog } from "@/components/ui/dialog";
 import { useTranslations } from "@/i18n";
 import { DeleteAccountSection } from "./delete-account-section";
@@ -9,8 +11,16 @@ import { PasswordSection } from "./password-section";
 import { ProfileSection } from "./profile-section";
 import { SessionsSection } from "./sessions-section";
 
-/** Settings: profile, language, password, signed-in devices, deleting the account. */
-export function SettingsDialog(props: { open: boolean; onClose: () => void; me: PublicUser; onProfileChanged: (me: PublicUser) => void; onSignedOut: () => void }) {
+/** Settings: profile, language, password, signed-in devices, blocked users, deleting the account. */
+export function SettingsDialog(props: {
+  open: boolean;
+  onClose: () => void;
+  me: PublicUser;
+  onProfileChanged: (me: PublicUser) => void;
+  onSignedOut: () => void;
+  blocked: BlockedUser[];
+  onUnblock: (userId: string) => Promise<ShownError | null>;
+}) {
   const [sessionsKey, setSessionsKey] = useState(0);
   const t = useTranslations("settings");
   return (
@@ -23,6 +33,8 @@ export function SettingsDialog(props: { open: boolean; onClose: () => void; me: 
         <PasswordSection onOthersSignedOut={() => setSessionsKey((k) => k + 1)} />
         <hr className="border-slate-200" />
         <SessionsSection refreshKey={sessionsKey} />
+        <hr className="border-slate-200" />
+        <BlockedSection blocked={props.blocked} onUnblock={props.onUnblock} />
         <hr className="border-slate-200" />
         <DeleteAccountSection onDeleted={props.onSignedOut} />
       </div>
