@@ -7,8 +7,8 @@
  */
 import { NodeLimits, type ContactsEvent, type ContactsFrame, type PublicUser } from "@dim/shared";
 import type { Logger } from "@dim/shared/node";
-import { publishToUsers, type Bus, type Presence, type Registry } from "@dim/infra";
-import { liveNodeIds, publishToAll } from "../groups/bus-group-events";
+import { publishToUsers } from "@dim/infra";
+import { liveNodeIds, publishToAll, type BusGroupEventsDeps } from "../groups/bus-group-events";
 
 /** One frame for every device of these users. */
 export interface ContactPush {
@@ -30,14 +30,8 @@ export const NO_CONTACT_EVENTS: ContactEvents = {
   async directChanged() {},
 };
 
-export interface BusContactEventsDeps {
-  bus: Pick<Bus, "publish">;
-  registry: Pick<Registry, "liveNodes">;
-  presence: Pick<Presence, "routesOf">;
-  logger: Logger;
-}
-
-export function busContactEvents(deps: BusContactEventsDeps): ContactEvents {
+/** The same seams as group changes: the bus, live nodes, presence routes. */
+export function busContactEvents(deps: BusGroupEventsDeps): ContactEvents {
   return {
     async push(pushes) {
       const acks: Array<Promise<void>> = [];

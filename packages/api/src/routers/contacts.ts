@@ -94,6 +94,17 @@ async function requestToMe(tx: Tx, requestId: string, me: string) {
   return request;
 }
 
+/** A mutation on another user by id (`{ userId }` → `{ ok: true }`). */
+function contactUserMutation(run: (ctx: Context, me: string, userId: string) => Promise<void>) {
+  return authedProcedure
+    .input(contactUserInput)
+    .output(okOutput)
+    .mutation(async ({ ctx, input }) => {
+      await run(ctx, ctx.user.id, input.userId);
+      return { ok: true as const };
+    });
+}
+
 export const contactsRouter = createTRPCRouter({
   /**
    * Asks `username` to become a contact. If they already asked you, this accepts their request
@@ -226,31 +237,11 @@ export const contactsRouter = createTRPCRouter({
   }),
 
   /** Removes a contact (both ways); the direct conversation stays, read-only. Idempotent. */
-  remove: authedProcedure
-    .input(contactUserInput)
-    .output(okOutput)
-    .mutation(async ({ ctx, input }) => {
-      await removeContact(ctx, ctx.user.id, input.userId);
-      return { ok: true as const };
-    }),
-
+  remove: contactUserMutation(removeContact),
   /** Blocks a user (contact or not). Idempotent. */
-  block: authedProcedure
-    .input(contactUserInput)
-    .output(okOutput)
-    .mutation(async ({ ctx, input }) => {
-      await blockUser(ctx, ctx.user.id, input.userId);
-      return { ok: true as const };
-    }),
-
+  block: contactUserMutation(blockUser),
   /** Lifts your block. Idempotent: unblocking someone you did not block changes nothing. */
-  unblock: authedProcedure
-    .input(contactUserInput)
-    .output(okOutput)
-    .mutation(async ({ ctx, input }) => {
-      await unblockUser(ctx, ctx.user.id, input.userId);
-      return { ok: true as const };
-    }),
+  unblock: contactUserMutation(unblockUser),
 
   /** The users you blocked, newest first. */
   blocked: authedProcedure.output(blockedUsersOutput).query(({ ctx }) => listBlocked(ctx, ctx.user.id)),
