@@ -6,12 +6,12 @@
  * both users' presence from each other: the pair is left out of both reads.
  */
 
-/** Neither of the contact row's two users blocked the other. */
-const NO_BLOCK = `NOT EXISTS (
-        SELECT 1 FROM user_blocks b
-        WHERE (b.blocker_id = c.owner_id AND b.blocked_id = c.peer_id) OR (b.blocker_id = c.peer_id AND b.blocked_id = c.owner_id))`;
 import { AppError, ErrorCode, UUID_RE } from "@dim/shared";
+import { noBlockBetween } from "./block-sql";
 import type { PrismaClient } from "./create-prisma";
+
+/** Neither of the contact row's two users blocked the other. */
+const NO_BLOCK = noBlockBetween("c.owner_id", "c.peer_id");
 
 /** One (subject, watcher) pair: `watcherId` has `subjectId` as a contact. */
 export interface WatcherRow {

@@ -23,3 +23,4 @@ export {
   type WatcherRow,
 } from "./contact-presence-store";
 export { CLI_ACTOR, listAdmins, recordAudit, setAdmin, type AdminActor, type AuditInput } from "./admin-store";
+export { noBlockBetween } from "./block-sql";

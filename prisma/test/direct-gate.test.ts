@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 const { user, conversation } = fixtures(() => prisma);
-const text = (senderId: string, conversationId: string, clientMsgId = randomUUID()) =>
+const text = (senderId: string, conversationId: string, clientMsgId: string = randomUUID()) =>
   store.append({ senderId, conversationId, clientMsgId, kind: "text", body: "hello" });
 
 describe("direct conversation gate", () => {

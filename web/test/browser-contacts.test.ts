@@ -1,10 +1,10 @@
 /**
  * Contacts in a real browser against the production build (gateway in Next.js, two core node
  * processes, PostgreSQL): a contact request arrives live (no reload, no polling) and so does its
- * accept; Alice blocks Bob from the chat header (confirmed first) — Bob's message fails and his
- * contact request is refused as FORBIDDEN —, finds him under Settings → Blocked users and
- * unblocks him there, and his next message arrives; then she removes him from her contact list's
- * menu, by keyboard, and both see the conversation read-only. Every new screen is axe-clean in
+ * accept; Alice blocks Bob from the chat header (confirmed first) — Bob's message fails —, finds
+ * him under Settings → Blocked users and unblocks him there, and his next message arrives; then
+ * she removes him from her contact list's menu, by keyboard, and both see the conversation
+ * read-only; blocked again, his new contact request is refused (FORBIDDEN). Every new screen is axe-clean in
  * both themes, at desktop and phone width.
  */
 import { describe, expect, it } from "vitest";
@@ -63,18 +63,11 @@ describe("contacts in the PWA", () => {
     await axeBothThemes(alice);
     await docScreenshot(alice, "contacts-blocked-desktop");
 
-    // Dario is told nothing; his message fails, his request is refused as a stranger's would be.
+    // Dario is told nothing; his message fails.
     expect(await bob.getByTestId("read-only").count()).toBe(0);
     await bobComposer.fill("Are you there?");
     await bobComposer.press("Enter");
     await expect.poll(() => lastMessage(bob, true).locator("[data-state]").getAttribute("data-state"), WAIT).toBe("failed");
-    const refused = await bob.evaluate(async () => {
-      const res = await fetch("/api/trpc/contacts.request", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "cora" }) });
-      return { status: res.status, body: (await res.json()) as { error: { data: { appCode: string } } } };
-    });
-    expect(refused.status).toBe(403);
-    expect(refused.body.error.data.appCode).toBe("FORBIDDEN");
-
     // Settings → Blocked users lists him; unblock there.
     await alice.getByTestId("open-settings").click();
     const settings = alice.getByTestId("settings-dialog");
@@ -108,5 +101,20 @@ describe("contacts in the PWA", () => {
     await expect.poll(() => bob.getByTestId("message").count(), WAIT).toBeGreaterThanOrEqual(2);
     await axeBothThemes(bob);
     await docScreenshot(bob, "contacts-removed-phone");
+
+    // No longer contacts, Cora blocks him from the conversation's header: his new contact request
+    // is refused (FORBIDDEN, as for a disabled account) and nothing reaches her.
+    await menu.click();
+    await dialog.getByTestId("contact-block").click();
+    await dialog.getByTestId("contact-confirm").click();
+    await expect.poll(() => notice.getAttribute("data-reason"), WAIT).toBe("blocked");
+    const refused = await bob.evaluate(async () => {
+      const res = await fetch("/api/trpc/contacts.request", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "cora" }) });
+      return { status: res.status, body: (await res.json()) as { error: { data: { appCode: string } } } };
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.data.appCode).toBe("FORBIDDEN");
+    await alice.waitForTimeout(500);
+    expect(await alice.getByRole("button", { name: "Accept @dario" }).count()).toBe(0);
   });
 });

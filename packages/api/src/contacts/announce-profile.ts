@@ -4,14 +4,13 @@
  * without a reload. Best effort; a device that was offline reads the lists on reconnect.
  */
 import type { PublicUser } from "@dim/shared";
+import { noBlockBetween, Prisma } from "@dim/db";
 import type { Context } from "../context";
 import { announceContacts } from "./contact-events";
 
 export async function announceProfile(ctx: Pick<Context, "prisma" | "contactEvents" | "log">, user: PublicUser): Promise<void> {
   const rows = await ctx.prisma.$queryRaw<Array<{ id: string }>>`
     SELECT c.owner_id::text AS id FROM contacts c
-    WHERE c.peer_id = ${user.id}::uuid AND NOT EXISTS (
-      SELECT 1 FROM user_blocks b
-      WHERE (b.blocker_id = c.owner_id AND b.blocked_id = c.peer_id) OR (b.blocker_id = c.peer_id AND b.blocked_id = c.owner_id))`;
+    WHERE c.peer_id = ${user.id}::uuid AND ${Prisma.raw(noBlockBetween("c.owner_id", "c.peer_id"))}`;
   await announceContacts(ctx.contactEvents, ctx.log, [{ to: [user.id, ...rows.map((r) => r.id)], event: "profile", user }]);
 }
