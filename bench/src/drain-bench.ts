@@ -83,6 +83,8 @@ async function scenario(sql: pg.Pool, env: Record<string, string>, secret: strin
     const conversationId = randomUUID();
     await sql.query(`INSERT INTO conversations (id, kind, direct_key, updated_at) VALUES ($1, 'direct', $2, now())`, [conversationId, [x.id, y.id].sort().join(":")]);
     await sql.query(`INSERT INTO conversation_members (conversation_id, user_id) VALUES ($1, $2), ($1, $3)`, [conversationId, x.id, y.id]);
+    // a direct conversation is written to only while its two users are contacts (both rows)
+    await sql.query(`INSERT INTO contacts (owner_id, peer_id, conversation_id) VALUES ($2, $3, $1), ($3, $2, $1) ON CONFLICT DO NOTHING`, [conversationId, x.id, y.id]);
     // Pair members on different nodes: every message crosses the bus, the drained half moves.
     for (const [u, node] of [[x, "a"], [y, "b"]] as const) socks.push({ userId: u.id, sessionId: u.sid, conversationId, node, welcomed: false, unacked: new Map(), seen: 0 });
   }

@@ -5,7 +5,8 @@
  * when a caller needs a newer one than it holds (a `deliver.group` carries the membershipSeq its
  * append saw), so a removed member is never pushed a seq past its leaving, whatever the bus
  * timing. Bounded: the least recently used entries go first. Concurrent reads of one
- * conversation share one query.
+ * conversation share one query. A direct conversation's entry also says whether it is open
+ * (contacts both ways, no block): dropped by `direct.changed` when the gateway changes that.
  */
 import type { Membership, MessageStore } from "@dim/db";
 
@@ -22,6 +23,8 @@ export interface ConversationMembers {
   members: Map<string, MemberWindow>;
   /** Active member ids. */
   active: string[];
+  /** Direct: both users may write (contacts, no block either way). Groups: true. */
+  open: boolean;
 }
 
 /** Re-reads of one `get` when the database keeps answering an older membershipSeq than asked. */
@@ -73,6 +76,15 @@ export class GroupMembers {
     this.loading.delete(conversationId);
   }
 
+  /**
+   * A direct conversation's contacts or blocks changed (`direct.changed`): forget it whatever its
+   * membershipSeq (always 0 for a direct conversation), and any read in flight.
+   */
+  forget(conversationId: string): void {
+    this.entries.delete(conversationId);
+    this.loading.delete(conversationId);
+  }
+
   /** One shared read per conversation; `fresh` starts a new one instead of joining one in flight. */
   private load(conversationId: string, fresh: boolean): Promise<ConversationMembers | null> {
     const inFlight = this.loading.get(conversationId);
@@ -115,5 +127,5 @@ function toEntry(m: Membership): ConversationMembers {
     members.set(w.userId, { joinedSeq: w.joinedSeq, leftSeq: w.leftSeq });
     if (w.leftSeq === null) active.push(w.userId);
   }
-  return { kind: m.kind, membershipSeq: m.membershipSeq, members, active };
+  return { kind: m.kind, membershipSeq: m.membershipSeq, members, active, open: m.open };
 }

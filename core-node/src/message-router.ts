@@ -168,6 +168,12 @@ export class MessageRouter {
         return this.groups.onMembersChanged(envelope);
       case "conversation":
         return this.groups.onConversation(envelope);
+      case "contacts":
+        this.pushLocal(envelope.userIds, null, envelope.frame);
+        return;
+      case "direct.changed":
+        this.deps.members.forget(envelope.conversationId);
+        return;
       case "session.ended":
         this.deps.connections.closeSession(envelope.userId, envelope.sessionId);
         return;

@@ -6,7 +6,9 @@
  *
  * Authorization is the node's member cache (group-members.ts: invalidated over the bus on every
  * membership change, re-read when a relay carries a newer membershipSeq), so a removed member
- * neither sends nor receives typing. Rate: one relayed `typing` per socket per conversation per
+ * neither sends nor receives typing; in a direct conversation that is not open (removed contact,
+ * a block either way: dropped from the cache by `direct.changed`) neither user's typing is
+ * relayed, and the typist is answered exactly as a non-member. Rate: one relayed `typing` per socket per conversation per
  * EphemeralLimits.typingMinIntervalMs; a sooner one is RATE_LIMITED and not relayed.
  */
 import {
@@ -63,7 +65,7 @@ export class TypingRelay {
       throw new AppError(ErrorCode.RateLimited, `at most one typing per conversation every ${EphemeralLimits.typingMinIntervalMs} ms`, { retryAfterMs });
     }
     const conversation = await this.deps.members.get(conversationId);
-    if (conversation === null || !conversation.active.includes(userId)) {
+    if (conversation === null || !conversation.active.includes(userId) || !conversation.open) {
       throw new AppError(ErrorCode.Forbidden, "not a member of this conversation");
     }
     if (relayed.size >= PRUNE_AT) {

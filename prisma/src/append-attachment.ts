@@ -16,7 +16,7 @@ import { AppError, ErrorCode } from "@dim/shared";
 import { toMessage, type Int8, type MessageRow, type StoreQuery } from "./message-row";
 import type { AppendInput, AppendResult } from "./message-store.types";
 import { isDeadlock, isUniqueViolation } from "./pg-errors";
-import { ACTIVE_MEMBER_IDS, SNAPSHOT_CTE } from "./append-sql";
+import { ACTIVE_MEMBER_IDS, gateError, notMember, SNAPSHOT_CTE } from "./append-sql";
 
 const RETURNED = "id, conversation_id, seq, sender_id, client_msg_id, kind, body, system, attachment, created_at";
 
@@ -34,7 +34,7 @@ const APPEND_ATTACHMENT_SQL = `
     SELECT ref FROM att WHERE owner_id = $2::uuid AND message_id IS NULL AND kind = $5::text
   ), bumped AS (
     UPDATE conversations SET last_seq = last_seq + 1, updated_at = now()
-    WHERE id = $1::uuid AND (SELECT ok FROM snap) AND NOT EXISTS (SELECT 1 FROM prior)
+    WHERE id = $1::uuid AND (SELECT ok FROM snap) AND (SELECT gate FROM snap) IS NULL AND NOT EXISTS (SELECT 1 FROM prior)
       AND EXISTS (SELECT 1 FROM usable) AND membership_seq = (SELECT membership_seq FROM snap)
     RETURNING last_seq
   ), inserted AS (
@@ -50,7 +50,7 @@ const APPEND_ATTACHMENT_SQL = `
     UNION ALL
     SELECT *, true AS duplicate FROM prior
   )
-  SELECT COALESCE(s.ok, false) AS member, COALESCE(x.duplicate, false) AS duplicate,
+  SELECT COALESCE(s.ok, false) AS member, s.gate, COALESCE(x.duplicate, false) AS duplicate,
          (SELECT count(*) FROM att) > 0 AS att_found,
          (SELECT owner_id = $2::uuid FROM att) AS att_owned,
          (SELECT message_id IS NULL FROM att) AS att_free,
@@ -63,6 +63,7 @@ const APPEND_ATTACHMENT_SQL = `
 
 type Row = { [K in keyof MessageRow]: MessageRow[K] | null } & {
   member: boolean;
+  gate: string | null;
   duplicate: boolean;
   att_found: boolean;
   att_owned: boolean | null;
@@ -98,7 +99,9 @@ export async function appendAttachmentMessage(query: StoreQuery, input: AppendIn
 
 function outcomeOf(input: AppendInput, row: Row | undefined): AppendResult | "stale" {
   const ownEarlier = row?.duplicate === true && row.conversation_id === input.conversationId;
-  if (!row || (!row.member && !ownEarlier)) throw new AppError(ErrorCode.Forbidden, "not a member of this conversation");
+  if (!row || (!row.member && !ownEarlier)) throw notMember();
+  const gated = ownEarlier ? null : gateError(row.gate);
+  if (gated) throw gated;
   if (row.id === null) {
     if (!row.att_found || !row.att_owned) throw new AppError(ErrorCode.Forbidden, "no such attachment of yours", { attachmentId: input.attachmentId });
     if (row.att_kind !== input.kind) {

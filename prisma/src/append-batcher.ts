@@ -33,7 +33,7 @@ import type { AppendInput, AppendResult } from "./message-store.types";
 import { toMessage, type Int8, type MessageRow, type StoreQuery } from "./message-row";
 import { isDeadlock, isUniqueViolation } from "./pg-errors";
 import { NaturalBatcher, type BatchOutcome } from "@dim/shared/async";
-import { ACTIVE_MEMBER_IDS, SNAPSHOT_CTE } from "./append-sql";
+import { ACTIVE_MEMBER_IDS, directGate, gateError, notMember, SNAPSHOT_CTE } from "./append-sql";
 import { sameMentions, type MentionsOf } from "./mentions-check";
 import type { Message } from "@dim/shared";
 
@@ -55,7 +55,7 @@ const APPEND_ONE_SQL = `
     FROM messages WHERE sender_id = $2::uuid AND client_msg_id = $3
   ), bumped AS (
     UPDATE conversations SET last_seq = last_seq + 1, updated_at = now()
-    WHERE id = $1::uuid AND (SELECT ok FROM snap) AND NOT EXISTS (SELECT 1 FROM prior)
+    WHERE id = $1::uuid AND (SELECT ok FROM snap) AND (SELECT gate FROM snap) IS NULL AND NOT EXISTS (SELECT 1 FROM prior)
       AND membership_seq = (SELECT membership_seq FROM snap)
     RETURNING last_seq
   ), inserted AS (
@@ -67,7 +67,8 @@ const APPEND_ONE_SQL = `
     UNION ALL
     SELECT *, true AS duplicate FROM prior
   )
-  SELECT 1::bigint AS ord, COALESCE(s.ok, false) AS member, (COALESCE(s.ok, false) AND x.id IS NULL) AS stale,
+  SELECT 1::bigint AS ord, COALESCE(s.ok, false) AS member, s.gate,
+         (COALESCE(s.ok, false) AND s.gate IS NULL AND x.id IS NULL) AS stale,
          COALESCE(x.duplicate, false) AS duplicate, x.id::text, x.conversation_id::text,
          x.seq, x.sender_id::text, x.client_msg_id, x.kind::text AS kind, x.body, x.system, x.mentions, x.mentions_all, x.created_at,
          s.membership_seq, s.conversation_kind,
@@ -92,7 +93,7 @@ const APPEND_BATCH_SQL = `
     SELECT i.*, (
       SELECT true FROM conversation_members m
       WHERE m.conversation_id = i.conversation_id AND m.user_id = i.sender_id AND m.left_seq IS NULL
-    ) IS NOT NULL AS member
+    ) IS NOT NULL AS member, ${directGate("i.conversation_id", "i.sender_id")} AS gate
     FROM input i
   ), prior AS (
     SELECT c.ord, p.* FROM checked c CROSS JOIN LATERAL (
@@ -101,7 +102,7 @@ const APPEND_BATCH_SQL = `
     ) p
   ), fresh AS (
     SELECT c.*, row_number() OVER (PARTITION BY c.conversation_id ORDER BY c.ord) AS rank
-    FROM checked c WHERE c.member AND NOT EXISTS (SELECT 1 FROM prior p WHERE p.ord = c.ord)
+    FROM checked c WHERE c.member AND c.gate IS NULL AND NOT EXISTS (SELECT 1 FROM prior p WHERE p.ord = c.ord)
   ), locked AS (
     SELECT l.id, l.membership_seq, k.n FROM (
       SELECT conversation_id, count(*) AS n FROM fresh GROUP BY conversation_id ORDER BY conversation_id
@@ -119,7 +120,7 @@ const APPEND_BATCH_SQL = `
     FROM fresh f JOIN bumped b ON b.id = f.conversation_id
     RETURNING id, conversation_id, seq, sender_id, client_msg_id, kind, body, system, created_at
   )
-  SELECT c.ord, c.member, (c.member AND p.ord IS NULL AND x.id IS NULL) AS stale, p.ord IS NOT NULL AS duplicate,
+  SELECT c.ord, c.member, c.gate, (c.member AND c.gate IS NULL AND p.ord IS NULL AND x.id IS NULL) AS stale, p.ord IS NOT NULL AS duplicate,
          COALESCE(x.id, p.id)::text AS id, COALESCE(x.conversation_id, p.conversation_id)::text AS conversation_id,
          COALESCE(x.seq, p.seq) AS seq, COALESCE(x.sender_id, p.sender_id)::text AS sender_id,
          COALESCE(x.client_msg_id, p.client_msg_id) AS client_msg_id, COALESCE(x.kind, p.kind)::text AS kind,
@@ -136,6 +137,8 @@ type AppendRow = { [K in keyof MessageRow]: MessageRow[K] | null } & {
   ord: Int8;
   /** The sender is an active member (as of the statement's snapshot). */
   member: boolean;
+  /** Why the sender may not write to this direct conversation (append-sql.ts directGate), or null. */
+  gate: string | null;
   /** A member's new row that was not written: membership changed after the snapshot. */
   stale: boolean;
   duplicate: boolean;
@@ -231,9 +234,10 @@ function outcomeOf(input: AppendInput, row: AppendRow | undefined): BatchOutcome
   if (row?.stale) return { requeue: true };
   // A duplicate is the sender's own stored message, returned even when the sender has left since.
   const ownEarlier = row?.duplicate === true && row.conversation_id === input.conversationId;
-  if (!row || row.id === null || (!row.member && !ownEarlier)) {
-    return { error: new AppError(ErrorCode.Forbidden, "not a member of this conversation") };
-  }
+  if (!row || (!row.member && !ownEarlier)) return { error: notMember() };
+  const gated = ownEarlier ? null : gateError(row.gate);
+  if (gated) return { error: gated };
+  if (row.id === null) return { error: notMember() };
   const message = toMessage(row as MessageRow);
   if (row.duplicate && !sameContent(input, message)) {
     return {

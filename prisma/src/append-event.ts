@@ -28,6 +28,7 @@ import { MESSAGE_COLUMNS, toMessage, type Int8, type MessageRow } from "./messag
 import type { AppendInput, AppendResult } from "./message-store.types";
 import { checkMentions, NO_MENTIONS, sameMentions } from "./mentions-check";
 import { isDeadlock, isUniqueViolation } from "./pg-errors";
+import { directGate, gateError, notMember } from "./append-sql";
 
 export interface EventWindows {
   /** How long after its send a text may be edited (DIM_EDIT_WINDOW_MS). */
@@ -52,7 +53,6 @@ export async function appendEvent(prisma: PrismaClient, input: AppendInput, wind
   }
 }
 
-const notMember = () => new AppError(ErrorCode.Forbidden, "not a member of this conversation");
 
 async function appendInTx(tx: Tx, input: AppendInput, windows: EventWindows): Promise<AppendResult> {
   const { conversationId, senderId, clientMsgId } = input;
@@ -96,6 +96,11 @@ async function appendInTx(tx: Tx, input: AppendInput, windows: EventWindows): Pr
 
   const me = members.find((m) => m.userId === senderId);
   if (!me) throw notMember();
+  if (conv.kind === "direct") {
+    const [gate] = await tx.$queryRawUnsafe<Array<{ gate: string | null }>>(`SELECT ${directGate("$1::uuid", "$2::uuid")} AS gate`, conversationId, senderId);
+    const gated = gateError(gate?.gate);
+    if (gated) throw gated;
+  }
   // A text without replyTo is here for its mentions only: it refers to no earlier seq.
   const refSeq = isEventKind(input.kind) ? input.targetSeq! : (input.replyTo ?? null);
   if (refSeq !== null) {

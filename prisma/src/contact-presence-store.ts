@@ -2,10 +2,16 @@
  * What presence (online / last seen) needs from PostgreSQL: who watches a user (its contacts),
  * each side's "hide my last seen", and the last-seen time a node stores when a user's last socket
  * closes. Online itself is not here: it is the presence leases (packages/infra). One statement
- * per call, for many users at once (a node's coalescing window).
+ * per call, for many users at once (a node's coalescing window). A block, either way, hides
+ * both users' presence from each other: the pair is left out of both reads.
  */
+
 import { AppError, ErrorCode, UUID_RE } from "@dim/shared";
+import { noBlockBetween } from "./block-sql";
 import type { PrismaClient } from "./create-prisma";
+
+/** Neither of the contact row's two users blocked the other. */
+const NO_BLOCK = noBlockBetween("c.owner_id", "c.peer_id");
 
 /** One (subject, watcher) pair: `watcherId` has `subjectId` as a contact. */
 export interface WatcherRow {
@@ -49,13 +55,15 @@ export class PrismaContactPresenceStore implements ContactPresenceStore {
   async watchersOf(subjectIds: string[]): Promise<WatcherRow[]> {
     if (subjectIds.length === 0) return [];
     requireUuids(subjectIds);
-    const rows = await this.prisma.$queryRaw<RawWatcher[]>`
-      SELECT c.peer_id::text AS subject_id, c.owner_id::text AS watcher_id, s.last_seen_at,
+    const rows = await this.prisma.$queryRawUnsafe<RawWatcher[]>(
+      `SELECT c.peer_id::text AS subject_id, c.owner_id::text AS watcher_id, s.last_seen_at,
              s.hide_last_seen AS subject_hides, w.hide_last_seen AS watcher_hides
       FROM contacts c
       JOIN users s ON s.id = c.peer_id
       JOIN users w ON w.id = c.owner_id
-      WHERE c.peer_id = ANY(${subjectIds}::uuid[])`;
+      WHERE c.peer_id = ANY($1::uuid[]) AND ${NO_BLOCK}`,
+      subjectIds,
+    );
     return rows.map((r) => ({
       subjectId: r.subject_id,
       watcherId: r.watcher_id,
@@ -69,11 +77,14 @@ export class PrismaContactPresenceStore implements ContactPresenceStore {
     requireUuids([userId]);
     const [me] = await this.prisma.$queryRaw<Array<{ hide_last_seen: boolean }>>`
       SELECT hide_last_seen FROM users WHERE id = ${userId}::uuid`;
-    const rows = await this.prisma.$queryRaw<Array<{ user_id: string; last_seen_at: Date | null; hide_last_seen: boolean }>>`
-      SELECT u.id::text AS user_id, u.last_seen_at, u.hide_last_seen
+    const rows = await this.prisma.$queryRawUnsafe<Array<{ user_id: string; last_seen_at: Date | null; hide_last_seen: boolean }>>(
+      `SELECT u.id::text AS user_id, u.last_seen_at, u.hide_last_seen
       FROM contacts c JOIN users u ON u.id = c.peer_id
-      WHERE c.owner_id = ${userId}::uuid
-      ORDER BY c.created_at, u.id LIMIT ${limit}::int`;
+      WHERE c.owner_id = $1::uuid AND ${NO_BLOCK}
+      ORDER BY c.created_at, u.id LIMIT $2::int`,
+      userId,
+      limit,
+    );
     return {
       hidesLastSeen: me?.hide_last_seen ?? false,
       contacts: rows.map((r) => ({ userId: r.user_id, lastSeenAt: r.last_seen_at, hidesLastSeen: r.hide_last_seen })),

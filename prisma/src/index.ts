@@ -24,3 +24,4 @@ export {
 } from "./contact-presence-store";
 export { CLI_ACTOR, listAdmins, recordAudit, setAdmin, type AdminActor, type AuditInput } from "./admin-store";
 export { PrismaPushStore, type PushContext, type PushStore, type PushTarget } from "./push-store";
+export { noBlockBetween } from "./block-sql";

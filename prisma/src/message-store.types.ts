@@ -80,6 +80,11 @@ export interface SeqRange {
 export interface Membership {
   kind: "direct" | "group";
   membershipSeq: number;
+  /**
+   * A direct conversation both users may write to (contacts both ways, neither blocked the
+   * other; append-sql.ts directOpen). Always true for a group.
+   */
+  open: boolean;
   /** Active and former members, by joinedSeq then user id. */
   members: MemberWindow[];
 }

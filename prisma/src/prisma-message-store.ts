@@ -22,6 +22,7 @@ import {
 } from "@dim/shared";
 import type pg from "pg";
 import { appendAttachmentMessage } from "./append-attachment";
+import { directOpen } from "./append-sql";
 import { AppendBatcher, type AppendBatchObserver } from "./append-batcher";
 import type { PrismaClient } from "./create-prisma";
 import { CursorBatcher } from "./cursor-batcher";
@@ -68,7 +69,7 @@ const SQL = {
     LEFT JOIN conversation_members m ON m.conversation_id = c.id AND m.left_seq IS NULL
     WHERE c.id = $1::uuid ORDER BY m.joined_at, m.user_id`,
   membership: `
-    SELECT c.kind::text, c.membership_seq, m.user_id::text, m.joined_seq, m.left_seq FROM conversations c
+    SELECT c.kind::text, c.membership_seq, ${directOpen("c.id")} AS open, m.user_id::text, m.joined_seq, m.left_seq FROM conversations c
     LEFT JOIN conversation_members m ON m.conversation_id = c.id
     WHERE c.id = $1::uuid ORDER BY m.joined_seq, m.user_id`,
   // One row per message, or one row of nulls when the viewer's window has none; no row at all
@@ -257,7 +258,7 @@ export class PrismaMessageStore implements MessageStore {
 
   async membership(conversationId: string): Promise<Membership | null> {
     if (!UUID_RE.test(conversationId)) return null;
-    const rows = await this.q<{ kind: string; membership_seq: Int8; user_id: string | null; joined_seq: Int8 | null; left_seq: Int8 | null }>(
+    const rows = await this.q<{ kind: string; membership_seq: Int8; open: boolean; user_id: string | null; joined_seq: Int8 | null; left_seq: Int8 | null }>(
       "membership",
       [conversationId],
     );
@@ -265,6 +266,7 @@ export class PrismaMessageStore implements MessageStore {
     return {
       kind: rows[0]!.kind === "group" ? "group" : "direct",
       membershipSeq: Number(rows[0]!.membership_seq),
+      open: rows[0]!.open,
       members: rows.flatMap((r) =>
         r.user_id === null
           ? []

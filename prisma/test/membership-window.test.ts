@@ -181,6 +181,7 @@ describe.each(Object.keys(stores) as Array<keyof typeof stores>)("over %s", (var
     expect(await store.membership(g)).toEqual({
       kind: "group",
       membershipSeq: leftSeq,
+      open: true,
       members: [
         { userId: owner, joinedSeq: 1, leftSeq: null },
         { userId: ben, joinedSeq: 1, leftSeq },

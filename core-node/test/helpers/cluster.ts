@@ -188,6 +188,11 @@ export async function createConversation(prisma: PrismaClient, memberIds: string
       members: { create: memberIds.map((userId) => ({ userId })) },
     },
   });
+  // Two users' direct conversation is written to only while they are contacts (both rows).
+  if (direct) {
+    const [a, b] = memberIds as [string, string];
+    await prisma.contact.createMany({ data: [{ ownerId: a, peerId: b, conversationId: id }, { ownerId: b, peerId: a, conversationId: id }], skipDuplicates: true });
+  }
   return id;
 }
 

@@ -11,6 +11,7 @@ import type { GatewayConfig } from "./config";
 import type { Db } from "./db";
 import type { GroupEvents } from "./groups/group-events";
 import type { LinkPreviews } from "./link-preview/link-previews";
+import type { ContactEvents } from "./contacts/contact-events";
 import type { GatewayMetrics } from "./metrics/gateway-metrics";
 import type { SqlRows } from "./sql";
 
@@ -25,6 +26,8 @@ export interface GatewayServices {
   bus?: Bus;
   /** Told after every committed membership or group change (groups/group-events.ts). */
   groupEvents: GroupEvents;
+  /** Told after every committed contact change: pushes `contacts` frames, drops node caches. */
+  contactEvents: ContactEvents;
   config: GatewayConfig;
   logger: Logger;
   assignStrategy: AssignStrategy;

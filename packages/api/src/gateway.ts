@@ -21,6 +21,7 @@ import { resolveGatewayConfig, type GatewayConfig, type GatewayConfigInput } fro
 import type { Context, GatewayServices } from "./context";
 import type { Db } from "./db";
 import { busGroupEvents } from "./groups/bus-group-events";
+import { busContactEvents, NO_CONTACT_EVENTS, type ContactEvents } from "./contacts/contact-events";
 import { NO_GROUP_EVENTS, type GroupEvents } from "./groups/group-events";
 import { createLinkPreviews } from "./link-preview/link-previews";
 import { readCookie } from "./http/cookies";
@@ -55,6 +56,8 @@ export interface GatewayDeps {
    * (changes are only committed: clients learn of them by sync, `welcome` and `conversations.list`).
    */
   groupEvents?: GroupEvents;
+  /** Contact news (contacts/contact-events.ts). Default: over the bus when bus and presence are given, else nothing. */
+  contactEvents?: ContactEvents;
   /**
    * Where attachment bytes go (createBlobStore: disk in embedded mode, S3 in cluster mode). Without
    * it the file routes answer 503. Not closed by the gateway.
@@ -135,6 +138,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
     groupEvents:
       deps.groupEvents ??
       (deps.bus && deps.presence ? busGroupEvents({ bus: deps.bus, registry: deps.registry, presence: deps.presence, logger }) : NO_GROUP_EVENTS),
+    contactEvents:
+      deps.contactEvents ??
+      (deps.bus && deps.presence ? busContactEvents({ bus: deps.bus, registry: deps.registry, presence: deps.presence, logger }) : NO_CONTACT_EVENTS),
     config,
     logger,
     assignStrategy: deps.assignStrategy ?? createAssignStrategy(config.assignStrategy),

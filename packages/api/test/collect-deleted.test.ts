@@ -51,6 +51,7 @@ describe("blobs of messages deleted for everyone", () => {
     const [a, b] = [await user(), await user()];
     const c = randomUUID();
     await prisma.conversation.create({ data: { id: c, kind: "direct", members: { create: [{ userId: a }, { userId: b }] } } });
+    await prisma.contact.createMany({ data: [{ ownerId: a, peerId: b, conversationId: c }, { ownerId: b, peerId: a, conversationId: c }] });
     const alone = await uploadedFile(a, "only here");
     const shared = await uploadedFile(a, "twice");
     const twin = await uploadedFile(b, "twice"); // b's upload of the same bytes, kept

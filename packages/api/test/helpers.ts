@@ -10,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from "@dim/db/testing";
 import { createMemoryInfra, type BlobStore, type MemoryInfra } from "@dim/infra";
 import type { ErrorCode, SessionOutput } from "@dim/shared";
 import type { GroupEvents } from "../src/groups/group-events";
+import type { ContactEvents } from "../src/contacts/contact-events";
 import { startStandaloneGateway, type AppRouter, type GatewayConfigInput, type StandaloneGateway } from "../src/index";
 
 export const TOKEN_SECRET = "test-secret-0123456789abcdef";
@@ -53,7 +54,7 @@ export const PASSWORD = "password-1234";
  */
 export function useTestGateway(
   config: Partial<GatewayConfigInput> = {},
-  opts: { pool?: boolean; groupEvents?: GroupEvents; blobs?: () => BlobStore } = {},
+  opts: { pool?: boolean; groupEvents?: GroupEvents; contactEvents?: ContactEvents; blobs?: () => BlobStore } = {},
 ): TestGateway {
   const t = {} as TestGateway;
   beforeAll(async () => {
@@ -71,6 +72,7 @@ export function useTestGateway(
       presence: t.infra.presence,
       bus: t.infra.bus,
       ...(opts.groupEvents ? { groupEvents: opts.groupEvents } : {}),
+      ...(opts.contactEvents ? { contactEvents: opts.contactEvents } : {}),
       ...(opts.blobs ? { blobs: opts.blobs() } : {}),
       config: { tokenSecret: TOKEN_SECRET, ...config },
     });

@@ -3,7 +3,7 @@
  * client-legs.ts; here each public call goes to the leg that does it, each server frame to the
  * leg it answers, and what the legs report comes out as one typed event stream.
  */
-import { AppError, ErrorCode, type ContactPresence, type ErrorFrame, type WelcomeFrame } from "@dim/shared";
+import { AppError, ErrorCode, type ContactPresence, type ContactsFrame, type ErrorFrame, type WelcomeFrame } from "@dim/shared";
 import type { AttachmentLeg } from "./attachment-leg";
 import type { SendAttachmentOptions } from "./attachment-send";
 import { buildClientLegs } from "./client-legs";
@@ -363,12 +363,25 @@ export class DimClient extends Emitter<DimClientEvents> {
         return this.emit("notifySettings", frame);
       case "mute":
         return this.emit("mute", frame);
+      case "contacts":
+        return this.onContacts(frame);
       case "pong":
         return;
     }
   }
 
+  /**
+   * Contact news: told to listeners. A contact lost (removed, blocked) takes its presence with it;
+   * one gained (accepted, unblocked) shows once the presence list is read again.
+   */
+  private onContacts(frame: ContactsFrame): void {
+    if (frame.event === "removed" || frame.event === "blocked") this.presenceBook.forget(frame.user.id);
+    if (frame.event === "accepted" || frame.event === "unblocked") this.presenceBook.requery();
+    this.emit("contacts", frame);
+  }
+
   private onErrorFrame(frame: ErrorFrame): void {
+    if (frame.ref === "presence.query" && frame.code === ErrorCode.RateLimited) this.presenceBook.onRateLimited();
     if (!this.sender.onError(frame) && frame.ref === "sync") this.recipient.onSyncError();
     this.emit("error", appErrorOf(frame));
   }

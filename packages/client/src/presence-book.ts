@@ -3,7 +3,7 @@
  * `presence.query` (sent after every welcome; the whole list, over frames until `last`, replaces
  * what was held) and kept current by pushes (`full: false`: the contacts that changed).
  */
-import type { ContactPresence, PresenceFrame } from "@dim/shared";
+import { EphemeralLimits, type ContactPresence, type PresenceFrame } from "@dim/shared";
 
 export interface PresenceBookOptions {
   link: { write(frame: { type: "presence.query" }): boolean };
@@ -11,16 +11,50 @@ export interface PresenceBookOptions {
   changed: (contacts: ContactPresence[]) => void;
 }
 
+/** Past the server's interval, measured from our write (the server measures from its read). */
+const REQUERY_MARGIN_MS = 250;
+
 export class PresenceBook {
   private readonly entries = new Map<string, ContactPresence>();
   /** Contacts named by the full answer being received (its frames until `last`). */
   private answer: Set<string> | undefined;
+  /** When the last `presence.query` went out (the server takes one per socket per interval). */
+  private lastQueryAt = Number.NEGATIVE_INFINITY;
+  private requeryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: PresenceBookOptions) {}
 
   /** Asks for the whole list (after each welcome: pushes are not replayed). */
   query(): void {
+    clearTimeout(this.requeryTimer);
+    this.requeryTimer = undefined;
+    this.lastQueryAt = Date.now();
     this.options.link.write({ type: "presence.query" });
+  }
+
+  /**
+   * Asks again because who is a visible contact changed (a contact accepted, a block lifted): at
+   * once, or when the server's per-socket interval since the last query has passed.
+   */
+  requery(): void {
+    const wait = this.lastQueryAt + EphemeralLimits.presenceQueryMinIntervalMs + REQUERY_MARGIN_MS - Date.now();
+    if (wait <= 0) return this.query();
+    this.requeryTimer ??= setTimeout(() => this.query(), wait);
+    (this.requeryTimer as { unref?: () => void }).unref?.();
+  }
+
+  /** The server refused a query as too soon (its clock runs from its read): ask again later. */
+  onRateLimited(): void {
+    this.lastQueryAt = Date.now();
+    this.requery();
+  }
+
+  /** This user is no longer a visible contact (removed, blocked): forget their presence. */
+  forget(userId: string): void {
+    const held = this.entries.get(userId);
+    if (!held) return;
+    this.entries.delete(userId);
+    this.options.changed([{ ...held, online: false, lastSeenAt: null }]);
   }
 
   presenceOf(userId: string): ContactPresence | undefined {
@@ -54,6 +88,8 @@ export class PresenceBook {
   }
 
   reset(): void {
+    clearTimeout(this.requeryTimer);
+    this.requeryTimer = undefined;
     this.entries.clear();
     this.answer = undefined;
   }

@@ -15,7 +15,7 @@ import type {
   ReceiptsFrame,
   SystemEvent,
 } from "@dim/shared";
-import type { AppError, ContactPresence, MuteFrame, NotifySettingsFrame } from "@dim/shared";
+import type { AppError, ContactPresence, ContactsFrame, MuteFrame, NotifySettingsFrame } from "@dim/shared";
 import type { ClientErrorCode } from "./client-error-code";
 
 /** Life of an own message: sending → sent → delivered → read, or failed (manual retry). */
@@ -247,6 +247,12 @@ export interface DimClientEvents extends Record<string, unknown> {
   notifySettings: NotifySettingsFrame;
   /** I muted or unmuted a conversation (on this or another device of mine). */
   mute: MuteFrame;
+  /**
+   * Contact news pushed by the server (protocol §7 `contacts`): a request made, accepted or
+   * declined, a contact removed, a user blocked / unblocked (on any of my devices), a profile
+   * changed. Re-read the lists it concerns; after every (re)connect read them once anyway.
+   */
+  contacts: ContactsFrame;
 }
 
 /** What DimClient needs from the gateway. `gatewayPort(createGatewayClient(...))` provides it. */

@@ -33,6 +33,13 @@ export const ErrorCode = {
    * attachments.ts): empty, truncated, a type that lies, too many pixels, a corrupt image, a bad name.
    */
   InvalidAttachment: "INVALID_ATTACHMENT",
+  /**
+   * A direct conversation you may read but not write: you and the peer are no longer contacts
+   * (either removed the other: add them again), you blocked the peer (unblock first), or the peer
+   * deleted their account. Never the answer to a user the peer blocked: that one is FORBIDDEN,
+   * exactly as for a stranger.
+   */
+  ReadOnly: "READ_ONLY",
   /** An edit or delete for everyone after its window (DIM_EDIT_WINDOW_MS / DIM_DELETE_WINDOW_MS). */
   WindowClosed: "WINDOW_CLOSED",
   /** A configured size limit would be passed: members per group, groups per user, sockets per user. */
@@ -86,6 +93,7 @@ export const TRPC_CODE_BY_ERROR: Record<ErrorCode, string> = {
   CONFLICT: "CONFLICT",
   RATE_LIMITED: "TOO_MANY_REQUESTS",
   INVALID_ATTACHMENT: "BAD_REQUEST",
+  READ_ONLY: "FORBIDDEN",
   WINDOW_CLOSED: "FORBIDDEN",
   LIMIT_EXCEEDED: "CONFLICT",
   NO_NODE_AVAILABLE: "SERVICE_UNAVAILABLE",

@@ -48,6 +48,12 @@ export const contactRequestsOutput = z.strictObject({
 export const contact = z.strictObject({ user: publicUser, conversationId: uuid, since: isoDate });
 export type Contact = z.infer<typeof contact>;
 export const acceptOutput = z.strictObject({ contact });
+/** contacts.block / contacts.unblock / contacts.remove: the other user, by id. */
+export const contactUserInput = z.strictObject({ userId: uuid });
+/** A user you blocked, and since when. */
+export const blockedUser = z.strictObject({ user: publicUser, since: isoDate });
+export type BlockedUser = z.infer<typeof blockedUser>;
+export const blockedUsersOutput = z.array(blockedUser);
 
 // conversations.* (ConversationSummary is in protocol.ts: the `conversation` frame carries it too)
 

@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { AppError, ErrorCode } from "./errors";
 import { NODE_ID_RE } from "./ids";
-import { conversationFrame, memberCursor, messageSchema, seq, uuid } from "./protocol";
+import { contactsFrame, conversationFrame, memberCursor, messageSchema, seq, uuid } from "./protocol";
 import { hiddenFrame } from "./message-events";
 import { presenceEnvelope } from "./presence-frames";
 import { typingEnvelope } from "./typing";
@@ -104,6 +104,23 @@ export const conversationEnvelope = z.strictObject({
   frame: conversationFrame,
 });
 
+/** A `contacts` frame for every connection of these users on the target node. */
+export const contactsEnvelope = z.strictObject({
+  type: z.literal("contacts"),
+  userIds: userIds.min(1),
+  frame: contactsFrame,
+});
+
+/**
+ * Whether a direct conversation is open (contacts both ways, no block) changed: the target node
+ * drops its cached member list of it (typing there is re-authorized on the next read). Sends need
+ * no cache: the store checks every append.
+ */
+export const directChangedEnvelope = z.strictObject({
+  type: z.literal("direct.changed"),
+  conversationId: uuid,
+});
+
 /**
  * A gateway session ended (logout): the target node closes its sockets of that session with
  * SessionEnded. Tokens issued to it are refused at `auth` anyway (the node checks the session).
@@ -151,6 +168,8 @@ export const nodeEnvelope = z.discriminatedUnion("type", [
   receiptsGroupEnvelope,
   membersChangedEnvelope,
   conversationEnvelope,
+  contactsEnvelope,
+  directChangedEnvelope,
   sessionEndedEnvelope,
   nodeDrainEnvelope,
   hiddenEnvelope,
@@ -170,6 +189,8 @@ export const NODE_ENVELOPE_TYPES = [
   "receipts.group",
   "members.changed",
   "conversation",
+  "contacts",
+  "direct.changed",
   "session.ended",
   "node.drain",
   "hidden",
@@ -195,6 +216,8 @@ export function nodeEnvelopeKey(envelope: NodeEnvelope): string {
       return `user:${envelope.userId}`;
     case "node.drain":
       return `drain:${envelope.nodeId}`;
+    case "contacts":
+      return `contacts:${envelope.frame.user.id}`;
     case "presence":
       return `presence:${envelope.from}`;
     default:

@@ -360,6 +360,24 @@ export const conversationFrame = z.strictObject({
 });
 
 /**
+ * Contact news for you, pushed to every connected device (protocol §7 `contacts`). `user` is the
+ * other user of the event, as you may see them now: `request` (a contact request between you was
+ * made or re-opened, by them or by you on another device), `accepted`, `declined`, `removed`
+ * (either of you removed the other: your direct conversation is read-only), `blocked` /
+ * `unblocked` (you did it, on any device: never sent to the blocked user), `profile` (their
+ * display name, status line or avatar changed; also your own, to your other devices). A doorbell:
+ * re-read `contacts.requests` / `contacts.list` / `contacts.blocked` as needed; after a reconnect,
+ * read them once (a device that was offline missed these frames).
+ */
+export const contactsFrame = z.strictObject({
+  type: z.literal("contacts"),
+  event: z.enum(["request", "accepted", "declined", "removed", "blocked", "unblocked", "profile"]),
+  user: publicUser,
+});
+export type ContactsFrame = z.infer<typeof contactsFrame>;
+export type ContactsEvent = ContactsFrame["event"];
+
+/**
  * A group member's cursors, as the `receipts` frame carries them, with the seq at which the member
  * joined: it counts for messages at or above joinedSeq only ("read by k of n" leaves out members
  * who joined after the message).
@@ -389,6 +407,7 @@ export const serverFrame = z.discriminatedUnion("type", [
   pongFrame,
   errorFrame,
   conversationFrame,
+  contactsFrame,
   receiptsFrame,
   hiddenFrame,
   typingServerFrame,

@@ -16,6 +16,11 @@ export function fixtures(prisma: () => PrismaClient) {
     await prisma().conversation.create({
       data: { id, kind: memberIds.length === 2 ? "direct" : "group", members: { create: memberIds.map((userId) => ({ userId })) } },
     });
+    // Two users' direct conversation is written to only while they are contacts (both rows).
+    if (memberIds.length === 2) {
+      const [a, b] = memberIds as [string, string];
+      await prisma().contact.createMany({ data: [{ ownerId: a, peerId: b, conversationId: id }, { ownerId: b, peerId: a, conversationId: id }], skipDuplicates: true });
+    }
     return id;
   }
 

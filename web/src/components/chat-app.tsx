@@ -28,6 +28,7 @@ import { useErrorText } from "@/hooks/use-error-text";
 import { useTranslations } from "@/i18n";
 import { gateway } from "@/lib/gateway";
 import { clearAll } from "@/lib/idb-store";
+import { directStateOf } from "@/lib/direct-state";
 import { forgetPeople, rememberPeople } from "@/lib/people";
 
 /** The main page: signed in → sidebar + chat; not signed in → /login. */
@@ -98,7 +99,9 @@ function SignedInApp({ me: signedIn, maxUploadBytes }: { me: PublicUser & { isAd
   const connection = useConnectionState(client);
   const { nameOf } = usePeople();
   const conversations = useConversations(client, me.id, nameOf);
-  const contacts = useContacts(conversations.refresh);
+  const contacts = useContacts(client, conversations.refresh, (user) => {
+    if (user.id === me.id) setMe((m) => ({ ...m, ...user }));
+  });
   const [newGroupOpen, setNewGroupOpen] = useState(false);
   // Names in groups: my contacts and the direct conversations' peers are people I know.
   useEffect(() => {
@@ -127,11 +130,14 @@ function SignedInApp({ me: signedIn, maxUploadBytes }: { me: PublicUser & { isAd
 
   // A conversation with someone not listed as a contact yet: our request was accepted.
   const contactIds = useMemo(() => new Set(contacts.contacts.map((c) => c.user.id)), [contacts.contacts]);
-  const unknownPeer = conversations.summaries.some((s) => s.peer && !contactIds.has(s.peer.id));
+  const blockedIds = useMemo(() => new Set(contacts.blocked.map((b) => b.user.id)), [contacts.blocked]);
+  // (Read once per new such peer: a removed contact's conversation stays listed, and pushes keep
+  // the lists current after that.)
+  const unknownPeers = conversations.summaries.flatMap((s) => (s.peer && !contactIds.has(s.peer.id) ? [s.peer.id] : [])).sort().join(",");
   const refreshContacts = contacts.refresh;
   useEffect(() => {
-    if (unknownPeer) void refreshContacts();
-  }, [unknownPeer, refreshContacts]);
+    if (unknownPeers) void refreshContacts();
+  }, [unknownPeers, refreshContacts]);
 
   const selected = useMemo(() => {
     if (!selectedId) return null;
@@ -230,8 +236,10 @@ function SignedInApp({ me: signedIn, maxUploadBytes }: { me: PublicUser & { isAd
             }}
             onSignedOut={() => void logout()}
             notifications={notificationSettings}
+            blocked={contacts.blocked}
+            onUnblock={contacts.unblock}
           />
-          <ContactList contacts={contacts.contacts} onOpen={setSelectedId} presence={presence} />
+          <ContactList contacts={contacts.contacts} onOpen={setSelectedId} presence={presence} blockedIds={blockedIds} actions={contacts} />
         </aside>
         <main className={`min-w-0 flex-1 flex-col bg-slate-50 md:flex ${selected ? "flex" : "hidden"}`}>
           {selected ? (
@@ -249,6 +257,15 @@ function SignedInApp({ me: signedIn, maxUploadBytes }: { me: PublicUser & { isAd
               openAt={openAt?.conversationId === selected.id ? openAt : null}
               presence={presence}
               onMuted={conversations.applyMute}
+              direct={
+                selected.kind === "direct" && selected.peer
+                  ? {
+                      state: directStateOf(selected.peer, { loaded: contacts.loaded, contactIds, blockedIds }),
+                      isContact: contactIds.has(selected.peer.id),
+                      actions: contacts,
+                    }
+                  : null
+              }
             />
           ) : (
             <div className="flex flex-1 items-center justify-center p-6 text-center">

@@ -19,6 +19,8 @@ import { transferOwnership } from "../groups/change-group";
 import { leaveGroup } from "../groups/end-membership";
 import type { GroupContext } from "../groups/group-transaction";
 import { announceEnded } from "./end-sessions";
+import { toPublicUser } from "../auth/session";
+import { announceContacts } from "../contacts/contact-events";
 
 export const DELETED_DISPLAY_NAME = "Deleted user";
 
@@ -46,8 +48,11 @@ async function leaveEveryGroup(ctx: Context, userId: string): Promise<number> {
 export async function deleteAccount(ctx: Context, userId: string): Promise<void> {
   const groups = await leaveEveryGroup(ctx, userId);
   const hexId = userId.replace(/-/g, "").slice(0, 24);
-  const sessionIds = await ctx.prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`DELETE FROM contacts WHERE owner_id = ${userId}::uuid OR peer_id = ${userId}::uuid`;
+  const { sessionIds, former, self } = await ctx.prisma.$transaction(async (tx) => {
+    const former = await tx.$queryRaw<Array<{ peer_id: string; conversation_id: string }>>`
+      DELETE FROM contacts WHERE owner_id = ${userId}::uuid OR peer_id = ${userId}::uuid
+      RETURNING (CASE WHEN owner_id = ${userId}::uuid THEN peer_id ELSE owner_id END)::text AS peer_id, conversation_id::text`;
+    await tx.$executeRaw`DELETE FROM user_blocks WHERE blocker_id = ${userId}::uuid OR blocked_id = ${userId}::uuid`;
     await tx.$executeRaw`DELETE FROM contact_requests WHERE from_user_id = ${userId}::uuid OR to_user_id = ${userId}::uuid`;
     const sessions = await tx.$queryRaw<Array<{ id: string }>>`
       DELETE FROM sessions WHERE user_id = ${userId}::uuid RETURNING id::text AS id`;
@@ -55,8 +60,13 @@ export async function deleteAccount(ctx: Context, userId: string): Promise<void>
       UPDATE users SET username = ${`deleted_${hexId}`}, display_name = ${DELETED_DISPLAY_NAME}, status_text = '',
         avatar_id = NULL, password_hash = '!', hide_last_seen = true, deleted_at = now()
       WHERE id = ${userId}::uuid`;
-    return sessions.map((s) => s.id);
+    const self = toPublicUser(await tx.user.findUniqueOrThrow({ where: { id: userId } }));
+    return { sessionIds: sessions.map((s) => s.id), former, self };
   });
   ctx.log.info({ userId, groups, sessions: sessionIds.length }, "account deleted");
   await announceEnded(ctx, userId, sessionIds);
+  // Former contacts: their direct conversation with the deleted user is read-only from now on.
+  const peers = [...new Set(former.map((f) => f.peer_id))];
+  for (const conversationId of new Set(former.map((f) => f.conversation_id))) await ctx.contactEvents.directChanged(conversationId);
+  await announceContacts(ctx.contactEvents, ctx.log, [{ to: peers, event: "removed", user: self }]);
 }

@@ -8,6 +8,7 @@ import { AppError, ErrorCode, type PublicUser } from "@dim/shared";
 import type { Context } from "../context";
 import { publicUserOfRow, USER_COLUMNS, type UserRow } from "../auth/session";
 import { Prisma } from "@dim/db";
+import { announceProfile } from "../contacts/announce-profile";
 
 async function reload(ctx: Context, userId: string): Promise<PublicUser> {
   const [row] = await ctx.prisma.$queryRaw<UserRow[]>`SELECT ${Prisma.raw(USER_COLUMNS)} FROM users u WHERE u.id = ${userId}::uuid`;
@@ -28,7 +29,9 @@ export async function updateProfile(
     },
   });
   ctx.log.info({ changed: Object.keys(input) }, "profile updated");
-  return reload(ctx, userId);
+  const user = await reload(ctx, userId);
+  await announceProfile(ctx, user);
+  return user;
 }
 
 /**
@@ -54,5 +57,7 @@ export async function setAvatar(ctx: Context, userId: string, attachmentId: stri
         FOR KEY SHARE))`;
   if (bound === 0) throw new AppError(ErrorCode.NotFound, "no such upload of yours");
   ctx.log.info({ attachmentId }, "avatar set");
-  return reload(ctx, userId);
+  const user = await reload(ctx, userId);
+  await announceProfile(ctx, user);
+  return user;
 }

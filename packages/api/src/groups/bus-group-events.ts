@@ -66,7 +66,7 @@ export function busGroupEvents(deps: BusGroupEventsDeps): GroupEvents {
   };
 }
 
-async function liveNodeIds(deps: BusGroupEventsDeps, log: Logger): Promise<string[]> {
+export async function liveNodeIds(deps: Pick<BusGroupEventsDeps, "registry">, log: Logger): Promise<string[]> {
   try {
     return (await deps.registry.liveNodes()).map((n) => n.nodeId);
   } catch (err) {
@@ -76,7 +76,7 @@ async function liveNodeIds(deps: BusGroupEventsDeps, log: Logger): Promise<strin
 }
 
 /** One record per node, encoded once; resolves when all were acknowledged (failures logged). */
-function publishToAll(deps: BusGroupEventsDeps, log: Logger, nodes: string[], envelope: NodeEnvelope): Promise<void> {
+export function publishToAll(deps: Pick<BusGroupEventsDeps, "bus">, log: Logger, nodes: string[], envelope: NodeEnvelope): Promise<void> {
   const { key, payload } = encodeNodeEnvelope(envelope);
   return Promise.all(
     nodes.map((nodeId) =>

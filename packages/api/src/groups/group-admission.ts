@@ -6,13 +6,19 @@
  * two groups adding the same user at once cannot both pass its limit.
  */
 import { AppError, ErrorCode } from "@dim/shared";
+import { noBlockBetween, Prisma } from "@dim/db";
 import type { Tx } from "../db";
 
-/** FORBIDDEN listing the ids that are not contacts of `me` (unknown users included: no existence leak). */
+/**
+ * FORBIDDEN listing the ids that are not contacts of `me` (unknown users included: no existence
+ * leak). A contact either side blocked counts as none: nobody is put in a group with someone who
+ * blocked them, and the answer does not say why.
+ */
 export async function requireContacts(tx: Tx, me: string, userIds: string[]): Promise<void> {
   if (userIds.length === 0) return;
   const rows = await tx.$queryRaw<Array<{ peer_id: string }>>`
-    SELECT peer_id::text FROM contacts WHERE owner_id = ${me}::uuid AND peer_id = ANY(${userIds}::uuid[])`;
+    SELECT c.peer_id::text FROM contacts c
+    WHERE c.owner_id = ${me}::uuid AND c.peer_id = ANY(${userIds}::uuid[]) AND ${Prisma.raw(noBlockBetween("c.owner_id", "c.peer_id"))}`;
   const contacts = new Set(rows.map((r) => r.peer_id));
   const strangers = userIds.filter((id) => !contacts.has(id));
   if (strangers.length > 0) {

@@ -3,6 +3,8 @@ import { z } from "zod";
 import {
   acceptOutput,
   AppError,
+  blockedUsersOutput,
+  contactUserInput,
   contact,
   contactRequest,
   contactRequestIdInput,
@@ -16,6 +18,9 @@ import { toPublicUser } from "../auth/session";
 import { acceptInTx, directKey } from "../contacts/accept-in-tx";
 import type { Context } from "../context";
 import { announceGroupChange } from "../groups/group-events";
+import { blockedEitherWay, blockUser, listBlocked, unblockUser } from "../contacts/blocks";
+import { announceContacts } from "../contacts/contact-events";
+import { removeContact } from "../contacts/remove-contact";
 import { lockKey, type Tx } from "../db";
 import { authedProcedure, createTRPCRouter } from "../trpc";
 
@@ -57,6 +62,28 @@ async function announceDirect(ctx: Pick<Context, "groupEvents" | "log">, convers
   });
 }
 
+/**
+ * The answer to a request the peer must not get: the peer blocked you, or an admin disabled the
+ * peer's account. One answer for both, so it does not say which.
+ */
+const requestRefused = () => new AppError(ErrorCode.Forbidden, "you cannot send a contact request to this user");
+
+/**
+ * After an accept: both users' devices hear `accepted`; a direct conversation that existed before
+ * (a contact removed and added again) is writable again, so the nodes drop their cached view.
+ */
+async function announceAccepted(ctx: Context, request: ContactRequest, created: boolean, conversationId: string): Promise<void> {
+  await announceContacts(
+    ctx.contactEvents,
+    ctx.log,
+    [
+      { to: [request.from.id], event: "accepted", user: request.to },
+      { to: [request.to.id], event: "accepted", user: request.from },
+    ],
+    created ? undefined : conversationId,
+  );
+}
+
 /** The request if `me` is its recipient; NOT_FOUND when it is unknown or not yours to decide. */
 async function requestToMe(tx: Tx, requestId: string, me: string) {
   const request = await tx.contactRequest.findUnique({ where: { id: requestId }, include: withUsers });
@@ -65,6 +92,17 @@ async function requestToMe(tx: Tx, requestId: string, me: string) {
   }
   if (request.toUserId !== me) throw new AppError(ErrorCode.Forbidden, "only the recipient can decide a contact request");
   return request;
+}
+
+/** A mutation on another user by id (`{ userId }` → `{ ok: true }`). */
+function contactUserMutation(run: (ctx: Context, me: string, userId: string) => Promise<void>) {
+  return authedProcedure
+    .input(contactUserInput)
+    .output(okOutput)
+    .mutation(async ({ ctx, input }) => {
+      await run(ctx, ctx.user.id, input.userId);
+      return { ok: true as const };
+    });
 }
 
 export const contactsRouter = createTRPCRouter({
@@ -78,13 +116,16 @@ export const contactsRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       const me = ctx.user.id;
       if (input.username === ctx.user.username) throw new AppError(ErrorCode.BadRequest, "you cannot add yourself");
-      const peer = await ctx.prisma.user.findUnique({ where: { username: input.username }, select: { id: true } });
-      if (!peer) throw new AppError(ErrorCode.NotFound, `no user named '${input.username}'`);
+      const peer = await ctx.prisma.user.findUnique({ where: { username: input.username }, select: { id: true, deletedAt: true, disabledAt: true } });
+      if (!peer || peer.deletedAt !== null) throw new AppError(ErrorCode.NotFound, `no user named '${input.username}'`);
 
       const outcome = await ctx.prisma.$transaction(async (tx) => {
         await lockKey(tx, directKey(me, peer.id));
         const existing = await tx.contact.findUnique({ where: { ownerId_peerId: { ownerId: me, peerId: peer.id } } });
         if (existing) throw new AppError(ErrorCode.Conflict, `'${input.username}' is already a contact`);
+        const blocks = await blockedEitherWay(tx, me, peer.id);
+        if (blocks.byMe) throw new AppError(ErrorCode.Conflict, `you blocked '${input.username}': unblock them first`);
+        if (blocks.byPeer || peer.disabledAt !== null) throw requestRefused();
 
         const incoming = await tx.contactRequest.findUnique({
           where: { fromUserId_toUserId: { fromUserId: peer.id, toUserId: me } },
@@ -93,7 +134,7 @@ export const contactsRouter = createTRPCRouter({
           const { contact, created } = await acceptInTx(tx, me, peer.id);
           ctx.log.info({ peerId: peer.id }, "contact request crossed an incoming one: accepted");
           const request = toContactRequest(await tx.contactRequest.findUniqueOrThrow({ where: { id: incoming.id }, include: withUsers }));
-          return { request, created: created ? contact.conversationId : null };
+          return { request, created, conversationId: contact.conversationId };
         }
 
         const outgoing = await tx.contactRequest.findUnique({
@@ -114,10 +155,19 @@ export const contactsRouter = createTRPCRouter({
               include: withUsers,
             });
         ctx.log.info({ peerId: peer.id, requestId: row.id }, "contact requested");
-        return { request: toContactRequest(row), created: null };
+        return { request: toContactRequest(row), created: false, conversationId: null };
       });
-      if (outcome.created) await announceDirect(ctx, outcome.created, [me, peer.id]);
-      return outcome.request;
+      const { request } = outcome;
+      if (outcome.conversationId === null) {
+        await announceContacts(ctx.contactEvents, ctx.log, [
+          { to: [request.to.id], event: "request", user: request.from },
+          { to: [request.from.id], event: "request", user: request.to },
+        ]);
+      } else {
+        if (outcome.created) await announceDirect(ctx, outcome.conversationId, [me, peer.id]);
+        await announceAccepted(ctx, request, outcome.created, outcome.conversationId);
+      }
+      return request;
     }),
 
   /** Accepts a request sent to you: creates the direct conversation. Idempotent. */
@@ -127,15 +177,16 @@ export const contactsRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       const me = ctx.user.id;
       const first = await requestToMe(ctx.prisma, input.requestId, me);
-      const { contact, created } = await ctx.prisma.$transaction(async (tx) => {
+      const { contact, created, request } = await ctx.prisma.$transaction(async (tx) => {
         await lockKey(tx, directKey(me, first.fromUserId));
         const request = await requestToMe(tx, input.requestId, me);
         if (request.status === "declined") throw new AppError(ErrorCode.Conflict, "this request was declined");
         const result = await acceptInTx(tx, me, request.fromUserId);
         ctx.log.info({ requestId: request.id, conversationId: result.contact.conversationId }, "contact request accepted");
-        return result;
+        return { ...result, request: toContactRequest(request) };
       });
       if (created) await announceDirect(ctx, contact.conversationId, [me, first.fromUserId]);
+      await announceAccepted(ctx, request, created, contact.conversationId);
       return { contact };
     }),
 
@@ -155,6 +206,12 @@ export const contactsRouter = createTRPCRouter({
         // Decided in between: fine if declined, a conflict if accepted.
         const now = await ctx.prisma.contactRequest.findUniqueOrThrow({ where: { id: request.id } });
         if (now.status === "accepted") throw new AppError(ErrorCode.Conflict, "this request was already accepted");
+      } else {
+        const decided = toContactRequest(request);
+        await announceContacts(ctx.contactEvents, ctx.log, [
+          { to: [decided.from.id], event: "declined", user: decided.to },
+          { to: [decided.to.id], event: "declined", user: decided.from },
+        ]);
       }
       return { ok: true as const };
     }),
@@ -178,6 +235,16 @@ export const contactsRouter = createTRPCRouter({
     ]);
     return { incoming: incoming.map(toContactRequest), outgoing: outgoing.map(toContactRequest) };
   }),
+
+  /** Removes a contact (both ways); the direct conversation stays, read-only. Idempotent. */
+  remove: contactUserMutation(removeContact),
+  /** Blocks a user (contact or not). Idempotent. */
+  block: contactUserMutation(blockUser),
+  /** Lifts your block. Idempotent: unblocking someone you did not block changes nothing. */
+  unblock: contactUserMutation(unblockUser),
+
+  /** The users you blocked, newest first. */
+  blocked: authedProcedure.output(blockedUsersOutput).query(({ ctx }) => listBlocked(ctx, ctx.user.id)),
 
   /** Your contacts with their direct conversation, by username. */
   list: authedProcedure.output(z.array(contact)).query(async ({ ctx }) => {

@@ -24,6 +24,8 @@ import { Composer } from "./composer";
 import { MemberPanel } from "./member-panel";
 import { MessageList } from "./message-list";
 import { ReadOnlyNotice } from "./read-only-notice";
+import { ContactActions, type ContactActionsApi } from "@/components/contacts/contact-actions";
+import type { DirectState } from "@/lib/direct-state";
 import { ReadersDialog } from "./readers-dialog";
 import { TypingLine } from "./typing-line";
 
@@ -42,6 +44,8 @@ export function ChatView(props: {
   presence: { byId: ReadonlyMap<string, ContactPresence>; now: Date };
   /** This conversation was muted or unmuted here (the list and the notifications follow). */
   onMuted: (frame: MuteFrame) => void;
+  /** A direct conversation: whether I may write, and the peer's contact menu (remove, block, unblock). */
+  direct?: { state: DirectState; isContact: boolean; actions: ContactActionsApi } | null;
 }) {
   const { summary, client } = props;
   const t = useTranslations();
@@ -56,6 +60,9 @@ export function ChatView(props: {
   }, [openAt, toSeq]);
   const group = summary.kind === "group";
   const active = summary.membership === "active";
+  const direct = props.direct ?? null;
+  // Writing (composer, typing, edits, reactions, drops): an active member of an open conversation.
+  const writable = active && (direct?.state ?? "open") === "open";
   const members = useGroupMembers(client, summary.id, group && active);
   const mentionables = useMemo<Mentionables | undefined>(
     () =>
@@ -96,7 +103,7 @@ export function ChatView(props: {
     [client, discard, connected],
   );
   // Files dragged from the desktop (not text or links) can be dropped anywhere on the conversation.
-  const carriesFiles = (e: DragEvent) => active && e.dataTransfer.types.includes("Files");
+  const carriesFiles = (e: DragEvent) => writable && e.dataTransfer.types.includes("Files");
   const drop = {
     onDragOver: (e: DragEvent) => {
       if (!carriesFiles(e)) return;
@@ -144,6 +151,9 @@ export function ChatView(props: {
                 onSeq={(seq) => void jump.toSeq(seq)}
                 onDay={(day) => void jump.toDay(day)}
               />
+              {direct && summary.peer && direct.state !== "deleted" ? (
+                <ContactActions user={summary.peer} isContact={direct.isContact} blocked={direct.state === "blocked"} api={direct.actions} />
+              ) : null}
             </div>
           }
           presence={peerPresence}
@@ -173,10 +183,10 @@ export function ChatView(props: {
           focus={jump.focus}
           group={group ? { meId: props.me.id, myUsername: props.me.username, nameOf: props.nameOf, onReaders: setReadersOf } : undefined}
           meId={props.me.id}
-          handlers={active ? acts.handlers : null}
+          handlers={writable ? acts.handlers : null}
         />
-        {active ? <TypingLine names={typing} /> : null}
-        {active ? (
+        {writable ? <TypingLine names={typing} /> : null}
+        {writable ? (
           <Composer
             key={summary.id}
             onSend={chat.send}
@@ -193,7 +203,14 @@ export function ChatView(props: {
             mentionables={mentionables}
           />
         ) : (
-          <ReadOnlyNotice membership={summary.membership} />
+          <ReadOnlyNotice
+            membership={summary.membership}
+            direct={
+              direct && direct.state !== "open" && active
+                ? { state: direct.state, name: title, onUnblock: () => void (summary.peer && direct.actions.unblock(summary.peer.id)) }
+                : null
+            }
+          />
         )}
         <ImageViewer attachment={viewing} onClose={() => setViewing(null)} fileUrl={attachmentUrl} thumbnail={actions.thumbnail} />
         {group ? (

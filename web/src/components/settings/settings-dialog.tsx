@@ -1,6 +1,8 @@
 "use client";
 import { useState } from "react";
-import type { PublicUser } from "@dim/shared";
+import type { BlockedUser, PublicUser } from "@dim/shared";
+import type { ShownError } from "@/lib/errors";
+import { BlockedSection } from "./blocked-section";
 import { Dialog } from "@/components/ui/dialog";
 import type { NotificationSettingsState } from "@/hooks/use-notification-settings";
 import { useTranslations } from "@/i18n";
@@ -12,7 +14,7 @@ import { PreferencesSection } from "./preferences-section";
 import { ProfileSection } from "./profile-section";
 import { SessionsSection } from "./sessions-section";
 
-/** Settings: profile, language, notifications, password, signed-in devices, this device's choices, deleting the account. */
+/** Settings: profile, language, notifications, password, signed-in devices, blocked users, this device's choices, deleting the account. */
 export function SettingsDialog(props: {
   open: boolean;
   onClose: () => void;
@@ -20,6 +22,8 @@ export function SettingsDialog(props: {
   onProfileChanged: (me: PublicUser) => void;
   onSignedOut: () => void;
   notifications: NotificationSettingsState;
+  blocked: BlockedUser[];
+  onUnblock: (userId: string) => Promise<ShownError | null>;
 }) {
   const [sessionsKey, setSessionsKey] = useState(0);
   const t = useTranslations("settings");
@@ -37,6 +41,7 @@ export function SettingsDialog(props: {
         <SessionsSection refreshKey={sessionsKey} />
         <hr className="border-slate-200" />
         <PreferencesSection />
+        <BlockedSection blocked={props.blocked} onUnblock={props.onUnblock} />
         <hr className="border-slate-200" />
         <DeleteAccountSection onDeleted={props.onSignedOut} />
       </div>
