@@ -115,7 +115,7 @@ describe("message events, typing and presence in the PWA", () => {
     await expect.poll(() => reactionB.getAttribute("aria-pressed"), WAIT).toBe("true");
     await act(a, "Filler line 13", "React with 👍");
     await expect.poll(() => reactionB.getByTestId("reaction-count").textContent(), WAIT).toBe("2");
-    await expect.poll(() => reactionB.getAttribute("title"), WAIT).toBe("You, Ana Lima");
+    await expect.poll(() => reactionB.getAttribute("title"), WAIT).toBe("You and Ana Lima");
     await reactionB.click(); // toggles mine off
     await expect.poll(() => reactionA.getByTestId("reaction-count").textContent(), WAIT).toBe("1");
     await expect.poll(() => reactionA.getAttribute("aria-pressed"), WAIT).toBe("true");

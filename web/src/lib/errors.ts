@@ -12,6 +12,8 @@ export interface ShownError {
   fields?: Record<string, string>;
   /** For LIMIT_EXCEEDED: the limit that would be passed (details.limit). */
   limit?: number;
+  /** For BAD_REQUEST: details.reason, when the server names one ("self": the call named yourself). */
+  reason?: string;
   /** The transport never reached the gateway ("gateway unreachable: Failed to fetch"). */
   unreachable?: boolean;
 }
@@ -24,6 +26,7 @@ export function shownError(error: unknown, now: number = Date.now()): ShownError
   if (app.code === ErrorCode.RateLimited && typeof retryAfterMs === "number") shown.retryAt = now + retryAfterMs;
   const limit = app.details?.limit;
   if (app.code === ErrorCode.LimitExceeded && typeof limit === "number") shown.limit = limit;
+  if (typeof app.details?.reason === "string") shown.reason = app.details.reason;
   if (app.code === ErrorCode.Internal && app.message.startsWith("gateway unreachable")) shown.unreachable = true;
   const issues = app.details?.issues;
   if (Array.isArray(issues)) {

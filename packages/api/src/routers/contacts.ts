@@ -115,7 +115,7 @@ export const contactsRouter = createTRPCRouter({
     .output(contactRequest)
     .mutation(async ({ ctx, input }) => {
       const me = ctx.user.id;
-      if (input.username === ctx.user.username) throw new AppError(ErrorCode.BadRequest, "you cannot add yourself");
+      if (input.username === ctx.user.username) throw new AppError(ErrorCode.BadRequest, "you cannot add yourself", { reason: "self" });
       const peer = await ctx.prisma.user.findUnique({ where: { username: input.username }, select: { id: true, deletedAt: true, disabledAt: true } });
       if (!peer || peer.deletedAt !== null) throw new AppError(ErrorCode.NotFound, `no user named '${input.username}'`);
 

@@ -17,6 +17,8 @@ function messageFor(error: ShownError, name: string, t: Translator<"contacts">, 
       return t("requestConflict");
     case ErrorCode.Forbidden:
       return t("requestForbidden");
+    case ErrorCode.BadRequest:
+      return error.reason === "self" ? t("cannotAddYourself") : friendlyMessage(error, tErrors);
     default:
       return friendlyMessage(error, tErrors);
   }
