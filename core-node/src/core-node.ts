@@ -77,6 +77,8 @@ export interface StartedNode {
 
 /** How long stop() lets queued Web Pushes finish. */
 const PUSH_STOP_GRACE_MS = 2_000;
+/** How long stop() lets the last presence announcements publish (a hung bus must not hold stop). */
+const PRESENCE_STOP_GRACE_MS = 2_000;
 
 type Phase = "new" | "starting" | "running" | "fenced" | "draining" | "stopping" | "stopped";
 
@@ -392,8 +394,9 @@ export class CoreNode implements ConnectionHost {
       this.log.warn({ err }, "deregister failed; the registration will expire");
     }
     await this.closeAllSockets("node is shutting down");
-    // The users who went offline with it: their contacts hear now, their last seen is stored.
-    await this.presenceChanges.flush();
+    // The users who went offline with it: their contacts hear now, their last seen is stored
+    // (bounded like the fan-out below: behind a hung bus, contacts see it on their next query).
+    await Promise.race([this.presenceChanges.flush(), sleep(PRESENCE_STOP_GRACE_MS, undefined, { ref: false })]);
     // Messages committed just before get their remote fan-out (bounded: sync repairs the rest).
     await this.router.drain();
     // Pushes already queued get a moment to go out; then the rest are dropped (the messages are stored).

@@ -62,15 +62,18 @@ export function clusterState(): InfraState {
 }
 
 /**
- * Waits until `check` passes (returns without throwing), polling. The deadline is generous on
- * purpose: these tests prove behaviour, never speed.
+ * Waits until `check` passes, polling: it passes when it returns without throwing and what it
+ * returns is not `false` (so both `expect(...)` bodies and boolean predicates wait). The deadline
+ * is generous on purpose: these tests prove behaviour, never speed.
  */
 export async function eventually<T>(check: () => T | Promise<T>, what: string, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
-      return await check();
+      const value = await check();
+      if (value !== false) return value;
+      last = new Error("the check still returns false");
     } catch (err) {
       last = err;
     }
