@@ -249,7 +249,7 @@ describe("the PWA in a browser", () => {
           const state = (await lastMessage(alice, true).getAttribute("data-state", { timeout: 1_000 }).catch(() => null)) ?? "";
           seen.add(state);
           return state;
-        }, { timeout: 60_000, intervals: [200] })
+        }, { timeout: 60_000, interval: 200 })
         .toBe("read");
       expect(seen.has("failed")).toBe(false);
       expect(await alice.locator('[data-connection="connected"]').getAttribute("data-node-id")).not.toBe(aliceNode);
