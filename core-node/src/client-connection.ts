@@ -207,12 +207,12 @@ export class ClientConnection {
    * Pushes a stored message and, unless it is already waiting, arms its one re-push: when no
    * `ack` covering it arrives within ackTimeoutMs it is pushed once more, then left to sync.
    */
-  pushMessage(message: Message): void {
+  pushMessage(message: Message, encoded: EncodedPush = new EncodedPush(message)): void {
     if (this.state === "authenticating") {
       this.send({ type: "message", message }); // held; armed when flushed after welcome
       return;
     }
-    if (!this.write({ type: "message", message })) return;
+    if (!this.writeData("message", encoded.data)) return;
     if (!this.opts.repush) return;
     this.repush ??= new DeliveryRepush((m) => {
       this.debug({ conversationId: m.conversationId, seq: m.seq }, "no ack: re-pushing once");
@@ -474,6 +474,11 @@ export class ClientConnection {
   // ─────────────────────────── outbound & teardown ───────────────────────────
 
   private write(frame: ServerFrame): boolean {
+    return this.writeData(frame.type, JSON.stringify(frame));
+  }
+
+  /** One text frame (a string, or the UTF-8 of one shared by many sockets: EncodedPush). */
+  private writeData(type: ServerFrame["type"], data: string | Buffer): boolean {
     if (this.state === "closing" || this.state === "closed" || this.ws.readyState !== this.ws.OPEN) return false;
     if (this.ws.bufferedAmount > this.opts.maxBufferedBytes) {
       this.logger.warn(this.fields({ bufferedAmount: this.ws.bufferedAmount }), "slow consumer");
@@ -481,8 +486,8 @@ export class ClientConnection {
       return false;
     }
     try {
-      this.ws.send(JSON.stringify(frame));
-      this.opts.metrics.framesOut[frame.type].inc();
+      this.ws.send(data, { binary: false });
+      this.opts.metrics.framesOut[type].inc();
       return true;
     } catch (err) {
       this.debug({ err }, "send failed");
@@ -531,3 +536,17 @@ function rawToString(data: RawData): string {
   return data.toString("utf8");
 }
 
+
+/**
+ * A `message` push encoded once (JSON, then UTF-8) for all the sockets it goes to: a group's
+ * fan-out writes the same bytes to hundreds of sockets. Lazy: a push that finds no socket encodes nothing.
+ */
+export class EncodedPush {
+  private bytes: Buffer | undefined;
+
+  constructor(readonly message: Message) {}
+
+  get data(): Buffer {
+    return (this.bytes ??= Buffer.from(JSON.stringify({ type: "message", message: this.message } satisfies ServerFrame)));
+  }
+}

@@ -10,7 +10,7 @@ import { encodeNodeEnvelope, type Message, type NodeEnvelope, type NodeEnvelopeO
 import type { Logger } from "@dim/shared/node";
 import type { KeyedSerialQueue } from "@dim/shared/async";
 import type { Bus } from "@dim/infra";
-import type { ClientConnection } from "./client-connection";
+import { EncodedPush, type ClientConnection } from "./client-connection";
 import { windowHolds, type GroupMembers } from "./group-members";
 import type { LocalConnections } from "./local-connections";
 import type { PeerNodes } from "./peer-nodes";
@@ -41,8 +41,9 @@ export class GroupFanout {
         this.deps.logger.warn({ err, conversationId: message.conversationId }, "re-sent group message not pushed here; members will sync");
       });
     } else {
+      const encoded = new EncodedPush(message);
       for (const userId of append.memberIds) {
-        for (const conn of this.deps.connections.ofUser(userId)) if (conn !== except) conn.pushMessage(message);
+        for (const conn of this.deps.connections.ofUser(userId)) if (conn !== except) conn.pushMessage(message, encoded);
       }
     }
     this.publishToPeers(envelope);
@@ -54,9 +55,10 @@ export class GroupFanout {
     const group = await this.deps.members.get(envelope.conversationId, envelope.membershipSeq);
     if (group === null) return;
     const seq = envelope.message.seq;
+    const encoded = new EncodedPush(envelope.message);
     for (const [userId, window] of group.members) {
       if (!windowHolds(window, seq)) continue;
-      for (const conn of this.deps.connections.ofUser(userId)) if (conn !== except) conn.pushMessage(envelope.message);
+      for (const conn of this.deps.connections.ofUser(userId)) if (conn !== except) conn.pushMessage(envelope.message, encoded);
     }
   }
 

@@ -4,7 +4,7 @@
  * handled without schema validation: the generator must stay cheap.
  */
 import WebSocket from "ws";
-import { EphemeralLimits } from "@dim/shared";
+import { DEFAULT_GROUP_ACK_DELAY_MS, EphemeralLimits } from "@dim/shared";
 import { io, type Socket } from "socket.io-client";
 import type { ConnSpec, SystemKind } from "./messages";
 
@@ -19,6 +19,8 @@ export interface Events {
 export interface DriverOptions {
   /** DIM: a `typing` before a message when the socket's last one in that conversation is ≥ typingSendIntervalMs (3 s) old, as @dim/client throttles. */
   typing?: boolean;
+  /** DIM: this socket's conversations are groups: its ACKs are coalesced per conversation over DEFAULT_GROUP_ACK_DELAY_MS, as @dim/client does (one `ack` of the highest seq per window). */
+  groupAcks?: boolean;
 }
 
 export interface Conn {
@@ -57,6 +59,14 @@ function connectDim(spec: ConnSpec, ev: Events, opts: DriverOptions): Promise<Co
   const ws = new WebSocket(spec.url, { localAddress: spec.localAddress, perMessageDeflate: false });
   /** conversationId → when this socket last wrote `typing` there (throttled as @dim/client does: 3 s). */
   const lastTyping = new Map<string, number>();
+  /** groupAcks: conversationId → highest seq pushed since the last `ack` written there. */
+  const acksDue = new Map<string, number>();
+  let ackTimer: NodeJS.Timeout | undefined;
+  const flushAcks = () => {
+    ackTimer = undefined;
+    for (const [conversationId, seq] of acksDue) ws.send(JSON.stringify({ type: "ack", conversationId, seq }));
+    acksDue.clear();
+  };
   const ready = new Promise<Conn>((resolve, reject) => {
     let welcomed = false;
     ws.once("open", () => ws.send(JSON.stringify({ type: "auth", v: 1, token: spec.token })));
@@ -64,6 +74,7 @@ function connectDim(spec: ConnSpec, ev: Events, opts: DriverOptions): Promise<Co
       if (!welcomed) reject(err);
     });
     ws.on("close", (code, reason) => {
+      clearTimeout(ackTimer);
       if (!welcomed) reject(new Error(`closed before welcome: ${code} ${reason.toString()}`));
       else ev.onError(`closed ${code} ${reason.toString()}`);
     });
@@ -80,7 +91,12 @@ function connectDim(spec: ConnSpec, ev: Events, opts: DriverOptions): Promise<Co
           return;
         case "message": {
           const m = f.message as { clientMsgId: string; conversationId: string; seq: number };
-          ws.send(JSON.stringify({ type: "ack", conversationId: m.conversationId, seq: m.seq }));
+          if (opts.groupAcks) {
+            acksDue.set(m.conversationId, Math.max(acksDue.get(m.conversationId) ?? 0, m.seq));
+            ackTimer ??= setTimeout(flushAcks, DEFAULT_GROUP_ACK_DELAY_MS);
+          } else {
+            ws.send(JSON.stringify({ type: "ack", conversationId: m.conversationId, seq: m.seq }));
+          }
           ev.onDeliver(m.clientMsgId);
           return;
         }
@@ -98,7 +114,10 @@ function connectDim(spec: ConnSpec, ev: Events, opts: DriverOptions): Promise<Co
               }
               ws.send(JSON.stringify({ type: "send", conversationId, clientMsgId: id, kind: "text", body }));
             },
-            close: () => ws.terminate(),
+            close: () => {
+              clearTimeout(ackTimer);
+              ws.terminate();
+            },
           });
           return;
         case "error":

@@ -110,7 +110,7 @@ async function setup(msg: Extract<ToGroupWorker, { cmd: "setup" }>): Promise<voi
         const spec = specs[next++];
         if (!spec) return;
         try {
-          conns.set(spec.member, await connect(system, spec, eventsFor(spec)));
+          conns.set(spec.member, await connect(system, spec, eventsFor(spec), { groupAcks: true }));
         } catch (err) {
           failed++;
           firstError ??= err instanceof Error ? err.message : String(err);

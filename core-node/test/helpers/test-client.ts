@@ -17,7 +17,7 @@ export interface CloseEvent {
 }
 
 export class TestClient {
-  /** Every frame received, in order (parsed JSON; not validated, so tests see what was sent). */
+  /** Every frame received, in order (parsed JSON; not validated, so tests see what was sent). A binary frame is a protocol violation: recorded as `{ type: "binary" }`, so any wait for a real frame then fails. */
   readonly frames: ServerFrame[] = [];
   private readonly taken = new Set<number>();
   private waiters: Array<() => void> = [];
@@ -25,8 +25,9 @@ export class TestClient {
   private closeEvent: CloseEvent | undefined;
 
   private constructor(readonly ws: WebSocket) {
-    ws.on("message", (data) => {
-      this.frames.push(JSON.parse(data.toString()) as ServerFrame);
+    ws.on("message", (data, isBinary) => {
+      // Every server frame is a text frame (docs/protocol.md §5); browsers would hand a Blob to a binary one.
+      this.frames.push(isBinary ? ({ type: "binary" } as unknown as ServerFrame) : (JSON.parse(data.toString()) as ServerFrame));
       this.wake();
     });
     this.closed = new Promise((resolve) => {

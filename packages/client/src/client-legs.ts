@@ -3,7 +3,7 @@
  * attachment legs, the conversation views, the persistence, typing and presence — and wires them to each other
  * through their small interfaces. DimClient keeps the public API and routes frames to them.
  */
-import { DEFAULT_ACK_TIMEOUT_MS, Limits, type WelcomeFrame } from "@dim/shared";
+import { AppError, DEFAULT_ACK_TIMEOUT_MS, DEFAULT_GROUP_ACK_DELAY_MS, ErrorCode, Limits, type WelcomeFrame } from "@dim/shared";
 import { AttachmentLeg } from "./attachment-leg";
 import { DEFAULT_BACKOFF } from "./backoff";
 import { newClientMsgId } from "./client-msg-id";
@@ -113,6 +113,7 @@ export function buildClientLegs(options: DimClientOptions, WebSocket: WebSocketC
     sender,
     gateway,
     syncPageSize: Math.min(options.syncPageSize ?? Limits.maxPageSize, Limits.maxPageSize),
+    groupAckDelayMs: groupAckDelay(options.groupAckDelayMs),
     emit: (event, payload) => hooks.emit(event, payload),
   });
   const groups = new GroupLeg({ views, persistence, gateway, sender, emit: (event, payload) => hooks.emit(event, payload) });
@@ -123,4 +124,13 @@ export function buildClientLegs(options: DimClientOptions, WebSocket: WebSocketC
   });
   const presence = new PresenceBook({ link, changed: (contacts) => hooks.emit("presence", { contacts }) });
   return { persistence, link, views, sender, recipient, groups, attachments, typing, presence };
+}
+
+/** groupAckDelayMs: 0 up to 2 s (the node's re-push clock, 4 s by default, must not fire first). */
+function groupAckDelay(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_GROUP_ACK_DELAY_MS;
+  if (!Number.isFinite(value) || value < 0 || value > 2_000) {
+    throw new AppError(ErrorCode.InvalidConfig, `groupAckDelayMs must be 0 to 2000 ms, got ${String(value)}`);
+  }
+  return value;
 }

@@ -29,6 +29,11 @@ export interface DimClientOptions {
    * left within replyProbeMs + pongTimeoutMs, not the node's whole idle timeout. Default 2 s.
    */
   replyProbeMs?: number;
+  /**
+   * A group's deliveries are ACKed together after this long (one `ack` per window, not per
+   * message); 1:1 ones at once. Default DEFAULT_GROUP_ACK_DELAY_MS (500 ms); 0 ACKs groups at once.
+   */
+  groupAckDelayMs?: number;
   /** Messages per `sync` request. Default Limits.maxPageSize. */
   syncPageSize?: number;
   /**

@@ -36,6 +36,8 @@ export interface RecipientLegOptions {
   gateway: Pick<DimGateway, "history">;
   /** Messages per `sync` request (at most Limits.maxPageSize). */
   syncPageSize: number;
+  /** A group's deliveries are ACKed together after this long (0: at once, as 1:1). */
+  groupAckDelayMs: number;
   emit<K extends "message" | "messageState" | "receipt" | "synced" | "error">(event: K, payload: DimClientEvents[K]): void;
 }
 
@@ -43,6 +45,8 @@ export class RecipientLeg implements ConfirmedSink {
   /** conversationId → ACK due (true: repeat it even if already sent) until the next flush. */
   private readonly acksDue = new Map<string, boolean>();
   private ackTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The later flush for groups' ACKs (groupAckDelayMs); an earlier flush takes them along. */
+  private groupAckTimer: ReturnType<typeof setTimeout> | undefined;
   /** Highest `ack` the server has (from welcome cursors) or was sent on this connection. */
   private readonly acked = new Map<string, number>();
   /** In-flight sync per conversation on this socket: the afterSeq asked for. */
@@ -248,6 +252,10 @@ export class RecipientLeg implements ConfirmedSink {
     this.pendingReads.clear();
     this.acked.clear();
     this.acksDue.clear();
+    clearTimeout(this.ackTimer);
+    clearTimeout(this.groupAckTimer);
+    this.ackTimer = undefined;
+    this.groupAckTimer = undefined;
   }
 
   private history(): NonNullable<DimGateway["history"]> {
@@ -294,15 +302,24 @@ export class RecipientLeg implements ConfirmedSink {
   /**
    * ACKs are coalesced: the ones made due while handling a burst of frames go out as one `ack`
    * per conversation on the next macrotask (a re-pushed backlog must not become a frame flood).
+   * A group's wait groupAckDelayMs (DEFAULT_GROUP_ACK_DELAY_MS): one `ack` per member per window
+   * instead of one per message; a forced one (a re-push of what is held) goes at once.
    */
   private ackContiguous(conv: ConversationState, force: boolean): void {
     const conversationId = conv.meta.conversationId;
     this.acksDue.set(conversationId, force || (this.acksDue.get(conversationId) ?? false));
-    this.ackTimer ??= setTimeout(() => this.flushAcks(), 0);
+    if (conv.meta.kind === "group" && !force && this.options.groupAckDelayMs > 0) {
+      this.groupAckTimer ??= setTimeout(() => this.flushAcks(), this.options.groupAckDelayMs);
+    } else {
+      this.ackTimer ??= setTimeout(() => this.flushAcks(), 0);
+    }
   }
 
   private flushAcks(): void {
+    clearTimeout(this.ackTimer);
+    clearTimeout(this.groupAckTimer);
     this.ackTimer = undefined;
+    this.groupAckTimer = undefined;
     const due = [...this.acksDue];
     this.acksDue.clear();
     for (const [conversationId, force] of due) {

@@ -83,6 +83,36 @@ describe("group receipts: per member, k of n", () => {
     return { h, socket, gateway };
   }
 
+  it("a group's deliveries are ACKed together after groupAckDelayMs (one `ack` per window); a re-push of what is held at once", async () => {
+    const { socket } = await groupOfFour();
+    socket.clearSent();
+    // Others' messages 3, 4, 5 arrive 100 ms apart: nothing ACKed until the window (500 ms) ends.
+    for (const seq of [3, 4, 5]) {
+      socket.push({ type: "message", message: message(seq) });
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    expect(socket.framesOf("ack")).toEqual([]);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(socket.framesOf("ack").map((a) => a.seq)).toEqual([5]);
+    // The node re-pushes 5 (it missed that ACK): said again at once, not after another window.
+    socket.push({ type: "message", message: message(5) });
+    await settle();
+    expect(socket.framesOf("ack").map((a) => a.seq)).toEqual([5, 5]);
+  });
+
+  it("groupAckDelayMs: 0 ACKs a group at once; out of 0..2000 ms it is refused at construction", async () => {
+    const gateway = new GroupGateway();
+    const h = harness({ refreshCursorsOnConnect: true, groupAckDelayMs: 0 }, gateway);
+    const socket = await connected(h, welcome([cursor(CONV, 0)]));
+    await vi.advanceTimersByTimeAsync(10);
+    socket.push({ type: "message", message: message(1) });
+    await settle();
+    expect(socket.framesOf("ack").map((a) => a.seq)).toEqual([1]);
+    for (const bad of [-1, 2001, Number.NaN]) {
+      expect(() => harness({ groupAckDelayMs: bad })).toThrow(expect.objectContaining({ code: "INVALID_CONFIG", message: expect.stringContaining("groupAckDelayMs") }));
+    }
+  });
+
   it("moves k of n as each member's receipts arrive; read only when all three have read", async () => {
     const { h, socket } = await groupOfFour();
     expect(h.client.conversationMeta(CONV)).toMatchObject({ kind: "group", memberCount: 4, membership: "active" });

@@ -48,6 +48,14 @@ export const DEFAULT_DELETE_WINDOW_MS = 48 * 3600_000;
 
 /** The seed's ACK clocks: wait, re-send once, wait, then fail (client) / leave to sync (server). */
 export const DEFAULT_ACK_TIMEOUT_MS = 4000;
+/**
+ * How long @dim/client gathers a group's deliveries into one `ack` (the highest contiguous seq
+ * held). A 1:1 delivery is ACKed at once (its "delivered" tick is the sender's); a group's goes to
+ * the sender as "delivered to k of n", coalesced on the node anyway, so one `ack` per member per
+ * half second instead of one per message spares the node a frame and PostgreSQL a cursor row each
+ * (issue 10's fan-out). Far under the node's re-push clock (DEFAULT_ACK_TIMEOUT_MS).
+ */
+export const DEFAULT_GROUP_ACK_DELAY_MS = 500;
 export const DEFAULT_HEARTBEAT_MS = 15_000;
 export const DEFAULT_IDLE_TIMEOUT_MS = 45_000;
 export const DEFAULT_AUTH_TIMEOUT_MS = 5_000;
